@@ -1,0 +1,145 @@
+package org.jinetd.daemon;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jinetd.daemon.config.ServiceTable;
+import org.jinetd.daemon.launch.DatagramLauncher;
+import org.jinetd.daemon.launch.Live;
+import org.jinetd.daemon.launch.Spawner;
+import org.jinetd.daemon.launch.StreamLauncher;
+import org.jinetd.daemon.listen.BindException;
+import org.jinetd.daemon.listen.DatagramListener;
+import org.jinetd.daemon.listen.Listener;
+import org.jinetd.daemon.listen.Served;
+import org.jinetd.daemon.listen.StreamListener;
+import org.jinetd.daemon.log.ConnectionLog;
+
+/**
+ * A running super-server: every enabled service of a table bound and listening, and the
+ * connections they have. {@link #start} binds all or none; {@link #stop} drains.
+ */
+public final class Daemon implements AutoCloseable {
+    private final ServiceTable table;
+    private final ConnectionLog log;
+    private final List<Listener> listeners;
+    private final Live live;
+    private boolean stopped;
+
+    /** Every listener could not be bound: one message per service that failed. */
+    public static final class StartFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final List<String> failures;
+
+        StartFailure(List<String> failures) {
+            super(String.join("\n", failures));
+            this.failures = List.copyOf(failures);
+        }
+
+        public List<String> failures() {
+            return failures;
+        }
+    }
+
+    /**
+     * Binds every enabled service, then starts them all; if any cannot bind, none is left
+     * open and every failure is reported.
+     */
+    public static Daemon start(ServiceTable table, ConnectionLog log) throws StartFailure {
+        var live = new Live();
+        var spawner = new Spawner(live, log);
+        var served = new Served(new StreamLauncher(live, log, spawner), new DatagramLauncher(live, log), log);
+        var bound = new ArrayList<Listener>();
+        var failures = new ArrayList<String>();
+        for (var service : table.enabled()) {
+            try {
+                bound.add(Listener.bind(service, served));
+            } catch (BindException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            bound.forEach(Listener::close);
+            failures.forEach(log::warn);
+            throw new StartFailure(failures);
+        }
+        var daemon = new Daemon(table, log, bound, live);
+        bound.forEach(Listener::start);
+        log.note("ready: %d service%s listening (%s)".formatted(bound.size(), bound.size() == 1 ? "" : "s",
+                String.join(", ", bound.stream().map(l -> l.service().label() + " " + shown(l)).toList())));
+        return daemon;
+    }
+
+    private Daemon(ServiceTable table, ConnectionLog log, List<Listener> listeners, Live live) {
+        this.table = table;
+        this.log = log;
+        this.listeners = listeners;
+        this.live = live;
+    }
+
+    private static String shown(Listener listener) {
+        return address(listener).map(org.jinetd.daemon.log.Peers::shown)
+                .orElse(listener.service().endpoint().shown());
+    }
+
+    /** The address a service's socket is bound to, as the system reports it. */
+    public Optional<SocketAddress> address(String service) {
+        return listeners.stream().filter(l -> l.service().name().equals(service)).findFirst()
+                .flatMap(Daemon::address);
+    }
+
+    private static Optional<SocketAddress> address(Listener listener) {
+        try {
+            return Optional.of(switch (listener) {
+                case StreamListener s -> s.address();
+                case DatagramListener d -> d.address();
+            });
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    public ServiceTable table() {
+        return table;
+    }
+
+    /**
+     * Stops listening, lets live connections finish within the table's {@code shutdown_grace},
+     * then ends the rest. Returns the number of connections that had to be ended.
+     */
+    public synchronized int stop() {
+        if (stopped) {
+            return 0;
+        }
+        stopped = true;
+        listeners.forEach(Listener::close);
+        var grace = table.shutdownGrace();
+        int left = 0;
+        try {
+            if (!live.awaitEmpty(grace)) {
+                left = live.size();
+                log.warn("stop: %d connection%s still live after %s; ending them".formatted(left,
+                        left == 1 ? "" : "s", shownDuration(grace)));
+                live.abortAll();
+                live.awaitEmpty(Duration.ofSeconds(5));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            live.abortAll();
+        }
+        log.note("stopped");
+        return left;
+    }
+
+    private static String shownDuration(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

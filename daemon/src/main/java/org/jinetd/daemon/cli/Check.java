@@ -1,0 +1,44 @@
+package org.jinetd.daemon.cli;
+
+import java.util.concurrent.Callable;
+import org.jinetd.daemon.config.Config;
+import org.jinetd.daemon.config.Loaded;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "check", mixinStandardHelpOptions = true,
+        header = "Validate a service table and report every problem.",
+        description = "Reads the table as 'run' would, prints each problem as FILE:LINE:COLUMN and exits 1, "
+                + "or prints what it would serve and exits 0. Binds nothing.")
+final class Check implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TableOption table;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        return switch (Config.load(table.file)) {
+            case Loaded.Bad(var problems) -> {
+                problems.forEach(err::println);
+                err.println("%s: %d problem%s".formatted(table.file, problems.size(), problems.size() == 1 ? "" : "s"));
+                err.flush();
+                yield ExitCodes.BAD_TABLE;
+            }
+            case Loaded.Ok(var t) -> {
+                int enabled = t.enabled().size();
+                int disabled = t.services().size() - enabled;
+                out.println("%s: ok: %d service%s, %d listener%s%s".formatted(t.file(), t.services().size(),
+                        t.services().size() == 1 ? "" : "s", enabled, enabled == 1 ? "" : "s",
+                        disabled == 0 ? "" : ", " + disabled + " disabled"));
+                ServiceRows.print(t.services(), out);
+                yield ExitCodes.OK;
+            }
+        };
+    }
+}

@@ -1,0 +1,16 @@
+package org.jinetd.daemon.cli;
+
+/** What {@code jinetd}'s exit status means; each code means one thing. */
+final class ExitCodes {
+    static final int OK = 0;
+    /** The service table has problems; each was printed with FILE:LINE:COLUMN. */
+    static final int BAD_TABLE = 1;
+    /** The command line was wrong (picocli's usage code). */
+    static final int USAGE = 2;
+    /** The table is good but the daemon could not start: a port could not be bound. */
+    static final int CANNOT_START = 3;
+    /** A bug: an exception nobody expected. */
+    static final int SOFTWARE = 70;
+
+    private ExitCodes() {}
+}

@@ -1,0 +1,125 @@
+package org.jinetd.daemon.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads and checks a service table: YAML, then every key of every service, then clashes
+ * between services. Either a whole table or every problem, never half of one.
+ */
+public final class Config {
+    private final Providers providers;
+    private final Accounts accounts;
+    private final PortNames ports;
+    private final int selfUid;
+
+    Config(Providers providers, Accounts accounts, PortNames ports, int selfUid) {
+        this.providers = providers;
+        this.accounts = accounts;
+        this.ports = ports;
+        this.selfUid = selfUid;
+    }
+
+    /** A reader for this machine: its handlers, users, {@code /etc/services} and the daemon's own uid. */
+    public static Config forThisHost(Providers providers) {
+        return new Config(providers, new Accounts(), new PortNames(), Accounts.self());
+    }
+
+    public static Loaded load(Path file) {
+        return forThisHost(Providers.installed()).read(file);
+    }
+
+    public Loaded read(Path file) {
+        var problems = new ArrayList<Problem>();
+        var root = new YamlReader(file, problems).read();
+        if (root.isEmpty()) {
+            return new Loaded.Bad(problems);
+        }
+        var table = table(file, root.get(), problems);
+        var unique = List.copyOf(new LinkedHashSet<>(problems));
+        return unique.isEmpty() ? new Loaded.Ok(table) : new Loaded.Bad(unique);
+    }
+
+    private ServiceTable table(Path file, Node root, List<Problem> problems) {
+        var fields = new Fields(file, problems);
+        if (!(root instanceof Node.Mapping top)) {
+            problems.add(Problem.at(file, root.mark(), "the table is " + Node.describe(root),
+                    "a map with a 'services:' key"));
+            return new ServiceTable(file, ServiceTable.DEFAULT_SHUTDOWN_GRACE, List.of());
+        }
+        fields.rejectUnknown(top, Keys.TOP, "top-level key");
+        var grace = fields.duration(top.entries().get("shutdown_grace"), ServiceTable.DEFAULT_SHUTDOWN_GRACE);
+
+        Map<String, Node.Entry> defaults = Map.of();
+        var defaultsEntry = top.entries().get("defaults");
+        if (defaultsEntry != null && fields.mapping(defaultsEntry) instanceof Node.Mapping d) {
+            fields.rejectUnknown(d, Keys.SERVICE, "key of defaults");
+            defaults = d.entries();
+        }
+
+        var servicesEntry = top.entries().get("services");
+        if (servicesEntry == null) {
+            problems.add(Problem.at(file, top.mark(), "no 'services:' key", "a map of services by name"));
+            return new ServiceTable(file, grace, List.of());
+        }
+        var services = new ArrayList<Service>();
+        var marks = new LinkedHashMap<Service, Node.Mark>();
+        if (fields.mapping(servicesEntry) instanceof Node.Mapping all) {
+            var reader = new ServiceReader(file, problems, providers, accounts, ports, selfUid);
+            for (var entry : all.entries().values()) {
+                var merged = merge(defaults, entry.value());
+                reader.read(entry.key(), entry.value(), merged).ifPresent(service -> {
+                    services.add(service);
+                    marks.put(service, entry.key().mark());
+                });
+            }
+        }
+        clashes(file, services, marks, problems);
+        return new ServiceTable(file, grace, services);
+    }
+
+    /** The service's own keys over the defaults' (a value from defaults keeps its place there). */
+    private static Map<String, Node.Entry> merge(Map<String, Node.Entry> defaults, Node service) {
+        var merged = new LinkedHashMap<>(defaults);
+        if (service instanceof Node.Mapping own) {
+            merged.putAll(own.entries());
+        }
+        return merged;
+    }
+
+    private static void clashes(Path file, List<Service> services, Map<Service, Node.Mark> marks,
+                                List<Problem> problems) {
+        var seen = new ArrayList<Service>();
+        for (var service : services) {
+            if (service.disabled()) {
+                continue;
+            }
+            for (var earlier : seen) {
+                if (earlier.endpoint().overlaps(service.endpoint())) {
+                    var first = marks.get(earlier);
+                    problems.add(Problem.at(file, marks.get(service),
+                            "service '%s' listens on %s %s, as service '%s' at %s:%d:%d does".formatted(
+                                    service.name(), service.endpoint().transport().key(),
+                                    service.endpoint().shown(), earlier.name(), file, first.line(), first.col()),
+                            "one service per protocol, address and port"));
+                }
+            }
+            seen.add(service);
+        }
+    }
+
+    /** Keys written in a table that a service reads, for tools that compare (the schema test). */
+    public static Set<String> serviceKeys() {
+        return new LinkedHashSet<>(Keys.SERVICE);
+    }
+
+    static Duration parseDuration(String text) {
+        return Fields.parseDuration(text);
+    }
+}

@@ -1,0 +1,94 @@
+package org.jinetd.daemon.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jinetd.handler.DatagramHandler;
+import org.jinetd.handler.StreamHandler;
+
+/** What runs for a connection: a program, or an in-JVM handler. */
+public sealed interface Launch {
+    /** How {@code jinetd list} shows it. */
+    String shown();
+
+    /**
+     * A program started per connection (or, with {@code waits}, per burst of work).
+     *
+     * @param argv   the program's absolute path and its arguments
+     * @param runAs  the account it runs as
+     * @param env    the service's {@code env:}, added to the fixed environment
+     * @param io     how the connection reaches it
+     * @param stderr where its fd 2 goes
+     * @param waits  {@code wait: true}: it gets the listening socket
+     */
+    record Exec(List<String> argv, RunAs runAs, Map<String, String> env, Io io, Stderr stderr, boolean waits)
+            implements Launch {
+        public Exec {
+            argv = List.copyOf(argv);
+            env = Map.copyOf(env);
+            Objects.requireNonNull(runAs, "runAs");
+            Objects.requireNonNull(io, "io");
+            Objects.requireNonNull(stderr, "stderr");
+            if (argv.isEmpty()) {
+                throw new IllegalArgumentException("argv is empty");
+            }
+        }
+
+        @Override
+        public String shown() {
+            return "exec " + String.join(" ", argv) + " (as " + runAs.user() + ", " + io.key() + ")";
+        }
+    }
+
+    /** An in-JVM handler for a stream service. */
+    record Stream(String name, Map<String, String> options, StreamHandler handler) implements Launch {
+        public Stream {
+            options = Map.copyOf(options);
+            Objects.requireNonNull(handler, "handler");
+        }
+
+        @Override
+        public String shown() {
+            return "handler " + name;
+        }
+    }
+
+    /** An in-JVM handler for a datagram service. */
+    record Datagrams(String name, Map<String, String> options, DatagramHandler handler) implements Launch {
+        public Datagrams {
+            options = Map.copyOf(options);
+            Objects.requireNonNull(handler, "handler");
+        }
+
+        @Override
+        public String shown() {
+            return "handler " + name;
+        }
+    }
+
+    /** {@code io:} how a program gets its connection. */
+    enum Io {
+        /** The socket itself is fd 0 and 1. */
+        INHERIT,
+        /** Pipes, with the daemon copying both ways. */
+        BRIDGE;
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** {@code stderr:} where a program's fd 2 goes. */
+    enum Stderr {
+        /** The daemon's log, a line at a time, with service and pid. */
+        LOG,
+        /** The connection, as xinetd does. */
+        SOCKET,
+        /** /dev/null. */
+        NULL;
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+}

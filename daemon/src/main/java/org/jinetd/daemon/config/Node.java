@@ -1,0 +1,51 @@
+package org.jinetd.daemon.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A YAML value with the place it was written, so that every check can say where.
+ * Jackson's tree drops locations; this one keeps them.
+ */
+sealed interface Node {
+    Mark mark();
+
+    /** A 1-based line and column. */
+    record Mark(int line, int col) {
+        static final Mark START = new Mark(1, 1);
+    }
+
+    enum Kind { STRING, NUMBER, BOOLEAN, NULL }
+
+    record Scalar(String text, Kind kind, Mark mark) implements Node {}
+
+    record Sequence(List<Node> items, Mark mark) implements Node {
+        public Sequence {
+            items = List.copyOf(items);
+        }
+    }
+
+    /** A key as written, with its own place (unknown-key errors point at the key). */
+    record Key(String name, Mark mark) {}
+
+    record Entry(Key key, Node value) {}
+
+    record Mapping(Map<String, Entry> entries, Mark mark) implements Node {
+        public Mapping {
+            entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+        }
+    }
+
+    /** The value as a user would recognise it in a message. */
+    static String describe(Node node) {
+        return switch (node) {
+            case Scalar s when s.kind() == Kind.NULL -> "nothing";
+            case Scalar s -> s.kind().name().toLowerCase(Locale.ROOT) + " '" + s.text() + "'";
+            case Sequence _ -> "a list";
+            case Mapping _ -> "a map";
+        };
+    }
+}

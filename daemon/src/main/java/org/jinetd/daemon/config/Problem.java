@@ -1,0 +1,19 @@
+package org.jinetd.daemon.config;
+
+import java.nio.file.Path;
+
+/**
+ * One thing wrong with a service table, and where: shown as
+ * {@code FILE:LINE:COLUMN: what (expected ...)}.
+ */
+public record Problem(Path file, int line, int col, String what, String expected) {
+    static Problem at(Path file, Node.Mark mark, String what, String expected) {
+        return new Problem(file, mark.line(), mark.col(), what, expected);
+    }
+
+    @Override
+    public String toString() {
+        var where = "%s:%d:%d: %s".formatted(file, line, col, what);
+        return expected == null || expected.isEmpty() ? where : where + " (expected " + expected + ")";
+    }
+}

@@ -1,0 +1,161 @@
+package org.jinetd.daemon.launch;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.jinetd.daemon.config.Launch;
+import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.log.Ended;
+
+/**
+ * A program on pipes: the daemon copies the connection to its stdin and its stdout to the
+ * connection, passing each end-of-stream on as the other side's half-close.
+ */
+final class Bridge {
+    private static final int BUFFER = 16 * 1024;
+
+    private final Live live;
+    private final ConnectionLog log;
+
+    Bridge(Live live, ConnectionLog log) {
+        this.live = live;
+        this.log = log;
+    }
+
+    /** Runs on the connection's own virtual thread until the program has exited. */
+    void serve(Accepted accepted, Launch.Exec exec) {
+        var service = accepted.service();
+        var builder = new ProcessBuilder(command(exec))
+                .directory(new java.io.File("/"));
+        builder.environment().clear();
+        builder.environment().putAll(ChildEnvironment.of(service, exec, accepted.peer(), accepted.local()));
+        switch (exec.stderr()) {
+            case LOG -> builder.redirectError(ProcessBuilder.Redirect.PIPE);
+            case SOCKET -> builder.redirectErrorStream(true);
+            case NULL -> builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException | RuntimeException e) {
+            finish(accepted, OptionalLong.empty(), OptionalLong.empty(), Optional.of("spawn failed: " + e.getMessage()));
+            return;
+        }
+        var channel = accepted.channel();
+        try (var entry = live.add(() -> {
+            process.destroy();
+            StreamLauncher.close(accepted);
+        })) {
+            var threads = new ArrayList<Thread>();
+            threads.add(Thread.ofVirtual().start(() -> inbound(channel, process.getOutputStream())));
+            if (exec.stderr() == Launch.Stderr.LOG) {
+                threads.add(Thread.ofVirtual().start(() -> stderr(service.name(), process.pid(), process.getErrorStream())));
+            }
+            outbound(process.getInputStream(), channel);
+            int status = waitFor(process);
+            // The program is gone: whatever the client still sends has nowhere to go.
+            StreamLauncher.close(accepted);
+            join(threads);
+            finish(accepted, OptionalLong.of(process.pid()), OptionalLong.of(status), Optional.empty());
+        }
+    }
+
+    /** The program, behind setpriv when it runs as another user than the daemon. */
+    static List<String> command(Launch.Exec exec) {
+        var runAs = exec.runAs();
+        if (!runAs.switches()) {
+            return exec.argv();
+        }
+        var command = new ArrayList<String>(List.of("setpriv", "--reuid=" + runAs.uid(), "--regid=" + runAs.gid(),
+                runAs.uid() == 0 ? "--keep-groups" : "--init-groups", "--"));
+        command.addAll(exec.argv());
+        return command;
+    }
+
+    /** Client to program; the client's EOF closes the program's stdin. */
+    private static void inbound(SocketChannel channel, OutputStream stdin) {
+        var buffer = ByteBuffer.allocate(BUFFER);
+        try (stdin) {
+            while (channel.read(buffer.clear()) >= 0) {
+                stdin.write(buffer.array(), 0, buffer.position());
+                stdin.flush();
+            }
+        } catch (IOException e) {
+            // The client went away, or the program closed its stdin: either ends this direction.
+        }
+    }
+
+    /** Program to client; the program's EOF half-closes the connection. */
+    private static void outbound(InputStream stdout, SocketChannel channel) {
+        var bytes = new byte[BUFFER];
+        try (stdout) {
+            int n;
+            while ((n = stdout.read(bytes)) >= 0) {
+                var buffer = ByteBuffer.wrap(bytes, 0, n);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            }
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            // The client is gone; closing stdout tells the program (EPIPE) on its next write.
+        }
+    }
+
+    private void stderr(String service, long pid, InputStream err) {
+        try (var lines = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                log.stderr(service, pid, line);
+            }
+        } catch (IOException e) {
+            // The program closed its stderr or died: nothing more to log.
+        }
+    }
+
+    private static int waitFor(Process process) {
+        while (true) {
+            try {
+                return process.waitFor();
+            } catch (InterruptedException e) {
+                // A connection thread is interrupted only by a stop; the abort kills the program.
+                process.destroy();
+            }
+        }
+    }
+
+    private static void join(List<Thread> threads) {
+        for (var thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void finish(Accepted accepted, OptionalLong pid, OptionalLong exit, Optional<String> error) {
+        StreamLauncher.close(accepted);
+        accepted.ticket().release();
+        // The JDK reports death by signal N as status 128+N.
+        Optional<String> signal = Optional.empty();
+        var status = exit;
+        if (exit.isPresent() && exit.getAsLong() > 128 && exit.getAsLong() < 128 + 65) {
+            signal = Optional.of(Signals.name((int) exit.getAsLong() - 128));
+            status = OptionalLong.empty();
+        }
+        log.ended(new Ended(accepted.service().name(), accepted.shownPeer(), pid, status, signal, Optional.empty(),
+                error, Duration.ofNanos(System.nanoTime() - accepted.since())));
+    }
+}

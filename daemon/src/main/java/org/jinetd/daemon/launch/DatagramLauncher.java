@@ -1,0 +1,132 @@
+package org.jinetd.daemon.launch;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.jinetd.daemon.config.Launch;
+import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.log.Ended;
+import org.jinetd.handler.Datagram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves a datagram: an in-JVM handler, or a program that reads the datagram on stdin and
+ * whose every write to stdout goes back as a datagram (inetd's {@code dgram nowait}).
+ */
+public final class DatagramLauncher {
+    private static final Logger LOG = LoggerFactory.getLogger(DatagramLauncher.class);
+
+    private final Live live;
+    private final ConnectionLog log;
+
+    public DatagramLauncher(Live live, ConnectionLog log) {
+        this.live = live;
+        this.log = log;
+    }
+
+    public void launch(Received received) {
+        try {
+            Thread.ofVirtual().name(received.service().name() + "-dgram").start(() -> serve(received));
+        } catch (OutOfMemoryError | RuntimeException e) {
+            received.ticket().release();
+        }
+    }
+
+    private void serve(Received received) {
+        try (var entry = live.add(() -> { })) {
+            switch (received.service().launch()) {
+                case Launch.Datagrams handler -> handle(received, handler);
+                case Launch.Exec exec -> spawn(received, exec);
+                case Launch.Stream _ -> throw new IllegalStateException("a stream handler on a datagram service");
+            }
+        } finally {
+            received.ticket().release();
+        }
+    }
+
+    private void handle(Received received, Launch.Datagrams handler) {
+        try {
+            handler.handler().handle(new ReceivedDatagram(received));
+        } catch (IOException | RuntimeException | Error e) {
+            // Datagrams are not connections: only failures get a line, or a flood would fill the log.
+            LOG.warn("service={} peer={} handler={} error={}", received.service().name(), received.shownPeer(),
+                    handler.name(), e.toString());
+        }
+    }
+
+    private void spawn(Received received, Launch.Exec exec) {
+        var builder = new ProcessBuilder(Bridge.command(exec)).directory(new java.io.File("/"));
+        builder.environment().clear();
+        builder.environment().putAll(ChildEnvironment.of(received.service(), exec, received.peer(), received.local()));
+        builder.redirectError(exec.stderr() == Launch.Stderr.LOG ? ProcessBuilder.Redirect.INHERIT
+                : ProcessBuilder.Redirect.DISCARD);
+        Optional<String> error = Optional.empty();
+        OptionalLong pid = OptionalLong.empty();
+        OptionalLong exit = OptionalLong.empty();
+        try {
+            var process = builder.start();
+            pid = OptionalLong.of(process.pid());
+            try (var stdin = process.getOutputStream()) {
+                var payload = received.payload().duplicate();
+                var bytes = new byte[payload.remaining()];
+                payload.get(bytes);
+                stdin.write(bytes);
+            } catch (IOException e) {
+                // The program did not read its datagram; its answer may still come.
+            }
+            replies(received, process.getInputStream());
+            exit = OptionalLong.of(process.waitFor());
+        } catch (IOException e) {
+            error = Optional.of("spawn failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = Optional.of("interrupted");
+        }
+        log.ended(new Ended(received.service().name(), received.shownPeer(), pid, exit, Optional.empty(),
+                Optional.empty(), error, Duration.ofNanos(System.nanoTime() - received.since())));
+    }
+
+    private static void replies(Received received, InputStream stdout) throws IOException {
+        var bytes = new byte[65_507];
+        try (stdout) {
+            int n;
+            while ((n = stdout.read(bytes)) >= 0) {
+                if (n > 0) {
+                    received.channel().send(ByteBuffer.wrap(bytes, 0, n), received.peer());
+                }
+            }
+        }
+    }
+
+    /** What a datagram handler sees. */
+    private record ReceivedDatagram(Received received) implements Datagram {
+        @Override
+        public ByteBuffer payload() {
+            return received.payload().duplicate();
+        }
+
+        @Override
+        public java.net.SocketAddress peer() {
+            return received.peer();
+        }
+
+        @Override
+        public java.net.SocketAddress local() {
+            return received.local();
+        }
+
+        @Override
+        public String service() {
+            return received.service().name();
+        }
+
+        @Override
+        public void reply(ByteBuffer answer) throws IOException {
+            received.channel().send(answer, received.peer());
+        }
+    }
+}

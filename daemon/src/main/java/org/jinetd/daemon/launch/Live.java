@@ -1,0 +1,65 @@
+package org.jinetd.daemon.launch;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The daemon's live connections, so that a stop can wait for them and then end the rest.
+ */
+public final class Live {
+    private final Set<Entry> entries = ConcurrentHashMap.newKeySet();
+    private final Object changed = new Object();
+
+    /** One live connection: {@code abort} ends it at once (closes the socket, kills the program). */
+    public final class Entry implements AutoCloseable {
+        private final Runnable abort;
+
+        private Entry(Runnable abort) {
+            this.abort = abort;
+        }
+
+        /** The connection is over. */
+        @Override
+        public void close() {
+            if (entries.remove(this)) {
+                synchronized (changed) {
+                    changed.notifyAll();
+                }
+            }
+        }
+    }
+
+    public Entry add(Runnable abort) {
+        var entry = new Entry(abort);
+        entries.add(entry);
+        return entry;
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    /** Waits until no connection is live or {@code grace} has passed; true if none is live. */
+    public boolean awaitEmpty(Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (changed) {
+            while (!entries.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                changed.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+        return true;
+    }
+
+    /** Ends every live connection now. */
+    public void abortAll() {
+        for (var entry : List.copyOf(entries)) {
+            entry.abort.run();
+        }
+    }
+}

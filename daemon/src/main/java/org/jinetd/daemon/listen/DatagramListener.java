@@ -1,0 +1,121 @@
+package org.jinetd.daemon.listen;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import org.jinetd.daemon.config.Endpoint;
+import org.jinetd.daemon.config.Service;
+import org.jinetd.daemon.launch.Received;
+import org.jinetd.daemon.log.Peers;
+import org.jinetd.daemon.policy.Admission;
+
+/** A UDP listener: one platform thread receives, each datagram is served on a virtual thread. */
+public final class DatagramListener implements Listener {
+    /** The largest UDP payload over IPv4. */
+    private static final int MAX_DATAGRAM = 65_507;
+
+    private final DatagramChannel channel;
+    private final Served served;
+    private final Admission admission = new Admission();
+    private volatile Service service;
+    private volatile boolean closed;
+    private Thread thread;
+
+    private DatagramListener(Service service, DatagramChannel channel, Served served) {
+        this.service = service;
+        this.channel = channel;
+        this.served = served;
+    }
+
+    static DatagramListener bind(Service service, Served served) throws BindException {
+        var inet = (Endpoint.Inet) service.endpoint();
+        DatagramChannel channel = null;
+        try {
+            channel = DatagramChannel.open(inet.bind() instanceof Inet4Address
+                    ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(new InetSocketAddress(inet.bind(), inet.port()));
+            return new DatagramListener(service, channel, served);
+        } catch (IOException e) {
+            StreamListener.closeQuietly(channel);
+            throw new BindException("%s: bind %s: %s".formatted(service.label(), inet.shown(), Sockets.reason(e)), e);
+        }
+    }
+
+    @Override
+    public Service service() {
+        return service;
+    }
+
+    public void update(Service next) {
+        this.service = next;
+    }
+
+    public java.net.SocketAddress address() throws IOException {
+        return channel.getLocalAddress();
+    }
+
+    @Override
+    public void start() {
+        thread = Thread.ofPlatform().name("listen-" + service.label()).daemon(true).start(this::receiveLoop);
+    }
+
+    private void receiveLoop() {
+        var buffer = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+        java.net.SocketAddress local;
+        try {
+            local = Peers.plain(channel.getLocalAddress());
+        } catch (IOException e) {
+            return;
+        }
+        while (!closed) {
+            java.net.SocketAddress peer;
+            try {
+                peer = channel.receive(buffer.clear());
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                // An ICMP error from an earlier reply, or a short resource: this datagram only.
+                continue;
+            }
+            if (peer == null) {
+                continue;
+            }
+            peer = Peers.plain(peer);
+            var payload = ByteBuffer.allocate(buffer.flip().remaining()).put(buffer).flip().asReadOnlyBuffer();
+            var current = service;
+            var address = ((InetSocketAddress) peer).getAddress();
+            switch (admission.admit(address, current.access(), current.limits())) {
+                case Admission.Verdict.Refused refused ->
+                        served.log().refused(current.name(), Peers.shown(peer), refused.reason());
+                case Admission.Verdict.Admitted admitted -> served.datagrams().launch(
+                        new Received(current, channel, payload, peer, local, admitted.ticket(), System.nanoTime()));
+            }
+        }
+    }
+
+    public int live() {
+        return admission.live();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        StreamListener.closeQuietly(channel);
+        if (thread != null) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.jinetd.daemon.log;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * How a connection ended: the one line the log gets for it.
+ *
+ * @param service the service's name
+ * @param peer    the client, as {@link Peers#shown} writes it
+ * @param pid     the program's pid, for programs
+ * @param exit    its exit status, for programs that exited
+ * @param signal  the signal that ended it, for programs that were killed
+ * @param reason  why it ended early ({@code timeout}, {@code stop}, ...), if it did
+ * @param error   what went wrong, for handlers that threw and spawns that failed
+ * @param took    from accept to the end
+ */
+public record Ended(String service, String peer, OptionalLong pid, OptionalLong exit, Optional<String> signal,
+                    Optional<String> reason, Optional<String> error, Duration took) {
+    public Ended {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(peer, "peer");
+    }
+
+    public String line() {
+        var b = new StringBuilder(96).append("service=").append(service).append(" peer=").append(peer);
+        pid.ifPresent(p -> b.append(" pid=").append(p));
+        exit.ifPresent(e -> b.append(" exit=").append(e));
+        signal.ifPresent(s -> b.append(" signal=").append(s));
+        reason.ifPresent(r -> b.append(" reason=").append(r));
+        error.ifPresent(e -> b.append(" error=").append(Peers.quoted(e)));
+        return b.append(" duration=").append("%.3fs".formatted(took.toNanos() / 1e9)).toString();
+    }
+}

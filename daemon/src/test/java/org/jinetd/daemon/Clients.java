@@ -1,0 +1,52 @@
+package org.jinetd.daemon;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** Plain socket clients for tests, each with a 10 s deadline on every read. */
+public final class Clients {
+    public static final int DEADLINE_MS = 10_000;
+
+    private Clients() {}
+
+    public static Socket connect(InetAddress address, int port) throws IOException {
+        var socket = new Socket();
+        socket.connect(new InetSocketAddress(address, port), DEADLINE_MS);
+        socket.setSoTimeout(DEADLINE_MS);
+        return socket;
+    }
+
+    public static Socket connect(int port) throws IOException {
+        return connect(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** Sends {@code request}, half-closes, and reads the answer to its end. */
+    public static String exchange(InetAddress address, int port, String request) throws IOException {
+        try (var socket = connect(address, port)) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    public static String exchange(int port, String request) throws IOException {
+        return exchange(InetAddress.getLoopbackAddress(), port, request);
+    }
+
+    /** One datagram out, one back. */
+    public static byte[] datagram(InetAddress address, int port, byte[] request) throws IOException {
+        try (var socket = new DatagramSocket()) {
+            socket.setSoTimeout(DEADLINE_MS);
+            socket.send(new DatagramPacket(request, request.length, address, port));
+            var buffer = new byte[65_536];
+            var packet = new DatagramPacket(buffer, buffer.length);
+            socket.receive(packet);
+            return java.util.Arrays.copyOf(buffer, packet.getLength());
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package org.jinetd.daemon;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.jinetd.daemon.config.Config;
+import org.jinetd.daemon.config.Loaded;
+import org.jinetd.daemon.log.ConnectionLog;
+
+/**
+ * A daemon in this JVM, on a table written by a test: every TCP/UDP service without a
+ * {@code port} gets a free one. Its log lines are kept for assertions.
+ */
+public final class TestDaemon implements AutoCloseable {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final Daemon daemon;
+    private final List<String> log;
+    private final Path file;
+
+    private TestDaemon(Daemon daemon, List<String> log, Path file) {
+        this.daemon = daemon;
+        this.log = log;
+        this.file = file;
+    }
+
+    public static TestDaemon start(String yaml) throws Exception {
+        var file = write(yaml);
+        var log = new CopyOnWriteArrayList<String>();
+        return switch (Config.load(file)) {
+            case Loaded.Bad(var problems) -> throw new AssertionError("bad table: " + problems);
+            case Loaded.Ok(var table) -> new TestDaemon(Daemon.start(table, new ConnectionLog(line -> {
+                synchronized (log) {
+                    log.add(line);
+                    log.notifyAll();
+                }
+            })), log, file);
+        };
+    }
+
+    /** Writes {@code yaml} to a temporary file, with free ports filled in. */
+    public static Path write(String yaml) throws IOException {
+        var root = (ObjectNode) YAML.readTree(yaml);
+        var services = (ObjectNode) root.get("services");
+        if (services != null) {
+            for (var entry : services.properties()) {
+                var service = (ObjectNode) entry.getValue();
+                var protocol = service.path("protocol").asText("tcp");
+                if (!service.has("port") && !protocol.equals("unix")) {
+                    service.put("port", freePort());
+                }
+            }
+        }
+        var file = Files.createTempFile("jinetd-test", ".yaml");
+        file.toFile().deleteOnExit();
+        YAML.writeValue(file.toFile(), root);
+        return file;
+    }
+
+    /** A port free for both TCP and UDP on loopback now. */
+    public static int freePort() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port;
+            try (var socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            try (var udp = new java.net.DatagramSocket(port)) {
+                return port;
+            } catch (IOException e) {
+                // taken for UDP: try another
+            }
+        }
+        throw new IOException("no free port");
+    }
+
+    public int port(String service) {
+        return ((InetSocketAddress) address(service)).getPort();
+    }
+
+    public SocketAddress address(String service) {
+        return daemon.address(service).orElseThrow(() -> new AssertionError("no service " + service));
+    }
+
+    public Daemon daemon() {
+        return daemon;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public List<String> log() {
+        return List.copyOf(log);
+    }
+
+    /** Waits (up to 10 s) for a log line that matches, and returns it. */
+    public String awaitLog(Predicate<String> matching) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        synchronized (log) {
+            while (true) {
+                for (var line : log) {
+                    if (matching.test(line)) {
+                        return line;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    log.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        fail("no log line matched within 10 s; the log:\n" + String.join("\n", log));
+        return null;
+    }
+
+    public String awaitLog(String containing) {
+        return awaitLog(line -> line.contains(containing));
+    }
+
+    @Override
+    public void close() {
+        daemon.stop();
+    }
+}

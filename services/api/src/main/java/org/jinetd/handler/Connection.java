@@ -1,0 +1,28 @@
+package org.jinetd.handler;
+
+import java.net.SocketAddress;
+import java.nio.channels.ByteChannel;
+
+/**
+ * One accepted stream connection, as a handler sees it. An interface rather than a record,
+ * so that it can grow without breaking handlers.
+ */
+public interface Connection {
+    /** The connection, in blocking mode. Closing it ends the connection early. */
+    ByteChannel channel();
+
+    /** The client's address; IPv4 clients of an IPv6 listener appear as IPv4. */
+    SocketAddress peer();
+
+    /** The address the client connected to. */
+    SocketAddress local();
+
+    /** The name of the service in the table. */
+    String service();
+
+    /**
+     * Closes the writing side only (TCP FIN), so the client sees end-of-stream while the
+     * handler can still read.
+     */
+    void shutdownOutput() throws java.io.IOException;
+}
