@@ -102,6 +102,16 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /** Live connections (and datagrams being served) now. */
+    public int live() {
+        return live.size();
+    }
+
+    /** Waits until at least {@code count} connections are live; false if {@code limit} passed first. */
+    public boolean awaitLive(int count, Duration limit) throws InterruptedException {
+        return live.await(n -> n >= count, limit);
+    }
+
     public ServiceTable table() {
         return table;
     }

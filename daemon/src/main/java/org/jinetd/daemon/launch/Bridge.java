@@ -48,14 +48,16 @@ final class Bridge {
         try {
             process = builder.start();
         } catch (IOException | RuntimeException e) {
-            finish(accepted, OptionalLong.empty(), OptionalLong.empty(), Optional.of("spawn failed: " + e.getMessage()));
+            finish(accepted, OptionalLong.empty(), OptionalLong.empty(), Optional.empty(),
+                    Optional.of("spawn failed: " + e.getMessage()));
             return;
         }
         var channel = accepted.channel();
-        try (var entry = live.add(() -> {
+        var entry = live.add(() -> {
             process.destroy();
             StreamLauncher.close(accepted);
-        })) {
+        });
+        try (entry) {
             var threads = new ArrayList<Thread>();
             threads.add(Thread.ofVirtual().start(() -> inbound(channel, process.getOutputStream())));
             if (exec.stderr() == Launch.Stderr.LOG) {
@@ -66,7 +68,8 @@ final class Bridge {
             // The program is gone: whatever the client still sends has nowhere to go.
             StreamLauncher.close(accepted);
             join(threads);
-            finish(accepted, OptionalLong.of(process.pid()), OptionalLong.of(status), Optional.empty());
+            finish(accepted, OptionalLong.of(process.pid()), OptionalLong.of(status),
+                    entry.aborted() ? Optional.of("stop") : Optional.empty(), Optional.empty());
         }
     }
 
@@ -145,7 +148,8 @@ final class Bridge {
         }
     }
 
-    private void finish(Accepted accepted, OptionalLong pid, OptionalLong exit, Optional<String> error) {
+    private void finish(Accepted accepted, OptionalLong pid, OptionalLong exit, Optional<String> reason,
+                        Optional<String> error) {
         StreamLauncher.close(accepted);
         accepted.ticket().release();
         // The JDK reports death by signal N as status 128+N.
@@ -155,7 +159,6 @@ final class Bridge {
             signal = Optional.of(Signals.name((int) exit.getAsLong() - 128));
             status = OptionalLong.empty();
         }
-        log.ended(new Ended(accepted.service().name(), accepted.shownPeer(), pid, status, signal, Optional.empty(),
-                error, Duration.ofNanos(System.nanoTime() - accepted.since())));
+        log.ended(new Ended(accepted.service().name(), accepted.shownPeer(), pid, status, signal, reason, error, Duration.ofNanos(System.nanoTime() - accepted.since())));
     }
 }

@@ -15,9 +15,20 @@ public final class Live {
     /** One live connection: {@code abort} ends it at once (closes the socket, kills the program). */
     public final class Entry implements AutoCloseable {
         private final Runnable abort;
+        private volatile boolean aborted;
 
         private Entry(Runnable abort) {
             this.abort = abort;
+        }
+
+        /** Was it ended by a stop rather than by itself? */
+        public boolean aborted() {
+            return aborted;
+        }
+
+        private void abort() {
+            aborted = true;
+            abort.run();
         }
 
         /** The connection is over. */
@@ -34,6 +45,9 @@ public final class Live {
     public Entry add(Runnable abort) {
         var entry = new Entry(abort);
         entries.add(entry);
+        synchronized (changed) {
+            changed.notifyAll();
+        }
         return entry;
     }
 
@@ -43,9 +57,14 @@ public final class Live {
 
     /** Waits until no connection is live or {@code grace} has passed; true if none is live. */
     public boolean awaitEmpty(Duration grace) throws InterruptedException {
-        long deadline = System.nanoTime() + grace.toNanos();
+        return await(n -> n == 0, grace);
+    }
+
+    /** Waits until the number of live connections satisfies {@code wanted}, or {@code limit} has passed. */
+    public boolean await(java.util.function.IntPredicate wanted, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
         synchronized (changed) {
-            while (!entries.isEmpty()) {
+            while (!wanted.test(entries.size())) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -59,7 +78,7 @@ public final class Live {
     /** Ends every live connection now. */
     public void abortAll() {
         for (var entry : List.copyOf(entries)) {
-            entry.abort.run();
+            entry.abort();
         }
     }
 }

@@ -32,7 +32,7 @@ public final class StreamLauncher {
             Thread.ofVirtual().name(accepted.service().name() + "-conn").start(() -> serve(accepted));
         } catch (OutOfMemoryError | RuntimeException e) {
             // No thread for it: this connection goes, the listener stays.
-            end(accepted, Optional.of("no thread: " + e));
+            end(accepted, Optional.empty(), Optional.of("no thread: " + e));
         }
     }
 
@@ -46,26 +46,32 @@ public final class StreamLauncher {
 
     private void handle(Accepted accepted, Launch.Stream stream) {
         Optional<String> error = Optional.empty();
-        try (var entry = live.add(() -> close(accepted))) {
+        var thread = Thread.currentThread();
+        var entry = live.add(() -> {
+            close(accepted);
+            // A handler blocked on something other than its socket needs the interrupt too.
+            thread.interrupt();
+        });
+        try (entry) {
             stream.handler().handle(new HandlerConnection(accepted));
         } catch (IOException e) {
             // The client went away or the handler gave up on it: that connection's end, nothing more.
-            error = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
+            if (!entry.aborted()) {
+                error = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
         } catch (RuntimeException | Error e) {
             LOG.warn("service={} peer={} handler={} threw", accepted.service().name(), accepted.shownPeer(),
                     stream.name(), e);
             error = Optional.of(e.toString());
-        } finally {
-            close(accepted);
         }
-        end(accepted, error);
+        end(accepted, entry.aborted() ? Optional.of("stop") : Optional.empty(), error);
     }
 
-    private void end(Accepted accepted, Optional<String> error) {
+    private void end(Accepted accepted, Optional<String> reason, Optional<String> error) {
         close(accepted);
         accepted.ticket().release();
         log.ended(new Ended(accepted.service().name(), accepted.shownPeer(), OptionalLong.empty(),
-                OptionalLong.empty(), Optional.empty(), Optional.empty(), error,
+                OptionalLong.empty(), Optional.empty(), reason, error,
                 Duration.ofNanos(System.nanoTime() - accepted.since())));
     }
 

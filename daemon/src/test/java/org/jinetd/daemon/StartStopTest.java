@@ -1,0 +1,75 @@
+package org.jinetd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.jinetd.daemon.config.Config;
+import org.jinetd.daemon.config.Loaded;
+import org.jinetd.daemon.log.ConnectionLog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StartStopTest {
+    @Test
+    void everyServiceThatCannotBindIsReportedAndNothingIsLeftListening() throws Exception {
+        var loopback = InetAddress.getLoopbackAddress();
+        try (var taken1 = new ServerSocket(0, 50, loopback); var taken2 = new ServerSocket(0, 50, loopback)) {
+            int free = TestDaemon.freePort();
+            var file = TestDaemon.write("""
+                    services:
+                      a: {bind: 127.0.0.1, port: %d, handler: echo}
+                      b: {bind: 127.0.0.1, port: %d, handler: echo}
+                      ok: {bind: 127.0.0.1, port: %d, handler: echo}
+                    """.formatted(taken1.getLocalPort(), taken2.getLocalPort(), free));
+            var table = ((Loaded.Ok) Config.load(file)).table();
+            var failure = assertThrows(Daemon.StartFailure.class, () -> Daemon.start(table, new ConnectionLog()));
+            assertEquals(2, failure.failures().size());
+            assertEquals("a/tcp: bind 127.0.0.1:%d: address already in use".formatted(taken1.getLocalPort()),
+                    failure.failures().get(0));
+            assertTrue(failure.failures().get(1).startsWith("b/tcp: bind 127.0.0.1:" + taken2.getLocalPort()));
+            // The service that could bind was closed again: its port is free.
+            try (var again = new ServerSocket(free, 50, loopback)) {
+                assertEquals(free, again.getLocalPort());
+            }
+        }
+    }
+
+    @Test
+    void stopLetsLiveConnectionsFinishWithinTheGrace() throws Exception {
+        try (var d = TestDaemon.start("""
+                shutdown_grace: 10s
+                services:
+                  slow: {bind: 127.0.0.1, io: bridge, exec: [/bin/sh, -c, 'read -r x; echo "done $x"']}
+                """);
+             var client = Clients.connect(d.port("slow"))) {
+            var stopper = Thread.ofVirtual().start(() -> d.daemon().stop());
+            d.awaitLog("stop");
+            // No longer listening, but the live connection is still served.
+            client.getOutputStream().write("late\n".getBytes(StandardCharsets.UTF_8));
+            assertEquals("done late\n", new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            stopper.join();
+            assertTrue(d.log().contains("stopped"));
+        }
+    }
+
+    @Test
+    void stopEndsProgramsStillRunningAfterTheGrace() throws Exception {
+        try (var d = TestDaemon.start("""
+                shutdown_grace: 300ms
+                services:
+                  forever: {bind: 127.0.0.1, io: bridge, exec: [/bin/sleep, '600']}
+                """);
+             var client = Clients.connect(d.port("forever"))) {
+            assertTrue(d.daemon().awaitLive(1, java.time.Duration.ofSeconds(10)));
+            assertEquals(1, d.daemon().stop());
+            assertEquals(-1, client.getInputStream().read());
+            assertTrue(d.awaitLog("service=forever ").contains(" signal=TERM "));
+        }
+    }
+}
