@@ -1,13 +1,11 @@
 package org.jinetd.daemon.config;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads and checks a service table: YAML, then every key of every service, then clashes
@@ -112,14 +110,5 @@ public final class Config {
             }
             seen.add(service);
         }
-    }
-
-    /** Keys written in a table that a service reads, for tools that compare (the schema test). */
-    public static Set<String> serviceKeys() {
-        return new LinkedHashSet<>(Keys.SERVICE);
-    }
-
-    static Duration parseDuration(String text) {
-        return Fields.parseDuration(text);
     }
 }

@@ -196,7 +196,11 @@ final class ServiceReader {
     }
 
     private Optional<Launch> launch(At at, Transport transport) {
-        var kinds = Keys.LAUNCH.stream().filter(k -> at.entry(k) != null).toList();
+        // A launch key the service writes replaces any that defaults give.
+        var kinds = Keys.LAUNCH.stream().filter(at::writes).toList();
+        if (kinds.isEmpty()) {
+            kinds = Keys.LAUNCH.stream().filter(k -> at.entry(k) != null).toList();
+        }
         if (kinds.size() != 1) {
             var what = kinds.isEmpty() ? "service '" + at.name() + "' says neither what to run nor which handler"
                     : "service '" + at.name() + "' has both " + String.join(" and ", kinds);
@@ -258,7 +262,9 @@ final class ServiceReader {
         if (entry == null) {
             return Optional.of(absent);
         }
-        var text = fields.string(entry);
+        // YAML reads a bare `null` as no value; `stderr: null` means the word.
+        var text = entry.value() instanceof Node.Scalar s && s.kind() == Node.Kind.NULL
+                ? Optional.of("null") : fields.string(entry);
         if (text.isEmpty()) {
             return Optional.empty();
         }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /** Reads a YAML file into {@link Node}s, or says where it is not YAML. */
 final class YamlReader {
@@ -54,14 +55,31 @@ final class YamlReader {
             }
             return Optional.of(value(parser));
         } catch (JsonProcessingException e) {
-            var where = e.getLocation();
-            var mark = where == null ? Node.Mark.START : mark(where);
-            problems.add(Problem.at(file, mark, "YAML syntax error: " + e.getOriginalMessage().strip(), null));
+            problems.add(syntax(e));
             return Optional.empty();
         } catch (IOException e) {
             problems.add(new Problem(file, 1, 1, "cannot read: " + reason(e), null));
             return Optional.empty();
         }
+    }
+
+    /** SnakeYAML's problem and its context on one line, at the problem's place. */
+    private Problem syntax(JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+            var at = marked.getProblemMark();
+            var what = "YAML syntax error: " + marked.getProblem();
+            var context = marked.getContext();
+            var contextMark = marked.getContextMark();
+            if (context != null && contextMark != null) {
+                what += " (in the %s that starts at %d:%d)".formatted(
+                        context.replaceFirst("^while (parsing|scanning) (an? )?", ""),
+                        contextMark.getLine() + 1, contextMark.getColumn() + 1);
+            }
+            return new Problem(file, at.getLine() + 1, at.getColumn() + 1, what, null);
+        }
+        var where = e.getLocation();
+        var mark = where == null ? Node.Mark.START : mark(where);
+        return Problem.at(file, mark, "YAML syntax error: " + e.getOriginalMessage().lines().findFirst().orElse(""), null);
     }
 
     /** Strict UTF-8: a table in Latin-1 would otherwise load with mangled names and paths. */

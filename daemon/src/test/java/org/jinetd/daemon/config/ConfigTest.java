@@ -1,0 +1,295 @@
+package org.jinetd.daemon.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every kind of mistake in a table is reported, all at once, as FILE:LINE:COLUMN: what (expected ...). */
+class ConfigTest {
+    private static final int NOT_ROOT = 54_321;
+
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws IOException {
+        var file = dir.resolve("services.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private Loaded load(Path file, int selfUid) {
+        return new Config(Providers.installed(), new Accounts(), new PortNames(), selfUid).read(file);
+    }
+
+    /** The problems, each without the file's path in front. */
+    private List<String> problems(Path file, int selfUid) {
+        var bad = assertInstanceOf(Loaded.Bad.class, load(file, selfUid));
+        bad.problems().forEach(p -> assertEquals(file, p.file()));
+        return bad.problems().stream().map(p -> p.toString().substring(file.toString().length() + 1)).toList();
+    }
+
+    private List<String> problems(String yaml) throws IOException {
+        return problems(write(yaml), Accounts.self());
+    }
+
+    private ServiceTable table(String yaml, int selfUid) throws IOException {
+        var loaded = load(write(yaml), selfUid);
+        return assertInstanceOf(Loaded.Ok.class, loaded, loaded::toString).table();
+    }
+
+    @Test
+    void reportsEveryProblemAtOnceWithLineAndColumn() throws IOException {
+        assertEquals(List.of(
+                "3:11: 'port' is 70000, out of range (expected a whole number from 1 to 65535)",
+                "5:32: protocol 'sctp' is not known (expected tcp, udp or unix)",
+                "6:22: unknown key 'onlyfrom' (expected a service key; did you mean 'only_from'?)"),
+                problems("""
+                        services:
+                          a:
+                            port: 70000
+                            handler: echo
+                          b: {handler: echo, protocol: sctp, port: 1}
+                          c: {handler: echo, onlyfrom: [127.0.0.1], port: 2}
+                        """));
+    }
+
+    @Test
+    void aYamlSyntaxErrorSaysWhere() throws IOException {
+        assertEquals(List.of("3:1: YAML syntax error: expected ',' or '}', but got <stream end> "
+                + "(in the flow mapping that starts at 2:9)"),
+                problems("services:\n  echo: {port: 7, handler: echo\n"));
+    }
+
+    @Test
+    void anEmptyFileIsAProblem() throws IOException {
+        assertEquals(List.of("1:1: the table is empty (expected a map with a 'services:' key)"), problems("# nothing\n"));
+    }
+
+    @Test
+    void aMissingFileIsAProblem() {
+        var missing = dir.resolve("nowhere.yaml");
+        assertEquals(List.of("1:1: no such file (expected a readable service table)"), problems(missing, 0));
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsAProblemAtItsFirstBadByte() throws IOException {
+        var file = dir.resolve("latin1.yaml");
+        Files.write(file, "services:\n  caf\u00e9: {port: 7, handler: echo}\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals(List.of("2:6: not UTF-8: byte 0xe9 cannot start or continue a character (expected a UTF-8 text file)"),
+                problems(file, 0));
+    }
+
+    @Test
+    void aDuplicateKeyIsAProblem() throws IOException {
+        assertEquals(List.of("4:5: duplicate key 'port', first at line 3 (expected each key once in a map)"),
+                problems("services:\n  echo:\n    port: 7\n    port: 8\n    handler: echo\n"));
+    }
+
+    @Test
+    void unknownTopLevelKeysAndTheMissingServicesKeyAreProblems() throws IOException {
+        assertEquals(List.of(
+                "1:1: unknown key 'service' (expected a top-level key; did you mean 'services'?)",
+                "1:1: no 'services:' key (expected a map of services by name)"),
+                problems("service: {}\n"));
+    }
+
+    @Test
+    void aServiceHasExactlyOneLaunchKind() throws IOException {
+        assertEquals(List.of(
+                "2:3: service 'none' says neither what to run nor which handler "
+                        + "(expected exactly one of 'exec:' (a program) or 'handler:' (in-JVM))",
+                "3:3: service 'both' has both exec and handler "
+                        + "(expected exactly one of 'exec:' (a program) or 'handler:' (in-JVM))"),
+                problems("""
+                        services:
+                          none: {port: 1}
+                          both: {port: 2, handler: echo, exec: [/bin/cat]}
+                        """));
+    }
+
+    @Test
+    void execIsAnAbsolutePathToAnExecutableFileAndANonEmptyList() throws IOException {
+        var plain = dir.resolve("plain.txt");
+        Files.writeString(plain, "not a program");
+        Files.setPosixFilePermissions(plain, PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(List.of(
+                "2:23: program 'cat' is not an absolute path (expected an absolute path such as /usr/bin/cat)",
+                "3:23: program '/no/such/program' does not exist (expected an executable file)",
+                "4:23: program '" + plain + "' is not an executable file (expected an executable file (chmod +x))",
+                "5:22: 'exec' is empty (expected [/absolute/program, arguments...])"),
+                problems("""
+                        services:
+                          a: {port: 1, exec: [cat]}
+                          b: {port: 2, exec: [/no/such/program]}
+                          c: {port: 3, exec: [%s]}
+                          d: {port: 4, exec: []}
+                        """.formatted(plain)));
+    }
+
+    @Test
+    void anUnknownHandlerListsTheKnownOnes() throws IOException {
+        var problems = problems("services:\n  x: {port: 1, handler: ecko}\n");
+        assertEquals(1, problems.size());
+        assertTrue(problems.getFirst().startsWith("2:25: handler 'ecko' is not known (expected one of: chargen, "
+                + "daytime, discard, echo, "), problems.getFirst());
+    }
+
+    @Test
+    void aBadHandlerOptionIsShownAtTheOption() throws IOException {
+        assertEquals(List.of("6:7: handler 'echo', option 'colour': unknown option; echo takes no options"),
+                problems("""
+                        services:
+                          x:
+                            port: 1
+                            handler: echo
+                            options: {colour: blue}
+                        """.replace("options: {colour: blue}", "options:\n      colour: blue")));
+    }
+
+    @Test
+    void aHandlerWithoutAUdpVariantIsAProblemOnUdp() throws IOException {
+        assertEquals(List.of("2:40: handler 'misbehaving' does not serve udp (expected protocol: tcp)"),
+                problems("services:\n  x: {port: 1, protocol: udp, handler: misbehaving}\n"));
+    }
+
+    @Test
+    void twoServicesOnOneAddressAreNamedBothPlaces() throws IOException {
+        var file = write("""
+                services:
+                  first: {port: 7007, bind: 127.0.0.1, handler: echo}
+                  second: {port: 7007, bind: 127.0.0.1, handler: daytime}
+                  udp-is-fine: {port: 7007, bind: 127.0.0.1, protocol: udp, handler: echo}
+                  wildcard: {port: 7007, bind: '::', handler: echo}
+                """);
+        assertEquals(List.of(
+                "3:3: service 'second' listens on tcp 127.0.0.1:7007, as service 'first' at %s:2:3 does "
+                        .formatted(file) + "(expected one service per protocol, address and port)",
+                "5:3: service 'wildcard' listens on tcp [::]:7007, as service 'first' at %s:2:3 does "
+                        .formatted(file) + "(expected one service per protocol, address and port)",
+                "5:3: service 'wildcard' listens on tcp [::]:7007, as service 'second' at %s:3:3 does "
+                        .formatted(file) + "(expected one service per protocol, address and port)"),
+                problems(file, 0));
+    }
+
+    @Test
+    void usersAndGroupsMustExist() throws IOException {
+        assertEquals(List.of(
+                "2:40: user 'no-such-user' does not exist (expected a user in /etc/passwd or known to getent)",
+                "3:53: group 'no-such-group' does not exist (expected a group in /etc/group or known to getent)"),
+                problems(write("""
+                        services:
+                          a: {port: 1, exec: [/bin/cat], user: no-such-user}
+                          b: {port: 2, exec: [/bin/cat], user: root, group: no-such-group}
+                        """), 0));
+    }
+
+    @Test
+    void aDaemonThatIsNotRootRejectsAnotherUser() throws IOException {
+        assertEquals(List.of("2:40: user 'root': jinetd runs as uid %d and can run programs only as itself ".formatted(NOT_ROOT)
+                        + "(expected no 'user:' (or run jinetd as root to switch users))"),
+                problems(write("services:\n  a: {port: 1, exec: [/bin/cat], user: root}\n"), NOT_ROOT));
+    }
+
+    @Test
+    void aRootDaemonRunsProgramsAsNobodyUnlessUserRootIsWritten() throws IOException {
+        var table = table("""
+                services:
+                  plain: {port: 1, exec: [/bin/cat]}
+                  admin: {port: 2, exec: [/bin/cat], user: root}
+                """, 0);
+        var plain = (Launch.Exec) table.service("plain").orElseThrow().launch();
+        var admin = (Launch.Exec) table.service("admin").orElseThrow().launch();
+        assertEquals("nobody", plain.runAs().user());
+        assertTrue(plain.runAs().switches());
+        assertEquals("root", admin.runAs().user());
+        assertFalse(admin.runAs().switches());
+        assertTrue(plain.shown().contains("(as nobody,"), plain.shown());
+    }
+
+    @Test
+    void aPortMayBeANameAndAServiceWithoutOneTakesItsOwnName() throws IOException {
+        var table = table("""
+                services:
+                  daytime: {handler: daytime}
+                  other: {port: echo, handler: echo}
+                  fresh: {protocol: udp, port: discard, handler: discard}
+                """, 0);
+        assertEquals(13, ((Endpoint.Inet) table.service("daytime").orElseThrow().endpoint()).port());
+        assertEquals(7, ((Endpoint.Inet) table.service("other").orElseThrow().endpoint()).port());
+        assertEquals(9, ((Endpoint.Inet) table.service("fresh").orElseThrow().endpoint()).port());
+        assertEquals(List.of(
+                "2:3: service 'no-such-name' has no 'port', and 'no-such-name' is not a tcp service in /etc/services "
+                        + "(expected port: a number from 1 to 65535, or a name from /etc/services)"),
+                problems("services:\n  no-such-name: {handler: echo}\n"));
+    }
+
+    @Test
+    void badAddressesAreProblems() throws IOException {
+        assertEquals(List.of(
+                "2:22: bind 'localhost' is not an IP address (expected an IPv4 or IPv6 address such as "
+                        + "127.0.0.1, ::1, 0.0.0.0 or :: (names are not looked up))",
+                "3:50: prefix length in '10.0.0.0/33' must be 0 to 32 (expected an address or prefix "
+                        + "such as 192.0.2.0/24 or 2001:db8::/32)",
+                "3:63: 'example.org' is not an IPv4 or IPv6 address (expected an address or prefix such as "
+                        + "192.0.2.0/24 or 2001:db8::/32)"),
+                problems("""
+                        services:
+                          a: {port: 1, bind: localhost, handler: echo}
+                          b: {port: 2, handler: echo, only_from: ['::1', 10.0.0.0/33, example.org]}
+                        """));
+    }
+
+    @Test
+    void defaultsApplyWhereAServiceIsSilentAndItsOwnValueWins() throws IOException {
+        var table = table("""
+                shutdown_grace: 750ms
+                defaults:
+                  bind: 127.0.0.1
+                  instances: 5
+                  user: root
+                  exec: [/bin/cat]
+                services:
+                  a: {port: 1}
+                  b: {port: 2, bind: '::1', instances: unlimited, handler: echo}
+                """, 0);
+        assertEquals(Duration.ofMillis(750), table.shutdownGrace());
+        var a = table.service("a").orElseThrow();
+        var b = table.service("b").orElseThrow();
+        assertEquals(InetAddress.getByName("127.0.0.1"), ((Endpoint.Inet) a.endpoint()).bind());
+        assertEquals(5, a.limits().instances());
+        assertEquals("root", ((Launch.Exec) a.launch()).runAs().user());
+        // b's own handler replaces the exec of defaults, and the user of defaults does not apply to it.
+        assertInstanceOf(Launch.Stream.class, b.launch());
+        assertEquals(InetAddress.getByName("::1"), ((Endpoint.Inet) b.endpoint()).bind());
+        assertEquals(Limits.UNLIMITED, b.limits().instances());
+    }
+
+    @Test
+    void programKeysOnAHandlerServiceAreProblems() throws IOException {
+        assertEquals(List.of("2:31: 'user' applies to 'exec:' services only (expected no 'user' on a handler service)"),
+                problems(write("services:\n  a: {port: 1, handler: echo, user: root}\n"), 0));
+    }
+
+    @Test
+    void stderrNullNeedsNoQuotes() throws IOException {
+        var table = table("services:\n  a: {port: 1, exec: [/bin/cat], stderr: null}\n", Accounts.self());
+        assertEquals(Launch.Stderr.NULL, ((Launch.Exec) table.service("a").orElseThrow().launch()).stderr());
+    }
+
+    @Test
+    void theExampleTableIsGood() {
+        var loaded = load(Path.of("..", "conf", "services.yaml"), Accounts.self());
+        assertInstanceOf(Loaded.Ok.class, loaded, loaded::toString);
+    }
+}
