@@ -23,8 +23,8 @@ final class ServiceRows {
             }
         }
         for (var row : rows) {
-            out.println("%-" + widths[0] + "s  %-" + widths[1] + "s  %-" + widths[2] + "s  %s"
-                    .formatted(row[0], row[1], row[2], row[3]));
+            var format = "%-" + widths[0] + "s  %-" + widths[1] + "s  %-" + widths[2] + "s  %s";
+            out.println(format.formatted(row[0], row[1], row[2], row[3]));
         }
         out.flush();
     }

@@ -1,0 +1,112 @@
+package org.jinetd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The built distribution, as an administrator runs it. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LauncherIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void runsTheExampleTableAndStopsCleanlyOnSigterm() throws Exception {
+        try (var jinetd = Launched.start("run", "-c", "../conf/services.yaml")) {
+            jinetd.awaitErr("ready: 12 services listening");
+            assertEquals("hi", Clients.exchange(7007, "hi"));
+            jinetd.awaitErr("service=echo peer=127.0.0.1:");
+            jinetd.signal("TERM");
+            assertEquals(0, jinetd.exit());
+            assertTrue(jinetd.err().contains("stop: SIGTERM received"), jinetd.err());
+            assertTrue(jinetd.err().contains("stopped"), jinetd.err());
+        }
+    }
+
+    @Test
+    void sigintStopsItToo() throws Exception {
+        var table = TestDaemon.write("services: {echo: {bind: 127.0.0.1, handler: echo}}");
+        try (var jinetd = Launched.start("run", "-c", table.toString())) {
+            jinetd.awaitErr("ready:");
+            jinetd.signal("INT");
+            assertEquals(0, jinetd.exit());
+        }
+    }
+
+    @Test
+    void aPortThatCannotBeBoundStopsTheStartWithStatusThreeNamingEachService() throws Exception {
+        var loopback = InetAddress.getLoopbackAddress();
+        try (var taken = new ServerSocket(0, 50, loopback); var taken2 = new ServerSocket(0, 50, loopback)) {
+            var table = TestDaemon.write("""
+                    services:
+                      one: {bind: 127.0.0.1, port: %d, handler: echo}
+                      two: {bind: 127.0.0.1, port: %d, handler: daytime}
+                    """.formatted(taken.getLocalPort(), taken2.getLocalPort()));
+            try (var jinetd = Launched.start("run", "-c", table.toString())) {
+                assertEquals(3, jinetd.exit());
+                assertTrue(jinetd.err().contains("one/tcp: bind 127.0.0.1:%d: address already in use"
+                        .formatted(taken.getLocalPort())), jinetd.err());
+                assertTrue(jinetd.err().contains("two/tcp: bind 127.0.0.1:%d: address already in use"
+                        .formatted(taken2.getLocalPort())), jinetd.err());
+                assertTrue(!jinetd.err().contains("ready:"), jinetd.err());
+            }
+        }
+    }
+
+    @Test
+    void aBadTableIsReportedAndRunExitsOne() throws Exception {
+        var table = dir.resolve("bad.yaml");
+        Files.writeString(table, "services:\n  echo: {port: 7, handler: ekko}\n");
+        try (var jinetd = Launched.start("run", "-c", table.toString())) {
+            assertEquals(1, jinetd.exit());
+            assertTrue(jinetd.err().startsWith(table + ":2:28: handler 'ekko' is not known"), jinetd.err());
+        }
+    }
+
+    @Test
+    void findsAJava25WhenTheDefaultJavaIsOlderAndJavaHomeIsUnset() throws Exception {
+        var env = new HashMap<String, String>();
+        env.put("JAVA_HOME", null);
+        env.put("PATH", "/usr/lib/jvm/java-17-openjdk-amd64/bin:/usr/bin:/bin");
+        try (var jinetd = Launched.start(env, "--version")) {
+            assertEquals(0, jinetd.exit(), jinetd.err());
+            assertTrue(jinetd.out().contains("Java 25"), jinetd.out());
+        }
+    }
+
+    @Test
+    void saysWhatIsMissingWhenThereIsNoJava25() throws Exception {
+        var env = new HashMap<String, String>();
+        env.put("JAVA_HOME", "/usr/lib/jvm/java-17-openjdk-amd64");
+        env.put("PATH", "/usr/bin:/bin");
+        env.put("JINETD_JDK_DIRS", dir.toString());
+        try (var jinetd = Launched.start(env, "--version")) {
+            assertEquals(69, jinetd.exit());
+            assertTrue(jinetd.err().startsWith("jinetd: needs Java 25 or later, and found none.\n"), jinetd.err());
+            assertTrue(jinetd.err().contains("too old or unusable: /usr/lib/jvm/java-17-openjdk-amd64/bin/java"),
+                    jinetd.err());
+        }
+    }
+
+    @Test
+    void theJarRunsWithJavaJarAlone() throws Exception {
+        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var process = new ProcessBuilder(java, "-jar", "target/jinetd/lib/jinetd-daemon.jar", "check", "-c",
+                "../conf/services.yaml").redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(!output.contains("WARNING"), output);
+    }
+
+}
