@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: jinetd against xinetd, same client, same service, same machine.
+#
+#   bench/run.sh                       # DURATION=10 s per measured run
+#   DURATION=5 JINETD_HOME=/tmp/jinetd-dist bench/run.sh
+#
+# Environment (all optional):
+#   JINETD_HOME   jinetd distribution (bin/jinetd, lib/); default ../daemon/target/jinetd
+#   DURATION      seconds of each measured run (10); WARMUP seconds of each discarded run (2)
+#   CONCS         concurrencies ("1 16"); CASES ("daytime hello")
+#   SERVERS       which servers to run ("xinetd jinetd jinetd-info"); jinetd-info is jinetd with
+#                 its per-connection INFO log line on, to show what logging costs
+#   STARTS        starts averaged for the start-up figure (5); STARTUP=0 skips start-up and RSS
+#   JINETD_JAVA_OPTS  passed through to the launcher (appended after its own JVM flags)
+#   BENCH_KIT     folder with connbench.c, hello.c, xinetd-bench.conf.in (/work/shared/bench)
+#   KEEP_WORK=1   keep the temp work dir (logs, tables) instead of deleting it
+# Only 127.0.0.1 is ever contacted. Markdown goes to stdout, progress to stderr.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd -P)
+JINETD_HOME=${JINETD_HOME:-"$(dirname "$0")/../daemon/target/jinetd"}
+JINETD_HOME=$(cd "$JINETD_HOME" && pwd -P)
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2}
+CONCS=${CONCS:-"1 16"}
+CASES=${CASES:-"daytime hello"}
+SERVERS=${SERVERS:-"xinetd jinetd jinetd-info"}
+STARTS=${STARTS:-5}
+STARTUP=${STARTUP:-1}
+BENCH_KIT=${BENCH_KIT:-/work/shared/bench}
+EXAMPLE_TABLE="$here/../conf/services.yaml"
+HOST=127.0.0.1
+
+log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+[ -x "$JINETD_HOME/bin/jinetd" ] || die "no jinetd launcher at $JINETD_HOME/bin/jinetd (set JINETD_HOME)"
+for f in connbench.c hello.c xinetd-bench.conf.in; do
+    [ -f "$BENCH_KIT/$f" ] || die "missing $BENCH_KIT/$f"
+done
+
+# ---------------------------------------------------------------- process bookkeeping
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/jinetd-bench.XXXXXX")
+declare -a PIDS=()
+
+stop_pid() {   # stop_pid PID: SIGTERM, wait up to 10 s, then SIGKILL; reaps it
+    local pid=$1 i
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 200; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        # a zombie child still answers kill -0; wait reaps it once it has exited
+        if [ "$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" = Z ]; then break; fi
+        sleep 0.05
+    done
+    if kill -0 "$pid" 2>/dev/null && [ "$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" != Z ]; then
+        log "pid $pid ignored SIGTERM for 10 s; SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+forget_pid() {
+    local pid=$1 p; local -a keep=()
+    for p in "${PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+    PIDS=("${keep[@]}")
+}
+
+cleanup() {
+    local rc=$? p
+    trap - EXIT INT TERM
+    for p in "${PIDS[@]}"; do stop_pid "$p"; done
+    if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- helpers
+port_in_use() {   # any socket, any state, with this local port (IPv4 or IPv6)
+    local hex; hex=$(printf ':%04X' "$1")
+    awk -v h="$hex" 'FNR > 1 && substr($2, length($2) - 4) == h { f = 1 } END { exit !f }' \
+        /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+
+declare -A TAKEN=()
+free_port() {   # a free port below the ephemeral range, not handed out before in this run
+    local p i lo hi
+    read -r lo _ < /proc/sys/net/ipv4/ip_local_port_range
+    hi=$((lo - 1)); [ "$hi" -gt 20000 ] || hi=65000
+    for ((i = 0; i < 1000; i++)); do
+        p=$((20000 + RANDOM % (hi - 20000)))
+        [ -z "${TAKEN[$p]:-}" ] || continue
+        port_in_use "$p" && continue
+        TAKEN[$p]=1; echo "$p"; return 0
+    done
+    die "no free port found"
+}
+
+wait_port() {   # wait_port PORT PID: connect every 50 ms, for at most 10 s, while PID lives
+    local port=$1 pid=$2 i
+    for ((i = 0; i < 200; i++)); do
+        kill -0 "$pid" 2>/dev/null || die "server pid $pid exited before port $port was open"
+        if (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then return 0; fi
+        sleep 0.05
+    done
+    die "port $port not open after 10 s"
+}
+
+wait_log() {   # wait_log FILE PATTERN PID: poll every 10 ms, at most 10 s
+    local file=$1 pat=$2 pid=$3 i
+    for ((i = 0; i < 1000; i++)); do
+        grep -q -- "$pat" "$file" 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || die "pid $pid exited before logging '$pat' (see $file)"
+        sleep 0.01
+    done
+    die "'$pat' not logged in $file after 10 s"
+}
+
+probe() {   # probe PORT: first line the service answers (2 s bound)
+    timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"; head -n 1 <&3' "$HOST" "$1" 2>/dev/null || true
+}
+
+rss_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
+
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+
+# ---------------------------------------------------------------- build, install
+command -v cc >/dev/null || die "needs a C compiler (cc)"
+log "building connbench and hello in $WORK"
+cc -O2 -pthread -o "$WORK/connbench" "$BENCH_KIT/connbench.c"
+cc -O2 -o "$WORK/hello" "$BENCH_KIT/hello.c"
+if [[ " $SERVERS " == *" xinetd "* ]] && ! command -v xinetd >/dev/null 2>&1; then
+    log "installing xinetd"
+    apt-get update && apt-get install -y xinetd
+fi
+CB="$WORK/connbench"
+
+# ---------------------------------------------------------------- servers
+declare -A PORT=()
+SERVER_PID=""
+
+start_xinetd() {
+    PORT[daytime]=$(free_port); PORT[hello]=$(free_port)
+    sed -e "s|@PORT_HELLO@|${PORT[hello]}|g" -e "s|@PORT_DAYTIME@|${PORT[daytime]}|g" \
+        -e "s|@HELLO@|$WORK/hello|g" "$BENCH_KIT/xinetd-bench.conf.in" > "$WORK/xinetd.conf"
+    : > "$WORK/xinetd.log"
+    xinetd -dontfork -stayalive -filelog "$WORK/xinetd.log" -f "$WORK/xinetd.conf" \
+        -pidfile "$WORK/xinetd.pid" 2>>"$WORK/xinetd.log" &
+    SERVER_PID=$!; PIDS+=("$SERVER_PID")
+    wait_port "${PORT[daytime]}" "$SERVER_PID"; wait_port "${PORT[hello]}" "$SERVER_PID"
+}
+
+start_jinetd() {   # start_jinetd LEVEL
+    PORT[daytime]=$(free_port); PORT[hello]=$(free_port)
+    cat > "$WORK/jinetd-bench.yaml" <<EOF
+defaults: {bind: $HOST, instances: unlimited}
+services:
+  daytime: {port: ${PORT[daytime]}, handler: daytime}
+  hello: {port: ${PORT[hello]}, exec: [$WORK/hello], io: bridge, user: root}
+EOF
+    : > "$WORK/jinetd-$1.log"
+    JINETD_LOG_LEVEL=$1 "$JINETD_HOME/bin/jinetd" run -c "$WORK/jinetd-bench.yaml" \
+        2>>"$WORK/jinetd-$1.log" </dev/null &
+    SERVER_PID=$!; PIDS+=("$SERVER_PID")
+    wait_port "${PORT[daytime]}" "$SERVER_PID"; wait_port "${PORT[hello]}" "$SERVER_PID"
+}
+
+stop_server() {
+    stop_pid "$SERVER_PID"; forget_pid "$SERVER_PID"; SERVER_PID=""
+}
+
+# ---------------------------------------------------------------- measurement
+declare -A R_CPS=() R_P50=() R_P99=() R_ERR=() R_EMPTY=() RSS_IDLE=() RSS_LOAD=() HWM=()
+declare -a ROWS=()
+
+measure() {   # measure SERVER CASE CONC
+    local srv=$1 c=$2 n=$3 port=${PORT[$2]} out detail
+    "$CB" "$HOST" "$port" "$n" "$WARMUP" > /dev/null 2>&1
+    out=$("$CB" "$HOST" "$port" "$n" "$DURATION" 2>"$WORK/detail")
+    detail=$(cat "$WORK/detail")
+    local k="$srv|$c|$n"
+    R_CPS[$k]=$(sed -n 's/.*conn_per_s=\([0-9.]*\).*/\1/p' <<<"$out")
+    R_P50[$k]=$(sed -n 's/.*p50_ms=\([0-9.]*\).*/\1/p' <<<"$out")
+    R_P99[$k]=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$out")
+    R_ERR[$k]=$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' <<<"$out")
+    R_EMPTY[$k]=$(sed -n 's/.*empty_responses=\([0-9]*\).*/\1/p' <<<"$detail")
+    ROWS+=("$k")
+    log "$srv $c c=$n: $out  [${detail#\# detail: }]"
+}
+
+bench_server() {   # bench_server NAME
+    local srv=$1 c n line
+    case $srv in
+        xinetd) start_xinetd ;;
+        jinetd) start_jinetd warn ;;
+        jinetd-info) start_jinetd info ;;
+        *) die "unknown server $srv" ;;
+    esac
+    log "$srv up (pid $SERVER_PID): daytime ${PORT[daytime]}, hello ${PORT[hello]}"
+    for c in $CASES; do
+        line=$(probe "${PORT[$c]}")
+        [ -n "$line" ] || die "$srv $c answered nothing"
+        log "$srv $c answers: $line"
+    done
+    sleep 2   # idle before the RSS reading (a measurement, not synchronisation)
+    RSS_IDLE[$srv]=$(rss_kb "$SERVER_PID" VmRSS)
+    for c in $CASES; do
+        for n in $CONCS; do measure "$srv" "$c" "$n"; done
+    done
+    RSS_LOAD[$srv]=$(rss_kb "$SERVER_PID" VmRSS)
+    HWM[$srv]=$(rss_kb "$SERVER_PID" VmHWM)
+    stop_server
+}
+
+STARTUP_MS=() STARTUP_RSS=()
+startup_jinetd() {   # STARTS starts on the example table: launcher exec .. 'ready:' line; RSS after 2 s idle
+    local i t0 ts tready pid lf="$WORK/jinetd-startup.log"
+    [ -f "$EXAMPLE_TABLE" ] || die "no example table at $EXAMPLE_TABLE"
+    for p in $(grep -Eo 'port: *[0-9]+' "$EXAMPLE_TABLE" | grep -Eo '[0-9]+' | sort -u); do
+        port_in_use "$p" && die "port $p of the example table is in use"
+    done
+    for ((i = 1; i <= STARTS; i++)); do
+        : > "$lf"
+        t0=$(now_ms)
+        JINETD_LOG_LEVEL=info "$JINETD_HOME/bin/jinetd" run -c "$EXAMPLE_TABLE" 2>>"$lf" </dev/null &
+        pid=$!; PIDS+=("$pid")
+        wait_log "$lf" 'ready:' "$pid"
+        # the log line's own timestamp (ms, UTC) is the ready time; polling granularity drops out
+        ts=$(grep -m1 'ready:' "$lf" | grep -Eo '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z' || true)
+        if [ -n "$ts" ]; then tready=$(date -d "$ts" +%s%3N); else tready=$(now_ms); fi
+        STARTUP_MS+=($((tready - t0)))
+        sleep 2   # idle before the RSS reading
+        STARTUP_RSS+=("$(rss_kb "$pid" VmRSS)")
+        log "start $i: ready after ${STARTUP_MS[-1]} ms, idle VmRSS ${STARTUP_RSS[-1]} kB"
+        stop_pid "$pid"; forget_pid "$pid"
+    done
+}
+
+# ---------------------------------------------------------------- run
+log "JINETD_HOME=$JINETD_HOME DURATION=$DURATION WARMUP=$WARMUP CONCS='$CONCS' CASES='$CASES' SERVERS='$SERVERS' JINETD_JAVA_OPTS='${JINETD_JAVA_OPTS:-}'"
+for s in $SERVERS; do bench_server "$s"; done
+if [ "$STARTUP" = 1 ]; then startup_jinetd; fi
+
+# ---------------------------------------------------------------- report
+fmt_int() { LC_ALL=C printf '%.0f' "$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
+
+echo "## jinetd vs xinetd ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, ${DURATION} s runs after ${WARMUP} s warm-up)"
+echo
+echo "JINETD_HOME=$JINETD_HOME; JINETD_JAVA_OPTS='${JINETD_JAVA_OPTS:-}'; $( (xinetd -version 2>&1 || true) | head -n1)"
+echo
+echo "| server | case | conc | conn/s | p50 ms | p99 ms | errors |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+for k in "${ROWS[@]}"; do
+    IFS='|' read -r s c n <<<"$k"
+    e=${R_ERR[$k]}; [ "${R_EMPTY[$k]:-0}" = 0 ] || e="$e (+${R_EMPTY[$k]} empty)"
+    echo "| $s | $c | $n | $(fmt_int "${R_CPS[$k]}") | ${R_P50[$k]} | ${R_P99[$k]} | $e |"
+done
+
+if [[ " $SERVERS " == *" xinetd "* && " $SERVERS " == *" jinetd "* ]]; then
+    echo
+    echo "| ratio jinetd/xinetd | conc | conn/s | p99 |"
+    echo "|---|---:|---:|---:|"
+    for c in $CASES; do for n in $CONCS; do
+        echo "| $c | $n | $(ratio "${R_CPS[jinetd|$c|$n]}" "${R_CPS[xinetd|$c|$n]}") | $(ratio "${R_P99[jinetd|$c|$n]}" "${R_P99[xinetd|$c|$n]}") |"
+    done; done
+fi
+if [[ " $SERVERS " == *" jinetd "* && " $SERVERS " == *" jinetd-info "* ]]; then
+    echo
+    echo "| logging cost: jinetd-info/jinetd (warn) | conc | conn/s | p99 |"
+    echo "|---|---:|---:|---:|"
+    for c in $CASES; do for n in $CONCS; do
+        echo "| $c | $n | $(ratio "${R_CPS[jinetd-info|$c|$n]}" "${R_CPS[jinetd|$c|$n]}") | $(ratio "${R_P99[jinetd-info|$c|$n]}" "${R_P99[jinetd|$c|$n]}") |"
+    done; done
+fi
+
+echo
+echo "| server (bench table) | VmRSS idle (2 s after ready) | VmRSS after the runs | VmHWM |"
+echo "|---|---:|---:|---:|"
+for s in $SERVERS; do
+    echo "| $s | $((RSS_IDLE[$s] / 1024)) MiB (${RSS_IDLE[$s]} kB) | $((RSS_LOAD[$s] / 1024)) MiB | $((HWM[$s] / 1024)) MiB |"
+done
+
+if [ "$STARTUP" = 1 ]; then
+    echo
+    sum=0; for v in "${STARTUP_MS[@]}"; do sum=$((sum + v)); done
+    rsum=0; for v in "${STARTUP_RSS[@]}"; do rsum=$((rsum + v)); done
+    echo "jinetd start-up on conf/services.yaml (launcher exec to 'ready:', $STARTS starts): mean $((sum / ${#STARTUP_MS[@]})) ms (each: ${STARTUP_MS[*]})"
+    echo
+    echo "jinetd idle VmRSS on conf/services.yaml (2 s after ready): mean $((rsum / ${#STARTUP_RSS[@]} / 1024)) MiB (each, kB: ${STARTUP_RSS[*]})"
+fi
