@@ -27,6 +27,7 @@ public final class Daemon implements AutoCloseable {
     private final ConnectionLog log;
     private final List<Listener> listeners;
     private final Live live;
+    private final Spawner spawner;
     private boolean stopped;
 
     /** Every listener could not be bound: one message per service that failed. */
@@ -63,21 +64,23 @@ public final class Daemon implements AutoCloseable {
         }
         if (!failures.isEmpty()) {
             bound.forEach(Listener::close);
+            spawner.close();
             failures.forEach(log::warn);
             throw new StartFailure(failures);
         }
-        var daemon = new Daemon(table, log, bound, live);
+        var daemon = new Daemon(table, log, bound, live, spawner);
         bound.forEach(Listener::start);
         log.note("ready: %d service%s listening (%s)".formatted(bound.size(), bound.size() == 1 ? "" : "s",
                 String.join(", ", bound.stream().map(l -> l.service().label() + " " + shown(l)).toList())));
         return daemon;
     }
 
-    private Daemon(ServiceTable table, ConnectionLog log, List<Listener> listeners, Live live) {
+    private Daemon(ServiceTable table, ConnectionLog log, List<Listener> listeners, Live live, Spawner spawner) {
         this.table = table;
         this.log = log;
         this.listeners = listeners;
         this.live = live;
+        this.spawner = spawner;
     }
 
     private static String shown(Listener listener) {
@@ -100,6 +103,11 @@ public final class Daemon implements AutoCloseable {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** Programs spawned natively and not yet reaped. */
+    public int children() {
+        return spawner.children();
     }
 
     /** Live connections (and datagrams being served) now. */
@@ -140,6 +148,7 @@ public final class Daemon implements AutoCloseable {
             Thread.currentThread().interrupt();
             live.abortAll();
         }
+        spawner.close();
         log.note("stopped");
         return left;
     }

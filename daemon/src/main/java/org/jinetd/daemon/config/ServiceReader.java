@@ -341,6 +341,12 @@ final class ServiceReader {
             groupName = accounts.group(gid).map(Accounts.Group::name).orElse(Integer.toString(gid));
         }
         boolean switches = selfUid == 0 && (u.uid() != 0 || gid != 0);
+        if (switches && Setpriv.PATH.isEmpty()) {
+            var mark = userEntry != null ? userEntry.value().mark() : at.key().mark();
+            fields.problem(mark, "running '" + at.name() + "' as " + u.name() + " needs setpriv, which is not installed",
+                    "util-linux's setpriv in /usr/bin (apt-get install util-linux)");
+            return Optional.empty();
+        }
         return Optional.of(new RunAs(u.name(), u.uid(), groupName, gid, u.home(), u.shell(), switches));
     }
 

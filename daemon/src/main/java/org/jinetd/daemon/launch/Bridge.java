@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.jinetd.daemon.config.Launch;
+import org.jinetd.daemon.config.Setpriv;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Ended;
 
@@ -79,7 +80,7 @@ final class Bridge {
         if (!runAs.switches()) {
             return exec.argv();
         }
-        var command = new ArrayList<String>(List.of("setpriv", "--reuid=" + runAs.uid(), "--regid=" + runAs.gid(),
+        var command = new ArrayList<String>(List.of(Setpriv.PATH.orElse("setpriv"), "--reuid=" + runAs.uid(), "--regid=" + runAs.gid(),
                 runAs.uid() == 0 ? "--keep-groups" : "--init-groups", "--"));
         command.addAll(exec.argv());
         return command;

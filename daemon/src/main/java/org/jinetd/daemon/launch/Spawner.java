@@ -1,27 +1,57 @@
 package org.jinetd.daemon.launch;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Optional;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.log.ConnectionLog;
 
 /**
  * Starts programs for connections: the socket itself as fd 0 and 1 where it can
- * ({@code io: inherit}), else pipes and a copy both ways ({@code io: bridge}).
+ * ({@code io: inherit}, spawned natively), else pipes and a copy both ways ({@code io: bridge}).
  */
-public final class Spawner {
+public final class Spawner implements AutoCloseable {
     private final Bridge bridge;
-    private final ConnectionLog log;
-    private final AtomicBoolean warned = new AtomicBoolean();
+    private final Inherit inherit;
+    private final Children children;
 
     public Spawner(Live live, ConnectionLog log) {
         this.bridge = new Bridge(live, log);
-        this.log = log;
+        var why = Inherit.unavailable();
+        Children reaper = null;
+        if (why.isEmpty()) {
+            try {
+                reaper = new Children();
+            } catch (Libc.Failure | RuntimeException | LinkageError e) {
+                why = Optional.of("no reaper: " + e.getMessage());
+            }
+        }
+        this.children = reaper;
+        this.inherit = reaper == null ? null : new Inherit(live, log, reaper);
+        why.ifPresent(reason -> log.warn("io=inherit is not available (" + reason
+                + "); programs get pipes (io=bridge) instead"));
+    }
+
+    /** Whether programs can own the real socket here. */
+    public boolean inherits() {
+        return inherit != null;
     }
 
     void serve(Accepted accepted, Launch.Exec exec) {
-        if (exec.io() == Launch.Io.INHERIT && warned.compareAndSet(false, true)) {
-            log.warn("io=inherit is not available in this build; programs get pipes (io=bridge) instead");
+        if (exec.io() == Launch.Io.INHERIT && inherit != null) {
+            inherit.serve(accepted, exec);
+        } else {
+            bridge.serve(accepted, exec);
         }
-        bridge.serve(accepted, exec);
+    }
+
+    /** Programs spawned natively and not yet reaped. */
+    public int children() {
+        return children == null ? 0 : children.size();
+    }
+
+    @Override
+    public void close() {
+        if (children != null) {
+            children.close();
+        }
     }
 }

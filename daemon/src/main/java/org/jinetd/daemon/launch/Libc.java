@@ -1,0 +1,259 @@
+package org.jinetd.daemon.launch;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Optional;
+
+/**
+ * The few C library calls jinetd makes itself (glibc on Linux, through the FFM API): spawning,
+ * pidfds, waiting, poll. Each returns its result or throws {@link Failure} with errno.
+ */
+final class Libc {
+    // <spawn.h> (glibc): sizes and flags of x86_64 and aarch64 alike.
+    static final int SPAWN_FILE_ACTIONS_SIZE = 80;
+    static final int SPAWNATTR_SIZE = 336;
+    static final int SIGSET_SIZE = 128;
+    static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    static final short POSIX_SPAWN_SETSID = 0x80;
+    // <sys/wait.h>, <linux/wait.h>, <signal.h>
+    static final int P_PIDFD = 3;
+    static final int WEXITED = 4;
+    static final int CLD_EXITED = 1;
+    static final int SIGINFO_SIZE = 128;
+    static final int SIGINFO_CODE = 8;
+    static final int SIGINFO_STATUS = 24;
+    // <poll.h>, <fcntl.h>, <sys/eventfd.h>
+    static final short POLLIN = 1;
+    static final int O_WRONLY = 1;
+    static final int O_CLOEXEC = 0x80000;
+    static final int EFD_CLOEXEC = 0x80000;
+    static final int EINTR = 4;
+
+    /** A C call failed; {@code errno} says why. */
+    static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int errno;
+
+        Failure(String call, int errno) {
+            super(call + ": " + describe(errno));
+            this.errno = errno;
+        }
+    }
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static final VarHandle ERRNO_VALUE = Linker.Option.captureStateLayout()
+            .varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final MethodHandle POSIX_SPAWN = handle("posix_spawn",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS), false);
+    private static final MethodHandle FA_INIT = handle("posix_spawn_file_actions_init",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    private static final MethodHandle FA_DESTROY = handle("posix_spawn_file_actions_destroy",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    private static final MethodHandle FA_DUP2 = handle("posix_spawn_file_actions_adddup2",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), false);
+    private static final MethodHandle FA_OPEN = handle("posix_spawn_file_actions_addopen",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), false);
+    private static final MethodHandle FA_CHDIR = handle("posix_spawn_file_actions_addchdir_np",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
+    private static final MethodHandle FA_CLOSEFROM = optionalHandle("posix_spawn_file_actions_addclosefrom_np",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)).orElse(null);
+    private static final MethodHandle ATTR_INIT = handle("posix_spawnattr_init",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    private static final MethodHandle ATTR_DESTROY = handle("posix_spawnattr_destroy",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    private static final MethodHandle ATTR_FLAGS = handle("posix_spawnattr_setflags",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ValueLayout.JAVA_SHORT), false);
+    private static final MethodHandle ATTR_SIGMASK = handle("posix_spawnattr_setsigmask",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
+    private static final MethodHandle ATTR_SIGDEFAULT = handle("posix_spawnattr_setsigdefault",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
+    private static final MethodHandle SIGEMPTYSET = handle("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    private static final MethodHandle PIDFD_OPEN = handle("pidfd_open",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+    private static final MethodHandle PIDFD_SEND_SIGNAL = handle("pidfd_send_signal",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle WAITID = handle("waitid",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle POLL = handle("poll",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
+    private static final MethodHandle EVENTFD = handle("eventfd",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+    private static final MethodHandle READ = handle("read",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
+    private static final MethodHandle WRITE = handle("write",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
+    private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
+    private static final MethodHandle FCNTL = LINKER.downcallHandle(LIBC.find("fcntl").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle STRERROR = handle("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
+
+    private Libc() {}
+
+    private static MethodHandle handle(String name, FunctionDescriptor descriptor, boolean errno) {
+        var symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("no " + name + " in the C library"));
+        return errno ? LINKER.downcallHandle(symbol, descriptor, ERRNO) : LINKER.downcallHandle(symbol, descriptor);
+    }
+
+    private static Optional<MethodHandle> optionalHandle(String name, FunctionDescriptor descriptor) {
+        return LIBC.find(name).map(symbol -> LINKER.downcallHandle(symbol, descriptor));
+    }
+
+    /** Whether this C library can close every other descriptor in the child (glibc 2.34+). */
+    static boolean closesFrom() {
+        return FA_CLOSEFROM != null;
+    }
+
+    /** Calls a handle that captures errno: {@code state} first, then the arguments. */
+    private static long call(String name, MethodHandle handle, Object... args) throws Failure {
+        try (var arena = Arena.ofConfined()) {
+            var state = arena.allocate(Linker.Option.captureStateLayout());
+            var full = new Object[args.length + 1];
+            full[0] = state;
+            System.arraycopy(args, 0, full, 1, args.length);
+            var result = handle.invokeWithArguments(full);
+            long value = result instanceof Integer i ? i : (Long) result;
+            if (value == -1) {
+                throw new Failure(name, (int) ERRNO_VALUE.get(state, 0L));
+            }
+            return value;
+        } catch (Failure e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(name, t);
+        }
+    }
+
+    /** Calls a handle whose result is 0 or an error number (the posix_spawn family). */
+    private static void check(String name, MethodHandle handle, Object... args) throws Failure {
+        int result;
+        try {
+            result = (int) handle.invokeWithArguments(args);
+        } catch (Throwable t) {
+            throw new IllegalStateException(name, t);
+        }
+        if (result != 0) {
+            throw new Failure(name, result);
+        }
+    }
+
+    static void fileActionsInit(MemorySegment actions) throws Failure {
+        check("posix_spawn_file_actions_init", FA_INIT, actions);
+    }
+
+    static void fileActionsDestroy(MemorySegment actions) throws Failure {
+        check("posix_spawn_file_actions_destroy", FA_DESTROY, actions);
+    }
+
+    static void addDup2(MemorySegment actions, int fd, int to) throws Failure {
+        check("posix_spawn_file_actions_adddup2", FA_DUP2, actions, fd, to);
+    }
+
+    static void addOpen(MemorySegment actions, int fd, MemorySegment path, int flags) throws Failure {
+        check("posix_spawn_file_actions_addopen", FA_OPEN, actions, fd, path, flags, 0);
+    }
+
+    static void addChdir(MemorySegment actions, MemorySegment path) throws Failure {
+        check("posix_spawn_file_actions_addchdir_np", FA_CHDIR, actions, path);
+    }
+
+    static void addCloseFrom(MemorySegment actions, int from) throws Failure {
+        check("posix_spawn_file_actions_addclosefrom_np", FA_CLOSEFROM, actions, from);
+    }
+
+    static void attrInit(MemorySegment attr) throws Failure {
+        check("posix_spawnattr_init", ATTR_INIT, attr);
+    }
+
+    static void attrDestroy(MemorySegment attr) throws Failure {
+        check("posix_spawnattr_destroy", ATTR_DESTROY, attr);
+    }
+
+    static void attrFlags(MemorySegment attr, short flags) throws Failure {
+        check("posix_spawnattr_setflags", ATTR_FLAGS, attr, flags);
+    }
+
+    static void attrSigmask(MemorySegment attr, MemorySegment set) throws Failure {
+        check("posix_spawnattr_setsigmask", ATTR_SIGMASK, attr, set);
+    }
+
+    static void attrSigdefault(MemorySegment attr, MemorySegment set) throws Failure {
+        check("posix_spawnattr_setsigdefault", ATTR_SIGDEFAULT, attr, set);
+    }
+
+    static void sigemptyset(MemorySegment set) throws Failure {
+        check("sigemptyset", SIGEMPTYSET, set);
+    }
+
+    /** Returns the new pid. */
+    static int posixSpawn(MemorySegment path, MemorySegment actions, MemorySegment attr, MemorySegment argv,
+                          MemorySegment envp) throws Failure {
+        try (var arena = Arena.ofConfined()) {
+            var pid = arena.allocate(JAVA_INT);
+            check("posix_spawn", POSIX_SPAWN, pid, path, actions, attr, argv, envp);
+            return pid.get(JAVA_INT, 0);
+        }
+    }
+
+    static int pidfdOpen(int pid) throws Failure {
+        return (int) call("pidfd_open", PIDFD_OPEN, pid, 0);
+    }
+
+    static void pidfdSendSignal(int pidfd, int signal) throws Failure {
+        call("pidfd_send_signal", PIDFD_SEND_SIGNAL, pidfd, signal, MemorySegment.NULL, 0);
+    }
+
+    /** Reaps the child of {@code pidfd}, which must have exited; fills {@code info} (a siginfo_t). */
+    static void waitidPidfd(int pidfd, MemorySegment info) throws Failure {
+        call("waitid", WAITID, P_PIDFD, pidfd, info, WEXITED);
+    }
+
+    /** poll(2) on an array of struct pollfd; returns how many are ready. */
+    static int poll(MemorySegment fds, long count, int timeoutMillis) throws Failure {
+        return (int) call("poll", POLL, fds, count, timeoutMillis);
+    }
+
+    static int eventfd() throws Failure {
+        return (int) call("eventfd", EVENTFD, 0, EFD_CLOEXEC);
+    }
+
+    static long read(int fd, MemorySegment buffer, long count) throws Failure {
+        return call("read", READ, fd, buffer, count);
+    }
+
+    static long write(int fd, MemorySegment buffer, long count) throws Failure {
+        return call("write", WRITE, fd, buffer, count);
+    }
+
+    /** A copy of {@code fd} numbered {@code min} or above, close-on-exec. */
+    static int dupAbove(int fd, int min) throws Failure {
+        return (int) call("fcntl", FCNTL, fd, 1030 /* F_DUPFD_CLOEXEC */, min);
+    }
+
+    static void close(int fd) throws Failure {
+        call("close", CLOSE, fd);
+    }
+
+    /** The C library's words for an error number: "Resource temporarily unavailable". */
+    static String describe(int errno) {
+        try {
+            var text = (MemorySegment) STRERROR.invokeExact(errno);
+            return text.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+}

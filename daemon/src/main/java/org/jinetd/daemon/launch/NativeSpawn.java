@@ -1,0 +1,98 @@
+package org.jinetd.daemon.launch;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * posix_spawn of a program the way inetd forks one: the given descriptors as its 0, 1, 2
+ * (and 3...), every other descriptor of the daemon closed, an empty signal mask, every
+ * signal at its default (the JVM ignores SIGPIPE and others, which children must not
+ * inherit), a session of its own, and a working directory.
+ */
+final class NativeSpawn {
+    private NativeSpawn() {}
+
+    /**
+     * @param argv the program (absolute path) and its arguments
+     * @param env  its whole environment
+     * @param cwd  its working directory
+     * @param fds  {@code fds[i]} becomes the child's descriptor {@code i}; -1 opens /dev/null there
+     * @return the child's pid
+     */
+    static int spawn(List<String> argv, Map<String, String> env, String cwd, int[] fds) throws Libc.Failure {
+        // A source among the targets would be overwritten before its own dup2: move it above them first.
+        var sources = fds.clone();
+        var moved = new java.util.ArrayList<Integer>();
+        for (int i = 0; i < sources.length; i++) {
+            if (sources[i] >= 0 && sources[i] < sources.length) {
+                sources[i] = Libc.dupAbove(sources[i], sources.length);
+                moved.add(sources[i]);
+            }
+        }
+        try {
+            return spawnWith(argv, env, cwd, sources);
+        } finally {
+            for (var fd : moved) {
+                Libc.close(fd);
+            }
+        }
+    }
+
+    private static int spawnWith(List<String> argv, Map<String, String> env, String cwd, int[] fds)
+            throws Libc.Failure {
+        try (var arena = Arena.ofConfined()) {
+            var actions = arena.allocate(Libc.SPAWN_FILE_ACTIONS_SIZE, 16);
+            var attr = arena.allocate(Libc.SPAWNATTR_SIZE, 16);
+            Libc.fileActionsInit(actions);
+            try {
+                Libc.attrInit(attr);
+                try {
+                    for (int target = 0; target < fds.length; target++) {
+                        if (fds[target] >= 0) {
+                            Libc.addDup2(actions, fds[target], target);
+                        } else {
+                            Libc.addOpen(actions, target, arena.allocateFrom("/dev/null"), 2 /* O_RDWR */);
+                        }
+                    }
+                    // Do not rely on close-on-exec: the JVM and libraries open descriptors without it.
+                    Libc.addCloseFrom(actions, fds.length);
+                    Libc.addChdir(actions, arena.allocateFrom(cwd));
+
+                    var empty = arena.allocate(Libc.SIGSET_SIZE, 8);
+                    var all = arena.allocate(Libc.SIGSET_SIZE, 8);
+                    Libc.sigemptyset(empty);
+                    // Every bit set by hand: glibc's sigfillset leaves out its two internal signals
+                    // (32, 33), which posix_spawn then sets to SIG_IGN in the child; a fork+exec
+                    // child would have them at SIG_DFL.
+                    all.fill((byte) 0xff);
+                    Libc.attrSigmask(attr, empty);
+                    Libc.attrSigdefault(attr, all);
+                    Libc.attrFlags(attr, (short) (Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF
+                            | Libc.POSIX_SPAWN_SETSID));
+
+                    var path = arena.allocateFrom(argv.getFirst());
+                    return Libc.posixSpawn(path, actions, attr, strings(arena, argv),
+                            strings(arena, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+                } finally {
+                    Libc.attrDestroy(attr);
+                }
+            } finally {
+                Libc.fileActionsDestroy(actions);
+            }
+        }
+    }
+
+    /** A NULL-terminated array of C strings. */
+    private static MemorySegment strings(Arena arena, List<String> values) {
+        var array = arena.allocate(ADDRESS, values.size() + 1L);
+        for (int i = 0; i < values.size(); i++) {
+            array.setAtIndex(ADDRESS, i, arena.allocateFrom(values.get(i)));
+        }
+        array.setAtIndex(ADDRESS, values.size(), MemorySegment.NULL);
+        return array;
+    }
+}
