@@ -120,6 +120,11 @@ public final class Daemon implements AutoCloseable {
         return live.await(n -> n >= count, limit);
     }
 
+    /** Waits until no connection is live; false if {@code limit} passed first. */
+    public boolean awaitIdle(Duration limit) throws InterruptedException {
+        return live.awaitEmpty(limit);
+    }
+
     public ServiceTable table() {
         return table;
     }

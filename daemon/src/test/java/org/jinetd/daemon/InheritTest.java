@@ -1,0 +1,190 @@
+package org.jinetd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code io: inherit}: what a program sees from inside, and that every child is reaped. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class InheritTest {
+    /** The child reports on itself: its descriptors, its signal state, its session, its cwd. */
+    private static final String REPORT = """
+            ls -l /proc/$$/fd
+            grep -E '^Sig(Blk|Ign)' /proc/$$/status
+            echo "pid $$ session $(cut -d' ' -f6 /proc/$$/stat)"
+            echo "cwd $(pwd)"
+            """;
+
+    /** The report, with ls's {@code ... 0 -> socket:[123]} lines as {@code fd 0 socket:[123]}. */
+    private static List<String> fdLines(String report) {
+        return report.lines().map(l -> l.contains(" -> ")
+                ? "fd " + l.replaceAll(".* (\\d+) -> (.*)", "$1 $2") : l).toList();
+    }
+
+    /** A table whose service {@code self} runs {@link #REPORT} with {@code io} as given. */
+    private static String reporting(String io) {
+        return "services:\n  self:\n    bind: 127.0.0.1\n    io: " + io + "\n    exec:\n      - /bin/sh\n      - -c\n"
+                + "      - |\n" + REPORT.indent(8);
+    }
+
+    @Test
+    void theSocketIsFd0And1AndTheChildHasNothingElseOfTheDaemons() throws Exception {
+        try (var d = TestDaemon.start(reporting("inherit"))) {
+            var lines = fdLines(Clients.exchange(d.port("self"), ""));
+            var fds = lines.stream().filter(l -> l.startsWith("fd ")).toList();
+            assertEquals(3, fds.size(), String.join("\n", lines));
+            assertTrue(fds.get(0).matches("fd 0 socket:\\[\\d+]"), fds.get(0));
+            assertEquals(fds.get(0).substring(5), fds.get(1).substring(5), "fd 1 is the same socket as fd 0");
+            assertTrue(fds.get(2).matches("fd 2 pipe:\\[\\d+]"), fds.get(2));
+            assertTrue(lines.contains("SigBlk:\t0000000000000000"), String.join("\n", lines));
+            assertTrue(lines.contains("SigIgn:\t0000000000000000"), String.join("\n", lines));
+            var session = lines.stream().filter(l -> l.startsWith("pid ")).findFirst().orElseThrow().split(" ");
+            assertEquals(session[1], session[3], "the child leads its own session");
+            assertTrue(lines.contains("cwd /"), String.join("\n", lines));
+        }
+    }
+
+    @Test
+    void behindTheBridgeTheChildGetsPipes() throws Exception {
+        try (var d = TestDaemon.start(reporting("bridge"))) {
+            var lines = fdLines(Clients.exchange(d.port("self"), ""));
+            assertTrue(lines.stream().anyMatch(l -> l.matches("fd 0 pipe:\\[\\d+]")), String.join("\n", lines));
+            assertTrue(lines.stream().anyMatch(l -> l.matches("fd 1 pipe:\\[\\d+]")), String.join("\n", lines));
+        }
+    }
+
+    @Test
+    void stderrSocketMakesFd2TheConnectionAndNullMakesItDevNull() throws Exception {
+        try (var d = TestDaemon.start("""
+                services:
+                  socket: {bind: 127.0.0.1, stderr: socket, exec: [/bin/sh, -c, 'readlink /proc/$$/fd/2; echo via-2 >&2']}
+                  quiet: {bind: 127.0.0.1, stderr: null, exec: [/bin/sh, -c, 'readlink /proc/$$/fd/2; echo lost >&2']}
+                """)) {
+            var socket = Clients.exchange(d.port("socket"), "");
+            assertTrue(socket.matches("socket:\\[\\d+]\nvia-2\n"), socket);
+            assertEquals("/dev/null\n", Clients.exchange(d.port("quiet"), ""));
+        }
+    }
+
+    @Test
+    void stderrGoesToTheLogLineByLineWithPid() throws Exception {
+        try (var d = TestDaemon.start("services: {noisy: {bind: 127.0.0.1, exec: [/bin/sh, -c, "
+                + "'echo one >&2; echo two >&2; echo out']}}")) {
+            assertEquals("out\n", Clients.exchange(d.port("noisy"), ""));
+            var one = d.awaitLog("stderr=one");
+            d.awaitLog("stderr=two");
+            var pid = one.replaceAll(".* pid=(\\d+) .*", "$1");
+            assertTrue(d.awaitLog("service=noisy peer=").matches(
+                    "service=noisy peer=127\\.0\\.0\\.1:\\d+ pid=" + pid + " exit=0 duration=\\S+"));
+        }
+    }
+
+    @Test
+    void logsExitStatusAndTheSignalThatEndedIt() throws Exception {
+        try (var d = TestDaemon.start("""
+                services:
+                  three: {bind: 127.0.0.1, exec: [/bin/sh, -c, 'exit 3']}
+                  killed: {bind: 127.0.0.1, exec: [/bin/sh, -c, 'kill -KILL $$']}
+                  high: {bind: 127.0.0.1, exec: [/bin/sh, -c, 'exit 130']}
+                """)) {
+            Clients.exchange(d.port("three"), "");
+            Clients.exchange(d.port("killed"), "");
+            Clients.exchange(d.port("high"), "");
+            assertTrue(d.awaitLog("service=three ").contains(" exit=3 "));
+            assertTrue(d.awaitLog("service=killed ").contains(" signal=KILL "));
+            // Natively reaped, an exit status of 130 is a status, not a signal.
+            assertTrue(d.awaitLog("service=high ").contains(" exit=130 "));
+        }
+    }
+
+    @Test
+    void aProgramThatCannotBeSpawnedIsLoggedAndTheClientClosed() throws Exception {
+        var program = Files.createTempFile("jinetd-gone", ".sh");
+        Files.writeString(program, "#!/bin/sh\necho hi\n");
+        program.toFile().setExecutable(true);
+        try (var d = TestDaemon.start("services: {gone: {bind: 127.0.0.1, user: " + self() + ", exec: [" + program
+                + "]}}")) {
+            Files.delete(program);
+            assertEquals("", Clients.exchange(d.port("gone"), ""));
+            var line = d.awaitLog("service=gone peer=");
+            assertTrue(line.contains("error=\"spawn failed: posix_spawn: No such file or directory\""), line);
+        }
+    }
+
+    @Test
+    void aThousandShortChildrenLeaveNoZombieAndNoDescriptorBehind() throws Exception {
+        try (var d = TestDaemon.start("services: {hello: {bind: 127.0.0.1, instances: unlimited, "
+                + "exec: [/bin/echo, hello]}}")) {
+            // A first round at the same concurrency lets the JDK open what it keeps (its pollers).
+            assertEquals(0, clients(d, 8, 10));
+            assertTrue(d.daemon().awaitIdle(java.time.Duration.ofSeconds(30)));
+            long fdsBefore = openFds();
+            assertEquals(0, clients(d, 8, 125));
+            assertTrue(d.daemon().awaitIdle(java.time.Duration.ofSeconds(30)), "every connection ended");
+            assertEquals(0, d.daemon().children(), "every child reaped");
+            assertEquals(List.of(), zombies());
+            assertEquals(fdsBefore, openFds(), "the daemon's open descriptors");
+        }
+    }
+
+    /** {@code threads} clients, each making {@code each} connections; returns how many failed. */
+    private static int clients(TestDaemon d, int threads, int each) throws InterruptedException {
+        var running = new ArrayList<Thread>();
+        var failures = new java.util.concurrent.atomic.AtomicInteger();
+        for (int t = 0; t < threads; t++) {
+            running.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    try {
+                        if (!Clients.exchange(d.port("hello"), "").equals("hello\n")) {
+                            failures.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        failures.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (var thread : running) {
+            thread.join();
+        }
+        return failures.get();
+    }
+
+    private static String self() {
+        return System.getProperty("user.name");
+    }
+
+    private static long openFds() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    /** Children of this JVM that have exited and not been reaped. */
+    private static List<String> zombies() throws IOException {
+        var self = Long.toString(ProcessHandle.current().pid());
+        var found = new ArrayList<String>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (var proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    var stat = Files.readString(proc.resolve("stat"));
+                    var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    if (fields[0].equals("Z") && fields[1].equals(self)) {
+                        found.add(stat);
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile
+                }
+            }
+        }
+        return found;
+    }
+}
