@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.ServiceTable;
 import org.jinetd.daemon.launch.DatagramLauncher;
 import org.jinetd.daemon.launch.Live;
@@ -52,10 +53,17 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(ServiceTable table, ConnectionLog log) throws StartFailure {
         var live = new Live();
         var spawner = new Spawner(live, log);
-        var served = new Served(new StreamLauncher(live, log, spawner), new DatagramLauncher(live, log), log);
+        var served = new Served(new StreamLauncher(live, log, spawner), new DatagramLauncher(live, log), spawner,
+                log);
         var bound = new ArrayList<Listener>();
         var failures = new ArrayList<String>();
         for (var service : table.enabled()) {
+            if (service.launch() instanceof Launch.Exec exec && (exec.waits() || exec.listenFds())
+                    && !spawner.inherits()) {
+                failures.add("%s: %s needs the socket itself (io=inherit), which is not available here".formatted(
+                        service.label(), exec.waits() ? "wait: true" : "listen_fds: true"));
+                continue;
+            }
             try {
                 bound.add(Listener.bind(service, served));
             } catch (BindException e) {

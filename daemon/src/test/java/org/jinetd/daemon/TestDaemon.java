@@ -54,12 +54,24 @@ public final class TestDaemon implements AutoCloseable {
     public static Path write(String yaml) throws IOException {
         var root = (ObjectNode) YAML.readTree(yaml);
         var services = (ObjectNode) root.get("services");
-        if (services != null) {
-            for (var entry : services.properties()) {
-                var service = (ObjectNode) entry.getValue();
-                var protocol = service.path("protocol").asText("tcp");
-                if (!service.has("port") && !protocol.equals("unix")) {
-                    service.put("port", freePort());
+        // Every port held until all are picked, so that no two services get the same one.
+        var held = new java.util.ArrayList<AutoCloseable>();
+        try {
+            if (services != null) {
+                for (var entry : services.properties()) {
+                    var service = (ObjectNode) entry.getValue();
+                    var protocol = service.path("protocol").asText("tcp");
+                    if (!service.has("port") && !protocol.equals("unix")) {
+                        service.put("port", holdPort(held));
+                    }
+                }
+            }
+        } finally {
+            for (var socket : held) {
+                try {
+                    socket.close();
+                } catch (Exception e) {
+                    throw new IOException(e);
                 }
             }
         }
@@ -71,15 +83,31 @@ public final class TestDaemon implements AutoCloseable {
 
     /** A port free for both TCP and UDP on loopback now. */
     public static int freePort() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port;
-            try (var socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
+        var held = new java.util.ArrayList<AutoCloseable>();
+        try {
+            return holdPort(held);
+        } finally {
+            for (var socket : held) {
+                try {
+                    socket.close();
+                } catch (Exception e) {
+                    throw new IOException(e);
+                }
             }
-            try (var udp = new java.net.DatagramSocket(port)) {
-                return port;
+        }
+    }
+
+    /** A port free for TCP and UDP, kept taken (by sockets added to {@code held}) until they are closed. */
+    private static int holdPort(java.util.List<AutoCloseable> held) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            var tcp = new ServerSocket(0);
+            try {
+                var udp = new java.net.DatagramSocket(tcp.getLocalPort());
+                held.add(tcp);
+                held.add(udp);
+                return tcp.getLocalPort();
             } catch (IOException e) {
-                // taken for UDP: try another
+                tcp.close();
             }
         }
         throw new IOException("no free port");

@@ -48,11 +48,15 @@ public sealed interface Endpoint {
     /**
      * A unix-domain stream socket.
      *
-     * @param mode the socket file's permission bits, as {@code chmod} takes them
+     * @param mode  the socket file's permission bits, as {@code chmod} takes them
+     * @param owner the socket file's owner (uid), if not the daemon
+     * @param group the socket file's group (gid), if not the daemon's
      */
-    record Unix(Path path, int mode) implements Endpoint {
+    record Unix(Path path, int mode, java.util.OptionalInt owner, java.util.OptionalInt group) implements Endpoint {
         public Unix {
             Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(owner, "owner");
+            Objects.requireNonNull(group, "group");
         }
 
         @Override

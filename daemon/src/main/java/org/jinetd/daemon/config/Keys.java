@@ -11,9 +11,9 @@ public final class Keys {
 
     /** Keys of a service, each also allowed under {@code defaults:}. */
     public static final List<String> SERVICE = List.of(
-            "port", "protocol", "path", "mode", "bind", "wait", "exec", "handler", "options",
-            "user", "group", "env", "only_from", "no_access", "instances", "per_source",
-            "disabled", "io", "stderr");
+            "port", "protocol", "path", "socket_mode", "socket_user", "socket_group", "bind", "wait", "exec",
+            "handler", "options", "user", "group", "env", "only_from", "no_access", "instances", "per_source",
+            "disabled", "io", "stderr", "listen_fds");
 
     /** The keys that say how a service launches; exactly one per service. */
     public static final List<String> LAUNCH = List.of("exec", "handler");

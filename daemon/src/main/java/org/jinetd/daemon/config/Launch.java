@@ -20,9 +20,10 @@ public sealed interface Launch {
      * @param io     how the connection reaches it
      * @param stderr where its fd 2 goes
      * @param waits  {@code wait: true}: it gets the listening socket
+     * @param listenFds {@code listen_fds: true}: the socket is fd 3, announced as sd_listen_fds(3) expects
      */
-    record Exec(List<String> argv, RunAs runAs, Map<String, String> env, Io io, Stderr stderr, boolean waits)
-            implements Launch {
+    record Exec(List<String> argv, RunAs runAs, Map<String, String> env, Io io, Stderr stderr, boolean waits,
+                boolean listenFds) implements Launch {
         public Exec {
             argv = List.copyOf(argv);
             env = Map.copyOf(env);
@@ -36,7 +37,8 @@ public sealed interface Launch {
 
         @Override
         public String shown() {
-            return "exec " + String.join(" ", argv) + " (as " + runAs.user() + ", " + io.key() + ")";
+            return "exec " + String.join(" ", argv) + " (as " + runAs.user() + ", " + io.key()
+                    + (waits ? ", wait" : "") + (listenFds ? ", listen_fds" : "") + ")";
         }
     }
 

@@ -15,7 +15,9 @@ import org.jinetd.handler.OptionException;
 final class ServiceReader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     /** Keys that only a program uses; written on a handler service they are a mistake. */
-    private static final List<String> EXEC_ONLY = List.of("user", "group", "env", "io", "stderr", "wait");
+    private static final List<String> EXEC_ONLY = List.of("user", "group", "env", "io", "stderr", "wait", "listen_fds");
+    /** Keys that need jinetd to see each client; a program in wait mode accepts by itself. */
+    private static final List<String> PER_CLIENT = List.of("only_from", "no_access", "per_source");
     private static final String DEFAULT_BIND = "::";
     private static final int DEFAULT_MODE = 0666;
 
@@ -69,6 +71,9 @@ final class ServiceReader {
         if (endpoint.isEmpty() || launch.isEmpty() || access.isEmpty() || limits.isEmpty()) {
             return Optional.empty();
         }
+        if (launch.get() instanceof Launch.Exec exec && exec.waits() && !perClient(at, access.get(), limits.get())) {
+            return Optional.empty();
+        }
         return Optional.of(new Service(name, endpoint.get(), launch.get(), access.get(), limits.get(), disabled));
     }
 
@@ -85,6 +90,27 @@ final class ServiceReader {
         String name() {
             return key.name();
         }
+    }
+
+    /**
+     * A program in wait mode accepts its clients itself: jinetd never sees them, so rules
+     * about clients cannot hold (an empty list written on the service lifts one from defaults).
+     */
+    private boolean perClient(At at, Access access, Limits limits) {
+        boolean ok = true;
+        for (var key : PER_CLIENT) {
+            boolean set = switch (key) {
+                case "only_from" -> !access.onlyFrom().isEmpty();
+                case "no_access" -> !access.noAccess().isEmpty();
+                default -> limits.perSource() != Limits.UNLIMITED;
+            };
+            if (set) {
+                fields.problem(at.entry(key).key().mark(), "'" + key + "' cannot apply with wait: true: the program "
+                        + "accepts its clients itself and jinetd never sees them", "no '" + key + "' on a wait service");
+                ok = false;
+            }
+        }
+        return ok;
     }
 
     private Optional<Transport> transport(At at) {
@@ -124,10 +150,31 @@ final class ServiceReader {
                 fields.problem(pathEntry.value().mark(), "path '" + path.get() + "' is relative", "an absolute path");
                 return Optional.empty();
             }
-            var mode = mode(at.entry("mode"));
-            return path.flatMap(p -> mode.map(m -> new Endpoint.Unix(p, m)));
+            var mode = mode(at.entry("socket_mode"));
+            var owner = fields.string(at.entry("socket_user")).flatMap(name -> {
+                var user = accounts.user(name);
+                if (user.isEmpty()) {
+                    fields.problem(at.entry("socket_user").value().mark(), "user '" + name + "' does not exist",
+                            "a user in /etc/passwd or known to getent");
+                }
+                return user.map(Accounts.User::uid);
+            });
+            var group = fields.string(at.entry("socket_group")).flatMap(name -> {
+                var found = accounts.group(name);
+                if (found.isEmpty()) {
+                    fields.problem(at.entry("socket_group").value().mark(), "group '" + name + "' does not exist",
+                            "a group in /etc/group or known to getent");
+                }
+                return found.map(Accounts.Group::gid);
+            });
+            if (at.entry("socket_user") != null && owner.isEmpty() || at.entry("socket_group") != null && group.isEmpty()) {
+                return Optional.empty();
+            }
+            return path.flatMap(p -> mode.map(m -> new Endpoint.Unix(p, m,
+                    owner.map(java.util.OptionalInt::of).orElse(java.util.OptionalInt.empty()),
+                    group.map(java.util.OptionalInt::of).orElse(java.util.OptionalInt.empty()))));
         }
-        for (var unixOnly : List.of("path", "mode")) {
+        for (var unixOnly : List.of("path", "socket_mode", "socket_user", "socket_group")) {
             if (at.writes(unixOnly)) {
                 fields.problem(at.entry(unixOnly).key().mark(),
                         "'" + unixOnly + "' applies to protocol unix only", "'port:' and 'bind:' for " + transport.key());
@@ -146,7 +193,7 @@ final class ServiceReader {
         if (text.isPresent() && text.get().matches("0?[0-7]{3}")) {
             return Optional.of(Integer.parseInt(text.get(), 8));
         }
-        text.ifPresent(t -> fields.problem(entry.value().mark(), "mode '" + t + "' is not octal permission bits",
+        text.ifPresent(t -> fields.problem(entry.value().mark(), "socket_mode '" + t + "' is not octal permission bits",
                 "three octal digits such as 0660 (quote it: '0660')"));
         return Optional.empty();
     }
@@ -242,20 +289,26 @@ final class ServiceReader {
             ok = false;
         }
         var waits = fields.bool(at.entry("wait"), false);
-        if (waits) {
-            fields.problem(at.entry("wait").value().mark(), "wait: true is not available in this version",
-                    "wait: false");
-            ok = false;
-        }
+        var listenFds = fields.bool(at.entry("listen_fds"), false);
         var env = fields.texts(at.entry("env"));
         var io = choice(at.entry("io"), Launch.Io.values(), Launch.Io::key, Launch.Io.INHERIT);
+        if (waits || listenFds) {
+            // Handing over a socket needs the socket itself: pipes cannot carry a listener.
+            var key = waits ? "wait" : "listen_fds";
+            if (io.isPresent() && io.get() == Launch.Io.BRIDGE) {
+                fields.problem(at.entry("io").value().mark(), "io: bridge cannot hand the socket over (" + key + ": true)",
+                        "io: inherit");
+                ok = false;
+            }
+        }
+
         var stderr = choice(at.entry("stderr"), Launch.Stderr.values(), Launch.Stderr::key, Launch.Stderr.LOG);
         var runAs = runAs(at);
         if (!ok || env.isEmpty() || io.isEmpty() || stderr.isEmpty() || runAs.isEmpty()) {
             return Optional.empty();
         }
         var words = argv.get().stream().map(Node.Scalar::text).toList();
-        return Optional.of(new Launch.Exec(words, runAs.get(), env.get(), io.get(), stderr.get(), waits));
+        return Optional.of(new Launch.Exec(words, runAs.get(), env.get(), io.get(), stderr.get(), waits, listenFds));
     }
 
     private <E> Optional<E> choice(Node.Entry entry, E[] values, java.util.function.Function<E, String> key, E absent) {

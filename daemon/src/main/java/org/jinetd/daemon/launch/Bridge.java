@@ -39,7 +39,7 @@ final class Bridge {
         var builder = new ProcessBuilder(command(exec))
                 .directory(new java.io.File("/"));
         builder.environment().clear();
-        builder.environment().putAll(ChildEnvironment.of(service, exec, accepted.peer(), accepted.local()));
+        builder.environment().putAll(ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(), accepted.credentials()));
         switch (exec.stderr()) {
             case LOG -> builder.redirectError(ProcessBuilder.Redirect.PIPE);
             case SOCKET -> builder.redirectErrorStream(true);

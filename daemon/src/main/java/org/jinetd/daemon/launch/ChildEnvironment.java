@@ -5,10 +5,13 @@ import java.net.SocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.jinetd.daemon.config.AddressText;
+import org.jinetd.daemon.config.Endpoint;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.Peers;
+import org.jinetd.handler.PeerCredentials;
 
 /**
  * The whole environment of a program: tcpserver's and systemd's names for the connection,
@@ -21,6 +24,11 @@ final class ChildEnvironment {
     private ChildEnvironment() {}
 
     static Map<String, String> of(Service service, Launch.Exec exec, SocketAddress peer, SocketAddress local) {
+        return of(service, exec, peer, local, Optional.empty());
+    }
+
+    static Map<String, String> of(Service service, Launch.Exec exec, SocketAddress peer, SocketAddress local,
+                                  Optional<PeerCredentials> credentials) {
         var env = new LinkedHashMap<String, String>();
         var proto = service.endpoint().transport().key().toUpperCase(Locale.ROOT);
         env.put("PROTO", proto);
@@ -34,6 +42,15 @@ final class ChildEnvironment {
         if (local instanceof InetSocketAddress here) {
             env.put(proto + "LOCALIP", AddressText.of(Peers.plain(here.getAddress())));
             env.put(proto + "LOCALPORT", Integer.toString(here.getPort()));
+        }
+        // ucspi-unix's names for the client of a unix socket.
+        credentials.ifPresent(c -> {
+            env.put("UNIXREMOTEPID", Long.toString(c.pid()));
+            env.put("UNIXREMOTEUID", Integer.toString(c.uid()));
+            env.put("UNIXREMOTEGID", Integer.toString(c.gid()));
+        });
+        if (service.endpoint() instanceof Endpoint.Unix unix) {
+            env.put("UNIXLOCALPATH", unix.path().toString());
         }
         env.put("JINETD_SERVICE", service.name());
         env.put("PATH", PATH);

@@ -3,7 +3,9 @@ package org.jinetd.daemon.launch;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.ByteChannel;
+import java.util.Optional;
 import org.jinetd.handler.Connection;
+import org.jinetd.handler.PeerCredentials;
 
 /** What a stream handler sees of an accepted connection. */
 final class HandlerConnection implements Connection {
@@ -36,5 +38,10 @@ final class HandlerConnection implements Connection {
     @Override
     public void shutdownOutput() throws IOException {
         accepted.channel().shutdownOutput();
+    }
+
+    @Override
+    public Optional<PeerCredentials> credentials() {
+        return accepted.credentials();
     }
 }

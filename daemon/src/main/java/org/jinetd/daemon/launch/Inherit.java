@@ -3,25 +3,34 @@ package org.jinetd.daemon.launch;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.channels.Channel;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import org.jinetd.daemon.config.Launch;
+import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Ended;
 
 /**
- * A program that owns the real socket: the accepted connection is its fd 0 and 1 (and 2
- * with {@code stderr: socket}), spawned natively. The daemon closes its own copy at once.
+ * A program that owns the real socket, spawned natively: the accepted connection as its fd 0
+ * and 1 (and 2 with {@code stderr: socket}), or, in wait mode, the listening socket. With
+ * {@code listen_fds: true} the socket is fd 3 instead, as systemd passes it.
  */
 final class Inherit {
     static final int SIGTERM = 15;
-    static final int SIGKILL = 9;
+    /** sd_listen_fds(3) checks LISTEN_PID against its own pid, known only after the spawn: a shell sets it and execs. */
+    private static final List<String> LISTEN_PID_WRAPPER =
+            List.of("/bin/sh", "-c", "LISTEN_PID=$$; export LISTEN_PID; exec \"$@\"", "jinetd-listen-fds");
 
     private final Live live;
     private final ConnectionLog log;
@@ -52,62 +61,116 @@ final class Inherit {
         return Optional.empty();
     }
 
-    /** Runs on the connection's virtual thread until the program has exited. */
-    void serve(Accepted accepted, Launch.Exec exec) {
-        var service = accepted.service();
-        var socket = Fds.of(accepted.channel());
-        Pipe stderrPipe = null;
-        int pid;
-        try {
-            int stderrFd = switch (exec.stderr()) {
-                case SOCKET -> socket;
-                case NULL -> -1;
-                case LOG -> {
-                    stderrPipe = Pipe.open();
-                    yield Fds.of(stderrPipe.sink());
-                }
-            };
-            pid = NativeSpawn.spawn(Bridge.command(exec),
-                    ChildEnvironment.of(service, exec, accepted.peer(), accepted.local()), "/",
-                    new int[] {socket, socket, stderrFd});
-        } catch (Libc.Failure | IOException | RuntimeException e) {
-            closeQuietly(stderrPipe);
-            finish(accepted, OptionalLong.empty(), null, Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
-            return;
-        }
-        // Close our copy now: while we hold it, the peer never sees EOF after the child exits.
-        StreamLauncher.close(accepted);
-        java.util.concurrent.CompletableFuture<Children.Exit> exit;
-        try {
-            exit = children.watch(pid);
-        } catch (Libc.Failure e) {
-            closeQuietly(stderrPipe);
-            finish(accepted, OptionalLong.of(pid), null, Optional.empty(), Optional.of("cannot watch: " + e.getMessage()));
-            return;
-        }
-        Thread reader = null;
-        if (stderrPipe != null) {
-            closeQuietly(stderrPipe.sink());
-            var source = stderrPipe.source();
-            reader = Thread.ofVirtual().start(() -> stderr(service.name(), pid, source));
-        }
-        var entry = live.add(() -> children.signal(pid, SIGTERM));
-        try (entry) {
+    /** A spawned program, until it is reaped. */
+    private record Child(int pid, CompletableFuture<Children.Exit> exit, Thread stderr) {
+        Children.Exit await() {
             var ended = exit.join();
-            if (reader != null) {
+            if (stderr != null) {
                 try {
-                    reader.join();
+                    stderr.join();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
-            finish(accepted, OptionalLong.of(pid), ended, entry.aborted() ? Optional.of("stop") : Optional.empty(),
-                    Optional.empty());
+            return ended;
         }
     }
 
+    /** Runs on the connection's virtual thread until the program has exited. */
+    void serve(Accepted accepted, Launch.Exec exec) {
+        Child child;
+        try {
+            child = start(accepted.service(), exec, accepted.channel(),
+                    ChildEnvironment.of(accepted.service(), exec, accepted.peer(), accepted.local(), accepted.credentials()));
+        } catch (Libc.Failure | IOException | RuntimeException e) {
+            StreamLauncher.close(accepted);
+            accepted.ticket().release();
+            ended(accepted.service(), accepted.shownPeer(), accepted.since(), OptionalLong.empty(), null,
+                    Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
+            return;
+        }
+        // Close our copy now: while we hold it, the peer never sees EOF after the child exits.
+        StreamLauncher.close(accepted);
+        var entry = live.add(() -> children.signal(child.pid(), SIGTERM));
+        try (entry) {
+            var exit = child.await();
+            accepted.ticket().release();
+            ended(accepted.service(), accepted.shownPeer(), accepted.since(), OptionalLong.of(child.pid()), exit,
+                    entry.aborted() ? Optional.of("stop") : Optional.empty(), Optional.empty());
+        }
+    }
+
+    /**
+     * Wait mode: hands the listening socket to the program and returns when it has exited;
+     * until then nothing else takes the socket's clients. False if it could not start.
+     */
+    boolean serveWaiting(Service service, Launch.Exec exec, Channel listening) {
+        long since = System.nanoTime();
+        Child child;
+        try {
+            child = start(service, exec, listening, ChildEnvironment.of(service, exec, null, null));
+        } catch (Libc.Failure | IOException | RuntimeException e) {
+            ended(service, "-", since, OptionalLong.empty(), null, Optional.empty(),
+                    Optional.of("spawn failed: " + e.getMessage()));
+            return false;
+        }
+        var entry = live.add(() -> children.signal(child.pid(), SIGTERM));
+        try (entry) {
+            var exit = child.await();
+            ended(service, "-", since, OptionalLong.of(child.pid()), exit,
+                    entry.aborted() ? Optional.of("stop") : Optional.empty(), Optional.empty());
+            return true;
+        }
+    }
+
+    private Child start(Service service, Launch.Exec exec, Channel socket, Map<String, String> environment)
+            throws Libc.Failure, IOException {
+        int fd = Fds.of(socket);
+        Pipe stderrPipe = exec.stderr() == Launch.Stderr.LOG ? Pipe.open() : null;
+        int pid;
+        try {
+            int stderr = switch (exec.stderr()) {
+                case SOCKET -> fd;
+                case NULL -> -1;
+                case LOG -> Fds.of(stderrPipe.sink());
+            };
+            var env = new LinkedHashMap<>(environment);
+            var command = new ArrayList<>(Bridge.command(exec));
+            int[] fds;
+            if (exec.listenFds()) {
+                env.put("LISTEN_FDS", "1");
+                env.put("LISTEN_FDNAMES", service.name());
+                int at = exec.runAs().switches() ? command.indexOf("--") + 1 : 0;
+                command.addAll(at, LISTEN_PID_WRAPPER);
+                // As systemd runs a socket-activated service: stdin /dev/null, stdout with stderr.
+                fds = new int[] {-1, stderr, stderr, fd};
+            } else {
+                fds = new int[] {fd, fd, stderr};
+            }
+            pid = NativeSpawn.spawn(command, env, "/", fds);
+        } catch (Libc.Failure | RuntimeException e) {
+            close(stderrPipe);
+            throw e;
+        }
+        CompletableFuture<Children.Exit> exit;
+        try {
+            exit = children.watch(pid);
+        } catch (Libc.Failure e) {
+            close(stderrPipe);
+            throw e;
+        }
+        Thread reader = null;
+        if (stderrPipe != null) {
+            stderrPipe.sink().close();
+            var source = stderrPipe.source();
+            reader = Thread.ofVirtual().start(() -> stderr(service.name(), pid, source));
+        }
+        return new Child(pid, exit, reader);
+    }
+
     private void stderr(String service, long pid, Pipe.SourceChannel source) {
-        try (var lines = new BufferedReader(new InputStreamReader(Channels.newInputStream(source), StandardCharsets.UTF_8))) {
+        try (var lines = new BufferedReader(new InputStreamReader(Channels.newInputStream(source),
+                StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
                 log.stderr(service, pid, line);
@@ -117,30 +180,25 @@ final class Inherit {
         }
     }
 
-    private void finish(Accepted accepted, OptionalLong pid, Children.Exit exit, Optional<String> reason,
-                        Optional<String> error) {
-        StreamLauncher.close(accepted);
-        accepted.ticket().release();
+    private void ended(Service service, String peer, long since, OptionalLong pid, Children.Exit exit,
+                       Optional<String> reason, Optional<String> error) {
         var status = exit == null || exit.status().isEmpty() ? OptionalLong.empty()
                 : OptionalLong.of(exit.status().getAsInt());
         Optional<String> signal = exit == null || exit.signal().isEmpty() ? Optional.empty()
                 : Optional.of(Signals.name(exit.signal().getAsInt()));
-        log.ended(new Ended(accepted.service().name(), accepted.shownPeer(), pid, status, signal, reason, error,
-                Duration.ofNanos(System.nanoTime() - accepted.since())));
+        log.ended(new Ended(service.name(), peer, pid, status, signal, reason, error,
+                Duration.ofNanos(System.nanoTime() - since)));
     }
 
-    private static void closeQuietly(Object closeable) {
+    private static void close(Pipe pipe) {
+        if (pipe == null) {
+            return;
+        }
         try {
-            switch (closeable) {
-                case Pipe p -> {
-                    p.sink().close();
-                    p.source().close();
-                }
-                case java.nio.channels.Channel c -> c.close();
-                case null, default -> { }
-            }
+            pipe.sink().close();
+            pipe.source().close();
         } catch (IOException e) {
-            // Closing a pipe end that already failed: nothing more to do.
+            // Closing a pipe that already failed: nothing more to do.
         }
     }
 

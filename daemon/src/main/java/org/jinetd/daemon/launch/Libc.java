@@ -99,6 +99,8 @@ final class Libc {
     private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
     private static final MethodHandle FCNTL = LINKER.downcallHandle(LIBC.find("fcntl").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle GETSOCKOPT = handle("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), true);
     private static final MethodHandle STRERROR = handle("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
 
     private Libc() {}
@@ -236,6 +238,17 @@ final class Libc {
 
     static long write(int fd, MemorySegment buffer, long count) throws Failure {
         return call("write", WRITE, fd, buffer, count);
+    }
+
+    /** SO_PEERCRED of a unix socket: {pid, uid, gid}. */
+    static int[] peerCredentials(int fd) throws Failure {
+        try (var arena = Arena.ofConfined()) {
+            var ucred = arena.allocate(12, 4);
+            var length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, 12);
+            call("getsockopt", GETSOCKOPT, fd, 1 /* SOL_SOCKET */, 17 /* SO_PEERCRED */, ucred, length);
+            return new int[] {ucred.get(JAVA_INT, 0), ucred.get(JAVA_INT, 4), ucred.get(JAVA_INT, 8)};
+        }
     }
 
     /** A copy of {@code fd} numbered {@code min} or above, close-on-exec. */

@@ -2,6 +2,7 @@ package org.jinetd.daemon.launch;
 
 import java.util.Optional;
 import org.jinetd.daemon.config.Launch;
+import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.ConnectionLog;
 
 /**
@@ -41,6 +42,17 @@ public final class Spawner implements AutoCloseable {
         } else {
             bridge.serve(accepted, exec);
         }
+    }
+
+    /**
+     * Wait mode: the program gets {@code listening} and this returns when it has exited.
+     * False when it could not be started (the caller backs off before trying again).
+     */
+    public boolean serveWaiting(Service service, Launch.Exec exec, java.nio.channels.Channel listening) {
+        if (inherit == null) {
+            throw new IllegalStateException("wait mode needs io=inherit");
+        }
+        return inherit.serveWaiting(service, exec, listening);
     }
 
     /** Programs spawned natively and not yet reaped. */

@@ -24,6 +24,7 @@ public final class DatagramListener implements Listener {
     private final Admission admission = new Admission();
     private volatile Service service;
     private volatile boolean closed;
+    private volatile WaitLoop waitLoop;
     private Thread thread;
 
     private DatagramListener(Service service, DatagramChannel channel, Served served) {
@@ -62,7 +63,18 @@ public final class DatagramListener implements Listener {
 
     @Override
     public void start() {
-        thread = Thread.ofPlatform().name("listen-" + service.label()).daemon(true).start(this::receiveLoop);
+        Runnable loop = this::receiveLoop;
+        if (WaitLoop.waits(service)) {
+            try {
+                var waiting = new WaitLoop(channel, this::service, served);
+                waitLoop = waiting;
+                loop = waiting::run;
+            } catch (IOException e) {
+                served.log().warn("%s: cannot wait on the socket: %s".formatted(service.label(), Sockets.reason(e)));
+                return;
+            }
+        }
+        thread = Thread.ofPlatform().name("listen-" + service.label()).daemon(true).start(loop);
     }
 
     private void receiveLoop() {
@@ -109,8 +121,11 @@ public final class DatagramListener implements Listener {
     @Override
     public void close() {
         closed = true;
+        if (waitLoop != null) {
+            waitLoop.stop();
+        }
         StreamListener.closeQuietly(channel);
-        if (thread != null) {
+        if (thread != null && waitLoop == null) {
             try {
                 thread.join(5_000);
             } catch (InterruptedException e) {

@@ -1,8 +1,9 @@
 package org.jinetd.daemon.listen;
 
 import org.jinetd.daemon.launch.DatagramLauncher;
+import org.jinetd.daemon.launch.Spawner;
 import org.jinetd.daemon.launch.StreamLauncher;
 import org.jinetd.daemon.log.ConnectionLog;
 
 /** What a listener hands its connections to, and where it reports. */
-public record Served(StreamLauncher streams, DatagramLauncher datagrams, ConnectionLog log) {}
+public record Served(StreamLauncher streams, DatagramLauncher datagrams, Spawner spawner, ConnectionLog log) {}

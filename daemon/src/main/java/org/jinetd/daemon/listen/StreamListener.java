@@ -14,10 +14,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 import org.jinetd.daemon.config.Endpoint;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.launch.Accepted;
+import org.jinetd.daemon.launch.Credentials;
 import org.jinetd.daemon.log.Peers;
 import org.jinetd.daemon.policy.Admission;
 
@@ -32,6 +34,7 @@ public final class StreamListener implements Listener {
     private final Admission admission = new Admission();
     private volatile Service service;
     private volatile boolean closed;
+    private volatile WaitLoop waitLoop;
     private Thread thread;
 
     private StreamListener(Service service, ServerSocketChannel server, Served served) {
@@ -55,6 +58,12 @@ public final class StreamListener implements Listener {
                     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
                     server.bind(UnixDomainSocketAddress.of(unix.path()), BACKLOG);
                     Files.setPosixFilePermissions(unix.path(), permissions(unix.mode()));
+                    if (unix.owner().isPresent()) {
+                        Files.setAttribute(unix.path(), "unix:uid", unix.owner().getAsInt(), LinkOption.NOFOLLOW_LINKS);
+                    }
+                    if (unix.group().isPresent()) {
+                        Files.setAttribute(unix.path(), "unix:gid", unix.group().getAsInt(), LinkOption.NOFOLLOW_LINKS);
+                    }
                 }
             }
             return new StreamListener(service, server, served);
@@ -105,7 +114,18 @@ public final class StreamListener implements Listener {
 
     @Override
     public void start() {
-        thread = Thread.ofPlatform().name("listen-" + service.label()).daemon(true).start(this::acceptLoop);
+        Runnable loop = this::acceptLoop;
+        if (WaitLoop.waits(service)) {
+            try {
+                var waiting = new WaitLoop(server, this::service, served);
+                waitLoop = waiting;
+                loop = waiting::run;
+            } catch (IOException e) {
+                served.log().warn("%s: cannot wait on the socket: %s".formatted(service.label(), Sockets.reason(e)));
+                return;
+            }
+        }
+        thread = Thread.ofPlatform().name("listen-" + service.label()).daemon(true).start(loop);
     }
 
     private void acceptLoop() {
@@ -159,7 +179,9 @@ public final class StreamListener implements Listener {
                 served.log().refused(current.name(), Peers.shown(peer), refused.reason());
             }
             case Admission.Verdict.Admitted admitted ->
-                    served.streams().launch(new Accepted(current, channel, peer, local, admitted.ticket(), since));
+                    served.streams().launch(new Accepted(current, channel, peer, local,
+                            current.endpoint() instanceof Endpoint.Unix ? Credentials.of(channel) : Optional.empty(),
+                            admitted.ticket(), since));
         }
     }
 
@@ -179,6 +201,9 @@ public final class StreamListener implements Listener {
     @Override
     public void close() {
         closed = true;
+        if (waitLoop != null) {
+            waitLoop.stop();
+        }
         closeQuietly(server);
         if (service.endpoint() instanceof Endpoint.Unix unix) {
             try {
@@ -187,7 +212,7 @@ public final class StreamListener implements Listener {
                 // Left behind, it is replaced as stale at the next start.
             }
         }
-        if (thread != null) {
+        if (thread != null && waitLoop == null) {
             try {
                 thread.join(5_000);
             } catch (InterruptedException e) {

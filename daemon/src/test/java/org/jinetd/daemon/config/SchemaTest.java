@@ -46,7 +46,7 @@ class SchemaTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "services: {unix: {protocol: unix, path: /run/x.sock, mode: '0660', handler: echo}}",
+        "services: {unix: {protocol: unix, path: /run/x.sock, socket_mode: '0660', handler: echo}}",
         "services: {ssh: {port: ssh, exec: [/usr/sbin/sshd, -i, -p, 22], wait: no, only_from: 10.0.0.0/8}}",
         "defaults: {exec: [/bin/cat]}\nservices: {cat: {port: 7100}, daytime: }",
         "shutdown_grace: 500ms\nservices: {x: {port: 1, handler: echo, per_source: unlimited, disabled: true}}",

@@ -1,7 +1,9 @@
 package org.jinetd.handler;
 
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.ByteChannel;
+import java.util.Optional;
 
 /**
  * One accepted stream connection, as a handler sees it. An interface rather than a record,
@@ -24,5 +26,10 @@ public interface Connection {
      * Closes the writing side only (TCP FIN), so the client sees end-of-stream while the
      * handler can still read.
      */
-    void shutdownOutput() throws java.io.IOException;
+    void shutdownOutput() throws IOException;
+
+    /** The client's process, user and group, for unix-domain sockets; empty for TCP. */
+    default Optional<PeerCredentials> credentials() {
+        return Optional.empty();
+    }
 }
