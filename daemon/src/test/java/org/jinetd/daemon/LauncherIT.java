@@ -99,6 +99,32 @@ class LauncherIT {
     }
 
     @Test
+    void withoutTheExportItFallsBackToTheBridgeWithOneWarning() throws Exception {
+        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var table = TestDaemon.write("services: {env: {bind: 127.0.0.1, user: root, exec: [/bin/sh, -c, "
+                + "'readlink /proc/$$/fd/0 | cut -d: -f1']}}");
+        var process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", "target/jinetd/lib/*",
+                "org.jinetd.daemon.cli.Main", "run", "-c", table.toString()).start();
+        try {
+            var err = new java.io.BufferedReader(new java.io.InputStreamReader(process.getErrorStream()));
+            var lines = new java.util.ArrayList<String>();
+            String line;
+            while ((line = err.readLine()) != null && !line.contains("ready:")) {
+                lines.add(line);
+            }
+            assertEquals(1, lines.stream().filter(l -> l.contains("io=inherit is not available")).count(),
+                    String.join("\n", lines));
+            assertTrue(lines.stream().anyMatch(l -> l.contains("does not export sun.nio.ch")), String.join("\n", lines));
+            var port = (int) Files.readAllLines(table).stream().filter(l -> l.contains("port:")).findFirst()
+                    .map(l -> Integer.parseInt(l.replaceAll("\\D", ""))).orElseThrow();
+            assertEquals("pipe\n", Clients.exchange(port, ""));
+        } finally {
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void theJarRunsWithJavaJarAlone() throws Exception {
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var process = new ProcessBuilder(java, "-jar", "target/jinetd/lib/jinetd-daemon.jar", "check", "-c",
