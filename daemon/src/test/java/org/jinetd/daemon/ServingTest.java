@@ -33,6 +33,17 @@ class ServingTest {
     }
 
     @Test
+    void aUdpProgramGetsEachDatagramOnStdinAndItsOutputGoesBack() throws Exception {
+        try (var d = TestDaemon.start("services: {u: {bind: 127.0.0.1, protocol: udp, "
+                + "exec: [/bin/sh, -c, 'read -r x; echo \"got $x\"; echo note >&2']}}")) {
+            var answer = Clients.datagram(V4, d.port("u"), "ping\n".getBytes(StandardCharsets.UTF_8));
+            assertEquals("got ping\n", new String(answer, StandardCharsets.UTF_8));
+            assertTrue(d.awaitLog("stderr=note").startsWith("service=u pid="));
+            assertTrue(d.awaitLog("service=u peer=127.0.0.1:").contains(" exit=0 "));
+        }
+    }
+
+    @Test
     void servesIpv6Loopback() throws Exception {
         try (var d = TestDaemon.start("services: {echo: {bind: '::1', handler: echo}}")) {
             assertEquals("six", Clients.exchange(InetAddress.getByName("::1"), d.port("echo"), "six"));

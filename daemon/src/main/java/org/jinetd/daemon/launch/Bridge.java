@@ -1,13 +1,10 @@
 package org.jinetd.daemon.launch;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +59,7 @@ final class Bridge {
             var threads = new ArrayList<Thread>();
             threads.add(Thread.ofVirtual().start(() -> inbound(channel, process.getOutputStream())));
             if (exec.stderr() == Launch.Stderr.LOG) {
-                threads.add(Thread.ofVirtual().start(() -> stderr(service.name(), process.pid(), process.getErrorStream())));
+                threads.add(StderrLines.follow(log, service.name(), process.pid(), process.getErrorStream()));
             }
             outbound(process.getInputStream(), channel);
             int status = waitFor(process);
@@ -113,17 +110,6 @@ final class Bridge {
             channel.shutdownOutput();
         } catch (IOException e) {
             // The client is gone; closing stdout tells the program (EPIPE) on its next write.
-        }
-    }
-
-    private void stderr(String service, long pid, InputStream err) {
-        try (var lines = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                log.stderr(service, pid, line);
-            }
-        } catch (IOException e) {
-            // The program closed its stderr or died: nothing more to log.
         }
     }
 

@@ -62,7 +62,7 @@ public final class DatagramLauncher {
         var builder = new ProcessBuilder(Bridge.command(exec)).directory(new java.io.File("/"));
         builder.environment().clear();
         builder.environment().putAll(ChildEnvironment.of(received.service(), exec, received.peer(), received.local()));
-        builder.redirectError(exec.stderr() == Launch.Stderr.LOG ? ProcessBuilder.Redirect.INHERIT
+        builder.redirectError(exec.stderr() == Launch.Stderr.LOG ? ProcessBuilder.Redirect.PIPE
                 : ProcessBuilder.Redirect.DISCARD);
         Optional<String> error = Optional.empty();
         OptionalLong pid = OptionalLong.empty();
@@ -70,6 +70,8 @@ public final class DatagramLauncher {
         try {
             var process = builder.start();
             pid = OptionalLong.of(process.pid());
+            var stderr = exec.stderr() == Launch.Stderr.LOG
+                    ? StderrLines.follow(log, received.service().name(), process.pid(), process.getErrorStream()) : null;
             try (var stdin = process.getOutputStream()) {
                 var payload = received.payload().duplicate();
                 var bytes = new byte[payload.remaining()];
@@ -80,6 +82,9 @@ public final class DatagramLauncher {
             }
             replies(received, process.getInputStream());
             exit = OptionalLong.of(process.waitFor());
+            if (stderr != null) {
+                stderr.join();
+            }
         } catch (IOException e) {
             error = Optional.of("spawn failed: " + e.getMessage());
         } catch (InterruptedException e) {

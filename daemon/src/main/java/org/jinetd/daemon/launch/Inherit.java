@@ -1,12 +1,9 @@
 package org.jinetd.daemon.launch;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.channels.Channel;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -163,21 +160,9 @@ final class Inherit {
         if (stderrPipe != null) {
             stderrPipe.sink().close();
             var source = stderrPipe.source();
-            reader = Thread.ofVirtual().start(() -> stderr(service.name(), pid, source));
+            reader = StderrLines.follow(log, service.name(), pid, Channels.newInputStream(source));
         }
         return new Child(pid, exit, reader);
-    }
-
-    private void stderr(String service, long pid, Pipe.SourceChannel source) {
-        try (var lines = new BufferedReader(new InputStreamReader(Channels.newInputStream(source),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                log.stderr(service, pid, line);
-            }
-        } catch (IOException e) {
-            // The program closed its stderr or died: nothing more to log.
-        }
     }
 
     private void ended(Service service, String peer, long since, OptionalLong pid, Children.Exit exit,
