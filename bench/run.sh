@@ -101,7 +101,10 @@ free_port() {   # a free port below the ephemeral range, not handed out before i
 wait_port() {   # wait_port PORT PID: connect every 50 ms, for at most 10 s, while PID lives
     local port=$1 pid=$2 i
     for ((i = 0; i < 200; i++)); do
-        kill -0 "$pid" 2>/dev/null || die "server pid $pid exited before port $port was open"
+        if ! kill -0 "$pid" 2>/dev/null; then
+            [ -z "${SERVER_LOG:-}" ] || tail -n 5 "$SERVER_LOG" >&2
+            die "server pid $pid exited before port $port was open"
+        fi
         if (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then return 0; fi
         sleep 0.05
     done
@@ -145,7 +148,7 @@ start_xinetd() {
     PORT[daytime]=$(free_port); PORT[hello]=$(free_port)
     sed -e "s|@PORT_HELLO@|${PORT[hello]}|g" -e "s|@PORT_DAYTIME@|${PORT[daytime]}|g" \
         -e "s|@HELLO@|$WORK/hello|g" "$BENCH_KIT/xinetd-bench.conf.in" > "$WORK/xinetd.conf"
-    : > "$WORK/xinetd.log"
+    : > "$WORK/xinetd.log"; SERVER_LOG="$WORK/xinetd.log"
     xinetd -dontfork -stayalive -filelog "$WORK/xinetd.log" -f "$WORK/xinetd.conf" \
         -pidfile "$WORK/xinetd.pid" 2>>"$WORK/xinetd.log" &
     SERVER_PID=$!; PIDS+=("$SERVER_PID")
@@ -160,7 +163,7 @@ services:
   daytime: {port: ${PORT[daytime]}, handler: daytime}
   hello: {port: ${PORT[hello]}, exec: [$WORK/hello], io: bridge, user: root}
 EOF
-    : > "$WORK/jinetd-$1.log"
+    : > "$WORK/jinetd-$1.log"; SERVER_LOG="$WORK/jinetd-$1.log"
     JINETD_LOG_LEVEL=$1 "$JINETD_HOME/bin/jinetd" run -c "$WORK/jinetd-bench.yaml" \
         2>>"$WORK/jinetd-$1.log" </dev/null &
     SERVER_PID=$!; PIDS+=("$SERVER_PID")
@@ -172,13 +175,19 @@ stop_server() {
 }
 
 # ---------------------------------------------------------------- measurement
-declare -A R_CPS=() R_P50=() R_P99=() R_ERR=() R_EMPTY=() RSS_IDLE=() RSS_LOAD=() HWM=()
+declare -A R_CPS=() R_P50=() R_P99=() R_ERR=() R_EMPTY=() R_CPU=() RSS_IDLE=() RSS_LOAD=() HWM=()
+
+cpu_ticks() {   # utime+stime+cutime+cstime of a process (its reaped children included)
+    sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 + $14 + $15 }'
+}
 declare -a ROWS=()
 
 measure() {   # measure SERVER CASE CONC
     local srv=$1 c=$2 n=$3 port=${PORT[$2]} out detail
     "$CB" "$HOST" "$port" "$n" "$WARMUP" > /dev/null 2>&1
+    local t0; t0=$(cpu_ticks "$SERVER_PID")
     out=$("$CB" "$HOST" "$port" "$n" "$DURATION" 2>"$WORK/detail")
+    local t1; t1=$(cpu_ticks "$SERVER_PID")
     detail=$(cat "$WORK/detail")
     local k="$srv|$c|$n"
     R_CPS[$k]=$(sed -n 's/.*conn_per_s=\([0-9.]*\).*/\1/p' <<<"$out")
@@ -186,8 +195,11 @@ measure() {   # measure SERVER CASE CONC
     R_P99[$k]=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$out")
     R_ERR[$k]=$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' <<<"$out")
     R_EMPTY[$k]=$(sed -n 's/.*empty_responses=\([0-9]*\).*/\1/p' <<<"$detail")
+    local conns; conns=$(sed -n 's/.*conns=\([0-9]*\).*/\1/p' <<<"$out")
+    R_CPU[$k]=$(awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v c="$conns" \
+        'BEGIN { if (c > 0) printf "%.1f", d / hz * 1e6 / c; else print "n/a" }')
     ROWS+=("$k")
-    log "$srv $c c=$n: $out  [${detail#\# detail: }]"
+    log "$srv $c c=$n: $out  [${detail#\# detail: }] server CPU ${R_CPU[$k]} us/conn"
 }
 
 bench_server() {   # bench_server NAME
@@ -257,6 +269,14 @@ for k in "${ROWS[@]}"; do
     IFS='|' read -r s c n <<<"$k"
     e=${R_ERR[$k]}; [ "${R_EMPTY[$k]:-0}" = 0 ] || e="$e (+${R_EMPTY[$k]} empty)"
     echo "| $s | $c | $n | $(fmt_int "${R_CPS[$k]}") | ${R_P50[$k]} | ${R_P99[$k]} | $e |"
+done
+
+echo
+echo "| server | case | conc | server CPU us/conn (user+sys, reaped children included) |"
+echo "|---|---|---:|---:|"
+for k in "${ROWS[@]}"; do
+    IFS='|' read -r s c n <<<"$k"
+    echo "| $s | $c | $n | ${R_CPU[$k]} |"
 done
 
 if [[ " $SERVERS " == *" xinetd "* && " $SERVERS " == *" jinetd "* ]]; then

@@ -3,17 +3,22 @@ package org.jinetd.daemon.config;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.jinetd.handler.PeerCredentials;
 
 /**
  * Who may connect: {@code no_access} refuses, then a non-empty {@code only_from} admits only
- * what it lists.
+ * what it lists; on unix sockets {@code only_users} and {@code only_groups} admit only
+ * clients of those uids and gids.
  */
-public record Access(List<Cidr> onlyFrom, List<Cidr> noAccess) {
-    public static final Access ANYONE = new Access(List.of(), List.of());
+public record Access(List<Cidr> onlyFrom, List<Cidr> noAccess, Set<Integer> onlyUsers, Set<Integer> onlyGroups) {
+    public static final Access ANYONE = new Access(List.of(), List.of(), Set.of(), Set.of());
 
     public Access {
         onlyFrom = List.copyOf(onlyFrom);
         noAccess = List.copyOf(noAccess);
+        onlyUsers = Set.copyOf(onlyUsers);
+        onlyGroups = Set.copyOf(onlyGroups);
     }
 
     /** The key that refuses {@code peer}, or empty when it may connect. */
@@ -25,5 +30,21 @@ public record Access(List<Cidr> onlyFrom, List<Cidr> noAccess) {
             return Optional.of("only_from");
         }
         return Optional.empty();
+    }
+
+    /** The key that refuses a unix client, or empty when it may connect. Unknown credentials never pass a rule. */
+    public Optional<String> refusal(Optional<PeerCredentials> client) {
+        if (!onlyUsers.isEmpty() && client.map(c -> !onlyUsers.contains(c.uid())).orElse(true)) {
+            return Optional.of("only_users");
+        }
+        if (!onlyGroups.isEmpty() && client.map(c -> !onlyGroups.contains(c.gid())).orElse(true)) {
+            return Optional.of("only_groups");
+        }
+        return Optional.empty();
+    }
+
+    /** Whether any rule is about clients at all. */
+    public boolean restricts() {
+        return !onlyFrom.isEmpty() || !noAccess.isEmpty() || !onlyUsers.isEmpty() || !onlyGroups.isEmpty();
     }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads and checks a service table: YAML, then every key of every service, then clashes
@@ -49,10 +50,13 @@ public final class Config {
         if (!(root instanceof Node.Mapping top)) {
             problems.add(Problem.at(file, root.mark(), "the table is " + Node.describe(root),
                     "a map with a 'services:' key"));
-            return new ServiceTable(file, ServiceTable.DEFAULT_SHUTDOWN_GRACE, List.of());
+            return new ServiceTable(file, ServiceTable.DEFAULT_SHUTDOWN_GRACE, ServiceTable.DEFAULT_MAX_CONNECTIONS,
+                    List.of());
         }
         fields.rejectUnknown(top, Keys.TOP, "top-level key");
         var grace = fields.duration(top.entries().get("shutdown_grace"), ServiceTable.DEFAULT_SHUTDOWN_GRACE);
+        var max = top.entries().get("max_connections") == null ? Optional.of(ServiceTable.DEFAULT_MAX_CONNECTIONS)
+                : fields.integer(top.entries().get("max_connections"), 1, 10_000_000, Limits.UNLIMITED);
 
         Map<String, Node.Entry> defaults = Map.of();
         var defaultsEntry = top.entries().get("defaults");
@@ -64,7 +68,7 @@ public final class Config {
         var servicesEntry = top.entries().get("services");
         if (servicesEntry == null) {
             problems.add(Problem.at(file, top.mark(), "no 'services:' key", "a map of services by name"));
-            return new ServiceTable(file, grace, List.of());
+            return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), List.of());
         }
         var services = new ArrayList<Service>();
         var marks = new LinkedHashMap<Service, Node.Mark>();
@@ -79,7 +83,7 @@ public final class Config {
             }
         }
         clashes(file, services, marks, problems);
-        return new ServiceTable(file, grace, services);
+        return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), services);
     }
 
     /** The service's own keys over the defaults' (a value from defaults keeps its place there). */

@@ -7,16 +7,24 @@ import java.util.Optional;
 /** Every key the table knows, in one place: the reader, the schema test and the hints use it. */
 public final class Keys {
     /** Keys at the top of the table. */
-    public static final List<String> TOP = List.of("defaults", "services", "shutdown_grace");
+    public static final List<String> TOP = List.of("defaults", "services", "shutdown_grace", "max_connections");
 
     /** Keys of a service, each also allowed under {@code defaults:}. */
     public static final List<String> SERVICE = List.of(
-            "port", "protocol", "path", "socket_mode", "socket_user", "socket_group", "bind", "wait", "exec",
-            "handler", "options", "user", "group", "env", "only_from", "no_access", "instances", "per_source",
-            "disabled", "io", "stderr", "listen_fds");
+            // where it listens
+            "port", "protocol", "path", "socket_mode", "socket_user", "socket_group", "bind",
+            "backlog", "keepalive", "nodelay", "v6only", "reuseport",
+            // what runs
+            "exec", "handler", "redirect", "options", "wait", "listen_fds", "io", "stderr",
+            "user", "group", "env", "cwd", "umask", "nice", "rlimits",
+            // who and how much
+            "only_from", "no_access", "only_users", "only_groups", "instances", "per_source",
+            "per_source_ipv4_prefix", "per_source_ipv6_prefix", "rate", "rate_per_source", "rate_wait",
+            "banner", "banner_fail", "timeout_idle", "timeout_max", "kill_grace",
+            "disabled");
 
     /** The keys that say how a service launches; exactly one per service. */
-    public static final List<String> LAUNCH = List.of("exec", "handler");
+    public static final List<String> LAUNCH = List.of("exec", "handler", "redirect");
 
     private Keys() {}
 

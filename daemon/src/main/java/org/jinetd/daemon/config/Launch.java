@@ -21,13 +21,15 @@ public sealed interface Launch {
      * @param stderr where its fd 2 goes
      * @param waits  {@code wait: true}: it gets the listening socket
      * @param listenFds {@code listen_fds: true}: the socket is fd 3, announced as sd_listen_fds(3) expects
+     * @param resources its limits, niceness, umask and working directory
      */
     record Exec(List<String> argv, RunAs runAs, Map<String, String> env, Io io, Stderr stderr, boolean waits,
-                boolean listenFds) implements Launch {
+                boolean listenFds, Resources resources) implements Launch {
         public Exec {
             argv = List.copyOf(argv);
             env = Map.copyOf(env);
             Objects.requireNonNull(runAs, "runAs");
+            Objects.requireNonNull(resources, "resources");
             Objects.requireNonNull(io, "io");
             Objects.requireNonNull(stderr, "stderr");
             if (argv.isEmpty()) {
@@ -39,6 +41,23 @@ public sealed interface Launch {
         public String shown() {
             return "exec " + String.join(" ", argv) + " (as " + runAs.user() + ", " + io.key()
                     + (waits ? ", wait" : "") + (listenFds ? ", listen_fds" : "") + ")";
+        }
+    }
+
+    /**
+     * The connection forwarded to another address by the daemon itself, as xinetd's
+     * {@code redirect}: bytes both ways, half-close passed on.
+     *
+     * @param host a name or address, looked up for each connection
+     */
+    record Redirect(String host, int port) implements Launch {
+        public Redirect {
+            Objects.requireNonNull(host, "host");
+        }
+
+        @Override
+        public String shown() {
+            return "redirect " + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         }
     }
 

@@ -7,19 +7,27 @@ import java.util.Objects;
  *
  * @param name     the key under {@code services:}
  * @param endpoint where it listens
+ * @param socket   options of its sockets
  * @param launch   what runs for a connection
  * @param access   who may connect
  * @param limits   how many may be connected at once
+ * @param rates    how fast new connections are taken
+ * @param timeouts how long a connection may last
+ * @param banners  what a client reads first, or on refusal
  * @param disabled written {@code disabled: true}: checked, listed, not served
  */
-public record Service(String name, Endpoint endpoint, Launch launch, Access access, Limits limits,
-                      boolean disabled) {
+public record Service(String name, Endpoint endpoint, SocketOptions socket, Launch launch, Access access,
+                      Limits limits, Rates rates, Timeouts timeouts, Banners banners, boolean disabled) {
     public Service {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(socket, "socket");
         Objects.requireNonNull(launch, "launch");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(rates, "rates");
+        Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(banners, "banners");
     }
 
     /** How runtime messages name the service first: {@code echo/tcp}, as inetd does. */

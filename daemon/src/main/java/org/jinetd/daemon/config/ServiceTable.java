@@ -11,11 +11,13 @@ import java.util.Optional;
  * only read.
  *
  * @param file          where it was read from
- * @param shutdownGrace how long live connections may run on after a stop before they are ended
- * @param services      every service, disabled ones included, in table order
+ * @param shutdownGrace  how long live connections may run on after a stop before they are ended
+ * @param maxConnections live connections of all services together ({@code max_connections})
+ * @param services       every service, disabled ones included, in table order
  */
-public record ServiceTable(Path file, Duration shutdownGrace, List<Service> services) {
+public record ServiceTable(Path file, Duration shutdownGrace, int maxConnections, List<Service> services) {
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
 
     public ServiceTable {
         Objects.requireNonNull(file, "file");

@@ -41,7 +41,8 @@ public final class DatagramLauncher {
             switch (received.service().launch()) {
                 case Launch.Datagrams handler -> handle(received, handler);
                 case Launch.Exec exec -> spawn(received, exec);
-                case Launch.Stream _ -> throw new IllegalStateException("a stream handler on a datagram service");
+                case Launch.Stream _, Launch.Redirect _ ->
+                        throw new IllegalStateException("a stream launch on a datagram service");
             }
         } finally {
             received.ticket().release();

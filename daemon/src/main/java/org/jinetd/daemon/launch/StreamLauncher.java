@@ -40,6 +40,7 @@ public final class StreamLauncher {
         switch (accepted.service().launch()) {
             case Launch.Stream stream -> handle(accepted, stream);
             case Launch.Exec exec -> spawner.serve(accepted, exec);
+            case Launch.Redirect redirect -> throw new UnsupportedOperationException("redirect");
             case Launch.Datagrams _ -> throw new IllegalStateException("a datagram handler on a stream service");
         }
     }

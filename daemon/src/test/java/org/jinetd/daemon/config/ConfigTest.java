@@ -107,10 +107,10 @@ class ConfigTest {
     @Test
     void aServiceHasExactlyOneLaunchKind() throws IOException {
         assertEquals(List.of(
-                "2:3: service 'none' says neither what to run nor which handler "
-                        + "(expected exactly one of 'exec:' (a program) or 'handler:' (in-JVM))",
+                "2:3: service 'none' has no exec, handler or redirect "
+                        + "(expected exactly one of 'exec:' (a program), 'handler:' (in-JVM) or 'redirect:' (forwarded))",
                 "3:3: service 'both' has both exec and handler "
-                        + "(expected exactly one of 'exec:' (a program) or 'handler:' (in-JVM))"),
+                        + "(expected exactly one of 'exec:' (a program), 'handler:' (in-JVM) or 'redirect:' (forwarded))"),
                 problems("""
                         services:
                           none: {port: 1}
