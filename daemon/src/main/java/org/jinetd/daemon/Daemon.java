@@ -18,6 +18,7 @@ import org.jinetd.daemon.listen.Listener;
 import org.jinetd.daemon.listen.Served;
 import org.jinetd.daemon.listen.StreamListener;
 import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.policy.Global;
 
 /**
  * A running super-server: every enabled service of a table bound and listening, and the
@@ -54,7 +55,7 @@ public final class Daemon implements AutoCloseable {
         var live = new Live();
         var spawner = new Spawner(live, log);
         var served = new Served(new StreamLauncher(live, log, spawner), new DatagramLauncher(live, log), spawner,
-                log);
+                new Global(table.maxConnections()), log);
         var bound = new ArrayList<Listener>();
         var failures = new ArrayList<String>();
         for (var service : table.enabled()) {

@@ -58,6 +58,16 @@ public record Cidr(byte[] network, int bits) {
         }
     }
 
+    /** The prefix of length {@code bits} that holds {@code address} (v4-mapped addresses as IPv4). */
+    public static Cidr around(InetAddress address, int bits) {
+        var bytes = canonical(address);
+        int length = Math.min(bits, bytes.length * 8);
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] &= mask(i, length);
+        }
+        return new Cidr(bytes, length);
+    }
+
     /** Does {@code peer} fall in this prefix? IPv4 peers seen through an IPv6 socket match IPv4 rules. */
     public boolean contains(InetAddress peer) {
         var bytes = canonical(peer);

@@ -188,7 +188,7 @@ final class LaunchReader {
             groupName = accounts.group(gid).map(Accounts.Group::name).orElse(Integer.toString(gid));
         }
         boolean switches = selfUid == 0 && (u.uid() != 0 || gid != 0);
-        if (switches && Setpriv.PATH.isEmpty()) {
+        if (switches && Tools.SETPRIV.isEmpty()) {
             var mark = userEntry != null ? userEntry.value().mark() : at.key().mark();
             fields.problem(mark, "running '" + at.name() + "' as " + u.name() + " needs setpriv, which is not installed",
                     "util-linux's setpriv in /usr/bin (apt-get install util-linux)");
@@ -329,6 +329,16 @@ final class LaunchReader {
                     value.ifPresent(v -> rlimits.put(e.key().name(), v));
                 }
             }
+        }
+        if (!rlimits.isEmpty() && Tools.PRLIMIT.isEmpty()) {
+            fields.problem(rlimitsEntry.key().mark(), "rlimits need prlimit, which is not installed",
+                    "util-linux's prlimit in /usr/bin (apt-get install util-linux)");
+            ok = false;
+        }
+        if (nice.isPresent() && Tools.NICE.isEmpty()) {
+            fields.problem(at.entry("nice").key().mark(), "nice needs the nice program, which is not installed",
+                    "coreutils' nice in /usr/bin");
+            ok = false;
         }
         if (!ok) {
             return Optional.empty();

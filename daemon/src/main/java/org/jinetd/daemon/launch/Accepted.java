@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.Peers;
 import org.jinetd.daemon.policy.Admission;
+import org.jinetd.daemon.policy.RateGate;
 import org.jinetd.handler.PeerCredentials;
 
 /**
@@ -17,10 +18,11 @@ import org.jinetd.handler.PeerCredentials;
  * @param local   the address it reached
  * @param credentials for unix sockets, who connected (SO_PEERCRED)
  * @param ticket  the place it holds in the service's limits
+ * @param rates   the listener's rates, for the client's share
  * @param since   {@link System#nanoTime()} at accept
  */
 public record Accepted(Service service, SocketChannel channel, SocketAddress peer, SocketAddress local,
-                       Optional<PeerCredentials> credentials, Admission.Ticket ticket, long since) {
+                       Optional<PeerCredentials> credentials, Admission.Ticket ticket, RateGate rates, long since) {
     public String shownPeer() {
         return Peers.shown(peer);
     }

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import org.jinetd.daemon.config.Launch;
-import org.jinetd.daemon.config.Setpriv;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Ended;
 
@@ -33,8 +33,8 @@ final class Bridge {
     /** Runs on the connection's own virtual thread until the program has exited. */
     void serve(Accepted accepted, Launch.Exec exec) {
         var service = accepted.service();
-        var builder = new ProcessBuilder(command(exec))
-                .directory(new java.io.File("/"));
+        var builder = new ProcessBuilder(Command.of(exec))
+                .directory(new java.io.File(Command.cwd(exec)));
         builder.environment().clear();
         builder.environment().putAll(ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(), accepted.credentials()));
         switch (exec.stderr()) {
@@ -51,43 +51,40 @@ final class Bridge {
             return;
         }
         var channel = accepted.channel();
+        var timeouts = service.timeouts();
         var entry = live.add(() -> {
             process.destroy();
             StreamLauncher.close(accepted);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    process.waitFor(timeouts.killGrace().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                process.destroyForcibly();
+            });
         });
-        try (entry) {
+        try (entry; var watchdog = Watchdog.start(timeouts, accepted.since(), true, entry)) {
             var threads = new ArrayList<Thread>();
-            threads.add(Thread.ofVirtual().start(() -> inbound(channel, process.getOutputStream())));
+            threads.add(Thread.ofVirtual().start(() -> inbound(channel, process.getOutputStream(), watchdog)));
             if (exec.stderr() == Launch.Stderr.LOG) {
                 threads.add(StderrLines.follow(log, service.name(), process.pid(), process.getErrorStream()));
             }
-            outbound(process.getInputStream(), channel);
+            outbound(process.getInputStream(), channel, watchdog);
             int status = waitFor(process);
             // The program is gone: whatever the client still sends has nowhere to go.
             StreamLauncher.close(accepted);
             join(threads);
-            finish(accepted, OptionalLong.of(process.pid()), OptionalLong.of(status),
-                    entry.aborted() ? Optional.of("stop") : Optional.empty(), Optional.empty());
+            finish(accepted, OptionalLong.of(process.pid()), OptionalLong.of(status), entry.reason(), Optional.empty());
         }
-    }
-
-    /** The program, behind setpriv when it runs as another user than the daemon. */
-    static List<String> command(Launch.Exec exec) {
-        var runAs = exec.runAs();
-        if (!runAs.switches()) {
-            return exec.argv();
-        }
-        var command = new ArrayList<String>(List.of(Setpriv.PATH.orElse("setpriv"), "--reuid=" + runAs.uid(), "--regid=" + runAs.gid(),
-                runAs.uid() == 0 ? "--keep-groups" : "--init-groups", "--"));
-        command.addAll(exec.argv());
-        return command;
     }
 
     /** Client to program; the client's EOF closes the program's stdin. */
-    private static void inbound(SocketChannel channel, OutputStream stdin) {
+    private static void inbound(SocketChannel channel, OutputStream stdin, Watchdog watchdog) {
         var buffer = ByteBuffer.allocate(BUFFER);
         try (stdin) {
             while (channel.read(buffer.clear()) >= 0) {
+                watchdog.touch();
                 stdin.write(buffer.array(), 0, buffer.position());
                 stdin.flush();
             }
@@ -97,11 +94,12 @@ final class Bridge {
     }
 
     /** Program to client; the program's EOF half-closes the connection. */
-    private static void outbound(InputStream stdout, SocketChannel channel) {
+    private static void outbound(InputStream stdout, SocketChannel channel, Watchdog watchdog) {
         var bytes = new byte[BUFFER];
         try (stdout) {
             int n;
             while ((n = stdout.read(bytes)) >= 0) {
+                watchdog.touch();
                 var buffer = ByteBuffer.wrap(bytes, 0, n);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);

@@ -60,7 +60,7 @@ public final class DatagramLauncher {
     }
 
     private void spawn(Received received, Launch.Exec exec) {
-        var builder = new ProcessBuilder(Bridge.command(exec)).directory(new java.io.File("/"));
+        var builder = new ProcessBuilder(Command.of(exec)).directory(new java.io.File(Command.cwd(exec)));
         builder.environment().clear();
         builder.environment().putAll(ChildEnvironment.of(received.service(), exec, received.peer(), received.local()));
         builder.redirectError(exec.stderr() == Launch.Stderr.LOG ? ProcessBuilder.Redirect.PIPE

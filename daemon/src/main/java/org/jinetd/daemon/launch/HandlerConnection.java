@@ -10,14 +10,17 @@ import org.jinetd.handler.PeerCredentials;
 /** What a stream handler sees of an accepted connection. */
 final class HandlerConnection implements Connection {
     private final Accepted accepted;
+    private final ByteChannel channel;
 
-    HandlerConnection(Accepted accepted) {
+    /** @param channel the connection as the handler uses it (watched for {@code timeout_idle}) */
+    HandlerConnection(Accepted accepted, ByteChannel channel) {
         this.accepted = accepted;
+        this.channel = channel;
     }
 
     @Override
     public ByteChannel channel() {
-        return accepted.channel();
+        return channel;
     }
 
     @Override

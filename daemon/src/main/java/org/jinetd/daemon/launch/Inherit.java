@@ -5,7 +5,6 @@ import java.nio.channels.Channel;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +24,7 @@ import org.jinetd.daemon.log.Ended;
  */
 final class Inherit {
     static final int SIGTERM = 15;
-    /** sd_listen_fds(3) checks LISTEN_PID against its own pid, known only after the spawn: a shell sets it and execs. */
-    private static final List<String> LISTEN_PID_WRAPPER =
-            List.of("/bin/sh", "-c", "LISTEN_PID=$$; export LISTEN_PID; exec \"$@\"", "jinetd-listen-fds");
-
+    static final int SIGKILL = 9;
     private final Live live;
     private final ConnectionLog log;
     private final Children children;
@@ -88,12 +84,27 @@ final class Inherit {
         }
         // Close our copy now: while we hold it, the peer never sees EOF after the child exits.
         StreamLauncher.close(accepted);
-        var entry = live.add(() -> children.signal(child.pid(), SIGTERM));
-        try (entry) {
+        var service = accepted.service();
+        var entry = live.add(() -> end(child.pid(), service.timeouts().killGrace()));
+        try (entry; var watchdog = Watchdog.start(service.timeouts(), accepted.since(), false, entry)) {
             var exit = child.await();
             accepted.ticket().release();
-            ended(accepted.service(), accepted.shownPeer(), accepted.since(), OptionalLong.of(child.pid()), exit,
-                    entry.aborted() ? Optional.of("stop") : Optional.empty(), Optional.empty());
+            ended(service, accepted.shownPeer(), accepted.since(), OptionalLong.of(child.pid()), exit,
+                    entry.reason(), Optional.empty());
+        }
+    }
+
+    /** SIGTERM now, SIGKILL after the grace if it is still there. */
+    private void end(int pid, Duration grace) {
+        if (children.signal(pid, SIGTERM)) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(grace);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                children.signal(pid, SIGKILL);
+            });
         }
     }
 
@@ -111,11 +122,10 @@ final class Inherit {
                     Optional.of("spawn failed: " + e.getMessage()));
             return false;
         }
-        var entry = live.add(() -> children.signal(child.pid(), SIGTERM));
-        try (entry) {
+        var entry = live.add(() -> end(child.pid(), service.timeouts().killGrace()));
+        try (entry; var watchdog = Watchdog.start(service.timeouts(), since, false, entry)) {
             var exit = child.await();
-            ended(service, "-", since, OptionalLong.of(child.pid()), exit,
-                    entry.aborted() ? Optional.of("stop") : Optional.empty(), Optional.empty());
+            ended(service, "-", since, OptionalLong.of(child.pid()), exit, entry.reason(), Optional.empty());
             return true;
         }
     }
@@ -132,19 +142,17 @@ final class Inherit {
                 case LOG -> Fds.of(stderrPipe.sink());
             };
             var env = new LinkedHashMap<>(environment);
-            var command = new ArrayList<>(Bridge.command(exec));
+            var command = Command.of(exec);
             int[] fds;
             if (exec.listenFds()) {
                 env.put("LISTEN_FDS", "1");
                 env.put("LISTEN_FDNAMES", service.name());
-                int at = exec.runAs().switches() ? command.indexOf("--") + 1 : 0;
-                command.addAll(at, LISTEN_PID_WRAPPER);
                 // As systemd runs a socket-activated service: stdin /dev/null, stdout with stderr.
                 fds = new int[] {-1, stderr, stderr, fd};
             } else {
                 fds = new int[] {fd, fd, stderr};
             }
-            pid = NativeSpawn.spawn(command, env, "/", fds);
+            pid = NativeSpawn.spawn(command, env, Command.cwd(exec), fds);
         } catch (Libc.Failure | RuntimeException e) {
             close(stderrPipe);
             throw e;

@@ -101,6 +101,8 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle GETSOCKOPT = handle("getsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), true);
+    private static final MethodHandle SETSOCKOPT = handle("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
     private static final MethodHandle STRERROR = handle("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
 
     private Libc() {}
@@ -248,6 +250,26 @@ final class Libc {
             length.set(JAVA_INT, 0, 12);
             call("getsockopt", GETSOCKOPT, fd, 1 /* SOL_SOCKET */, 17 /* SO_PEERCRED */, ucred, length);
             return new int[] {ucred.get(JAVA_INT, 0), ucred.get(JAVA_INT, 4), ucred.get(JAVA_INT, 8)};
+        }
+    }
+
+    /** setsockopt with an int value. */
+    static void setIntOption(int fd, int level, int name, int value) throws Failure {
+        try (var arena = Arena.ofConfined()) {
+            var v = arena.allocate(JAVA_INT);
+            v.set(JAVA_INT, 0, value);
+            call("setsockopt", SETSOCKOPT, fd, level, name, v, 4);
+        }
+    }
+
+    /** How many connections wait in a listening TCP socket's accept queue (tcp_info's tcpi_unacked). */
+    static int acceptQueue(int fd) throws Failure {
+        try (var arena = Arena.ofConfined()) {
+            var info = arena.allocate(256, 8);
+            var length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, 256);
+            call("getsockopt", GETSOCKOPT, fd, 6 /* IPPROTO_TCP */, 11 /* TCP_INFO */, info, length);
+            return info.get(JAVA_INT, 24);
         }
     }
 

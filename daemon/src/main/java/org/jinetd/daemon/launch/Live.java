@@ -2,32 +2,41 @@ package org.jinetd.daemon.launch;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntPredicate;
 
 /**
- * The daemon's live connections, so that a stop can wait for them and then end the rest.
+ * The daemon's live connections, so that a stop can wait for them and then end the rest,
+ * and a timeout can end one.
  */
 public final class Live {
     private final Set<Entry> entries = ConcurrentHashMap.newKeySet();
     private final Object changed = new Object();
 
-    /** One live connection: {@code abort} ends it at once (closes the socket, kills the program). */
+    /** One live connection: {@code abort} ends it at once (closes the socket, signals the program). */
     public final class Entry implements AutoCloseable {
         private final Runnable abort;
-        private volatile boolean aborted;
+        private volatile String reason;
 
         private Entry(Runnable abort) {
             this.abort = abort;
         }
 
-        /** Was it ended by a stop rather than by itself? */
-        public boolean aborted() {
-            return aborted;
+        /** Why it was ended from outside ({@code stop}, {@code timeout}), or empty if it ended by itself. */
+        public Optional<String> reason() {
+            return Optional.ofNullable(reason);
         }
 
-        private void abort() {
-            aborted = true;
+        /** Ends it now, for {@code why}; the first reason given is the one logged. */
+        public void abort(String why) {
+            synchronized (this) {
+                if (reason != null) {
+                    return;
+                }
+                reason = why;
+            }
             abort.run();
         }
 
@@ -61,7 +70,7 @@ public final class Live {
     }
 
     /** Waits until the number of live connections satisfies {@code wanted}, or {@code limit} has passed. */
-    public boolean await(java.util.function.IntPredicate wanted, Duration limit) throws InterruptedException {
+    public boolean await(IntPredicate wanted, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         synchronized (changed) {
             while (!wanted.test(entries.size())) {
@@ -78,7 +87,7 @@ public final class Live {
     /** Ends every live connection now. */
     public void abortAll() {
         for (var entry : List.copyOf(entries)) {
-            entry.abort();
+            entry.abort("stop");
         }
     }
 }

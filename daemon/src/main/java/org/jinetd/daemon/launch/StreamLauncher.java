@@ -1,18 +1,23 @@
 package org.jinetd.daemon.launch;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Ended;
+import org.jinetd.daemon.policy.RateGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves an admitted stream connection with what its service launches, each on a virtual
- * thread of its own, so that no connection can hold up another or the listener.
+ * thread of its own, so that no connection can hold up another or the listener: the
+ * client's share of the rate first, then the banner, then the handler, program or redirect.
  */
 public final class StreamLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(StreamLauncher.class);
@@ -37,11 +42,76 @@ public final class StreamLauncher {
     }
 
     private void serve(Accepted accepted) {
+        if (!awaitSourceRate(accepted)) {
+            return;
+        }
+        if (!banner(accepted)) {
+            end(accepted, Optional.empty(), Optional.of("client gone before the banner"));
+            return;
+        }
         switch (accepted.service().launch()) {
             case Launch.Stream stream -> handle(accepted, stream);
             case Launch.Exec exec -> spawner.serve(accepted, exec);
-            case Launch.Redirect redirect -> throw new UnsupportedOperationException("redirect");
+            case Launch.Redirect redirect -> redirect(accepted, redirect);
             case Launch.Datagrams _ -> throw new IllegalStateException("a datagram handler on a stream service");
+        }
+    }
+
+    /**
+     * Over its source's rate, a connection waits for its turn, up to {@code rate_wait};
+     * beyond that it is refused. False if it was refused.
+     */
+    private static boolean awaitSourceRate(Accepted accepted) {
+        var service = accepted.service();
+        if (service.rates().perSource().isEmpty() || !(accepted.peer() instanceof InetSocketAddress peer)) {
+            return true;
+        }
+        var episode = accepted.rates().sourceEpisode();
+        long waited = 0;
+        while (true) {
+            long now = System.nanoTime();
+            long wait = accepted.rates().sourceWait(service, peer.getAddress(), now);
+            if (wait == 0) {
+                if (waited == 0) {
+                    episode.calm(now);
+                }
+                return true;
+            }
+            if (!RateGate.withinWait(service, waited + wait)) {
+                episode.refused(now);
+                service.banners().fail().ifPresent(text -> send(accepted, text));
+                close(accepted);
+                accepted.ticket().release();
+                return false;
+            }
+            if (waited == 0) {
+                episode.delayed(now);
+            }
+            try {
+                Thread.sleep(Duration.ofNanos(wait));
+            } catch (InterruptedException e) {
+                close(accepted);
+                accepted.ticket().release();
+                return false;
+            }
+            waited += wait;
+        }
+    }
+
+    /** xinetd's banner: sent before anything runs for the client. False if the client is gone. */
+    private static boolean banner(Accepted accepted) {
+        return accepted.service().banners().banner().map(text -> send(accepted, text)).orElse(true);
+    }
+
+    private static boolean send(Accepted accepted, String text) {
+        try {
+            var bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                accepted.channel().write(bytes);
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -53,19 +123,30 @@ public final class StreamLauncher {
             // A handler blocked on something other than its socket needs the interrupt too.
             thread.interrupt();
         });
-        try (entry) {
-            stream.handler().handle(new HandlerConnection(accepted));
+        try (entry; var watchdog = Watchdog.start(accepted.service().timeouts(), accepted.since(), true, entry)) {
+            stream.handler().handle(new HandlerConnection(accepted, new WatchedChannel(accepted.channel(), watchdog)));
         } catch (IOException e) {
             // The client went away or the handler gave up on it: that connection's end, nothing more.
-            if (!entry.aborted()) {
+            if (entry.reason().isEmpty()) {
                 error = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         } catch (RuntimeException | Error e) {
-            LOG.warn("service={} peer={} handler={} threw", accepted.service().name(), accepted.shownPeer(),
-                    stream.name(), e);
-            error = Optional.of(e.toString());
+            if (entry.reason().isEmpty()) {
+                LOG.warn("service={} peer={} handler={} threw", accepted.service().name(), accepted.shownPeer(),
+                        stream.name(), e);
+                error = Optional.of(e.toString());
+            }
         }
-        end(accepted, entry.aborted() ? Optional.of("stop") : Optional.empty(), error);
+        end(accepted, entry.reason(), error);
+    }
+
+    private void redirect(Accepted accepted, Launch.Redirect target) {
+        var entry = live.add(() -> close(accepted));
+        Optional<String> error;
+        try (entry; var watchdog = Watchdog.start(accepted.service().timeouts(), accepted.since(), true, entry)) {
+            error = Redirect.forward(accepted, target, watchdog);
+        }
+        end(accepted, entry.reason(), error);
     }
 
     private void end(Accepted accepted, Optional<String> reason, Optional<String> error) {

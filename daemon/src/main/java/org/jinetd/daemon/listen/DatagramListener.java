@@ -8,11 +8,15 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.util.Optional;
 import org.jinetd.daemon.config.Endpoint;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.launch.Received;
 import org.jinetd.daemon.log.Peers;
+import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.policy.Admission;
+import org.jinetd.daemon.policy.Episode;
+import org.jinetd.daemon.policy.RateGate;
 
 /** A UDP listener: one platform thread receives, each datagram is served on a virtual thread. */
 public final class DatagramListener implements Listener {
@@ -21,7 +25,10 @@ public final class DatagramListener implements Listener {
 
     private final DatagramChannel channel;
     private final Served served;
-    private final Admission admission = new Admission();
+    private final Admission admission;
+    private final RateGate rates;
+    private final Episode rateEpisode;
+    private final Episode looping;
     private volatile Service service;
     private volatile boolean closed;
     private volatile WaitLoop waitLoop;
@@ -31,6 +38,12 @@ public final class DatagramListener implements Listener {
         this.service = service;
         this.channel = channel;
         this.served = served;
+        this.admission = new Admission(served.global());
+        this.rateEpisode = new Episode(service.label(), "rate reached", served.log()::warn, served.log()::note);
+        this.rates = new RateGate(new Episode(service.label(), "rate_per_source reached", served.log()::warn,
+                served.log()::note));
+        this.looping = new Episode(service.label(), "datagrams from ports below 1024 (a possible echo/chargen loop)",
+                served.log()::warn, served.log()::note);
     }
 
     static DatagramListener bind(Service service, Served served) throws BindException {
@@ -40,6 +53,12 @@ public final class DatagramListener implements Listener {
             channel = DatagramChannel.open(inet.bind() instanceof Inet4Address
                     ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (service.socket().reuseport()) {
+                channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            if (!(inet.bind() instanceof Inet4Address) && service.socket().v6only()) {
+                org.jinetd.daemon.launch.NativeOptions.v6only(channel);
+            }
             channel.bind(new InetSocketAddress(inet.bind(), inet.port()));
             return new DatagramListener(service, channel, served);
         } catch (IOException e) {
@@ -102,10 +121,24 @@ public final class DatagramListener implements Listener {
                 continue;
             }
             peer = Peers.plain(peer);
-            var payload = ByteBuffer.allocate(buffer.flip().remaining()).put(buffer).flip().asReadOnlyBuffer();
             var current = service;
             var address = ((InetSocketAddress) peer).getAddress();
-            switch (admission.admit(address, current.access(), current.limits())) {
+            long now = System.nanoTime();
+            // inetd's rule for its internal services: an answer to a privileged port may be
+            // another server's (echo to chargen), and the two would bounce datagrams for ever.
+            if (current.launch() instanceof Launch.Datagrams && ((InetSocketAddress) peer).getPort() < 1024) {
+                looping.refused(now);
+                continue;
+            }
+            looping.calm(now);
+            // A datagram cannot wait in a queue of ours: over a rate it is dropped, and counted.
+            if (rates.serviceWait(current, now) > 0 || rates.sourceWait(current, address, now) > 0) {
+                rateEpisode.refused(now);
+                continue;
+            }
+            rateEpisode.calm(now);
+            var payload = ByteBuffer.allocate(buffer.flip().remaining()).put(buffer).flip().asReadOnlyBuffer();
+            switch (admission.admit(address, Optional.empty(), current)) {
                 case Admission.Verdict.Refused refused ->
                         served.log().refused(current.name(), Peers.shown(peer), refused.reason());
                 case Admission.Verdict.Admitted admitted -> served.datagrams().launch(

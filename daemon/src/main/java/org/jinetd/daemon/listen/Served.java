@@ -4,6 +4,8 @@ import org.jinetd.daemon.launch.DatagramLauncher;
 import org.jinetd.daemon.launch.Spawner;
 import org.jinetd.daemon.launch.StreamLauncher;
 import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.policy.Global;
 
 /** What a listener hands its connections to, and where it reports. */
-public record Served(StreamLauncher streams, DatagramLauncher datagrams, Spawner spawner, ConnectionLog log) {}
+public record Served(StreamLauncher streams, DatagramLauncher datagrams, Spawner spawner, Global global,
+                     ConnectionLog log) {}

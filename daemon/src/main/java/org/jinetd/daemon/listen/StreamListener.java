@@ -3,12 +3,15 @@ package org.jinetd.daemon.listen;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -18,20 +21,24 @@ import java.util.Optional;
 import java.util.Set;
 import org.jinetd.daemon.config.Endpoint;
 import org.jinetd.daemon.config.Service;
+import org.jinetd.daemon.launch.AcceptQueue;
 import org.jinetd.daemon.launch.Accepted;
 import org.jinetd.daemon.launch.Credentials;
+import org.jinetd.daemon.launch.NativeOptions;
 import org.jinetd.daemon.log.Peers;
 import org.jinetd.daemon.policy.Admission;
+import org.jinetd.daemon.policy.Episode;
+import org.jinetd.daemon.policy.RateGate;
+import org.jinetd.handler.PeerCredentials;
 
 /** A TCP or unix-domain listener: one platform thread accepts, each connection gets a virtual one. */
 public final class StreamListener implements Listener {
-    private static final int BACKLOG = 1024;
-    private static final long BACKOFF_MIN_MS = 10;
-    private static final long BACKOFF_MAX_MS = 1_000;
-
     private final ServerSocketChannel server;
     private final Served served;
-    private final Admission admission = new Admission();
+    private final Admission admission;
+    private final RateGate rates;
+    private final Backoff backoff;
+    private final Episode rateEpisode;
     private volatile Service service;
     private volatile boolean closed;
     private volatile WaitLoop waitLoop;
@@ -41,22 +48,40 @@ public final class StreamListener implements Listener {
         this.service = service;
         this.server = server;
         this.served = served;
+        this.admission = new Admission(served.global());
+        this.backoff = new Backoff(service.label(), served.log());
+        var rate = service.rates().service().map(r -> "rate %s/s reached".formatted(shown(r.perSecond())))
+                .orElse("rate reached");
+        this.rateEpisode = new Episode(service.label(), rate, served.log()::warn, served.log()::note);
+        this.rates = new RateGate(new Episode(service.label(), "rate_per_source reached", served.log()::warn,
+                served.log()::note));
+    }
+
+    private static String shown(double perSecond) {
+        return perSecond == Math.rint(perSecond) ? Long.toString((long) perSecond) : Double.toString(perSecond);
     }
 
     static StreamListener bind(Service service, Served served) throws BindException {
         ServerSocketChannel server = null;
+        var options = service.socket();
         try {
             switch (service.endpoint()) {
                 case Endpoint.Inet inet -> {
-                    server = ServerSocketChannel.open(inet.bind() instanceof Inet4Address
-                            ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+                    boolean four = inet.bind() instanceof Inet4Address;
+                    server = ServerSocketChannel.open(four ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
                     server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                    server.bind(new InetSocketAddress(inet.bind(), inet.port()), BACKLOG);
+                    if (options.reuseport()) {
+                        server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                    }
+                    if (!four && options.v6only()) {
+                        NativeOptions.v6only(server);
+                    }
+                    server.bind(new InetSocketAddress(inet.bind(), inet.port()), options.backlog());
                 }
                 case Endpoint.Unix unix -> {
                     replaceStale(unix.path());
                     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                    server.bind(UnixDomainSocketAddress.of(unix.path()), BACKLOG);
+                    server.bind(UnixDomainSocketAddress.of(unix.path()), options.backlog());
                     Files.setPosixFilePermissions(unix.path(), permissions(unix.mode()));
                     if (unix.owner().isPresent()) {
                         Files.setAttribute(unix.path(), "unix:uid", unix.owner().getAsInt(), LinkOption.NOFOLLOW_LINKS);
@@ -67,10 +92,10 @@ public final class StreamListener implements Listener {
                 }
             }
             return new StreamListener(service, server, served);
-        } catch (IOException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             closeQuietly(server);
             throw new BindException("%s: bind %s: %s".formatted(service.label(), service.endpoint().shown(),
-                    Sockets.reason(e)), e);
+                    e instanceof IOException io ? Sockets.reason(io) : e.getMessage()), e);
         }
     }
 
@@ -107,8 +132,8 @@ public final class StreamListener implements Listener {
         this.service = next;
     }
 
-    /** The port or path actually bound (port 0 asks the system for one). */
-    public java.net.SocketAddress address() throws IOException {
+    /** The port or path actually bound. */
+    public SocketAddress address() throws IOException {
         return server.getLocalAddress();
     }
 
@@ -129,9 +154,17 @@ public final class StreamListener implements Listener {
     }
 
     private void acceptLoop() {
-        long backoff = 0;
-        boolean exhausted = false;
         while (!closed) {
+            backoff.await();
+            var current = service;
+            long now = System.nanoTime();
+            long wait = rates.serviceWait(current, now);
+            if (wait > 0 && !overQueued(current)) {
+                // Over the rate: take nothing for as long as needed; the kernel's queue holds the clients.
+                rateEpisode.delayed(now);
+                Backoff.sleep(wait);
+                continue;
+            }
             SocketChannel channel;
             try {
                 channel = server.accept();
@@ -142,54 +175,71 @@ public final class StreamListener implements Listener {
                     return;
                 }
                 // Out of descriptors or memory: accepting again at once would only spin.
-                backoff = backoff == 0 ? BACKOFF_MIN_MS : Math.min(BACKOFF_MAX_MS, backoff * 2);
-                if (!exhausted) {
-                    served.log().warn("%s: accept: %s; backing off".formatted(service.label(), Sockets.reason(e)));
-                    exhausted = true;
-                }
-                pause(backoff);
+                backoff.failed("accept: " + Sockets.reason(e));
                 continue;
             }
-            if (exhausted) {
-                served.log().note("%s: accepting again".formatted(service.label()));
-                exhausted = false;
-                backoff = 0;
+            backoff.succeeded();
+            if (wait > 0) {
+                // The queue is longer than rate_wait allows: this one is turned away, without a token.
+                rateEpisode.refused(now);
+                refuse(channel, current, null, "rate", false);
+                continue;
             }
-            admit(channel);
+            rateEpisode.calm(now);
+            admit(channel, current, now);
         }
     }
 
-    private void admit(SocketChannel channel) {
-        long since = System.nanoTime();
-        var current = service;
-        java.net.SocketAddress peer;
-        java.net.SocketAddress local;
+    /** Would the clients queued now wait longer than {@code rate_wait} at the service's rate? */
+    private boolean overQueued(Service current) {
+        var rate = current.rates().service().orElseThrow();
+        var queued = AcceptQueue.length(server);
+        return queued.isPresent() && queued.getAsInt() / rate.perSecond() > current.rates().maxWait().toNanos() / 1e9;
+    }
+
+    private void admit(SocketChannel channel, Service current, long since) {
+        SocketAddress peer;
+        SocketAddress local;
+        Optional<PeerCredentials> credentials = Optional.empty();
         try {
             peer = Peers.plain(channel.getRemoteAddress());
             local = Peers.plain(channel.getLocalAddress());
+            if (current.endpoint() instanceof Endpoint.Inet) {
+                channel.setOption(StandardSocketOptions.SO_KEEPALIVE, current.socket().keepalive());
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, current.socket().nodelay());
+            } else {
+                credentials = Credentials.of(channel);
+            }
         } catch (IOException e) {
             // Reset before we looked: one socket, not the listener.
             closeQuietly(channel);
             return;
         }
         var address = peer instanceof InetSocketAddress inet ? inet.getAddress() : null;
-        switch (admission.admit(address, current.access(), current.limits())) {
-            case Admission.Verdict.Refused refused -> {
-                closeQuietly(channel);
-                served.log().refused(current.name(), Peers.shown(peer), refused.reason());
-            }
-            case Admission.Verdict.Admitted admitted ->
-                    served.streams().launch(new Accepted(current, channel, peer, local,
-                            current.endpoint() instanceof Endpoint.Unix ? Credentials.of(channel) : Optional.empty(),
-                            admitted.ticket(), since));
+        switch (admission.admit(address, credentials, current)) {
+            case Admission.Verdict.Refused refused -> refuse(channel, current, peer, refused.reason(), true);
+            case Admission.Verdict.Admitted admitted -> served.streams().launch(new Accepted(current, channel, peer,
+                    local, credentials, admitted.ticket(), rates, since));
         }
     }
 
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * Every refusal goes through here: {@code banner_fail} if there is one, close, and the
+     * log line (or, for rates, only the episode's count).
+     */
+    private void refuse(SocketChannel channel, Service current, SocketAddress peer, String reason, boolean logged) {
+        current.banners().fail().ifPresent(text -> {
+            try {
+                // Never block the accept loop on a client: what fits in the socket's buffer is sent.
+                channel.configureBlocking(false);
+                channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                // It is being refused anyway.
+            }
+        });
+        closeQuietly(channel);
+        if (logged) {
+            served.log().refused(current.name(), Peers.shown(peer), reason);
         }
     }
 

@@ -1,0 +1,44 @@
+package org.jinetd.daemon.launch;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+
+/** A handler's view of its connection: every byte moved counts as activity for {@code timeout_idle}. */
+final class WatchedChannel implements ByteChannel {
+    private final ByteChannel channel;
+    private final Watchdog watchdog;
+
+    WatchedChannel(ByteChannel channel, Watchdog watchdog) {
+        this.channel = channel;
+        this.watchdog = watchdog;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        int n = channel.read(dst);
+        if (n > 0) {
+            watchdog.touch();
+        }
+        return n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        int n = channel.write(src);
+        if (n > 0) {
+            watchdog.touch();
+        }
+        return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

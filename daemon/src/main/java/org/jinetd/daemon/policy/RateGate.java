@@ -1,0 +1,72 @@
+package org.jinetd.daemon.policy;
+
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
+import org.jinetd.daemon.config.Cidr;
+import org.jinetd.daemon.config.Rate;
+import org.jinetd.daemon.config.Service;
+
+/**
+ * The rates of one listener: the service's bucket, which the accept loop waits on (the
+ * kernel's queue holds the clients meanwhile), and one bucket per source, which a
+ * connection waits on up to {@code rate_wait}.
+ */
+public final class RateGate {
+    /** Buckets kept for at most this many sources; full ones are forgotten first. */
+    private static final int MAX_SOURCES = 65_536;
+
+    private final Episode sourceEpisode;
+    private TokenBucket service;
+    private Rate serviceRate;
+    private final Map<Cidr, TokenBucket> sources = new HashMap<>();
+    private Rate sourceRate;
+
+    /** @param sourceEpisode counts the connections held back or refused for their source's rate */
+    public RateGate(Episode sourceEpisode) {
+        this.sourceEpisode = sourceEpisode;
+    }
+
+    public Episode sourceEpisode() {
+        return sourceEpisode;
+    }
+
+    /** Nanoseconds the listener must wait before it accepts again; 0 to accept now. */
+    public synchronized long serviceWait(Service current, long now) {
+        var rate = current.rates().service();
+        if (rate.isEmpty()) {
+            return 0;
+        }
+        if (!rate.get().equals(serviceRate)) {
+            serviceRate = rate.get();
+            service = new TokenBucket(serviceRate, now);
+        }
+        return service.take(now);
+    }
+
+    /** Nanoseconds this source must wait for its turn; 0 to go on now. */
+    public long sourceWait(Service current, InetAddress peer, long now) {
+        var rate = current.rates().perSource();
+        if (rate.isEmpty() || peer == null) {
+            return 0;
+        }
+        TokenBucket bucket;
+        synchronized (this) {
+            if (!rate.get().equals(sourceRate)) {
+                sourceRate = rate.get();
+                sources.clear();
+            }
+            if (sources.size() >= MAX_SOURCES) {
+                sources.values().removeIf(b -> b.full(now));
+            }
+            bucket = sources.computeIfAbsent(Admission.source(peer, current.limits()),
+                    k -> new TokenBucket(sourceRate, now));
+        }
+        return bucket.take(now);
+    }
+
+    /** Whether waiting {@code nanos} stays within {@code rate_wait}. */
+    public static boolean withinWait(Service current, long nanos) {
+        return nanos <= current.rates().maxWait().toNanos();
+    }
+}

@@ -1,0 +1,34 @@
+package org.jinetd.daemon.policy;
+
+import org.jinetd.daemon.config.Rate;
+
+/** A token bucket: {@link Rate#perSecond()} tokens a second, at most {@link Rate#burst()} saved. */
+final class TokenBucket {
+    private final double perNano;
+    private final double burst;
+    private double tokens;
+    private long updated;
+
+    TokenBucket(Rate rate, long now) {
+        this.perNano = rate.perSecond() / 1e9;
+        this.burst = rate.burst();
+        this.tokens = rate.burst();
+        this.updated = now;
+    }
+
+    /** Takes a token and returns 0, or returns how many nanoseconds until one is there (taking none). */
+    synchronized long take(long now) {
+        tokens = Math.min(burst, tokens + (now - updated) * perNano);
+        updated = now;
+        if (tokens >= 1) {
+            tokens -= 1;
+            return 0;
+        }
+        return (long) Math.ceil((1 - tokens) / perNano);
+    }
+
+    /** Full again, so that forgetting it loses nothing. */
+    synchronized boolean full(long now) {
+        return Math.min(burst, tokens + (now - updated) * perNano) >= burst;
+    }
+}
