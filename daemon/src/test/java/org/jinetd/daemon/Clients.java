@@ -34,6 +34,18 @@ public final class Clients {
         }
     }
 
+    /** As {@link #exchange(int, String)}, from another loopback address ({@code 127.0.0.2}, ...). */
+    public static String exchangeFrom(InetAddress source, int port, String request) throws IOException {
+        try (var socket = new Socket()) {
+            socket.bind(new InetSocketAddress(source, 0));
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), DEADLINE_MS);
+            socket.setSoTimeout(DEADLINE_MS);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     public static String exchange(int port, String request) throws IOException {
         return exchange(InetAddress.getLoopbackAddress(), port, request);
     }

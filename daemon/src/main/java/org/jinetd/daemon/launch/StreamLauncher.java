@@ -72,9 +72,6 @@ public final class StreamLauncher {
             long now = System.nanoTime();
             long wait = accepted.rates().sourceWait(service, peer.getAddress(), now);
             if (wait == 0) {
-                if (waited == 0) {
-                    episode.calm(now);
-                }
                 return true;
             }
             if (!RateGate.withinWait(service, waited + wait)) {

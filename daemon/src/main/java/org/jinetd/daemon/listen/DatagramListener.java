@@ -130,13 +130,11 @@ public final class DatagramListener implements Listener {
                 looping.refused(now);
                 continue;
             }
-            looping.calm(now);
             // A datagram cannot wait in a queue of ours: over a rate it is dropped, and counted.
             if (rates.serviceWait(current, now) > 0 || rates.sourceWait(current, address, now) > 0) {
                 rateEpisode.refused(now);
                 continue;
             }
-            rateEpisode.calm(now);
             var payload = ByteBuffer.allocate(buffer.flip().remaining()).put(buffer).flip().asReadOnlyBuffer();
             switch (admission.admit(address, Optional.empty(), current)) {
                 case Admission.Verdict.Refused refused ->

@@ -185,7 +185,6 @@ public final class StreamListener implements Listener {
                 refuse(channel, current, null, "rate", false);
                 continue;
             }
-            rateEpisode.calm(now);
             admit(channel, current, now);
         }
     }
@@ -228,15 +227,17 @@ public final class StreamListener implements Listener {
      * log line (or, for rates, only the episode's count).
      */
     private void refuse(SocketChannel channel, Service current, SocketAddress peer, String reason, boolean logged) {
-        current.banners().fail().ifPresent(text -> {
-            try {
-                // Never block the accept loop on a client: what fits in the socket's buffer is sent.
-                channel.configureBlocking(false);
-                channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-            } catch (IOException e) {
-                // It is being refused anyway.
+        try {
+            // Never block the accept loop on a client: what fits in the socket's buffer is sent.
+            channel.configureBlocking(false);
+            if (current.banners().fail().isPresent()) {
+                channel.write(ByteBuffer.wrap(current.banners().fail().get().getBytes(StandardCharsets.UTF_8)));
             }
-        });
+            // Closing with unread bytes sends a reset, which can overtake the banner: read what came.
+            channel.read(ByteBuffer.allocate(4096));
+        } catch (IOException e) {
+            // It is being refused anyway.
+        }
         closeQuietly(channel);
         if (logged) {
             served.log().refused(current.name(), Peers.shown(peer), reason);

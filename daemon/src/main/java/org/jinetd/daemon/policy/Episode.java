@@ -1,15 +1,16 @@
 package org.jinetd.daemon.policy;
 
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * A stretch of time in which a listener is held back (by its rate, or by a shortage of
- * descriptors or memory): one log line when it starts and one when it ends, with counts,
- * never a line per connection.
+ * A stretch of time in which a listener holds connections back (its rate, a client's rate,
+ * datagrams it will not answer): one log line when it starts and one with counts when a
+ * quiet second has ended it, never a line per connection.
  */
 public final class Episode {
     /** Calm for this long ends an episode. */
-    private static final long QUIET_NANOS = 1_000_000_000L;
+    private static final Duration QUIET = Duration.ofSeconds(1);
 
     private final String label;
     private final String what;
@@ -32,37 +33,52 @@ public final class Episode {
         this.note = note;
     }
 
-    public synchronized void delayed(long now) {
-        begin(now);
-        delayed++;
-    }
-
-    public synchronized void refused(long now) {
-        begin(now);
-        refused++;
-    }
-
-    /** Something went through unhindered; after a quiet second the episode ends. */
-    public synchronized void calm(long now) {
-        if (active && now - last > QUIET_NANOS) {
-            active = false;
-            note.accept("%s: %s ended after %.1fs: %d delayed, %d refused".formatted(label, what,
-                    (last - started) / 1e9, delayed, refused));
+    public void delayed(long now) {
+        synchronized (this) {
+            delayed++;
         }
+        begin(now);
     }
 
-    public synchronized boolean active() {
-        return active;
+    public void refused(long now) {
+        synchronized (this) {
+            refused++;
+        }
+        begin(now);
     }
 
     private void begin(long now) {
-        if (!active) {
+        synchronized (this) {
+            last = now;
+            if (active) {
+                return;
+            }
             active = true;
             started = now;
-            delayed = 0;
-            refused = 0;
-            warn.accept("%s: %s; holding new connections back".formatted(label, what));
         }
-        last = now;
+        warn.accept("%s: %s; holding new connections back".formatted(label, what));
+        Thread.ofVirtual().name("episode-" + label).start(this::endWhenQuiet);
+    }
+
+    private void endWhenQuiet() {
+        while (true) {
+            long wait;
+            synchronized (this) {
+                wait = last + QUIET.toNanos() - System.nanoTime();
+                if (wait <= 0) {
+                    active = false;
+                    note.accept("%s: %s ended after %.1fs: %d delayed, %d refused".formatted(label, what,
+                            (last - started) / 1e9, delayed, refused));
+                    delayed = 0;
+                    refused = 0;
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(Duration.ofNanos(wait));
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 }
