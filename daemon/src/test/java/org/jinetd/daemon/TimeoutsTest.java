@@ -1,0 +1,88 @@
+package org.jinetd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** timeout_idle, timeout_max and kill_grace; the redirect launch. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TimeoutsTest {
+    @Test
+    void anIdleHandlerConnectionIsEndedWithReasonTimeout() throws Exception {
+        try (var d = TestDaemon.start("services: {echo: {bind: 127.0.0.1, handler: echo, timeout_idle: 300ms}}");
+             var silent = Clients.connect(d.port("echo"))) {
+            silent.getOutputStream().write("a".getBytes());
+            assertEquals('a', silent.getInputStream().read());
+            assertEquals(-1, silent.getInputStream().read());
+            assertTrue(d.awaitLog("service=echo ").contains(" reason=timeout "));
+        }
+    }
+
+    @Test
+    void anIdleBridgedProgramIsEnded() throws Exception {
+        try (var d = TestDaemon.start("services: {cat: {bind: 127.0.0.1, io: bridge, exec: [/bin/cat], "
+                + "timeout_idle: 300ms}}");
+             var silent = Clients.connect(d.port("cat"))) {
+            assertEquals(-1, silent.getInputStream().read());
+            var line = d.awaitLog("service=cat peer=");
+            assertTrue(line.contains(" reason=timeout ") && line.contains(" signal=TERM "), line);
+        }
+    }
+
+    @Test
+    void aProgramPastItsLifetimeGetsSigtermThenSigkill() throws Exception {
+        try (var d = TestDaemon.start("""
+                services:
+                  polite: {bind: 127.0.0.1, timeout_max: 300ms, exec: [/bin/sleep, '60']}
+                  stubborn: {bind: 127.0.0.1, timeout_max: 300ms, kill_grace: 300ms,
+                             exec: [/bin/sh, -c, 'trap "" TERM; echo ready; while :; do sleep 1; done']}
+                """);
+             var first = Clients.connect(d.port("polite")); var second = Clients.connect(d.port("stubborn"))) {
+            assertEquals(-1, first.getInputStream().read());
+            var polite = d.awaitLog("service=polite peer=");
+            assertTrue(polite.contains(" signal=TERM reason=timeout "), polite);
+            var stubborn = d.awaitLog("service=stubborn peer=");
+            assertTrue(stubborn.contains(" signal=KILL reason=timeout "), stubborn);
+        }
+    }
+
+    @Test
+    void aRedirectForwardsBothWaysWithHalfClose() throws Exception {
+        try (var target = TestDaemon.start("services: {echo: {bind: 127.0.0.1, handler: echo}}");
+             var d = TestDaemon.start("services: {fwd: {bind: 127.0.0.1, redirect: '127.0.0.1:%d'}}"
+                     .formatted(target.port("echo")))) {
+            var big = "y".repeat(200_000);
+            assertEquals(big, Clients.exchange(d.port("fwd"), big));
+            assertTrue(d.awaitLog("service=fwd ").matches("service=fwd peer=127\\.0\\.0\\.1:\\d+ duration=\\S+"));
+        }
+    }
+
+    @Test
+    void aRedirectWhoseTargetRefusesClosesTheClientAndSaysSo() throws Exception {
+        int closed;
+        try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = probe.getLocalPort();
+        }
+        try (var d = TestDaemon.start("services: {fwd: {bind: 127.0.0.1, redirect: '127.0.0.1:%d'}}".formatted(closed))) {
+            assertEquals("", Clients.exchange(d.port("fwd"), ""));
+            var line = d.awaitLog("service=fwd ");
+            assertTrue(line.contains("error=\"redirect to 127.0.0.1:" + closed + ": Connection refused\""), line);
+        }
+    }
+
+    @Test
+    void anIdleRedirectIsEnded() throws Exception {
+        try (var target = TestDaemon.start("services: {echo: {bind: 127.0.0.1, handler: echo}}");
+             var d = TestDaemon.start("services: {fwd: {bind: 127.0.0.1, timeout_idle: 300ms, redirect: '127.0.0.1:%d'}}"
+                     .formatted(target.port("echo")));
+             var silent = Clients.connect(d.port("fwd"))) {
+            assertEquals(-1, silent.getInputStream().read());
+            assertTrue(d.awaitLog("service=fwd ").contains(" reason=timeout "));
+        }
+    }
+}
