@@ -52,6 +52,7 @@ public final class Daemon implements AutoCloseable {
      * open and every failure is reported.
      */
     public static Daemon start(ServiceTable table, ConnectionLog log) throws StartFailure {
+        warmPoller();
         var live = new Live();
         var spawner = new Spawner(live, log);
         var served = new Served(new StreamLauncher(live, log, spawner), new DatagramLauncher(live, log), spawner,
@@ -90,6 +91,19 @@ public final class Daemon implements AutoCloseable {
         this.listeners = listeners;
         this.live = live;
         this.spawner = spawner;
+    }
+
+    /**
+     * The JDK sets up the poller that parks virtual threads on sockets the first time one
+     * parks, and that needs descriptors: were the first time a moment when the table is full
+     * (EMFILE), the JDK would fail it for good. So it is set up now.
+     */
+    private static void warmPoller() {
+        try {
+            Class.forName("sun.nio.ch.Poller", true, ClassLoader.getSystemClassLoader());
+        } catch (ClassNotFoundException e) {
+            // Another JDK, another way of parking: nothing to warm.
+        }
     }
 
     private static String shown(Listener listener) {

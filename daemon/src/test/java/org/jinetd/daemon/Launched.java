@@ -27,7 +27,13 @@ public final class Launched implements AutoCloseable {
 
     /** Starts the launcher with {@code args}; {@code env} changes its environment (a null value removes). */
     public static Launched start(Map<String, String> env, String... args) throws IOException {
-        var command = new java.util.ArrayList<>(List.of(LAUNCHER.toString()));
+        return under(List.of(), env, args);
+    }
+
+    /** Starts the launcher behind {@code prefix} (such as {@code prlimit --nofile=64:64}). */
+    public static Launched under(List<String> prefix, Map<String, String> env, String... args) throws IOException {
+        var command = new java.util.ArrayList<>(prefix);
+        command.add(LAUNCHER.toString());
         command.addAll(List.of(args));
         var builder = new ProcessBuilder(command);
         env.forEach((k, v) -> {

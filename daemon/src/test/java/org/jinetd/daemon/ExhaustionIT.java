@@ -1,0 +1,97 @@
+package org.jinetd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A full descriptor table: the daemon backs off without spinning and serves again by itself. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ExhaustionIT {
+    @Test
+    void withFewDescriptorsItBacksOffQuietlyAndRecovers() throws Exception {
+        var table = TestDaemon.write("""
+                services:
+                  echo: {bind: 127.0.0.1, handler: echo, instances: unlimited}
+                  daytime: {bind: 127.0.0.1, handler: daytime}
+                """);
+        int echo = port(table, "echo");
+        int daytime = port(table, "daytime");
+        try (var jinetd = Launched.under(List.of("prlimit", "--nofile=64:64"), Map.of(), "run", "-c", table.toString())) {
+            jinetd.awaitErr("ready:");
+            var clients = new ArrayList<Socket>();
+            try {
+                for (int i = 0; i < 150; i++) {
+                    clients.add(Clients.connect(echo));
+                }
+                jinetd.awaitErr("echo/tcp: accept: too many open files; backing off until it passes");
+                double cpu = cpuSeconds(jinetd.pid());
+                Thread.sleep(2_000); // a measurement window, not a synchronisation
+                double used = cpuSeconds(jinetd.pid()) - cpu;
+                assertTrue(used < 0.5, "CPU seconds used in 2 s while out of descriptors: " + used);
+            } finally {
+                for (var client : clients) {
+                    client.close();
+                }
+            }
+            assertEquals("hi", retry(() -> Clients.exchange(echo, "hi")));
+            assertTrue(retry(() -> Clients.exchange(daytime, "")).endsWith("\r\n"));
+            jinetd.awaitErr("echo/tcp: working again after");
+            assertEquals(0, count(jinetd.err(), "Exception"), "nothing failed for good:\n" + jinetd.err());
+            jinetd.signal("TERM");
+            assertEquals(0, jinetd.exit());
+        }
+    }
+
+    private interface Call {
+        String call() throws IOException;
+    }
+
+    /** Tries until it works or 20 s have passed: the daemon recovers at its own pace. */
+    private static String retry(Call call) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try {
+                return call.call();
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50); // a retry interval for a client, not a synchronisation
+            }
+        }
+    }
+
+    private static int count(String text, String word) {
+        return text.split(word, -1).length - 1;
+    }
+
+    private static int port(Path table, String service) throws IOException {
+        var lines = Files.readAllLines(table);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).strip().startsWith(service + ":")) {
+                for (int j = i + 1; j < lines.size(); j++) {
+                    if (lines.get(j).strip().startsWith("port:")) {
+                        return Integer.parseInt(lines.get(j).replaceAll("\\D", ""));
+                    }
+                }
+            }
+        }
+        throw new IllegalArgumentException(service);
+    }
+
+    private static double cpuSeconds(long pid) throws IOException {
+        var stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+}
