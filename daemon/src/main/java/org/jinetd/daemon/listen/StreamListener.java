@@ -204,8 +204,13 @@ public final class StreamListener implements Listener {
             peer = Peers.plain(channel.getRemoteAddress());
             local = Peers.plain(channel.getLocalAddress());
             if (current.endpoint() instanceof Endpoint.Inet) {
-                channel.setOption(StandardSocketOptions.SO_KEEPALIVE, current.socket().keepalive());
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, current.socket().nodelay());
+                // Off is the kernel's default: a system call only when a key asks for on.
+                if (current.socket().keepalive()) {
+                    channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                }
+                if (current.socket().nodelay()) {
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                }
             } else {
                 credentials = Credentials.of(channel);
             }

@@ -31,6 +31,13 @@ public record Ended(String service, String peer, OptionalLong pid, OptionalLong 
         signal.ifPresent(s -> b.append(" signal=").append(s));
         reason.ifPresent(r -> b.append(" reason=").append(r));
         error.ifPresent(e -> b.append(" error=").append(Peers.quoted(e)));
-        return b.append(" duration=").append("%.3fs".formatted(took.toNanos() / 1e9)).toString();
+        // Milliseconds as seconds with three decimals, without String.format on every connection.
+        long millis = took.toMillis();
+        b.append(" duration=").append(millis / 1000).append('.');
+        long fraction = millis % 1000;
+        if (fraction < 100) {
+            b.append(fraction < 10 ? "00" : "0");
+        }
+        return b.append(fraction).append('s').toString();
     }
 }
