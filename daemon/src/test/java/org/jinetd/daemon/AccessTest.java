@@ -3,14 +3,7 @@ package org.jinetd.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -86,21 +79,10 @@ class AccessTest {
                   open: {protocol: unix, path: %s, handler: echo, only_users: [%d]}
                   closed: {protocol: unix, path: %s, handler: echo, only_users: [nobody]}
                 """.formatted(open, uid, closed))) {
-            assertEquals("me", exchange(open, "me"));
-            assertEquals("", exchange(closed, "me"));
+            assertEquals("me", Clients.exchange(open, "me"));
+            assertEquals("", Clients.exchange(closed, "me"));
             assertTrue(d.awaitLog("refused=").endsWith(" refused=only_users"));
         }
     }
 
-    private static String exchange(Path path, String request) throws IOException {
-        try (var channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(path));
-            channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
-            channel.shutdownOutput();
-            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            // A refused client may see the reset of its unread request instead of EOF.
-            return "";
-        }
-    }
 }

@@ -50,6 +50,18 @@ public final class Clients {
         return exchange(InetAddress.getLoopbackAddress(), port, request);
     }
 
+    /** As {@link #exchange(int, String)}, over a unix socket. A refused client may see a reset: that is "". */
+    public static String exchange(java.nio.file.Path path, String request) throws IOException {
+        try (var channel = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            channel.connect(java.net.UnixDomainSocketAddress.of(path));
+            channel.write(java.nio.ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
+            channel.shutdownOutput();
+            return new String(java.nio.channels.Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.net.SocketException e) {
+            return "";
+        }
+    }
+
     /** One datagram out, one back. */
     public static byte[] datagram(InetAddress address, int port, byte[] request) throws IOException {
         try (var socket = new DatagramSocket()) {

@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,14 +22,6 @@ class UnixSocketTest {
     @TempDir
     Path dir;
 
-    private static String exchange(Path path, String request) throws IOException {
-        try (var channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(path));
-            channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
-            channel.shutdownOutput();
-            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
 
     @Test
     void servesAUnixSocketWithItsModeAndTellsTheProgramWhoConnected() throws Exception {
@@ -46,9 +33,9 @@ class UnixSocketTest {
                   echo: {protocol: unix, path: %s, socket_mode: '0660', handler: echo}
                   who: {protocol: unix, path: %s, user: root, exec: [/bin/sh, -c, 'echo "$PROTO $UNIXREMOTEPID $UNIXREMOTEUID $UNIXREMOTEGID $UNIXLOCALPATH"']}
                 """.formatted(echo, who))) {
-            assertEquals("over unix", exchange(echo, "over unix"));
+            assertEquals("over unix", Clients.exchange(echo, "over unix"));
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(echo)));
-            var fields = exchange(who, "").strip().split(" ");
+            var fields = Clients.exchange(who, "").strip().split(" ");
             assertEquals("UNIX", fields[0]);
             assertEquals(Long.toString(ProcessHandle.current().pid()), fields[1]);
             assertEquals(Files.getAttribute(dir, "unix:uid").toString(), fields[2]);
@@ -67,7 +54,7 @@ class UnixSocketTest {
         }
         assertTrue(Files.exists(stale));
         try (var d = TestDaemon.start("services: {s: {protocol: unix, path: %s, handler: echo}}".formatted(stale))) {
-            assertEquals("fresh", exchange(stale, "fresh"));
+            assertEquals("fresh", Clients.exchange(stale, "fresh"));
         }
         var regular = dir.resolve("notes.txt");
         Files.writeString(regular, "keep me");

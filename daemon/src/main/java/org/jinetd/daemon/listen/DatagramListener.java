@@ -31,8 +31,7 @@ public final class DatagramListener implements Listener {
     private final Episode looping;
     private volatile Service service;
     private volatile boolean closed;
-    private volatile WaitLoop waitLoop;
-    private Thread thread;
+    private volatile WaitLoop.Started started = new WaitLoop.Started(null, null);
 
     private DatagramListener(Service service, DatagramChannel channel, Served served) {
         this.service = service;
@@ -82,18 +81,7 @@ public final class DatagramListener implements Listener {
 
     @Override
     public void start() {
-        Runnable loop = this::receiveLoop;
-        if (WaitLoop.waits(service)) {
-            try {
-                var waiting = new WaitLoop(channel, this::service, served);
-                waitLoop = waiting;
-                loop = waiting::run;
-            } catch (IOException e) {
-                served.log().warn("%s: cannot wait on the socket: %s".formatted(service.label(), Sockets.reason(e)));
-                return;
-            }
-        }
-        thread = Thread.ofPlatform().name("listen-" + service.label()).daemon(true).start(loop);
+        started = WaitLoop.start(service, channel, this::service, served, this::receiveLoop);
     }
 
     private void receiveLoop() {
@@ -152,16 +140,8 @@ public final class DatagramListener implements Listener {
     @Override
     public void close() {
         closed = true;
-        if (waitLoop != null) {
-            waitLoop.stop();
-        }
+        started.stop();
         StreamListener.closeQuietly(channel);
-        if (thread != null && waitLoop == null) {
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        started.join();
     }
 }

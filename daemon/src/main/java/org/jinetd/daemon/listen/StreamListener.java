@@ -41,8 +41,7 @@ public final class StreamListener implements Listener {
     private final Episode rateEpisode;
     private volatile Service service;
     private volatile boolean closed;
-    private volatile WaitLoop waitLoop;
-    private Thread thread;
+    private volatile WaitLoop.Started started = new WaitLoop.Started(null, null);
 
     private StreamListener(Service service, ServerSocketChannel server, Served served) {
         this.service = service;
@@ -139,18 +138,7 @@ public final class StreamListener implements Listener {
 
     @Override
     public void start() {
-        Runnable loop = this::acceptLoop;
-        if (WaitLoop.waits(service)) {
-            try {
-                var waiting = new WaitLoop(server, this::service, served);
-                waitLoop = waiting;
-                loop = waiting::run;
-            } catch (IOException e) {
-                served.log().warn("%s: cannot wait on the socket: %s".formatted(service.label(), Sockets.reason(e)));
-                return;
-            }
-        }
-        thread = Thread.ofPlatform().name("listen-" + service.label()).daemon(true).start(loop);
+        started = WaitLoop.start(service, server, this::service, served, this::acceptLoop);
     }
 
     private void acceptLoop() {
@@ -257,9 +245,7 @@ public final class StreamListener implements Listener {
     @Override
     public void close() {
         closed = true;
-        if (waitLoop != null) {
-            waitLoop.stop();
-        }
+        started.stop();
         closeQuietly(server);
         if (service.endpoint() instanceof Endpoint.Unix unix) {
             try {
@@ -268,13 +254,7 @@ public final class StreamListener implements Listener {
                 // Left behind, it is replaced as stale at the next start.
             }
         }
-        if (thread != null && waitLoop == null) {
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        started.join();
     }
 
     static void closeQuietly(java.nio.channels.Channel channel) {

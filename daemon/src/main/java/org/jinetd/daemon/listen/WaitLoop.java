@@ -57,4 +57,47 @@ final class WaitLoop {
     static boolean waits(Service service) {
         return service.launch() instanceof Launch.Exec exec && exec.waits();
     }
+
+    /** A listener's running thread, and its wait loop where the service waits. */
+    record Started(Thread thread, WaitLoop waitLoop) {
+        /** Stops the wait loop, if any; a listener closes its socket after this. */
+        void stop() {
+            if (waitLoop != null) {
+                waitLoop.stop();
+            }
+        }
+
+        /** Waits for an accept or receive loop to end; a wait loop may be minding its program still. */
+        void join() {
+            if (thread == null || waitLoop != null) {
+                return;
+            }
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Starts a listener's thread: its own loop ({@code accepting}), or the wait loop when the
+     * service waits. No thread, and a warning, if the socket cannot be waited on.
+     */
+    static Started start(Service service, Channel socket, Supplier<Service> current, Served served,
+                         Runnable accepting) {
+        Runnable loop = accepting;
+        WaitLoop waiting = null;
+        if (waits(service)) {
+            try {
+                waiting = new WaitLoop(socket, current, served);
+                loop = waiting::run;
+            } catch (IOException e) {
+                served.log().warn("%s: cannot wait on the socket: %s".formatted(service.label(), Sockets.reason(e)));
+                return new Started(null, null);
+            }
+        }
+        var thread = Thread.ofPlatform().name("listen-" + service.label()).daemon(true).start(loop);
+        return new Started(thread, waiting);
+    }
 }
