@@ -174,7 +174,7 @@ echo idle > "$PHASE_FILE"; echo 0 > "$PROGRESS_FILE"
 printf 'GC.run\nGC.heap_info\n' > "$WORK/jcmd-cmds"
 HZ=$(getconf CLK_TCK)
 T0=$(now_s)
-echo "t_s,phase,conns_done,rss_kb,heap_used_kb,heap_committed_kb,fds,threads,children,cpu_s" > "$CSV"
+echo "t_s,phase,answered,rss_kb,heap_used_kb,heap_committed_kb,fds,threads,children,cpu_s" > "$CSV"
 
 heap_after_gc() {   # "used committed" in kB, after a full GC; "? ?" when jcmd fails
     local out
@@ -241,9 +241,13 @@ run_phase() {   # run_phase NAME PORT TARGET
             note="stopped at SOAK_PHASE_LIMIT=${SOAK_PHASE_LIMIT}s"; break
         fi
         kill -0 "$DPID" 2>/dev/null || die "the daemon died during phase $name (see $DLOG)"
+        # The first run is short, to learn the rate; the last one only as long as what is left needs.
         secs=$SOAK_RUN_SECONDS
-        if (( rate > 0 )); then   # the last run: only as long as what is left needs
-            local need=$(( (target - done + rate - 1) / rate + 1 ))
+        if (( rate == 0 )); then
+            (( secs > 2 )) && secs=2
+        else
+            local need=$(( (target - done + rate - 1) / rate ))
+            (( need < 1 )) && need=1
             (( need < secs )) && secs=$need
         fi
         t1=$(now_s)
@@ -252,8 +256,10 @@ run_phase() {   # run_phase NAME PORT TARGET
         det=$(cat "$WORK/detail")
         c=$(field conns "$out"); e=$(field errors "$out"); em=$(field empty_responses "$det")
         [ -n "$c" ] || die "cannot read connbench output: $out"
+        # Only answered connections count towards the target: an empty answer is a refusal.
+        c=$((c - ${em:-0}))
         runs=$((runs + 1)); done=$((done + c)); errs=$((errs + e)); empty=$((empty + ${em:-0}))
-        rate=$(awk -v c="$c" -v a="$t1" -v b="$t2" 'BEGIN { r = (b > a) ? c / (b - a) : 0; printf "%d", r }')
+        rate=$(awk -v c="$c" -v a="$t1" -v b="$t2" 'BEGIN { r = (b > a) ? c / (b - a) : 0; printf "%d", (r < 1) ? 1 : r }')
         p99max=$(awk -v a="$p99max" -v b="$(field p99_ms "$out")" 'BEGIN { print (b > a) ? b : a }')
         mxmax=$(awk -v a="$mxmax" -v b="$(field max_ms "$out")" 'BEGIN { print (b > a) ? b : a }')
         echo "$((TOTAL_DONE + done))" > "$PROGRESS_FILE"
@@ -300,7 +306,7 @@ echo "## jinetd soak ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, concurrency $S
 echo
 echo "JINETD_HOME=$JINETD_HOME; java $JAVA_BIN; JINETD_JAVA_OPTS='${JINETD_JAVA_OPTS:-}'; work dir $WORK"
 echo
-echo "| phase | target | connections | errors | empty responses | runs | seconds | conn/s | worst p99 ms | worst max ms | note |"
+echo "| phase | target | answered connections | errors | empty responses (refused) | runs | seconds | conn/s | worst p99 ms | worst max ms | note |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 for ph in handler program; do
     tgt=$SOAK_HANDLER_CONNS; [ "$ph" = program ] && tgt=$SOAK_PROGRAM_CONNS

@@ -7,29 +7,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jinetd.daemon.config.Launch;
+import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.config.ServiceTable;
 import org.jinetd.daemon.launch.DatagramLauncher;
 import org.jinetd.daemon.launch.Live;
 import org.jinetd.daemon.launch.Spawner;
 import org.jinetd.daemon.launch.StreamLauncher;
 import org.jinetd.daemon.listen.BindException;
-import org.jinetd.daemon.listen.DatagramListener;
 import org.jinetd.daemon.listen.Listener;
 import org.jinetd.daemon.listen.Served;
-import org.jinetd.daemon.listen.StreamListener;
 import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.log.Peers;
 import org.jinetd.daemon.policy.Global;
 
 /**
  * A running super-server: every enabled service of a table bound and listening, and the
- * connections they have. {@link #start} binds all or none; {@link #stop} drains.
+ * connections they have. {@link #start} binds all or none; {@link #reload} moves to a new
+ * table without closing a socket that stays; {@link #stop} drains.
  */
 public final class Daemon implements AutoCloseable {
-    private final ServiceTable table;
     private final ConnectionLog log;
-    private final List<Listener> listeners;
     private final Live live;
     private final Spawner spawner;
+    private final Served served;
+    private final List<Listener> listeners;
+    private volatile ServiceTable table;
     private boolean stopped;
 
     /** Every listener could not be bound: one message per service that failed. */
@@ -48,6 +50,34 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
+     * What a reload did: services that kept their socket, that started or stopped
+     * listening, and those that could not listen (with why); the rest applied all the same.
+     */
+    public record Reloaded(List<String> kept, List<String> added, List<String> removed, List<String> failed) {
+        public Reloaded {
+            kept = List.copyOf(kept);
+            added = List.copyOf(added);
+            removed = List.copyOf(removed);
+            failed = List.copyOf(failed);
+        }
+
+        public String summary() {
+            return "%d kept, %d added, %d removed, %d failed".formatted(kept.size(), added.size(), removed.size(),
+                    failed.size());
+        }
+    }
+
+    private Daemon(ServiceTable table, ConnectionLog log, Live live, Spawner spawner, Served served,
+                   List<Listener> listeners) {
+        this.table = table;
+        this.log = log;
+        this.live = live;
+        this.spawner = spawner;
+        this.served = served;
+        this.listeners = listeners;
+    }
+
+    /**
      * Binds every enabled service, then starts them all; if any cannot bind, none is left
      * open and every failure is reported.
      */
@@ -60,14 +90,8 @@ public final class Daemon implements AutoCloseable {
         var bound = new ArrayList<Listener>();
         var failures = new ArrayList<String>();
         for (var service : table.enabled()) {
-            if (service.launch() instanceof Launch.Exec exec && (exec.waits() || exec.listenFds())
-                    && !spawner.inherits()) {
-                failures.add("%s: %s needs the socket itself (io=inherit), which is not available here".formatted(
-                        service.label(), exec.waits() ? "wait: true" : "listen_fds: true"));
-                continue;
-            }
             try {
-                bound.add(Listener.bind(service, served));
+                bound.add(bind(service, served, spawner));
             } catch (BindException e) {
                 failures.add(e.getMessage());
             }
@@ -78,19 +102,74 @@ public final class Daemon implements AutoCloseable {
             failures.forEach(log::warn);
             throw new StartFailure(failures);
         }
-        var daemon = new Daemon(table, log, bound, live, spawner);
+        var daemon = new Daemon(table, log, live, spawner, served, bound);
         bound.forEach(Listener::start);
         log.note("ready: %d service%s listening (%s)".formatted(bound.size(), bound.size() == 1 ? "" : "s",
                 String.join(", ", bound.stream().map(l -> l.service().label() + " " + shown(l)).toList())));
         return daemon;
     }
 
-    private Daemon(ServiceTable table, ConnectionLog log, List<Listener> listeners, Live live, Spawner spawner) {
-        this.table = table;
-        this.log = log;
-        this.listeners = listeners;
-        this.live = live;
-        this.spawner = spawner;
+    private static Listener bind(Service service, Served served, Spawner spawner) throws BindException {
+        if (service.launch() instanceof Launch.Exec exec && (exec.waits() || exec.listenFds()) && !spawner.inherits()) {
+            throw new BindException("%s: %s needs the socket itself (io=inherit), which is not available here"
+                    .formatted(service.label(), exec.waits() ? "wait: true" : "listen_fds: true"), null);
+        }
+        return Listener.bind(service, served);
+    }
+
+    /**
+     * Moves to {@code next}: a service whose socket can stay keeps it and takes its new
+     * settings for new connections (no client is refused meanwhile); a service gone stops
+     * listening while its live connections run to their end; a new one starts listening.
+     * A new service that cannot listen is reported; the rest applies.
+     */
+    public synchronized Reloaded reload(ServiceTable next) {
+        if (stopped) {
+            throw new IllegalStateException("stopped");
+        }
+        var kept = new ArrayList<String>();
+        var added = new ArrayList<String>();
+        var removed = new ArrayList<String>();
+        var failed = new ArrayList<String>();
+        var remaining = new ArrayList<>(listeners);
+        var fresh = new ArrayList<Listener>();
+        var wanted = next.enabled();
+        for (var service : wanted) {
+            var same = remaining.stream().filter(l -> l.service().name().equals(service.name()) && l.keeps(service))
+                    .findFirst().or(() -> remaining.stream().filter(l -> l.keeps(service)).findFirst());
+            if (same.isPresent()) {
+                same.get().update(service);
+                remaining.remove(same.get());
+                fresh.add(same.get());
+                kept.add(service.name());
+            }
+        }
+        // What goes: its socket closes first, so that a new service may take the same address.
+        for (var gone : remaining) {
+            gone.close();
+            removed.add(gone.service().name());
+        }
+        for (var service : wanted) {
+            if (kept.contains(service.name())) {
+                continue;
+            }
+            try {
+                var listener = bind(service, served, spawner);
+                listener.start();
+                fresh.add(listener);
+                added.add(service.name());
+            } catch (BindException e) {
+                failed.add(e.getMessage());
+            }
+        }
+        listeners.clear();
+        listeners.addAll(fresh);
+        served.global().limit(next.maxConnections());
+        table = next;
+        var result = new Reloaded(kept, added, removed, failed);
+        failed.forEach(log::warn);
+        log.note("reloaded %s: %s".formatted(next.file(), result.summary()));
+        return result;
     }
 
     /**
@@ -107,25 +186,26 @@ public final class Daemon implements AutoCloseable {
     }
 
     private static String shown(Listener listener) {
-        return address(listener).map(org.jinetd.daemon.log.Peers::shown)
-                .orElse(listener.service().endpoint().shown());
-    }
-
-    /** The address a service's socket is bound to, as the system reports it. */
-    public Optional<SocketAddress> address(String service) {
-        return listeners.stream().filter(l -> l.service().name().equals(service)).findFirst()
-                .flatMap(Daemon::address);
+        return address(listener).map(Peers::shown).orElse(listener.service().endpoint().shown());
     }
 
     private static Optional<SocketAddress> address(Listener listener) {
         try {
-            return Optional.of(switch (listener) {
-                case StreamListener s -> s.address();
-                case DatagramListener d -> d.address();
-            });
+            return Optional.of(listener.address());
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** The address a service's socket is bound to, as the system reports it. */
+    public synchronized Optional<SocketAddress> address(String service) {
+        return listeners.stream().filter(l -> l.service().name().equals(service)).findFirst()
+                .flatMap(Daemon::address);
+    }
+
+    /** The listeners now, for status. */
+    public synchronized List<Listener> listeners() {
+        return List.copyOf(listeners);
     }
 
     /** Programs spawned natively and not yet reaped. */
@@ -170,7 +250,10 @@ public final class Daemon implements AutoCloseable {
                 log.warn("stop: %d connection%s still live after %s; ending them".formatted(left,
                         left == 1 ? "" : "s", shownDuration(grace)));
                 live.abortAll();
-                live.awaitEmpty(Duration.ofSeconds(5));
+                // Programs that ignore SIGTERM get SIGKILL after their kill_grace.
+                var killGrace = table.services().stream().map(s -> s.timeouts().killGrace())
+                        .max(Duration::compareTo).orElse(Duration.ZERO);
+                live.awaitEmpty(killGrace.plusSeconds(5));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

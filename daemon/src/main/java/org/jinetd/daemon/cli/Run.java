@@ -4,7 +4,7 @@ import java.util.concurrent.Callable;
 import org.jinetd.daemon.Daemon;
 import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.config.Loaded;
-import org.jinetd.daemon.control.StopSignals;
+import org.jinetd.daemon.control.Signals;
 import org.jinetd.daemon.log.ConnectionLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,7 +35,7 @@ final class Run implements Callable<Integer> {
             return ExitCodes.BAD_TABLE;
         }
         var serviceTable = ((Loaded.Ok) loaded).table();
-        var signals = new StopSignals().install();
+        var signals = new Signals().install();
         var log = new ConnectionLog();
         Daemon daemon;
         try {
@@ -45,9 +45,28 @@ final class Run implements Callable<Integer> {
                     e.failures().size() == 1 ? "" : "s"));
             return ExitCodes.CANNOT_START;
         }
-        var signal = signals.await();
-        log.note("stop: " + signal + " received");
-        daemon.stop();
-        return ExitCodes.OK;
+        while (true) {
+            switch (signals.next()) {
+                case Signals.Request.Stop stop -> {
+                    log.note("stop: " + stop.signal() + " received");
+                    daemon.stop();
+                    return ExitCodes.OK;
+                }
+                case Signals.Request.Reload reload -> reload(daemon, log, reload.from());
+            }
+        }
+    }
+
+    /** Reads the table again; a bad one changes nothing, and every problem is logged. */
+    private void reload(Daemon daemon, ConnectionLog log, String from) {
+        log.note("reload: " + from + " received; reading " + table.file);
+        switch (Config.load(table.file)) {
+            case Loaded.Bad(var problems) -> {
+                problems.forEach(p -> log.warn(p.toString()));
+                log.warn("reload: %s has %d problem%s; still serving the table loaded before".formatted(table.file,
+                        problems.size(), problems.size() == 1 ? "" : "s"));
+            }
+            case Loaded.Ok(var next) -> daemon.reload(next);
+        }
     }
 }

@@ -4,7 +4,7 @@ package org.jinetd.daemon.listen;
 public final class BindException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    BindException(String message, Throwable cause) {
+    public BindException(String message, Throwable cause) {
         super(message, cause);
     }
 }

@@ -71,10 +71,12 @@ public final class DatagramListener implements Listener {
         return service;
     }
 
+    @Override
     public void update(Service next) {
         this.service = next;
     }
 
+    @Override
     public java.net.SocketAddress address() throws IOException {
         return channel.getLocalAddress();
     }
@@ -133,6 +135,7 @@ public final class DatagramListener implements Listener {
         }
     }
 
+    @Override
     public int live() {
         return admission.live();
     }

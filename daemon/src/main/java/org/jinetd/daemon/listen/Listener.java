@@ -9,6 +9,27 @@ public sealed interface Listener extends AutoCloseable permits StreamListener, D
     /** Starts taking connections; the socket is already bound. */
     void start();
 
+    /** Takes new settings for new connections; the socket stays as it is (a reload). */
+    void update(Service next);
+
+    /** The address the socket is bound to, as the system reports it. */
+    java.net.SocketAddress address() throws java.io.IOException;
+
+    /** Live connections of this service now. */
+    int live();
+
+    /**
+     * Whether {@code next} can be served from this listener's socket as it is: the same
+     * address, and nothing that is fixed when a socket is opened or that changes its loop.
+     */
+    default boolean keeps(Service next) {
+        var now = service();
+        return now.endpoint().equals(next.endpoint())
+                && now.socket().v6only() == next.socket().v6only()
+                && now.socket().reuseport() == next.socket().reuseport()
+                && WaitLoop.waits(now) == WaitLoop.waits(next);
+    }
+
     /** Stops taking connections and closes the socket; live connections go on. */
     @Override
     void close();

@@ -126,12 +126,13 @@ public final class StreamListener implements Listener {
         return service;
     }
 
-    /** Takes new settings for new connections; the socket stays as it is. */
+    @Override
     public void update(Service next) {
         this.service = next;
     }
 
     /** The port or path actually bound. */
+    @Override
     public SocketAddress address() throws IOException {
         return server.getLocalAddress();
     }
@@ -237,7 +238,7 @@ public final class StreamListener implements Listener {
         }
     }
 
-    /** Live connections of this service now. */
+    @Override
     public int live() {
         return admission.live();
     }

@@ -1,0 +1,39 @@
+package org.jinetd.daemon.control;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import sun.misc.Signal;
+
+/**
+ * The signals a running daemon answers, as requests on a queue that the main thread takes
+ * one at a time: SIGTERM and SIGINT stop it, SIGHUP reloads the table. Handled here rather
+ * than in a shutdown hook, so that a stop drains and then exits 0, as systemd expects.
+ */
+public final class Signals {
+    /** What was asked. */
+    public sealed interface Request {
+        record Stop(String signal) implements Request {}
+
+        record Reload(String from) implements Request {}
+    }
+
+    private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+
+    public Signals install() {
+        for (var name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> requests.add(new Request.Stop("SIG" + signal.getName())));
+        }
+        Signal.handle(new Signal("HUP"), signal -> requests.add(new Request.Reload("SIGHUP")));
+        return this;
+    }
+
+    /** Asks from inside, as the control socket does. */
+    public void request(Request request) {
+        requests.add(request);
+    }
+
+    /** Blocks until the next request. */
+    public Request next() throws InterruptedException {
+        return requests.take();
+    }
+}
