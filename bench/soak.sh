@@ -208,8 +208,9 @@ sampler() {   # bounded: at most MAX_SAMPLES samples, stops at $WORK/stop-sample
         [ -e "$WORK/stop-sampler" ] && return 0
         kill -0 "$DPID" 2>/dev/null || return 0
         sample_once >> "$CSV" || return 0
-        next=$(awk -v n="$next" -v d="$SOAK_INTERVAL" 'BEGIN { printf "%.3f", n + d }')
         now=$(now_s)
+        # the next tick; after a slow sample (jcmd can take seconds under load), one interval from now
+        next=$(awk -v n="$next" -v d="$SOAK_INTERVAL" -v t="$now" 'BEGIN { n += d; if (n <= t) n = t + d; printf "%.3f", n }')
         while awk -v n="$next" -v t="$now" 'BEGIN { exit !(t < n) }'; do
             [ -e "$WORK/stop-sampler" ] && return 0
             sleep 0.2; now=$(now_s)
@@ -225,6 +226,11 @@ sampler &
 SAMPLER_PID=$!; PIDS+=("$SAMPLER_PID")
 
 # ---------------------------------------------------------------- load
+listen_drops() {   # the kernel's TcpExtListenOverflows + TcpExtListenDrops (machine-wide), or "?"
+    command -v nstat >/dev/null || { echo "?"; return; }
+    nstat -asz TcpExtListenOverflows TcpExtListenDrops 2>/dev/null | awk '/^TcpExt/ { s += $2 } END { print s + 0 }'
+}
+LD0=$(listen_drops)
 declare -A PH_CONNS=() PH_ERR=() PH_EMPTY=() PH_RUNS=() PH_SECS=() PH_P99=() PH_MAX=() PH_NOTE=()
 RUNS="$WORK/runs.txt"; : > "$RUNS"
 TOTAL_DONE=0
@@ -285,6 +291,7 @@ for ((i = 0; i < 600; i++)); do kill -0 "$SAMPLER_PID" 2>/dev/null || break; sle
 stop_pid "$SAMPLER_PID"
 sample_once >> "$CSV"   # the final reading, after the idle time
 
+LD1=$(listen_drops)
 # answers after the soak
 A_DAYTIME=$(probe "$P_DAYTIME"); A_HELLO=$(probe "$P_HELLO")
 
@@ -370,6 +377,8 @@ echo
 echo '```'
 sed -E 's/^[0-9TZ:.-]+ //; s/[0-9]+/N/g' "$DLOG" | cut -c1-160 | sort | uniq -c | sort -rn | head -n 15
 echo '```'
+echo
+echo "kernel listen-queue overflows+drops during the load (machine-wide, nstat): $([ "$LD0" = "?" ] && echo "?" || echo $((LD1 - LD0)))"
 echo
 echo "after the soak: daytime answered '${A_DAYTIME}', hello answered '${A_HELLO}'; daemon exit status on SIGTERM: $DRC"
 } | tee "$REPORT"

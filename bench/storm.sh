@@ -23,6 +23,10 @@
 #   STORM_HOLD_CONC      connbench concurrency against `hold`, a service without an instance
 #                        limit whose clients keep their connection until its idle timeout: this
 #                        is what uses up the descriptors (250; 0: none)
+#   STORM_HOLD_START, STORM_HOLD_SECONDS  when the hold clients start (seconds into the storm)
+#                        and for how long: by default the middle third, so the storm has a part
+#                        before the descriptor limit is hit, one at it, and one after
+#   STORM_WINDOW         seconds per row of the timeline (5)
 #   STORM_LOG_LEVEL      the daemon's JINETD_LOG_LEVEL (info: rate and backoff episode ends are
 #                        logged at INFO, and they are counted)
 #   STORM_PORT_DAYTIME, STORM_PORT_HELLO, STORM_PORT_LIMITED, STORM_PORT_HOLD  fixed ports
@@ -45,6 +49,9 @@ STORM_SILENT_CONC=${STORM_SILENT_CONC:-"100"}
 STORM_SOURCES=${STORM_SOURCES:-8}
 STORM_SOURCE_THREADS=${STORM_SOURCE_THREADS:-24}
 STORM_HOLD_CONC=${STORM_HOLD_CONC:-250}
+STORM_HOLD_START=${STORM_HOLD_START:-$((STORM_SECONDS / 3))}
+STORM_HOLD_SECONDS=${STORM_HOLD_SECONDS:-$((STORM_SECONDS / 3))}
+STORM_WINDOW=${STORM_WINDOW:-5}
 STORM_LOG_LEVEL=${STORM_LOG_LEVEL:-info}
 BENCH_KIT=${BENCH_KIT:-/work/shared/bench}
 KEEP_WORK=${KEEP_WORK:-1}
@@ -55,11 +62,14 @@ die() { log "error: $*"; exit 1; }
 
 [ -x "$JINETD_HOME/bin/jinetd" ] || die "no jinetd launcher at $JINETD_HOME/bin/jinetd (set JINETD_HOME)"
 for f in connbench.c hello.c; do [ -f "$BENCH_KIT/$f" ] || die "missing $BENCH_KIT/$f"; done
-for v in STORM_SECONDS STORM_NOFILE STORM_MAX_CONNECTIONS STORM_SOURCES STORM_SOURCE_THREADS STORM_HOLD_CONC; do
+for v in STORM_SECONDS STORM_NOFILE STORM_MAX_CONNECTIONS STORM_SOURCES STORM_SOURCE_THREADS STORM_HOLD_CONC \
+         STORM_HOLD_START STORM_HOLD_SECONDS STORM_WINDOW; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number (is '${!v}')"
 done
 for n in $STORM_ECHO_CONC $STORM_SILENT_CONC; do [[ $n =~ ^[1-9][0-9]*$ ]] || die "bad concurrency '$n'"; done
-[ "$STORM_SECONDS" -ge 1 ] || die "STORM_SECONDS must be at least 1"
+[ "$STORM_SECONDS" -ge 1 ] && [ "$STORM_WINDOW" -ge 1 ] || die "STORM_SECONDS and STORM_WINDOW must be at least 1"
+[ "$STORM_HOLD_SECONDS" -ge 1 ] || STORM_HOLD_CONC=0
+[ $((STORM_HOLD_START + STORM_HOLD_SECONDS)) -le "$STORM_SECONDS" ] || die "the hold window must end within the storm"
 [ "$STORM_SOURCES" -le 200 ] || die "STORM_SOURCES must be at most 200"
 command -v prlimit >/dev/null || die "needs prlimit (util-linux)"
 command -v cc >/dev/null || die "needs a C compiler (cc)"
@@ -257,9 +267,15 @@ start_client() {   # start_client NAME CMD...: output to $WORK/client-NAME.{out,
     CLIENTS+=($!); CLIENT_NAMES+=("$name"); PIDS+=($!)
 }
 
+listen_drops() {   # the kernel's TcpExtListenOverflows + TcpExtListenDrops (machine-wide), or "?"
+    command -v nstat >/dev/null || { echo "?"; return; }
+    nstat -asz TcpExtListenOverflows TcpExtListenDrops 2>/dev/null | awk '/^TcpExt/ { s += $2 } END { print s + 0 }'
+}
+LD0=$(listen_drops)
 read -r U0 S0 CU0 CS0 <<<"$(cpu_ticks "$DPID")"
 LOG_LINES0=$(wc -l < "$DLOG")
 T_START=$(now_s)
+T_START_UTC=$(date -u -d "@${T_START%.*}" +%H:%M:%S).${T_START#*.}   # the log's timestamps are UTC
 log "storm: ${STORM_SECONDS}s; limited: echo clients '$STORM_ECHO_CONC', silent clients '$STORM_SILENT_CONC', $STORM_SOURCES other sources x $STORM_SOURCE_THREADS threads; hold: $STORM_HOLD_CONC"
 k=0
 for n in $STORM_ECHO_CONC; do k=$((k + 1)); start_client "echo$k-c$n" "$CB" "$HOST" "$P_LIMITED" "$n" "$STORM_SECONDS" "storm"$'\n'; done
@@ -269,14 +285,22 @@ if [ "$STORM_SOURCES" -gt 0 ]; then
     start_client "sources-${STORM_SOURCES}x$STORM_SOURCE_THREADS" python3 "$WORK/sources.py" "$HOST" "$P_LIMITED" \
         "$STORM_SECONDS" "$STORM_SOURCES" "$STORM_SOURCE_THREADS"
 fi
-if [ "$STORM_HOLD_CONC" -gt 0 ]; then start_client "hold-c$STORM_HOLD_CONC" "$CB" "$HOST" "$P_HOLD" "$STORM_HOLD_CONC" "$STORM_SECONDS"; fi
 
-# While it lasts: the daemon's descriptors and threads every second (bounded by the storm's length).
+# While it lasts: the daemon's descriptors, threads and CPU every second (bounded by the storm's
+# length); the hold clients start and stop on their schedule.
 MAXFD=0; MAXTHR=0
+SAMPLES="$WORK/samples.txt"; echo "t_s fds threads cpu_s" > "$SAMPLES"
+HZ=$(getconf CLK_TCK)
 for ((i = 0; i < STORM_SECONDS; i++)); do
     kill -0 "$DPID" 2>/dev/null || die "the daemon died during the storm (see $DLOG)"
+    if [ "$STORM_HOLD_CONC" -gt 0 ] && [ "$i" = "$STORM_HOLD_START" ]; then
+        start_client "hold-c$STORM_HOLD_CONC" "$CB" "$HOST" "$P_HOLD" "$STORM_HOLD_CONC" "$STORM_HOLD_SECONDS"
+        log "t=${i}s hold clients started for ${STORM_HOLD_SECONDS}s"
+    fi
     fds=$(ls "/proc/$DPID/fd" 2>/dev/null | wc -l); thr=$(awk '/^Threads:/ { print $2 }' "/proc/$DPID/status")
     (( fds > MAXFD )) && MAXFD=$fds; (( thr > MAXTHR )) && MAXTHR=$thr
+    echo "$(awk -v a="$(now_s)" -v b="$T_START" 'BEGIN { printf "%.1f", a - b }') $fds $thr $(cpu_ticks "$DPID" |
+        awk -v hz="$HZ" '{ printf "%.2f", ($1 + $2) / hz }')" >> "$SAMPLES"
     (( i % 10 == 0 )) && log "t=${i}s daemon fds=$fds threads=$thr"
     sleep 1
 done
@@ -290,6 +314,7 @@ for ((i = 0; i < ${#CLIENTS[@]}; i++)); do
 done
 T_END=$(now_s)
 read -r U1 S1 CU1 CS1 <<<"$(cpu_ticks "$DPID")"
+LD1=$(listen_drops)
 kill -0 "$DPID" 2>/dev/null || die "the daemon died during the storm (see $DLOG)"
 
 # ---------------------------------------------------------------- right after: does everything answer?
@@ -328,7 +353,6 @@ wait "$DPID" && rc=0 || rc=$?
 [ -n "$DRC" ] || DRC=$rc
 
 # ---------------------------------------------------------------- report
-HZ=$(getconf CLK_TCK)
 WALL=$(awk -v a="$T_END" -v b="$T_START" 'BEGIN { printf "%.1f", a - b }')
 cnt() { grep -c -- "$1" "$DLOG" || true; }
 REPORT="$WORK/report.txt"
@@ -384,6 +408,7 @@ grep -E 'backing off until it passes' "$DLOG" | sed -E 's/^[^ ]+ [A-Z]+ //; s/: 
     awk '{ printf "| backoff episodes of %s | %d |\n", $2, $1 }'
 grep -E 'working again after' "$DLOG" | sed -E 's/.* after ([0-9.]+)s and ([0-9]+) failure.*/\1 \2/' |
     awk '{ s += $1; f += $2 } END { if (NR) printf "| backoff: seconds backing off in all / failed accepts | %.1f / %d |\n", s, f }'
+echo "| kernel listen-queue overflows+drops (machine-wide, nstat) | $([ "$LD0" = "?" ] && echo "?" || echo $((LD1 - LD0))) |"
 echo "| connection lines with error= | $(cnt ' error=') |"
 echo
 echo "other warnings and errors (numbers masked, first 12):"
@@ -392,6 +417,46 @@ echo '```'
 grep -E ' (WARN|ERROR) ' "$DLOG" | grep -v -E 'refused=(instances|per_source|global)|holding new connections back|backing off until it passes' |
     sed -E 's/^[0-9TZ:.+-]+ //; s/[0-9]+/N/g' | cut -c1-200 | sort | uniq -c | sort -rn | head -n 12 || true
 echo '```'
+echo
+echo "### timeline (t = seconds since the clients started; hold clients from ${STORM_HOLD_START}s for ${STORM_HOLD_SECONDS}s)"
+echo
+echo "limited ok = limited connections that ran (a connection line), hold ok likewise; refusals by reason;"
+echo "backoff = 'too many open files' episodes started (any listener); fds max / CPU from the per-second samples"
+echo
+# seconds of the day of a log line's timestamp (UTC), relative to the storm's start
+awk -v t0="$T_START_UTC" -v w="$STORM_WINDOW" -v samples="$SAMPLES" '
+    function sod(hms,   a) { split(hms, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
+    BEGIN {
+        base = sod(t0)
+        while ((getline line < samples) > 0) {
+            split(line, f, " "); if (f[1] == "t_s") continue
+            k = int(f[1] / w); if (f[2] > fd[k]) fd[k] = f[2]
+            if (first == "") first = f[4]; cpu[k] = f[4]; if (k > last) last = k
+        }
+    }
+    /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T/ {
+        ts = substr($1, 12); sub(/Z$/, "", ts); sub(/[+-][0-9:]+$/, "", ts)
+        t = sod(ts) - base; if (t < -43200) t += 86400
+        if (t < 0) next
+        k = int(t / w); if (k > last) last = k
+        if ($0 ~ /service=limited peer=.* refused=instances/) ri[k]++
+        else if ($0 ~ /service=limited peer=.* refused=per_source/) rp[k]++
+        else if ($0 ~ / refused=global/) rg[k]++
+        else if ($0 ~ /service=limited peer=.* duration=/) lo[k]++
+        else if ($0 ~ /service=hold peer=.* duration=/) ho[k]++
+        if ($0 ~ /too many open files; backing off/) bo[k]++
+        if ($0 ~ /holding new connections back/) re[k]++
+    }
+    END {
+        print "| t (s) | limited ok | refused instances | refused per_source | refused global | rate episodes started | hold ok | backoff | fds max | daemon CPU s |"
+        print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        prev = first
+        for (k = 0; k <= last; k++) {
+            if (k in cpu) { c = sprintf("%.2f", cpu[k] - prev); prev = cpu[k] } else c = "-"
+            printf "| %d-%d | %d | %d | %d | %d | %d | %d | %d | %s | %s |\n", k * w, (k + 1) * w, lo[k], ri[k], rp[k], rg[k], re[k], ho[k], bo[k],
+                (k in fd) ? fd[k] : "-", c
+        }
+    }' "$DLOG"
 echo
 echo "### right after the storm (first try, 5 s bound each)"
 echo

@@ -1,9 +1,9 @@
 package org.jinetd.daemon.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "jinetd", mixinStandardHelpOptions = true, versionProvider = Version.class,
         header = "An inetd-style super-server: one table of services, a listener each, servers run per connection.",

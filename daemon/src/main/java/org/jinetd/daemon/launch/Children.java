@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jinetd.daemon.os.Libc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

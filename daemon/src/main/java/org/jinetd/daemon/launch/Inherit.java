@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +15,8 @@ import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Ended;
+import org.jinetd.daemon.os.Fds;
+import org.jinetd.daemon.os.Libc;
 
 /**
  * A program that owns the real socket, spawned natively: the accepted connection as its fd 0

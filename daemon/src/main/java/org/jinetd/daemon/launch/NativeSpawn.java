@@ -6,6 +6,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
+import org.jinetd.daemon.os.Libc;
 
 /**
  * posix_spawn of a program the way inetd forks one: the given descriptors as its 0, 1, 2

@@ -4,6 +4,7 @@ import java.util.Optional;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.os.Libc;
 
 /**
  * Starts programs for connections: the socket itself as fd 0 and 1 where it can

@@ -10,10 +10,10 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.Optional;
 import org.jinetd.daemon.config.Endpoint;
+import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.launch.Received;
 import org.jinetd.daemon.log.Peers;
-import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.policy.Admission;
 import org.jinetd.daemon.policy.Episode;
 import org.jinetd.daemon.policy.RateGate;
@@ -56,7 +56,7 @@ public final class DatagramListener implements Listener {
                 channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
             if (!(inet.bind() instanceof Inet4Address) && service.socket().v6only()) {
-                org.jinetd.daemon.launch.NativeOptions.v6only(channel);
+                org.jinetd.daemon.os.NativeOptions.v6only(channel);
             }
             channel.bind(new InetSocketAddress(inet.bind(), inet.port()));
             return new DatagramListener(service, channel, served);

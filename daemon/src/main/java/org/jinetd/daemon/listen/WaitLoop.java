@@ -5,7 +5,7 @@ import java.nio.channels.Channel;
 import java.util.function.Supplier;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.Service;
-import org.jinetd.daemon.launch.Readiness;
+import org.jinetd.daemon.os.Readiness;
 
 /**
  * inetd's wait mode: when the socket has a client (or a datagram), its program gets the

@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.os;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -18,32 +18,32 @@ import java.util.Optional;
  * The few C library calls jinetd makes itself (glibc on Linux, through the FFM API): spawning,
  * pidfds, waiting, poll. Each returns its result or throws {@link Failure} with errno.
  */
-final class Libc {
+public final class Libc {
     // <spawn.h> (glibc): sizes and flags of x86_64 and aarch64 alike.
-    static final int SPAWN_FILE_ACTIONS_SIZE = 80;
-    static final int SPAWNATTR_SIZE = 336;
-    static final int SIGSET_SIZE = 128;
-    static final short POSIX_SPAWN_SETSIGDEF = 0x04;
-    static final short POSIX_SPAWN_SETSIGMASK = 0x08;
-    static final short POSIX_SPAWN_SETSID = 0x80;
+    public static final int SPAWN_FILE_ACTIONS_SIZE = 80;
+    public static final int SPAWNATTR_SIZE = 336;
+    public static final int SIGSET_SIZE = 128;
+    public static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    public static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    public static final short POSIX_SPAWN_SETSID = 0x80;
     // <sys/wait.h>, <linux/wait.h>, <signal.h>
-    static final int P_PIDFD = 3;
-    static final int WEXITED = 4;
-    static final int CLD_EXITED = 1;
-    static final int SIGINFO_SIZE = 128;
-    static final int SIGINFO_CODE = 8;
-    static final int SIGINFO_STATUS = 24;
+    public static final int P_PIDFD = 3;
+    public static final int WEXITED = 4;
+    public static final int CLD_EXITED = 1;
+    public static final int SIGINFO_SIZE = 128;
+    public static final int SIGINFO_CODE = 8;
+    public static final int SIGINFO_STATUS = 24;
     // <poll.h>, <fcntl.h>, <sys/eventfd.h>
-    static final short POLLIN = 1;
-    static final int O_WRONLY = 1;
-    static final int O_CLOEXEC = 0x80000;
-    static final int EFD_CLOEXEC = 0x80000;
-    static final int EINTR = 4;
+    public static final short POLLIN = 1;
+    public static final int O_WRONLY = 1;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int EFD_CLOEXEC = 0x80000;
+    public static final int EINTR = 4;
 
     /** A C call failed; {@code errno} says why. */
-    static final class Failure extends Exception {
+    public static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
-        final int errno;
+        public final int errno;
 
         Failure(String call, int errno) {
             super(call + ": " + describe(errno));
@@ -117,7 +117,7 @@ final class Libc {
     }
 
     /** Whether this C library can close every other descriptor in the child (glibc 2.34+). */
-    static boolean closesFrom() {
+    public static boolean closesFrom() {
         return FA_CLOSEFROM != null;
     }
 
@@ -154,56 +154,56 @@ final class Libc {
         }
     }
 
-    static void fileActionsInit(MemorySegment actions) throws Failure {
+    public static void fileActionsInit(MemorySegment actions) throws Failure {
         check("posix_spawn_file_actions_init", FA_INIT, actions);
     }
 
-    static void fileActionsDestroy(MemorySegment actions) throws Failure {
+    public static void fileActionsDestroy(MemorySegment actions) throws Failure {
         check("posix_spawn_file_actions_destroy", FA_DESTROY, actions);
     }
 
-    static void addDup2(MemorySegment actions, int fd, int to) throws Failure {
+    public static void addDup2(MemorySegment actions, int fd, int to) throws Failure {
         check("posix_spawn_file_actions_adddup2", FA_DUP2, actions, fd, to);
     }
 
-    static void addOpen(MemorySegment actions, int fd, MemorySegment path, int flags) throws Failure {
+    public static void addOpen(MemorySegment actions, int fd, MemorySegment path, int flags) throws Failure {
         check("posix_spawn_file_actions_addopen", FA_OPEN, actions, fd, path, flags, 0);
     }
 
-    static void addChdir(MemorySegment actions, MemorySegment path) throws Failure {
+    public static void addChdir(MemorySegment actions, MemorySegment path) throws Failure {
         check("posix_spawn_file_actions_addchdir_np", FA_CHDIR, actions, path);
     }
 
-    static void addCloseFrom(MemorySegment actions, int from) throws Failure {
+    public static void addCloseFrom(MemorySegment actions, int from) throws Failure {
         check("posix_spawn_file_actions_addclosefrom_np", FA_CLOSEFROM, actions, from);
     }
 
-    static void attrInit(MemorySegment attr) throws Failure {
+    public static void attrInit(MemorySegment attr) throws Failure {
         check("posix_spawnattr_init", ATTR_INIT, attr);
     }
 
-    static void attrDestroy(MemorySegment attr) throws Failure {
+    public static void attrDestroy(MemorySegment attr) throws Failure {
         check("posix_spawnattr_destroy", ATTR_DESTROY, attr);
     }
 
-    static void attrFlags(MemorySegment attr, short flags) throws Failure {
+    public static void attrFlags(MemorySegment attr, short flags) throws Failure {
         check("posix_spawnattr_setflags", ATTR_FLAGS, attr, flags);
     }
 
-    static void attrSigmask(MemorySegment attr, MemorySegment set) throws Failure {
+    public static void attrSigmask(MemorySegment attr, MemorySegment set) throws Failure {
         check("posix_spawnattr_setsigmask", ATTR_SIGMASK, attr, set);
     }
 
-    static void attrSigdefault(MemorySegment attr, MemorySegment set) throws Failure {
+    public static void attrSigdefault(MemorySegment attr, MemorySegment set) throws Failure {
         check("posix_spawnattr_setsigdefault", ATTR_SIGDEFAULT, attr, set);
     }
 
-    static void sigemptyset(MemorySegment set) throws Failure {
+    public static void sigemptyset(MemorySegment set) throws Failure {
         check("sigemptyset", SIGEMPTYSET, set);
     }
 
     /** Returns the new pid. */
-    static int posixSpawn(MemorySegment path, MemorySegment actions, MemorySegment attr, MemorySegment argv,
+    public static int posixSpawn(MemorySegment path, MemorySegment actions, MemorySegment attr, MemorySegment argv,
                           MemorySegment envp) throws Failure {
         try (var arena = Arena.ofConfined()) {
             var pid = arena.allocate(JAVA_INT);
@@ -212,38 +212,38 @@ final class Libc {
         }
     }
 
-    static int pidfdOpen(int pid) throws Failure {
+    public static int pidfdOpen(int pid) throws Failure {
         return (int) call("pidfd_open", PIDFD_OPEN, pid, 0);
     }
 
-    static void pidfdSendSignal(int pidfd, int signal) throws Failure {
+    public static void pidfdSendSignal(int pidfd, int signal) throws Failure {
         call("pidfd_send_signal", PIDFD_SEND_SIGNAL, pidfd, signal, MemorySegment.NULL, 0);
     }
 
     /** Reaps the child of {@code pidfd}, which must have exited; fills {@code info} (a siginfo_t). */
-    static void waitidPidfd(int pidfd, MemorySegment info) throws Failure {
+    public static void waitidPidfd(int pidfd, MemorySegment info) throws Failure {
         call("waitid", WAITID, P_PIDFD, pidfd, info, WEXITED);
     }
 
     /** poll(2) on an array of struct pollfd; returns how many are ready. */
-    static int poll(MemorySegment fds, long count, int timeoutMillis) throws Failure {
+    public static int poll(MemorySegment fds, long count, int timeoutMillis) throws Failure {
         return (int) call("poll", POLL, fds, count, timeoutMillis);
     }
 
-    static int eventfd() throws Failure {
+    public static int eventfd() throws Failure {
         return (int) call("eventfd", EVENTFD, 0, EFD_CLOEXEC);
     }
 
-    static long read(int fd, MemorySegment buffer, long count) throws Failure {
+    public static long read(int fd, MemorySegment buffer, long count) throws Failure {
         return call("read", READ, fd, buffer, count);
     }
 
-    static long write(int fd, MemorySegment buffer, long count) throws Failure {
+    public static long write(int fd, MemorySegment buffer, long count) throws Failure {
         return call("write", WRITE, fd, buffer, count);
     }
 
     /** SO_PEERCRED of a unix socket: {pid, uid, gid}. */
-    static int[] peerCredentials(int fd) throws Failure {
+    public static int[] peerCredentials(int fd) throws Failure {
         try (var arena = Arena.ofConfined()) {
             var ucred = arena.allocate(12, 4);
             var length = arena.allocate(JAVA_INT);
@@ -254,7 +254,7 @@ final class Libc {
     }
 
     /** setsockopt with an int value. */
-    static void setIntOption(int fd, int level, int name, int value) throws Failure {
+    public static void setIntOption(int fd, int level, int name, int value) throws Failure {
         try (var arena = Arena.ofConfined()) {
             var v = arena.allocate(JAVA_INT);
             v.set(JAVA_INT, 0, value);
@@ -263,7 +263,7 @@ final class Libc {
     }
 
     /** How many connections wait in a listening TCP socket's accept queue (tcp_info's tcpi_unacked). */
-    static int acceptQueue(int fd) throws Failure {
+    public static int acceptQueue(int fd) throws Failure {
         try (var arena = Arena.ofConfined()) {
             var info = arena.allocate(256, 8);
             var length = arena.allocate(JAVA_INT);
@@ -274,16 +274,16 @@ final class Libc {
     }
 
     /** A copy of {@code fd} numbered {@code min} or above, close-on-exec. */
-    static int dupAbove(int fd, int min) throws Failure {
+    public static int dupAbove(int fd, int min) throws Failure {
         return (int) call("fcntl", FCNTL, fd, 1030 /* F_DUPFD_CLOEXEC */, min);
     }
 
-    static void close(int fd) throws Failure {
+    public static void close(int fd) throws Failure {
         call("close", CLOSE, fd);
     }
 
     /** The C library's words for an error number: "Resource temporarily unavailable". */
-    static String describe(int errno) {
+    public static String describe(int errno) {
         try {
             var text = (MemorySegment) STRERROR.invokeExact(errno);
             return text.reinterpret(256).getString(0);

@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.os;
 
 import java.nio.channels.SocketChannel;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.os;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -9,7 +9,7 @@ import java.util.Optional;
  * The file descriptor behind a JDK channel. The JDK keeps it in {@code sun.nio.ch}, which
  * the launcher and the jar manifest export to jinetd ({@code --add-exports java.base/sun.nio.ch}).
  */
-final class Fds {
+public final class Fds {
     private static final Method FD_VAL = lookup();
 
     private Fds() {}
@@ -23,7 +23,7 @@ final class Fds {
     }
 
     /** Why descriptors cannot be had, or empty when they can. */
-    static Optional<String> unavailable() {
+    public static Optional<String> unavailable() {
         if (FD_VAL == null) {
             return Optional.of("this JDK has no sun.nio.ch.SelChImpl");
         }
@@ -34,7 +34,7 @@ final class Fds {
         return Optional.empty();
     }
 
-    static int of(Channel channel) {
+    public static int of(Channel channel) {
         try {
             return (int) FD_VAL.invoke(channel);
         } catch (IllegalAccessException | InvocationTargetException e) {
