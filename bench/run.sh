@@ -8,10 +8,12 @@
 #   JINETD_HOME   jinetd distribution (bin/jinetd, lib/); default ../daemon/target/jinetd
 #   DURATION      seconds of each measured run (10); WARMUP seconds of each discarded run (2)
 #   CONCS         concurrencies ("1 16"); CASES ("daytime hello")
-#   SERVERS       which servers to run ("xinetd jinetd jinetd-info"); jinetd-info is jinetd with
+#   SERVERS       servers to run ("xinetd jinetd jinetd-info"; empty: none); jinetd-info is jinetd with
 #                 its per-connection INFO log line on, to show what logging costs
 #   STARTS        starts averaged for the start-up figure (5); STARTUP=0 skips start-up and RSS
 #   JINETD_JAVA_OPTS  passed through to the launcher (appended after its own JVM flags)
+#   EXAMPLE_TABLE table for the start-up and idle-RSS figures (../conf/services.yaml); must suit
+#                 the jinetd being measured (e.g. $JINETD_HOME/conf/services.yaml for an older build)
 #   BENCH_KIT     folder with connbench.c, hello.c, xinetd-bench.conf.in (/work/shared/bench)
 #   KEEP_WORK=1   keep the temp work dir (logs, tables) instead of deleting it
 # Only 127.0.0.1 is ever contacted. Markdown goes to stdout, progress to stderr.
@@ -24,11 +26,11 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 CONCS=${CONCS:-"1 16"}
 CASES=${CASES:-"daytime hello"}
-SERVERS=${SERVERS:-"xinetd jinetd jinetd-info"}
+SERVERS=${SERVERS-"xinetd jinetd jinetd-info"}
 STARTS=${STARTS:-5}
 STARTUP=${STARTUP:-1}
 BENCH_KIT=${BENCH_KIT:-/work/shared/bench}
-EXAMPLE_TABLE="$here/../conf/services.yaml"
+EXAMPLE_TABLE=${EXAMPLE_TABLE:-"$here/../conf/services.yaml"}
 HOST=127.0.0.1
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -78,10 +80,10 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- helpers
-port_in_use() {   # any socket, any state, with this local port (IPv4 or IPv6)
+port_in_use() {   # any TCP or UDP socket, any state, with this local port (IPv4 or IPv6)
     local hex; hex=$(printf ':%04X' "$1")
     awk -v h="$hex" 'FNR > 1 && substr($2, length($2) - 4) == h { f = 1 } END { exit !f }' \
-        /proc/net/tcp /proc/net/tcp6 2>/dev/null
+        /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 2>/dev/null
 }
 
 declare -A TAKEN=()
@@ -115,7 +117,10 @@ wait_log() {   # wait_log FILE PATTERN PID: poll every 10 ms, at most 10 s
     local file=$1 pat=$2 pid=$3 i
     for ((i = 0; i < 1000; i++)); do
         grep -q -- "$pat" "$file" 2>/dev/null && return 0
-        kill -0 "$pid" 2>/dev/null || die "pid $pid exited before logging '$pat' (see $file)"
+        if ! kill -0 "$pid" 2>/dev/null; then
+            tail -n 5 "$file" >&2
+            die "pid $pid exited before logging '$pat'"
+        fi
         sleep 0.01
     done
     die "'$pat' not logged in $file after 10 s"
@@ -307,7 +312,7 @@ if [ "$STARTUP" = 1 ]; then
     echo
     sum=0; for v in "${STARTUP_MS[@]}"; do sum=$((sum + v)); done
     rsum=0; for v in "${STARTUP_RSS[@]}"; do rsum=$((rsum + v)); done
-    echo "jinetd start-up on conf/services.yaml (launcher exec to 'ready:', $STARTS starts): mean $((sum / ${#STARTUP_MS[@]})) ms (each: ${STARTUP_MS[*]})"
+    echo "jinetd start-up on $EXAMPLE_TABLE (launcher exec to 'ready:', $STARTS starts): mean $((sum / ${#STARTUP_MS[@]})) ms (each: ${STARTUP_MS[*]})"
     echo
-    echo "jinetd idle VmRSS on conf/services.yaml (2 s after ready): mean $((rsum / ${#STARTUP_RSS[@]} / 1024)) MiB (each, kB: ${STARTUP_RSS[*]})"
+    echo "jinetd idle VmRSS on $EXAMPLE_TABLE (2 s after ready): mean $((rsum / ${#STARTUP_RSS[@]} / 1024)) MiB (each, kB: ${STARTUP_RSS[*]})"
 fi

@@ -375,7 +375,7 @@ echo
 echo "daemon log (JINETD_LOG_LEVEL=warn): $(wc -l < "$DLOG") lines; by kind (numbers masked, first 15):"
 echo
 echo '```'
-sed -E 's/^[0-9TZ:.-]+ //; s/[0-9]+/N/g' "$DLOG" | cut -c1-160 | sort | uniq -c | sort -rn | head -n 15
+sed -E 's/^[0-9TZ:.-]+ //; s/[0-9]+/N/g' "$DLOG" | cut -c1-160 | sort | uniq -c | sort -rn | head -n 15 || true
 echo '```'
 echo
 echo "kernel listen-queue overflows+drops during the load (machine-wide, nstat): $([ "$LD0" = "?" ] && echo "?" || echo $((LD1 - LD0)))"

@@ -292,6 +292,11 @@ MAXFD=0; MAXTHR=0
 SAMPLES="$WORK/samples.txt"; echo "t_s fds threads cpu_s" > "$SAMPLES"
 HZ=$(getconf CLK_TCK)
 for ((i = 0; i < STORM_SECONDS; i++)); do
+    # tick i is at T_START + i seconds (a loaded machine makes a plain `sleep 1` loop drift)
+    for ((j = 0; j < 50; j++)); do
+        awk -v a="$(now_s)" -v b="$T_START" -v i="$i" 'BEGIN { exit !(a - b < i) }' || break
+        sleep 0.05
+    done
     kill -0 "$DPID" 2>/dev/null || die "the daemon died during the storm (see $DLOG)"
     if [ "$STORM_HOLD_CONC" -gt 0 ] && [ "$i" = "$STORM_HOLD_START" ]; then
         start_client "hold-c$STORM_HOLD_CONC" "$CB" "$HOST" "$P_HOLD" "$STORM_HOLD_CONC" "$STORM_HOLD_SECONDS"
@@ -302,7 +307,6 @@ for ((i = 0; i < STORM_SECONDS; i++)); do
     echo "$(awk -v a="$(now_s)" -v b="$T_START" 'BEGIN { printf "%.1f", a - b }') $fds $thr $(cpu_ticks "$DPID" |
         awk -v hz="$HZ" '{ printf "%.2f", ($1 + $2) / hz }')" >> "$SAMPLES"
     (( i % 10 == 0 )) && log "t=${i}s daemon fds=$fds threads=$thr"
-    sleep 1
 done
 # The clients stop at the deadline; one blocked on a read ends within its 10 s socket timeout.
 declare -A CLIENT_RC=()
@@ -402,12 +406,12 @@ echo "| rate episodes (started / ended) | $(cnt 'holding new connections back') 
 grep -E 'ended after [0-9.]+s: [0-9]+ delayed, [0-9]+ refused' "$DLOG" |
     sed -E 's/.* ([^ ]+): (.*) ended after ([0-9.]+)s: ([0-9]+) delayed, ([0-9]+) refused.*/\1|\2|\3|\4|\5/' |
     awk -F'|' '{ k = $1 " " $2; d[k] += $4; r[k] += $5; s[k] += $3; n[k]++ }
-        END { for (k in d) printf "| %s: %d episodes, %.1f s in all: delayed | %d |\n| %s: refused (rate) | %d |\n", k, n[k], s[k], d[k], k, r[k] }'
+        END { for (k in d) printf "| %s: %d episodes, %.1f s in all: delayed | %d |\n| %s: refused (rate) | %d |\n", k, n[k], s[k], d[k], k, r[k] }' || true
 echo "| 'too many open files' backoff episodes (started / ended) | $(cnt 'too many open files; backing off') / $(cnt 'working again after') |"
 grep -E 'backing off until it passes' "$DLOG" | sed -E 's/^[^ ]+ [A-Z]+ //; s/: .*;/:/' | sort | uniq -c |
-    awk '{ printf "| backoff episodes of %s | %d |\n", $2, $1 }'
+    awk '{ printf "| backoff episodes of %s | %d |\n", $2, $1 }' || true
 grep -E 'working again after' "$DLOG" | sed -E 's/.* after ([0-9.]+)s and ([0-9]+) failure.*/\1 \2/' |
-    awk '{ s += $1; f += $2 } END { if (NR) printf "| backoff: seconds backing off in all / failed accepts | %.1f / %d |\n", s, f }'
+    awk '{ s += $1; f += $2 } END { if (NR) printf "| backoff: seconds backing off in all / failed accepts | %.1f / %d |\n", s, f }' || true
 echo "| kernel listen-queue overflows+drops (machine-wide, nstat) | $([ "$LD0" = "?" ] && echo "?" || echo $((LD1 - LD0))) |"
 echo "| connection lines with error= | $(cnt ' error=') |"
 echo

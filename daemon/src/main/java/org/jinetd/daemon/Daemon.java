@@ -32,6 +32,9 @@ public final class Daemon implements AutoCloseable {
     private final Served served;
     private final List<Listener> listeners;
     private volatile ServiceTable table;
+    /** Services of the table that could not listen at the last reload, with why. */
+    private volatile java.util.Map<String, String> failed = java.util.Map.of();
+    private final long started = System.nanoTime();
     private boolean stopped;
 
     /** Every listener could not be bound: one message per service that failed. */
@@ -131,6 +134,7 @@ public final class Daemon implements AutoCloseable {
         var added = new ArrayList<String>();
         var removed = new ArrayList<String>();
         var failed = new ArrayList<String>();
+        var failedByName = new java.util.TreeMap<String, String>();
         var remaining = new ArrayList<>(listeners);
         var fresh = new ArrayList<Listener>();
         var wanted = next.enabled();
@@ -160,8 +164,10 @@ public final class Daemon implements AutoCloseable {
                 added.add(service.name());
             } catch (BindException e) {
                 failed.add(e.getMessage());
+                failedByName.put(service.name(), e.getMessage());
             }
         }
+        this.failed = java.util.Map.copyOf(failedByName);
         listeners.clear();
         listeners.addAll(fresh);
         served.global().limit(next.maxConnections());
@@ -206,6 +212,26 @@ public final class Daemon implements AutoCloseable {
     /** The listeners now, for status. */
     public synchronized List<Listener> listeners() {
         return List.copyOf(listeners);
+    }
+
+    /** Services that could not listen at the last reload, with the reason. */
+    public java.util.Map<String, String> failed() {
+        return failed;
+    }
+
+    /** The live connections now, for status. */
+    public List<Live.Entry> connections() {
+        return live.entries();
+    }
+
+    /** How long it has been running. */
+    public Duration uptime() {
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /** The log this daemon writes to, with its counts. */
+    public ConnectionLog log() {
+        return log;
     }
 
     /** Programs spawned natively and not yet reaped. */

@@ -9,6 +9,8 @@ final class ExitCodes {
     static final int USAGE = 2;
     /** The table is good but the daemon could not start: a port could not be bound. */
     static final int CANNOT_START = 3;
+    /** No daemon answers on the control socket (status, reload, stop). */
+    static final int NOT_RUNNING = 4;
     /** A bug: an exception nobody expected. */
     static final int SOFTWARE = 70;
 

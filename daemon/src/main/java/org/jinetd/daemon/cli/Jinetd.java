@@ -7,13 +7,15 @@ import picocli.CommandLine;
 
 @Command(name = "jinetd", mixinStandardHelpOptions = true, versionProvider = Version.class,
         header = "An inetd-style super-server: one table of services, a listener each, servers run per connection.",
-        subcommands = {Run.class, Check.class, ListServices.class, CommandLine.HelpCommand.class},
+        subcommands = {Run.class, Check.class, ListServices.class, Status.class, Reload.class, Stop.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
             "1:the service table has problems (each printed as FILE:LINE:COLUMN)",
             "2:bad command line",
-            "3:the daemon could not start (a port could not be bound)",
+            "3:the daemon could not start (a port could not be bound); for reload: some new service could not",
+            "4:no daemon answers on the control socket",
             "70:internal error"})
 final class Jinetd implements Runnable {
     @Spec

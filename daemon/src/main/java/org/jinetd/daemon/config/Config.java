@@ -51,12 +51,13 @@ public final class Config {
             problems.add(Problem.at(file, root.mark(), "the table is " + Node.describe(root),
                     "a map with a 'services:' key"));
             return new ServiceTable(file, ServiceTable.DEFAULT_SHUTDOWN_GRACE, ServiceTable.DEFAULT_MAX_CONNECTIONS,
-                    List.of());
+                    Optional.empty(), List.of());
         }
         fields.rejectUnknown(top, Keys.TOP, "top-level key");
         var grace = fields.duration(top.entries().get("shutdown_grace"), ServiceTable.DEFAULT_SHUTDOWN_GRACE);
         var max = top.entries().get("max_connections") == null ? Optional.of(ServiceTable.DEFAULT_MAX_CONNECTIONS)
                 : fields.integer(top.entries().get("max_connections"), 1, 10_000_000, Limits.UNLIMITED);
+        var control = controlSocket(fields, top.entries().get("control_socket"));
 
         Map<String, Node.Entry> defaults = Map.of();
         var defaultsEntry = top.entries().get("defaults");
@@ -68,7 +69,7 @@ public final class Config {
         var servicesEntry = top.entries().get("services");
         if (servicesEntry == null) {
             problems.add(Problem.at(file, top.mark(), "no 'services:' key", "a map of services by name"));
-            return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), List.of());
+            return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), control, List.of());
         }
         var services = new ArrayList<Service>();
         var marks = new LinkedHashMap<Service, Node.Mark>();
@@ -83,7 +84,27 @@ public final class Config {
             }
         }
         clashes(file, services, marks, problems);
-        return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), services);
+        return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), control, services);
+    }
+
+    /** {@code control_socket}: an absolute path, {@code none}, or (absent) the default for this environment. */
+    private Optional<Path> controlSocket(Fields fields, Node.Entry entry) {
+        if (entry == null) {
+            return Optional.of(ServiceTable.defaultControlSocket(System.getenv(), selfUid == 0));
+        }
+        var text = fields.string(entry);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        if (text.get().equals("none")) {
+            return Optional.empty();
+        }
+        if (!Path.of(text.get()).isAbsolute()) {
+            fields.problem(entry.value().mark(), "control_socket '" + text.get() + "' is relative",
+                    "an absolute path, or none");
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(text.get()));
     }
 
     /** The service's own keys over the defaults' (a value from defaults keeps its place there). */

@@ -13,16 +13,39 @@ import java.util.Optional;
  * @param file          where it was read from
  * @param shutdownGrace  how long live connections may run on after a stop before they are ended
  * @param maxConnections live connections of all services together ({@code max_connections})
+ * @param controlSocket  where {@code jinetd status/reload/stop} reach the daemon; empty when
+ *                       written {@code control_socket: none}
  * @param services       every service, disabled ones included, in table order
  */
-public record ServiceTable(Path file, Duration shutdownGrace, int maxConnections, List<Service> services) {
+public record ServiceTable(Path file, Duration shutdownGrace, int maxConnections, Optional<Path> controlSocket,
+                           List<Service> services) {
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
 
     public ServiceTable {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(controlSocket, "controlSocket");
         services = List.copyOf(services);
+    }
+
+    /**
+     * Where the control socket goes when the table does not say: systemd's
+     * RuntimeDirectory, else /run/jinetd for root, else the user's runtime directory.
+     */
+    public static Path defaultControlSocket(java.util.Map<String, String> environment, boolean root) {
+        var runtime = environment.get("RUNTIME_DIRECTORY");
+        if (runtime != null && !runtime.isEmpty()) {
+            // systemd may list several, separated by ':'; the first is jinetd's own.
+            return Path.of(runtime.split(":")[0], "control.sock");
+        }
+        if (root) {
+            return Path.of("/run/jinetd/control.sock");
+        }
+        var xdg = environment.get("XDG_RUNTIME_DIR");
+        return xdg != null && !xdg.isEmpty() ? Path.of(xdg, "jinetd", "control.sock")
+                : Path.of(System.getProperty("java.io.tmpdir"), "jinetd-" + System.getProperty("user.name"),
+                        "control.sock");
     }
 
     /** The services that listen: all but the disabled ones. */

@@ -14,7 +14,9 @@ public final class Signals {
     public sealed interface Request {
         record Stop(String signal) implements Request {}
 
-        record Reload(String from) implements Request {}
+        /** @param reply where the outcome goes, for a reload asked on the control socket; null for SIGHUP */
+        record Reload(String from, java.util.concurrent.CompletableFuture<ControlMessages.Reply> reply)
+                implements Request {}
     }
 
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
@@ -23,7 +25,7 @@ public final class Signals {
         for (var name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> requests.add(new Request.Stop("SIG" + signal.getName())));
         }
-        Signal.handle(new Signal("HUP"), signal -> requests.add(new Request.Reload("SIGHUP")));
+        Signal.handle(new Signal("HUP"), signal -> requests.add(new Request.Reload("SIGHUP", null)));
         return this;
     }
 

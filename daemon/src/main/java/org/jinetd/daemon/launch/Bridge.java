@@ -52,7 +52,7 @@ final class Bridge {
         }
         var channel = accepted.channel();
         var timeouts = service.timeouts();
-        var entry = live.add(() -> {
+        var entry = live.add(service.name(), accepted.shownPeer(), accepted.since(), () -> {
             process.destroy();
             StreamLauncher.close(accepted);
             Thread.ofVirtual().start(() -> {
@@ -64,6 +64,7 @@ final class Bridge {
                 process.destroyForcibly();
             });
         });
+        entry.pid(process.pid());
         try (entry; var watchdog = Watchdog.start(timeouts, accepted.since(), true, entry)) {
             var threads = new ArrayList<Thread>();
             threads.add(Thread.ofVirtual().start(() -> inbound(channel, process.getOutputStream(), watchdog)));

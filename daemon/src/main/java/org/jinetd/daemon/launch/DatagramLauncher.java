@@ -37,7 +37,7 @@ public final class DatagramLauncher {
     }
 
     private void serve(Received received) {
-        try (var entry = live.add(() -> { })) {
+        try (var entry = live.add(received.service().name(), received.shownPeer(), received.since(), () -> { })) {
             switch (received.service().launch()) {
                 case Launch.Datagrams handler -> handle(received, handler);
                 case Launch.Exec exec -> spawn(received, exec);

@@ -86,7 +86,9 @@ final class Inherit {
         // Close our copy now: while we hold it, the peer never sees EOF after the child exits.
         StreamLauncher.close(accepted);
         var service = accepted.service();
-        var entry = live.add(() -> end(child.pid(), service.timeouts().killGrace()));
+        var entry = live.add(service.name(), accepted.shownPeer(), accepted.since(),
+                () -> end(child.pid(), service.timeouts().killGrace()));
+        entry.pid(child.pid());
         try (entry; var watchdog = Watchdog.start(service.timeouts(), accepted.since(), false, entry)) {
             var exit = child.await();
             accepted.ticket().release();
@@ -123,7 +125,8 @@ final class Inherit {
                     Optional.of("spawn failed: " + e.getMessage()));
             return false;
         }
-        var entry = live.add(() -> end(child.pid(), service.timeouts().killGrace()));
+        var entry = live.add(service.name(), "-", since, () -> end(child.pid(), service.timeouts().killGrace()));
+        entry.pid(child.pid());
         try (entry; var watchdog = Watchdog.start(service.timeouts(), since, false, entry)) {
             var exit = child.await();
             ended(service, "-", since, OptionalLong.of(child.pid()), exit, entry.reason(), Optional.empty());

@@ -3,13 +3,14 @@ package org.jinetd.daemon.launch;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntPredicate;
 
 /**
  * The daemon's live connections, so that a stop can wait for them and then end the rest,
- * and a timeout can end one.
+ * a timeout can end one, and status can list them.
  */
 public final class Live {
     private final Set<Entry> entries = ConcurrentHashMap.newKeySet();
@@ -17,11 +18,40 @@ public final class Live {
 
     /** One live connection: {@code abort} ends it at once (closes the socket, signals the program). */
     public final class Entry implements AutoCloseable {
+        private final String service;
+        private final String peer;
+        private final long since;
         private final Runnable abort;
+        private volatile long pid = -1;
         private volatile String reason;
 
-        private Entry(Runnable abort) {
+        private Entry(String service, String peer, long since, Runnable abort) {
+            this.service = service;
+            this.peer = peer;
+            this.since = since;
             this.abort = abort;
+        }
+
+        public String service() {
+            return service;
+        }
+
+        public String peer() {
+            return peer;
+        }
+
+        /** How long it has been live. */
+        public Duration age() {
+            return Duration.ofNanos(System.nanoTime() - since);
+        }
+
+        /** The program serving it, if one does. */
+        public OptionalLong pid() {
+            return pid < 0 ? OptionalLong.empty() : OptionalLong.of(pid);
+        }
+
+        void pid(long value) {
+            pid = value;
         }
 
         /** Why it was ended from outside ({@code stop}, {@code timeout}), or empty if it ended by itself. */
@@ -51,8 +81,14 @@ public final class Live {
         }
     }
 
-    public Entry add(Runnable abort) {
-        var entry = new Entry(abort);
+    /**
+     * @param service the service's name
+     * @param peer    the client as the log shows it ({@code -} for a program in wait mode)
+     * @param since   {@link System#nanoTime()} when it began
+     * @param abort   ends it at once
+     */
+    public Entry add(String service, String peer, long since, Runnable abort) {
+        var entry = new Entry(service, peer, since, abort);
         entries.add(entry);
         synchronized (changed) {
             changed.notifyAll();
@@ -62,6 +98,11 @@ public final class Live {
 
     public int size() {
         return entries.size();
+    }
+
+    /** The live connections now. */
+    public List<Entry> entries() {
+        return List.copyOf(entries);
     }
 
     /** Waits until no connection is live or {@code grace} has passed; true if none is live. */

@@ -115,7 +115,7 @@ public final class StreamLauncher {
     private void handle(Accepted accepted, Launch.Stream stream) {
         Optional<String> error = Optional.empty();
         var thread = Thread.currentThread();
-        var entry = live.add(() -> {
+        var entry = live.add(accepted.service().name(), accepted.shownPeer(), accepted.since(), () -> {
             close(accepted);
             // A handler blocked on something other than its socket needs the interrupt too.
             thread.interrupt();
@@ -138,7 +138,7 @@ public final class StreamLauncher {
     }
 
     private void redirect(Accepted accepted, Launch.Redirect target) {
-        var entry = live.add(() -> close(accepted));
+        var entry = live.add(accepted.service().name(), accepted.shownPeer(), accepted.since(), () -> close(accepted));
         Optional<String> error;
         try (entry; var watchdog = Watchdog.start(accepted.service().timeouts(), accepted.since(), true, entry)) {
             error = Redirect.forward(accepted, target, watchdog);

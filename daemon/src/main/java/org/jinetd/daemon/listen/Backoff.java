@@ -31,6 +31,11 @@ public final class Backoff {
         delayMs = delayMs == 0 ? MIN_MS : Math.min(MAX_MS, delayMs * 2);
     }
 
+    /** Whether the listener is waiting out a shortage now. */
+    public synchronized boolean active() {
+        return failures > 0;
+    }
+
     /** It worked again: the episode is over. */
     public synchronized void succeeded() {
         if (failures > 0) {

@@ -38,11 +38,11 @@ public final class DatagramListener implements Listener {
         this.channel = channel;
         this.served = served;
         this.admission = new Admission(served.global());
-        this.rateEpisode = new Episode(service.label(), "rate reached", served.log()::warn, served.log()::note);
-        this.rates = new RateGate(new Episode(service.label(), "rate_per_source reached", served.log()::warn,
-                served.log()::note));
-        this.looping = new Episode(service.label(), "datagrams from ports below 1024 (a possible echo/chargen loop)",
-                served.log()::warn, served.log()::note);
+        this.rateEpisode = new Episode(service.name(), service.label(), "rate reached", "rate", served.log());
+        this.rates = new RateGate(new Episode(service.name(), service.label(), "rate_per_source reached",
+                "rate_per_source", served.log()));
+        this.looping = new Episode(service.name(), service.label(),
+                "datagrams from ports below 1024 (a possible echo/chargen loop)", "source_port", served.log());
     }
 
     static DatagramListener bind(Service service, Served served) throws BindException {
@@ -133,6 +133,11 @@ public final class DatagramListener implements Listener {
                         new Received(current, channel, payload, peer, local, admitted.ticket(), System.nanoTime()));
             }
         }
+    }
+
+    @Override
+    public String state() {
+        return rateEpisode.active() || rates.sourceEpisode().active() ? "limited" : "listening";
     }
 
     @Override

@@ -18,6 +18,9 @@ public sealed interface Listener extends AutoCloseable permits StreamListener, D
     /** Live connections of this service now. */
     int live();
 
+    /** {@code listening}, {@code limited} (over a rate) or {@code paused} (short of a resource). */
+    String state();
+
     /**
      * Whether {@code next} can be served from this listener's socket as it is: the same
      * address, and nothing that is fixed when a socket is opened or that changes its loop.

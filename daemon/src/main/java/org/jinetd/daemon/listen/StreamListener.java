@@ -51,9 +51,9 @@ public final class StreamListener implements Listener {
         this.backoff = new Backoff(service.label(), served.log());
         var rate = service.rates().service().map(r -> "rate %s/s reached".formatted(shown(r.perSecond())))
                 .orElse("rate reached");
-        this.rateEpisode = new Episode(service.label(), rate, served.log()::warn, served.log()::note);
-        this.rates = new RateGate(new Episode(service.label(), "rate_per_source reached", served.log()::warn,
-                served.log()::note));
+        this.rateEpisode = new Episode(service.name(), service.label(), rate, "rate", served.log());
+        this.rates = new RateGate(new Episode(service.name(), service.label(), "rate_per_source reached",
+                "rate_per_source", served.log()));
     }
 
     private static String shown(double perSecond) {
@@ -236,6 +236,12 @@ public final class StreamListener implements Listener {
         if (logged) {
             served.log().refused(current.name(), Peers.shown(peer), reason);
         }
+    }
+
+    @Override
+    public String state() {
+        return backoff.active() ? "paused" : rateEpisode.active() || rates.sourceEpisode().active() ? "limited"
+                : "listening";
     }
 
     @Override

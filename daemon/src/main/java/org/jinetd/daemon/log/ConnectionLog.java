@@ -12,9 +12,15 @@ public final class ConnectionLog {
     private static final Logger LOG = LoggerFactory.getLogger("jinetd");
 
     private final Consumer<String> tap;
+    private final Tally tally = new Tally();
 
     public ConnectionLog(Consumer<String> tap) {
         this.tap = tap;
+    }
+
+    /** The counts kept as lines are written, for status. */
+    public Tally tally() {
+        return tally;
     }
 
     public ConnectionLog() {
@@ -22,6 +28,7 @@ public final class ConnectionLog {
     }
 
     public void ended(Ended ended) {
+        tally.ended(ended);
         var line = ended.line();
         if (ended.error().isPresent() || ended.signal().isPresent()
                 || ended.exit().isPresent() && ended.exit().getAsLong() != 0) {
@@ -34,6 +41,7 @@ public final class ConnectionLog {
 
     /** A connection turned away before anything ran for it. */
     public void refused(String service, String peer, String reason) {
+        tally.refused(service, reason, 1);
         var line = "service=" + service + " peer=" + peer + " refused=" + reason;
         LOG.warn(line);
         tap.accept(line);

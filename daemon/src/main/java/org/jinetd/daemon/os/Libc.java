@@ -103,6 +103,14 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), true);
     private static final MethodHandle SETSOCKOPT = handle("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle SOCKET = handle("socket",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), true);
+    private static final MethodHandle SENDTO = handle("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle BIND = handle("bind",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle RECV = handle("recv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
     private static final MethodHandle STRERROR = handle("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
 
     private Libc() {}
@@ -240,6 +248,55 @@ public final class Libc {
 
     public static long write(int fd, MemorySegment buffer, long count) throws Failure {
         return call("write", WRITE, fd, buffer, count);
+    }
+
+    /** A unix datagram socket, close-on-exec. */
+    public static int unixDatagramSocket() throws Failure {
+        return (int) call("socket", SOCKET, 1 /* AF_UNIX */, 2 /* SOCK_DGRAM */ | O_CLOEXEC, 0);
+    }
+
+    /**
+     * A sockaddr_un for {@code name}: a path, or an abstract name written with a leading
+     * {@code @} (as systemd writes NOTIFY_SOCKET). Returns its length in {@code address}.
+     */
+    private static int sockaddrUn(MemorySegment address, String name) {
+        var bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        address.fill((byte) 0);
+        address.set(ValueLayout.JAVA_SHORT, 0, (short) 1 /* AF_UNIX */);
+        boolean abstractName = name.startsWith("@");
+        for (int i = abstractName ? 1 : 0; i < bytes.length && i < 107; i++) {
+            address.set(ValueLayout.JAVA_BYTE, 2 + i, bytes[i]);
+        }
+        // An abstract name's length is exact (it starts with a NUL); a path's counts its NUL.
+        return 2 + Math.min(bytes.length, 107) + (abstractName ? 0 : 1);
+    }
+
+    /** Sends one datagram to the unix socket {@code name}. */
+    public static void sendTo(int fd, String name, byte[] message) throws Failure {
+        try (var arena = Arena.ofConfined()) {
+            var address = arena.allocate(110, 2);
+            int length = sockaddrUn(address, name);
+            var data = arena.allocateFrom(ValueLayout.JAVA_BYTE, message);
+            call("sendto", SENDTO, fd, data, (long) message.length, 0x4000 /* MSG_NOSIGNAL */, address, length);
+        }
+    }
+
+    /** Binds a unix socket to {@code name} (a path, or {@code @abstract}). */
+    public static void bindUnix(int fd, String name) throws Failure {
+        try (var arena = Arena.ofConfined()) {
+            var address = arena.allocate(110, 2);
+            int length = sockaddrUn(address, name);
+            call("bind", BIND, fd, address, length);
+        }
+    }
+
+    /** Receives one datagram of at most {@code max} bytes. */
+    public static byte[] receive(int fd, int max) throws Failure {
+        try (var arena = Arena.ofConfined()) {
+            var buffer = arena.allocate(max);
+            long n = call("recv", RECV, fd, buffer, (long) max, 0);
+            return buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+        }
     }
 
     /** SO_PEERCRED of a unix socket: {pid, uid, gid}. */

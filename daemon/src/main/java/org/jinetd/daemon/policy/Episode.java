@@ -1,7 +1,7 @@
 package org.jinetd.daemon.policy;
 
 import java.time.Duration;
-import java.util.function.Consumer;
+import org.jinetd.daemon.log.ConnectionLog;
 
 /**
  * A stretch of time in which a listener holds connections back (its rate, a client's rate,
@@ -12,10 +12,11 @@ public final class Episode {
     /** Calm for this long ends an episode. */
     private static final Duration QUIET = Duration.ofSeconds(1);
 
+    private final String service;
     private final String label;
     private final String what;
-    private final Consumer<String> warn;
-    private final Consumer<String> note;
+    private final String reason;
+    private final ConnectionLog log;
     private boolean active;
     private long started;
     private long last;
@@ -23,14 +24,22 @@ public final class Episode {
     private long refused;
 
     /**
-     * @param label the listener, as messages name it ({@code echo/tcp})
-     * @param what  what holds it back, in words ({@code rate 20/s reached})
+     * @param service the service's name, under which refusals are counted
+     * @param label   the listener, as messages name it ({@code echo/tcp})
+     * @param what    what holds it back, in words ({@code rate 20/s reached})
+     * @param reason  the refusal reason it counts ({@code rate})
      */
-    public Episode(String label, String what, Consumer<String> warn, Consumer<String> note) {
+    public Episode(String service, String label, String what, String reason, ConnectionLog log) {
+        this.service = service;
         this.label = label;
         this.what = what;
-        this.warn = warn;
-        this.note = note;
+        this.reason = reason;
+        this.log = log;
+    }
+
+    /** Whether connections are being held back now. */
+    public synchronized boolean active() {
+        return active;
     }
 
     public void delayed(long now) {
@@ -44,6 +53,7 @@ public final class Episode {
         synchronized (this) {
             refused++;
         }
+        log.tally().refused(service, reason, 1);
         begin(now);
     }
 
@@ -56,7 +66,7 @@ public final class Episode {
             active = true;
             started = now;
         }
-        warn.accept("%s: %s; holding new connections back".formatted(label, what));
+        log.warn("%s: %s; holding new connections back".formatted(label, what));
         Thread.ofVirtual().name("episode-" + label).start(this::endWhenQuiet);
     }
 
@@ -67,7 +77,7 @@ public final class Episode {
                 wait = last + QUIET.toNanos() - System.nanoTime();
                 if (wait <= 0) {
                     active = false;
-                    note.accept("%s: %s ended after %.1fs: %d delayed, %d refused".formatted(label, what,
+                    log.note("%s: %s ended after %.1fs: %d delayed, %d refused".formatted(label, what,
                             (last - started) / 1e9, delayed, refused));
                     delayed = 0;
                     refused = 0;

@@ -1,0 +1,46 @@
+package org.jinetd.daemon.cli;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import org.jinetd.daemon.control.ControlClient;
+import org.jinetd.daemon.control.ControlMessages;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "reload", mixinStandardHelpOptions = true,
+        header = "Make a running daemon read its table again, and wait until it has.",
+        description = "Exits 0 when the new table is served; 1 with every problem (FILE:LINE:COLUMN) when the table "
+                + "is bad, and then the daemon goes on with the table it had; 3 when some new service could not "
+                + "listen (the rest applied).")
+final class Reload implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ControlOption control;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        try {
+            var reply = ControlClient.ask(control.socket(), new ControlMessages.Request("reload", null));
+            if (reply.problems() != null) {
+                reply.problems().forEach(err::println);
+            }
+            (reply.ok() ? out : err).println((reply.ok() ? "" : "jinetd: ") + reply.message());
+            out.flush();
+            err.flush();
+            if (reply.ok()) {
+                return ExitCodes.OK;
+            }
+            return reply.reloaded() != null ? ExitCodes.CANNOT_START : ExitCodes.BAD_TABLE;
+        } catch (IOException e) {
+            err.println("jinetd: " + e.getMessage());
+            err.flush();
+            return ExitCodes.NOT_RUNNING;
+        }
+    }
+}

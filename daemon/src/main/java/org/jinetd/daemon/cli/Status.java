@@ -1,0 +1,144 @@
+package org.jinetd.daemon.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.jinetd.daemon.control.ControlClient;
+import org.jinetd.daemon.control.ControlMessages;
+import org.jinetd.daemon.control.StatusReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        header = "Show what a running daemon is doing: each service, or one service's live connections.")
+final class Status implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ControlOption control;
+
+    @Parameters(arity = "0..1", paramLabel = "SERVICE", description = "List this service's live connections.")
+    String service;
+
+    @Option(names = "--json", description = "Print the report as JSON, for scripts.")
+    boolean json;
+
+    @Option(names = "--prometheus", description = "Print counters in the Prometheus text format.")
+    boolean prometheus;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        ControlMessages.Reply reply;
+        try {
+            reply = ControlClient.ask(control.socket(), new ControlMessages.Request("status", service));
+        } catch (IOException e) {
+            err.println("jinetd: " + e.getMessage());
+            err.flush();
+            return ExitCodes.NOT_RUNNING;
+        }
+        var report = reply.status();
+        if (service != null && report.services().isEmpty()) {
+            err.println("jinetd: no service '" + service + "' in " + report.table());
+            err.flush();
+            return ExitCodes.USAGE;
+        }
+        try {
+            if (json) {
+                out.println(ControlMessages.json().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+            } else if (prometheus) {
+                prometheus(report, out);
+            } else {
+                table(report, out);
+            }
+        } catch (IOException e) {
+            err.println("jinetd: " + e.getMessage());
+            return ExitCodes.SOFTWARE;
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private void table(StatusReport report, PrintWriter out) {
+        out.println("jinetd pid %d, up %s, %d of %d connections live, table %s".formatted(report.pid(),
+                age(report.uptimeSeconds()), report.live(), report.maxConnections(), report.table()));
+        var rows = new ArrayList<List<String>>();
+        rows.add(List.of("SERVICE", "PROTOCOL", "ADDRESS", "STATE", "LIVE", "TOTAL", "REFUSED", "FAILED", "LAST ERROR"));
+        for (var s : report.services()) {
+            var refused = s.refused().isEmpty() ? "-" : s.refused().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+            rows.add(List.of(s.name(), s.protocol(), s.address(), s.state(), Integer.toString(s.live()),
+                    Long.toString(s.connections()), refused, Long.toString(s.failed()),
+                    s.lastError().isEmpty() ? "-" : s.lastError()));
+        }
+        print(rows, out);
+        if (service != null) {
+            out.println();
+            var connections = new ArrayList<List<String>>();
+            connections.add(List.of("PEER", "PID", "AGE"));
+            for (var c : report.connections()) {
+                connections.add(List.of(c.peer(), c.pid() == null ? "-" : Long.toString(c.pid()), age(c.ageSeconds())));
+            }
+            print(connections, out);
+        }
+    }
+
+    private static void print(List<List<String>> rows, PrintWriter out) {
+        var widths = new int[rows.getFirst().size()];
+        for (var row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        for (var row : rows) {
+            var line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                line.append(row.get(i));
+                if (i < row.size() - 1) {
+                    line.append(" ".repeat(widths[i] - row.get(i).length() + 2));
+                }
+            }
+            out.println(line);
+        }
+    }
+
+    static String age(double seconds) {
+        long s = (long) seconds;
+        if (s < 60) {
+            return "%.1fs".formatted(seconds);
+        }
+        return s < 3600 ? "%dm%02ds".formatted(s / 60, s % 60) : "%dh%02dm".formatted(s / 3600, s % 3600 / 60);
+    }
+
+    private static void prometheus(StatusReport report, PrintWriter out) {
+        metric(out, "jinetd_live_connections", "gauge", "Connections live now.");
+        report.services().forEach(s -> out.println("jinetd_live_connections{service=\"%s\"} %d".formatted(s.name(), s.live())));
+        metric(out, "jinetd_connections_total", "counter", "Connections ended since the daemon started.");
+        report.services().forEach(s -> out.println("jinetd_connections_total{service=\"%s\"} %d".formatted(s.name(),
+                s.connections())));
+        metric(out, "jinetd_refused_total", "counter", "Connections refused since the daemon started, by reason.");
+        report.services().forEach(s -> s.refused().forEach((reason, n) -> out.println(
+                "jinetd_refused_total{service=\"%s\",reason=\"%s\"} %d".formatted(s.name(), reason, n))));
+        metric(out, "jinetd_failed_total", "counter", "Connections that ended in a failure since the daemon started.");
+        report.services().forEach(s -> out.println("jinetd_failed_total{service=\"%s\"} %d".formatted(s.name(), s.failed())));
+        metric(out, "jinetd_service_state", "gauge", "1 for the state each service is in.");
+        report.services().forEach(s -> out.println("jinetd_service_state{service=\"%s\",state=\"%s\"} 1".formatted(s.name(),
+                s.state())));
+        metric(out, "jinetd_uptime_seconds", "gauge", "Seconds since the daemon started.");
+        out.println("jinetd_uptime_seconds " + report.uptimeSeconds());
+    }
+
+    private static void metric(PrintWriter out, String name, String type, String help) {
+        out.println("# HELP " + name + " " + help);
+        out.println("# TYPE " + name + " " + type);
+    }
+}

@@ -1,0 +1,68 @@
+package org.jinetd.daemon.log;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What each service has done since the daemon started, counted as the log is written:
+ * connections ended, refusals by reason, failures, the last error. Kept by name across
+ * reloads.
+ */
+public final class Tally {
+    /** One service's counts. */
+    public static final class Counts {
+        private final LongAdder connections = new LongAdder();
+        private final LongAdder failed = new LongAdder();
+        private final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
+        private volatile String lastError = "";
+
+        public long connections() {
+            return connections.sum();
+        }
+
+        public long failed() {
+            return failed.sum();
+        }
+
+        /** Refusals by reason, sorted by reason. */
+        public Map<String, Long> refused() {
+            var out = new TreeMap<String, Long>();
+            refused.forEach((reason, n) -> out.put(reason, n.sum()));
+            return out;
+        }
+
+        public String lastError() {
+            return lastError;
+        }
+    }
+
+    private final Map<String, Counts> byService = new ConcurrentHashMap<>();
+
+    public Counts of(String service) {
+        return byService.computeIfAbsent(service, k -> new Counts());
+    }
+
+    void ended(Ended ended) {
+        var counts = of(ended.service());
+        counts.connections.increment();
+        var failure = ended.error().or(() -> ended.signal().map(s -> "killed by SIG" + s))
+                .or(() -> ended.exit().isPresent() && ended.exit().getAsLong() != 0
+                        ? java.util.Optional.of("exit " + ended.exit().getAsLong()) : java.util.Optional.empty());
+        if (failure.isPresent() && ended.reason().isEmpty()) {
+            counts.failed.increment();
+            counts.lastError = failure.get();
+        }
+    }
+
+    /** {@code n} refusals of {@code service} for {@code reason}. */
+    public void refused(String service, String reason, long n) {
+        of(service).refused.computeIfAbsent(reason, k -> new LongAdder()).add(n);
+    }
+
+    /** Something went wrong for the service outside any one connection (a bind, an accept). */
+    public void error(String service, String what) {
+        of(service).lastError = what;
+    }
+}
