@@ -15,6 +15,7 @@ import org.jinetd.daemon.launch.Spawner;
 import org.jinetd.daemon.launch.StreamLauncher;
 import org.jinetd.daemon.listen.BindException;
 import org.jinetd.daemon.listen.Listener;
+import org.jinetd.daemon.listen.Passed;
 import org.jinetd.daemon.listen.Served;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Peers;
@@ -31,6 +32,7 @@ public final class Daemon implements AutoCloseable {
     private final Spawner spawner;
     private final Served served;
     private final List<Listener> listeners;
+    private final Passed passed;
     private volatile ServiceTable table;
     /** Services of the table that could not listen at the last reload, with why. */
     private volatile java.util.Map<String, String> failed = java.util.Map.of();
@@ -71,7 +73,8 @@ public final class Daemon implements AutoCloseable {
     }
 
     private Daemon(ServiceTable table, ConnectionLog log, Live live, Spawner spawner, Served served,
-                   List<Listener> listeners) {
+                   List<Listener> listeners, Passed passed) {
+        this.passed = passed;
         this.table = table;
         this.log = log;
         this.live = live;
@@ -85,6 +88,11 @@ public final class Daemon implements AutoCloseable {
      * open and every failure is reported.
      */
     public static Daemon start(ServiceTable table, ConnectionLog log) throws StartFailure {
+        return start(table, log, Passed.none());
+    }
+
+    /** As {@link #start(ServiceTable, ConnectionLog)}, with the listening sockets systemd passed in. */
+    public static Daemon start(ServiceTable table, ConnectionLog log, Passed passed) throws StartFailure {
         warmPoller();
         var live = new Live();
         var spawner = new Spawner(live, log);
@@ -94,7 +102,7 @@ public final class Daemon implements AutoCloseable {
         var failures = new ArrayList<String>();
         for (var service : table.enabled()) {
             try {
-                bound.add(bind(service, served, spawner));
+                bound.add(bind(service, served, spawner, passed));
             } catch (BindException e) {
                 failures.add(e.getMessage());
             }
@@ -105,19 +113,22 @@ public final class Daemon implements AutoCloseable {
             failures.forEach(log::warn);
             throw new StartFailure(failures);
         }
-        var daemon = new Daemon(table, log, live, spawner, served, bound);
+        var daemon = new Daemon(table, log, live, spawner, served, bound, passed);
+        passed.unclaimed().forEach(address -> log.warn("systemd passed a socket on " + address
+                + " that no service listens on; it stays unused"));
         bound.forEach(Listener::start);
         log.note("ready: %d service%s listening (%s)".formatted(bound.size(), bound.size() == 1 ? "" : "s",
                 String.join(", ", bound.stream().map(l -> l.service().label() + " " + shown(l)).toList())));
         return daemon;
     }
 
-    private static Listener bind(Service service, Served served, Spawner spawner) throws BindException {
+    private static Listener bind(Service service, Served served, Spawner spawner, Passed passed)
+            throws BindException {
         if (service.launch() instanceof Launch.Exec exec && (exec.waits() || exec.listenFds()) && !spawner.inherits()) {
             throw new BindException("%s: %s needs the socket itself (io=inherit), which is not available here"
                     .formatted(service.label(), exec.waits() ? "wait: true" : "listen_fds: true"), null);
         }
-        return Listener.bind(service, served);
+        return Listener.bind(service, served, passed);
     }
 
     /**
@@ -158,7 +169,7 @@ public final class Daemon implements AutoCloseable {
                 continue;
             }
             try {
-                var listener = bind(service, served, spawner);
+                var listener = bind(service, served, spawner, passed);
                 listener.start();
                 fresh.add(listener);
                 added.add(service.name());

@@ -12,7 +12,9 @@ import org.jinetd.daemon.control.ControlServer;
 import org.jinetd.daemon.control.Notifier;
 import org.jinetd.daemon.control.Signals;
 import org.jinetd.daemon.control.StatusReport;
+import org.jinetd.daemon.listen.Passed;
 import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.os.SystemdSockets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,7 +48,10 @@ final class Run implements Callable<Integer> {
         var log = new ConnectionLog();
         Daemon daemon;
         try {
-            daemon = Daemon.start(serviceTable, log);
+            daemon = Daemon.start(serviceTable, log, new Passed(SystemdSockets.take(System.getenv())));
+        } catch (IOException e) {
+            log.warn("jinetd: " + e.getMessage() + "; not starting");
+            return ExitCodes.CANNOT_START;
         } catch (Daemon.StartFailure e) {
             log.warn("jinetd: %d service%s could not listen; not starting".formatted(e.failures().size(),
                     e.failures().size() == 1 ? "" : "s"));

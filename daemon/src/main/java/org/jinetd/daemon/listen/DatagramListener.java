@@ -45,7 +45,11 @@ public final class DatagramListener implements Listener {
                 "datagrams from ports below 1024 (a possible echo/chargen loop)", "source_port", served.log());
     }
 
-    static DatagramListener bind(Service service, Served served) throws BindException {
+    static DatagramListener bind(Service service, Served served, Optional<DatagramChannel> given)
+            throws BindException {
+        if (given.isPresent()) {
+            return new DatagramListener(service, given.get(), served);
+        }
         var inet = (Endpoint.Inet) service.endpoint();
         DatagramChannel channel = null;
         try {

@@ -37,10 +37,11 @@ public sealed interface Listener extends AutoCloseable permits StreamListener, D
     @Override
     void close();
 
-    /** Opens and binds the socket of {@code service}, or says why it cannot. */
-    static Listener bind(Service service, Served served) throws BindException {
+    /** The socket of {@code service}: one systemd passed in for its address, else one opened and bound now. */
+    static Listener bind(Service service, Served served, Passed passed) throws BindException {
+        var given = passed.claim(service);
         return service.endpoint().transport().streams()
-                ? StreamListener.bind(service, served)
-                : DatagramListener.bind(service, served);
+                ? StreamListener.bind(service, served, given.map(java.nio.channels.ServerSocketChannel.class::cast))
+                : DatagramListener.bind(service, served, given.map(java.nio.channels.DatagramChannel.class::cast));
     }
 }

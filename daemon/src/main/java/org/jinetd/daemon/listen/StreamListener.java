@@ -34,6 +34,8 @@ import org.jinetd.handler.PeerCredentials;
 /** A TCP or unix-domain listener: one platform thread accepts, each connection gets a virtual one. */
 public final class StreamListener implements Listener {
     private final ServerSocketChannel server;
+    /** Passed in by systemd: its socket file is systemd's to keep. */
+    private final boolean passed;
     private final Served served;
     private final Admission admission;
     private final RateGate rates;
@@ -43,9 +45,10 @@ public final class StreamListener implements Listener {
     private volatile boolean closed;
     private volatile WaitLoop.Started started = new WaitLoop.Started(null, null);
 
-    private StreamListener(Service service, ServerSocketChannel server, Served served) {
+    private StreamListener(Service service, ServerSocketChannel server, boolean passed, Served served) {
         this.service = service;
         this.server = server;
+        this.passed = passed;
         this.served = served;
         this.admission = new Admission(served.global());
         this.backoff = new Backoff(service.label(), served.log());
@@ -60,7 +63,11 @@ public final class StreamListener implements Listener {
         return perSecond == Math.rint(perSecond) ? Long.toString((long) perSecond) : Double.toString(perSecond);
     }
 
-    static StreamListener bind(Service service, Served served) throws BindException {
+    static StreamListener bind(Service service, Served served, Optional<ServerSocketChannel> given)
+            throws BindException {
+        if (given.isPresent()) {
+            return new StreamListener(service, given.get(), true, served);
+        }
         ServerSocketChannel server = null;
         var options = service.socket();
         try {
@@ -90,7 +97,7 @@ public final class StreamListener implements Listener {
                     }
                 }
             }
-            return new StreamListener(service, server, served);
+            return new StreamListener(service, server, false, served);
         } catch (IOException | UnsupportedOperationException e) {
             closeQuietly(server);
             throw new BindException("%s: bind %s: %s".formatted(service.label(), service.endpoint().shown(),
@@ -254,7 +261,7 @@ public final class StreamListener implements Listener {
         closed = true;
         started.stop();
         closeQuietly(server);
-        if (service.endpoint() instanceof Endpoint.Unix unix) {
+        if (service.endpoint() instanceof Endpoint.Unix unix && !passed) {
             try {
                 Files.deleteIfExists(unix.path());
             } catch (IOException e) {

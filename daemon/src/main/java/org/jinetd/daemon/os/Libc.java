@@ -310,6 +310,17 @@ public final class Libc {
         }
     }
 
+    /** getsockopt with an int value. */
+    public static int intOption(int fd, int level, int name) throws Failure {
+        try (var arena = Arena.ofConfined()) {
+            var v = arena.allocate(JAVA_INT);
+            var length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, 4);
+            call("getsockopt", GETSOCKOPT, fd, level, name, v, length);
+            return v.get(JAVA_INT, 0);
+        }
+    }
+
     /** setsockopt with an int value. */
     public static void setIntOption(int fd, int level, int name, int value) throws Failure {
         try (var arena = Arena.ofConfined()) {
