@@ -18,11 +18,13 @@ public final class Launched implements AutoCloseable {
     private final Process process;
     private final StringBuffer out = new StringBuffer();
     private final StringBuffer err = new StringBuffer();
+    private final Thread outCopy;
+    private final Thread errCopy;
 
     private Launched(Process process) {
         this.process = process;
-        Thread.ofVirtual().start(() -> copy(process.getInputStream(), out));
-        Thread.ofVirtual().start(() -> copy(process.getErrorStream(), err));
+        this.outCopy = Thread.ofVirtual().start(() -> copy(process.getInputStream(), out));
+        this.errCopy = Thread.ofVirtual().start(() -> copy(process.getErrorStream(), err));
     }
 
     /** Starts the launcher with {@code args}; {@code env} changes its environment (a null value removes). */
@@ -85,6 +87,9 @@ public final class Launched implements AutoCloseable {
             process.destroyForcibly();
             fail("did not exit within 60 s; stderr:\n" + err);
         }
+        // Everything it wrote is read before anyone looks.
+        outCopy.join(10_000);
+        errCopy.join(10_000);
         return process.exitValue();
     }
 
