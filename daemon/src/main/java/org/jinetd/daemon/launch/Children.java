@@ -4,12 +4,18 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 import org.jinetd.daemon.os.Libc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,30 +23,39 @@ import org.slf4j.LoggerFactory;
 /**
  * Reaps the programs jinetd spawned itself, and only those: each is watched through a pidfd
  * (never waitpid(-1), which would steal the JVM's own children), and one platform thread
- * polls them all. A pidfd also makes signals safe from pid reuse.
+ * polls them all, with the pipes of their stderr. A pidfd also makes signals safe from pid
+ * reuse. A child is done when it is reaped: its stderr is read to what is there then and
+ * closed, so that a grandchild holding the pipe cannot hold the connection's place.
  */
 final class Children implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Children.class);
+    private static final int CHUNK = 4096;
 
     /** How a child ended: its exit status, or the signal that killed it. */
     record Exit(int pid, OptionalInt status, OptionalInt signal) {}
 
-    private final class Watch {
+    private static final class Watch {
         final int pid;
         final int pidfd;
+        final int stderr;
+        final Consumer<String> lines;
         final CompletableFuture<Exit> exit = new CompletableFuture<>();
+        final ByteArrayOutputStream partial = new ByteArrayOutputStream();
         boolean reaped;
+        boolean stderrOpen;
 
-        Watch(int pid, int pidfd) {
+        Watch(int pid, int pidfd, int stderr, Consumer<String> lines) {
             this.pid = pid;
             this.pidfd = pidfd;
+            this.stderr = stderr;
+            this.lines = lines;
+            this.stderrOpen = stderr >= 0;
         }
     }
 
     private final int wakeup;
     private final ConcurrentLinkedQueue<Watch> added = new ConcurrentLinkedQueue<>();
-    private final Map<Integer, Watch> watched = new HashMap<>();
-    private final Map<Integer, Watch> byPid = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, Watch> byPid = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -49,9 +64,14 @@ final class Children implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("reaper").daemon(true).start(this::loop);
     }
 
-    /** Starts watching {@code pid}, a child just spawned; completes when it has been reaped. */
-    CompletableFuture<Exit> watch(int pid) throws Libc.Failure {
-        var watch = new Watch(pid, Libc.pidfdOpen(pid));
+    /**
+     * Starts watching {@code pid}, a child just spawned; completes when it has been reaped.
+     *
+     * @param stderr the read end of its stderr pipe (the reaper closes it), or -1
+     * @param lines  where its stderr goes, a line at a time
+     */
+    CompletableFuture<Exit> watch(int pid, int stderr, Consumer<String> lines) throws Libc.Failure {
+        var watch = new Watch(pid, Libc.pidfdOpen(pid), stderr, lines);
         byPid.put(pid, watch);
         added.add(watch);
         wake();
@@ -93,30 +113,31 @@ final class Children implements AutoCloseable {
     }
 
     private void loop() {
+        // pidfd → child, and stderr fd → child: everything the poll watches.
+        var byFd = new HashMap<Integer, Watch>();
         try (var arena = Arena.ofConfined()) {
             var info = arena.allocate(Libc.SIGINFO_SIZE, 8);
             var counter = arena.allocate(JAVA_LONG);
-            var fds = arena.allocate(8L * 1024, 8);
+            var chunk = arena.allocate(CHUNK);
             int capacity = 1024;
+            var fds = arena.allocate(8L * capacity, 8);
             while (!closed) {
                 for (Watch w; (w = added.poll()) != null; ) {
-                    watched.put(w.pidfd, w);
+                    byFd.put(w.pidfd, w);
+                    if (w.stderrOpen) {
+                        byFd.put(w.stderr, w);
+                    }
                 }
-                int count = watched.size() + 1;
+                int count = byFd.size() + 1;
                 if (count > capacity) {
                     capacity = Integer.highestOneBit(count) * 2;
                     fds = arena.allocate(8L * capacity, 8);
                 }
-                fds.set(JAVA_INT, 0, wakeup);
-                fds.set(JAVA_SHORT, 4, Libc.POLLIN);
+                set(fds, 0, wakeup);
                 int i = 1;
-                for (var fd : watched.keySet()) {
-                    fds.set(JAVA_INT, 8L * i, fd);
-                    fds.set(JAVA_SHORT, 8L * i + 4, Libc.POLLIN);
-                    fds.set(JAVA_SHORT, 8L * i + 6, (short) 0);
-                    i++;
+                for (var fd : byFd.keySet()) {
+                    set(fds, i++, fd);
                 }
-                fds.set(JAVA_SHORT, 6, (short) 0);
                 try {
                     Libc.poll(fds, count, -1);
                 } catch (Libc.Failure e) {
@@ -133,15 +154,82 @@ final class Children implements AutoCloseable {
                     }
                 }
                 for (int j = 1; j < count; j++) {
-                    if (fds.get(JAVA_SHORT, 8L * j + 6) != 0) {
-                        reap(watched.remove(fds.get(JAVA_INT, 8L * j)), info);
+                    if (fds.get(JAVA_SHORT, 8L * j + 6) == 0) {
+                        continue;
+                    }
+                    int fd = fds.get(JAVA_INT, 8L * j);
+                    var watch = byFd.get(fd);
+                    if (watch == null) {
+                        continue;
+                    }
+                    if (fd == watch.stderr) {
+                        if (!readStderr(watch, chunk)) {
+                            byFd.remove(fd);
+                        }
+                    } else {
+                        // Whatever it wrote before it exited is logged before its end is.
+                        if (watch.stderrOpen) {
+                            readStderr(watch, chunk);
+                            closeStderr(watch);
+                            byFd.remove(watch.stderr);
+                        }
+                        byFd.remove(fd);
+                        reap(watch, info);
                     }
                 }
             }
         }
     }
 
-    private void reap(Watch watch, java.lang.foreign.MemorySegment info) {
+    private static void set(MemorySegment fds, int index, int fd) {
+        fds.set(JAVA_INT, 8L * index, fd);
+        fds.set(JAVA_SHORT, 8L * index + 4, Libc.POLLIN);
+        fds.set(JAVA_SHORT, 8L * index + 6, (short) 0);
+    }
+
+    /** Reads what is there; false once the pipe is at its end (and closed). */
+    private static boolean readStderr(Watch watch, MemorySegment chunk) {
+        while (watch.stderrOpen) {
+            long n;
+            try {
+                n = Libc.read(watch.stderr, chunk, CHUNK);
+            } catch (Libc.Failure e) {
+                return true; // EAGAIN: nothing more now
+            }
+            if (n <= 0) {
+                closeStderr(watch);
+                return false;
+            }
+            var bytes = chunk.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+            for (var b : bytes) {
+                if (b == '\n') {
+                    watch.lines.accept(watch.partial.toString(StandardCharsets.UTF_8));
+                    watch.partial.reset();
+                } else {
+                    watch.partial.write(b);
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void closeStderr(Watch watch) {
+        if (!watch.stderrOpen) {
+            return;
+        }
+        watch.stderrOpen = false;
+        if (watch.partial.size() > 0) {
+            watch.lines.accept(watch.partial.toString(StandardCharsets.UTF_8));
+            watch.partial.reset();
+        }
+        try {
+            Libc.close(watch.stderr);
+        } catch (Libc.Failure e) {
+            LOG.warn("reaper: close stderr of {}: {}", watch.pid, e.getMessage());
+        }
+    }
+
+    private void reap(Watch watch, MemorySegment info) {
         Exit exit;
         synchronized (watch) {
             try {

@@ -2,8 +2,6 @@ package org.jinetd.daemon.launch;
 
 import java.io.IOException;
 import java.nio.channels.Channel;
-import java.nio.channels.Channels;
-import java.nio.channels.Pipe;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,17 +54,9 @@ final class Inherit {
     }
 
     /** A spawned program, until it is reaped. */
-    private record Child(int pid, CompletableFuture<Children.Exit> exit, Thread stderr) {
+    private record Child(int pid, CompletableFuture<Children.Exit> exit) {
         Children.Exit await() {
-            var ended = exit.join();
-            if (stderr != null) {
-                try {
-                    stderr.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return ended;
+            return exit.join();
         }
     }
 
@@ -137,16 +127,15 @@ final class Inherit {
     private Child start(Service service, Launch.Exec exec, Channel socket, Map<String, String> environment)
             throws Libc.Failure, IOException {
         int fd = Fds.of(socket);
-        Pipe stderrPipe = exec.stderr() == Launch.Stderr.LOG ? Pipe.open() : null;
+        int[] stderrPipe = exec.stderr() == Launch.Stderr.LOG ? Libc.pipe() : null;
         int pid;
         try {
             int stderr = switch (exec.stderr()) {
                 case SOCKET -> fd;
                 case NULL -> -1;
-                case LOG -> Fds.of(stderrPipe.sink());
+                case LOG -> stderrPipe[1];
             };
             var env = new LinkedHashMap<>(environment);
-            var command = Command.of(exec);
             int[] fds;
             if (exec.listenFds()) {
                 env.put("LISTEN_FDS", "1");
@@ -156,25 +145,28 @@ final class Inherit {
             } else {
                 fds = new int[] {fd, fd, stderr};
             }
-            pid = NativeSpawn.spawn(command, env, Command.cwd(exec), fds);
+            pid = NativeSpawn.spawn(Command.of(exec), env, Command.cwd(exec), fds);
         } catch (Libc.Failure | RuntimeException e) {
-            close(stderrPipe);
+            if (stderrPipe != null) {
+                closeQuietly(stderrPipe[0]);
+                closeQuietly(stderrPipe[1]);
+            }
             throw e;
         }
-        CompletableFuture<Children.Exit> exit;
-        try {
-            exit = children.watch(pid);
-        } catch (Libc.Failure e) {
-            close(stderrPipe);
-            throw e;
-        }
-        Thread reader = null;
         if (stderrPipe != null) {
-            stderrPipe.sink().close();
-            var source = stderrPipe.source();
-            reader = StderrLines.follow(log, service.name(), pid, Channels.newInputStream(source));
+            // The child has its copy; ours would keep the pipe from ever reaching its end.
+            closeQuietly(stderrPipe[1]);
         }
-        return new Child(pid, exit, reader);
+        try {
+            var name = service.name();
+            return new Child(pid, children.watch(pid, stderrPipe == null ? -1 : stderrPipe[0],
+                    line -> log.stderr(name, pid, line)));
+        } catch (Libc.Failure e) {
+            if (stderrPipe != null) {
+                closeQuietly(stderrPipe[0]);
+            }
+            throw e;
+        }
     }
 
     private void ended(Service service, String peer, long since, OptionalLong pid, Children.Exit exit,
@@ -187,16 +179,13 @@ final class Inherit {
                 Duration.ofNanos(System.nanoTime() - since)));
     }
 
-    private static void close(Pipe pipe) {
-        if (pipe == null) {
-            return;
-        }
+    private static void closeQuietly(int fd) {
         try {
-            pipe.sink().close();
-            pipe.source().close();
-        } catch (IOException e) {
-            // Closing a pipe that already failed: nothing more to do.
+            Libc.close(fd);
+        } catch (Libc.Failure e) {
+            // Closing a descriptor that is already gone: nothing more to do.
         }
     }
+
 
 }

@@ -111,6 +111,8 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
     private static final MethodHandle RECV = handle("recv",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
+    private static final MethodHandle PIPE2 = handle("pipe2",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
     private static final MethodHandle STRERROR = handle("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
 
     private Libc() {}
@@ -338,6 +340,21 @@ public final class Libc {
             length.set(JAVA_INT, 0, 256);
             call("getsockopt", GETSOCKOPT, fd, 6 /* IPPROTO_TCP */, 11 /* TCP_INFO */, info, length);
             return info.get(JAVA_INT, 24);
+        }
+    }
+
+    /**
+     * A pipe, both ends close-on-exec: {read, write}. The read end does not block (it is
+     * polled); the write end does, as the program that gets it expects.
+     */
+    public static int[] pipe() throws Failure {
+        try (var arena = Arena.ofConfined()) {
+            var fds = arena.allocate(JAVA_INT, 2);
+            call("pipe2", PIPE2, fds, O_CLOEXEC);
+            int read = fds.getAtIndex(JAVA_INT, 0);
+            int write = fds.getAtIndex(JAVA_INT, 1);
+            call("fcntl", FCNTL, read, 4 /* F_SETFL */, 2048 /* O_NONBLOCK */);
+            return new int[] {read, write};
         }
     }
 
