@@ -48,7 +48,7 @@ public final class Config {
     private ServiceTable table(Path file, Node root, List<Problem> problems) {
         var fields = new Fields(file, problems);
         if (!(root instanceof Node.Mapping top)) {
-            problems.add(Problem.at(file, root.mark(), "the table is " + Node.describe(root),
+            problems.add(Problem.at(root.mark(), "the table is " + Node.describe(root),
                     "a map with a 'services:' key"));
             return new ServiceTable(file, ServiceTable.DEFAULT_SHUTDOWN_GRACE, ServiceTable.DEFAULT_MAX_CONNECTIONS,
                     Optional.empty(), List.of());
@@ -67,23 +67,36 @@ public final class Config {
         }
 
         var servicesEntry = top.entries().get("services");
-        if (servicesEntry == null) {
-            problems.add(Problem.at(file, top.mark(), "no 'services:' key", "a map of services by name"));
+        var includeEntry = top.entries().get("include");
+        if (servicesEntry == null && includeEntry == null) {
+            problems.add(Problem.at(top.mark(), "no 'services:' key", "a map of services by name"));
             return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), control, List.of());
+        }
+        var written = new ArrayList<Node.Entry>();
+        if (servicesEntry != null && fields.mapping(servicesEntry) instanceof Node.Mapping all) {
+            written.addAll(all.entries().values());
+        }
+        if (includeEntry != null) {
+            new Includes(fields, problems).read(file, includeEntry).forEach(written::add);
         }
         var services = new ArrayList<Service>();
         var marks = new LinkedHashMap<Service, Node.Mark>();
-        if (fields.mapping(servicesEntry) instanceof Node.Mapping all) {
-            var reader = new ServiceReader(file, problems, providers, accounts, ports, selfUid);
-            for (var entry : all.entries().values()) {
-                var merged = merge(defaults, entry.value());
-                reader.read(entry.key(), entry.value(), merged).ifPresent(service -> {
-                    services.add(service);
-                    marks.put(service, entry.key().mark());
-                });
+        var names = new java.util.HashMap<String, Node.Mark>();
+        var reader = new ServiceReader(file, problems, providers, accounts, ports, selfUid);
+        for (var entry : written) {
+            var first = names.putIfAbsent(entry.key().name(), entry.key().mark());
+            if (first != null) {
+                problems.add(Problem.at(entry.key().mark(), "service '%s' is defined twice; first at %s:%d:%d"
+                        .formatted(entry.key().name(), first.file(), first.line(), first.col()), "one service per name"));
+                continue;
             }
+            var merged = merge(defaults, entry.value());
+            reader.read(entry.key(), entry.value(), merged).ifPresent(service -> {
+                services.add(service);
+                marks.put(service, entry.key().mark());
+            });
         }
-        clashes(file, services, marks, problems);
+        clashes(services, marks, problems);
         return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), control, services);
     }
 
@@ -116,8 +129,7 @@ public final class Config {
         return merged;
     }
 
-    private static void clashes(Path file, List<Service> services, Map<Service, Node.Mark> marks,
-                                List<Problem> problems) {
+    private static void clashes(List<Service> services, Map<Service, Node.Mark> marks, List<Problem> problems) {
         var seen = new ArrayList<Service>();
         for (var service : services) {
             if (service.disabled()) {
@@ -126,10 +138,11 @@ public final class Config {
             for (var earlier : seen) {
                 if (earlier.endpoint().overlaps(service.endpoint())) {
                     var first = marks.get(earlier);
-                    problems.add(Problem.at(file, marks.get(service),
+                    problems.add(Problem.at(marks.get(service),
                             "service '%s' listens on %s %s, as service '%s' at %s:%d:%d does".formatted(
                                     service.name(), service.endpoint().transport().key(),
-                                    service.endpoint().shown(), earlier.name(), file, first.line(), first.col()),
+                                    service.endpoint().shown(), earlier.name(), first.file(), first.line(),
+                                    first.col()),
                             "one service per protocol, address and port"));
                 }
             }

@@ -26,7 +26,7 @@ final class Fields {
     }
 
     void problem(Node.Mark mark, String what, String expected) {
-        problems.add(Problem.at(file, mark, what, expected));
+        problems.add(Problem.at(mark, what, expected));
     }
 
     void rejectUnknown(Node.Mapping mapping, List<String> known, String kind) {

@@ -13,9 +13,11 @@ import java.util.Map;
 sealed interface Node {
     Mark mark();
 
-    /** A 1-based line and column. */
-    record Mark(int line, int col) {
-        static final Mark START = new Mark(1, 1);
+    /** A 1-based line and column, in a file (a table may include others). */
+    record Mark(java.nio.file.Path file, int line, int col) {
+        static Mark start(java.nio.file.Path file) {
+            return new Mark(file, 1, 1);
+        }
     }
 
     enum Kind { STRING, NUMBER, BOOLEAN, NULL }

@@ -7,8 +7,9 @@ import java.nio.file.Path;
  * {@code FILE:LINE:COLUMN: what (expected ...)}.
  */
 public record Problem(Path file, int line, int col, String what, String expected) {
-    static Problem at(Path file, Node.Mark mark, String what, String expected) {
-        return new Problem(file, mark.line(), mark.col(), what, expected);
+    /** At {@code mark}, in the file the mark is in. */
+    static Problem at(Node.Mark mark, String what, String expected) {
+        return new Problem(mark.file(), mark.line(), mark.col(), what, expected);
     }
 
     @Override

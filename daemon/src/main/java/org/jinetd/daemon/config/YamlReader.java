@@ -78,8 +78,8 @@ final class YamlReader {
             return new Problem(file, at.getLine() + 1, at.getColumn() + 1, what, null);
         }
         var where = e.getLocation();
-        var mark = where == null ? Node.Mark.START : mark(where);
-        return Problem.at(file, mark, "YAML syntax error: " + e.getOriginalMessage().lines().findFirst().orElse(""), null);
+        var mark = where == null ? Node.Mark.start(file) : mark(where);
+        return Problem.at(mark, "YAML syntax error: " + e.getOriginalMessage().lines().findFirst().orElse(""), null);
     }
 
     /** Strict UTF-8: a table in Latin-1 would otherwise load with mangled names and paths. */
@@ -140,7 +140,7 @@ final class YamlReader {
             var value = value(parser);
             var earlier = entries.putIfAbsent(key.name(), new Node.Entry(key, value));
             if (earlier != null) {
-                problems.add(Problem.at(file, key.mark(), "duplicate key '" + key.name() + "', first at line "
+                problems.add(Problem.at(key.mark(), "duplicate key '" + key.name() + "', first at line "
                         + earlier.key().mark().line(), "each key once in a map"));
             }
         }
@@ -155,8 +155,8 @@ final class YamlReader {
         return new Node.Sequence(items, mark);
     }
 
-    private static Node.Mark mark(JsonLocation location) {
-        return new Node.Mark(Math.max(1, location.getLineNr()), Math.max(1, location.getColumnNr()));
+    private Node.Mark mark(JsonLocation location) {
+        return new Node.Mark(file, Math.max(1, location.getLineNr()), Math.max(1, location.getColumnNr()));
     }
 
     static String reason(IOException e) {

@@ -288,6 +288,44 @@ class ConfigTest {
     }
 
     @Test
+    void includedFilesAddServicesAndReportProblemsInTheirOwnFile() throws IOException {
+        var confd = Files.createDirectories(dir.resolve("conf.d"));
+        Files.writeString(confd.resolve("10-time.yaml"), "services:\n  time: {port: 7037, handler: time}\n");
+        Files.writeString(confd.resolve("20-bad.yaml"), """
+                services:
+                  echo: {port: 7008, handler: echo}
+                  clash: {port: 7037, handler: echo}
+                  typo: {port: 7009, handlr: echo}
+                """);
+        Files.writeString(confd.resolve("notes.txt"), "not a table: not included");
+        var main = write("""
+                defaults: {bind: 127.0.0.1}
+                include: [conf.d/*.yaml]
+                services:
+                  echo: {port: 7007, handler: echo}
+                """);
+        var bad = confd.resolve("20-bad.yaml");
+        assertEquals(List.of(
+                bad + ":2:3: service 'echo' is defined twice; first at " + main + ":4:3 (expected one service per name)",
+                bad + ":4:22: unknown key 'handlr' (expected a service key; did you mean 'handler'?)",
+                bad + ":4:3: service 'typo' has no exec, handler or redirect (expected exactly one of 'exec:' (a program), "
+                        + "'handler:' (in-JVM) or 'redirect:' (forwarded))",
+                bad + ":3:3: service 'clash' listens on tcp 127.0.0.1:7037, as service 'time' at "
+                        + confd.resolve("10-time.yaml") + ":2:3 does (expected one service per protocol, address and port)"),
+                assertInstanceOf(Loaded.Bad.class, load(main, 0)).problems().stream().map(Problem::toString).toList());
+        Files.delete(bad);
+        var table = assertInstanceOf(Loaded.Ok.class, load(main, 0)).table();
+        assertEquals(List.of("echo", "time"), table.services().stream().map(Service::name).toList());
+        assertEquals(InetAddress.getByName("127.0.0.1"), ((Endpoint.Inet) table.service("time").orElseThrow().endpoint()).bind());
+    }
+
+    @Test
+    void aMissingIncludedFileIsAProblem() throws IOException {
+        assertEquals(List.of("1:11: include 'other.yaml': no such file (expected a file, or a glob)"),
+                problems("include: [other.yaml]\nservices: {}\n"));
+    }
+
+    @Test
     void theExampleTableIsGood() {
         var loaded = load(Path.of("..", "conf", "services.yaml"), Accounts.self());
         assertInstanceOf(Loaded.Ok.class, loaded, loaded::toString);
