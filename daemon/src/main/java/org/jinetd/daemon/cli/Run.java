@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import org.jinetd.daemon.Daemon;
 import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.config.Loaded;
+import org.jinetd.daemon.config.Plugins;
 import org.jinetd.daemon.control.ControlMessages;
 import org.jinetd.daemon.control.ControlServer;
 import org.jinetd.daemon.control.Notifier;
@@ -35,7 +36,9 @@ final class Run implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         var err = spec.commandLine().getErr();
-        var loaded = Config.load(table.file);
+        // One for the daemon's life: a reload opens only the plugin jars that changed.
+        var config = Config.forThisHost(new Plugins());
+        var loaded = config.read(table.file);
         if (loaded instanceof Loaded.Bad(var problems)) {
             problems.forEach(err::println);
             err.println("jinetd: %s has %d problem%s; not starting".formatted(table.file, problems.size(),
@@ -71,7 +74,7 @@ final class Run implements Callable<Integer> {
                     }
                     case Signals.Request.Reload reload -> {
                         notifier.reloading();
-                        var reply = reload(daemon, log, reload.from());
+                        var reply = reload(config, daemon, log, reload.from());
                         notifier.ready(summary(daemon) + (reply.ok() ? "" : "; last reload failed"));
                         if (reload.reply() != null) {
                             reload.reply().complete(reply);
@@ -83,9 +86,9 @@ final class Run implements Callable<Integer> {
     }
 
     /** Reads the table again; a bad one changes nothing, and every problem is logged and returned. */
-    private ControlMessages.Reply reload(Daemon daemon, ConnectionLog log, String from) {
+    private ControlMessages.Reply reload(Config config, Daemon daemon, ConnectionLog log, String from) {
         log.note("reload: " + from + " received; reading " + table.file);
-        return switch (Config.load(table.file)) {
+        return switch (config.read(table.file)) {
             case Loaded.Bad(var problems) -> {
                 problems.forEach(p -> log.warn(p.toString()));
                 var message = "%s has %d problem%s; still serving the table loaded before".formatted(table.file,

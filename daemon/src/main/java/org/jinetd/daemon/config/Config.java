@@ -14,24 +14,28 @@ import java.util.Optional;
  */
 public final class Config {
     private final Providers providers;
+    private final Plugins plugins;
     private final Accounts accounts;
     private final PortNames ports;
     private final int selfUid;
 
-    Config(Providers providers, Accounts accounts, PortNames ports, int selfUid) {
+    Config(Providers providers, Plugins plugins, Accounts accounts, PortNames ports, int selfUid) {
         this.providers = providers;
+        this.plugins = plugins;
         this.accounts = accounts;
         this.ports = ports;
         this.selfUid = selfUid;
     }
 
     /** A reader for this machine: its handlers, users, {@code /etc/services} and the daemon's own uid. */
-    public static Config forThisHost(Providers providers) {
-        return new Config(providers, new Accounts(), new PortNames(), Accounts.self());
+    /** A reader for this machine: its handlers, users, {@code /etc/services} and the daemon's own uid. */
+    public static Config forThisHost(Plugins plugins) {
+        return new Config(Providers.installed(), plugins, new Accounts(), new PortNames(), Accounts.self());
     }
 
+    /** Reads a table once, loading its plugins afresh. */
     public static Loaded load(Path file) {
-        return forThisHost(Providers.installed()).read(file);
+        return forThisHost(new Plugins()).read(file);
     }
 
     public Loaded read(Path file) {
@@ -82,7 +86,8 @@ public final class Config {
         var services = new ArrayList<Service>();
         var marks = new LinkedHashMap<Service, Node.Mark>();
         var names = new java.util.HashMap<String, Node.Mark>();
-        var reader = new ServiceReader(file, problems, providers, accounts, ports, selfUid);
+        var reader = new ServiceReader(file, problems, handlers(fields, top.entries().get("plugins")), accounts, ports,
+                selfUid);
         for (var entry : written) {
             var first = names.putIfAbsent(entry.key().name(), entry.key().mark());
             if (first != null) {
@@ -98,6 +103,24 @@ public final class Config {
         }
         clashes(services, marks, problems);
         return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), control, services);
+    }
+
+    /** The built-in handlers and those of the plugin directory. */
+    private Providers handlers(Fields fields, Node.Entry entry) {
+        if (entry == null) {
+            return providers;
+        }
+        var dir = fields.string(entry).map(Path::of);
+        if (dir.isEmpty()) {
+            return providers;
+        }
+        try {
+            return providers.with(plugins.load(dir.get()));
+        } catch (java.io.IOException e) {
+            fields.problem(entry.value().mark(), "plugins '" + dir.get() + "': " + YamlReader.reason(e),
+                    "a readable directory of handler jars");
+            return providers;
+        }
     }
 
     /** {@code control_socket}: an absolute path, {@code none}, or (absent) the default for this environment. */

@@ -7,7 +7,7 @@ import java.util.Optional;
 /** Every key the table knows, in one place: the reader, the schema test and the hints use it. */
 public final class Keys {
     /** Keys at the top of the table. */
-    public static final List<String> TOP = List.of("defaults", "services", "include", "shutdown_grace",
+    public static final List<String> TOP = List.of("defaults", "services", "include", "plugins", "shutdown_grace",
             "max_connections", "control_socket");
 
     /** Keys of a service, each also allowed under {@code defaults:}. */

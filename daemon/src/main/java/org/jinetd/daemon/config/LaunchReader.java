@@ -207,9 +207,11 @@ final class LaunchReader {
         }
         var provider = providers.named(name.get());
         if (provider.isEmpty()) {
-            fields.problem(entry.value().mark(), "handler '" + name.get() + "' is not known",
-                    providers.names().isEmpty() ? "a handler, but none is installed"
-                            : "one of: " + String.join(", ", providers.names()));
+            var known = providers.names().isEmpty() ? "a handler, but none is installed"
+                    : "one of: " + String.join(", ", providers.names());
+            var broken = providers.broken().entrySet().stream()
+                    .map(e -> "; " + e.getKey() + " could not be loaded: " + e.getValue()).reduce("", String::concat);
+            fields.problem(entry.value().mark(), "handler '" + name.get() + "' is not known", known + broken);
             return Optional.empty();
         }
         try {

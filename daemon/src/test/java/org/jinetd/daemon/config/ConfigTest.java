@@ -29,7 +29,7 @@ class ConfigTest {
     }
 
     private Loaded load(Path file, int selfUid) {
-        return new Config(Providers.installed(), new Accounts(), new PortNames(), selfUid).read(file);
+        return new Config(Providers.installed(), new Plugins(), new Accounts(), new PortNames(), selfUid).read(file);
     }
 
     /** The problems, each without the file's path in front. */

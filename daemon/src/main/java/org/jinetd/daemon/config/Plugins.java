@@ -1,0 +1,62 @@
+package org.jinetd.daemon.config;
+
+import java.io.IOException;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.jar.JarFile;
+
+/**
+ * The jars of a plugin directory ({@code plugins:}), each in a class loader of its own, so
+ * that one jar's classes cannot clash with another's. A jar that did not change since the
+ * last load keeps its loader (a reload does not open it again); a changed one gets a new
+ * one. One per daemon, so that reloads share it.
+ */
+public final class Plugins {
+    /** A plugin jar, loaded or not. */
+    record Jar(Path path, ClassLoader loader, Optional<String> failure) {}
+
+    private record Stamp(long size, FileTime modified) {}
+
+    private final Map<Path, Jar> jars = new HashMap<>();
+    private final Map<Path, Stamp> stamps = new HashMap<>();
+
+    /** The jars in {@code dir} now, in name order; a problem when the directory cannot be read. */
+    synchronized List<Jar> load(Path dir) throws IOException {
+        List<Path> files;
+        try (var list = Files.list(dir)) {
+            files = list.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+        }
+        return files.stream().map(this::jar).toList();
+    }
+
+    private Jar jar(Path path) {
+        Stamp stamp;
+        try {
+            stamp = new Stamp(Files.size(path), Files.getLastModifiedTime(path));
+        } catch (IOException e) {
+            return new Jar(path, null, Optional.of("cannot read: " + YamlReader.reason(e)));
+        }
+        if (stamp.equals(stamps.get(path))) {
+            return jars.get(path);
+        }
+        Jar jar;
+        try (var check = new JarFile(path.toFile())) {
+            // Opened once here so that a jar that is no jar says so now, not at its first class.
+            check.getManifest();
+            var loader = new URLClassLoader("plugin " + path.getFileName(), new java.net.URL[] {path.toUri().toURL()},
+                    Plugins.class.getClassLoader());
+            jar = new Jar(path, loader, Optional.empty());
+        } catch (IOException | RuntimeException e) {
+            jar = new Jar(path, null, Optional.of("not a jar: " + e.getMessage()));
+        }
+        jars.put(path, jar);
+        stamps.put(path, stamp);
+        return jar;
+    }
+}
