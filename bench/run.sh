@@ -8,7 +8,9 @@
 #   JINETD_HOME   jinetd distribution (bin/jinetd, lib/); default ../daemon/target/jinetd
 #   DURATION      seconds of each measured run (10); WARMUP seconds of each discarded run (2)
 #   CONCS         concurrencies ("1 16"); CASES ("daytime hello")
-#   SERVERS       servers to run ("xinetd jinetd jinetd-info"; empty: none); jinetd-info is jinetd with
+#   SERVERS       servers to run ("xinetd jinetd jinetd-bridge jinetd-info ceiling"; empty: none);
+#                 jinetd runs hello with io: inherit, jinetd-bridge with io: bridge; ceiling is
+#                 bench/spawnloop.c, a C accept loop with posix_spawn; jinetd-info is jinetd with
 #                 its per-connection INFO log line on, to show what logging costs
 #   STARTS        starts averaged for the start-up figure (5); STARTUP=0 skips start-up and RSS
 #   JINETD_JAVA_OPTS  passed through to the launcher (appended after its own JVM flags)
@@ -26,7 +28,7 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 CONCS=${CONCS:-"1 16"}
 CASES=${CASES:-"daytime hello"}
-SERVERS=${SERVERS-"xinetd jinetd jinetd-info"}
+SERVERS=${SERVERS-"xinetd jinetd jinetd-bridge jinetd-info ceiling"}
 STARTS=${STARTS:-5}
 STARTUP=${STARTUP:-1}
 BENCH_KIT=${BENCH_KIT:-/work/shared/bench}
@@ -139,6 +141,7 @@ command -v cc >/dev/null || die "needs a C compiler (cc)"
 log "building connbench and hello in $WORK"
 cc -O2 -pthread -o "$WORK/connbench" "$BENCH_KIT/connbench.c"
 cc -O2 -o "$WORK/hello" "$BENCH_KIT/hello.c"
+cc -O2 -o "$WORK/spawnloop" "$(dirname "$0")/spawnloop.c"
 if [[ " $SERVERS " == *" xinetd "* ]] && ! command -v xinetd >/dev/null 2>&1; then
     log "installing xinetd"
     apt-get update && apt-get install -y xinetd
@@ -160,19 +163,27 @@ start_xinetd() {
     wait_port "${PORT[daytime]}" "$SERVER_PID"; wait_port "${PORT[hello]}" "$SERVER_PID"
 }
 
-start_jinetd() {   # start_jinetd LEVEL
+start_jinetd() {   # start_jinetd LEVEL [IO]
     PORT[daytime]=$(free_port); PORT[hello]=$(free_port)
     cat > "$WORK/jinetd-bench.yaml" <<EOF
+control_socket: none
 defaults: {bind: $HOST, instances: unlimited}
 services:
   daytime: {port: ${PORT[daytime]}, handler: daytime}
-  hello: {port: ${PORT[hello]}, exec: [$WORK/hello], io: bridge, user: root}
+  hello: {port: ${PORT[hello]}, exec: [$WORK/hello], io: ${2:-inherit}, user: root}
 EOF
     : > "$WORK/jinetd-$1.log"; SERVER_LOG="$WORK/jinetd-$1.log"
     JINETD_LOG_LEVEL=$1 "$JINETD_HOME/bin/jinetd" run -c "$WORK/jinetd-bench.yaml" \
         2>>"$WORK/jinetd-$1.log" </dev/null &
     SERVER_PID=$!; PIDS+=("$SERVER_PID")
     wait_port "${PORT[daytime]}" "$SERVER_PID"; wait_port "${PORT[hello]}" "$SERVER_PID"
+}
+
+start_ceiling() {   # the C accept loop + posix_spawn: hello only
+    PORT[hello]=$(free_port); PORT[daytime]=${PORT[hello]}
+    "$WORK/spawnloop" "$HOST" "${PORT[hello]}" "$WORK/hello" &
+    SERVER_PID=$!; PIDS+=("$SERVER_PID")
+    wait_port "${PORT[hello]}" "$SERVER_PID"
 }
 
 stop_server() {
@@ -211,19 +222,23 @@ bench_server() {   # bench_server NAME
     local srv=$1 c n line
     case $srv in
         xinetd) start_xinetd ;;
-        jinetd) start_jinetd warn ;;
-        jinetd-info) start_jinetd info ;;
+        jinetd) start_jinetd warn inherit ;;
+        jinetd-bridge) start_jinetd warn bridge ;;
+        jinetd-info) start_jinetd info inherit ;;
+        ceiling) start_ceiling ;;
         *) die "unknown server $srv" ;;
     esac
     log "$srv up (pid $SERVER_PID): daytime ${PORT[daytime]}, hello ${PORT[hello]}"
-    for c in $CASES; do
+    local cases=$CASES
+    [ "$srv" = ceiling ] && cases=hello   # the spawn ceiling has no in-process daytime
+    for c in $cases; do
         line=$(probe "${PORT[$c]}")
         [ -n "$line" ] || die "$srv $c answered nothing"
         log "$srv $c answers: $line"
     done
     sleep 2   # idle before the RSS reading (a measurement, not synchronisation)
     RSS_IDLE[$srv]=$(rss_kb "$SERVER_PID" VmRSS)
-    for c in $CASES; do
+    for c in $cases; do
         for n in $CONCS; do measure "$srv" "$c" "$n"; done
     done
     RSS_LOAD[$srv]=$(rss_kb "$SERVER_PID" VmRSS)

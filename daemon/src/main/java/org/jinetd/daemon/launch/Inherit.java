@@ -60,31 +60,37 @@ final class Inherit {
         }
     }
 
-    /** Runs on the connection's virtual thread until the program has exited. */
+    /**
+     * Spawns the program and returns at once: the reaper ends the connection when the
+     * program is reaped. Called on the listener's thread (the fast way, no thread of the
+     * connection's own) or on the connection's virtual thread.
+     */
     void serve(Accepted accepted, Launch.Exec exec) {
+        var service = accepted.service();
         Child child;
         try {
-            child = start(accepted.service(), exec, accepted.channel(),
-                    ChildEnvironment.of(accepted.service(), exec, accepted.peer(), accepted.local(), accepted.credentials()));
+            child = start(service, exec, accepted.channel(),
+                    ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(), accepted.credentials()));
         } catch (Libc.Failure | IOException | RuntimeException e) {
             StreamLauncher.close(accepted);
             accepted.ticket().release();
-            ended(accepted.service(), accepted.shownPeer(), accepted.since(), OptionalLong.empty(), null,
+            ended(service, accepted.shownPeer(), accepted.since(), OptionalLong.empty(), null,
                     Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
             return;
         }
         // Close our copy now: while we hold it, the peer never sees EOF after the child exits.
         StreamLauncher.close(accepted);
-        var service = accepted.service();
         var entry = live.add(service.name(), accepted.shownPeer(), accepted.since(),
                 () -> end(child.pid(), service.timeouts().killGrace()));
         entry.pid(child.pid());
-        try (entry; var watchdog = Watchdog.start(service.timeouts(), accepted.since(), false, entry)) {
-            var exit = child.await();
+        var watchdog = Watchdog.start(service.timeouts(), accepted.since(), false, entry);
+        child.exit().whenComplete((exit, failure) -> {
+            watchdog.close();
             accepted.ticket().release();
             ended(service, accepted.shownPeer(), accepted.since(), OptionalLong.of(child.pid()), exit,
-                    entry.reason(), Optional.empty());
-        }
+                    entry.reason(), failure == null ? Optional.empty() : Optional.of(failure.toString()));
+            entry.close();
+        });
     }
 
     /** SIGTERM now, SIGKILL after the grace if it is still there. */

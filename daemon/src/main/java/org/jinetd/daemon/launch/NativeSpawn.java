@@ -66,10 +66,7 @@ final class NativeSpawn {
                     var empty = arena.allocate(Libc.SIGSET_SIZE, 8);
                     var all = arena.allocate(Libc.SIGSET_SIZE, 8);
                     Libc.sigemptyset(empty);
-                    // Every bit set by hand: glibc's sigfillset leaves out its two internal signals
-                    // (32, 33), which posix_spawn then sets to SIG_IGN in the child; a fork+exec
-                    // child would have them at SIG_DFL.
-                    all.fill((byte) 0xff);
+                    defaults(all);
                     Libc.attrSigmask(attr, empty);
                     Libc.attrSigdefault(attr, all);
                     Libc.attrFlags(attr, (short) (Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF
@@ -85,6 +82,38 @@ final class NativeSpawn {
                 Libc.fileActionsDestroy(actions);
             }
         }
+    }
+
+    /**
+     * The signals to set to SIG_DFL in the child: those the daemon ignores (SIG_IGN would
+     * survive the exec; the JVM ignores some), and glibc's two internal ones (32, 33),
+     * which posix_spawn would otherwise set to SIG_IGN, where a fork+exec child has them
+     * at SIG_DFL. Signals the daemon handles are reset by the exec itself, and the rest
+     * are at SIG_DFL already: resetting all 64 would cost the child 64 system calls, with
+     * the daemon's thread waiting (vfork) until it execs.
+     */
+    private static void defaults(MemorySegment set) {
+        set.fill((byte) 0);
+        long bits = IGNORED | 1L << 31 | 1L << 32;
+        for (int i = 0; i < 8; i++) {
+            set.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) (bits >>> (8 * i)));
+        }
+    }
+
+    /** SigIgn of this process: bit n-1 for signal n. Read once; the daemon ignores no more later. */
+    private static final long IGNORED = ignored();
+
+    private static long ignored() {
+        try {
+            for (var line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return Long.parseUnsignedLong(line.substring(7).strip(), 16);
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // Unknown: reset them all below.
+        }
+        return -1L;
     }
 
     /** A NULL-terminated array of C strings. */

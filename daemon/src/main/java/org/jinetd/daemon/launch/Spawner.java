@@ -37,6 +37,11 @@ public final class Spawner implements AutoCloseable {
         return inherit != null;
     }
 
+    /** Whether this program is spawned natively, which returns at once and needs no thread of its own. */
+    boolean spawnsAtOnce(Launch.Exec exec) {
+        return exec.io() == Launch.Io.INHERIT && inherit != null;
+    }
+
     void serve(Accepted accepted, Launch.Exec exec) {
         if (exec.io() == Launch.Io.INHERIT && inherit != null) {
             inherit.serve(accepted, exec);

@@ -33,6 +33,14 @@ public final class StreamLauncher {
     }
 
     public void launch(Accepted accepted) {
+        var service = accepted.service();
+        if (service.launch() instanceof Launch.Exec exec && spawner.spawnsAtOnce(exec)
+                && service.banners().banner().isEmpty() && service.rates().perSource().isEmpty()) {
+            // Nothing to wait for before the spawn, and nothing to do until the program is
+            // reaped: spawned here, on the listener's thread, as inetd forks in its loop.
+            spawner.serve(accepted, exec);
+            return;
+        }
         try {
             Thread.ofVirtual().name(accepted.service().name() + "-conn").start(() -> serve(accepted));
         } catch (OutOfMemoryError | RuntimeException e) {

@@ -151,6 +151,13 @@ public final class Libc {
         }
     }
 
+    /** A result of the posix_spawn family: 0, or the error number. */
+    private static void result(String name, int result) throws Failure {
+        if (result != 0) {
+            throw new Failure(name, result);
+        }
+    }
+
     /** Calls a handle whose result is 0 or an error number (the posix_spawn family). */
     private static void check(String name, MethodHandle handle, Object... args) throws Failure {
         int result;
@@ -165,15 +172,33 @@ public final class Libc {
     }
 
     public static void fileActionsInit(MemorySegment actions) throws Failure {
-        check("posix_spawn_file_actions_init", FA_INIT, actions);
+        int r;
+        try {
+            r = (int) FA_INIT.invokeExact(actions);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        result("posix_spawn_file_actions_init", r);
     }
 
     public static void fileActionsDestroy(MemorySegment actions) throws Failure {
-        check("posix_spawn_file_actions_destroy", FA_DESTROY, actions);
+        int r;
+        try {
+            r = (int) FA_DESTROY.invokeExact(actions);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        result("posix_spawn_file_actions_destroy", r);
     }
 
     public static void addDup2(MemorySegment actions, int fd, int to) throws Failure {
-        check("posix_spawn_file_actions_adddup2", FA_DUP2, actions, fd, to);
+        int r;
+        try {
+            r = (int) FA_DUP2.invokeExact(actions, fd, to);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        result("posix_spawn_file_actions_adddup2", r);
     }
 
     public static void addOpen(MemorySegment actions, int fd, MemorySegment path, int flags) throws Failure {
@@ -181,35 +206,83 @@ public final class Libc {
     }
 
     public static void addChdir(MemorySegment actions, MemorySegment path) throws Failure {
-        check("posix_spawn_file_actions_addchdir_np", FA_CHDIR, actions, path);
+        int r;
+        try {
+            r = (int) FA_CHDIR.invokeExact(actions, path);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        result("posix_spawn_file_actions_addchdir_np", r);
     }
 
     public static void addCloseFrom(MemorySegment actions, int from) throws Failure {
-        check("posix_spawn_file_actions_addclosefrom_np", FA_CLOSEFROM, actions, from);
+        int r;
+        try {
+            r = (int) FA_CLOSEFROM.invokeExact(actions, from);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        result("posix_spawn_file_actions_addclosefrom_np", r);
     }
 
     public static void attrInit(MemorySegment attr) throws Failure {
-        check("posix_spawnattr_init", ATTR_INIT, attr);
+        int r;
+        try {
+            r = (int) ATTR_INIT.invokeExact(attr);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        result("posix_spawnattr_init", r);
     }
 
     public static void attrDestroy(MemorySegment attr) throws Failure {
-        check("posix_spawnattr_destroy", ATTR_DESTROY, attr);
+        int r;
+        try {
+            r = (int) ATTR_DESTROY.invokeExact(attr);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        result("posix_spawnattr_destroy", r);
     }
 
     public static void attrFlags(MemorySegment attr, short flags) throws Failure {
-        check("posix_spawnattr_setflags", ATTR_FLAGS, attr, flags);
+        int r;
+        try {
+            r = (int) ATTR_FLAGS.invokeExact(attr, flags);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        result("posix_spawnattr_setflags", r);
     }
 
     public static void attrSigmask(MemorySegment attr, MemorySegment set) throws Failure {
-        check("posix_spawnattr_setsigmask", ATTR_SIGMASK, attr, set);
+        int r;
+        try {
+            r = (int) ATTR_SIGMASK.invokeExact(attr, set);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        result("posix_spawnattr_setsigmask", r);
     }
 
     public static void attrSigdefault(MemorySegment attr, MemorySegment set) throws Failure {
-        check("posix_spawnattr_setsigdefault", ATTR_SIGDEFAULT, attr, set);
+        int r;
+        try {
+            r = (int) ATTR_SIGDEFAULT.invokeExact(attr, set);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        result("posix_spawnattr_setsigdefault", r);
     }
 
     public static void sigemptyset(MemorySegment set) throws Failure {
-        check("sigemptyset", SIGEMPTYSET, set);
+        int r;
+        try {
+            r = (int) SIGEMPTYSET.invokeExact(set);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        result("sigemptyset", r);
     }
 
     /** Returns the new pid. */
@@ -217,7 +290,13 @@ public final class Libc {
                           MemorySegment envp) throws Failure {
         try (var arena = Arena.ofConfined()) {
             var pid = arena.allocate(JAVA_INT);
-            check("posix_spawn", POSIX_SPAWN, pid, path, actions, attr, argv, envp);
+            int r;
+            try {
+                r = (int) POSIX_SPAWN.invokeExact(pid, path, actions, attr, argv, envp);
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+            result("posix_spawn", r);
             return pid.get(JAVA_INT, 0);
         }
     }
