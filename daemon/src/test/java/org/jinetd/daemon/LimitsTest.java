@@ -80,6 +80,31 @@ class LimitsTest {
     }
 
     @Test
+    void aFloodOfRefusalsIsLoggedInPartAndCountedInFull() throws Exception {
+        try (var d = TestDaemon.start("services: {one: {bind: 127.0.0.1, instances: 1, " + HOLD + "}}");
+             var held = Clients.connect(d.port("one"))) {
+            assertTrue(d.daemon().awaitLive(1, Duration.ofSeconds(10)));
+            // Refused until a second has turned and the line that counts the rest has come.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            int refused = 0;
+            while (d.log().stream().noneMatch(l -> l.contains(" unlogged=")) && System.nanoTime() < deadline) {
+                Clients.exchange(d.port("one"), "");
+                refused++;
+            }
+            var summary = d.awaitLog(" unlogged=");
+            assertTrue(summary.matches("service=one refused=instances unlogged=\\d+"), summary);
+            long lines = d.log().stream().filter(l -> l.endsWith(" refused=instances")).count();
+            assertTrue(lines < refused, lines + " lines for " + refused + " refusals");
+            var counts = d.daemon().log().tally().of("one");
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (counts.refused().getOrDefault("instances", 0L) < refused && System.nanoTime() < until) {
+                Thread.onSpinWait(); // the last refusal is counted by the listener's thread, a moment later
+            }
+            assertEquals(refused, counts.refused().get("instances").intValue());
+        }
+    }
+
+    @Test
     void maxConnectionsHoldsAcrossServices() throws Exception {
         try (var d = TestDaemon.start("""
                 max_connections: 1

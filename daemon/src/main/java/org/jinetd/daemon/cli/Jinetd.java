@@ -7,7 +7,7 @@ import picocli.CommandLine;
 
 @Command(name = "jinetd", mixinStandardHelpOptions = true, versionProvider = Version.class,
         header = "An inetd-style super-server: one table of services, a listener each, servers run per connection.",
-        subcommands = {Run.class, Check.class, ListServices.class, Status.class, Reload.class, Stop.class,
+        subcommands = {Run.class, Check.class, ListServices.class, Status.class, Reload.class, Stop.class, Import.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

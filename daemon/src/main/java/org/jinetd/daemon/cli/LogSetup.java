@@ -20,7 +20,9 @@ final class LogSetup {
         setIfAbsent("showThreadName", "false");
         setIfAbsent("showLogName", "false");
         setIfAbsent("showShortLogName", "false");
-        setIfAbsent("defaultLogLevel", environment.getOrDefault("JINETD_LOG_LEVEL", "info"));
+        setIfAbsent("defaultLogLevel", "info");
+        // The daemon's own lines (ready, reload, stop) stay; the per-connection ones follow the variable.
+        setIfAbsent("log.jinetd.connection", environment.getOrDefault("JINETD_LOG_LEVEL", "info"));
     }
 
     private static void setIfAbsent(String key, String value) {

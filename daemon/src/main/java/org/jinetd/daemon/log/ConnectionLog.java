@@ -9,10 +9,17 @@ import org.slf4j.LoggerFactory;
  * writes to stderr. Every line also goes to the tap (tests read it there).
  */
 public final class ConnectionLog {
+    /** The daemon's own lines: ready, reload, stop, trouble. */
     private static final Logger LOG = LoggerFactory.getLogger("jinetd");
+    /** A line per connection, refusal, program's stderr: JINETD_LOG_LEVEL=warn quiets the good ones. */
+    private static final Logger CONNECTIONS = LoggerFactory.getLogger("jinetd.connection");
 
     private final Consumer<String> tap;
     private final Tally tally = new Tally();
+    /** Refusal lines a second, per service and reason, before the rest are only counted. */
+    private static final int REFUSALS_PER_SECOND = 20;
+    /** Per service and reason: {second, lines this second, refusals not logged this second}. */
+    private final java.util.Map<String, long[]> floods = new java.util.HashMap<>();
 
     public ConnectionLog(Consumer<String> tap) {
         this.tap = tap;
@@ -32,25 +39,51 @@ public final class ConnectionLog {
         var line = ended.line();
         if (ended.error().isPresent() || ended.signal().isPresent()
                 || ended.exit().isPresent() && ended.exit().getAsLong() != 0) {
-            LOG.warn(line);
+            CONNECTIONS.warn(line);
         } else {
-            LOG.info(line);
+            CONNECTIONS.info(line);
         }
         tap.accept(line);
     }
 
-    /** A connection turned away before anything ran for it. */
+    /**
+     * A connection turned away before anything ran for it. Under a flood, the first
+     * {@value #REFUSALS_PER_SECOND} of a service and reason in a second get their line and
+     * the rest are counted, in a line when the next second's first comes (and always in
+     * {@code jinetd status}).
+     */
     public void refused(String service, String peer, String reason) {
         tally.refused(service, reason, 1);
+        long suppressedBefore;
+        synchronized (floods) {
+            var window = floods.computeIfAbsent(service + " " + reason, k -> new long[3]);
+            long second = System.nanoTime() / 1_000_000_000L;
+            suppressedBefore = 0;
+            if (window[0] != second) {
+                suppressedBefore = window[2];
+                window[0] = second;
+                window[1] = 0;
+                window[2] = 0;
+            }
+            if (++window[1] > REFUSALS_PER_SECOND) {
+                window[2]++;
+                return;
+            }
+        }
+        if (suppressedBefore > 0) {
+            var summary = "service=" + service + " refused=" + reason + " unlogged=" + suppressedBefore;
+            CONNECTIONS.warn(summary);
+            tap.accept(summary);
+        }
         var line = "service=" + service + " peer=" + peer + " refused=" + reason;
-        LOG.warn(line);
+        CONNECTIONS.warn(line);
         tap.accept(line);
     }
 
     /** One line that a program wrote to its stderr. */
     public void stderr(String service, long pid, String text) {
         var line = "service=" + service + " pid=" + pid + " stderr=" + Peers.quoted(text);
-        LOG.info(line);
+        CONNECTIONS.info(line);
         tap.accept(line);
     }
 

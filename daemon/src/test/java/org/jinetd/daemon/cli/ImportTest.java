@@ -1,0 +1,74 @@
+package org.jinetd.daemon.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** jinetd import of the files Debian's xinetd ships and of an inetd.conf; jinetd check takes the result. */
+class ImportTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var line = Jinetd.commandLine();
+        line.setOut(new PrintWriter(out, true));
+        line.setErr(new PrintWriter(err, true));
+        return new Result(line.execute(args), out.toString(), err.toString());
+    }
+
+    private static Path resource(String name) throws Exception {
+        return Path.of(ImportTest.class.getResource("/import/" + name).toURI());
+    }
+
+    @Test
+    void importsDebiansXinetdTableWithItsIncludedirAndCheckTakesIt() throws Exception {
+        var conf = dir.resolve("xinetd.conf");
+        Files.writeString(conf, Files.readString(resource("xinetd.conf"))
+                .replace("includedir /etc/xinetd.d", "includedir " + resource("xinetd.d")));
+        var table = dir.resolve("services.yaml");
+        var imported = run("import", conf.toString(), "-o", table.toString());
+        assertEquals(0, imported.code(), imported.err());
+        var yaml = Files.readString(table);
+        assertTrue(yaml.contains("\n  echo:\n    handler: echo\n    disabled: true\n"), yaml);
+        assertTrue(yaml.contains("\n  # xinetd's service echo (udp)\n  # id = echo-dgram: the service's name is its id\n"
+                + "  echo-udp:\n    protocol: udp\n    port: echo\n    handler: echo\n    disabled: true\n"), yaml);
+        assertTrue(yaml.contains("# xinetd's internal service servers has no jinetd counterpart; disabled"), yaml);
+        var check = run("check", "-c", table.toString());
+        assertEquals(0, check.code(), check.err() + "\n" + yaml);
+        assertTrue(check.out().contains(": ok: 17 services, 0 listeners, 17 disabled"), check.out());
+    }
+
+    @Test
+    void importsAnInetdConfAndCheckTakesIt() throws Exception {
+        var table = dir.resolve("services.yaml");
+        var imported = run("import", resource("inetd.conf").toString(), "-o", table.toString());
+        assertEquals(0, imported.code(), imported.err());
+        var yaml = Files.readString(table);
+        assertTrue(yaml.contains("# line 15: RPC service rstatd/1-3 is not supported and was skipped"), yaml);
+        assertTrue(yaml.contains("\n  tftp:\n    protocol: udp\n    port: tftp\n"
+                + "    exec: [/usr/sbin/in.tftpd, --secure, /srv/tftp]\n    wait: true\n    user: root\n"), yaml);
+        assertTrue(yaml.contains("    rate: {per_second: 3.333, burst: 200}  # inetd's .200 switched the service off"), yaml);
+        assertTrue(yaml.contains("\n  daytime:\n    port: daytime\n    bind: '::'\n    v6only: true\n    handler: daytime\n"),
+                yaml);
+        assertTrue(yaml.contains("\n  '9999':\n    port: '9999'\n    bind: '127.0.0.1'\n    exec: [/bin/cat]\n"), yaml);
+        var check = run("check", "-c", table.toString());
+        assertEquals(0, check.code(), check.err() + "\n" + yaml);
+    }
+
+    @Test
+    void aFileThatCannotBeReadIsAClearError() {
+        var missing = run("import", dir.resolve("nope.conf").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().startsWith("jinetd: cannot import " + dir.resolve("nope.conf")), missing.err());
+    }
+}
