@@ -67,13 +67,7 @@ public final class TestDaemon implements AutoCloseable {
                 }
             }
         } finally {
-            for (var socket : held) {
-                try {
-                    socket.close();
-                } catch (Exception e) {
-                    throw new IOException(e);
-                }
-            }
+            release(held);
         }
         var file = Files.createTempFile("jinetd-test", ".yaml");
         file.toFile().deleteOnExit();
@@ -87,12 +81,16 @@ public final class TestDaemon implements AutoCloseable {
         try {
             return holdPort(held);
         } finally {
-            for (var socket : held) {
-                try {
-                    socket.close();
-                } catch (Exception e) {
-                    throw new IOException(e);
-                }
+            release(held);
+        }
+    }
+
+    private static void release(java.util.List<AutoCloseable> held) throws IOException {
+        for (var socket : held) {
+            try {
+                socket.close();
+            } catch (Exception e) {
+                throw new IOException(e);
             }
         }
     }

@@ -52,7 +52,7 @@ final class Bridge {
         }
         var channel = accepted.channel();
         var timeouts = service.timeouts();
-        var entry = live.add(service.name(), accepted.shownPeer(), accepted.since(), () -> {
+        var entry = live.add(service.name(), accepted.peer(), accepted.since(), () -> {
             process.destroy();
             StreamLauncher.close(accepted);
             Thread.ofVirtual().start(() -> {
@@ -145,6 +145,6 @@ final class Bridge {
             signal = Optional.of(Signals.name((int) exit.getAsLong() - 128));
             status = OptionalLong.empty();
         }
-        log.ended(new Ended(accepted.service().name(), accepted.shownPeer(), pid, status, signal, reason, error, Duration.ofNanos(System.nanoTime() - accepted.since())));
+        log.ended(new Ended(accepted.service().name(), accepted.peer(), pid, status, signal, reason, error, Duration.ofNanos(System.nanoTime() - accepted.since())));
     }
 }

@@ -37,7 +37,7 @@ public final class DatagramLauncher {
     }
 
     private void serve(Received received) {
-        try (var entry = live.add(received.service().name(), received.shownPeer(), received.since(), () -> { })) {
+        try (var entry = live.add(received.service().name(), received.peer(), received.since(), () -> { })) {
             switch (received.service().launch()) {
                 case Launch.Datagrams handler -> handle(received, handler);
                 case Launch.Exec exec -> spawn(received, exec);
@@ -92,7 +92,7 @@ public final class DatagramLauncher {
             Thread.currentThread().interrupt();
             error = Optional.of("interrupted");
         }
-        log.ended(new Ended(received.service().name(), received.shownPeer(), pid, exit, Optional.empty(),
+        log.ended(new Ended(received.service().name(), received.peer(), pid, exit, Optional.empty(),
                 Optional.empty(), error, Duration.ofNanos(System.nanoTime() - received.since())));
     }
 

@@ -74,20 +74,20 @@ final class Inherit {
         } catch (Libc.Failure | IOException | RuntimeException e) {
             StreamLauncher.close(accepted);
             accepted.ticket().release();
-            ended(service, accepted.shownPeer(), accepted.since(), OptionalLong.empty(), null,
+            ended(service, accepted.peer(), accepted.since(), OptionalLong.empty(), null,
                     Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
             return;
         }
         // Close our copy now: while we hold it, the peer never sees EOF after the child exits.
         StreamLauncher.close(accepted);
-        var entry = live.add(service.name(), accepted.shownPeer(), accepted.since(),
+        var entry = live.add(service.name(), accepted.peer(), accepted.since(),
                 () -> end(child.pid(), service.timeouts().killGrace()));
         entry.pid(child.pid());
         var watchdog = Watchdog.start(service.timeouts(), accepted.since(), false, entry);
         child.exit().whenComplete((exit, failure) -> {
             watchdog.close();
             accepted.ticket().release();
-            ended(service, accepted.shownPeer(), accepted.since(), OptionalLong.of(child.pid()), exit,
+            ended(service, accepted.peer(), accepted.since(), OptionalLong.of(child.pid()), exit,
                     entry.reason(), failure == null ? Optional.empty() : Optional.of(failure.toString()));
             entry.close();
         });
@@ -117,15 +117,15 @@ final class Inherit {
         try {
             child = start(service, exec, listening, ChildEnvironment.of(service, exec, null, null));
         } catch (Libc.Failure | IOException | RuntimeException e) {
-            ended(service, "-", since, OptionalLong.empty(), null, Optional.empty(),
+            ended(service, null, since, OptionalLong.empty(), null, Optional.empty(),
                     Optional.of("spawn failed: " + e.getMessage()));
             return false;
         }
-        var entry = live.add(service.name(), "-", since, () -> end(child.pid(), service.timeouts().killGrace()));
+        var entry = live.add(service.name(), null, since, () -> end(child.pid(), service.timeouts().killGrace()));
         entry.pid(child.pid());
         try (entry; var watchdog = Watchdog.start(service.timeouts(), since, false, entry)) {
             var exit = child.await();
-            ended(service, "-", since, OptionalLong.of(child.pid()), exit, entry.reason(), Optional.empty());
+            ended(service, null, since, OptionalLong.of(child.pid()), exit, entry.reason(), Optional.empty());
             return true;
         }
     }
@@ -175,7 +175,7 @@ final class Inherit {
         }
     }
 
-    private void ended(Service service, String peer, long since, OptionalLong pid, Children.Exit exit,
+    private void ended(Service service, java.net.SocketAddress peer, long since, OptionalLong pid, Children.Exit exit,
                        Optional<String> reason, Optional<String> error) {
         var status = exit == null || exit.status().isEmpty() ? OptionalLong.empty()
                 : OptionalLong.of(exit.status().getAsInt());

@@ -19,13 +19,13 @@ public final class Live {
     /** One live connection: {@code abort} ends it at once (closes the socket, signals the program). */
     public final class Entry implements AutoCloseable {
         private final String service;
-        private final String peer;
+        private final java.net.SocketAddress peer;
         private final long since;
         private final Runnable abort;
         private volatile long pid = -1;
         private volatile String reason;
 
-        private Entry(String service, String peer, long since, Runnable abort) {
+        private Entry(String service, java.net.SocketAddress peer, long since, Runnable abort) {
             this.service = service;
             this.peer = peer;
             this.since = since;
@@ -36,8 +36,9 @@ public final class Live {
             return service;
         }
 
+        /** The client as the log shows it ({@code -} for a program in wait mode). */
         public String peer() {
-            return peer;
+            return org.jinetd.daemon.log.Peers.shown(peer);
         }
 
         /** How long it has been live. */
@@ -83,11 +84,11 @@ public final class Live {
 
     /**
      * @param service the service's name
-     * @param peer    the client as the log shows it ({@code -} for a program in wait mode)
+     * @param peer    the client (null for a program in wait mode)
      * @param since   {@link System#nanoTime()} when it began
      * @param abort   ends it at once
      */
-    public Entry add(String service, String peer, long since, Runnable abort) {
+    public Entry add(String service, java.net.SocketAddress peer, long since, Runnable abort) {
         var entry = new Entry(service, peer, since, abort);
         entries.add(entry);
         synchronized (changed) {

@@ -123,7 +123,7 @@ public final class StreamLauncher {
     private void handle(Accepted accepted, Launch.Stream stream) {
         Optional<String> error = Optional.empty();
         var thread = Thread.currentThread();
-        var entry = live.add(accepted.service().name(), accepted.shownPeer(), accepted.since(), () -> {
+        var entry = live.add(accepted.service().name(), accepted.peer(), accepted.since(), () -> {
             close(accepted);
             // A handler blocked on something other than its socket needs the interrupt too.
             thread.interrupt();
@@ -146,7 +146,7 @@ public final class StreamLauncher {
     }
 
     private void redirect(Accepted accepted, Launch.Redirect target) {
-        var entry = live.add(accepted.service().name(), accepted.shownPeer(), accepted.since(), () -> close(accepted));
+        var entry = live.add(accepted.service().name(), accepted.peer(), accepted.since(), () -> close(accepted));
         Optional<String> error;
         try (entry; var watchdog = Watchdog.start(accepted.service().timeouts(), accepted.since(), true, entry)) {
             error = Redirect.forward(accepted, target, watchdog);
@@ -157,7 +157,7 @@ public final class StreamLauncher {
     private void end(Accepted accepted, Optional<String> reason, Optional<String> error) {
         close(accepted);
         accepted.ticket().release();
-        log.ended(new Ended(accepted.service().name(), accepted.shownPeer(), OptionalLong.empty(),
+        log.ended(new Ended(accepted.service().name(), accepted.peer(), OptionalLong.empty(),
                 OptionalLong.empty(), Optional.empty(), reason, error,
                 Duration.ofNanos(System.nanoTime() - accepted.since())));
     }

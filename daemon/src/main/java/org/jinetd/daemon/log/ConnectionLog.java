@@ -15,14 +15,23 @@ public final class ConnectionLog {
     private static final Logger CONNECTIONS = LoggerFactory.getLogger("jinetd.connection");
 
     private final Consumer<String> tap;
+    /** Whether anyone reads the tap (tests do). */
+    private final boolean tapped;
     private final Tally tally = new Tally();
     /** Refusal lines a second, per service and reason, before the rest are only counted. */
     private static final int REFUSALS_PER_SECOND = 20;
     /** Per service and reason: {second, lines this second, refusals not logged this second}. */
     private final java.util.Map<String, long[]> floods = new java.util.HashMap<>();
 
+    /** @param tap also gets every line (tests read the log there) */
     public ConnectionLog(Consumer<String> tap) {
         this.tap = tap;
+        this.tapped = true;
+    }
+
+    public ConnectionLog() {
+        this.tap = line -> { };
+        this.tapped = false;
     }
 
     /** The counts kept as lines are written, for status. */
@@ -30,15 +39,16 @@ public final class ConnectionLog {
         return tally;
     }
 
-    public ConnectionLog() {
-        this(line -> { });
-    }
-
     public void ended(Ended ended) {
         tally.ended(ended);
+        boolean failed = ended.error().isPresent() || ended.signal().isPresent()
+                || ended.exit().isPresent() && ended.exit().getAsLong() != 0;
+        // A busy daemon at JINETD_LOG_LEVEL=warn writes no line for a good connection: build none.
+        if (!tapped && !(failed ? CONNECTIONS.isWarnEnabled() : CONNECTIONS.isInfoEnabled())) {
+            return;
+        }
         var line = ended.line();
-        if (ended.error().isPresent() || ended.signal().isPresent()
-                || ended.exit().isPresent() && ended.exit().getAsLong() != 0) {
+        if (failed) {
             CONNECTIONS.warn(line);
         } else {
             CONNECTIONS.info(line);

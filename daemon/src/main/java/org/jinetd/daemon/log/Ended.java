@@ -1,5 +1,6 @@
 package org.jinetd.daemon.log;
 
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,7 +10,7 @@ import java.util.OptionalLong;
  * How a connection ended: the one line the log gets for it.
  *
  * @param service the service's name
- * @param peer    the client, as {@link Peers#shown} writes it
+ * @param peer    the client (null for a program in wait mode, which accepts by itself)
  * @param pid     the program's pid, for programs
  * @param exit    its exit status, for programs that exited
  * @param signal  the signal that ended it, for programs that were killed
@@ -17,15 +18,14 @@ import java.util.OptionalLong;
  * @param error   what went wrong, for handlers that threw and spawns that failed
  * @param took    from accept to the end
  */
-public record Ended(String service, String peer, OptionalLong pid, OptionalLong exit, Optional<String> signal,
+public record Ended(String service, SocketAddress peer, OptionalLong pid, OptionalLong exit, Optional<String> signal,
                     Optional<String> reason, Optional<String> error, Duration took) {
     public Ended {
         Objects.requireNonNull(service, "service");
-        Objects.requireNonNull(peer, "peer");
     }
 
     public String line() {
-        var b = new StringBuilder(96).append("service=").append(service).append(" peer=").append(peer);
+        var b = new StringBuilder(96).append("service=").append(service).append(" peer=").append(Peers.shown(peer));
         pid.ifPresent(p -> b.append(" pid=").append(p));
         exit.ifPresent(e -> b.append(" exit=").append(e));
         signal.ifPresent(s -> b.append(" signal=").append(s));

@@ -3,8 +3,6 @@ package org.jinetd.daemon.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,21 +13,11 @@ class CommandLineTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {}
 
-    private static Result run(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var line = Jinetd.commandLine();
-        line.setOut(new PrintWriter(out, true));
-        line.setErr(new PrintWriter(err, true));
-        int code = line.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     @Test
     void checkPrintsWhatItCheckedAndExitsZero() {
-        var r = run("check", "-c", "../conf/services.yaml");
+        var r = Cli.run("check", "-c", "../conf/services.yaml");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("../conf/services.yaml: ok: 12 services, 12 listeners\n"), r.out());
         assertTrue(r.out().contains("\necho         tcp       127.0.0.1:7007  handler echo\n"), r.out());
@@ -39,7 +27,7 @@ class CommandLineTest {
     void checkPrintsEveryProblemAndExitsOne() throws Exception {
         var file = dir.resolve("bad.yaml");
         Files.writeString(file, "services:\n  a: {port: 0, handler: echo}\n  b: {port: 1, handler: nope}\n");
-        var r = run("check", "-c", file.toString());
+        var r = Cli.run("check", "-c", file.toString());
         assertEquals(1, r.code());
         assertEquals("""
                 %1$s:2:13: 'port' is 0, out of range (expected a whole number from 1 to 65535)
@@ -51,7 +39,7 @@ class CommandLineTest {
 
     @Test
     void listShowsNameProtocolAddressAndLaunch() {
-        var r = run("list", "-c", "../conf/services.yaml");
+        var r = Cli.run("list", "-c", "../conf/services.yaml");
         assertEquals(0, r.code(), r.err());
         var lines = r.out().lines().toList();
         assertEquals("NAME         PROTOCOL  ADDRESS         LAUNCH", lines.getFirst());
@@ -62,16 +50,16 @@ class CommandLineTest {
 
     @Test
     void aMissingTableIsAProblemNotAStackTrace() {
-        var r = run("check", "-c", dir.resolve("absent.yaml").toString());
+        var r = Cli.run("check", "-c", dir.resolve("absent.yaml").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith(dir.resolve("absent.yaml") + ":1:1: no such file"), r.err());
     }
 
     @Test
     void badUsageExitsTwoAndVersionZero() {
-        assertEquals(2, run("check", "--no-such-flag").code());
-        assertEquals(2, run("frobnicate").code());
-        var version = run("--version");
+        assertEquals(2, Cli.run("check", "--no-such-flag").code());
+        assertEquals(2, Cli.run("frobnicate").code());
+        var version = Cli.run("--version");
         assertEquals(0, version.code());
         assertTrue(version.out().startsWith("jinetd "), version.out());
     }

@@ -3,8 +3,6 @@ package org.jinetd.daemon.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,16 +13,7 @@ class ImportTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {}
 
-    private static Result run(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var line = Jinetd.commandLine();
-        line.setOut(new PrintWriter(out, true));
-        line.setErr(new PrintWriter(err, true));
-        return new Result(line.execute(args), out.toString(), err.toString());
-    }
 
     private static Path resource(String name) throws Exception {
         return Path.of(ImportTest.class.getResource("/import/" + name).toURI());
@@ -36,14 +25,14 @@ class ImportTest {
         Files.writeString(conf, Files.readString(resource("xinetd.conf"))
                 .replace("includedir /etc/xinetd.d", "includedir " + resource("xinetd.d")));
         var table = dir.resolve("services.yaml");
-        var imported = run("import", conf.toString(), "-o", table.toString());
+        var imported = Cli.run("import", conf.toString(), "-o", table.toString());
         assertEquals(0, imported.code(), imported.err());
         var yaml = Files.readString(table);
         assertTrue(yaml.contains("\n  echo:\n    handler: echo\n    disabled: true\n"), yaml);
         assertTrue(yaml.contains("\n  # xinetd's service echo (udp)\n  # id = echo-dgram: the service's name is its id\n"
                 + "  echo-udp:\n    protocol: udp\n    port: echo\n    handler: echo\n    disabled: true\n"), yaml);
         assertTrue(yaml.contains("# xinetd's internal service servers has no jinetd counterpart; disabled"), yaml);
-        var check = run("check", "-c", table.toString());
+        var check = Cli.run("check", "-c", table.toString());
         assertEquals(0, check.code(), check.err() + "\n" + yaml);
         assertTrue(check.out().contains(": ok: 17 services, 0 listeners, 17 disabled"), check.out());
     }
@@ -51,7 +40,7 @@ class ImportTest {
     @Test
     void importsAnInetdConfAndCheckTakesIt() throws Exception {
         var table = dir.resolve("services.yaml");
-        var imported = run("import", resource("inetd.conf").toString(), "-o", table.toString());
+        var imported = Cli.run("import", resource("inetd.conf").toString(), "-o", table.toString());
         assertEquals(0, imported.code(), imported.err());
         var yaml = Files.readString(table);
         assertTrue(yaml.contains("# line 15: RPC service rstatd/1-3 is not supported and was skipped"), yaml);
@@ -61,13 +50,13 @@ class ImportTest {
         assertTrue(yaml.contains("\n  daytime:\n    port: daytime\n    bind: '::'\n    v6only: true\n    handler: daytime\n"),
                 yaml);
         assertTrue(yaml.contains("\n  '9999':\n    port: '9999'\n    bind: '127.0.0.1'\n    exec: [/bin/cat]\n"), yaml);
-        var check = run("check", "-c", table.toString());
+        var check = Cli.run("check", "-c", table.toString());
         assertEquals(0, check.code(), check.err() + "\n" + yaml);
     }
 
     @Test
     void aFileThatCannotBeReadIsAClearError() {
-        var missing = run("import", dir.resolve("nope.conf").toString());
+        var missing = Cli.run("import", dir.resolve("nope.conf").toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().startsWith("jinetd: cannot import " + dir.resolve("nope.conf")), missing.err());
     }

@@ -26,6 +26,10 @@ public final class Daytime implements HandlerProvider {
             DateTimeFormatter.ofPattern("EEEE, MMMM d, uuuu HH:mm:ss-zzz", Locale.US);
 
     private final Clock clock;
+    /** The line of the current second: it changes once a second, connections come far more often. */
+    private volatile Line current = new Line(Long.MIN_VALUE, new byte[0]);
+
+    private record Line(long second, byte[] bytes) {}
 
     public Daytime() {
         this(Clock.systemDefaultZone());
@@ -59,7 +63,13 @@ public final class Daytime implements HandlerProvider {
     }
 
     private ByteBuffer line() {
-        var text = FORMAT.format(ZonedDateTime.now(clock)) + "\r\n";
-        return ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
+        var now = clock.instant();
+        var line = current;
+        if (line.second() != now.getEpochSecond()) {
+            var text = FORMAT.format(ZonedDateTime.ofInstant(now, clock.getZone())) + "\r\n";
+            line = new Line(now.getEpochSecond(), text.getBytes(StandardCharsets.US_ASCII));
+            current = line;
+        }
+        return ByteBuffer.wrap(line.bytes()).asReadOnlyBuffer();
     }
 }
