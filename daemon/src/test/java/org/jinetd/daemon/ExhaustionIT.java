@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Timeout;
 class ExhaustionIT {
     @Test
     void withFewDescriptorsItBacksOffQuietlyAndRecovers() throws Exception {
+        var control = Files.createTempDirectory("jinetd-control").resolve("control.sock");
         var table = TestDaemon.write("""
+                control_socket: %s
                 services:
                   echo: {bind: 127.0.0.1, handler: echo, instances: unlimited}
                   daytime: {bind: 127.0.0.1, handler: daytime}
-                """);
+                """.formatted(control));
         int echo = port(table, "echo");
         int daytime = port(table, "daytime");
         try (var jinetd = Launched.under(List.of("prlimit", "--nofile=64:64"), Map.of(), "run", "-c", table.toString())) {
@@ -31,11 +33,16 @@ class ExhaustionIT {
             assertTrue(jinetd.err().contains("max_connections 1024 may need up to 2112 descriptors, and this process "
                     + "may open 64"), jinetd.err());
             var clients = new ArrayList<Socket>();
+            var closeables = new ArrayList<AutoCloseable>();
             try {
                 for (int i = 0; i < 150; i++) {
                     clients.add(Clients.connect(echo));
                 }
                 jinetd.awaitErr("echo/tcp: accept: too many open files; backing off until it passes");
+                // A client of the control socket waiting too: that accept fails as well, and must not spin.
+                var controlClient = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+                controlClient.connect(java.net.UnixDomainSocketAddress.of(control));
+                closeables.add(controlClient);
                 // A measurement, not a synchronisation: a second for the start-up's compiling to
                 // settle, then three seconds in which a spinning accept loop would burn a core.
                 Thread.sleep(1_000);
@@ -45,7 +52,12 @@ class ExhaustionIT {
                 assertTrue(used < 1.0, "CPU seconds used in 3 s while out of descriptors: " + used);
             } finally {
                 for (var client : clients) {
-                    client.close();
+                    if (client != null) {
+                        client.close();
+                    }
+                }
+                for (var other : closeables) {
+                    other.close();
                 }
             }
             assertEquals("hi", retry(() -> Clients.exchange(echo, "hi")));

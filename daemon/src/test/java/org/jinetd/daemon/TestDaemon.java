@@ -53,6 +53,10 @@ public final class TestDaemon implements AutoCloseable {
     /** Writes {@code yaml} to a temporary file, with free ports filled in. */
     public static Path write(String yaml) throws IOException {
         var root = (ObjectNode) YAML.readTree(yaml);
+        // Daemons of tests run side by side: none takes the default control socket unless asked.
+        if (!root.has("control_socket")) {
+            root.put("control_socket", "none");
+        }
         var services = (ObjectNode) root.get("services");
         // Every port held until all are picked, so that no two services get the same one.
         var held = new java.util.ArrayList<AutoCloseable>();

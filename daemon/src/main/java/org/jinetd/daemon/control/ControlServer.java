@@ -14,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import org.jinetd.daemon.listen.Backoff;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.os.Credentials;
 import org.jinetd.handler.PeerCredentials;
@@ -75,7 +76,10 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        // Out of descriptors, accepting again at once would only spin: wait, as listeners do.
+        var backoff = new Backoff("control", log);
         while (!closed) {
+            backoff.await();
             SocketChannel client;
             try {
                 client = server.accept();
@@ -83,9 +87,10 @@ public final class ControlServer implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                log.warn("control: accept: " + e.getMessage());
+                backoff.failed("accept: " + e.getMessage());
                 continue;
             }
+            backoff.succeeded();
             Thread.ofVirtual().name("control-client").start(() -> serve(client));
         }
     }

@@ -15,6 +15,8 @@ import java.util.function.IntPredicate;
 public final class Live {
     private final Set<Entry> entries = ConcurrentHashMap.newKeySet();
     private final Object changed = new Object();
+    /** Threads in {@link #await}: only then does a connection's start or end wake anyone. */
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
 
     /** One live connection: {@code abort} ends it at once (closes the socket, signals the program). */
     public final class Entry implements AutoCloseable {
@@ -75,9 +77,7 @@ public final class Live {
         @Override
         public void close() {
             if (entries.remove(this)) {
-                synchronized (changed) {
-                    changed.notifyAll();
-                }
+                wake();
             }
         }
     }
@@ -91,10 +91,16 @@ public final class Live {
     public Entry add(String service, java.net.SocketAddress peer, long since, Runnable abort) {
         var entry = new Entry(service, peer, since, abort);
         entries.add(entry);
-        synchronized (changed) {
-            changed.notifyAll();
-        }
+        wake();
         return entry;
+    }
+
+    private void wake() {
+        if (waiting.get() > 0) {
+            synchronized (changed) {
+                changed.notifyAll();
+            }
+        }
     }
 
     public int size() {
@@ -114,16 +120,22 @@ public final class Live {
     /** Waits until the number of live connections satisfies {@code wanted}, or {@code limit} has passed. */
     public boolean await(IntPredicate wanted, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
-        synchronized (changed) {
-            while (!wanted.test(entries.size())) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
+        waiting.incrementAndGet();
+        try {
+            synchronized (changed) {
+                while (!wanted.test(entries.size())) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    // Bounded: a change between the test and the wait is seen at the next round.
+                    changed.wait(Math.max(1, Math.min(100, left / 1_000_000)));
                 }
-                changed.wait(Math.max(1, left / 1_000_000));
             }
+            return true;
+        } finally {
+            waiting.decrementAndGet();
         }
-        return true;
     }
 
     /** Ends every live connection now. */

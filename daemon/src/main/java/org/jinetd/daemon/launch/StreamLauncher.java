@@ -42,7 +42,7 @@ public final class StreamLauncher {
             return;
         }
         try {
-            Thread.ofVirtual().name(accepted.service().name() + "-conn").start(() -> serve(accepted));
+            Thread.startVirtualThread(() -> serve(accepted));
         } catch (OutOfMemoryError | RuntimeException e) {
             // No thread for it: this connection goes, the listener stays.
             end(accepted, Optional.empty(), Optional.of("no thread: " + e));

@@ -17,7 +17,7 @@ public final class Backoff {
     private long failures;
     private long since;
 
-    Backoff(String label, ConnectionLog log) {
+    public Backoff(String label, ConnectionLog log) {
         this.label = label;
         this.log = log;
     }
@@ -47,7 +47,7 @@ public final class Backoff {
     }
 
     /** Waits as long as the last failure asks. */
-    void await() {
+    public void await() {
         long ms;
         synchronized (this) {
             ms = delayMs;

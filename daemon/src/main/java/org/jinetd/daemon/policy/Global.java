@@ -2,31 +2,35 @@ package org.jinetd.daemon.policy;
 
 /** Live connections of all services together, against {@code max_connections}. */
 public final class Global {
-    private int limit;
-    private int live;
+    private volatile int limit;
+    private final java.util.concurrent.atomic.AtomicInteger live = new java.util.concurrent.atomic.AtomicInteger();
 
     public Global(int limit) {
         this.limit = limit;
     }
 
     /** A reload's new {@code max_connections}; connections beyond it are not ended, new ones wait their turn. */
-    public synchronized void limit(int next) {
+    public void limit(int next) {
         limit = next;
     }
 
-    synchronized boolean take() {
-        if (live >= limit) {
-            return false;
+    boolean take() {
+        while (true) {
+            int now = live.get();
+            if (now >= limit) {
+                return false;
+            }
+            if (live.compareAndSet(now, now + 1)) {
+                return true;
+            }
         }
-        live++;
-        return true;
     }
 
-    synchronized void release() {
-        live--;
+    void release() {
+        live.decrementAndGet();
     }
 
-    public synchronized int live() {
-        return live;
+    public int live() {
+        return live.get();
     }
 }
