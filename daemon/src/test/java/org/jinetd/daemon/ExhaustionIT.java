@@ -30,6 +30,7 @@ class ExhaustionIT {
         int daytime = port(table, "daytime");
         try (var jinetd = Launched.under(List.of("prlimit", "--nofile=64:64"), Map.of(), "run", "-c", table.toString())) {
             jinetd.awaitErr("ready:");
+            jinetd.awaitErr("control: listening on " + control);
             assertTrue(jinetd.err().contains("max_connections 1024 may need up to 2112 descriptors, and this process "
                     + "may open 64"), jinetd.err());
             var clients = new ArrayList<Socket>();

@@ -19,10 +19,12 @@ import org.jinetd.handler.PeerCredentials;
  * @param credentials for unix sockets, who connected (SO_PEERCRED)
  * @param ticket  the place it holds in the service's limits
  * @param rates   the listener's rates, for the client's share
+ * @param spawns  where a spawn that fails for want of processes or memory is reported
  * @param since   {@link System#nanoTime()} at accept
  */
 public record Accepted(Service service, SocketChannel channel, SocketAddress peer, SocketAddress local,
-                       Optional<PeerCredentials> credentials, Admission.Ticket ticket, RateGate rates, long since) {
+                       Optional<PeerCredentials> credentials, Admission.Ticket ticket, RateGate rates, Shortage spawns,
+                       long since) {
     public String shownPeer() {
         return Peers.shown(peer);
     }

@@ -74,10 +74,17 @@ final class Inherit {
         } catch (Libc.Failure | IOException | RuntimeException e) {
             StreamLauncher.close(accepted);
             accepted.ticket().release();
+            if (e instanceof Libc.Failure failure && Shortage.isShortage(failure.errno)) {
+                // Short of processes or memory: the listener backs off and says so once, not per client.
+                accepted.spawns().failed("spawn: " + e.getMessage());
+                log.tally().error(service.name(), "spawn failed: " + e.getMessage());
+                return;
+            }
             ended(service, accepted.peer(), accepted.since(), OptionalLong.empty(), null,
                     Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
             return;
         }
+        accepted.spawns().succeeded();
         // Close our copy now: while we hold it, the peer never sees EOF after the child exits.
         StreamLauncher.close(accepted);
         var entry = live.add(service.name(), accepted.peer(), accepted.since(),

@@ -7,7 +7,7 @@ import org.jinetd.daemon.log.ConnectionLog;
  * failure (10 ms doubling to 1 s) instead of spinning, says so once when the shortage starts
  * and once when it is over.
  */
-public final class Backoff {
+public final class Backoff implements org.jinetd.daemon.launch.Shortage {
     private static final long MIN_MS = 10;
     private static final long MAX_MS = 1_000;
 
@@ -23,6 +23,7 @@ public final class Backoff {
     }
 
     /** Something failed for want of a resource; the next {@link #await} waits. */
+    @Override
     public synchronized void failed(String reason) {
         if (failures++ == 0) {
             since = System.nanoTime();
@@ -37,6 +38,7 @@ public final class Backoff {
     }
 
     /** It worked again: the episode is over. */
+    @Override
     public synchronized void succeeded() {
         if (failures > 0) {
             log.note("%s: working again after %.1fs and %d failure%s".formatted(label,

@@ -40,6 +40,8 @@ public final class StreamListener implements Listener {
     private final Admission admission;
     private final RateGate rates;
     private final Backoff backoff;
+    /** Spawns failing with EAGAIN or ENOMEM hold the listener back too, in an episode of their own. */
+    private final Backoff spawns;
     private final Episode rateEpisode;
     private volatile Service service;
     private volatile boolean closed;
@@ -52,6 +54,7 @@ public final class StreamListener implements Listener {
         this.served = served;
         this.admission = new Admission(served.global());
         this.backoff = new Backoff(service.label(), served.log());
+        this.spawns = new Backoff(service.label(), served.log());
         var rate = service.rates().service().map(r -> "rate %s/s reached".formatted(shown(r.perSecond())))
                 .orElse("rate reached");
         this.rateEpisode = new Episode(service.name(), service.label(), rate, "rate", served.log());
@@ -152,6 +155,7 @@ public final class StreamListener implements Listener {
     private void acceptLoop() {
         while (!closed) {
             backoff.await();
+            spawns.await();
             var current = service;
             long now = System.nanoTime();
             long wait = rates.serviceWait(current, now);
@@ -219,7 +223,7 @@ public final class StreamListener implements Listener {
         switch (admission.admit(address, credentials, current)) {
             case Admission.Verdict.Refused refused -> refuse(channel, current, peer, refused.reason(), true);
             case Admission.Verdict.Admitted admitted -> served.streams().launch(new Accepted(current, channel, peer,
-                    local, credentials, admitted.ticket(), rates, since));
+                    local, credentials, admitted.ticket(), rates, spawns, since));
         }
     }
 
@@ -247,7 +251,7 @@ public final class StreamListener implements Listener {
 
     @Override
     public String state() {
-        return backoff.active() ? "paused" : rateEpisode.active() || rates.sourceEpisode().active() ? "limited"
+        return backoff.active() || spawns.active() ? "paused" : rateEpisode.active() || rates.sourceEpisode().active() ? "limited"
                 : "listening";
     }
 

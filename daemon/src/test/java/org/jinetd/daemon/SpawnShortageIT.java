@@ -1,0 +1,87 @@
+package org.jinetd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Spawns that fail for want of processes (EAGAIN, under RLIMIT_NPROC): the listener backs
+ * off and says so once, serves other services meanwhile, and recovers by itself.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SpawnShortageIT {
+    @Test
+    void failedSpawnsBackOffOnceAndRecover() throws Exception {
+        assumeTrue(System.getProperty("user.name").equals("root"), "needs root to start the daemon as nobody");
+        int held = TestDaemon.freePort();
+        int daytime = TestDaemon.freePort();
+        var table = TestDaemon.write("""
+                services:
+                  held: {bind: 127.0.0.1, port: %d, instances: unlimited, exec: [/bin/sh, -c, 'echo ok; exec sleep 4']}
+                  daytime: {bind: 127.0.0.1, port: %d, handler: daytime}
+                """.formatted(held, daytime));
+        Files.setPosixFilePermissions(table, PosixFilePermissions.fromString("rw-r--r--"));
+        // nobody may have 60 tasks: the JVM's threads and a few dozen children.
+        try (var jinetd = Launched.under(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                "prlimit", "--nproc=60:60"), Map.of(), "run", "-c", table.toString())) {
+            jinetd.awaitErr("ready:");
+            var clients = new ArrayList<Socket>();
+            try {
+                for (int i = 0; i < 80; i++) {
+                    clients.add(Clients.connect(held));
+                }
+                jinetd.awaitErr("held/tcp: spawn: posix_spawn: Resource temporarily unavailable; backing off until it passes");
+                assertTrue(Clients.exchange(daytime, "").endsWith("\r\n"), "another service answers meanwhile");
+            } finally {
+                for (var client : clients) {
+                    client.close();
+                }
+            }
+            // The sleeps end, processes are free again: the service spawns again by itself.
+            assertEquals("ok\n", retry(() -> Clients.exchange(held, "")));
+            jinetd.awaitErr("held/tcp: working again after");
+            assertEquals(1, count(jinetd.err(), "held/tcp: spawn: posix_spawn: Resource temporarily unavailable"),
+                    "one line for the stretch of failures, not one per client:\n" + jinetd.err());
+            jinetd.signal("TERM");
+            assertEquals(0, jinetd.exit());
+        }
+    }
+
+    private interface Call {
+        String call() throws IOException;
+    }
+
+    private static String retry(Call call) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                var answer = call.call();
+                // Refused for want of processes: the connection closes without a word.
+                if (!answer.isEmpty() || System.nanoTime() > deadline) {
+                    return answer;
+                }
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            Thread.sleep(50); // a client's retry interval, not a synchronisation
+        }
+    }
+
+    private static int count(String text, String phrase) {
+        return text.split(java.util.regex.Pattern.quote(phrase), -1).length - 1;
+    }
+
+}
