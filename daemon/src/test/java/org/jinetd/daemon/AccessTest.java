@@ -70,6 +70,16 @@ class AccessTest {
     }
 
     @Test
+    void aBannerMayComeFromAFile() throws Exception {
+        var file = dir.resolve("issue.net");
+        java.nio.file.Files.writeString(file, "Debian GNU/Linux\n");
+        try (var d = TestDaemon.start("services: {echo: {bind: 127.0.0.1, handler: echo, banner: {file: %s}}}"
+                .formatted(file))) {
+            assertEquals("Debian GNU/Linux\nhi", Clients.exchange(d.port("echo"), "hi"));
+        }
+    }
+
+    @Test
     void unixSocketsAdmitOnlyTheUsersAndGroupsNamed() throws Exception {
         var open = dir.resolve("open.sock");
         var closed = dir.resolve("closed.sock");
