@@ -28,7 +28,6 @@ public final class Config {
     }
 
     /** A reader for this machine: its handlers, users, {@code /etc/services} and the daemon's own uid. */
-    /** A reader for this machine: its handlers, users, {@code /etc/services} and the daemon's own uid. */
     public static Config forThisHost(Plugins plugins) {
         return new Config(Providers.installed(), plugins, new Accounts(), new PortNames(), Accounts.self());
     }
