@@ -63,6 +63,32 @@ public final class Clients {
         }
     }
 
+    /** A client's request, for {@link #untilAnswered}. */
+    public interface Call {
+        String call() throws IOException;
+    }
+
+    /**
+     * Calls until there is an answer (a refused client reads nothing, or fails) or 30 s have
+     * passed: for a daemon that recovers at its own pace.
+     */
+    public static String untilAnswered(Call call) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                var answer = call.call();
+                if (!answer.isEmpty() || System.nanoTime() > deadline) {
+                    return answer;
+                }
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            Thread.sleep(50); // a client's retry interval, not a synchronisation
+        }
+    }
+
     /** One datagram out, one back. */
     public static byte[] datagram(InetAddress address, int port, byte[] request) throws IOException {
         try (var socket = new DatagramSocket()) {

@@ -61,8 +61,8 @@ class ExhaustionIT {
                     other.close();
                 }
             }
-            assertEquals("hi", retry(() -> Clients.exchange(echo, "hi")));
-            assertTrue(retry(() -> Clients.exchange(daytime, "")).endsWith("\r\n"));
+            assertEquals("hi", Clients.untilAnswered(() -> Clients.exchange(echo, "hi")));
+            assertTrue(Clients.untilAnswered(() -> Clients.exchange(daytime, "")).endsWith("\r\n"));
             jinetd.awaitErr("echo/tcp: working again after");
             assertEquals(0, count(jinetd.err(), "Exception"), "nothing failed for good:\n" + jinetd.err());
             jinetd.signal("TERM");
@@ -70,24 +70,7 @@ class ExhaustionIT {
         }
     }
 
-    private interface Call {
-        String call() throws IOException;
-    }
 
-    /** Tries until it works or 20 s have passed: the daemon recovers at its own pace. */
-    private static String retry(Call call) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try {
-                return call.call();
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50); // a retry interval for a client, not a synchronisation
-            }
-        }
-    }
 
     private static int count(String text, String word) {
         return text.split(word, -1).length - 1;

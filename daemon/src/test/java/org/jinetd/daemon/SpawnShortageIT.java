@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -49,7 +48,7 @@ class SpawnShortageIT {
                 }
             }
             // The sleeps end, processes are free again: the service spawns again by itself.
-            assertEquals("ok\n", retry(() -> Clients.exchange(held, "")));
+            assertEquals("ok\n", Clients.untilAnswered(() -> Clients.exchange(held, "")));
             jinetd.awaitErr("held/tcp: working again after");
             assertEquals(1, count(jinetd.err(), "held/tcp: spawn: posix_spawn: Resource temporarily unavailable"),
                     "one line for the stretch of failures, not one per client:\n" + jinetd.err());
@@ -58,27 +57,7 @@ class SpawnShortageIT {
         }
     }
 
-    private interface Call {
-        String call() throws IOException;
-    }
 
-    private static String retry(Call call) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                var answer = call.call();
-                // Refused for want of processes: the connection closes without a word.
-                if (!answer.isEmpty() || System.nanoTime() > deadline) {
-                    return answer;
-                }
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            Thread.sleep(50); // a client's retry interval, not a synchronisation
-        }
-    }
 
     private static int count(String text, String phrase) {
         return text.split(java.util.regex.Pattern.quote(phrase), -1).length - 1;
