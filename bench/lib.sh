@@ -1,0 +1,39 @@
+# Shared by run.sh, soak.sh and storm.sh: processes started and stopped, free ports.
+# Sourced after the script defines log and die.
+
+stop_pid() {   # stop_pid PID: SIGTERM, wait up to 10 s, then SIGKILL; reaps it
+    local pid=$1 i
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 200; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        # a zombie child still answers kill -0; wait reaps it once it has exited
+        if [ "$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" = Z ]; then break; fi
+        sleep 0.05
+    done
+    if kill -0 "$pid" 2>/dev/null && [ "$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" != Z ]; then
+        log "pid $pid ignored SIGTERM for 10 s; SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+port_in_use() {   # any TCP or UDP socket, any state, with this local port (IPv4 or IPv6)
+    local hex; hex=$(printf ':%04X' "$1")
+    awk -v h="$hex" 'FNR > 1 && substr($2, length($2) - 4) == h { f = 1 } END { exit !f }' \
+        /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 2>/dev/null
+}
+
+declare -A TAKEN=()
+free_port() {   # a free port below the ephemeral range, not handed out before in this run
+    local p i lo hi
+    read -r lo _ < /proc/sys/net/ipv4/ip_local_port_range
+    hi=$((lo - 1)); [ "$hi" -gt 20000 ] || hi=65000
+    for ((i = 0; i < 1000; i++)); do
+        p=$((20000 + RANDOM % (hi - 20000)))
+        [ -z "${TAKEN[$p]:-}" ] || continue
+        port_in_use "$p" && continue
+        TAKEN[$p]=1; echo "$p"; return 0
+    done
+    die "no free port found"
+}
