@@ -29,6 +29,39 @@ class ResourcesTest {
     }
 
     @Test
+    void keepaliveAndNodelayAreSetOnAcceptedConnections() throws Exception {
+        var program = WaitModeTest.program("SocketOptions.java");
+        try (var d = TestDaemon.start("""
+                services:
+                  set: {bind: 127.0.0.1, user: root, keepalive: true, nodelay: true, exec: [%1$s, %2$s]}
+                  unset: {bind: 127.0.0.1, user: root, exec: [%1$s, %2$s]}
+                """.formatted(WaitModeTest.java(), program))) {
+            assertEquals("keepalive=true nodelay=true\n", Clients.exchange(d.port("set"), ""));
+            assertEquals("keepalive=false nodelay=false\n", Clients.exchange(d.port("unset"), ""));
+        }
+    }
+
+    @Test
+    void backlogIsTheListenQueueTheKernelReports() throws Exception {
+        try (var d = TestDaemon.start("services: {echo: {bind: 127.0.0.1, handler: echo, backlog: 7}}")) {
+            var ss = new ProcessBuilder("ss", "-ltnH", "sport = :" + d.port("echo")).redirectErrorStream(true).start();
+            var out = new String(ss.getInputStream().readAllBytes()).strip();
+            ss.waitFor();
+            // For a listening socket, ss shows the backlog as Send-Q: LISTEN 0 7 127.0.0.1:PORT ...
+            assertEquals("7", out.split("\\s+")[2], out);
+        }
+    }
+
+    @Test
+    void reuseportLetsTwoDaemonsShareAPort() throws Exception {
+        int port = TestDaemon.freePort();
+        var table = "services: {echo: {bind: 127.0.0.1, port: %d, reuseport: true, handler: echo}}".formatted(port);
+        try (var first = TestDaemon.start(table); var second = TestDaemon.start(table)) {
+            assertEquals("both", Clients.exchange(port, "both"));
+        }
+    }
+
+    @Test
     void v6onlyLeavesIpv4ClientsOutOfAnIpv6Wildcard() throws Exception {
         try (var d = TestDaemon.start("services: {six: {bind: '::', v6only: true, handler: echo}}")) {
             assertEquals("six", Clients.exchange(InetAddress.getByName("::1"), d.port("six"), "six"));
