@@ -100,6 +100,36 @@ class ControlIT {
     }
 
     @Test
+    void onlyTheDaemonsUserOrRootMayReloadOrStop() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("user.name").equals("root"),
+                "needs root to be another user");
+        var socket = dir.resolve("control.sock");
+        var table = TestDaemon.write("control_socket: %s\nservices: {echo: {bind: 127.0.0.1, handler: echo}}"
+                .formatted(socket));
+        Files.setPosixFilePermissions(table, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (var daemon = Launched.start("run", "-c", table.toString())) {
+            daemon.awaitErr("control: listening on " + socket);
+            // Opened to everyone on purpose: the uid check (SO_PEERCRED) is what is tested here.
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+            var asNobody = java.util.List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups");
+            try (var reload = Launched.under(asNobody, Map.of(), "reload", "--socket", socket.toString())) {
+                assertEquals(77, reload.exit(), reload.err());
+                assertTrue(reload.err().contains("only the daemon's user or root may reload"), reload.err());
+            }
+            try (var stop = Launched.under(asNobody, Map.of(), "stop", "--socket", socket.toString())) {
+                assertEquals(77, stop.exit(), stop.err());
+            }
+            try (var status = Launched.under(asNobody, Map.of(), "status", "--socket", socket.toString())) {
+                assertEquals(0, status.exit(), status.err());
+                assertTrue(status.out().contains("echo "), status.out());
+            }
+            daemon.signal("TERM");
+            assertEquals(0, daemon.exit());
+        }
+    }
+
+    @Test
     void tellsSystemdWhatItIsDoing() throws Exception {
         var notify = dir.resolve("notify.sock").toString();
         int fd = Libc.unixDatagramSocket();

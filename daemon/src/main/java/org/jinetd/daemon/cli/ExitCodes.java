@@ -11,6 +11,8 @@ final class ExitCodes {
     static final int CANNOT_START = 3;
     /** No daemon answers on the control socket (status, reload, stop). */
     static final int NOT_RUNNING = 4;
+    /** The daemon refused the request: only its own user or root may reload or stop it (sysexits' EX_NOPERM). */
+    static final int NOT_ALLOWED = 77;
     /** A bug: an exception nobody expected. */
     static final int SOFTWARE = 70;
 

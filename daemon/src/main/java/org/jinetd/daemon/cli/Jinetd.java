@@ -16,6 +16,7 @@ import picocli.CommandLine;
             "2:bad command line",
             "3:the daemon could not start (a port could not be bound); for reload: some new service could not",
             "4:no daemon answers on the control socket",
+            "77:reload or stop refused: only the daemon's user or root may",
             "70:internal error"})
 final class Jinetd implements Runnable {
     @Spec

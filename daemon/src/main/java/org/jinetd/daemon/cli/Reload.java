@@ -36,7 +36,10 @@ final class Reload implements Callable<Integer> {
             if (reply.ok()) {
                 return ExitCodes.OK;
             }
-            return reply.reloaded() != null ? ExitCodes.CANNOT_START : ExitCodes.BAD_TABLE;
+            if (reply.reloaded() != null) {
+                return ExitCodes.CANNOT_START;
+            }
+            return reply.problems() != null ? ExitCodes.BAD_TABLE : ExitCodes.NOT_ALLOWED;
         } catch (IOException e) {
             err.println("jinetd: " + e.getMessage());
             err.flush();

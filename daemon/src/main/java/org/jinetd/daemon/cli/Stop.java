@@ -25,7 +25,7 @@ final class Stop implements Callable<Integer> {
             (reply.ok() ? spec.commandLine().getOut() : spec.commandLine().getErr()).println(reply.message());
             spec.commandLine().getOut().flush();
             spec.commandLine().getErr().flush();
-            return reply.ok() ? ExitCodes.OK : ExitCodes.SOFTWARE;
+            return reply.ok() ? ExitCodes.OK : ExitCodes.NOT_ALLOWED;
         } catch (IOException e) {
             spec.commandLine().getErr().println("jinetd: " + e.getMessage());
             spec.commandLine().getErr().flush();
