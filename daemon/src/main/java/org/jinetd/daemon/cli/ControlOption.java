@@ -1,9 +1,14 @@
 package org.jinetd.daemon.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.config.Loaded;
 import org.jinetd.daemon.config.ServiceTable;
+import org.jinetd.daemon.control.ControlClient;
+import org.jinetd.daemon.control.ControlMessages;
 import picocli.CommandLine.Option;
 
 /** Where the commands that talk to a running daemon find it. */
@@ -15,6 +20,17 @@ final class ControlOption {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = TableOption.DEFAULT,
             description = "The table the daemon runs, read for its control_socket (default: ${DEFAULT-VALUE}).")
     Path file;
+
+    /** Asks the daemon; empty, with the reason printed on {@code err}, when none answers. */
+    Optional<ControlMessages.Reply> ask(String command, String service, PrintWriter err) {
+        try {
+            return Optional.of(ControlClient.ask(socket(), new ControlMessages.Request(command, service)));
+        } catch (IOException e) {
+            err.println("jinetd: " + e.getMessage());
+            err.flush();
+            return Optional.empty();
+        }
+    }
 
     Path socket() {
         if (socket != null) {
@@ -31,14 +47,14 @@ final class ControlOption {
     }
 
     /** The table's control_socket as written, read leniently. */
-    private static java.util.Optional<Path> written(Path file) {
+    private static Optional<Path> written(Path file) {
         try {
             var value = new com.fasterxml.jackson.databind.ObjectMapper(
                     new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(file.toFile()).path("control_socket");
             return value.isTextual() && value.asText().startsWith("/")
-                    ? java.util.Optional.of(Path.of(value.asText())) : java.util.Optional.empty();
-        } catch (java.io.IOException | RuntimeException e) {
-            return java.util.Optional.empty();
+                    ? Optional.of(Path.of(value.asText())) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 }

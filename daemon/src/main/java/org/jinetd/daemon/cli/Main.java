@@ -1,6 +1,5 @@
 package org.jinetd.daemon.cli;
 
-import picocli.CommandLine;
 
 /** The {@code jinetd} command. The only place that exits. */
 public final class Main {

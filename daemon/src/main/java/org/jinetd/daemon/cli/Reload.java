@@ -1,9 +1,6 @@
 package org.jinetd.daemon.cli;
 
-import java.io.IOException;
 import java.util.concurrent.Callable;
-import org.jinetd.daemon.control.ControlClient;
-import org.jinetd.daemon.control.ControlMessages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,25 +22,23 @@ final class Reload implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        try {
-            var reply = ControlClient.ask(control.socket(), new ControlMessages.Request("reload", null));
-            if (reply.problems() != null) {
-                reply.problems().forEach(err::println);
-            }
-            (reply.ok() ? out : err).println((reply.ok() ? "" : "jinetd: ") + reply.message());
-            out.flush();
-            err.flush();
-            if (reply.ok()) {
-                return ExitCodes.OK;
-            }
-            if (reply.reloaded() != null) {
-                return ExitCodes.CANNOT_START;
-            }
-            return reply.problems() != null ? ExitCodes.BAD_TABLE : ExitCodes.NOT_ALLOWED;
-        } catch (IOException e) {
-            err.println("jinetd: " + e.getMessage());
-            err.flush();
+        var answer = control.ask("reload", null, err);
+        if (answer.isEmpty()) {
             return ExitCodes.NOT_RUNNING;
         }
+        var reply = answer.get();
+        if (reply.problems() != null) {
+            reply.problems().forEach(err::println);
+        }
+        (reply.ok() ? out : err).println((reply.ok() ? "" : "jinetd: ") + reply.message());
+        out.flush();
+        err.flush();
+        if (reply.ok()) {
+            return ExitCodes.OK;
+        }
+        if (reply.reloaded() != null) {
+            return ExitCodes.CANNOT_START;
+        }
+        return reply.problems() != null ? ExitCodes.BAD_TABLE : ExitCodes.NOT_ALLOWED;
     }
 }

@@ -10,22 +10,12 @@ final class ServiceRows {
     private ServiceRows() {}
 
     static void print(List<Service> services, PrintWriter out) {
-        var rows = new ArrayList<String[]>();
-        rows.add(new String[] {"NAME", "PROTOCOL", "ADDRESS", "LAUNCH"});
+        var rows = new ArrayList<List<String>>();
+        rows.add(List.of("NAME", "PROTOCOL", "ADDRESS", "LAUNCH"));
         for (var s : services) {
-            var launch = s.launch().shown() + (s.disabled() ? " [disabled]" : "");
-            rows.add(new String[] {s.name(), s.endpoint().transport().key(), s.endpoint().shown(), launch});
+            rows.add(List.of(s.name(), s.endpoint().transport().key(), s.endpoint().shown(),
+                    s.launch().shown() + (s.disabled() ? " [disabled]" : "")));
         }
-        var widths = new int[3];
-        for (var row : rows) {
-            for (int i = 0; i < widths.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        for (var row : rows) {
-            var format = "%-" + widths[0] + "s  %-" + widths[1] + "s  %-" + widths[2] + "s  %s";
-            out.println(format.formatted(row[0], row[1], row[2], row[3]));
-        }
-        out.flush();
+        Columns.print(rows, out);
     }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.jinetd.daemon.control.ControlClient;
 import org.jinetd.daemon.control.ControlMessages;
 import org.jinetd.daemon.control.StatusReport;
 import picocli.CommandLine.Command;
@@ -38,15 +37,11 @@ final class Status implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        ControlMessages.Reply reply;
-        try {
-            reply = ControlClient.ask(control.socket(), new ControlMessages.Request("status", service));
-        } catch (IOException e) {
-            err.println("jinetd: " + e.getMessage());
-            err.flush();
+        var reply = control.ask("status", service, err);
+        if (reply.isEmpty()) {
             return ExitCodes.NOT_RUNNING;
         }
-        var report = reply.status();
+        var report = reply.get().status();
         if (service != null && report.services().isEmpty()) {
             err.println("jinetd: no service '" + service + "' in " + report.table());
             err.flush();
@@ -80,7 +75,7 @@ final class Status implements Callable<Integer> {
                     Long.toString(s.connections()), refused, Long.toString(s.failed()),
                     s.lastError().isEmpty() ? "-" : s.lastError()));
         }
-        print(rows, out);
+        Columns.print(rows, out);
         if (service != null) {
             out.println();
             var connections = new ArrayList<List<String>>();
@@ -88,28 +83,10 @@ final class Status implements Callable<Integer> {
             for (var c : report.connections()) {
                 connections.add(List.of(c.peer(), c.pid() == null ? "-" : Long.toString(c.pid()), age(c.ageSeconds())));
             }
-            print(connections, out);
+            Columns.print(connections, out);
         }
     }
 
-    private static void print(List<List<String>> rows, PrintWriter out) {
-        var widths = new int[rows.getFirst().size()];
-        for (var row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        for (var row : rows) {
-            var line = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                line.append(row.get(i));
-                if (i < row.size() - 1) {
-                    line.append(" ".repeat(widths[i] - row.get(i).length() + 2));
-                }
-            }
-            out.println(line);
-        }
-    }
 
     static String age(double seconds) {
         long s = (long) seconds;

@@ -1,9 +1,6 @@
 package org.jinetd.daemon.cli;
 
-import java.io.IOException;
 import java.util.concurrent.Callable;
-import org.jinetd.daemon.control.ControlClient;
-import org.jinetd.daemon.control.ControlMessages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,16 +17,15 @@ final class Stop implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            var reply = ControlClient.ask(control.socket(), new ControlMessages.Request("stop", null));
-            (reply.ok() ? spec.commandLine().getOut() : spec.commandLine().getErr()).println(reply.message());
-            spec.commandLine().getOut().flush();
-            spec.commandLine().getErr().flush();
-            return reply.ok() ? ExitCodes.OK : ExitCodes.NOT_ALLOWED;
-        } catch (IOException e) {
-            spec.commandLine().getErr().println("jinetd: " + e.getMessage());
-            spec.commandLine().getErr().flush();
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        var answer = control.ask("stop", null, err);
+        if (answer.isEmpty()) {
             return ExitCodes.NOT_RUNNING;
         }
+        (answer.get().ok() ? out : err).println(answer.get().message());
+        out.flush();
+        err.flush();
+        return answer.get().ok() ? ExitCodes.OK : ExitCodes.NOT_ALLOWED;
     }
 }

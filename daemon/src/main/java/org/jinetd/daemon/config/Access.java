@@ -12,8 +12,6 @@ import org.jinetd.handler.PeerCredentials;
  * clients of those uids and gids.
  */
 public record Access(List<Cidr> onlyFrom, List<Cidr> noAccess, Set<Integer> onlyUsers, Set<Integer> onlyGroups) {
-    public static final Access ANYONE = new Access(List.of(), List.of(), Set.of(), Set.of());
-
     public Access {
         onlyFrom = List.copyOf(onlyFrom);
         noAccess = List.copyOf(noAccess);
@@ -43,8 +41,4 @@ public record Access(List<Cidr> onlyFrom, List<Cidr> noAccess, Set<Integer> only
         return Optional.empty();
     }
 
-    /** Whether any rule is about clients at all. */
-    public boolean restricts() {
-        return !onlyFrom.isEmpty() || !noAccess.isEmpty() || !onlyUsers.isEmpty() || !onlyGroups.isEmpty();
-    }
 }

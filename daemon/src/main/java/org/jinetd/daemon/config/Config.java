@@ -49,7 +49,7 @@ public final class Config {
     }
 
     private ServiceTable table(Path file, Node root, List<Problem> problems) {
-        var fields = new Fields(file, problems);
+        var fields = new Fields(problems);
         if (!(root instanceof Node.Mapping top)) {
             problems.add(Problem.at(root.mark(), "the table is " + Node.describe(root),
                     "a map with a 'services:' key"));
@@ -85,8 +85,7 @@ public final class Config {
         var services = new ArrayList<Service>();
         var marks = new LinkedHashMap<Service, Node.Mark>();
         var names = new java.util.HashMap<String, Node.Mark>();
-        var reader = new ServiceReader(file, problems, handlers(fields, top.entries().get("plugins")), accounts, ports,
-                selfUid);
+        var reader = new ServiceReader(fields, handlers(fields, top.entries().get("plugins")), accounts, ports, selfUid);
         for (var entry : written) {
             var first = names.putIfAbsent(entry.key().name(), entry.key().mark());
             if (first != null) {

@@ -1,6 +1,5 @@
 package org.jinetd.daemon.config;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,11 +16,9 @@ import java.util.regex.Pattern;
 final class Fields {
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
-    private final Path file;
     private final List<Problem> problems;
 
-    Fields(Path file, List<Problem> problems) {
-        this.file = file;
+    Fields(List<Problem> problems) {
         this.problems = problems;
     }
 

@@ -10,5 +10,4 @@ import java.util.Optional;
  */
 public record Rates(Optional<Rate> service, Optional<Rate> perSource, Duration maxWait) {
     public static final Duration DEFAULT_WAIT = Duration.ofSeconds(2);
-    public static final Rates NONE = new Rates(Optional.empty(), Optional.empty(), DEFAULT_WAIT);
 }

@@ -13,15 +13,7 @@ import java.util.OptionalInt;
  * @param cwd     its working directory ({@code /} when absent)
  */
 public record Resources(Map<String, Long> rlimits, OptionalInt nice, OptionalInt umask, Optional<String> cwd) {
-    public static final Resources NONE = new Resources(Map.of(), OptionalInt.empty(), OptionalInt.empty(),
-            Optional.empty());
-
     public Resources {
         rlimits = Map.copyOf(rlimits);
-    }
-
-    /** Whether anything here needs a wrapper program (everything but cwd does). */
-    public boolean wrapped() {
-        return !rlimits.isEmpty() || nice.isPresent() || umask.isPresent();
     }
 }

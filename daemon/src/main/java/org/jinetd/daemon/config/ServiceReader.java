@@ -1,8 +1,6 @@
 package org.jinetd.daemon.config;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -16,9 +14,8 @@ final class ServiceReader {
     private final LaunchReader launches;
     private final PolicyReader policies;
 
-    ServiceReader(Path file, List<Problem> problems, Providers providers, Accounts accounts, PortNames ports,
-                  int selfUid) {
-        this.fields = new Fields(file, problems);
+    ServiceReader(Fields fields, Providers providers, Accounts accounts, PortNames ports, int selfUid) {
+        this.fields = fields;
         this.endpoints = new EndpointReader(fields, accounts, ports);
         this.launches = new LaunchReader(fields, providers, accounts, selfUid);
         this.policies = new PolicyReader(fields, accounts);

@@ -12,5 +12,4 @@ import java.util.Optional;
  */
 public record Timeouts(Optional<Duration> idle, Optional<Duration> max, Duration killGrace) {
     public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
-    public static final Timeouts NONE = new Timeouts(Optional.empty(), Optional.empty(), DEFAULT_KILL_GRACE);
 }

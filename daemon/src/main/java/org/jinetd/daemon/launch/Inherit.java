@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.channels.Channel;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
