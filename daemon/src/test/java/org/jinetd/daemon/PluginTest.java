@@ -84,7 +84,7 @@ class PluginTest {
         assertEquals(1, bad.problems().size());
         var problem = bad.problems().getFirst().toString();
         assertTrue(problem.startsWith(table + ":3:49: handler 'whisper' is not known (expected one of: chargen, daytime, "
-                + "discard, echo, misbehaving, shout, time; " + plugins.resolve("broken.jar") + " could not be loaded: "
+                + "discard, echo, misbehaving, replying, shout, time; " + plugins.resolve("broken.jar") + " could not be loaded: "
                 + "not a jar: "), problem);
     }
 }

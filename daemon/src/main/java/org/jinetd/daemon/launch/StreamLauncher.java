@@ -10,7 +10,10 @@ import java.util.OptionalLong;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Ended;
+import org.jinetd.daemon.os.Fds;
+import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.policy.RateGate;
+import org.jinetd.handler.ReplyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +24,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(StreamLauncher.class);
+
+    /** A reply is sent with send(2) on the socket's descriptor, which the JDK must let us see. */
+    private static final boolean REPLIES_AT_ONCE = Fds.unavailable().isEmpty();
 
     private final Live live;
     private final ConnectionLog log;
@@ -41,8 +47,17 @@ public final class StreamLauncher {
             spawner.serve(accepted, exec);
             return;
         }
+        if (REPLIES_AT_ONCE && service.launch() instanceof Launch.Stream stream
+                && stream.handler() instanceof ReplyHandler handler && service.banners().banner().isEmpty() && service.rates().perSource().isEmpty()) {
+            reply(accepted, stream, handler);
+            return;
+        }
+        start(accepted, () -> serve(accepted));
+    }
+
+    private void start(Accepted accepted, Runnable work) {
         try {
-            Thread.startVirtualThread(() -> serve(accepted));
+            Thread.startVirtualThread(work);
         } catch (OutOfMemoryError | RuntimeException e) {
             // No thread for it: this connection goes, the listener stays.
             end(accepted, Optional.empty(), Optional.of("no thread: " + e));
@@ -143,6 +158,41 @@ public final class StreamLauncher {
             }
         }
         end(accepted, entry.reason(), error);
+    }
+
+    /**
+     * A reply known at accept, sent here on the listener's thread as inetd sends its internal
+     * daytime: no thread, no timeouts to watch. It is sent without waiting, so a client that
+     * reads nothing cannot hold the listener; what does not fit is finished on a virtual
+     * thread like any handler.
+     */
+    private void reply(Accepted accepted, Launch.Stream stream, ReplyHandler handler) {
+        ByteBuffer bytes;
+        try {
+            bytes = handler.reply(new HandlerConnection(accepted, accepted.channel()));
+        } catch (RuntimeException | Error e) {
+            LOG.warn("service={} peer={} handler={} threw", accepted.service().name(), accepted.shownPeer(),
+                    stream.name(), e);
+            end(accepted, Optional.empty(), Optional.of(e.toString()));
+            return;
+        }
+        try {
+            Libc.sendNow(Fds.of(accepted.channel()), bytes);
+        } catch (Libc.Failure e) {
+            end(accepted, Optional.empty(), Optional.of(e.getMessage()));
+            return;
+        }
+        if (!bytes.hasRemaining()) {
+            end(accepted, Optional.empty(), Optional.empty());
+            return;
+        }
+        // The client's socket took only part: the rest is written on a thread of its own.
+        var rest = new Launch.Stream(stream.name(), stream.options(), connection -> {
+            while (bytes.hasRemaining()) {
+                connection.channel().write(bytes);
+            }
+        });
+        start(accepted, () -> handle(accepted, rest));
     }
 
     private void redirect(Accepted accepted, Launch.Redirect target) {

@@ -12,6 +12,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
@@ -39,6 +40,7 @@ public final class Libc {
     public static final int O_CLOEXEC = 0x80000;
     public static final int EFD_CLOEXEC = 0x80000;
     public static final int EINTR = 4;
+    public static final int EAGAIN = 11;
 
     /** A C call failed; {@code errno} says why. */
     public static final class Failure extends Exception {
@@ -107,6 +109,8 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), true);
     private static final MethodHandle SENDTO = handle("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle SEND = handle("send",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
     private static final MethodHandle BIND = handle("bind",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
     private static final MethodHandle RECV = handle("recv",
@@ -359,6 +363,33 @@ public final class Libc {
             int length = sockaddrUn(address, name);
             var data = arena.allocateFrom(ValueLayout.JAVA_BYTE, message);
             call("sendto", SENDTO, fd, data, (long) message.length, 0x4000 /* MSG_NOSIGNAL */, address, length);
+        }
+    }
+
+    /**
+     * Sends what a socket takes at once, never waiting, whatever its blocking mode
+     * ({@code MSG_DONTWAIT}): the position of {@code bytes} moves past what was sent, which is
+     * nothing when the socket's buffer is full.
+     */
+    public static void sendNow(int fd, ByteBuffer bytes) throws Failure {
+        try (var arena = Arena.ofConfined()) {
+            var state = arena.allocate(Linker.Option.captureStateLayout());
+            var data = arena.allocate(bytes.remaining());
+            data.copyFrom(MemorySegment.ofBuffer(bytes));
+            long sent;
+            try {
+                sent = (long) SEND.invokeExact(state, fd, data, data.byteSize(), 0x40 /* MSG_DONTWAIT */ | 0x4000 /* MSG_NOSIGNAL */);
+            } catch (Throwable t) {
+                throw new IllegalStateException("send", t);
+            }
+            if (sent >= 0) {
+                bytes.position(bytes.position() + (int) sent);
+                return;
+            }
+            int errno = (int) ERRNO_VALUE.get(state, 0L);
+            if (errno != EAGAIN) {
+                throw new Failure("send", errno);
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.jinetd.handler.DatagramHandler;
 import org.jinetd.handler.HandlerProvider;
 import org.jinetd.handler.OptionException;
+import org.jinetd.handler.ReplyHandler;
 import org.jinetd.handler.StreamHandler;
 
 /**
@@ -48,12 +49,8 @@ public final class Daytime implements HandlerProvider {
     @Override
     public Optional<StreamHandler> stream(Map<String, String> options) throws OptionException {
         NoOptions.check(name(), options);
-        return Optional.of(connection -> {
-            var line = line();
-            while (line.hasRemaining()) {
-                connection.channel().write(line);
-            }
-        });
+        ReplyHandler handler = connection -> line();
+        return Optional.of(handler);
     }
 
     @Override

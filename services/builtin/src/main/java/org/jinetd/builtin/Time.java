@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.jinetd.handler.DatagramHandler;
 import org.jinetd.handler.HandlerProvider;
 import org.jinetd.handler.OptionException;
+import org.jinetd.handler.ReplyHandler;
 import org.jinetd.handler.StreamHandler;
 
 /**
@@ -38,12 +39,8 @@ public final class Time implements HandlerProvider {
     @Override
     public Optional<StreamHandler> stream(Map<String, String> options) throws OptionException {
         NoOptions.check(name(), options);
-        return Optional.of(connection -> {
-            var stamp = stamp();
-            while (stamp.hasRemaining()) {
-                connection.channel().write(stamp);
-            }
-        });
+        ReplyHandler handler = connection -> stamp();
+        return Optional.of(handler);
     }
 
     @Override

@@ -1,0 +1,87 @@
+package org.jinetd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Handlers whose answer is known at accept are sent on the listener's thread: these prove it is safe. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ReplyTest {
+    private static final int LARGE = 16 << 20;
+
+    @Test
+    void aReplyLargerThanTheSocketTakesIsFinishedWhileTheListenerServesOthers() throws Exception {
+        try (var d = TestDaemon.start("services: {big: {bind: 127.0.0.1, handler: replying, options: {bytes: %d}}}"
+                .formatted(LARGE))) {
+            try (var idle = new Socket()) {
+                idle.setReceiveBufferSize(4096);
+                idle.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), d.port("big")), Clients.DEADLINE_MS);
+                idle.setSoTimeout(Clients.DEADLINE_MS);
+                // The first client reads nothing yet; the next one is answered in full all the same.
+                try (var next = Clients.connect(d.port("big"))) {
+                    assertPattern(next.getInputStream(), LARGE);
+                }
+                assertPattern(idle.getInputStream(), LARGE);
+            }
+            var line = d.awaitLog("service=big ");
+            assertFalse(line.contains("peer=127.0.0.1:") && line.contains("error="), line);
+        }
+    }
+
+    @Test
+    void aReplyHandlerThatThrowsClosesOnlyItsConnection() throws Exception {
+        try (var d = TestDaemon.start("""
+                services:
+                  broken: {bind: 127.0.0.1, handler: replying, options: {bytes: throw}}
+                  fine: {bind: 127.0.0.1, handler: replying, options: {bytes: 5}}
+                """)) {
+            assertEquals("", Clients.exchange(d.port("broken"), ""));
+            var line = d.awaitLog("service=broken ");
+            assertTrue(line.contains("peer=127.0.0.1:") && line.contains("error=\"java.lang.IllegalStateException: no reply on purpose\""), line);
+            assertEquals("", Clients.exchange(d.port("broken"), ""));
+            assertEquals("abcde", Clients.exchange(d.port("fine"), ""));
+        }
+    }
+
+    @Test
+    void aBannerComesFirstThenTheReply() throws Exception {
+        try (var d = TestDaemon.start("services: {r: {bind: 127.0.0.1, handler: replying, options: {bytes: 3}, "
+                + "banner: \"hello\\n\"}}")) {
+            assertEquals("hello\nabc", Clients.exchange(d.port("r"), ""));
+        }
+    }
+
+    @Test
+    void aClientGoneBeforeTheReplyIsOneLineNotAFailure() throws Exception {
+        try (var d = TestDaemon.start("services: {r: {bind: 127.0.0.1, handler: replying, options: {bytes: %d}}}"
+                .formatted(LARGE))) {
+            try (var gone = Clients.connect(d.port("r"))) {
+                gone.setSoLinger(true, 0);
+            }
+            d.awaitLog("service=r ");
+            assertEquals(LARGE, Clients.exchange(d.port("r"), "").length());
+        }
+    }
+
+    private static void assertPattern(InputStream in, int size) throws IOException {
+        var buffer = new byte[65536];
+        long seen = 0;
+        for (int n; (n = in.read(buffer)) > 0; seen += n) {
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] != Replying.at(seen + i)) {
+                    throw new AssertionError("byte " + (seen + i) + " is " + buffer[i]);
+                }
+            }
+        }
+        assertEquals(size, seen);
+    }
+}

@@ -1,0 +1,30 @@
+package org.jinetd.handler;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * A stream handler whose whole answer is known the moment the connection is accepted, and
+ * which reads nothing: daytime, time, a greeting. jinetd calls {@link #reply} on the
+ * listener's own thread, sends what fits in the socket at once, and closes the connection,
+ * with no thread for the connection at all, as inetd serves its internal daytime inside its
+ * loop. A reply larger than the socket takes at once is finished on a virtual thread.
+ *
+ * <p>{@link #reply} must not block and must not use the connection's channel: while it runs,
+ * its listener accepts nothing. Where jinetd cannot answer at once (a {@code banner} or
+ * {@code rate_per_source} comes first), it calls {@link #handle} on a virtual thread instead,
+ * which sends the same reply.
+ */
+@FunctionalInterface
+public interface ReplyHandler extends StreamHandler {
+    /** The bytes to send, from position to limit; jinetd may consume the buffer. */
+    ByteBuffer reply(Connection connection);
+
+    @Override
+    default void handle(Connection connection) throws IOException {
+        var bytes = reply(connection);
+        while (bytes.hasRemaining()) {
+            connection.channel().write(bytes);
+        }
+    }
+}
