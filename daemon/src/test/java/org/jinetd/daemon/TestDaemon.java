@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.config.Loaded;
@@ -137,28 +139,32 @@ public final class TestDaemon implements AutoCloseable {
 
     /** Waits (up to 10 s) for a log line that matches, and returns it. */
     public String awaitLog(Predicate<String> matching) {
+        return await(lines -> lines.stream().filter(matching).findFirst()).orElseGet(() ->
+                fail("no log line matched within 10 s; the log:\n" + String.join("\n", log)));
+    }
+
+    /** Waits (up to 10 s) until the log as a whole satisfies {@code condition}; false if it never did. */
+    public boolean awaitLogs(Predicate<List<String>> condition) {
+        return await(lines -> condition.test(lines) ? Optional.of(true) : Optional.<Boolean>empty()).orElse(false);
+    }
+
+    private <T> Optional<T> await(Function<List<String>, Optional<T>> found) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         synchronized (log) {
             while (true) {
-                for (var line : log) {
-                    if (matching.test(line)) {
-                        return line;
-                    }
-                }
+                var result = found.apply(log);
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
+                if (result.isPresent() || left <= 0) {
+                    return result;
                 }
                 try {
                     log.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    break;
+                    return result;
                 }
             }
         }
-        fail("no log line matched within 10 s; the log:\n" + String.join("\n", log));
-        return null;
     }
 
     public String awaitLog(String containing) {

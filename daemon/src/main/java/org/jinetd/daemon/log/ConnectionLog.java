@@ -59,7 +59,7 @@ public final class ConnectionLog {
     /**
      * A connection turned away before anything ran for it. Under a flood, the first
      * {@value #REFUSALS_PER_SECOND} of a service and reason in a second get their line and
-     * the rest are counted, in a line when the next second's first comes (and always in
+     * the rest are counted, in one line when that second is over (and always in
      * {@code jinetd status}).
      */
     public void refused(String service, String peer, String reason) {
@@ -76,18 +76,45 @@ public final class ConnectionLog {
                 window[2] = 0;
             }
             if (++window[1] > REFUSALS_PER_SECOND) {
-                window[2]++;
+                if (window[2]++ == 0) {
+                    // If this second's flood is also the last, its count still gets its line.
+                    long at = second;
+                    Thread.ofVirtual().name("refusals-" + service).start(() -> flushAfter(service, reason, window, at));
+                }
                 return;
             }
         }
-        if (suppressedBefore > 0) {
-            var summary = "service=" + service + " refused=" + reason + " unlogged=" + suppressedBefore;
-            CONNECTIONS.warn(summary);
-            tap.accept(summary);
-        }
+        unlogged(service, reason, suppressedBefore);
         var line = "service=" + service + " peer=" + peer + " refused=" + reason;
         CONNECTIONS.warn(line);
         tap.accept(line);
+    }
+
+    /** Waits out {@code second}, then writes its count unless a refusal of the next second already has. */
+    private void flushAfter(String service, String reason, long[] window, long second) {
+        long wait = (second + 1) * 1_000_000_000L - System.nanoTime();
+        try {
+            Thread.sleep(java.time.Duration.ofNanos(Math.max(wait, 0) + 1_000_000));
+        } catch (InterruptedException e) {
+            return;
+        }
+        long count;
+        synchronized (floods) {
+            if (window[0] != second) {
+                return;
+            }
+            count = window[2];
+            window[2] = 0;
+        }
+        unlogged(service, reason, count);
+    }
+
+    private void unlogged(String service, String reason, long count) {
+        if (count > 0) {
+            var summary = "service=" + service + " refused=" + reason + " unlogged=" + count;
+            CONNECTIONS.warn(summary);
+            tap.accept(summary);
+        }
     }
 
     /** One line that a program wrote to its stderr. */
