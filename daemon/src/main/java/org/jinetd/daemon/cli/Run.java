@@ -10,6 +10,7 @@ import org.jinetd.daemon.config.Loaded;
 import org.jinetd.daemon.config.Plugins;
 import org.jinetd.daemon.control.ControlMessages;
 import org.jinetd.daemon.control.ControlServer;
+import org.jinetd.daemon.control.IdleHeap;
 import org.jinetd.daemon.control.Notifier;
 import org.jinetd.daemon.control.Signals;
 import org.jinetd.daemon.control.StatusReport;
@@ -61,7 +62,8 @@ final class Run implements Callable<Integer> {
             return ExitCodes.CANNOT_START;
         }
         var control = control(daemon, signals, log);
-        try (var notifier = Notifier.from(System.getenv(), log)) {
+        try (var notifier = Notifier.from(System.getenv(), log);
+             var heap = new IdleHeap(daemon.log().tally()::events, log)) {
             notifier.ready(summary(daemon));
             while (true) {
                 switch (signals.next()) {

@@ -39,12 +39,19 @@ public final class Tally {
     }
 
     private final Map<String, Counts> byService = new ConcurrentHashMap<>();
+    /** Connections ended and refused, all services together: it stands still only while nothing happens. */
+    private final LongAdder events = new LongAdder();
+
+    public long events() {
+        return events.sum();
+    }
 
     public Counts of(String service) {
         return byService.computeIfAbsent(service, k -> new Counts());
     }
 
     void ended(Ended ended) {
+        events.increment();
         var counts = of(ended.service());
         counts.connections.increment();
         var failure = ended.error().or(() -> ended.signal().map(s -> "killed by SIG" + s))
@@ -58,6 +65,7 @@ public final class Tally {
 
     /** {@code n} refusals of {@code service} for {@code reason}. */
     public void refused(String service, String reason, long n) {
+        events.add(n);
         of(service).refused.computeIfAbsent(reason, k -> new LongAdder()).add(n);
     }
 

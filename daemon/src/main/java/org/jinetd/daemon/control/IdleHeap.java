@@ -1,0 +1,64 @@
+package org.jinetd.daemon.control;
+
+import java.time.Duration;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+import org.jinetd.daemon.log.ConnectionLog;
+
+/**
+ * Gives memory back after a busy spell. Under load the serial collector grows the heap
+ * (buffers of connections that lived through a young collection are promoted, and the old
+ * generation grows rather than being collected), and it shrinks the heap only at a full
+ * collection, which an idle daemon never reaches by itself. So once the heap has grown
+ * and a whole {@link #PERIOD} has passed with no connection ended or refused, one full
+ * collection runs; the JVM then hands the free heap back (MaxHeapFreeRatio), and the C
+ * library's free memory follows within a second (TrimNativeHeapInterval).
+ */
+public final class IdleHeap implements AutoCloseable {
+    static final Duration PERIOD = Duration.ofSeconds(5);
+    /** Below this the heap is left as it is: the daemon starts at 8 MB. */
+    static final long GROWN = 32L << 20;
+
+    private final Thread thread;
+
+    public IdleHeap(LongSupplier events, ConnectionLog log) {
+        this(events, Runtime.getRuntime()::totalMemory, PERIOD, before -> {
+            System.gc();
+            log.note("heap: %d MiB and quiet for %ds; collected, %d MiB now".formatted(before >> 20,
+                    PERIOD.toSeconds(), Runtime.getRuntime().totalMemory() >> 20));
+        });
+    }
+
+    /**
+     * @param committed the heap's size now
+     * @param collect   collects, given the heap's size before
+     */
+    IdleHeap(LongSupplier events, LongSupplier committed, Duration period, LongConsumer collect) {
+        thread = Thread.ofVirtual().name("idle-heap").start(() -> run(events, committed, period, collect));
+    }
+
+    private static void run(LongSupplier events, LongSupplier committed, Duration period, LongConsumer collect) {
+        long seen = events.getAsLong();
+        long floor = GROWN;
+        while (true) {
+            try {
+                Thread.sleep(period);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = events.getAsLong();
+            long size = committed.getAsLong();
+            if (now == seen && size > floor) {
+                collect.accept(size);
+                // A heap that stays large holds live data: collect it again only if it grows to twice that.
+                floor = Math.max(GROWN, 2 * committed.getAsLong());
+            }
+            seen = now;
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.interrupt();
+    }
+}
