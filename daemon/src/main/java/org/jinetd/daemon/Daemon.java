@@ -279,9 +279,9 @@ public final class Daemon implements AutoCloseable {
         return spawner.children();
     }
 
-    /** Live connections (and datagrams being served) now. */
+    /** Live connections (and datagrams being served) now, from their admission to their end. */
     public int live() {
-        return live.size();
+        return running();
     }
 
     /** Waits until at least {@code count} connections are live; false if {@code limit} passed first. */
@@ -311,15 +311,20 @@ public final class Daemon implements AutoCloseable {
         var grace = table.shutdownGrace();
         int left = 0;
         try {
-            if (!live.awaitEmpty(grace)) {
-                left = live.size();
+            int running = running();
+            if (running > 0) {
+                log.note("stop: not listening; %d connection%s live, given %s to finish".formatted(running,
+                        running == 1 ? "" : "s", shownDuration(grace)));
+            }
+            if (!awaitDone(grace)) {
+                left = running();
                 log.warn("stop: %d connection%s still live after %s; ending them".formatted(left,
                         left == 1 ? "" : "s", shownDuration(grace)));
                 live.abortAll();
                 // Programs that ignore SIGTERM get SIGKILL after their kill_grace.
                 var killGrace = table.services().stream().map(s -> s.timeouts().killGrace())
                         .max(Duration::compareTo).orElse(Duration.ZERO);
-                live.awaitEmpty(killGrace.plusSeconds(5));
+                awaitDone(killGrace.plusSeconds(5));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -328,6 +333,18 @@ public final class Daemon implements AutoCloseable {
         spawner.close();
         log.note("stopped");
         return left;
+    }
+
+    /**
+     * Connections not yet over: those live, and those admitted but not yet registered as live
+     * (on their way to a handler or a program, or waiting for their rate).
+     */
+    private int running() {
+        return Math.max(live.size(), served.global().live());
+    }
+
+    private boolean awaitDone(Duration limit) throws InterruptedException {
+        return live.await(n -> n == 0 && served.global().live() == 0, limit);
     }
 
     private static String shownDuration(Duration d) {

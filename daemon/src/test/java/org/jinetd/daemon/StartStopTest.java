@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.config.Loaded;
@@ -48,13 +49,35 @@ class StartStopTest {
                   slow: {bind: 127.0.0.1, io: bridge, exec: [/bin/sh, -c, 'read -r x; echo "done $x"']}
                 """);
              var client = Clients.connect(d.port("slow"))) {
+            // Taken from the kernel's queue first (a stop resets what is still queued there), but
+            // perhaps not yet handed to its program: the stop waits for it all the same.
+            assertTrue(d.daemon().awaitLive(1, java.time.Duration.ofSeconds(10)));
             var stopper = Thread.ofVirtual().start(() -> d.daemon().stop());
-            d.awaitLog("stop");
+            d.awaitLog("stop: not listening; 1 connection live, given 10s to finish");
             // No longer listening, but the live connection is still served.
             client.getOutputStream().write("late\n".getBytes(StandardCharsets.UTF_8));
             assertEquals("done late\n", new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             stopper.join();
             assertTrue(d.log().contains("stopped"));
+        }
+    }
+
+    @Test
+    void stopEndsAConnectionStuckOnItsBannerAfterTheGrace() throws Exception {
+        var banner = Files.writeString(Files.createTempFile("banner", ".txt"), "x".repeat(16 << 20));
+        try (var d = TestDaemon.start("""
+                shutdown_grace: 200ms
+                services:
+                  greet: {bind: 127.0.0.1, banner: {file: %s}, handler: echo}
+                """.formatted(banner));
+             var client = Clients.connect(d.port("greet"))) {
+            // The client reads nothing: the banner's write blocks before any handler runs.
+            assertTrue(d.daemon().awaitLive(1, java.time.Duration.ofSeconds(10)));
+            assertEquals(1, d.daemon().stop());
+            var line = d.awaitLog("service=greet ");
+            assertTrue(line.contains(" reason=stop") && !line.contains("error="), line);
+        } finally {
+            Files.delete(banner);
         }
     }
 

@@ -22,16 +22,14 @@ import org.jinetd.daemon.log.Ended;
 final class Bridge {
     private static final int BUFFER = 16 * 1024;
 
-    private final Live live;
     private final ConnectionLog log;
 
-    Bridge(Live live, ConnectionLog log) {
-        this.live = live;
+    Bridge(ConnectionLog log) {
         this.log = log;
     }
 
     /** Runs on the connection's own virtual thread until the program has exited. */
-    void serve(Accepted accepted, Launch.Exec exec) {
+    void serve(Accepted accepted, Launch.Exec exec, Live.Entry entry) {
         var service = accepted.service();
         var builder = new ProcessBuilder(Command.of(exec))
                 .directory(new java.io.File(Command.cwd(exec)));
@@ -46,13 +44,14 @@ final class Bridge {
         try {
             process = builder.start();
         } catch (IOException | RuntimeException e) {
+            entry.close();
             finish(accepted, OptionalLong.empty(), OptionalLong.empty(), Optional.empty(),
                     Optional.of("spawn failed: " + e.getMessage()));
             return;
         }
         var channel = accepted.channel();
         var timeouts = service.timeouts();
-        var entry = live.add(service.name(), accepted.peer(), accepted.since(), () -> {
+        entry.onAbort(() -> {
             process.destroy();
             StreamLauncher.close(accepted);
             Thread.ofVirtual().start(() -> {

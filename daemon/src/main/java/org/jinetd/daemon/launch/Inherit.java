@@ -64,7 +64,7 @@ final class Inherit {
      * program is reaped. Called on the listener's thread (the fast way, no thread of the
      * connection's own) or on the connection's virtual thread.
      */
-    void serve(Accepted accepted, Launch.Exec exec) {
+    void serve(Accepted accepted, Launch.Exec exec, Live.Entry entry) {
         var service = accepted.service();
         Child child;
         try {
@@ -73,6 +73,7 @@ final class Inherit {
         } catch (Libc.Failure | IOException | RuntimeException e) {
             StreamLauncher.close(accepted);
             accepted.ticket().release();
+            entry.close();
             if (e instanceof Libc.Failure failure && Shortage.isShortage(failure.errno)) {
                 // Short of processes or memory: the listener backs off and says so once, not per client.
                 accepted.spawns().failed("spawn: " + e.getMessage());
@@ -86,9 +87,8 @@ final class Inherit {
         accepted.spawns().succeeded();
         // Close our copy now: while we hold it, the peer never sees EOF after the child exits.
         StreamLauncher.close(accepted);
-        var entry = live.add(service.name(), accepted.peer(), accepted.since(),
-                () -> end(child.pid(), service.timeouts().killGrace()));
         entry.pid(child.pid());
+        entry.onAbort(() -> end(child.pid(), service.timeouts().killGrace()));
         var watchdog = Watchdog.start(service.timeouts(), accepted.since(), false, entry);
         child.exit().whenComplete((exit, failure) -> {
             watchdog.close();

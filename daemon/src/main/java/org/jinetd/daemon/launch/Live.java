@@ -13,6 +13,8 @@ import java.util.function.IntPredicate;
  * a timeout can end one, and status can list them.
  */
 public final class Live {
+    /** Set by {@link #abortAll}: a stop has ended every connection. */
+    private volatile boolean ending;
     private final Set<Entry> entries = ConcurrentHashMap.newKeySet();
     private final Object changed = new Object();
     /** Threads in {@link #await}: only then does a connection's start or end wake anyone. */
@@ -23,7 +25,8 @@ public final class Live {
         private final String service;
         private final java.net.SocketAddress peer;
         private final long since;
-        private final Runnable abort;
+        /** What ends it in its present stage: guarded by the entry. */
+        private Runnable abort;
         private volatile long pid = -1;
         private volatile String reason;
 
@@ -64,13 +67,30 @@ public final class Live {
 
         /** Ends it now, for {@code why}; the first reason given is the one logged. */
         public void abort(String why) {
+            Runnable action;
             synchronized (this) {
                 if (reason != null) {
                     return;
                 }
                 reason = why;
+                action = abort;
             }
-            abort.run();
+            action.run();
+        }
+
+        /**
+         * How to end it from now on, as it moves on (a banner, then a handler or a program).
+         * If it was ended already, {@code next} runs at once: that stage is ended too.
+         */
+        public void onAbort(Runnable next) {
+            boolean ended;
+            synchronized (this) {
+                abort = next;
+                ended = reason != null;
+            }
+            if (ended) {
+                next.run();
+            }
         }
 
         /** The connection is over. */
@@ -92,6 +112,10 @@ public final class Live {
         var entry = new Entry(service, peer, since, abort);
         entries.add(entry);
         wake();
+        if (ending) {
+            // Admitted before the stop but registered after it ended everything: ended too.
+            entry.abort("stop");
+        }
         return entry;
     }
 
@@ -138,8 +162,9 @@ public final class Live {
         }
     }
 
-    /** Ends every live connection now. */
+    /** Ends every live connection now, and any registered from now on. */
     public void abortAll() {
+        ending = true;
         for (var entry : List.copyOf(entries)) {
             entry.abort("stop");
         }

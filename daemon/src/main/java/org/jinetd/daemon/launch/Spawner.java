@@ -16,7 +16,7 @@ public final class Spawner implements AutoCloseable {
     private final Children children;
 
     public Spawner(Live live, ConnectionLog log) {
-        this.bridge = new Bridge(live, log);
+        this.bridge = new Bridge(log);
         var why = Inherit.unavailable();
         Children reaper = null;
         if (why.isEmpty()) {
@@ -42,11 +42,12 @@ public final class Spawner implements AutoCloseable {
         return exec.io() == Launch.Io.INHERIT && inherit != null;
     }
 
-    void serve(Accepted accepted, Launch.Exec exec) {
+    /** @param entry the connection, live since it was admitted */
+    void serve(Accepted accepted, Launch.Exec exec, Live.Entry entry) {
         if (exec.io() == Launch.Io.INHERIT && inherit != null) {
-            inherit.serve(accepted, exec);
+            inherit.serve(accepted, exec, entry);
         } else {
-            bridge.serve(accepted, exec);
+            bridge.serve(accepted, exec, entry);
         }
     }
 

@@ -44,47 +44,67 @@ public final class StreamLauncher {
                 && service.banners().banner().isEmpty() && service.rates().perSource().isEmpty()) {
             // Nothing to wait for before the spawn, and nothing to do until the program is
             // reaped: spawned here, on the listener's thread, as inetd forks in its loop.
-            spawner.serve(accepted, exec);
+            spawner.serve(accepted, exec, register(accepted));
             return;
         }
         if (REPLIES_AT_ONCE && service.launch() instanceof Launch.Stream stream
-                && stream.handler() instanceof ReplyHandler handler && service.banners().banner().isEmpty() && service.rates().perSource().isEmpty()) {
+                && stream.handler() instanceof ReplyHandler handler && service.banners().banner().isEmpty()
+                && service.rates().perSource().isEmpty()) {
+            // Over before this listener can close: a stop need not know of it.
             reply(accepted, stream, handler);
             return;
         }
-        start(accepted, () -> serve(accepted));
+        var entry = register(accepted);
+        start(accepted, entry, () -> serve(accepted, entry));
     }
 
-    private void start(Accepted accepted, Runnable work) {
+    /**
+     * From here until its end the connection is live: a stop waits for it and, after the
+     * grace, ends it, whatever stage it has reached.
+     */
+    private Live.Entry register(Accepted accepted) {
+        return live.add(accepted.service().name(), accepted.peer(), accepted.since(), () -> close(accepted));
+    }
+
+    private void start(Accepted accepted, Live.Entry entry, Runnable work) {
         try {
             Thread.startVirtualThread(work);
         } catch (OutOfMemoryError | RuntimeException e) {
             // No thread for it: this connection goes, the listener stays.
+            entry.close();
             end(accepted, Optional.empty(), Optional.of("no thread: " + e));
         }
     }
 
-    private void serve(Accepted accepted) {
-        if (!awaitSourceRate(accepted)) {
+    private void serve(Accepted accepted, Live.Entry entry) {
+        var thread = Thread.currentThread();
+        // Waiting for its rate or sending the banner: the socket closes, the thread wakes.
+        entry.onAbort(() -> {
+            close(accepted);
+            thread.interrupt();
+        });
+        if (!awaitSourceRate(accepted, entry)) {
             return;
         }
         if (!banner(accepted)) {
-            end(accepted, Optional.empty(), Optional.of("client gone before the banner"));
+            entry.close();
+            end(accepted, entry.reason(), entry.reason().isPresent() ? Optional.empty()
+                    : Optional.of("client gone before the banner"));
             return;
         }
         switch (accepted.service().launch()) {
-            case Launch.Stream stream -> handle(accepted, stream);
-            case Launch.Exec exec -> spawner.serve(accepted, exec);
-            case Launch.Redirect redirect -> redirect(accepted, redirect);
+            case Launch.Stream stream -> handle(accepted, stream, entry);
+            case Launch.Exec exec -> spawner.serve(accepted, exec, entry);
+            case Launch.Redirect redirect -> redirect(accepted, redirect, entry);
             case Launch.Datagrams _ -> throw new IllegalStateException("a datagram handler on a stream service");
         }
     }
 
     /**
      * Over its source's rate, a connection waits for its turn, up to {@code rate_wait};
-     * beyond that it is refused. False if it was refused.
+     * beyond that it is refused. False if it was refused or stopped, and so is over.
      */
-    private static boolean awaitSourceRate(Accepted accepted) {
+    private boolean awaitSourceRate(Accepted accepted, Live.Entry entry) {
         var service = accepted.service();
         if (service.rates().perSource().isEmpty() || !(accepted.peer() instanceof InetSocketAddress peer)) {
             return true;
@@ -102,6 +122,7 @@ public final class StreamLauncher {
                 service.banners().fail().ifPresent(text -> send(accepted, text));
                 close(accepted);
                 accepted.ticket().release();
+                entry.close();
                 return false;
             }
             if (waited == 0) {
@@ -110,8 +131,8 @@ public final class StreamLauncher {
             try {
                 Thread.sleep(Duration.ofNanos(wait));
             } catch (InterruptedException e) {
-                close(accepted);
-                accepted.ticket().release();
+                entry.close();
+                end(accepted, entry.reason(), Optional.empty());
                 return false;
             }
             waited += wait;
@@ -135,10 +156,10 @@ public final class StreamLauncher {
         }
     }
 
-    private void handle(Accepted accepted, Launch.Stream stream) {
+    private void handle(Accepted accepted, Launch.Stream stream, Live.Entry entry) {
         Optional<String> error = Optional.empty();
         var thread = Thread.currentThread();
-        var entry = live.add(accepted.service().name(), accepted.peer(), accepted.since(), () -> {
+        entry.onAbort(() -> {
             close(accepted);
             // A handler blocked on something other than its socket needs the interrupt too.
             thread.interrupt();
@@ -192,11 +213,12 @@ public final class StreamLauncher {
                 connection.channel().write(bytes);
             }
         });
-        start(accepted, () -> handle(accepted, rest));
+        var entry = register(accepted);
+        start(accepted, entry, () -> handle(accepted, rest, entry));
     }
 
-    private void redirect(Accepted accepted, Launch.Redirect target) {
-        var entry = live.add(accepted.service().name(), accepted.peer(), accepted.since(), () -> close(accepted));
+    private void redirect(Accepted accepted, Launch.Redirect target, Live.Entry entry) {
+        entry.onAbort(() -> close(accepted));
         Optional<String> error;
         try (entry; var watchdog = Watchdog.start(accepted.service().timeouts(), accepted.since(), true, entry)) {
             error = Redirect.forward(accepted, target, watchdog);
