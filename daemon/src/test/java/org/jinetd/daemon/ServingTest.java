@@ -25,6 +25,26 @@ class ServingTest {
     }
 
     @Test
+    void aConnectionsDurationStartsWhenItIsAcceptedNotWhenTheListenerBeganToWait() throws Exception {
+        try (var d = TestDaemon.start("""
+                services:
+                  daytime: {bind: 127.0.0.1, handler: daytime}
+                  echo: {bind: 127.0.0.1, handler: echo}
+                """)) {
+            // The daytime listener waits meanwhile.
+            for (int i = 0; i < 50; i++) {
+                assertEquals("x", Clients.exchange(d.port("echo"), "x"));
+            }
+            long before = System.nanoTime();
+            Clients.exchange(d.port("daytime"), "");
+            double elapsed = (System.nanoTime() - before) / 1e9;
+            var line = d.awaitLog("service=daytime ");
+            double logged = Double.parseDouble(line.replaceAll(".* duration=([0-9.]+)s.*", "$1"));
+            assertTrue(logged <= elapsed + 0.002, logged + " s logged, " + elapsed + " s seen by the client");
+        }
+    }
+
+    @Test
     void echoesOverUdp() throws Exception {
         try (var d = TestDaemon.start("services: {echo: {bind: 127.0.0.1, protocol: udp, handler: echo}}")) {
             var answer = Clients.datagram(V4, d.port("echo"), "ping".getBytes(StandardCharsets.UTF_8));

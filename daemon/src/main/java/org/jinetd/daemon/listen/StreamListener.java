@@ -185,7 +185,8 @@ public final class StreamListener implements Listener {
                 refuse(channel, current, null, "rate", false);
                 continue;
             }
-            admit(channel, current, now);
+            // Its clock starts now, not when the loop began to wait for it.
+            admit(channel, current, System.nanoTime());
         }
     }
 
