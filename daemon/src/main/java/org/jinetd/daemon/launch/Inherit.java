@@ -14,6 +14,7 @@ import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Ended;
 import org.jinetd.daemon.os.Fds;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.ThreadCredentials;
 
 /**
  * A program that owns the real socket, spawned natively: the accepted connection as its fd 0
@@ -157,7 +158,12 @@ final class Inherit {
             } else {
                 fds = new int[] {fd, fd, stderr};
             }
-            pid = NativeSpawn.spawn(Command.of(exec), env, Command.cwd(exec), fds);
+            // The user taken by this thread for the call itself, or by setpriv in the child.
+            var runAs = exec.runAs();
+            boolean switched = Command.switchesInThread(exec);
+            pid = NativeSpawn.spawn(Command.of(exec, switched), env, Command.cwd(exec), fds, !switched
+                    ? NativeSpawn.Around.AS_IS
+                    : call -> ThreadCredentials.as(runAs.uid(), runAs.gid(), runAs.groups(), call));
         } catch (Libc.Failure | RuntimeException e) {
             if (stderrPipe != null) {
                 closeQuietly(stderrPipe[0]);
