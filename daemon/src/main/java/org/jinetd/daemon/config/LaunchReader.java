@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
-import org.jinetd.daemon.os.ThreadCredentials;
 import org.jinetd.handler.OptionException;
 
 /** Reads what runs for a connection: a program and its account and resources, a handler, or a redirect. */
@@ -193,10 +192,7 @@ final class LaunchReader {
                     "util-linux's setpriv in /usr/bin (apt-get install util-linux)");
             return Optional.empty();
         }
-        // As setpriv --init-groups: the groups of the user's own entry, whatever 'group:' says.
-        var groups = switches && u.uid() != 0 ? ThreadCredentials.groupsOf(u.name(), u.gid()).orElse(List.of())
-                : List.<Integer>of();
-        return Optional.of(new RunAs(u.name(), u.uid(), groupName, gid, u.home(), u.shell(), switches, groups));
+        return Optional.of(new RunAs(u.name(), u.uid(), groupName, gid, u.home(), u.shell(), switches));
     }
 
     private Optional<Launch> handler(Written at, Transport transport) {

@@ -1,6 +1,5 @@
 package org.jinetd.daemon.config;
 
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,16 +12,12 @@ import java.util.Objects;
  * @param home     the user's home directory, for {@code HOME}
  * @param shell    the user's login shell, for {@code SHELL}
  * @param switches whether the daemon must change uid/gid to start it (the daemon is another user)
- * @param groups   the user's supplementary groups ({@code initgroups}), where the daemon switches
- *                 to a user other than root and the user database could say; else empty
  */
-public record RunAs(String user, int uid, String group, int gid, String home, String shell, boolean switches,
-                    List<Integer> groups) {
+public record RunAs(String user, int uid, String group, int gid, String home, String shell, boolean switches) {
     public RunAs {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(home, "home");
         Objects.requireNonNull(shell, "shell");
-        groups = List.copyOf(groups);
     }
 }

@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.Tools;
-import org.jinetd.daemon.os.ThreadCredentials;
 
 /**
  * The argv that starts a program: the program itself, behind the small programs that set
@@ -23,14 +22,6 @@ final class Command {
     private Command() {}
 
     static List<String> of(Launch.Exec exec) {
-        return of(exec, false);
-    }
-
-    /**
-     * @param switched the spawning thread itself acts as the user ({@link #switchesInThread}),
-     *                 so no setpriv is needed
-     */
-    static List<String> of(Launch.Exec exec, boolean switched) {
         var command = new ArrayList<String>();
         var resources = exec.resources();
         if (!resources.rlimits().isEmpty()) {
@@ -48,7 +39,7 @@ final class Command {
             command.add("%03o".formatted(mask));
         });
         var runAs = exec.runAs();
-        if (runAs.switches() && !switched) {
+        if (runAs.switches()) {
             command.addAll(List.of(Tools.SETPRIV.orElse("setpriv"), "--reuid=" + runAs.uid(), "--regid=" + runAs.gid(),
                     runAs.uid() == 0 ? "--keep-groups" : "--init-groups", "--"));
         }
@@ -57,18 +48,6 @@ final class Command {
         }
         command.addAll(exec.argv());
         return command;
-    }
-
-    /**
-     * Whether this thread can spawn the program as its user itself, without setpriv: a
-     * platform thread of a root daemon, a user other than root whose groups are known, and
-     * nothing that must run as root before the switch (rlimits, a nice value).
-     */
-    static boolean switchesInThread(Launch.Exec exec) {
-        var runAs = exec.runAs();
-        return runAs.switches() && runAs.uid() != 0 && !runAs.groups().isEmpty()
-                && exec.resources().rlimits().isEmpty() && exec.resources().nice().isEmpty()
-                && !Thread.currentThread().isVirtual() && ThreadCredentials.unavailable().isEmpty();
     }
 
     /** The working directory: the service's {@code cwd}, or {@code /}. */

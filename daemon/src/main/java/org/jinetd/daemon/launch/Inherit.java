@@ -14,7 +14,6 @@ import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Ended;
 import org.jinetd.daemon.os.Fds;
 import org.jinetd.daemon.os.Libc;
-import org.jinetd.daemon.os.ThreadCredentials;
 
 /**
  * A program that owns the real socket, spawned natively: the accepted connection as its fd 0
@@ -158,12 +157,7 @@ final class Inherit {
             } else {
                 fds = new int[] {fd, fd, stderr};
             }
-            // The user taken by this thread for the call itself, or by setpriv in the child.
-            var runAs = exec.runAs();
-            boolean switched = Command.switchesInThread(exec);
-            pid = NativeSpawn.spawn(Command.of(exec, switched), env, Command.cwd(exec), fds, !switched
-                    ? NativeSpawn.Around.AS_IS
-                    : call -> ThreadCredentials.as(runAs.uid(), runAs.gid(), runAs.groups(), call));
+            pid = NativeSpawn.spawn(Command.of(exec), env, Command.cwd(exec), fds);
         } catch (Libc.Failure | RuntimeException e) {
             if (stderrPipe != null) {
                 closeQuietly(stderrPipe[0]);

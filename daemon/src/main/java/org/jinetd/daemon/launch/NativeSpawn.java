@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
 import org.jinetd.daemon.os.Libc;
-import org.jinetd.daemon.os.ThreadCredentials;
 
 /**
  * posix_spawn of a program the way inetd forks one: the given descriptors as its 0, 1, 2
@@ -18,24 +17,14 @@ import org.jinetd.daemon.os.ThreadCredentials;
 final class NativeSpawn {
     private NativeSpawn() {}
 
-    /** Makes the posix_spawn call itself, as it is or with the thread acting as another user. */
-    @FunctionalInterface
-    interface Around {
-        int spawn(ThreadCredentials.Spawn call) throws Libc.Failure;
-
-        Around AS_IS = ThreadCredentials.Spawn::run;
-    }
-
     /**
      * @param argv the program (absolute path) and its arguments
      * @param env  its whole environment
      * @param cwd  its working directory
      * @param fds  {@code fds[i]} becomes the child's descriptor {@code i}; -1 opens /dev/null there
-     * @param around makes the call, everything else being ready
      * @return the child's pid
      */
-    static int spawn(List<String> argv, Map<String, String> env, String cwd, int[] fds, Around around)
-            throws Libc.Failure {
+    static int spawn(List<String> argv, Map<String, String> env, String cwd, int[] fds) throws Libc.Failure {
         // A source among the targets would be overwritten before its own dup2: move it above them first.
         var sources = fds.clone();
         var moved = new java.util.ArrayList<Integer>();
@@ -46,7 +35,7 @@ final class NativeSpawn {
             }
         }
         try {
-            return spawnWith(argv, env, cwd, sources, around);
+            return spawnWith(argv, env, cwd, sources);
         } finally {
             for (var fd : moved) {
                 Libc.close(fd);
@@ -54,8 +43,8 @@ final class NativeSpawn {
         }
     }
 
-    private static int spawnWith(List<String> argv, Map<String, String> env, String cwd, int[] fds,
-                                 Around around) throws Libc.Failure {
+    private static int spawnWith(List<String> argv, Map<String, String> env, String cwd, int[] fds)
+            throws Libc.Failure {
         try (var arena = Arena.ofConfined()) {
             var actions = arena.allocate(Libc.SPAWN_FILE_ACTIONS_SIZE, 16);
             var attr = arena.allocate(Libc.SPAWNATTR_SIZE, 16);
@@ -84,10 +73,8 @@ final class NativeSpawn {
                             | Libc.POSIX_SPAWN_SETSID));
 
                     var path = arena.allocateFrom(argv.getFirst());
-                    var args = strings(arena, argv);
-                    var environment = strings(arena,
-                            env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
-                    return around.spawn(() -> Libc.posixSpawn(path, actions, attr, args, environment));
+                    return Libc.posixSpawn(path, actions, attr, strings(arena, argv),
+                            strings(arena, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
                 } finally {
                     Libc.attrDestroy(attr);
                 }
