@@ -59,12 +59,20 @@ class RealProgramsTest {
         assumeTrue(System.getProperty("user.name").equals("root"), "needs a daemon running as root");
         try (var d = TestDaemon.start("""
                 services:
-                  nobody: {bind: 127.0.0.1, user: nobody, exec: [/bin/sh, -c, 'id; grep -E "^Cap(Eff|Prm|Inh|Amb)" /proc/$$/status; echo "$USER $HOME"']}
+                  nobody: {bind: 127.0.0.1, user: nobody, exec: [/bin/sh, -c, '%1$s']}
+                  banner: {bind: 127.0.0.1, user: nobody, banner: "hi\\n", exec: [/bin/sh, -c, '%1$s']}
                   unnamed: {bind: 127.0.0.1, exec: [/usr/bin/id, -un]}
                   root: {bind: 127.0.0.1, user: root, exec: [/usr/bin/id, -u]}
-                """)) {
-            var lines = Clients.exchange(d.port("nobody"), "").lines().toList();
-            assertTrue(lines.getFirst().startsWith("uid=65534(nobody) gid=65534("), lines.getFirst());
+                """.formatted("id; grep -E \"^(Uid|Gid|Cap(Eff|Prm|Inh|Amb)):\" /proc/$$/status; echo \"$USER $HOME\""))) {
+            var answer = Clients.exchange(d.port("nobody"), "");
+            var lines = answer.lines().toList();
+            assertTrue(lines.getFirst().matches("uid=65534\\(nobody\\) gid=65534\\(\\w+\\) groups=65534\\(\\w+\\)"),
+                    lines.getFirst());
+            // Real, effective, saved and filesystem ids: nothing is left of root.
+            assertTrue(lines.contains("Uid:\t65534\t65534\t65534\t65534"), answer);
+            assertTrue(lines.contains("Gid:\t65534\t65534\t65534\t65534"), answer);
+            // Spawned on the listener's thread or, after a banner, on the connection's own: the same.
+            assertEquals("hi\n" + answer, Clients.exchange(d.port("banner"), ""));
             assertTrue(lines.contains("CapEff:\t0000000000000000"), String.join("\n", lines));
             assertTrue(lines.contains("CapPrm:\t0000000000000000"), String.join("\n", lines));
             assertTrue(lines.contains("CapAmb:\t0000000000000000"), String.join("\n", lines));
