@@ -59,31 +59,6 @@ public final class Libc {
     private static final VarHandle ERRNO_VALUE = Linker.Option.captureStateLayout()
             .varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle POSIX_SPAWN = handle("posix_spawn",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS), false);
-    private static final MethodHandle FA_INIT = handle("posix_spawn_file_actions_init",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-    private static final MethodHandle FA_DESTROY = handle("posix_spawn_file_actions_destroy",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-    private static final MethodHandle FA_DUP2 = handle("posix_spawn_file_actions_adddup2",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), false);
-    private static final MethodHandle FA_OPEN = handle("posix_spawn_file_actions_addopen",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), false);
-    private static final MethodHandle FA_CHDIR = handle("posix_spawn_file_actions_addchdir_np",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
-    private static final MethodHandle FA_CLOSEFROM = optionalHandle("posix_spawn_file_actions_addclosefrom_np",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)).orElse(null);
-    private static final MethodHandle ATTR_INIT = handle("posix_spawnattr_init",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-    private static final MethodHandle ATTR_DESTROY = handle("posix_spawnattr_destroy",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-    private static final MethodHandle ATTR_FLAGS = handle("posix_spawnattr_setflags",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ValueLayout.JAVA_SHORT), false);
-    private static final MethodHandle ATTR_SIGMASK = handle("posix_spawnattr_setsigmask",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
-    private static final MethodHandle ATTR_SIGDEFAULT = handle("posix_spawnattr_setsigdefault",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
-    private static final MethodHandle SIGEMPTYSET = handle("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
     private static final MethodHandle PIDFD_OPEN = handle("pidfd_open",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
     private static final MethodHandle PIDFD_SEND_SIGNAL = handle("pidfd_send_signal",
@@ -101,23 +76,60 @@ public final class Libc {
     private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
     private static final MethodHandle FCNTL = LINKER.downcallHandle(LIBC.find("fcntl").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle GETSOCKOPT = handle("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), true);
-    private static final MethodHandle SETSOCKOPT = handle("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
-    private static final MethodHandle SOCKET = handle("socket",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), true);
-    private static final MethodHandle SENDTO = handle("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), true);
-    private static final MethodHandle SEND = handle("send",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
-    private static final MethodHandle BIND = handle("bind",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
-    private static final MethodHandle RECV = handle("recv",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
     private static final MethodHandle PIPE2 = handle("pipe2",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
-    private static final MethodHandle STRERROR = handle("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
+
+    /** posix_spawn and its attributes: linked at the first spawn. */
+    private static final class Spawning {
+        static final MethodHandle POSIX_SPAWN = handle("posix_spawn",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS), false);
+        static final MethodHandle FA_INIT = handle("posix_spawn_file_actions_init",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+        static final MethodHandle FA_DESTROY = handle("posix_spawn_file_actions_destroy",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+        static final MethodHandle FA_DUP2 = handle("posix_spawn_file_actions_adddup2",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), false);
+        static final MethodHandle FA_OPEN = handle("posix_spawn_file_actions_addopen",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), false);
+        static final MethodHandle FA_CHDIR = handle("posix_spawn_file_actions_addchdir_np",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
+        static final MethodHandle FA_CLOSEFROM = optionalHandle("posix_spawn_file_actions_addclosefrom_np",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)).orElse(null);
+        static final MethodHandle ATTR_INIT = handle("posix_spawnattr_init",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+        static final MethodHandle ATTR_DESTROY = handle("posix_spawnattr_destroy",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+        static final MethodHandle ATTR_FLAGS = handle("posix_spawnattr_setflags",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ValueLayout.JAVA_SHORT), false);
+        static final MethodHandle ATTR_SIGMASK = handle("posix_spawnattr_setsigmask",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
+        static final MethodHandle ATTR_SIGDEFAULT = handle("posix_spawnattr_setsigdefault",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
+        static final MethodHandle SIGEMPTYSET = handle("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    }
+
+    /** Socket calls: linked when a socket option, sd_notify or a reply first needs one. */
+    private static final class Sockets {
+        static final MethodHandle GETSOCKOPT = handle("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), true);
+        static final MethodHandle SETSOCKOPT = handle("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+        static final MethodHandle SOCKET = handle("socket",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), true);
+        static final MethodHandle SENDTO = handle("sendto",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), true);
+        static final MethodHandle SEND = handle("send",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
+        static final MethodHandle BIND = handle("bind",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+        static final MethodHandle RECV = handle("recv",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
+    }
+
+    /** strerror: linked at the first error shown. */
+    private static final class Text {
+        static final MethodHandle STRERROR = handle("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
+    }
 
     private Libc() {}
 
@@ -132,7 +144,8 @@ public final class Libc {
 
     /** Whether this C library can close every other descriptor in the child (glibc 2.34+). */
     public static boolean closesFrom() {
-        return FA_CLOSEFROM != null;
+        // Looked up, not linked: the spawning calls are linked at the first spawn.
+        return LIBC.find("posix_spawn_file_actions_addclosefrom_np").isPresent();
     }
 
     /** Calls a handle that captures errno: {@code state} first, then the arguments. */
@@ -178,7 +191,7 @@ public final class Libc {
     public static void fileActionsInit(MemorySegment actions) throws Failure {
         int r;
         try {
-            r = (int) FA_INIT.invokeExact(actions);
+            r = (int) Spawning.FA_INIT.invokeExact(actions);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -188,7 +201,7 @@ public final class Libc {
     public static void fileActionsDestroy(MemorySegment actions) throws Failure {
         int r;
         try {
-            r = (int) FA_DESTROY.invokeExact(actions);
+            r = (int) Spawning.FA_DESTROY.invokeExact(actions);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -198,7 +211,7 @@ public final class Libc {
     public static void addDup2(MemorySegment actions, int fd, int to) throws Failure {
         int r;
         try {
-            r = (int) FA_DUP2.invokeExact(actions, fd, to);
+            r = (int) Spawning.FA_DUP2.invokeExact(actions, fd, to);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -206,13 +219,13 @@ public final class Libc {
     }
 
     public static void addOpen(MemorySegment actions, int fd, MemorySegment path, int flags) throws Failure {
-        check("posix_spawn_file_actions_addopen", FA_OPEN, actions, fd, path, flags, 0);
+        check("posix_spawn_file_actions_addopen", Spawning.FA_OPEN, actions, fd, path, flags, 0);
     }
 
     public static void addChdir(MemorySegment actions, MemorySegment path) throws Failure {
         int r;
         try {
-            r = (int) FA_CHDIR.invokeExact(actions, path);
+            r = (int) Spawning.FA_CHDIR.invokeExact(actions, path);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -222,7 +235,7 @@ public final class Libc {
     public static void addCloseFrom(MemorySegment actions, int from) throws Failure {
         int r;
         try {
-            r = (int) FA_CLOSEFROM.invokeExact(actions, from);
+            r = (int) Spawning.FA_CLOSEFROM.invokeExact(actions, from);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -232,7 +245,7 @@ public final class Libc {
     public static void attrInit(MemorySegment attr) throws Failure {
         int r;
         try {
-            r = (int) ATTR_INIT.invokeExact(attr);
+            r = (int) Spawning.ATTR_INIT.invokeExact(attr);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -242,7 +255,7 @@ public final class Libc {
     public static void attrDestroy(MemorySegment attr) throws Failure {
         int r;
         try {
-            r = (int) ATTR_DESTROY.invokeExact(attr);
+            r = (int) Spawning.ATTR_DESTROY.invokeExact(attr);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -252,7 +265,7 @@ public final class Libc {
     public static void attrFlags(MemorySegment attr, short flags) throws Failure {
         int r;
         try {
-            r = (int) ATTR_FLAGS.invokeExact(attr, flags);
+            r = (int) Spawning.ATTR_FLAGS.invokeExact(attr, flags);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -262,7 +275,7 @@ public final class Libc {
     public static void attrSigmask(MemorySegment attr, MemorySegment set) throws Failure {
         int r;
         try {
-            r = (int) ATTR_SIGMASK.invokeExact(attr, set);
+            r = (int) Spawning.ATTR_SIGMASK.invokeExact(attr, set);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -272,7 +285,7 @@ public final class Libc {
     public static void attrSigdefault(MemorySegment attr, MemorySegment set) throws Failure {
         int r;
         try {
-            r = (int) ATTR_SIGDEFAULT.invokeExact(attr, set);
+            r = (int) Spawning.ATTR_SIGDEFAULT.invokeExact(attr, set);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -282,7 +295,7 @@ public final class Libc {
     public static void sigemptyset(MemorySegment set) throws Failure {
         int r;
         try {
-            r = (int) SIGEMPTYSET.invokeExact(set);
+            r = (int) Spawning.SIGEMPTYSET.invokeExact(set);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -296,7 +309,7 @@ public final class Libc {
             var pid = arena.allocate(JAVA_INT);
             int r;
             try {
-                r = (int) POSIX_SPAWN.invokeExact(pid, path, actions, attr, argv, envp);
+                r = (int) Spawning.POSIX_SPAWN.invokeExact(pid, path, actions, attr, argv, envp);
             } catch (Throwable t) {
                 throw new IllegalStateException(t);
             }
@@ -337,7 +350,7 @@ public final class Libc {
 
     /** A unix datagram socket, close-on-exec. */
     public static int unixDatagramSocket() throws Failure {
-        return (int) call("socket", SOCKET, 1 /* AF_UNIX */, 2 /* SOCK_DGRAM */ | O_CLOEXEC, 0);
+        return (int) call("socket", Sockets.SOCKET, 1 /* AF_UNIX */, 2 /* SOCK_DGRAM */ | O_CLOEXEC, 0);
     }
 
     /**
@@ -362,7 +375,7 @@ public final class Libc {
             var address = arena.allocate(110, 2);
             int length = sockaddrUn(address, name);
             var data = arena.allocateFrom(ValueLayout.JAVA_BYTE, message);
-            call("sendto", SENDTO, fd, data, (long) message.length, 0x4000 /* MSG_NOSIGNAL */, address, length);
+            call("sendto", Sockets.SENDTO, fd, data, (long) message.length, 0x4000 /* MSG_NOSIGNAL */, address, length);
         }
     }
 
@@ -378,7 +391,7 @@ public final class Libc {
             data.copyFrom(MemorySegment.ofBuffer(bytes));
             long sent;
             try {
-                sent = (long) SEND.invokeExact(state, fd, data, data.byteSize(), 0x40 /* MSG_DONTWAIT */ | 0x4000 /* MSG_NOSIGNAL */);
+                sent = (long) Sockets.SEND.invokeExact(state, fd, data, data.byteSize(), 0x40 /* MSG_DONTWAIT */ | 0x4000 /* MSG_NOSIGNAL */);
             } catch (Throwable t) {
                 throw new IllegalStateException("send", t);
             }
@@ -398,7 +411,7 @@ public final class Libc {
         try (var arena = Arena.ofConfined()) {
             var address = arena.allocate(110, 2);
             int length = sockaddrUn(address, name);
-            call("bind", BIND, fd, address, length);
+            call("bind", Sockets.BIND, fd, address, length);
         }
     }
 
@@ -406,7 +419,7 @@ public final class Libc {
     public static byte[] receive(int fd, int max) throws Failure {
         try (var arena = Arena.ofConfined()) {
             var buffer = arena.allocate(max);
-            long n = call("recv", RECV, fd, buffer, (long) max, 0);
+            long n = call("recv", Sockets.RECV, fd, buffer, (long) max, 0);
             return buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
         }
     }
@@ -417,7 +430,7 @@ public final class Libc {
             var ucred = arena.allocate(12, 4);
             var length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, 12);
-            call("getsockopt", GETSOCKOPT, fd, 1 /* SOL_SOCKET */, 17 /* SO_PEERCRED */, ucred, length);
+            call("getsockopt", Sockets.GETSOCKOPT, fd, 1 /* SOL_SOCKET */, 17 /* SO_PEERCRED */, ucred, length);
             return new int[] {ucred.get(JAVA_INT, 0), ucred.get(JAVA_INT, 4), ucred.get(JAVA_INT, 8)};
         }
     }
@@ -428,7 +441,7 @@ public final class Libc {
             var v = arena.allocate(JAVA_INT);
             var length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, 4);
-            call("getsockopt", GETSOCKOPT, fd, level, name, v, length);
+            call("getsockopt", Sockets.GETSOCKOPT, fd, level, name, v, length);
             return v.get(JAVA_INT, 0);
         }
     }
@@ -438,7 +451,7 @@ public final class Libc {
         try (var arena = Arena.ofConfined()) {
             var v = arena.allocate(JAVA_INT);
             v.set(JAVA_INT, 0, value);
-            call("setsockopt", SETSOCKOPT, fd, level, name, v, 4);
+            call("setsockopt", Sockets.SETSOCKOPT, fd, level, name, v, 4);
         }
     }
 
@@ -448,7 +461,7 @@ public final class Libc {
             var info = arena.allocate(256, 8);
             var length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, 256);
-            call("getsockopt", GETSOCKOPT, fd, 6 /* IPPROTO_TCP */, 11 /* TCP_INFO */, info, length);
+            call("getsockopt", Sockets.GETSOCKOPT, fd, 6 /* IPPROTO_TCP */, 11 /* TCP_INFO */, info, length);
             return info.get(JAVA_INT, 24);
         }
     }
@@ -480,7 +493,7 @@ public final class Libc {
     /** The C library's words for an error number: "Resource temporarily unavailable". */
     public static String describe(int errno) {
         try {
-            var text = (MemorySegment) STRERROR.invokeExact(errno);
+            var text = (MemorySegment) Text.STRERROR.invokeExact(errno);
             return text.reinterpret(256).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
