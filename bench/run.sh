@@ -7,7 +7,8 @@
 # Environment (all optional):
 #   JINETD_HOME   jinetd distribution (bin/jinetd, lib/); default ../daemon/target/jinetd
 #   DURATION      seconds of each measured run (10); WARMUP seconds of each discarded run (2)
-#   CONCS         concurrencies ("1 16"); CASES ("daytime hello")
+#   CONCS         concurrencies ("1 16"); CASES ("daytime hello nobody"): nobody is hello run as
+#                 user nobody by a root server (xinetd's setuid in its child, jinetd's switch)
 #   SERVERS       servers to run ("xinetd jinetd jinetd-bridge jinetd-info ceiling"; empty: none);
 #                 jinetd runs hello with io: inherit, jinetd-bridge with io: bridge; ceiling is
 #                 bench/spawnloop.c, a C accept loop with posix_spawn; jinetd-info is jinetd with
@@ -27,7 +28,7 @@ JINETD_HOME=$(cd "$JINETD_HOME" && pwd -P)
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 CONCS=${CONCS:-"1 16"}
-CASES=${CASES:-"daytime hello"}
+CASES=${CASES:-"daytime hello nobody"}
 SERVERS=${SERVERS-"xinetd jinetd jinetd-bridge jinetd-info ceiling"}
 STARTS=${STARTS:-5}
 STARTUP=${STARTUP:-1}
@@ -45,6 +46,7 @@ done
 
 # ---------------------------------------------------------------- process bookkeeping
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/jinetd-bench.XXXXXX")
+chmod 755 "$WORK"   # hello is run as nobody too
 declare -a PIDS=()
 
 # stop_pid, port_in_use, free_port
@@ -121,30 +123,46 @@ declare -A PORT=()
 SERVER_PID=""
 
 start_xinetd() {
-    PORT[daytime]=$(free_port); PORT[hello]=$(free_port)
+    PORT[daytime]=$(free_port); PORT[hello]=$(free_port); PORT[nobody]=$(free_port)
     sed -e "s|@PORT_HELLO@|${PORT[hello]}|g" -e "s|@PORT_DAYTIME@|${PORT[daytime]}|g" \
         -e "s|@HELLO@|$WORK/hello|g" "$BENCH_KIT/xinetd-bench.conf.in" > "$WORK/xinetd.conf"
+    cat >> "$WORK/xinetd.conf" <<EOF
+service hello-nobody
+{
+    type        = UNLISTED
+    port        = ${PORT[nobody]}
+    bind        = $HOST
+    socket_type = stream
+    protocol    = tcp
+    wait        = no
+    user        = nobody
+    server      = $WORK/hello
+}
+EOF
     : > "$WORK/xinetd.log"; SERVER_LOG="$WORK/xinetd.log"
     xinetd -dontfork -stayalive -filelog "$WORK/xinetd.log" -f "$WORK/xinetd.conf" \
         -pidfile "$WORK/xinetd.pid" 2>>"$WORK/xinetd.log" &
     SERVER_PID=$!; PIDS+=("$SERVER_PID")
     wait_port "${PORT[daytime]}" "$SERVER_PID"; wait_port "${PORT[hello]}" "$SERVER_PID"
+    wait_port "${PORT[nobody]}" "$SERVER_PID"
 }
 
 start_jinetd() {   # start_jinetd LEVEL [IO]
-    PORT[daytime]=$(free_port); PORT[hello]=$(free_port)
+    PORT[daytime]=$(free_port); PORT[hello]=$(free_port); PORT[nobody]=$(free_port)
     cat > "$WORK/jinetd-bench.yaml" <<EOF
 control_socket: none
 defaults: {bind: $HOST, instances: unlimited}
 services:
   daytime: {port: ${PORT[daytime]}, handler: daytime}
   hello: {port: ${PORT[hello]}, exec: [$WORK/hello], io: ${2:-inherit}, user: root}
+  nobody: {port: ${PORT[nobody]}, exec: [$WORK/hello], io: ${2:-inherit}, user: nobody}
 EOF
     : > "$WORK/jinetd-$1.log"; SERVER_LOG="$WORK/jinetd-$1.log"
     JINETD_LOG_LEVEL=$1 "$JINETD_HOME/bin/jinetd" run -c "$WORK/jinetd-bench.yaml" \
         2>>"$WORK/jinetd-$1.log" </dev/null &
     SERVER_PID=$!; PIDS+=("$SERVER_PID")
     wait_port "${PORT[daytime]}" "$SERVER_PID"; wait_port "${PORT[hello]}" "$SERVER_PID"
+    wait_port "${PORT[nobody]}" "$SERVER_PID"
 }
 
 start_ceiling() {   # the C accept loop + posix_spawn: hello only
@@ -159,7 +177,7 @@ stop_server() {
 }
 
 # ---------------------------------------------------------------- measurement
-declare -A R_CPS=() R_P50=() R_P99=() R_ERR=() R_EMPTY=() R_CPU=() RSS_IDLE=() RSS_LOAD=() HWM=()
+declare -A R_CPS=() R_P50=() R_P99=() R_ERR=() R_EMPTY=() R_CPU=() RSS_IDLE=() RSS_LOAD=() RSS_QUIET=() HWM=()
 
 cpu_ticks() {   # utime+stime+cutime+cstime of a process (its reaped children included)
     sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 + $14 + $15 }'
@@ -198,7 +216,7 @@ bench_server() {   # bench_server NAME
     esac
     log "$srv up (pid $SERVER_PID): daytime ${PORT[daytime]}, hello ${PORT[hello]}"
     local cases=$CASES
-    [ "$srv" = ceiling ] && cases=hello   # the spawn ceiling has no in-process daytime
+    [ "$srv" = ceiling ] && cases=hello   # the spawn ceiling has no in-process daytime, nor users
     for c in $cases; do
         line=$(probe "${PORT[$c]}")
         [ -n "$line" ] || die "$srv $c answered nothing"
@@ -211,6 +229,8 @@ bench_server() {   # bench_server NAME
     done
     RSS_LOAD[$srv]=$(rss_kb "$SERVER_PID" VmRSS)
     HWM[$srv]=$(rss_kb "$SERVER_PID" VmHWM)
+    sleep 7   # quiet, as after a busy spell (a measurement, not synchronisation)
+    RSS_QUIET[$srv]=$(rss_kb "$SERVER_PID" VmRSS)
     stop_server
 }
 
@@ -285,10 +305,10 @@ if [[ " $SERVERS " == *" jinetd "* && " $SERVERS " == *" jinetd-info "* ]]; then
 fi
 
 echo
-echo "| server (bench table) | VmRSS idle (2 s after ready) | VmRSS after the runs | VmHWM |"
-echo "|---|---:|---:|---:|"
+echo "| server (bench table) | VmRSS idle (2 s after ready) | VmRSS after the runs | 7 s later | VmHWM |"
+echo "|---|---:|---:|---:|---:|"
 for s in $SERVERS; do
-    echo "| $s | $((RSS_IDLE[$s] / 1024)) MiB (${RSS_IDLE[$s]} kB) | $((RSS_LOAD[$s] / 1024)) MiB | $((HWM[$s] / 1024)) MiB |"
+    echo "| $s | $((RSS_IDLE[$s] / 1024)) MiB (${RSS_IDLE[$s]} kB) | $((RSS_LOAD[$s] / 1024)) MiB | $((RSS_QUIET[$s] / 1024)) MiB | $((HWM[$s] / 1024)) MiB |"
 done
 
 if [ "$STARTUP" = 1 ]; then
