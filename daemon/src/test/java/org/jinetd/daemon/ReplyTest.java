@@ -53,6 +53,18 @@ class ReplyTest {
     }
 
     @Test
+    void aReplyHandlerThatAnswersNullIsAnErrorOfItsConnectionOnly() throws Exception {
+        try (var d = TestDaemon.start("services: {none: {bind: 127.0.0.1, handler: replying, options: {bytes: 'null'}}}")) {
+            assertEquals("", Clients.exchange(d.port("none"), ""));
+            assertTrue(d.awaitLog("service=none ").contains("error=\"java.lang.NullPointerException: reply() returned null\""));
+            assertEquals("", Clients.exchange(d.port("none"), ""));
+            // The listener lives on: both connections are logged, each with its error.
+            assertTrue(d.awaitLogs(lines -> lines.stream().filter(l -> l.startsWith("service=none ")
+                    && l.contains(" error=")).count() == 2), String.join("\n", d.log()));
+        }
+    }
+
+    @Test
     void aBannerComesFirstThenTheReply() throws Exception {
         try (var d = TestDaemon.start("services: {r: {bind: 127.0.0.1, handler: replying, options: {bytes: 3}, "
                 + "banner: \"hello\\n\"}}")) {

@@ -10,7 +10,8 @@ import org.jinetd.handler.StreamHandler;
 
 /**
  * A {@link ReplyHandler} for tests: {@code options: {bytes: N}} answers N bytes of a known
- * pattern ({@link #at}); {@code options: {bytes: throw}} throws instead of answering.
+ * pattern ({@link #at}); {@code options: {bytes: throw}} throws instead of answering, and
+ * {@code bytes: null} answers null.
  */
 public final class Replying implements HandlerProvider {
     @Override
@@ -26,6 +27,10 @@ public final class Replying implements HandlerProvider {
     @Override
     public Optional<StreamHandler> stream(Map<String, String> options) throws OptionException {
         var bytes = options.getOrDefault("bytes", "16");
+        if (bytes.equals("null")) {
+            ReplyHandler none = c -> null;
+            return Optional.of(none);
+        }
         if (bytes.equals("throw")) {
             ReplyHandler broken = c -> {
                 throw new IllegalStateException("no reply on purpose");

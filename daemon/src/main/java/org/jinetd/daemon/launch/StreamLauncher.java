@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.jinetd.daemon.config.Launch;
@@ -190,7 +191,8 @@ public final class StreamLauncher {
     private void reply(Accepted accepted, Launch.Stream stream, ReplyHandler handler) {
         ByteBuffer bytes;
         try {
-            bytes = handler.reply(new HandlerConnection(accepted, accepted.channel()));
+            bytes = Objects.requireNonNull(handler.reply(new HandlerConnection(accepted, accepted.channel())),
+                    "reply() returned null");
         } catch (RuntimeException | Error e) {
             LOG.warn("service={} peer={} handler={} threw", accepted.service().name(), accepted.shownPeer(),
                     stream.name(), e);

@@ -30,9 +30,12 @@ import org.jinetd.daemon.policy.Admission;
 import org.jinetd.daemon.policy.Episode;
 import org.jinetd.daemon.policy.RateGate;
 import org.jinetd.handler.PeerCredentials;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A TCP or unix-domain listener: one platform thread accepts, each connection gets a virtual one. */
 public final class StreamListener implements Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamListener.class);
     private final ServerSocketChannel server;
     /** Passed in by systemd: its socket file is systemd's to keep. */
     private final boolean passed;
@@ -185,8 +188,14 @@ public final class StreamListener implements Listener {
                 refuse(channel, current, null, "rate", false);
                 continue;
             }
-            // Its clock starts now, not when the loop began to wait for it.
-            admit(channel, current, System.nanoTime());
+            try {
+                // Its clock starts now, not when the loop began to wait for it.
+                admit(channel, current, System.nanoTime());
+            } catch (RuntimeException e) {
+                // A fault on one connection's way costs that connection, never the listener.
+                closeQuietly(channel);
+                LOG.warn("{}: connection dropped by a fault", current.label(), e);
+            }
         }
     }
 
