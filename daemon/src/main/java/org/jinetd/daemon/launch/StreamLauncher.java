@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.jinetd.daemon.config.Launch;
+import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Ended;
 import org.jinetd.daemon.os.Fds;
@@ -41,22 +42,25 @@ public final class StreamLauncher {
 
     public void launch(Accepted accepted) {
         var service = accepted.service();
-        if (service.launch() instanceof Launch.Exec exec && spawner.spawnsAtOnce(exec)
-                && service.banners().banner().isEmpty() && service.rates().perSource().isEmpty()) {
+        if (service.launch() instanceof Launch.Exec exec && spawner.spawnsAtOnce(exec) && nothingFirst(service)) {
             // Nothing to wait for before the spawn, and nothing to do until the program is
             // reaped: spawned here, on the listener's thread, as inetd forks in its loop.
             spawner.serve(accepted, exec, register(accepted));
             return;
         }
         if (REPLIES_AT_ONCE && service.launch() instanceof Launch.Stream stream
-                && stream.handler() instanceof ReplyHandler handler && service.banners().banner().isEmpty()
-                && service.rates().perSource().isEmpty()) {
+                && stream.handler() instanceof ReplyHandler handler && nothingFirst(service)) {
             // Over before this listener can close: a stop need not know of it.
             reply(accepted, stream, handler);
             return;
         }
         var entry = register(accepted);
         start(accepted, entry, () -> serve(accepted, entry));
+    }
+
+    /** Whether nothing has to happen before the service runs (a banner, a wait for the client's rate). */
+    private static boolean nothingFirst(Service service) {
+        return service.banners().banner().isEmpty() && service.rates().perSource().isEmpty();
     }
 
     /**
