@@ -148,41 +148,31 @@ public final class Libc {
         return LIBC.find("posix_spawn_file_actions_addclosefrom_np").isPresent();
     }
 
-    /** Calls a handle that captures errno: {@code state} first, then the arguments. */
-    private static long call(String name, MethodHandle handle, Object... args) throws Failure {
+    /** One C call that captures errno into {@code state}, with its arguments typed exactly. */
+    @FunctionalInterface
+    private interface Call {
+        long invoke(MemorySegment state) throws Throwable;
+    }
+
+    /** Makes {@code call}; -1 is the failure, with errno. */
+    private static long call(String name, Call call) throws Failure {
         try (var arena = Arena.ofConfined()) {
             var state = arena.allocate(Linker.Option.captureStateLayout());
-            var full = new Object[args.length + 1];
-            full[0] = state;
-            System.arraycopy(args, 0, full, 1, args.length);
-            var result = handle.invokeWithArguments(full);
-            long value = result instanceof Integer i ? i : (Long) result;
+            long value;
+            try {
+                value = call.invoke(state);
+            } catch (Throwable t) {
+                throw new IllegalStateException(name, t);
+            }
             if (value == -1) {
                 throw new Failure(name, (int) ERRNO_VALUE.get(state, 0L));
             }
             return value;
-        } catch (Failure e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(name, t);
         }
     }
 
     /** A result of the posix_spawn family: 0, or the error number. */
     private static void result(String name, int result) throws Failure {
-        if (result != 0) {
-            throw new Failure(name, result);
-        }
-    }
-
-    /** Calls a handle whose result is 0 or an error number (the posix_spawn family). */
-    private static void check(String name, MethodHandle handle, Object... args) throws Failure {
-        int result;
-        try {
-            result = (int) handle.invokeWithArguments(args);
-        } catch (Throwable t) {
-            throw new IllegalStateException(name, t);
-        }
         if (result != 0) {
             throw new Failure(name, result);
         }
@@ -219,7 +209,13 @@ public final class Libc {
     }
 
     public static void addOpen(MemorySegment actions, int fd, MemorySegment path, int flags) throws Failure {
-        check("posix_spawn_file_actions_addopen", Spawning.FA_OPEN, actions, fd, path, flags, 0);
+        int r;
+        try {
+            r = (int) Spawning.FA_OPEN.invokeExact(actions, fd, path, flags, 0);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        result("posix_spawn_file_actions_addopen", r);
     }
 
     public static void addChdir(MemorySegment actions, MemorySegment path) throws Failure {
@@ -319,38 +315,38 @@ public final class Libc {
     }
 
     public static int pidfdOpen(int pid) throws Failure {
-        return (int) call("pidfd_open", PIDFD_OPEN, pid, 0);
+        return (int) call("pidfd_open", state -> (int) PIDFD_OPEN.invokeExact(state, pid, 0));
     }
 
     public static void pidfdSendSignal(int pidfd, int signal) throws Failure {
-        call("pidfd_send_signal", PIDFD_SEND_SIGNAL, pidfd, signal, MemorySegment.NULL, 0);
+        call("pidfd_send_signal", state -> (int) PIDFD_SEND_SIGNAL.invokeExact(state, pidfd, signal, MemorySegment.NULL, 0));
     }
 
     /** Reaps the child of {@code pidfd}, which must have exited; fills {@code info} (a siginfo_t). */
     public static void waitidPidfd(int pidfd, MemorySegment info) throws Failure {
-        call("waitid", WAITID, P_PIDFD, pidfd, info, WEXITED);
+        call("waitid", state -> (int) WAITID.invokeExact(state, P_PIDFD, pidfd, info, WEXITED));
     }
 
     /** poll(2) on an array of struct pollfd; returns how many are ready. */
     public static int poll(MemorySegment fds, long count, int timeoutMillis) throws Failure {
-        return (int) call("poll", POLL, fds, count, timeoutMillis);
+        return (int) call("poll", state -> (int) POLL.invokeExact(state, fds, count, timeoutMillis));
     }
 
     public static int eventfd() throws Failure {
-        return (int) call("eventfd", EVENTFD, 0, EFD_CLOEXEC);
+        return (int) call("eventfd", state -> (int) EVENTFD.invokeExact(state, 0, EFD_CLOEXEC));
     }
 
     public static long read(int fd, MemorySegment buffer, long count) throws Failure {
-        return call("read", READ, fd, buffer, count);
+        return call("read", state -> (long) READ.invokeExact(state, fd, buffer, count));
     }
 
     public static long write(int fd, MemorySegment buffer, long count) throws Failure {
-        return call("write", WRITE, fd, buffer, count);
+        return call("write", state -> (long) WRITE.invokeExact(state, fd, buffer, count));
     }
 
     /** A unix datagram socket, close-on-exec. */
     public static int unixDatagramSocket() throws Failure {
-        return (int) call("socket", Sockets.SOCKET, 1 /* AF_UNIX */, 2 /* SOCK_DGRAM */ | O_CLOEXEC, 0);
+        return (int) call("socket", state -> (int) Sockets.SOCKET.invokeExact(state, 1 /* AF_UNIX */, 2 /* SOCK_DGRAM */ | O_CLOEXEC, 0));
     }
 
     /**
@@ -375,7 +371,8 @@ public final class Libc {
             var address = arena.allocate(110, 2);
             int length = sockaddrUn(address, name);
             var data = arena.allocateFrom(ValueLayout.JAVA_BYTE, message);
-            call("sendto", Sockets.SENDTO, fd, data, (long) message.length, 0x4000 /* MSG_NOSIGNAL */, address, length);
+            call("sendto", state -> (long) Sockets.SENDTO.invokeExact(state, fd, data, (long) message.length,
+                    0x4000 /* MSG_NOSIGNAL */, address, length));
         }
     }
 
@@ -411,7 +408,7 @@ public final class Libc {
         try (var arena = Arena.ofConfined()) {
             var address = arena.allocate(110, 2);
             int length = sockaddrUn(address, name);
-            call("bind", Sockets.BIND, fd, address, length);
+            call("bind", state -> (int) Sockets.BIND.invokeExact(state, fd, address, length));
         }
     }
 
@@ -419,7 +416,7 @@ public final class Libc {
     public static byte[] receive(int fd, int max) throws Failure {
         try (var arena = Arena.ofConfined()) {
             var buffer = arena.allocate(max);
-            long n = call("recv", Sockets.RECV, fd, buffer, (long) max, 0);
+            long n = call("recv", state -> (long) Sockets.RECV.invokeExact(state, fd, buffer, (long) max, 0));
             return buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
         }
     }
@@ -430,7 +427,8 @@ public final class Libc {
             var ucred = arena.allocate(12, 4);
             var length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, 12);
-            call("getsockopt", Sockets.GETSOCKOPT, fd, 1 /* SOL_SOCKET */, 17 /* SO_PEERCRED */, ucred, length);
+            call("getsockopt", state -> (int) Sockets.GETSOCKOPT.invokeExact(state, fd, 1 /* SOL_SOCKET */,
+                    17 /* SO_PEERCRED */, ucred, length));
             return new int[] {ucred.get(JAVA_INT, 0), ucred.get(JAVA_INT, 4), ucred.get(JAVA_INT, 8)};
         }
     }
@@ -441,7 +439,7 @@ public final class Libc {
             var v = arena.allocate(JAVA_INT);
             var length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, 4);
-            call("getsockopt", Sockets.GETSOCKOPT, fd, level, name, v, length);
+            call("getsockopt", state -> (int) Sockets.GETSOCKOPT.invokeExact(state, fd, level, name, v, length));
             return v.get(JAVA_INT, 0);
         }
     }
@@ -451,7 +449,7 @@ public final class Libc {
         try (var arena = Arena.ofConfined()) {
             var v = arena.allocate(JAVA_INT);
             v.set(JAVA_INT, 0, value);
-            call("setsockopt", Sockets.SETSOCKOPT, fd, level, name, v, 4);
+            call("setsockopt", state -> (int) Sockets.SETSOCKOPT.invokeExact(state, fd, level, name, v, 4));
         }
     }
 
@@ -461,7 +459,8 @@ public final class Libc {
             var info = arena.allocate(256, 8);
             var length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, 256);
-            call("getsockopt", Sockets.GETSOCKOPT, fd, 6 /* IPPROTO_TCP */, 11 /* TCP_INFO */, info, length);
+            call("getsockopt", state -> (int) Sockets.GETSOCKOPT.invokeExact(state, fd, 6 /* IPPROTO_TCP */,
+                    11 /* TCP_INFO */, info, length));
             return info.get(JAVA_INT, 24);
         }
     }
@@ -473,21 +472,21 @@ public final class Libc {
     public static int[] pipe() throws Failure {
         try (var arena = Arena.ofConfined()) {
             var fds = arena.allocate(JAVA_INT, 2);
-            call("pipe2", PIPE2, fds, O_CLOEXEC);
+            call("pipe2", state -> (int) PIPE2.invokeExact(state, fds, O_CLOEXEC));
             int read = fds.getAtIndex(JAVA_INT, 0);
             int write = fds.getAtIndex(JAVA_INT, 1);
-            call("fcntl", FCNTL, read, 4 /* F_SETFL */, 2048 /* O_NONBLOCK */);
+            call("fcntl", state -> (int) FCNTL.invokeExact(state, read, 4 /* F_SETFL */, 2048 /* O_NONBLOCK */));
             return new int[] {read, write};
         }
     }
 
     /** A copy of {@code fd} numbered {@code min} or above, close-on-exec. */
     public static int dupAbove(int fd, int min) throws Failure {
-        return (int) call("fcntl", FCNTL, fd, 1030 /* F_DUPFD_CLOEXEC */, min);
+        return (int) call("fcntl", state -> (int) FCNTL.invokeExact(state, fd, 1030 /* F_DUPFD_CLOEXEC */, min));
     }
 
     public static void close(int fd) throws Failure {
-        call("close", CLOSE, fd);
+        call("close", state -> (int) CLOSE.invokeExact(state, fd));
     }
 
     /** The C library's words for an error number: "Resource temporarily unavailable". */
