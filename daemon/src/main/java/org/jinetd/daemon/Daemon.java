@@ -279,6 +279,11 @@ public final class Daemon implements AutoCloseable {
         return spawner.children();
     }
 
+    /** A count that moves whenever a connection or datagram is admitted, ends or is refused. */
+    public long activity() {
+        return served.global().admitted() + log.tally().events();
+    }
+
     /** Live connections (and datagrams being served) now, from their admission to their end. */
     public int live() {
         return running();

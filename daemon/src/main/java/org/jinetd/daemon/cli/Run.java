@@ -63,7 +63,7 @@ final class Run implements Callable<Integer> {
         }
         var control = control(daemon, signals, log);
         try (var notifier = Notifier.from(System.getenv(), log);
-             var heap = new IdleHeap(daemon.log().tally()::events, log)) {
+             var heap = new IdleHeap(daemon::activity, log)) {
             notifier.ready(summary(daemon));
             while (true) {
                 switch (signals.next()) {

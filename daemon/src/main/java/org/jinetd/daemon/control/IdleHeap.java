@@ -30,6 +30,7 @@ public final class IdleHeap implements AutoCloseable {
     }
 
     /**
+     * @param events    a count that changes whenever anything happens (connections, datagrams, refusals)
      * @param committed the heap's size now
      * @param collect   collects, given the heap's size before
      */
@@ -52,6 +53,9 @@ public final class IdleHeap implements AutoCloseable {
                 collect.accept(size);
                 // A heap that stays large holds live data: collect it again only if it grows to twice that.
                 floor = Math.max(GROWN, 2 * committed.getAsLong());
+            } else {
+                // A heap that has shrunk since (a collection under load) lowers the bar with it.
+                floor = Math.max(GROWN, Math.min(floor, 2 * size));
             }
             seen = now;
         }

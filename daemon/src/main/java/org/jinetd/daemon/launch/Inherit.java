@@ -66,6 +66,15 @@ final class Inherit {
      */
     void serve(Accepted accepted, Launch.Exec exec, Live.Entry entry) {
         var service = accepted.service();
+        // The socket stays open until the program has it; a stop meanwhile ends the program after.
+        if (!entry.onAbortIfLive(() -> { })) {
+            StreamLauncher.close(accepted);
+            accepted.ticket().release();
+            entry.close();
+            ended(service, accepted.peer(), accepted.since(), OptionalLong.empty(), null, entry.reason(),
+                    Optional.empty());
+            return;
+        }
         Child child;
         try {
             child = start(service, exec, accepted.channel(),

@@ -79,6 +79,20 @@ public final class Live {
         }
 
         /**
+         * As {@link #onAbort}, unless it has been ended already: then nothing changes and the
+         * answer is false, so that the caller does not go on with it.
+         */
+        public boolean onAbortIfLive(Runnable next) {
+            synchronized (this) {
+                if (reason != null) {
+                    return false;
+                }
+                abort = next;
+                return true;
+            }
+        }
+
+        /**
          * How to end it from now on, as it moves on (a banner, then a handler or a program).
          * If it was ended already, {@code next} runs at once: that stage is ended too.
          */

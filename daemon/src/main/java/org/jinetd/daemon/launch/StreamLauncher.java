@@ -27,8 +27,11 @@ import org.slf4j.LoggerFactory;
 public final class StreamLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(StreamLauncher.class);
 
-    /** A reply is sent with send(2) on the socket's descriptor, which the JDK must let us see. */
-    private static final boolean REPLIES_AT_ONCE = Fds.unavailable().isEmpty();
+    /**
+     * A reply is sent with send(2) on the socket's descriptor: the JDK must let us see it,
+     * and the C library must have what jinetd calls.
+     */
+    private static final boolean REPLIES_AT_ONCE = Fds.unavailable().isEmpty() && libcAvailable();
 
     private final Live live;
     private final ConnectionLog log;
@@ -40,22 +43,44 @@ public final class StreamLauncher {
         this.spawner = spawner;
     }
 
+    private static boolean libcAvailable() {
+        try {
+            return Libc.available();
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * Serves an admitted connection. Whatever fails on its way ends this connection, with its
+     * line, its place given back and its socket closed, and never the listener that called.
+     */
     public void launch(Accepted accepted) {
-        var service = accepted.service();
-        if (service.launch() instanceof Launch.Exec exec && spawner.spawnsAtOnce(exec) && nothingFirst(service)) {
-            // Nothing to wait for before the spawn, and nothing to do until the program is
-            // reaped: spawned here, on the listener's thread, as inetd forks in its loop.
-            spawner.serve(accepted, exec, register(accepted));
-            return;
+        Live.Entry entry = null;
+        try {
+            var service = accepted.service();
+            if (REPLIES_AT_ONCE && service.launch() instanceof Launch.Stream stream
+                    && stream.handler() instanceof ReplyHandler handler && nothingFirst(service)) {
+                // Over before this listener can close (or on a thread of its own): a stop need not know of it here.
+                reply(accepted, stream, handler);
+                return;
+            }
+            entry = register(accepted);
+            if (service.launch() instanceof Launch.Exec exec && spawner.spawnsAtOnce(exec) && nothingFirst(service)) {
+                // Nothing to wait for before the spawn, and nothing to do until the program is
+                // reaped: spawned here, on the listener's thread, as inetd forks in its loop.
+                spawner.serve(accepted, exec, entry);
+                return;
+            }
+            var registered = entry;
+            start(accepted, entry, () -> serve(accepted, registered));
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("service={} peer={} failed on its way", accepted.service().name(), accepted.shownPeer(), e);
+            if (entry != null) {
+                entry.close();
+            }
+            end(accepted, Optional.empty(), Optional.of(e.toString()));
         }
-        if (REPLIES_AT_ONCE && service.launch() instanceof Launch.Stream stream
-                && stream.handler() instanceof ReplyHandler handler && nothingFirst(service)) {
-            // Over before this listener can close: a stop need not know of it.
-            reply(accepted, stream, handler);
-            return;
-        }
-        var entry = register(accepted);
-        start(accepted, entry, () -> serve(accepted, entry));
     }
 
     /** Whether nothing has to happen before the service runs (a banner, a wait for the client's rate). */
@@ -208,6 +233,9 @@ public final class StreamLauncher {
         } catch (Libc.Failure e) {
             end(accepted, Optional.empty(), Optional.of(e.getMessage()));
             return;
+        } catch (RuntimeException | LinkageError e) {
+            // The descriptor or the C call failed us: the connection's own thread writes it all.
+            LOG.warn("service={}: reply not sent at once ({}); sent on a thread", accepted.service().name(), e.toString());
         }
         if (!bytes.hasRemaining()) {
             end(accepted, Optional.empty(), Optional.empty());

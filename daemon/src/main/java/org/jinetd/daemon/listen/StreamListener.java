@@ -191,8 +191,9 @@ public final class StreamListener implements Listener {
             try {
                 // Its clock starts now, not when the loop began to wait for it.
                 admit(channel, current, System.nanoTime());
-            } catch (RuntimeException e) {
-                // A fault on one connection's way costs that connection, never the listener.
+            } catch (RuntimeException | LinkageError e) {
+                // A fault before the connection was admitted (launching guards its own way)
+                // costs that connection, never the listener.
                 closeQuietly(channel);
                 LOG.warn("{}: connection dropped by a fault", current.label(), e);
             }

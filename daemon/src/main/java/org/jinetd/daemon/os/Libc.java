@@ -41,6 +41,8 @@ public final class Libc {
     public static final int EFD_CLOEXEC = 0x80000;
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
+    /** The most {@link #sendNow} offers at once. */
+    private static final int SEND_AT_ONCE = 256 * 1024;
 
     /** A C call failed; {@code errno} says why. */
     public static final class Failure extends Exception {
@@ -140,6 +142,15 @@ public final class Libc {
 
     private static Optional<MethodHandle> optionalHandle(String name, FunctionDescriptor descriptor) {
         return LIBC.find(name).map(symbol -> LINKER.downcallHandle(symbol, descriptor));
+    }
+
+    /**
+     * Whether jinetd can call the C library here. It is true wherever it returns: calling it
+     * links the calls made from the start, and that fails (a {@link LinkageError}) where the
+     * C library lacks one of them (pidfds need glibc 2.36).
+     */
+    public static boolean available() {
+        return true;
     }
 
     /** Whether this C library can close every other descriptor in the child (glibc 2.34+). */
@@ -384,8 +395,9 @@ public final class Libc {
     public static void sendNow(int fd, ByteBuffer bytes) throws Failure {
         try (var arena = Arena.ofConfined()) {
             var state = arena.allocate(Linker.Option.captureStateLayout());
-            var data = arena.allocate(bytes.remaining());
-            data.copyFrom(MemorySegment.ofBuffer(bytes));
+            // A fresh socket takes no more than its buffer: more would only be copied in vain.
+            var data = arena.allocate(Math.min(bytes.remaining(), SEND_AT_ONCE));
+            data.copyFrom(MemorySegment.ofBuffer(bytes.slice(bytes.position(), (int) data.byteSize())));
             long sent;
             try {
                 sent = (long) Sockets.SEND.invokeExact(state, fd, data, data.byteSize(), 0x40 /* MSG_DONTWAIT */ | 0x4000 /* MSG_NOSIGNAL */);

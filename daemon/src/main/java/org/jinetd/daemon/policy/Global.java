@@ -4,6 +4,8 @@ package org.jinetd.daemon.policy;
 public final class Global {
     private volatile int limit;
     private final java.util.concurrent.atomic.AtomicInteger live = new java.util.concurrent.atomic.AtomicInteger();
+    /** Connections and datagrams admitted since the start. */
+    private final java.util.concurrent.atomic.LongAdder admitted = new java.util.concurrent.atomic.LongAdder();
 
     public Global(int limit) {
         this.limit = limit;
@@ -21,6 +23,7 @@ public final class Global {
                 return false;
             }
             if (live.compareAndSet(now, now + 1)) {
+                admitted.increment();
                 return true;
             }
         }
@@ -28,6 +31,10 @@ public final class Global {
 
     void release() {
         live.decrementAndGet();
+    }
+
+    public long admitted() {
+        return admitted.sum();
     }
 
     public int live() {

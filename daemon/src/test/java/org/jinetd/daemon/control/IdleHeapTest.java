@@ -50,6 +50,13 @@ class IdleHeapTest {
             committed.set(81 * MIB);
             awaitCollection();
             assertEquals(List.of(100 * MIB, 40 * MIB, 81 * MIB), collected);
+
+            // The heap shrinks by itself later (a collection under load): the bar comes down with it.
+            committed.set(20 * MIB);
+            awaitChecks(3);
+            committed.set(45 * MIB);
+            awaitCollection();
+            assertEquals(List.of(100 * MIB, 40 * MIB, 81 * MIB, 45 * MIB), collected);
         }
     }
 

@@ -17,7 +17,11 @@ import java.nio.ByteBuffer;
  */
 @FunctionalInterface
 public interface ReplyHandler extends StreamHandler {
-    /** The bytes to send, from position to limit; jinetd may consume the buffer. */
+    /**
+     * The bytes to send, from position to limit. jinetd consumes the buffer, perhaps later
+     * and on another thread: return a buffer of this call's own (a fresh one, or a fresh
+     * read-only view of bytes that never change).
+     */
     ByteBuffer reply(Connection connection);
 
     @Override
