@@ -46,6 +46,9 @@ final class Inherit {
             if (!Libc.closesFrom()) {
                 return Optional.of("the C library has no posix_spawn_file_actions_addclosefrom_np (glibc 2.34+)");
             }
+            if (!Libc.hasPidfds()) {
+                return Optional.of("the C library has no pidfd_open (glibc 2.36+)");
+            }
         } catch (LinkageError | IllegalStateException e) {
             return Optional.of("the C library cannot be called: " + e.getMessage());
         }

@@ -61,10 +61,6 @@ public final class Libc {
     private static final VarHandle ERRNO_VALUE = Linker.Option.captureStateLayout()
             .varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle PIDFD_OPEN = handle("pidfd_open",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
-    private static final MethodHandle PIDFD_SEND_SIGNAL = handle("pidfd_send_signal",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
     private static final MethodHandle WAITID = handle("waitid",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
     private static final MethodHandle POLL = handle("poll",
@@ -110,6 +106,14 @@ public final class Libc {
         static final MethodHandle SIGEMPTYSET = handle("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
     }
 
+    /** pidfds (glibc 2.36+): linked at the first spawn, so that the rest works on an older C library. */
+    private static final class Pidfds {
+        static final MethodHandle PIDFD_OPEN = handle("pidfd_open",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+        static final MethodHandle PIDFD_SEND_SIGNAL = handle("pidfd_send_signal",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+    }
+
     /** Socket calls: linked when a socket option, sd_notify or a reply first needs one. */
     private static final class Sockets {
         static final MethodHandle GETSOCKOPT = handle("getsockopt",
@@ -147,10 +151,15 @@ public final class Libc {
     /**
      * Whether jinetd can call the C library here. It is true wherever it returns: calling it
      * links the calls made from the start, and that fails (a {@link LinkageError}) where the
-     * C library lacks one of them (pidfds need glibc 2.36).
+     * C library lacks one of them.
      */
     public static boolean available() {
         return true;
+    }
+
+    /** Whether this C library has pidfds (glibc 2.36+), which spawning needs. */
+    public static boolean hasPidfds() {
+        return LIBC.find("pidfd_open").isPresent() && LIBC.find("pidfd_send_signal").isPresent();
     }
 
     /** Whether this C library can close every other descriptor in the child (glibc 2.34+). */
@@ -326,11 +335,11 @@ public final class Libc {
     }
 
     public static int pidfdOpen(int pid) throws Failure {
-        return (int) call("pidfd_open", state -> (int) PIDFD_OPEN.invokeExact(state, pid, 0));
+        return (int) call("pidfd_open", state -> (int) Pidfds.PIDFD_OPEN.invokeExact(state, pid, 0));
     }
 
     public static void pidfdSendSignal(int pidfd, int signal) throws Failure {
-        call("pidfd_send_signal", state -> (int) PIDFD_SEND_SIGNAL.invokeExact(state, pidfd, signal, MemorySegment.NULL, 0));
+        call("pidfd_send_signal", state -> (int) Pidfds.PIDFD_SEND_SIGNAL.invokeExact(state, pidfd, signal, MemorySegment.NULL, 0));
     }
 
     /** Reaps the child of {@code pidfd}, which must have exited; fills {@code info} (a siginfo_t). */
