@@ -39,6 +39,8 @@ final class Imported {
 
     final String source;
     final List<String> notes = new ArrayList<>();
+    /** The table's {@code defaults:}, if the source had any that carry over. */
+    Service defaults;
     final List<Service> services = new ArrayList<>();
 
     Imported(String source) {
@@ -70,6 +72,15 @@ final class Imported {
         for (var note : notes) {
             out.append("# ").append(note).append('\n');
         }
+        if (defaults != null) {
+            for (var note : defaults.notes) {
+                out.append("# defaults: ").append(note).append('\n');
+            }
+            if (!defaults.keys.isEmpty()) {
+                out.append("defaults:\n");
+                keys(out, defaults, "  ");
+            }
+        }
         out.append("services:\n");
         if (services.isEmpty()) {
             out.append("  {}\n");
@@ -80,14 +91,18 @@ final class Imported {
                 out.append("  # ").append(note).append('\n');
             }
             out.append("  ").append(Yaml.key(service.name)).append(":\n");
-            for (var key : service.keys.values()) {
-                out.append("    ").append(key.name()).append(": ").append(key.yaml());
-                if (key.comment() != null) {
-                    out.append("  # ").append(key.comment());
-                }
-                out.append('\n');
-            }
+            keys(out, service, "    ");
         }
         return out.toString();
+    }
+
+    private static void keys(StringBuilder out, Service service, String indent) {
+        for (var key : service.keys.values()) {
+            out.append(indent).append(key.name()).append(": ").append(key.yaml());
+            if (key.comment() != null) {
+                out.append("  # ").append(key.comment());
+            }
+            out.append('\n');
+        }
     }
 }

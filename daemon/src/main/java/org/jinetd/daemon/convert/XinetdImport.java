@@ -44,14 +44,44 @@ final class XinetdImport {
         this.out = new Imported("the xinetd table " + file);
     }
 
+    /** What xinetd's {@code defaults} give every service; the rest of it has no counterpart. */
+    private static final List<String> INHERITED = List.of("only_from", "no_access", "instances", "per_source", "cps",
+            "bind", "banner", "banner_fail", "banner_success", "umask", "groups", "passenv");
+
     static Imported convert(Path file) throws IOException {
         var importer = new XinetdImport(file);
         var parsed = new Parsed();
         parse(file, parsed);
+        importer.defaults(parsed.defaults);
         for (var block : parsed.services) {
-            importer.service(block, parsed.defaults);
+            importer.service(block, parsed.defaults.containsKey("bind"));
         }
         return importer.out;
+    }
+
+    /** xinetd's {@code defaults} become the table's: what every service inherits, once. */
+    private void defaults(Map<String, List<String>> defaults) {
+        var d = new Imported.Service("defaults");
+        var inherited = new LinkedHashMap<String, List<String>>();
+        defaults.forEach((key, values) -> {
+            if (INHERITED.contains(key)) {
+                inherited.put(key, values);
+            } else {
+                d.note(key + " = " + String.join(" ", values) + ": "
+                        + NO_COUNTERPART.getOrDefault(key, "no counterpart in defaults"));
+            }
+        });
+        first(inherited, "bind").ifPresent(b -> d.put("bind", Yaml.string(b)));
+        first(inherited, "umask").ifPresent(u -> d.put("umask", Yaml.string(u)));
+        limits(inherited, d);
+        for (var key : List.of("groups", "passenv")) {
+            if (inherited.containsKey(key)) {
+                d.note(key + " = " + String.join(" ", inherited.get(key)) + ": " + NO_COUNTERPART.get(key));
+            }
+        }
+        if (!d.keys.isEmpty() || !d.notes.isEmpty()) {
+            out.defaults = d;
+        }
     }
 
     /** One {@code service NAME { ... }} block: its attributes, values as written. */
@@ -135,16 +165,10 @@ final class XinetdImport {
         }
     }
 
-    private void service(Block block, Map<String, List<String>> defaults) {
-        var a = new LinkedHashMap<String, List<String>>();
-        // The defaults xinetd lets a service inherit.
-        for (var key : List.of("only_from", "no_access", "instances", "per_source", "cps", "bind", "banner",
-                "banner_fail", "banner_success", "umask", "groups", "passenv")) {
-            if (defaults.containsKey(key)) {
-                a.put(key, defaults.get(key));
-            }
-        }
-        a.putAll(block.attributes());
+    /** @param defaultBind whether the defaults give a {@code bind} (then {@code flags = IPv4} adds none) */
+    private void service(Block block, boolean defaultBind) {
+        // What the defaults give is in the table's defaults: only the service's own settings here.
+        var a = new LinkedHashMap<>(block.attributes());
         var protocol = first(a, "protocol").orElse(first(a, "socket_type").filter("dgram"::equals).map(t -> "udp")
                 .orElse("tcp"));
         var s = new Imported.Service(out.unique(block.name(), protocol));
@@ -171,7 +195,7 @@ final class XinetdImport {
             first(a, a.containsKey("bind") ? "bind" : "interface").ifPresent(b -> s.put("bind", Yaml.string(b)));
         }
         var flags = a.getOrDefault("flags", List.of());
-        if (flags.contains("IPv4") && !s.keys.containsKey("bind")) {
+        if (flags.contains("IPv4") && !s.keys.containsKey("bind") && !defaultBind) {
             s.put("bind", Yaml.string("0.0.0.0"));
         }
         if (flags.contains("NODELAY")) {
@@ -227,6 +251,19 @@ final class XinetdImport {
         if (type.contains("UNLISTED") && !a.containsKey("port")) {
             s.note("UNLISTED without a port: set port");
         }
+        limits(a, s);
+        if (first(a, "disable").map(d -> d.equalsIgnoreCase("yes")).orElse(false)) {
+            s.put("disabled", "true");
+        }
+        for (var key : a.keySet()) {
+            if (NO_COUNTERPART.containsKey(key)) {
+                s.note(key + " = " + String.join(" ", a.get(key)) + ": " + NO_COUNTERPART.get(key));
+            }
+        }
+    }
+
+    /** Access lists, limits, rate and banners: a service's own, or the defaults'. */
+    private static void limits(Map<String, List<String>> a, Imported.Service s) {
         list(a, "only_from").ifPresent(l -> s.put("only_from", Yaml.list(l)));
         list(a, "no_access").ifPresent(l -> s.put("no_access", Yaml.list(l)));
         first(a, "instances").ifPresent(i -> s.put("instances", i.equalsIgnoreCase("UNLIMITED") ? "unlimited" : i));
@@ -241,14 +278,6 @@ final class XinetdImport {
                 "xinetd's banner is shown to every client, refused ones too"));
         first(a, "banner_success").ifPresent(f -> s.put("banner", "{file: " + Yaml.string(f) + "}"));
         first(a, "banner_fail").ifPresent(f -> s.put("banner_fail", "{file: " + Yaml.string(f) + "}"));
-        if (first(a, "disable").map(d -> d.equalsIgnoreCase("yes")).orElse(false)) {
-            s.put("disabled", "true");
-        }
-        for (var key : a.keySet()) {
-            if (NO_COUNTERPART.containsKey(key)) {
-                s.note(key + " = " + String.join(" ", a.get(key)) + ": " + NO_COUNTERPART.get(key));
-            }
-        }
     }
 
     private static String limit(String value) {

@@ -38,6 +38,51 @@ class ImportTest {
     }
 
     @Test
+    void xinetdsDefaultsBecomeTheTablesDefaultsOnce() throws Exception {
+        var conf = dir.resolve("xinetd.conf");
+        Files.writeString(conf, """
+                defaults
+                {
+                    log_type    = SYSLOG daemon info
+                    only_from   = 127.0.0.1 ::1
+                    instances   = 30
+                    cps         = 25 30
+                    umask       = 022
+                }
+                service daytime
+                {
+                    type        = INTERNAL
+                    socket_type = stream
+                    port        = 7013
+                    wait        = no
+                }
+                service hello
+                {
+                    socket_type = stream
+                    port        = 7100
+                    wait        = no
+                    user        = root
+                    server      = /bin/echo
+                    server_args = hello
+                    instances   = 5
+                }
+                """);
+        var table = dir.resolve("services.yaml");
+        var imported = Cli.run("import", conf.toString(), "-o", table.toString());
+        assertEquals(0, imported.code(), imported.err());
+        var yaml = Files.readString(table);
+        assertTrue(yaml.contains("# defaults: log_type = SYSLOG daemon info: jinetd logs to stderr"), yaml);
+        assertTrue(yaml.contains("\ndefaults:\n  umask: '022'\n  only_from: ['127.0.0.1', '::1']\n  instances: 30\n"
+                + "  rate: {per_second: 25, burst: 25}  # xinetd's cps"), yaml);
+        // Each service says only what is its own.
+        assertTrue(yaml.contains("\n  daytime:\n    port: 7013\n    handler: daytime\n\n"), yaml);
+        assertTrue(yaml.contains("    exec: [/bin/echo, hello]\n    user: root\n    instances: 5\n"), yaml);
+        assertEquals(1, yaml.split("only_from", -1).length - 1, yaml);
+        var check = Cli.run("check", "-c", table.toString());
+        assertEquals(0, check.code(), check.err() + "\n" + yaml);
+    }
+
+    @Test
     void importsAnInetdConfAndCheckTakesIt() throws Exception {
         var table = dir.resolve("services.yaml");
         var imported = Cli.run("import", resource("inetd.conf").toString(), "-o", table.toString());
