@@ -1,5 +1,5 @@
-# Shared by run.sh, soak.sh and storm.sh: processes started and stopped, free ports.
-# Sourced after the script defines log and die.
+# Shared by run.sh, soak.sh and storm.sh: processes started and stopped, free ports, and
+# the clean-up at exit. Sourced after the script defines log and die, WORK and PIDS.
 
 stop_pid() {   # stop_pid PID: SIGTERM, wait up to 10 s, then SIGKILL; reaps it
     local pid=$1 i
@@ -37,3 +37,14 @@ free_port() {   # a free port below the ephemeral range, not handed out before i
     done
     die "no free port found"
 }
+
+cleanup() {   # at exit: every process in PIDS stopped; WORK deleted unless KEEP_WORK=1
+    local rc=$? p
+    trap - EXIT INT TERM
+    for p in "${PIDS[@]}"; do stop_pid "$p"; done
+    if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM

@@ -49,7 +49,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/jinetd-bench.XXXXXX")
 chmod 755 "$WORK"   # hello is run as nobody too
 declare -a PIDS=()
 
-# stop_pid, port_in_use, free_port
+# stop_pid, port_in_use, free_port; cleanup at exit
 . "$(dirname "$0")/lib.sh"
 
 forget_pid() {
@@ -58,16 +58,6 @@ forget_pid() {
     PIDS=("${keep[@]}")
 }
 
-cleanup() {
-    local rc=$? p
-    trap - EXIT INT TERM
-    for p in "${PIDS[@]}"; do stop_pid "$p"; done
-    if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- helpers
 

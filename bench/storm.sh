@@ -80,19 +80,9 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/jinetd-storm.XXXXXX")
 declare -a PIDS=()
 DPID=""
 
-# stop_pid, port_in_use, free_port
+# stop_pid, port_in_use, free_port; cleanup at exit
 . "$(dirname "$0")/lib.sh"
 
-cleanup() {
-    local rc=$? p
-    trap - EXIT INT TERM
-    for p in "${PIDS[@]}"; do stop_pid "$p"; done
-    if [ "$KEEP_WORK" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- helpers
 
