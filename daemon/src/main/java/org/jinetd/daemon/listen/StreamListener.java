@@ -182,6 +182,8 @@ public final class StreamListener implements Listener {
                 continue;
             }
             backoff.succeeded();
+            // The table may have been reloaded while accept() waited: this client meets the rules of now.
+            current = service;
             if (wait > 0) {
                 // The queue is longer than rate_wait allows: this one is turned away, without a token.
                 rateEpisode.refused(now);
