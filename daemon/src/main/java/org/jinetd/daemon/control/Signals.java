@@ -6,7 +6,8 @@ import sun.misc.Signal;
 
 /**
  * The signals a running daemon answers, as requests on a queue that the main thread takes
- * one at a time: SIGTERM and SIGINT stop it, SIGHUP reloads the table. Handled here rather
+ * one at a time: SIGTERM and SIGINT stop it, SIGHUP reloads the table. The control socket
+ * and the thread that reads a table anew put their requests on the same queue. Handled here rather
  * than in a shutdown hook, so that a stop drains and then exits 0, as systemd expects.
  */
 public final class Signals {
@@ -17,6 +18,9 @@ public final class Signals {
         /** @param reply where the outcome goes, for a reload asked on the control socket; null for SIGHUP */
         record Reload(String from, java.util.concurrent.CompletableFuture<ControlMessages.Reply> reply)
                 implements Request {}
+
+        /** A table read anew on another thread, for the main thread to apply. */
+        record Read(org.jinetd.daemon.config.Loaded outcome) implements Request {}
     }
 
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();

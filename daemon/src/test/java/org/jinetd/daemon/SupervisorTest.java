@@ -1,0 +1,153 @@
+package org.jinetd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.jinetd.daemon.config.Config;
+import org.jinetd.daemon.config.Loaded;
+import org.jinetd.daemon.control.ControlMessages;
+import org.jinetd.daemon.control.Signals;
+import org.jinetd.daemon.log.ConnectionLog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The main loop: a reload that fails in any way keeps the running table, and a stop is
+ * handled while a table is still being read.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SupervisorTest {
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Signals signals = new Signals();
+
+    @Test
+    void aStopIsHandledWhileATableIsStillBeingRead() throws Exception {
+        int port = TestDaemon.freePort();
+        var file = TestDaemon.write("services: {echo: {port: %d, bind: 127.0.0.1, handler: echo}}".formatted(port));
+        var stuck = new CountDownLatch(1);
+        var calls = new AtomicInteger();
+        Function<Path, Loaded> reader = path -> {
+            if (calls.incrementAndGet() > 1) {
+                // A table that never finishes reading, as a FIFO or a hung name service would.
+                awaitQuietly(stuck);
+            }
+            return Config.load(path);
+        };
+        try {
+            var running = start(reader, file);
+            var reply = reload();
+            await("reload: jinetd reload received");
+            signals.request(new Signals.Request.Stop("SIGTERM"));
+            assertInstanceOf(Supervisor.Outcome.Stopped.class, running.get(20, TimeUnit.SECONDS));
+            var answer = reply.get(5, TimeUnit.SECONDS);
+            assertFalse(answer.ok());
+            assertTrue(answer.message().contains("not applied"), answer.message());
+            assertTrue(lines.stream().anyMatch(l -> l.contains("while a table was being read")), lines.toString());
+        } finally {
+            stuck.countDown();
+        }
+    }
+
+    @Test
+    void anyFailureOfTheReaderKeepsTheRunningTableServed() throws Exception {
+        int port = TestDaemon.freePort();
+        var file = TestDaemon.write("services: {echo: {port: %d, bind: 127.0.0.1, handler: echo}}".formatted(port));
+        var calls = new AtomicInteger();
+        Function<Path, Loaded> reader = path -> switch (calls.incrementAndGet()) {
+            case 1 -> Config.load(path);
+            case 2 -> throw new OutOfMemoryError("Java heap space");
+            case 3 -> throw new java.nio.file.InvalidPathException("/srv/a\0b", "Nul character not allowed");
+            default -> throw new StackOverflowError();
+        };
+        var running = start(reader, file);
+        for (var what : List.of("OutOfMemoryError", "InvalidPathException", "StackOverflowError")) {
+            var answer = reload().get(20, TimeUnit.SECONDS);
+            assertFalse(answer.ok());
+            assertTrue(answer.problems().getFirst().startsWith(file + ":1:1: cannot read: " + what),
+                    answer.problems().toString());
+            assertEquals("hi", echo(port), "still served after " + what);
+        }
+        signals.request(new Signals.Request.Stop("SIGTERM"));
+        assertInstanceOf(Supervisor.Outcome.Stopped.class, running.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aBadTableAtStartIsReportedAndNothingIsBound() throws Exception {
+        var file = TestDaemon.write("services: {echo: {port: 70000, handler: echo}}");
+        var outcome = new Supervisor(path -> Config.load(path), file, log(), signals).run();
+        var bad = assertInstanceOf(Supervisor.Outcome.BadTable.class, outcome);
+        assertTrue(bad.problems().getFirst().toString().contains("70000"), bad.problems().toString());
+    }
+
+    private CompletableFuture<Supervisor.Outcome> start(Function<Path, Loaded> reader, Path file)
+            throws InterruptedException {
+        var supervisor = new Supervisor(reader, file, log(), signals);
+        var running = new CompletableFuture<Supervisor.Outcome>();
+        Thread.ofPlatform().name("supervisor-test").start(() -> {
+            try {
+                running.complete(supervisor.run());
+            } catch (Throwable e) {
+                running.completeExceptionally(e);
+            }
+        });
+        await("ready:");
+        return running;
+    }
+
+    private CompletableFuture<ControlMessages.Reply> reload() {
+        var reply = new CompletableFuture<ControlMessages.Reply>();
+        signals.request(new Signals.Request.Reload("jinetd reload", reply));
+        return reply;
+    }
+
+    private ConnectionLog log() {
+        return new ConnectionLog(line -> {
+            synchronized (lines) {
+                lines.add(line);
+                lines.notifyAll();
+            }
+        });
+    }
+
+    private void await(String containing) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        synchronized (lines) {
+            while (lines.stream().noneMatch(l -> l.contains(containing))) {
+                long left = deadline - System.nanoTime();
+                assertTrue(left > 0, "no log line with '" + containing + "' within 10 s: " + lines);
+                lines.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String echo(int port) throws IOException {
+        try (var s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("hi\n".getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        }
+    }
+}
