@@ -4,6 +4,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.jinetd.daemon.os.AddressText;
 
 /** Where a service listens. */
 public sealed interface Endpoint {

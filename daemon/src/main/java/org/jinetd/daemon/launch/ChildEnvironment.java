@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.jinetd.daemon.config.AddressText;
+import org.jinetd.daemon.os.AddressText;
 import org.jinetd.daemon.config.Endpoint;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.Service;

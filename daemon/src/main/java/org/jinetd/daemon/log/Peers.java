@@ -8,7 +8,7 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
-import org.jinetd.daemon.config.AddressText;
+import org.jinetd.daemon.os.AddressText;
 
 /** How addresses are shown and compared: IPv4 clients of an IPv6 socket appear as IPv4. */
 public final class Peers {

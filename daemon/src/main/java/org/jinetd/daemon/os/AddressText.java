@@ -1,9 +1,9 @@
-package org.jinetd.daemon.config;
+package org.jinetd.daemon.os;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 
-/** Addresses as people write them: IPv6 in the short form of RFC 5952 ({@code ::1}, not {@code 0:0:0:0:0:0:0:1}). */
+/** Addresses as people (and the kernel's tools) write them: IPv6 in the short form of RFC 5952 ({@code ::1}, not {@code 0:0:0:0:0:0:0:1}). */
 public final class AddressText {
     private AddressText() {}
 
