@@ -20,6 +20,7 @@ import org.jinetd.daemon.listen.Served;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Peers;
 import org.jinetd.daemon.policy.Global;
+import org.jinetd.daemon.policy.Reflection;
 
 /**
  * A running super-server: every enabled service of a table bound and listening, and the
@@ -97,7 +98,7 @@ public final class Daemon implements AutoCloseable {
         var live = new Live();
         var spawner = new Spawner(live, log);
         var served = new Served(new StreamLauncher(live, log, spawner), new DatagramLauncher(live, log), spawner,
-                new Global(table.maxConnections()), log);
+                new Global(table.maxConnections()), new Reflection(), log);
         var bound = new ArrayList<Listener>();
         var failures = new ArrayList<String>();
         for (var service : table.enabled()) {
@@ -113,6 +114,7 @@ public final class Daemon implements AutoCloseable {
             failures.forEach(log::warn);
             throw new StartFailure(failures);
         }
+        served.reflection().internal(internalPorts(bound));
         var daemon = new Daemon(table, log, live, spawner, served, bound, passed);
         descriptorsFor(table.maxConnections()).ifPresent(log::warn);
         passed.unclaimed().forEach(address -> log.warn("systemd passed a socket on " + address
@@ -183,11 +185,24 @@ public final class Daemon implements AutoCloseable {
         listeners.clear();
         listeners.addAll(fresh);
         served.global().limit(next.maxConnections());
+        served.reflection().internal(internalPorts(fresh));
         table = next;
         var result = new Reloaded(kept, added, removed, failed);
         failed.forEach(log::warn);
         log.note("reloaded %s: %s".formatted(next.file(), result.summary()));
         return result;
+    }
+
+    /** The ports the UDP internal services are bound to: none of them may be answered. */
+    private static java.util.Set<Integer> internalPorts(List<Listener> listeners) {
+        var ports = new java.util.HashSet<Integer>();
+        for (var listener : listeners) {
+            if (listener.service().launch() instanceof Launch.Datagrams
+                    && address(listener).orElse(null) instanceof java.net.InetSocketAddress bound) {
+                ports.add(bound.getPort());
+            }
+        }
+        return ports;
     }
 
     /**

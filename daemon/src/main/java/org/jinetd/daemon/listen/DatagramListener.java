@@ -28,7 +28,8 @@ public final class DatagramListener implements Listener {
     private final Admission admission;
     private final RateGate rates;
     private final Episode rateEpisode;
-    private final Episode looping;
+    private final Episode fromPort;
+    private final Episode fromAddress;
     private volatile Service service;
     private volatile boolean closed;
     private volatile WaitLoop.Started started = new WaitLoop.Started(null, null);
@@ -41,8 +42,10 @@ public final class DatagramListener implements Listener {
         this.rateEpisode = new Episode(service.name(), service.label(), "rate reached", "rate", served.log());
         this.rates = new RateGate(new Episode(service.name(), service.label(), "rate_per_source reached",
                 "rate_per_source", served.log()));
-        this.looping = new Episode(service.name(), service.label(),
-                "datagrams from ports below 1024 (a possible echo/chargen loop)", "source_port", served.log());
+        this.fromPort = new Episode(service.name(), service.label(),
+                "datagrams from a server's port (a possible echo/chargen loop)", "source_port", served.log());
+        this.fromAddress = new Episode(service.name(), service.label(),
+                "datagrams from a broadcast, multicast or unspecified address", "source_address", served.log());
     }
 
     static DatagramListener bind(Service service, Served served, Optional<DatagramChannel> given)
@@ -118,11 +121,14 @@ public final class DatagramListener implements Listener {
             var current = service;
             var address = ((InetSocketAddress) peer).getAddress();
             long now = System.nanoTime();
-            // inetd's rule for its internal services: an answer to a privileged port may be
-            // another server's (echo to chargen), and the two would bounce datagrams for ever.
-            if (current.launch() instanceof Launch.Datagrams && ((InetSocketAddress) peer).getPort() < 1024) {
-                looping.refused(now);
-                continue;
+            // An internal service answers whatever comes: never to another server's port (echo and
+            // chargen would answer each other for ever) nor to an address of many hosts.
+            if (current.launch() instanceof Launch.Datagrams) {
+                var refusal = served.reflection().refusal((InetSocketAddress) peer);
+                if (refusal.isPresent()) {
+                    (refusal.get().equals("source_port") ? fromPort : fromAddress).refused(now);
+                    continue;
+                }
             }
             // A datagram cannot wait in a queue of ours: over a rate it is dropped, and counted.
             if (rates.serviceWait(current, now) > 0 || rates.sourceWait(current, address, now) > 0) {

@@ -5,7 +5,8 @@ import org.jinetd.daemon.launch.Spawner;
 import org.jinetd.daemon.launch.StreamLauncher;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.policy.Global;
+import org.jinetd.daemon.policy.Reflection;
 
 /** What a listener hands its connections to, and where it reports. */
 public record Served(StreamLauncher streams, DatagramLauncher datagrams, Spawner spawner, Global global,
-                     ConnectionLog log) {}
+                     Reflection reflection, ConnectionLog log) {}

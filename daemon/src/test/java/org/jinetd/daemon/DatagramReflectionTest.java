@@ -1,0 +1,46 @@
+package org.jinetd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * One forged datagram "from" chargen's port to echo's must not start the two answering each
+ * other: a UDP internal service never answers another internal service's port.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DatagramReflectionTest {
+    @Test
+    void echoNeverAnswersTheChargenPortOfItsOwnTable() throws Exception {
+        try (var d = TestDaemon.start("""
+                services:
+                  echo-udp: {protocol: udp, bind: 127.0.0.1, handler: echo}
+                  chargen-udp: {protocol: udp, bind: 127.0.0.1, handler: chargen}
+                """)) {
+            var chargen = (InetSocketAddress) d.address("chargen-udp");
+            // A datagram that claims to come from chargen's port, as a forger's would.
+            try (var forged = DatagramChannel.open(StandardProtocolFamily.INET)) {
+                forged.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                forged.bind(chargen);
+                forged.send(ByteBuffer.wrap("loop".getBytes(StandardCharsets.US_ASCII)), d.address("echo-udp"));
+            }
+            d.awaitLog(line -> line.contains("echo-udp/udp") && line.contains("server's port"));
+            // An ordinary client is still answered, and chargen was never asked anything.
+            var reply = Clients.datagram(InetAddress.getLoopbackAddress(), d.port("echo-udp"),
+                    "hi".getBytes(StandardCharsets.US_ASCII));
+            assertArrayEquals("hi".getBytes(StandardCharsets.US_ASCII), reply);
+            assertEquals(0, d.daemon().log().tally().of("chargen-udp").connections());
+            assertEquals(1, d.daemon().log().tally().of("echo-udp").refused().get("source_port"));
+        }
+    }
+}
