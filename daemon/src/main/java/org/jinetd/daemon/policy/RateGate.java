@@ -1,7 +1,7 @@
 package org.jinetd.daemon.policy;
 
 import java.net.InetAddress;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jinetd.daemon.config.Cidr;
 import org.jinetd.daemon.config.Rate;
@@ -13,13 +13,21 @@ import org.jinetd.daemon.config.Service;
  * connection waits on up to {@code rate_wait}.
  */
 public final class RateGate {
-    /** Buckets kept for at most this many sources; full ones are forgotten first. */
-    private static final int MAX_SOURCES = 65_536;
+    /**
+     * Buckets kept for at most this many sources; past it, the source heard from least
+     * recently is forgotten, so that no number of clients grows the table or the work per client.
+     */
+    static final int MAX_SOURCES = 65_536;
 
     private final Episode sourceEpisode;
     private TokenBucket service;
     private Rate serviceRate;
-    private final Map<Cidr, TokenBucket> sources = new HashMap<>();
+    private final Map<Cidr, TokenBucket> sources = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Cidr, TokenBucket> eldest) {
+            return size() > MAX_SOURCES;
+        }
+    };
     private Rate sourceRate;
 
     /** @param sourceEpisode counts the connections held back or refused for their source's rate */
@@ -56,13 +64,15 @@ public final class RateGate {
                 sourceRate = rate.get();
                 sources.clear();
             }
-            if (sources.size() >= MAX_SOURCES) {
-                sources.values().removeIf(b -> b.full(now));
-            }
             bucket = sources.computeIfAbsent(Admission.source(peer, current.limits()),
                     k -> new TokenBucket(sourceRate, now));
         }
         return bucket.take(now);
+    }
+
+    /** Sources with a bucket now. */
+    synchronized int sources() {
+        return sources.size();
     }
 
     /** Whether waiting {@code nanos} stays within {@code rate_wait}. */

@@ -26,9 +26,4 @@ final class TokenBucket {
         }
         return (long) Math.ceil((1 - tokens) / perNano);
     }
-
-    /** Full again, so that forgetting it loses nothing. */
-    synchronized boolean full(long now) {
-        return Math.min(burst, tokens + (now - updated) * perNano) >= burst;
-    }
 }
