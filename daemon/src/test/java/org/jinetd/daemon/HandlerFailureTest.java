@@ -1,9 +1,15 @@
 package org.jinetd.daemon;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -44,5 +50,46 @@ class HandlerFailureTest {
             }
             assertTrue(d.awaitLog("service=stuck ").contains(" reason=stop "));
         }
+    }
+
+    @Test
+    void datagramsAreCountedAndAFloodOfFailingOnesWritesBoundedLines() throws Exception {
+        try (var d = TestDaemon.start("""
+                services:
+                  broken: {protocol: udp, bind: 127.0.0.1, handler: misbehaving}
+                  echo: {protocol: udp, bind: 127.0.0.1, handler: echo}
+                """)) {
+            var counts = d.daemon().log().tally().of("broken");
+            int sent = 0;
+            try (var socket = new DatagramSocket()) {
+                // In bursts the socket's buffer holds, each received before the next is sent.
+                for (int burst = 0; burst < 10; burst++) {
+                    for (int i = 0; i < 50; i++, sent++) {
+                        socket.send(new DatagramPacket(new byte[] {1}, 1, InetAddress.getLoopbackAddress(),
+                                d.port("broken")));
+                    }
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                    while (counts.connections() < sent && System.nanoTime() < deadline) {
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                    assertEquals(sent, counts.connections(), "every datagram is counted in status");
+                }
+            }
+            assertEquals(sent, counts.failed());
+            assertTrue(counts.lastError().contains("broken on purpose"), counts.lastError());
+            // Every failure is accounted for, by a line or in an unlogged= count, with far fewer lines than datagrams.
+            long total = sent;
+            assertTrue(d.awaitLogs(lines -> accounted(lines) == total), String.join("\n", d.log()));
+            assertTrue(d.log().stream().filter(l -> l.startsWith("service=broken ")).count() < sent / 2);
+            assertArrayEquals("hi".getBytes(StandardCharsets.US_ASCII), Clients.datagram(
+                    InetAddress.getLoopbackAddress(), d.port("echo"), "hi".getBytes(StandardCharsets.US_ASCII)));
+            assertEquals(1, d.daemon().log().tally().of("echo").connections(), "echo's datagrams are counted too");
+        }
+    }
+
+    private static long accounted(java.util.List<String> lines) {
+        return lines.stream().filter(l -> l.startsWith("service=broken "))
+                .mapToLong(l -> l.contains(" unlogged=") ? Long.parseLong(l.substring(l.indexOf(" unlogged=") + 10)) : 1)
+                .sum();
     }
 }

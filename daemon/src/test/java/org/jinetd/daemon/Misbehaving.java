@@ -3,13 +3,14 @@ package org.jinetd.daemon;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import org.jinetd.handler.DatagramHandler;
 import org.jinetd.handler.HandlerProvider;
 import org.jinetd.handler.OptionException;
 import org.jinetd.handler.StreamHandler;
 
 /**
  * A handler that misbehaves on purpose, as {@code options: {how: throw|hang}} says, and
- * takes a required numeric option so that option errors can be shown.
+ * takes a required numeric option so that option errors can be shown. Over UDP it always throws.
  */
 public final class Misbehaving implements HandlerProvider {
     @Override
@@ -36,6 +37,13 @@ public final class Misbehaving implements HandlerProvider {
                 }
             };
             default -> throw new OptionException("how", "must be throw or hang");
+        });
+    }
+
+    @Override
+    public Optional<DatagramHandler> datagram(Map<String, String> options) {
+        return Optional.of(d -> {
+            throw new IllegalStateException("broken on purpose");
         });
     }
 }

@@ -10,15 +10,12 @@ import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Ended;
 import org.jinetd.handler.Datagram;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves a datagram: an in-JVM handler, or a program that reads the datagram on stdin and
  * whose every write to stdout goes back as a datagram (inetd's {@code dgram nowait}).
  */
 public final class DatagramLauncher {
-    private static final Logger LOG = LoggerFactory.getLogger(DatagramLauncher.class);
 
     private final Live live;
     private final ConnectionLog log;
@@ -50,13 +47,13 @@ public final class DatagramLauncher {
     }
 
     private void handle(Received received, Launch.Datagrams handler) {
+        Optional<String> error = Optional.empty();
         try {
             handler.handler().handle(new ReceivedDatagram(received));
         } catch (IOException | RuntimeException | Error e) {
-            // Datagrams are not connections: only failures get a line, or a flood would fill the log.
-            LOG.warn("service={} peer={} handler={} error={}", received.service().name(), received.shownPeer(),
-                    handler.name(), e.toString());
+            error = Optional.of(e.toString());
         }
+        log.datagram(received.service().name(), received.shownPeer(), handler.name(), error);
     }
 
     private void spawn(Received received, Launch.Exec exec) {

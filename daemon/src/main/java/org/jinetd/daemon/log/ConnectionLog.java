@@ -18,9 +18,9 @@ public final class ConnectionLog {
     /** Whether anyone reads the tap (tests do). */
     private final boolean tapped;
     private final Tally tally = new Tally();
-    /** Refusal lines a second, per service and reason, before the rest are only counted. */
-    private static final int REFUSALS_PER_SECOND = 20;
-    /** Per service and reason: {second, lines this second, refusals not logged this second}. */
+    /** Lines a second of one kind (a service's refusals for one reason, its failed datagrams) before the rest are only counted. */
+    private static final int LINES_PER_SECOND = 20;
+    /** Per kind: {second, lines this second, lines not written this second}. Kinds are bounded by the table. */
     private final java.util.Map<String, long[]> floods = new java.util.HashMap<>();
 
     /** @param tap also gets every line (tests read the log there) */
@@ -58,15 +58,36 @@ public final class ConnectionLog {
 
     /**
      * A connection turned away before anything ran for it. Under a flood, the first
-     * {@value #REFUSALS_PER_SECOND} of a service and reason in a second get their line and
+     * {@value #LINES_PER_SECOND} of a service and reason in a second get their line and
      * the rest are counted, in one line when that second is over (and always in
      * {@code jinetd status}).
      */
     public void refused(String service, String peer, String reason) {
         tally.refused(service, reason, 1);
+        throttled("service=" + service + " refused=" + reason, () -> "service=" + service + " peer=" + peer
+                + " refused=" + reason);
+    }
+
+    /**
+     * A datagram served by a handler: counted, and logged only when the handler failed (a
+     * line per datagram would let any sender fill the log), with failures throttled as
+     * refusals are.
+     */
+    public void datagram(String service, String peer, String handler, java.util.Optional<String> error) {
+        tally.datagram(service, error);
+        error.ifPresent(e -> throttled("service=" + service + " handler=" + handler + " failed",
+                () -> "service=" + service + " peer=" + peer + " handler=" + handler + " error=" + Peers.quoted(e)));
+    }
+
+    /**
+     * Writes {@code line} unless {@value #LINES_PER_SECOND} lines of the same {@code kind}
+     * were written this second; the rest are counted, and the count is written as
+     * {@code KIND unlogged=N} when the second is over.
+     */
+    private void throttled(String kind, java.util.function.Supplier<String> line) {
         long suppressedBefore;
         synchronized (floods) {
-            var window = floods.computeIfAbsent(service + " " + reason, k -> new long[3]);
+            var window = floods.computeIfAbsent(kind, k -> new long[3]);
             long second = System.nanoTime() / 1_000_000_000L;
             suppressedBefore = 0;
             if (window[0] != second) {
@@ -75,23 +96,23 @@ public final class ConnectionLog {
                 window[1] = 0;
                 window[2] = 0;
             }
-            if (++window[1] > REFUSALS_PER_SECOND) {
+            if (++window[1] > LINES_PER_SECOND) {
                 if (window[2]++ == 0) {
                     // If this second's flood is also the last, its count still gets its line.
                     long at = second;
-                    Thread.ofVirtual().name("refusals-" + service).start(() -> flushAfter(service, reason, window, at));
+                    Thread.ofVirtual().name("flood-" + kind).start(() -> flushAfter(kind, window, at));
                 }
                 return;
             }
         }
-        unlogged(service, reason, suppressedBefore);
-        var line = "service=" + service + " peer=" + peer + " refused=" + reason;
-        CONNECTIONS.warn(line);
-        tap.accept(line);
+        unlogged(kind, suppressedBefore);
+        var text = line.get();
+        CONNECTIONS.warn(text);
+        tap.accept(text);
     }
 
-    /** Waits out {@code second}, then writes its count unless a refusal of the next second already has. */
-    private void flushAfter(String service, String reason, long[] window, long second) {
+    /** Waits out {@code second}, then writes its count unless a line of the next second already has. */
+    private void flushAfter(String kind, long[] window, long second) {
         long wait = (second + 1) * 1_000_000_000L - System.nanoTime();
         try {
             Thread.sleep(java.time.Duration.ofNanos(Math.max(wait, 0) + 1_000_000));
@@ -106,12 +127,12 @@ public final class ConnectionLog {
             count = window[2];
             window[2] = 0;
         }
-        unlogged(service, reason, count);
+        unlogged(kind, count);
     }
 
-    private void unlogged(String service, String reason, long count) {
+    private void unlogged(String kind, long count) {
         if (count > 0) {
-            var summary = "service=" + service + " refused=" + reason + " unlogged=" + count;
+            var summary = kind + " unlogged=" + count;
             CONNECTIONS.warn(summary);
             tap.accept(summary);
         }

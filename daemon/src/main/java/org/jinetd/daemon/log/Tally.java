@@ -63,6 +63,17 @@ public final class Tally {
         }
     }
 
+    /** A datagram served by a handler, and the handler's error if it failed. */
+    void datagram(String service, java.util.Optional<String> error) {
+        events.increment();
+        var counts = of(service);
+        counts.connections.increment();
+        error.ifPresent(e -> {
+            counts.failed.increment();
+            counts.lastError = e;
+        });
+    }
+
     /** {@code n} refusals of {@code service} for {@code reason}. */
     public void refused(String service, String reason, long n) {
         events.add(n);
