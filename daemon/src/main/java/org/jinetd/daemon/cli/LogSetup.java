@@ -1,10 +1,17 @@
 package org.jinetd.daemon.cli;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.jinetd.daemon.log.JournalStream;
 
 /**
  * Settings of the log provider (slf4j-simple), made before the first logger exists: plain
- * lines on stderr; no timestamp under systemd, where journald adds its own.
+ * lines on stderr; under systemd, when stderr is the journal's stream, no timestamp
+ * (journald adds its own) and each line's priority in front of it.
  */
 final class LogSetup {
     private static final String PREFIX = "org.slf4j.simpleLogger.";
@@ -12,7 +19,11 @@ final class LogSetup {
     private LogSetup() {}
 
     static void configure(Map<String, String> environment) {
-        var underJournal = environment.containsKey("JOURNAL_STREAM");
+        var underJournal = JournalStream.isStderr(environment);
+        if (underJournal) {
+            System.setErr(new PrintStream(new JournalStream(new BufferedOutputStream(
+                    new FileOutputStream(FileDescriptor.err), 8192)), true, StandardCharsets.UTF_8));
+        }
         setIfAbsent("logFile", "System.err");
         setIfAbsent("cacheOutputStream", "true");
         setIfAbsent("showDateTime", Boolean.toString(!underJournal));
