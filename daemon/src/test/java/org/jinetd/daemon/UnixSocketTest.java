@@ -97,13 +97,19 @@ class UnixSocketTest {
     }
 
     @Test
-    void aPathLongerThanTheKernelTakesIsAnError() throws Exception {
+    void aPathTheKernelCannotTakeIsAnErrorThatSaysWhy() throws Exception {
         var path = dir.resolve("s".repeat(120 - dir.toString().length() - 1));
         var table = ((Loaded.Ok) Config.load(TestDaemon.write(
                 "services: {s: {protocol: unix, path: %s, handler: echo}}".formatted(path)))).table();
         var failure = assertThrows(Daemon.StartFailure.class, () -> Daemon.start(table, new ConnectionLog()));
         assertEquals("s/unix: bind %1$s: '%1$s' is 120 bytes long; a unix socket's path may have at most 107"
                 .formatted(path), failure.failures().getFirst());
+        var missing = dir.resolve("missing/s.sock");
+        var nowhere = ((Loaded.Ok) Config.load(TestDaemon.write(
+                "services: {s: {protocol: unix, path: %s, handler: echo}}".formatted(missing)))).table();
+        assertEquals("s/unix: bind %s: no such directory: %s".formatted(missing, missing.getParent()),
+                assertThrows(Daemon.StartFailure.class, () -> Daemon.start(nowhere, new ConnectionLog()))
+                        .failures().getFirst());
         // A short name deep down fits the kernel, but the private directory it is bound in first does not.
         var deep = Files.createDirectory(dir.resolve("d".repeat(100 - dir.toString().length() - 1)));
         var near = ((Loaded.Ok) Config.load(TestDaemon.write(

@@ -5,6 +5,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -84,7 +85,10 @@ public final class SocketFile {
                     throw e;
                 }
             } catch (NoSuchFileException e) {
-                throw new NoSuchFileException(parent.toString(), null, "no such directory");
+                throw new IOException("no such directory: " + parent, e);
+            } catch (AccessDeniedException e) {
+                throw new IOException("permission denied to make a directory in " + parent
+                        + " (a socket is bound in one there first)", e);
             }
         }
     }
