@@ -1,11 +1,12 @@
 package org.jinetd.daemon.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.jinetd.daemon.config.Config;
-import org.jinetd.daemon.config.Loaded;
 import org.jinetd.daemon.config.ServiceTable;
 import org.jinetd.daemon.control.ControlClient;
 import org.jinetd.daemon.control.ControlMessages;
@@ -13,6 +14,10 @@ import picocli.CommandLine.Option;
 
 /** Where the commands that talk to a running daemon find it. */
 final class ControlOption {
+    /** More than a table ever needs; a bigger file is not read for its control_socket. */
+    static final int MAX_TABLE = 1024 * 1024;
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
     @Option(names = "--socket", paramLabel = "PATH",
             description = "The daemon's control socket (default: control_socket of the table, else the default path).")
     Path socket;
@@ -32,25 +37,30 @@ final class ControlOption {
         }
     }
 
+    /**
+     * The socket to ask: {@code --socket}, else the table's {@code control_socket}, else the
+     * default. Only that one key is read, leniently: nothing the table names (plugins,
+     * includes, users) is loaded or run by a command that only talks to a daemon.
+     */
     Path socket() {
         if (socket != null) {
             return socket;
         }
         var root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;
-        return switch (Config.load(file)) {
-            case Loaded.Ok(var table) -> table.controlSocket()
-                    .orElseGet(() -> ServiceTable.defaultControlSocket(System.getenv(), root));
-            // A table with a mistake elsewhere still says where its daemon listens: `reload` must
-            // reach that daemon to report the mistake.
-            case Loaded.Bad _ -> written(file).orElseGet(() -> ServiceTable.defaultControlSocket(System.getenv(), root));
-        };
+        return written(file).orElseGet(() -> ServiceTable.defaultControlSocket(System.getenv(), root));
     }
 
-    /** The table's control_socket as written, read leniently. */
-    private static Optional<Path> written(Path file) {
-        try {
-            var value = new com.fasterxml.jackson.databind.ObjectMapper(
-                    new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(file.toFile()).path("control_socket");
+    /** The table's control_socket as written, if it is an absolute path; read from a regular file of bounded size. */
+    static Optional<Path> written(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try (var in = Files.newInputStream(file)) {
+            var bytes = in.readNBytes(MAX_TABLE + 1);
+            if (bytes.length > MAX_TABLE) {
+                return Optional.empty();
+            }
+            var value = YAML.readTree(bytes).path("control_socket");
             return value.isTextual() && value.asText().startsWith("/")
                     ? Optional.of(Path.of(value.asText())) : Optional.empty();
         } catch (IOException | RuntimeException e) {

@@ -7,7 +7,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "stop", mixinStandardHelpOptions = true,
-        header = "Stop a running daemon as SIGTERM does: stop listening, drain, end the rest.")
+        header = "Stop a running daemon as SIGTERM does: stop listening, drain, end the rest.",
+        description = "Exits 0 when the daemon is stopping; 4 when no daemon answers on the control socket, or the one "
+                + "that answers runs as neither root nor this user (it is then not asked); 77 when the daemon refuses "
+                + "this user.")
 final class Stop implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -1,30 +1,40 @@
 package org.jinetd.daemon.control;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Optional;
-import org.jinetd.daemon.listen.Backoff;
+import java.util.OptionalInt;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.os.Credentials;
-import org.jinetd.handler.PeerCredentials;
+import org.jinetd.daemon.os.SocketFile;
 
 /**
- * The control socket: a unix socket only its owner may use (mode 0600), where
- * {@code jinetd status}, {@code reload} and {@code stop} reach the daemon. Reload and stop
- * are also checked against the client's uid (SO_PEERCRED): the daemon's own, or root.
+ * The control socket: a unix socket only its owner may use (mode 0600, in a directory of
+ * its own), where {@code jinetd status}, {@code reload} and {@code stop} reach the daemon.
+ * Reload and stop are also checked against the client's uid (SO_PEERCRED): the daemon's
+ * own, or root. Clients are bounded: {@link #MAX_CLIENTS} at once, a request of at most
+ * {@link RequestLine#MAX_BYTES}, sent within {@link #SLOWEST}.
  */
 public final class ControlServer implements AutoCloseable {
+    /** Clients served at once; more are closed at once. */
+    static final int MAX_CLIENTS = 16;
+    /** How long a client may take to send its request, and to take its reply. */
+    static final Duration SLOWEST = Duration.ofSeconds(5);
+
     /** What the daemon does for a request. */
     public interface Handler {
         ControlMessages.Reply handle(ControlMessages.Request request);
@@ -34,10 +44,13 @@ public final class ControlServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Handler handler;
     private final ConnectionLog log;
-    private final long ownUid;
+    private final int ownUid;
+    private final Semaphore clients = new Semaphore(MAX_CLIENTS);
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("control-deadlines").daemon(true).unstarted(r));
     private volatile boolean closed;
 
-    private ControlServer(Path path, ServerSocketChannel server, Handler handler, ConnectionLog log, long ownUid) {
+    private ControlServer(Path path, ServerSocketChannel server, Handler handler, ConnectionLog log, int ownUid) {
         this.path = path;
         this.server = server;
         this.handler = handler;
@@ -46,29 +59,32 @@ public final class ControlServer implements AutoCloseable {
     }
 
     public static ControlServer open(Path path, Handler handler, ConnectionLog log) throws IOException {
-        Files.createDirectories(path.getParent());
-        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            if ((mode & 0170000) != 0140000) {
-                throw new IOException("'" + path + "' exists and is not a socket; not replacing it");
-            }
-            try (var probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                probe.connect(UnixDomainSocketAddress.of(path));
-                throw new IOException("another jinetd answers on " + path);
-            } catch (IOException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("another jinetd")) {
-                    throw e;
-                }
-                // Nobody answers: a socket left by an earlier run.
-                Files.delete(path);
-            }
-        }
-        var server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(path));
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        var control = new ControlServer(path, server, handler, log, new com.sun.security.auth.module.UnixSystem().getUid());
+        int ownUid = (int) new com.sun.security.auth.module.UnixSystem().getUid();
+        SocketDirectory.make(path.toAbsolutePath().getParent(), ownUid);
+        replaceStale(path);
+        var server = SocketFile.bind(path, 0, PosixFilePermissions.fromString("rw-------"), OptionalInt.empty(),
+                OptionalInt.empty());
+        var control = new ControlServer(path, server, handler, log, ownUid);
         Thread.ofPlatform().name("control").daemon(true).start(control::acceptLoop);
         return control;
+    }
+
+    /** A socket left by an earlier run is replaced; one where a daemon answers, or any other file, is not. */
+    private static void replaceStale(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if ((mode & 0170000) != 0140000) {
+            throw new IOException("'" + path + "' exists and is not a socket; not replacing it");
+        }
+        try (var probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+        } catch (IOException e) {
+            // Nobody answers: the bind renames its socket over this one.
+            return;
+        }
+        throw new IOException("another jinetd answers on " + path);
     }
 
     public Path path() {
@@ -76,60 +92,145 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void acceptLoop() {
-        // Out of descriptors, accepting again at once would only spin: wait, as listeners do.
-        var backoff = new Backoff("control", log);
+        // Out of descriptors, accepting again at once would only spin: wait a little longer each time.
+        long delayMs = 0;
+        boolean full = false;
         while (!closed) {
-            backoff.await();
+            if (delayMs > 0) {
+                pause(delayMs);
+            }
             SocketChannel client;
             try {
                 client = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
             } catch (IOException e) {
                 if (closed) {
                     return;
                 }
-                backoff.failed("accept: " + e.getMessage());
+                if (delayMs == 0) {
+                    log.warn("control: accept: %s; backing off until it passes".formatted(e.getMessage()));
+                }
+                delayMs = Math.min(1_000, Math.max(10, delayMs * 2));
                 continue;
             }
-            backoff.succeeded();
-            Thread.ofVirtual().name("control-client").start(() -> serve(client));
+            delayMs = 0;
+            if (!clients.tryAcquire()) {
+                if (!full) {
+                    log.warn("control: %d clients at once; closing the others until one ends".formatted(MAX_CLIENTS));
+                }
+                full = true;
+                closeQuietly(client);
+                continue;
+            }
+            full = false;
+            try {
+                Thread.ofVirtual().name("control-client").start(() -> {
+                    try {
+                        serve(client);
+                    } finally {
+                        clients.release();
+                    }
+                });
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // One client not served, never the loop ended.
+                clients.release();
+                closeQuietly(client);
+                log.warn("control: cannot serve a client: " + e);
+            }
         }
     }
 
     private void serve(SocketChannel client) {
         try (client) {
-            var in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
-            var line = in.readLine();
-            ControlMessages.Reply reply;
-            if (line == null) {
+            Optional<String> line;
+            var reading = deadlines.schedule(() -> closeQuietly(client), SLOWEST.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                line = RequestLine.read(client);
+            } catch (RequestLine.TooLong e) {
+                reading.cancel(false);
+                log.warn("control: " + e.getMessage() + "; refused");
+                write(client, ControlMessages.Reply.of(false, e.getMessage()));
+                return;
+            } catch (IOException e) {
+                if (!client.isOpen()) {
+                    log.warn("control: a client sent no whole request within %ds; closed".formatted(SLOWEST.toSeconds()));
+                    return;
+                }
+                throw e;
+            }
+            reading.cancel(false);
+            if (line.isEmpty()) {
                 return;
             }
-            try {
-                var request = ControlMessages.JSON.readValue(line, ControlMessages.Request.class);
-                reply = allowed(request, Credentials.of(client))
-                        ? handler.handle(request)
-                        : ControlMessages.Reply.of(false, "only the daemon's user or root may " + request.command());
-            } catch (IOException e) {
-                reply = ControlMessages.Reply.of(false, "not a request: " + e.getMessage());
-            }
-            var out = Channels.newOutputStream(client);
-            out.write(ControlMessages.JSON.writeValueAsBytes(reply));
-            out.write('\n');
-            out.flush();
+            write(client, answer(line.get(), client));
         } catch (IOException | RuntimeException e) {
-            log.warn("control: " + e);
+            log.note("control: " + e);
         }
     }
 
-    private boolean allowed(ControlMessages.Request request, Optional<PeerCredentials> who) {
+    private ControlMessages.Reply answer(String line, SocketChannel client) {
+        ControlMessages.Request request;
+        try {
+            request = ControlMessages.JSON.readValue(line, ControlMessages.Request.class);
+        } catch (IOException e) {
+            return ControlMessages.Reply.of(false, "not a request: " + e.getMessage());
+        }
+        if (request == null) {
+            return ControlMessages.Reply.of(false, "not a request: null");
+        }
+        if (!allowed(request, Credentials.of(client))) {
+            return ControlMessages.Reply.of(false, "only the daemon's user or root may " + request.command());
+        }
+        try {
+            return handler.handle(request);
+        } catch (RuntimeException e) {
+            log.warn("control: %s failed: %s".formatted(request.command(), e));
+            return ControlMessages.Reply.of(false, request.command() + " failed: " + e.getMessage());
+        }
+    }
+
+    /** The reply, within {@link #SLOWEST}: a client that does not read it is closed. */
+    private void write(SocketChannel client, ControlMessages.Reply reply) throws IOException {
+        var bytes = ControlMessages.JSON.writeValueAsBytes(reply);
+        var buffer = ByteBuffer.allocate(bytes.length + 1).put(bytes).put((byte) '\n').flip();
+        var writing = deadlines.schedule(() -> closeQuietly(client), SLOWEST.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            while (buffer.hasRemaining()) {
+                client.write(buffer);
+            }
+        } finally {
+            writing.cancel(false);
+        }
+    }
+
+    private boolean allowed(ControlMessages.Request request, Optional<Credentials> who) {
         if ("status".equals(request.command())) {
             return true;
         }
         return who.map(c -> c.uid() == ownUid || c.uid() == 0).orElse(false);
     }
 
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Nothing more to do with it.
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
+        deadlines.shutdownNow();
         try {
             server.close();
             Files.deleteIfExists(path);

@@ -26,6 +26,7 @@ import org.jinetd.daemon.log.Peers;
 import org.jinetd.daemon.os.AcceptQueue;
 import org.jinetd.daemon.os.Credentials;
 import org.jinetd.daemon.os.NativeOptions;
+import org.jinetd.daemon.os.SocketFile;
 import org.jinetd.daemon.policy.Admission;
 import org.jinetd.daemon.policy.Episode;
 import org.jinetd.daemon.policy.RateGate;
@@ -92,15 +93,8 @@ public final class StreamListener implements Listener {
                 }
                 case Endpoint.Unix unix -> {
                     replaceStale(unix.path());
-                    server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                    server.bind(UnixDomainSocketAddress.of(unix.path()), options.backlog());
-                    Files.setPosixFilePermissions(unix.path(), permissions(unix.mode()));
-                    if (unix.owner().isPresent()) {
-                        Files.setAttribute(unix.path(), "unix:uid", unix.owner().getAsInt(), LinkOption.NOFOLLOW_LINKS);
-                    }
-                    if (unix.group().isPresent()) {
-                        Files.setAttribute(unix.path(), "unix:gid", unix.group().getAsInt(), LinkOption.NOFOLLOW_LINKS);
-                    }
+                    server = SocketFile.bind(unix.path(), options.backlog(), permissions(unix.mode()), unix.owner(),
+                            unix.group());
                 }
             }
             return new StreamListener(service, server, false, served);
@@ -111,16 +105,18 @@ public final class StreamListener implements Listener {
         }
     }
 
-    /** A socket file left by an earlier run is ours to replace; any other file is not. */
+    /**
+     * A socket file left by an earlier run is ours to replace, and so is a link (replaced, never
+     * followed); any other file is not. The bind renames the new socket over what is there.
+     */
     private static void replaceStale(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        if ((mode & 0170000) != 0140000) {
+        int type = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
+        if (type != 0140000 && type != 0120000) {
             throw new IOException("'" + path + "' exists and is not a socket; not replacing it");
         }
-        Files.delete(path);
     }
 
     static Set<PosixFilePermission> permissions(int mode) {
@@ -147,6 +143,10 @@ public final class StreamListener implements Listener {
     /** The port or path actually bound. */
     @Override
     public SocketAddress address() throws IOException {
+        // A socket file is bound in a private directory, then renamed: the kernel keeps the first name.
+        if (service.endpoint() instanceof Endpoint.Unix unix && !passed) {
+            return UnixDomainSocketAddress.of(unix.path());
+        }
         return server.getLocalAddress();
     }
 
@@ -225,7 +225,7 @@ public final class StreamListener implements Listener {
                     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 }
             } else {
-                credentials = Credentials.of(channel);
+                credentials = Credentials.of(channel).map(c -> new PeerCredentials(c.pid(), c.uid(), c.gid()));
             }
         } catch (IOException e) {
             // Reset before we looked: one socket, not the listener.
