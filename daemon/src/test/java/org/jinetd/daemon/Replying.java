@@ -1,6 +1,7 @@
 package org.jinetd.daemon;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import org.jinetd.handler.HandlerProvider;
@@ -10,8 +11,8 @@ import org.jinetd.handler.StreamHandler;
 
 /**
  * A {@link ReplyHandler} for tests: {@code options: {bytes: N}} answers N bytes of a known
- * pattern ({@link #at}); {@code options: {bytes: throw}} throws instead of answering, and
- * {@code bytes: null} answers null.
+ * pattern ({@link #at}); {@code options: {bytes: throw}} throws instead of answering,
+ * {@code bytes: null} answers null, and {@code bytes: local} answers the connection's local address.
  */
 public final class Replying implements HandlerProvider {
     @Override
@@ -30,6 +31,10 @@ public final class Replying implements HandlerProvider {
         if (bytes.equals("null")) {
             ReplyHandler none = c -> null;
             return Optional.of(none);
+        }
+        if (bytes.equals("local")) {
+            ReplyHandler where = c -> ByteBuffer.wrap(String.valueOf(c.local()).getBytes(StandardCharsets.UTF_8));
+            return Optional.of(where);
         }
         if (bytes.equals("throw")) {
             ReplyHandler broken = c -> {

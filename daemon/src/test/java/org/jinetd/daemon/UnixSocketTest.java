@@ -34,8 +34,11 @@ class UnixSocketTest {
                 services:
                   echo: {protocol: unix, path: %s, socket_mode: '0660', handler: echo}
                   who: {protocol: unix, path: %s, user: root, exec: [/bin/sh, -c, 'echo "$PROTO $UNIXREMOTEPID $UNIXREMOTEUID $UNIXREMOTEGID $UNIXLOCALPATH"']}
-                """.formatted(echo, who))) {
+                  where: {protocol: unix, path: %s, handler: replying, options: {bytes: local}}
+                """.formatted(echo, who, dir.resolve("where.sock")))) {
             assertEquals("over unix", Clients.exchange(echo, "over unix"));
+            // The socket was bound elsewhere and moved into place: a handler still sees the table's path.
+            assertEquals(dir.resolve("where.sock").toString(), Clients.exchange(dir.resolve("where.sock"), ""));
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(echo)));
             var fields = Clients.exchange(who, "").strip().split(" ");
             assertEquals("UNIX", fields[0]);

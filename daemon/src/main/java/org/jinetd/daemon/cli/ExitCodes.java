@@ -9,7 +9,7 @@ final class ExitCodes {
     static final int USAGE = 2;
     /** The table is good but the daemon could not start: a port could not be bound. */
     static final int CANNOT_START = 3;
-    /** No daemon answers on the control socket (status, reload, stop). */
+    /** No daemon answers on the control socket, or none the command line believes (status, reload, stop). */
     static final int NOT_RUNNING = 4;
     /** The daemon refused the request: only its own user or root may reload or stop it (sysexits' EX_NOPERM). */
     static final int NOT_ALLOWED = 77;

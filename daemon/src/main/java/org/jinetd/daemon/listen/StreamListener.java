@@ -215,7 +215,10 @@ public final class StreamListener implements Listener {
         Optional<PeerCredentials> credentials = Optional.empty();
         try {
             peer = Peers.plain(channel.getRemoteAddress());
-            local = Peers.plain(channel.getLocalAddress());
+            // A unix socket is bound in a private directory and moved into place: the kernel
+            // keeps the name it was bound at, so the table's path is the one to show.
+            local = current.endpoint() instanceof Endpoint.Unix unix ? UnixDomainSocketAddress.of(unix.path())
+                    : Peers.plain(channel.getLocalAddress());
             if (current.endpoint() instanceof Endpoint.Inet) {
                 // Off is the kernel's default: a system call only when a key asks for on.
                 if (current.socket().keepalive()) {
