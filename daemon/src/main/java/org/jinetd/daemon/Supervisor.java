@@ -92,6 +92,7 @@ public final class Supervisor {
                         control.ifPresent(ControlServer::close);
                         settle(ControlMessages.Reply.of(false, "stopping; the table being read was not applied"));
                         daemon.stop();
+                        control.ifPresent(ControlServer::finish);
                         return new Outcome.Stopped();
                     }
                     case Signals.Request.Reload reload -> {

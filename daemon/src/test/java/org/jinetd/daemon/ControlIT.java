@@ -100,6 +100,43 @@ class ControlIT {
     }
 
     @Test
+    void stopReturnsOnceTheDaemonHasStoppedAndOnAnIdleOneAtOnce() throws Exception {
+        int hold = TestDaemon.freePort();
+        var socket = dir.resolve("control.sock");
+        var table = dir.resolve("services.yaml");
+        Files.writeString(table, """
+                control_socket: %s
+                shutdown_grace: 60s
+                services:
+                  hold: {bind: 127.0.0.1, port: %d, exec: [/bin/sh, -c, 'read -r x; echo "$x"']}
+                """.formatted(socket, hold));
+        try (var daemon = Launched.start("run", "-c", table.toString())) {
+            daemon.awaitErr("control: listening on " + socket);
+            try (var held = Clients.connect(hold)) {
+                statusUntil(table, "hold", "1");
+                try (var stop = Launched.start("stop", "-c", table.toString())) {
+                    daemon.awaitErr("stop: not listening; 1 connection live");
+                    assertTrue(stop.alive(), "stop returned while a connection was still draining: " + stop.out());
+                    held.getOutputStream().write("bye\n".getBytes(StandardCharsets.UTF_8));
+                    assertEquals("bye\n", new String(held.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                    assertEquals(0, stop.exit(), stop.err());
+                    assertEquals("stopped\n", stop.out());
+                    assertTrue(daemon.err().contains("\nstopped") || daemon.err().contains(" stopped"), daemon.err());
+                }
+            }
+            assertEquals(0, daemon.exit());
+        }
+        // An idle daemon stops at once, and the command still hears of it.
+        try (var daemon = Launched.start("run", "-c", table.toString())) {
+            daemon.awaitErr("control: listening on " + socket);
+            var stop = jinetd("stop", "-c", table.toString());
+            assertEquals(0, stop.code(), stop.err());
+            assertEquals("stopped\n", stop.out());
+            assertEquals(0, daemon.exit());
+        }
+    }
+
+    @Test
     void onlyTheDaemonsUserOrRootMayReloadOrStop() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("user.name").equals("root"),
                 "needs root to be another user");

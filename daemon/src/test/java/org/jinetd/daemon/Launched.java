@@ -93,6 +93,11 @@ public final class Launched implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Whether it is still running now. */
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     public long pid() {
         return process.pid();
     }

@@ -46,6 +46,8 @@ public final class ControlServer implements AutoCloseable {
     private final ConnectionLog log;
     private final int ownUid;
     private final Semaphore clients = new Semaphore(MAX_CLIENTS);
+    /** Connections of those who asked for a stop, closed when it is over. */
+    private final java.util.Set<SocketChannel> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("control-deadlines").daemon(true).unstarted(r));
     private volatile boolean closed;
@@ -142,7 +144,8 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel client) {
-        try (client) {
+        boolean hold = false;
+        try {
             Optional<String> line;
             var reading = deadlines.schedule(() -> closeQuietly(client), SLOWEST.toMillis(), TimeUnit.MILLISECONDS);
             try {
@@ -163,19 +166,28 @@ public final class ControlServer implements AutoCloseable {
             if (line.isEmpty()) {
                 return;
             }
-            write(client, answer(line.get(), client));
+            ControlMessages.Request request;
+            try {
+                request = ControlMessages.JSON.readValue(line.get(), ControlMessages.Request.class);
+            } catch (IOException e) {
+                write(client, ControlMessages.Reply.of(false, "not a request: " + e.getMessage()));
+                return;
+            }
+            var reply = answer(request, client);
+            write(client, reply);
+            // Whoever asked for a stop learns that it is over when this connection closes: at the
+            // daemon's end (the command line reads to the end).
+            hold = reply.ok() && "stop".equals(request.command()) && held.add(client);
         } catch (IOException | RuntimeException e) {
             log.note("control: " + e);
+        } finally {
+            if (!hold) {
+                closeQuietly(client);
+            }
         }
     }
 
-    private ControlMessages.Reply answer(String line, SocketChannel client) {
-        ControlMessages.Request request;
-        try {
-            request = ControlMessages.JSON.readValue(line, ControlMessages.Request.class);
-        } catch (IOException e) {
-            return ControlMessages.Reply.of(false, "not a request: " + e.getMessage());
-        }
+    private ControlMessages.Reply answer(ControlMessages.Request request, SocketChannel client) {
         if (request == null) {
             return ControlMessages.Reply.of(false, "not a request: null");
         }
@@ -227,10 +239,27 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The daemon has stopped: waits (a little) for the replies still being written, then
+     * closes the connections of those who asked for the stop, which tells them it is over.
+     */
+    public void finish() {
+        try {
+            if (clients.tryAcquire(MAX_CLIENTS, SLOWEST.toMillis(), TimeUnit.MILLISECONDS)) {
+                clients.release(MAX_CLIENTS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        held.forEach(ControlServer::closeQuietly);
+        held.clear();
+        deadlines.shutdownNow();
+    }
+
+    /** Stops listening; connections of those who asked for a stop stay open until {@link #finish}. */
     @Override
     public void close() {
         closed = true;
-        deadlines.shutdownNow();
         try {
             server.close();
             Files.deleteIfExists(path);
