@@ -35,6 +35,8 @@ public final class Daemon implements AutoCloseable {
     private final List<Listener> listeners;
     private final Passed passed;
     private volatile ServiceTable table;
+    /** When the table was applied, and how its file looked then. */
+    private volatile TableFile applied;
     /** Services of the table that could not listen at the last reload, with why. */
     private volatile java.util.Map<String, String> failed = java.util.Map.of();
     private final long started = System.nanoTime();
@@ -77,6 +79,7 @@ public final class Daemon implements AutoCloseable {
                    List<Listener> listeners, Passed passed) {
         this.passed = passed;
         this.table = table;
+        this.applied = TableFile.now(table.file());
         this.log = log;
         this.live = live;
         this.spawner = spawner;
@@ -187,6 +190,7 @@ public final class Daemon implements AutoCloseable {
         served.global().limit(next.maxConnections());
         served.reflection().internal(internalPorts(fresh));
         table = next;
+        applied = TableFile.now(next.file());
         var result = new Reloaded(kept, added, removed, failed);
         failed.forEach(log::warn);
         log.note("reloaded %s: %s".formatted(next.file(), result.summary()));
@@ -316,6 +320,34 @@ public final class Daemon implements AutoCloseable {
 
     public ServiceTable table() {
         return table;
+    }
+
+    /** When the table now served was applied. */
+    public java.time.Instant applied() {
+        return applied.at();
+    }
+
+    /** Whether the table's file has changed (or gone) since it was applied: a reload would read another. */
+    public boolean tableChanged() {
+        return !applied.sameAs(TableFile.now(table.file()));
+    }
+
+    /** A table file as it was at a moment: its time of change and size, or empty if it could not be read. */
+    private record TableFile(java.time.Instant at, Optional<java.nio.file.attribute.FileTime> modified, long size) {
+        static TableFile now(java.nio.file.Path file) {
+            try {
+                var attributes = java.nio.file.Files.readAttributes(file,
+                        java.nio.file.attribute.BasicFileAttributes.class);
+                return new TableFile(java.time.Instant.now(), Optional.of(attributes.lastModifiedTime()),
+                        attributes.size());
+            } catch (IOException | RuntimeException e) {
+                return new TableFile(java.time.Instant.now(), Optional.empty(), -1);
+            }
+        }
+
+        boolean sameAs(TableFile other) {
+            return modified.equals(other.modified) && size == other.size;
+        }
     }
 
     /**

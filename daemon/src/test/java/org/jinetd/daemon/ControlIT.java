@@ -72,11 +72,17 @@ class ControlIT {
             assertEquals(1, bad.code(), bad.err());
             assertTrue(bad.err().startsWith(table + ":4:"), bad.err());
             assertTrue(bad.err().contains("still serving the table loaded before"), bad.err());
+            var stale = jinetd("status", "-c", table.toString()).out();
+            assertTrue(stale.lines().findFirst().orElseThrow().matches(
+                    ".* table \\S+ loaded \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\(changed since: 'jinetd reload' reads it\\)"),
+                    stale);
 
             Files.writeString(table, good);
             var fine = jinetd("reload", "-c", table.toString());
             assertEquals(0, fine.code(), fine.err());
             assertEquals("reloaded " + table + ": 2 kept, 0 added, 0 removed, 0 failed\n", fine.out());
+            var fresh = jinetd("status", "--prometheus", "-c", table.toString()).out();
+            assertTrue(fresh.contains("\njinetd_table_changed 0\n"), fresh);
 
             var stop = jinetd("stop", "-c", table.toString());
             assertEquals(0, stop.code(), stop.err());

@@ -66,8 +66,9 @@ final class Status implements Callable<Integer> {
     }
 
     private void table(StatusReport report, PrintWriter out) {
-        out.println("jinetd pid %d, up %s, %d of %d connections live, table %s".formatted(report.pid(),
-                age(report.uptimeSeconds()), report.live(), report.maxConnections(), report.table()));
+        out.println("jinetd pid %d, up %s, %d of %d connections live, table %s loaded %s%s".formatted(report.pid(),
+                age(report.uptimeSeconds()), report.live(), report.maxConnections(), report.table(),
+                report.tableLoaded(), report.tableChanged() ? " (changed since: 'jinetd reload' reads it)" : ""));
         var rows = new ArrayList<List<String>>();
         rows.add(List.of("SERVICE", "PROTOCOL", "ADDRESS", "STATE", "LIVE", "TOTAL", "REFUSED", "FAILED", "LAST ERROR"));
         for (var s : report.services()) {
@@ -114,6 +115,8 @@ final class Status implements Callable<Integer> {
                 s.state())));
         metric(out, "jinetd_uptime_seconds", "gauge", "Seconds since the daemon started.");
         out.println("jinetd_uptime_seconds " + report.uptimeSeconds());
+        metric(out, "jinetd_table_changed", "gauge", "1 when the table's file has changed since it was loaded.");
+        out.println("jinetd_table_changed " + (report.tableChanged() ? 1 : 0));
     }
 
     private static void metric(PrintWriter out, String name, String type, String help) {

@@ -11,10 +11,12 @@ import org.jinetd.daemon.log.Peers;
  * What is happening now: one row per service, and the live connections. The control
  * socket sends it as JSON; {@code jinetd status} prints it as a table.
  *
- * @param connections the live connections (of one service, when one was asked for)
+ * @param tableLoaded  when the table now served was read and applied (UTC, ISO 8601)
+ * @param tableChanged whether its file has changed since: a reload would read another
+ * @param connections  the live connections (of one service, when one was asked for)
  */
-public record StatusReport(String table, long pid, double uptimeSeconds, int live, int maxConnections,
-                           List<ServiceRow> services, List<ConnectionRow> connections) {
+public record StatusReport(String table, String tableLoaded, boolean tableChanged, long pid, double uptimeSeconds,
+                           int live, int maxConnections, List<ServiceRow> services, List<ConnectionRow> connections) {
     /**
      * @param state     listening, limited (over a rate), paused (short of a resource), failed (not
      *                  listening: see lastError), disabled
@@ -65,7 +67,8 @@ public record StatusReport(String table, long pid, double uptimeSeconds, int liv
                 .map(c -> new ConnectionRow(c.service(), c.peer(),
                         c.pid().isPresent() ? c.pid().getAsLong() : null, c.age().toMillis() / 1000.0))
                 .toList();
-        return new StatusReport(table.file().toString(), ProcessHandle.current().pid(),
+        var loaded = daemon.applied().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        return new StatusReport(table.file().toString(), loaded, daemon.tableChanged(), ProcessHandle.current().pid(),
                 daemon.uptime().toMillis() / 1000.0, daemon.live(), table.maxConnections(), rows, connections);
     }
 }
