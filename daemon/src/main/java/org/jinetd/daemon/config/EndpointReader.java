@@ -54,7 +54,7 @@ final class EndpointReader {
                         "path: /run/NAME.sock");
                 return Optional.empty();
             }
-            var path = fields.string(pathEntry).map(Path::of);
+            var path = fields.path(pathEntry);
             if (path.isPresent() && !path.get().isAbsolute()) {
                 fields.problem(pathEntry.value().mark(), "path '" + path.get() + "' is relative", "an absolute path");
                 return Optional.empty();

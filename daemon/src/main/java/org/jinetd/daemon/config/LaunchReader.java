@@ -64,7 +64,11 @@ final class LaunchReader {
             return Optional.empty();
         }
         var program = argv.get().getFirst();
-        var path = Path.of(program.text());
+        var parsed = fields.path(program, "program");
+        if (parsed.isEmpty()) {
+            return Optional.empty();
+        }
+        var path = parsed.get();
         boolean ok = true;
         if (!path.isAbsolute()) {
             fields.problem(program.mark(), "program '" + program.text() + "' is not an absolute path",
@@ -287,8 +291,9 @@ final class LaunchReader {
     private Optional<Resources> resources(Written at) {
         var cwdEntry = at.entry("cwd");
         var cwd = fields.string(cwdEntry);
-        boolean ok = cwdEntry == null || cwd.isPresent();
-        if (cwd.isPresent() && (!Path.of(cwd.get()).isAbsolute() || !Files.isDirectory(Path.of(cwd.get())))) {
+        var cwdPath = cwd.isPresent() ? fields.path(cwdEntry) : Optional.<Path>empty();
+        boolean ok = cwdEntry == null || cwdPath.isPresent();
+        if (cwdPath.isPresent() && (!cwdPath.get().isAbsolute() || !Files.isDirectory(cwdPath.get()))) {
             fields.problem(cwdEntry.value().mark(), "cwd '" + cwd.get() + "' is not an existing directory",
                     "an absolute path to a directory");
             ok = false;

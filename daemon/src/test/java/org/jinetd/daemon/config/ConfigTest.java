@@ -307,11 +307,11 @@ class ConfigTest {
         var bad = confd.resolve("20-bad.yaml");
         assertEquals(List.of(
                 bad + ":2:3: service 'echo' is defined twice; first at " + main + ":4:3 (expected one service per name)",
-                bad + ":4:22: unknown key 'handlr' (expected a service key; did you mean 'handler'?)",
+                bad + ":3:3: service 'clash' listens on tcp 127.0.0.1:7037, as service 'time' at "
+                        + confd.resolve("10-time.yaml") + ":2:3 does (expected one service per protocol, address and port)",
                 bad + ":4:3: service 'typo' has no exec, handler or redirect (expected exactly one of 'exec:' (a program), "
                         + "'handler:' (in-JVM) or 'redirect:' (forwarded))",
-                bad + ":3:3: service 'clash' listens on tcp 127.0.0.1:7037, as service 'time' at "
-                        + confd.resolve("10-time.yaml") + ":2:3 does (expected one service per protocol, address and port)"),
+                bad + ":4:22: unknown key 'handlr' (expected a service key; did you mean 'handler'?)"),
                 assertInstanceOf(Loaded.Bad.class, load(main, 0)).problems().stream().map(Problem::toString).toList());
         Files.delete(bad);
         var table = assertInstanceOf(Loaded.Ok.class, load(main, 0)).table();
