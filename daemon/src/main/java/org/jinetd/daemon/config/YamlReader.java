@@ -41,16 +41,17 @@ final class YamlReader {
     private final Trust trust;
     private final Map<String, Anchored> anchors = new HashMap<>();
     private int values;
+    private Map<String, String> scalarAnchors = Map.of();
 
     private record Anchored(Node node, int size) {}
 
-    /** Thrown to stop parsing when aliases expand past {@link #MAX_VALUES}. */
-    private static final class TooMany extends RuntimeException {
-        final Node.Mark mark;
+    /** Thrown to stop parsing at a mistake no later step could read past, as a syntax error does. */
+    private static final class Stop extends RuntimeException {
+        final Problem problem;
 
-        TooMany(Node.Mark mark) {
+        Stop(Problem problem) {
             super(null, null, false, false);
-            this.mark = mark;
+            this.problem = problem;
         }
     }
 
@@ -86,6 +87,7 @@ final class YamlReader {
         if (text.isEmpty()) {
             return Optional.empty();
         }
+        scalarAnchors = scalarAnchors(text.get());
         try (var parser = FACTORY.createParser(text.get())) {
             var first = parser.nextToken();
             if (first == null) {
@@ -96,9 +98,8 @@ final class YamlReader {
         } catch (JsonProcessingException e) {
             problems.add(syntax(e));
             return Optional.empty();
-        } catch (TooMany e) {
-            problems.add(Problem.at(e.mark, "aliases expand to more than %d values".formatted(MAX_VALUES),
-                    "a table whose aliases do not multiply (no alias bomb)"));
+        } catch (Stop e) {
+            problems.add(e.problem);
             return Optional.empty();
         } catch (IOException e) {
             problems.add(new Problem(file, 1, 1, "cannot read: " + reason(e), null));
@@ -179,7 +180,7 @@ final class YamlReader {
             return alias(parser.getText(), mark);
         }
         // Read before the value: the parser moves on inside a map or list.
-        var anchor = yaml.getCurrentAnchor();
+        var anchor = yaml.getCurrentAnchor() != null ? yaml.getCurrentAnchor() : scalarAnchors.get(place(mark));
         int before = values;
         count(1, mark);
         var node = switch (token) {
@@ -204,9 +205,9 @@ final class YamlReader {
     private Node alias(String name, Node.Mark mark) {
         var anchored = anchors.get(name);
         if (anchored == null) {
-            problems.add(Problem.at(mark, "alias '*" + Node.token(name) + "' has no anchor before it",
+            // YAML itself has no meaning for it: the document is wrong, as with a syntax error.
+            throw new Stop(Problem.at(mark, "alias '*" + Node.token(name) + "' has no anchor before it",
                     "an anchor '&" + Node.token(name) + "' on a value above the alias"));
-            return new Node.Scalar("", Node.Kind.NULL, mark);
         }
         count(anchored.size(), mark);
         return switch (anchored.node()) {
@@ -216,10 +217,35 @@ final class YamlReader {
         };
     }
 
+    /**
+     * The anchors of scalars ({@code &adm nobody}), by place: Jackson's parser gives those of
+     * maps and lists only. SnakeYAML's own events say them all; a syntax error ends this pass
+     * quietly, and the main one reports it.
+     */
+    private static Map<String, String> scalarAnchors(String text) {
+        var out = new HashMap<String, String>();
+        try {
+            for (var event : new org.yaml.snakeyaml.Yaml().parse(new java.io.StringReader(text))) {
+                if (event instanceof org.yaml.snakeyaml.events.ScalarEvent scalar && scalar.getAnchor() != null) {
+                    var at = scalar.getStartMark();
+                    out.put((at.getLine() + 1) + ":" + (at.getColumn() + 1), scalar.getAnchor());
+                }
+            }
+        } catch (RuntimeException e) {
+            // reported by the main pass
+        }
+        return out;
+    }
+
+    private static String place(Node.Mark mark) {
+        return mark.line() + ":" + mark.col();
+    }
+
     private void count(int more, Node.Mark mark) {
         values += more;
         if (values > MAX_VALUES || values < 0) {
-            throw new TooMany(mark);
+            throw new Stop(Problem.at(mark, "aliases expand to more than %d values".formatted(MAX_VALUES),
+                    "a table whose aliases do not multiply (no alias bomb)"));
         }
     }
 
