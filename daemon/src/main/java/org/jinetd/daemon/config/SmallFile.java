@@ -38,8 +38,15 @@ final class SmallFile {
         if (attributes.size() > cap) {
             throw new IOException("too large: %d bytes, more than %s".formatted(attributes.size(), shown(cap)));
         }
-        // The file may be swapped for a FIFO between the check and the open, or sit on a file
-        // system that never answers: the read runs apart, and we stop waiting at the deadline.
+        return within(file, cap, deadline);
+    }
+
+    /**
+     * At most {@code cap} bytes of {@code file}, or an IOException at the deadline. The file may
+     * be swapped for a FIFO after its check, or sit on a file system that never answers: the
+     * read runs on a thread of its own, and we stop waiting for it.
+     */
+    static byte[] within(Path file, int cap, Duration deadline) throws IOException {
         var task = new FutureTask<>(() -> {
             try (InputStream in = Files.newInputStream(file)) {
                 return in.readNBytes(cap + 1);
@@ -54,7 +61,8 @@ final class SmallFile {
             return bytes;
         } catch (TimeoutException e) {
             reader.interrupt();
-            throw new IOException("no answer within " + deadline.toSeconds() + "s");
+            throw new IOException("no answer within " + (deadline.toMillis() % 1000 == 0
+                    ? deadline.toSeconds() + "s" : deadline.toMillis() + "ms"));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
