@@ -33,7 +33,7 @@ final class Fields {
                 var hint = Keys.nearest(key.name(), known)
                         .map(k -> "a " + kind + "; did you mean '" + k + "'?")
                         .orElse("a " + kind + ": " + String.join(", ", known));
-                problem(key.mark(), "unknown key '" + Node.token(key.name()) + "'", hint);
+                problem(key.mark(), "unknown key " + Node.key(key.name()), hint);
             }
         }
     }

@@ -59,7 +59,7 @@ final class Includes {
         var name = path.get().getFileName().toString();
         if (!name.contains("*") && !name.contains("?") && !name.contains("[")) {
             if (!Files.exists(path.get())) {
-                fields.problem(pattern.mark(), "include '" + pattern.text() + "': no such file", "a file, or a glob");
+                fields.problem(pattern.mark(), "include '" + Node.token(pattern.text()) + "': no such file", "a file, or a glob");
                 return List.of();
             }
             // Its kind, size and trust are checked when it is read, and reported in its name.
@@ -67,13 +67,13 @@ final class Includes {
         }
         var dir = path.get().getParent();
         if (!Files.isDirectory(dir)) {
-            fields.problem(pattern.mark(), "include '" + pattern.text() + "': no directory " + dir, "a directory");
+            fields.problem(pattern.mark(), "include '" + Node.token(pattern.text()) + "': no directory " + dir, "a directory");
             return List.of();
         }
         // Whoever may add a file to the directory decides what its glob includes.
         var refusal = trust.refusal(dir);
         if (refusal.isPresent()) {
-            fields.problem(pattern.mark(), "include '" + pattern.text() + "': " + dir + " " + refusal.get().what(),
+            fields.problem(pattern.mark(), "include '" + Node.token(pattern.text()) + "': " + dir + " " + refusal.get().what(),
                     refusal.get().expected());
             return List.of();
         }
@@ -84,7 +84,7 @@ final class Includes {
             return files.filter(f -> matcher.matches(f.getFileName()) && !Files.isDirectory(f))
                     .sorted().limit(MAX_FILES + 1).toList();
         } catch (IOException e) {
-            fields.problem(pattern.mark(), "include '" + pattern.text() + "': " + YamlReader.reason(e), "a readable directory");
+            fields.problem(pattern.mark(), "include '" + Node.token(pattern.text()) + "': " + YamlReader.reason(e), "a readable directory");
             return List.of();
         }
     }

@@ -143,7 +143,7 @@ final class LaunchReader {
         if (wanted.isPresent()) {
             user = accounts.user(wanted.get());
             if (user.isEmpty()) {
-                fields.problem(userEntry.value().mark(), "user '" + wanted.get() + "' does not exist",
+                fields.problem(userEntry.value().mark(), "user '" + Node.token(wanted.get()) + "' does not exist",
                         "a user in /etc/passwd or known to getent");
                 return Optional.empty();
             }
@@ -175,7 +175,7 @@ final class LaunchReader {
         if (group.isPresent()) {
             var g = accounts.group(group.get());
             if (g.isEmpty()) {
-                fields.problem(groupEntry.value().mark(), "group '" + group.get() + "' does not exist",
+                fields.problem(groupEntry.value().mark(), "group '" + Node.token(group.get()) + "' does not exist",
                         "a group in /etc/group or known to getent");
                 return Optional.empty();
             }
@@ -271,7 +271,7 @@ final class LaunchReader {
             // reported below
         }
         if (host.isEmpty() || port < 1 || port > 65_535) {
-            fields.problem(entry.value().mark(), "redirect '" + written + "' is not HOST:PORT",
+            fields.problem(entry.value().mark(), "redirect '" + Node.token(written) + "' is not HOST:PORT",
                     "an address or name and a port, such as 192.0.2.7:80 or [2001:db8::7]:80");
             return Optional.empty();
         }

@@ -54,6 +54,15 @@ sealed interface Node {
         return cut.length() < text.length() ? cut + "..." : cut;
     }
 
+    /**
+     * A key as quoted in a message: a key name as written, or nothing of it when it is no
+     * key name at all. A line of a file that is no table (/etc/shadow's "root:$6$...:::"
+     * reads as a key) must not reach a log.
+     */
+    static String key(String name) {
+        return name.matches("[A-Za-z0-9_. -]{1," + TOKEN + "}") ? "'" + name + "'" : "(not shown: no key name)";
+    }
+
     /** The value as a user would recognise it in a message. */
     static String describe(Node node) {
         return switch (node) {

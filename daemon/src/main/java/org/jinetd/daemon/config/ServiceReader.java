@@ -39,7 +39,7 @@ final class ServiceReader {
     private Optional<Service> service(Node.Key key, Node own, Map<String, Node.Entry> merged) {
         var name = key.name();
         if (!NAME.matcher(name).matches()) {
-            fields.problem(key.mark(), "service name '" + name + "' has characters other than letters, digits, '.', '_', '-'",
+            fields.problem(key.mark(), "service name '" + Node.token(name) + "' has characters other than letters, digits, '.', '_', '-'",
                     "a name such as 'echo' or 'git-daemon'");
         }
         var ownKeys = new ArrayList<String>();
@@ -50,7 +50,7 @@ final class ServiceReader {
             }
             case Node.Scalar s when s.kind() == Node.Kind.NULL -> { }
             default -> {
-                fields.problem(own.mark(), "service '" + name + "' is " + Node.describe(own), "a map of its keys");
+                fields.problem(own.mark(), "service '" + Node.token(name) + "' is " + Node.describe(own), "a map of its keys");
                 return Optional.empty();
             }
         }

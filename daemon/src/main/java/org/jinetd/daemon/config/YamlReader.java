@@ -34,6 +34,8 @@ final class YamlReader {
      * ("billion laughs") could otherwise stand for more than memory holds.
      */
     static final int MAX_VALUES = 200_000;
+    /** Maps and lists inside each other: Jackson's own limit. */
+    private static final int MAX_DEPTH = 1_000;
     private static final Pattern QUOTED = Pattern.compile("'([^'\\n]{" + Node.TOKEN + "})[^'\\n]*'");
 
     private final Path file;
@@ -224,11 +226,23 @@ final class YamlReader {
      */
     private static Map<String, String> scalarAnchors(String text) {
         var out = new HashMap<String, String>();
+        if (text.indexOf('&') < 0) {
+            return out;
+        }
+        int depth = 0;
         try {
             for (var event : new org.yaml.snakeyaml.Yaml().parse(new java.io.StringReader(text))) {
                 if (event instanceof org.yaml.snakeyaml.events.ScalarEvent scalar && scalar.getAnchor() != null) {
                     var at = scalar.getStartMark();
                     out.put((at.getLine() + 1) + ":" + (at.getColumn() + 1), scalar.getAnchor());
+                } else if (event instanceof org.yaml.snakeyaml.events.CollectionStartEvent) {
+                    // Deeper than Jackson reads, the main pass reports it; and SnakeYAML's
+                    // parser slows down with the depth.
+                    if (++depth > MAX_DEPTH) {
+                        break;
+                    }
+                } else if (event instanceof org.yaml.snakeyaml.events.CollectionEndEvent) {
+                    depth--;
                 }
             }
         } catch (RuntimeException e) {
@@ -250,16 +264,15 @@ final class YamlReader {
     }
 
     /**
-     * No path, argument or environment variable can hold a NUL: it is a problem here, at its
-     * place, and replaced so that no later step trips over it.
+     * No path, argument or environment variable can hold a NUL, and cut at one a value would
+     * mean something else: the read stops there, at its place.
      */
     private String text(String text, Node.Mark mark) {
-        if (text.indexOf('\0') < 0) {
-            return text;
+        if (text.indexOf('\0') >= 0) {
+            throw new Stop(Problem.at(mark, "text with a NUL character (\\0)",
+                    "text without NUL: no path, argument or environment variable can hold one"));
         }
-        problems.add(Problem.at(mark, "text with a NUL character (\\0)",
-                "text without NUL: no path, argument or environment variable can hold one"));
-        return text.replace('\0', '\uFFFD');
+        return text;
     }
 
     private Node.Mapping mapping(JsonParser parser, Node.Mark mark) throws IOException {
@@ -271,7 +284,7 @@ final class YamlReader {
             var value = value(parser);
             var earlier = entries.putIfAbsent(key.name(), new Node.Entry(key, value));
             if (earlier != null) {
-                problems.add(Problem.at(key.mark(), "duplicate key '" + Node.token(key.name()) + "', first at line "
+                problems.add(Problem.at(key.mark(), "duplicate key " + Node.key(key.name()) + ", first at line "
                         + earlier.key().mark().line(), "each key once in a map"));
             }
         }
