@@ -34,6 +34,8 @@ final class YamlReader {
      * ("billion laughs") could otherwise stand for more than memory holds.
      */
     static final int MAX_VALUES = 200_000;
+    /** YAML's merge key. */
+    private static final String MERGE = "<<";
     /** Maps and lists inside each other: Jackson's own limit. */
     private static final int MAX_DEPTH = 1_000;
     private static final Pattern QUOTED = Pattern.compile("'([^'\\n]{" + Node.TOKEN + "})[^'\\n]*'");
@@ -277,18 +279,42 @@ final class YamlReader {
 
     private Node.Mapping mapping(JsonParser parser, Node.Mark mark) throws IOException {
         var entries = new LinkedHashMap<String, Node.Entry>();
+        var merged = new ArrayList<Node.Mapping>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             var keyMark = mark(parser.currentTokenLocation());
             var key = new Node.Key(text(parser.currentName(), keyMark), keyMark);
             parser.nextToken();
             var value = value(parser);
+            if (key.name().equals(MERGE)) {
+                merged.addAll(merges(value));
+                continue;
+            }
             var earlier = entries.putIfAbsent(key.name(), new Node.Entry(key, value));
             if (earlier != null) {
                 problems.add(Problem.at(key.mark(), "duplicate key " + Node.key(key.name()) + ", first at line "
                         + earlier.key().mark().line(), "each key once in a map"));
             }
         }
+        // YAML's merge key: the map's own keys win, then the merged maps' in their order.
+        for (var from : merged) {
+            from.entries().values().forEach(e -> entries.putIfAbsent(e.key().name(), e));
+        }
         return new Node.Mapping(entries, mark);
+    }
+
+    /** The maps that {@code <<: *base} or {@code <<: [*a, *b]} merges in. */
+    private List<Node.Mapping> merges(Node value) {
+        var items = value instanceof Node.Sequence seq ? seq.items() : List.of(value);
+        var out = new ArrayList<Node.Mapping>();
+        for (var item : items) {
+            if (item instanceof Node.Mapping m) {
+                out.add(m);
+            } else {
+                problems.add(Problem.at(item.mark(), "'<<' merges " + Node.shape(item), "a map, or a list of maps "
+                        + "(<<: *base)"));
+            }
+        }
+        return out;
     }
 
     private Node.Sequence sequence(JsonParser parser, Node.Mark mark) throws IOException {

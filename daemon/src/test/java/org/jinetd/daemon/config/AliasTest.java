@@ -72,6 +72,22 @@ class AliasTest {
     }
 
     @Test
+    void aMergeKeyAddsTheAnchorsKeysAndTheServicesOwnWin() throws IOException {
+        var table = table("""
+                services:
+                  a: &base {bind: 127.0.0.1, exec: [/bin/cat], user: nobody, instances: 5, port: 7101}
+                  b: {<<: *base, port: 7102, user: root}
+                  c: {<<: [{port: 7103}, *base]}
+                """);
+        assertEquals("nobody", exec(table, "a").runAs().user());
+        assertEquals("root", exec(table, "b").runAs().user());
+        assertEquals(5, table.service("b").orElseThrow().limits().instances());
+        // From a list of maps, the first that has a key gives it.
+        assertEquals(7103, ((Endpoint.Inet) table.service("c").orElseThrow().endpoint()).port());
+        assertEquals("nobody", exec(table, "c").runAs().user());
+    }
+
+    @Test
     void aWrongValueThroughAnAliasIsReportedWhereTheAliasIs() throws IOException {
         assertEquals(List.of(
                 "2:60: 'port' is 70000, out of range (expected a whole number from 1 to 65535)",
