@@ -49,11 +49,12 @@ final class Trust {
             return Optional.empty();
         }
         try {
-            var chains = new ArrayList<Path>(prefixes(path.toAbsolutePath()));
-            chains.addAll(prefixes(path.toRealPath()));
-            var last = path.toAbsolutePath();
+            var written = path.toAbsolutePath();
+            var real = path.toRealPath();
+            var chains = new ArrayList<Path>(prefixes(written));
+            chains.addAll(prefixes(real));
             for (var p : chains) {
-                var why = refusalOf(p, p.equals(last) || p.equals(path.toRealPath()));
+                var why = refusalOf(p, p.equals(written) || p.equals(real));
                 if (why.isPresent()) {
                     return why;
                 }
