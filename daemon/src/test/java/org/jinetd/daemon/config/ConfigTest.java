@@ -65,6 +65,20 @@ class ConfigTest {
     }
 
     @Test
+    void problemsAreInTheOrderOfTheirPlaces() throws IOException {
+        // Top-level keys are checked before services, yet a service's problem above comes first.
+        assertEquals(List.of(
+                "2:28: 'port' is 70000, out of range (expected a whole number from 1 to 65535)",
+                "4:1: unknown key 'bogus' (expected a top-level key: " + String.join(", ", Keys.TOP) + ")"),
+                problems("""
+                        services:
+                          a: {handler: echo, port: 70000}
+                        shutdown_grace: 1s
+                        bogus: 1
+                        """));
+    }
+
+    @Test
     void aYamlSyntaxErrorSaysWhere() throws IOException {
         assertEquals(List.of("3:1: YAML syntax error: expected ',' or '}', but got <stream end> "
                 + "(in the flow mapping that starts at 2:9)"),
