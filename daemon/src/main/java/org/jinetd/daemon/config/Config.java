@@ -49,11 +49,12 @@ public final class Config {
         try {
             var root = new YamlReader(file, problems, trust).read();
             table = root.map(node -> table(file, node, problems)).orElse(null);
-        } catch (OutOfMemoryError | StackOverflowError e) {
-            // Caught on purpose: both end this read only, and the daemon serves on with its old table.
-            problems.add(new Problem(file, 1, 1, "cannot read: " + e, "a table of ordinary size"));
-            table = null;
-        } catch (RuntimeException | LinkageError | java.util.ServiceConfigurationError e) {
+        } catch (RuntimeException | Error e) {
+            // Out of memory or stack, or a plugin's code failing: that ends this read only, and
+            // the daemon serves on with its old table. A broken JVM (InternalError) does not go on.
+            if (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError || e instanceof StackOverflowError)) {
+                throw e;
+            }
             problems.add(new Problem(file, 1, 1, "cannot read: " + e, null));
             table = null;
         }

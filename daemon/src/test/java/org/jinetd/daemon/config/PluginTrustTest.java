@@ -14,7 +14,10 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A root daemon opens no plugin jar, and no plugin directory, that someone else could have written. */
+/**
+ * A root daemon opens no plugin jar, and no plugin directory, that someone else could have
+ * written; and a plugin's failure while the table is read is a problem, not the daemon's end.
+ */
 class PluginTrustTest {
     @TempDir
     Path dir;
@@ -34,21 +37,49 @@ class PluginTrustTest {
             }
             """;
 
+    /** A provider whose handler fails with an Error, not an exception, when a table names it. */
+    private static final String FAILING = """
+            package example;
+            import java.util.*;
+            import org.jinetd.handler.*;
+            public final class Failing implements HandlerProvider {
+                public String name() { return "failing"; }
+                public Optional<StreamHandler> stream(Map<String, String> options) { throw new Error("boom"); }
+            }
+            """;
+
     private Path markingJar(Path plugins, Path mark) throws Exception {
+        return jar(plugins, "Marking", MARKING.formatted(mark));
+    }
+
+    /** Compiles {@code example.NAME} against the handler API and packs it as a plugin jar. */
+    private Path jar(Path plugins, String name, String source) throws Exception {
         var sources = Files.createDirectories(dir.resolve("src/example"));
-        Files.writeString(sources.resolve("Marking.java"), MARKING.formatted(mark));
+        Files.writeString(sources.resolve(name + ".java"), source);
         var classes = Files.createDirectories(dir.resolve("classes"));
         int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
-                "-cp", System.getProperty("java.class.path"), sources.resolve("Marking.java").toString());
+                "-cp", System.getProperty("java.class.path"), sources.resolve(name + ".java").toString());
         assertEquals(0, rc);
-        var jar = plugins.resolve("marking.jar");
+        var jar = plugins.resolve(name.toLowerCase(java.util.Locale.ROOT) + ".jar");
         try (var out = new JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new JarEntry("example/Marking.class"));
-            out.write(Files.readAllBytes(classes.resolve("example/Marking.class")));
+            out.putNextEntry(new JarEntry("example/" + name + ".class"));
+            out.write(Files.readAllBytes(classes.resolve("example/" + name + ".class")));
             out.putNextEntry(new JarEntry("META-INF/services/org.jinetd.handler.HandlerProvider"));
-            out.write("example.Marking\n".getBytes());
+            out.write(("example." + name + "\n").getBytes());
         }
         return jar;
+    }
+
+    @Test
+    void aPluginThatThrowsAnErrorIsAProblemOfTheTable() throws Exception {
+        var plugins = Files.createDirectories(dir.resolve("plugins"));
+        jar(plugins, "Failing", FAILING);
+        var table = Files.writeString(dir.resolve("services.yaml"), """
+                plugins: %s
+                services:
+                  f: {bind: 127.0.0.1, port: 7101, handler: failing}
+                """.formatted(plugins));
+        assertEquals(List.of(table + ":1:1: cannot read: java.lang.Error: boom"), problems(load(table)));
     }
 
     private Loaded load(Path table) {
