@@ -64,7 +64,11 @@ final class LaunchReader {
             return Optional.empty();
         }
         var program = argv.get().getFirst();
-        var path = Path.of(program.text());
+        var parsed = fields.path(program, "program");
+        if (parsed.isEmpty()) {
+            return Optional.empty();
+        }
+        var path = parsed.get();
         boolean ok = true;
         if (!path.isAbsolute()) {
             fields.problem(program.mark(), "program '" + program.text() + "' is not an absolute path",
@@ -139,7 +143,7 @@ final class LaunchReader {
         if (wanted.isPresent()) {
             user = accounts.user(wanted.get());
             if (user.isEmpty()) {
-                fields.problem(userEntry.value().mark(), "user '" + wanted.get() + "' does not exist",
+                fields.problem(userEntry.value().mark(), "user '" + Node.token(wanted.get()) + "' does not exist",
                         "a user in /etc/passwd or known to getent");
                 return Optional.empty();
             }
@@ -171,7 +175,7 @@ final class LaunchReader {
         if (group.isPresent()) {
             var g = accounts.group(group.get());
             if (g.isEmpty()) {
-                fields.problem(groupEntry.value().mark(), "group '" + group.get() + "' does not exist",
+                fields.problem(groupEntry.value().mark(), "group '" + Node.token(group.get()) + "' does not exist",
                         "a group in /etc/group or known to getent");
                 return Optional.empty();
             }
@@ -267,7 +271,7 @@ final class LaunchReader {
             // reported below
         }
         if (host.isEmpty() || port < 1 || port > 65_535) {
-            fields.problem(entry.value().mark(), "redirect '" + written + "' is not HOST:PORT",
+            fields.problem(entry.value().mark(), "redirect '" + Node.token(written) + "' is not HOST:PORT",
                     "an address or name and a port, such as 192.0.2.7:80 or [2001:db8::7]:80");
             return Optional.empty();
         }
@@ -287,8 +291,9 @@ final class LaunchReader {
     private Optional<Resources> resources(Written at) {
         var cwdEntry = at.entry("cwd");
         var cwd = fields.string(cwdEntry);
-        boolean ok = cwdEntry == null || cwd.isPresent();
-        if (cwd.isPresent() && (!Path.of(cwd.get()).isAbsolute() || !Files.isDirectory(Path.of(cwd.get())))) {
+        var cwdPath = cwd.isPresent() ? fields.path(cwdEntry) : Optional.<Path>empty();
+        boolean ok = cwdEntry == null || cwdPath.isPresent();
+        if (cwdPath.isPresent() && (!cwdPath.get().isAbsolute() || !Files.isDirectory(cwdPath.get()))) {
             fields.problem(cwdEntry.value().mark(), "cwd '" + cwd.get() + "' is not an existing directory",
                     "an absolute path to a directory");
             ok = false;
