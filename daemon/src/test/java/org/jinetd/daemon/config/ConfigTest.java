@@ -173,8 +173,8 @@ class ConfigTest {
 
     @Test
     void aHandlerWithoutAUdpVariantIsAProblemOnUdp() throws IOException {
-        assertEquals(List.of("2:40: handler 'misbehaving' does not serve udp (expected protocol: tcp)"),
-                problems("services:\n  x: {port: 1, protocol: udp, handler: misbehaving}\n"));
+        assertEquals(List.of("2:40: handler 'replying' does not serve udp (expected protocol: tcp)"),
+                problems("services:\n  x: {port: 1, protocol: udp, handler: replying}\n"));
     }
 
     @Test
