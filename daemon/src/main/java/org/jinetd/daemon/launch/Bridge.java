@@ -23,18 +23,22 @@ final class Bridge {
     private static final int BUFFER = 16 * 1024;
 
     private final ConnectionLog log;
+    private final Setup setup;
 
-    Bridge(ConnectionLog log) {
+    Bridge(ConnectionLog log, Setup setup) {
         this.log = log;
+        this.setup = setup;
     }
 
     /** Runs on the connection's own virtual thread until the program has exited. */
     void serve(Accepted accepted, Launch.Exec exec, Live.Entry entry) {
         var service = accepted.service();
-        var builder = new ProcessBuilder(Command.of(exec))
-                .directory(new java.io.File(Command.cwd(exec)));
+        // The JDK cannot give a child a session of its own: setsid does, first of the helpers.
+        var command = Command.of(exec, ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(),
+                accepted.credentials()), setup, true);
+        var builder = new ProcessBuilder(command.argv()).directory(new java.io.File(command.cwd()));
         builder.environment().clear();
-        builder.environment().putAll(ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(), accepted.credentials()));
+        builder.environment().putAll(command.env());
         switch (exec.stderr()) {
             case LOG -> builder.redirectError(ProcessBuilder.Redirect.PIPE);
             case SOCKET -> builder.redirectErrorStream(true);

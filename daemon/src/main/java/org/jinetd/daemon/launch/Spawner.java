@@ -16,7 +16,8 @@ public final class Spawner implements AutoCloseable {
     private final Children children;
 
     public Spawner(Live live, ConnectionLog log) {
-        this.bridge = new Bridge(log);
+        var setup = Setup.ofThisDaemon();
+        this.bridge = new Bridge(log, setup);
         var why = Inherit.unavailable();
         Children reaper = null;
         if (why.isEmpty()) {
@@ -27,7 +28,7 @@ public final class Spawner implements AutoCloseable {
             }
         }
         this.children = reaper;
-        this.inherit = reaper == null ? null : new Inherit(live, log, reaper);
+        this.inherit = reaper == null ? null : new Inherit(live, log, reaper, setup);
         why.ifPresent(reason -> log.warn("io=inherit is not available (" + reason
                 + "); programs get pipes (io=bridge) instead"));
     }

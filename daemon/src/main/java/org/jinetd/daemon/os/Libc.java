@@ -37,6 +37,7 @@ public final class Libc {
     // <poll.h>, <fcntl.h>, <sys/eventfd.h>
     public static final short POLLIN = 1;
     public static final int O_WRONLY = 1;
+    public static final int O_NONBLOCK = 2048;
     public static final int O_CLOEXEC = 0x80000;
     public static final int EFD_CLOEXEC = 0x80000;
     public static final int EINTR = 4;
@@ -76,6 +77,15 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle PIPE2 = handle("pipe2",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
+
+    /** Calls made only when a spawn goes wrong, and at start: linked at their first use. */
+    private static final class Processes {
+        static final MethodHandle KILL = handle("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+        static final MethodHandle WAITPID = handle("waitpid",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+        static final MethodHandle GETRLIMIT = handle("getrlimit",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), true);
+    }
 
     /** posix_spawn and its attributes: linked at the first spawn. */
     private static final class Spawning {
@@ -504,6 +514,42 @@ public final class Libc {
     /** A copy of {@code fd} numbered {@code min} or above, close-on-exec. */
     public static int dupAbove(int fd, int min) throws Failure {
         return (int) call("fcntl", state -> (int) FCNTL.invokeExact(state, fd, 1030 /* F_DUPFD_CLOEXEC */, min));
+    }
+
+    /** Clears O_NONBLOCK on {@code fd} (and so on every copy of it) if it is set. */
+    public static void setBlocking(int fd) throws Failure {
+        int flags = (int) call("fcntl", state -> (int) FCNTL.invokeExact(state, fd, 3 /* F_GETFL */, 0));
+        if ((flags & O_NONBLOCK) != 0) {
+            call("fcntl", state -> (int) FCNTL.invokeExact(state, fd, 4 /* F_SETFL */, flags & ~O_NONBLOCK));
+        }
+    }
+
+    /** kill(2): only for a child not yet reaped, whose pid cannot have been reused. */
+    public static void kill(int pid, int signal) throws Failure {
+        call("kill", state -> (int) Processes.KILL.invokeExact(state, pid, signal));
+    }
+
+    /** Waits for the child {@code pid} to end and reaps it; retried when a signal interrupts. */
+    public static void waitpid(int pid) throws Failure {
+        while (true) {
+            try {
+                call("waitpid", state -> (int) Processes.WAITPID.invokeExact(state, pid, MemorySegment.NULL, 0));
+                return;
+            } catch (Failure e) {
+                if (e.errno != EINTR) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The soft limit of open files of this process (RLIMIT_NOFILE), -1 for unlimited. */
+    public static long openFilesSoftLimit() throws Failure {
+        try (var arena = Arena.ofConfined()) {
+            var limit = arena.allocate(16, 8);
+            call("getrlimit", state -> (int) Processes.GETRLIMIT.invokeExact(state, 7 /* RLIMIT_NOFILE */, limit));
+            return limit.get(JAVA_LONG, 0);
+        }
     }
 
     public static void close(int fd) throws Failure {
