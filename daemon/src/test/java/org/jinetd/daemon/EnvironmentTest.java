@@ -104,4 +104,17 @@ class EnvironmentTest {
             assertEquals("a b=c $HOME \"q\" `id`||helped|0077\n", Clients.exchange(d.port("helped"), ""));
         }
     }
+
+    @Test
+    void behindHelpersAProgramWhosePathHoldsAnEqualsSignIsRunNotTakenForAVariable() throws Exception {
+        var dir = Files.createDirectories(Files.createTempDirectory("jinetd-env").resolve("a=b"));
+        var program = Files.writeString(dir.resolve("greet"), "#!/bin/sh\necho \"$GREETING $1\"\n");
+        program.toFile().setExecutable(true, false);
+        try (var d = TestDaemon.start("""
+                services:
+                  equals: {bind: 127.0.0.1, umask: '022', user: %s, env: {GREETING: hi}, exec: [%s, there]}
+                """.formatted(System.getProperty("user.name"), program))) {
+            assertEquals("hi there\n", Clients.exchange(d.port("equals"), ""));
+        }
+    }
 }
