@@ -71,6 +71,7 @@ final class Children implements AutoCloseable {
     }
 
     Children(PidfdOpener opener) throws Libc.Failure {
+        Libc.linkChildCalls();
         this.opener = opener;
         this.wakeup = Libc.eventfd();
         this.thread = Thread.ofPlatform().name("reaper").daemon(true).start(this::loop);
@@ -86,7 +87,7 @@ final class Children implements AutoCloseable {
         int pidfd;
         try {
             pidfd = opener.open(pid);
-        } catch (Libc.Failure | RuntimeException e) {
+        } catch (Libc.Failure | RuntimeException | Error e) {
             end(pid);
             throw e;
         }

@@ -78,11 +78,8 @@ public final class Libc {
     private static final MethodHandle PIPE2 = handle("pipe2",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
 
-    /** Calls made only when a spawn goes wrong, and at start: linked at their first use. */
-    private static final class Processes {
-        static final MethodHandle KILL = handle("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
-        static final MethodHandle WAITPID = handle("waitpid",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+    /** getrlimit: linked at start, where the daemon reads its limit of open files. */
+    private static final class Limits {
         static final MethodHandle GETRLIMIT = handle("getrlimit",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), true);
     }
@@ -122,6 +119,20 @@ public final class Libc {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
         static final MethodHandle PIDFD_SEND_SIGNAL = handle("pidfd_send_signal",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+        // For a child whose pidfd cannot be had.
+        static final MethodHandle KILL = handle("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+        static final MethodHandle WAITPID = handle("waitpid",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+    }
+
+    /**
+     * Links the calls that watch and end children, and strerror, now: linking can itself fail
+     * when descriptors run short, which is when they are needed, and a class that failed to
+     * link stays failed.
+     */
+    public static void linkChildCalls() {
+        java.util.Objects.requireNonNull(Pidfds.WAITPID);
+        java.util.Objects.requireNonNull(Text.STRERROR);
     }
 
     /** Socket calls: linked when a socket option, sd_notify or a reply first needs one. */
@@ -526,14 +537,14 @@ public final class Libc {
 
     /** kill(2): only for a child not yet reaped, whose pid cannot have been reused. */
     public static void kill(int pid, int signal) throws Failure {
-        call("kill", state -> (int) Processes.KILL.invokeExact(state, pid, signal));
+        call("kill", state -> (int) Pidfds.KILL.invokeExact(state, pid, signal));
     }
 
     /** Waits for the child {@code pid} to end and reaps it; retried when a signal interrupts. */
     public static void waitpid(int pid) throws Failure {
         while (true) {
             try {
-                call("waitpid", state -> (int) Processes.WAITPID.invokeExact(state, pid, MemorySegment.NULL, 0));
+                call("waitpid", state -> (int) Pidfds.WAITPID.invokeExact(state, pid, MemorySegment.NULL, 0));
                 return;
             } catch (Failure e) {
                 if (e.errno != EINTR) {
@@ -547,7 +558,7 @@ public final class Libc {
     public static long openFilesSoftLimit() throws Failure {
         try (var arena = Arena.ofConfined()) {
             var limit = arena.allocate(16, 8);
-            call("getrlimit", state -> (int) Processes.GETRLIMIT.invokeExact(state, 7 /* RLIMIT_NOFILE */, limit));
+            call("getrlimit", state -> (int) Limits.GETRLIMIT.invokeExact(state, 7 /* RLIMIT_NOFILE */, limit));
             return limit.get(JAVA_LONG, 0);
         }
     }

@@ -57,6 +57,8 @@ class DescriptorShortageTest {
         }
         assertTrue(failures.stream().anyMatch(f -> f.startsWith("pipe2")), failures.toString());
         assertTrue(failures.stream().anyMatch(f -> f.startsWith("pidfd_open")), failures.toString());
+        // Said in words even then: what says it was linked before descriptors ran short.
+        assertTrue(failures.stream().allMatch(f -> f.endsWith(": Too many open files")), failures.toString());
     }
 
     /** Spawns with 0 to 4 descriptors free; returns the failures. */
