@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The service's {@code env} reaches the program only: the helpers that run as root before
+ * The service's {@code env} reaches the program only: the wrappers that run as root before
  * the switch of user (prlimit, nice, the umask's shell, setpriv) never see it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -53,7 +53,7 @@ class EnvironmentTest {
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.createFile(log);
         Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-rw-rw-"));
-        // Every helper runs: prlimit (rlimits), nice, the umask's shell, setpriv (nobody).
+        // Every wrapper runs: prlimit (rlimits), nice, the umask's shell, setpriv (nobody).
         try (var d = TestDaemon.start("""
                 services:
                   hooked:
@@ -77,7 +77,7 @@ class EnvironmentTest {
     }
 
     @Test
-    void withoutHelpersTheProgramGetsItsEnvironmentAsWritten() throws Exception {
+    void withoutWrappersTheProgramGetsItsEnvironmentAsWritten() throws Exception {
         try (var d = TestDaemon.start("""
                 services:
                   plain:
@@ -91,7 +91,7 @@ class EnvironmentTest {
     }
 
     @Test
-    void behindHelpersValuesAreNotReadByAShell() throws Exception {
+    void behindWrappersValuesAreNotReadByAShell() throws Exception {
         try (var d = TestDaemon.start("""
                 services:
                   helped:
@@ -106,7 +106,7 @@ class EnvironmentTest {
     }
 
     @Test
-    void behindHelpersAProgramWhosePathHoldsAnEqualsSignIsRunNotTakenForAVariable() throws Exception {
+    void behindWrappersAProgramWhosePathHoldsAnEqualsSignIsRunNotTakenForAVariable() throws Exception {
         var dir = Files.createDirectories(Files.createTempDirectory("jinetd-env").resolve("a=b"));
         var program = Files.writeString(dir.resolve("greet"), "#!/bin/sh\necho \"$GREETING $1\"\n");
         program.toFile().setExecutable(true, false);

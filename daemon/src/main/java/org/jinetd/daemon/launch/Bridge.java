@@ -33,7 +33,7 @@ final class Bridge {
     /** Runs on the connection's own virtual thread until the program has exited. */
     void serve(Accepted accepted, Launch.Exec exec, Live.Entry entry) {
         var service = accepted.service();
-        // The JDK cannot give a child a session of its own: setsid does, first of the helpers.
+        // The JDK cannot give a child a session of its own: setsid does, first of the wrappers.
         var command = Command.of(exec, ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(),
                 accepted.credentials()), setup, true);
         var builder = new ProcessBuilder(command.argv()).directory(new java.io.File(command.cwd()));

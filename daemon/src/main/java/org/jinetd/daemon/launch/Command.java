@@ -9,25 +9,25 @@ import org.jinetd.daemon.config.Tools;
 
 /**
  * What starts a program: the argv, the environment of the first process and the working
- * directory. The program is put behind the small programs that set up what posix_spawn
- * cannot, each only where it is needed, in this order: {@code setsid} (a session of its
+ * directory. The program is put behind small programs (wrappers) that set up what
+ * posix_spawn cannot, each only where it is needed, in this order: {@code setsid} (a session of its
  * own, for programs the JDK starts), {@code prlimit} (rlimits, while still root), {@code nice},
  * a shell for the umask, {@code setpriv} (the user, last of those that need root), then
  * {@code env -i}, which runs as the program's user and gives the program its environment.
  *
- * <p>The helpers get a fixed environment (PATH only): the service's environment may hold
+ * <p>The wrappers get a fixed environment (PATH only): the service's environment may hold
  * {@code LD_PRELOAD}, {@code LD_LIBRARY_PATH}, {@code GCONV_PATH} and the like, which must
  * never reach a process that runs as root before the switch of user. Its values travel as
- * arguments of {@code env}, which no shell reads. A program with no helper gets its
- * environment from posix_spawn directly: one exec, as before.
+ * arguments of {@code env}, which no shell reads. A program with no wrapper gets its
+ * environment from posix_spawn directly: one exec.
  *
  * @param argv the first process and its arguments
  * @param env  the first process's whole environment
  * @param cwd  the working directory
  */
 record Command(List<String> argv, Map<String, String> env, String cwd) {
-    /** All a helper gets. */
-    static final Map<String, String> HELPERS_ENV = Map.of("PATH", ChildEnvironment.PATH);
+    /** All a wrapper gets. */
+    static final Map<String, String> WRAPPERS_ENV = Map.of("PATH", ChildEnvironment.PATH);
     private static final String ENV = Tools.ENV.orElse("/usr/bin/env");
     private static final List<String> UMASK = List.of("/bin/sh", "-c", "umask \"$0\" && exec \"$@\"");
     /** LISTEN_PID is the program's own pid: this shell's, which the execs that follow keep. */
@@ -44,15 +44,15 @@ record Command(List<String> argv, Map<String, String> env, String cwd) {
     /**
      * @param environment the program's whole environment
      * @param setup       what every program of this daemon gets besides what its service asks
-     * @param ownSession  whether a helper must make the session (the JDK's spawn does not)
+     * @param ownSession  whether a wrapper must make the session (the JDK's spawn does not)
      */
     static Command of(Launch.Exec exec, Map<String, String> environment, Setup setup, boolean ownSession) {
         var cwd = exec.resources().cwd().orElse("/");
-        var helpers = helpers(exec, setup, ownSession);
-        if (helpers.isEmpty() && !exec.listenFds()) {
+        var wrappers = wrappers(exec, setup, ownSession);
+        if (wrappers.isEmpty() && !exec.listenFds()) {
             return new Command(exec.argv(), environment, cwd);
         }
-        var command = new ArrayList<>(helpers);
+        var command = new ArrayList<>(wrappers);
         if (exec.listenFds()) {
             command.addAll(LISTEN_PID);
             command.add(ENV);
@@ -64,10 +64,10 @@ record Command(List<String> argv, Map<String, String> env, String cwd) {
             command.addAll(EXEC);
         }
         command.addAll(exec.argv());
-        return new Command(command, HELPERS_ENV, cwd);
+        return new Command(command, WRAPPERS_ENV, cwd);
     }
 
-    private static List<String> helpers(Launch.Exec exec, Setup setup, boolean ownSession) {
+    private static List<String> wrappers(Launch.Exec exec, Setup setup, boolean ownSession) {
         var command = new ArrayList<String>();
         if (ownSession) {
             command.add(Tools.SETSID.orElse("setsid"));
@@ -79,7 +79,8 @@ record Command(List<String> argv, Map<String, String> env, String cwd) {
             limits.add("--" + limit.getKey().toLowerCase(Locale.ROOT) + "=" + value + ":" + value);
         }
         // The JVM raised its own soft limit of open files: the program gets the one the daemon started with.
-        setup.openFiles().filter(n -> !resources.rlimits().containsKey("nofile")).ifPresent(n -> limits.add("--nofile=" + n + ":"));
+        setup.openFiles().filter(n -> !resources.rlimits().containsKey("nofile"))
+                .ifPresent(n -> limits.add("--nofile=" + n + ":"));
         if (!limits.isEmpty()) {
             command.add(Tools.PRLIMIT.orElse("prlimit"));
             command.addAll(limits);

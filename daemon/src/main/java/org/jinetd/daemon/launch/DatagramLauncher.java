@@ -61,7 +61,7 @@ public final class DatagramLauncher {
     }
 
     private void spawn(Received received, Launch.Exec exec) {
-        // The JDK cannot give a child a session of its own: setsid does, first of the helpers.
+        // The JDK cannot give a child a session of its own: setsid does, first of the wrappers.
         var command = Command.of(exec, ChildEnvironment.of(received.service(), exec, received.peer(), received.local()),
                 setup, true);
         var builder = new ProcessBuilder(command.argv()).directory(new java.io.File(command.cwd()));
