@@ -17,7 +17,6 @@ public final class Spawner implements AutoCloseable {
 
     public Spawner(Live live, ConnectionLog log) {
         var setup = Setup.ofThisDaemon();
-        this.bridge = new Bridge(log, setup);
         var why = Inherit.unavailable();
         Children reaper = null;
         if (why.isEmpty()) {
@@ -28,6 +27,7 @@ public final class Spawner implements AutoCloseable {
             }
         }
         this.children = reaper;
+        this.bridge = new Bridge(log, setup, reaper);
         this.inherit = reaper == null ? null : new Inherit(live, log, reaper, setup);
         why.ifPresent(reason -> log.warn("io=inherit is not available (" + reason
                 + "); programs get pipes (io=bridge) instead"));
