@@ -49,10 +49,12 @@ sealed interface Piped {
         static Native spawn(Launch.Exec exec, java.util.Map<String, String> environment, Setup setup,
                             Children children, ConnectionLog log, String service) throws IOException, Libc.Failure {
             var command = Command.of(exec, environment, setup, false);
-            var in = Pipe.open();
-            var out = Pipe.open();
+            Pipe in = null;
+            Pipe out = null;
             int[] stderrPipe = null;
             try {
+                in = Pipe.open();
+                out = Pipe.open();
                 stderrPipe = exec.stderr() == Launch.Stderr.LOG ? Libc.pipe() : null;
                 int stdout = Fds.of(out.sink());
                 int stderr = switch (exec.stderr()) {
@@ -68,9 +70,11 @@ sealed interface Piped {
                 if (stderrPipe != null) {
                     Libc.close(stderrPipe[1]);
                 }
+                // From here the reaper closes the read end, or, if it cannot watch, the catch does.
                 int read = stderrPipe == null ? -1 : stderrPipe[0];
-                stderrPipe = null;
+                stderrPipe = read < 0 ? null : new int[] {read};
                 var exit = children.watch(pid, read, line -> log.stderr(service, pid, line));
+                stderrPipe = null;
                 return new Native(pid, Channels.newOutputStream(in.sink()), Channels.newInputStream(out.source()),
                         children, exit);
             } catch (IOException | Libc.Failure | RuntimeException e) {
@@ -80,9 +84,12 @@ sealed interface Piped {
         }
 
         private static void closeAll(Pipe in, Pipe out, int[] stderrPipe) {
-            for (var channel : new java.nio.channels.Channel[] {in.source(), in.sink(), out.source(), out.sink()}) {
-                try {
-                    channel.close();
+            for (var pipe : new Pipe[] {in, out}) {
+                if (pipe == null) {
+                    continue;
+                }
+                try (var source = pipe.source(); var sink = pipe.sink()) {
+                    // Closed by the try, whatever failed to start.
                 } catch (IOException e) {
                     // Closing what failed to start: nothing more to do.
                 }

@@ -94,6 +94,48 @@ class DescriptorShortageTest {
         return failures;
     }
 
+    @Test
+    void aBridgedSpawnShortOfDescriptorsLeavesNoneOpenAndNoChildBehind() throws Throwable {
+        var file = TestDaemon.write("services: {piped: {bind: 127.0.0.1, user: " + System.getProperty("user.name")
+                + ", io: bridge, exec: [/bin/echo, hi]}}");
+        var service = ((Loaded.Ok) Config.load(file)).table().services().getFirst();
+        var exec = (Launch.Exec) service.launch();
+        var log = new ConnectionLog(line -> { });
+        var setup = new Setup(Optional.empty());
+        var failures = new ArrayList<String>();
+        try (var children = new Children()) {
+            // Once through, so that every class and call on the way is loaded and linked.
+            finish(Piped.start(exec, Map.of(), setup, children, log, "piped"));
+            long[] limits = limits();
+            for (int free = 0; free <= 8; free++) {
+                var before = openFds();
+                Piped program = null;
+                setLimits(lowestWithFree(before, free), limits[1]);
+                try {
+                    program = Piped.start(exec, Map.of(), setup, children, log, "piped");
+                } catch (IOException | Libc.Failure e) {
+                    failures.add(e.getMessage());
+                } finally {
+                    setLimits(limits[0], limits[1]);
+                }
+                if (program != null) {
+                    finish(program);
+                }
+                assertEquals(before, openFds(), "descriptors after a spawn with " + free + " free");
+                assertEquals(0, children.size(), "children not reaped");
+            }
+        }
+        // Short at each step in turn: the pipes, the stderr pipe, the pidfd.
+        assertTrue(failures.size() >= 3, failures.toString());
+    }
+
+    private static void finish(Piped program) throws Exception {
+        program.stdin().close();
+        assertEquals("hi\n", new String(program.stdout().readAllBytes()));
+        program.stdout().close();
+        assertEquals(java.util.OptionalInt.of(0), program.await().status());
+    }
+
     /** The open descriptors, without the one that lists them. */
     private static TreeSet<Integer> openFds() throws IOException {
         var fds = new TreeSet<Integer>();
