@@ -53,6 +53,13 @@ final class Children implements AutoCloseable {
         }
     }
 
+    /** Opens the pidfd of a child; a test makes it fail. */
+    @FunctionalInterface
+    interface PidfdOpener {
+        int open(int pid) throws Libc.Failure;
+    }
+
+    private final PidfdOpener opener;
     private final int wakeup;
     private final ConcurrentLinkedQueue<Watch> added = new ConcurrentLinkedQueue<>();
     private final Map<Integer, Watch> byPid = new ConcurrentHashMap<>();
@@ -60,6 +67,12 @@ final class Children implements AutoCloseable {
     private volatile boolean closed;
 
     Children() throws Libc.Failure {
+        this(Libc::pidfdOpen);
+    }
+
+    Children(PidfdOpener opener) throws Libc.Failure {
+        Libc.linkChildCalls();
+        this.opener = opener;
         this.wakeup = Libc.eventfd();
         this.thread = Thread.ofPlatform().name("reaper").daemon(true).start(this::loop);
     }
@@ -71,11 +84,31 @@ final class Children implements AutoCloseable {
      * @param lines  where its stderr goes, a line at a time
      */
     CompletableFuture<Exit> watch(int pid, int stderr, Consumer<String> lines) throws Libc.Failure {
-        var watch = new Watch(pid, Libc.pidfdOpen(pid), stderr, lines);
+        int pidfd;
+        try {
+            pidfd = opener.open(pid);
+        } catch (Libc.Failure | RuntimeException | Error e) {
+            end(pid);
+            throw e;
+        }
+        var watch = new Watch(pid, pidfd, stderr, lines);
         byPid.put(pid, watch);
         added.add(watch);
         wake();
         return watch.exit;
+    }
+
+    /**
+     * Ends and reaps a child that cannot be watched: left alone it would serve outside every
+     * limit and never be reaped. Not reaped yet, its pid is still its own, so kill(2) is safe.
+     */
+    private static void end(int pid) {
+        try {
+            Libc.kill(pid, Inherit.SIGKILL);
+            Libc.waitpid(pid);
+        } catch (Libc.Failure | RuntimeException | LinkageError e) {
+            LOG.warn("reaper: cannot end unwatched child {}: {}", pid, e.getMessage());
+        }
     }
 
     /** Sends {@code signal} to {@code pid} if it is a child not yet reaped; false if it is gone. */

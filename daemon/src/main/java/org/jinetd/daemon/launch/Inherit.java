@@ -26,11 +26,13 @@ final class Inherit {
     private final Live live;
     private final ConnectionLog log;
     private final Children children;
+    private final Setup setup;
 
-    Inherit(Live live, ConnectionLog log, Children children) {
+    Inherit(Live live, ConnectionLog log, Children children, Setup setup) {
         this.live = live;
         this.log = log;
         this.children = children;
+        this.setup = setup;
     }
 
     /** Why programs cannot get the real socket here, or empty when they can. */
@@ -56,7 +58,7 @@ final class Inherit {
     }
 
     /** A spawned program, until it is reaped. */
-    private record Child(int pid, CompletableFuture<Children.Exit> exit) {
+    record Child(int pid, CompletableFuture<Children.Exit> exit) {
         Children.Exit await() {
             return exit.join();
         }
@@ -80,6 +82,8 @@ final class Inherit {
         }
         Child child;
         try {
+            // A banner sent from a virtual thread left the socket non-blocking: the program's first read would fail.
+            Libc.setBlocking(Fds.of(accepted.channel()));
             child = start(service, exec, accepted.channel(),
                     ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(), accepted.credentials()));
         } catch (Libc.Failure | IOException | RuntimeException e) {
@@ -148,7 +152,8 @@ final class Inherit {
         }
     }
 
-    private Child start(Service service, Launch.Exec exec, Channel socket, Map<String, String> environment)
+    /** Spawns the program with {@code socket}; on failure, no descriptor of its is left open. */
+    Child start(Service service, Launch.Exec exec, Channel socket, Map<String, String> environment)
             throws Libc.Failure, IOException {
         int fd = Fds.of(socket);
         int[] stderrPipe = exec.stderr() == Launch.Stderr.LOG ? Libc.pipe() : null;
@@ -169,7 +174,8 @@ final class Inherit {
             } else {
                 fds = new int[] {fd, fd, stderr};
             }
-            pid = NativeSpawn.spawn(Command.of(exec), env, Command.cwd(exec), fds);
+            var command = Command.of(exec, env, setup, false);
+            pid = NativeSpawn.spawn(command.argv(), command.env(), command.cwd(), fds);
         } catch (Libc.Failure | RuntimeException e) {
             if (stderrPipe != null) {
                 closeQuietly(stderrPipe[0]);
