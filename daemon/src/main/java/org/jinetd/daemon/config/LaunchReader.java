@@ -85,6 +85,17 @@ final class LaunchReader {
         var waits = fields.bool(at.entry("wait"), false);
         var listenFds = fields.bool(at.entry("listen_fds"), false);
         var env = fields.texts(at.entry("env"));
+        if (env.isPresent() && at.entry("env") != null) {
+            // env -i reads NAME=VALUE: a name with '=' in it, or none, would set another variable.
+            var names = (Node.Mapping) at.entry("env").value();
+            for (var name : env.get().keySet()) {
+                if (name.isEmpty() || name.contains("=")) {
+                    fields.problem(names.entries().get(name).key().mark(), "env name '" + name + "' is empty or holds '='",
+                            "a variable name such as LANG");
+                    ok = false;
+                }
+            }
+        }
         var io = choice(at.entry("io"), Launch.Io.values(), Launch.Io::key, Launch.Io.INHERIT);
         if (waits || listenFds) {
             // Handing over a socket needs the socket itself: pipes cannot carry a listener.

@@ -172,6 +172,13 @@ class ConfigTest {
     }
 
     @Test
+    void anEnvNameThatEnvWouldReadAsAnAssignmentIsAProblem() throws IOException {
+        assertEquals(List.of("2:41: env name 'A=B' is empty or holds '=' (expected a variable name such as LANG)",
+                        "2:51: env name '' is empty or holds '=' (expected a variable name such as LANG)"),
+                problems("services:\n  x: {port: 1, exec: [/bin/true], env: {'A=B': 1, '': 2, C: 3}}\n"));
+    }
+
+    @Test
     void aHandlerWithoutAUdpVariantIsAProblemOnUdp() throws IOException {
         assertEquals(List.of("2:40: handler 'replying' does not serve udp (expected protocol: tcp)"),
                 problems("services:\n  x: {port: 1, protocol: udp, handler: replying}\n"));
