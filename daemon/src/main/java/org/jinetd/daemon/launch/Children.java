@@ -111,6 +111,33 @@ final class Children implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code signal} to the whole session of a child: it leads its own (posix_spawn's
+     * setsid), so its process group is its pid, and a pipeline or a forked helper of the
+     * program goes with it. While the child is not reaped its pid is its own; after, the
+     * kernel does not give the number to another process while any of the group lives.
+     * True if any process got it.
+     */
+    boolean signalSession(int pid, int signal) {
+        var watch = byPid.get(pid);
+        if (watch != null) {
+            synchronized (watch) {
+                return killGroup(pid, signal);
+            }
+        }
+        return killGroup(pid, signal);
+    }
+
+    private static boolean killGroup(int pid, int signal) {
+        try {
+            Libc.kill(-pid, signal);
+            return true;
+        } catch (Libc.Failure | RuntimeException | LinkageError e) {
+            // ESRCH: no process of the session is left.
+            return false;
+        }
+    }
+
     /** Sends {@code signal} to {@code pid} if it is a child not yet reaped; false if it is gone. */
     boolean signal(int pid, int signal) {
         var watch = byPid.get(pid);

@@ -101,13 +101,17 @@ final class Inherit {
             return;
         }
         accepted.spawns().succeeded();
-        // Close our copy now: while we hold it, the peer never sees EOF after the child exits.
-        StreamLauncher.close(accepted);
+        // Our copy stays open until the program is reaped (then closed, so the peer sees EOF),
+        // so that ending the connection can cut it even where a grandchild still holds it.
         entry.pid(child.pid());
-        entry.onAbort(() -> end(child.pid(), service.timeouts().killGrace()));
+        entry.onAbort(() -> {
+            cut(accepted);
+            end(child.pid(), service.timeouts().killGrace());
+        });
         var watchdog = Watchdog.start(service.timeouts(), accepted.since(), false, entry);
         child.exit().whenComplete((exit, failure) -> {
             watchdog.close();
+            StreamLauncher.close(accepted);
             accepted.ticket().release();
             ended(service, accepted.peer(), accepted.since(), OptionalLong.of(child.pid()), exit,
                     entry.reason(), failure == null ? Optional.empty() : Optional.of(failure.toString()));
@@ -115,17 +119,30 @@ final class Inherit {
         });
     }
 
-    /** SIGTERM now, SIGKILL after the grace if it is still there. */
+    /**
+     * SIGTERM to the program's whole session now, SIGKILL after the grace to whatever of it
+     * is still there: a pipeline or a helper the program forked does not outlive its limits.
+     */
     private void end(int pid, Duration grace) {
-        if (children.signal(pid, SIGTERM)) {
+        if (children.signalSession(pid, SIGTERM)) {
             Thread.ofVirtual().start(() -> {
                 try {
                     Thread.sleep(grace);
                 } catch (InterruptedException e) {
                     return;
                 }
-                children.signal(pid, SIGKILL);
+                children.signalSession(pid, SIGKILL);
             });
+        }
+    }
+
+    /** Ends the client's connection now, whoever else holds the socket. */
+    private static void cut(Accepted accepted) {
+        try {
+            accepted.channel().shutdownInput();
+            accepted.channel().shutdownOutput();
+        } catch (IOException | RuntimeException e) {
+            // Closed already, or the client is gone: nothing left to cut.
         }
     }
 

@@ -112,7 +112,7 @@ sealed interface Piped {
 
         @Override
         public void signal(boolean force) {
-            children.signal(id, force ? Inherit.SIGKILL : Inherit.SIGTERM);
+            children.signalSession(id, force ? Inherit.SIGKILL : Inherit.SIGTERM);
         }
 
         @Override
