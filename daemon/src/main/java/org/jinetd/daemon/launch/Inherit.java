@@ -207,7 +207,7 @@ final class Inherit {
         try {
             var name = service.name();
             return new Child(pid, children.watch(pid, stderrPipe == null ? -1 : stderrPipe[0],
-                    line -> log.stderr(name, pid, line)));
+                    stderrPipe == null ? null : new StderrLines(log, name, pid)));
         } catch (Libc.Failure e) {
             if (stderrPipe != null) {
                 closeQuietly(stderrPipe[0]);

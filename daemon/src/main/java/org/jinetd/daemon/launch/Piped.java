@@ -73,7 +73,7 @@ sealed interface Piped {
                 // From here the reaper closes the read end, or, if it cannot watch, the catch does.
                 int read = stderrPipe == null ? -1 : stderrPipe[0];
                 stderrPipe = read < 0 ? null : new int[] {read};
-                var exit = children.watch(pid, read, line -> log.stderr(service, pid, line));
+                var exit = children.watch(pid, read, read < 0 ? null : new StderrLines(log, service, pid));
                 stderrPipe = null;
                 return new Native(pid, Channels.newOutputStream(in.sink()), Channels.newInputStream(out.source()),
                         children, exit);
