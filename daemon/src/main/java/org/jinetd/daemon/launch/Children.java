@@ -72,7 +72,12 @@ final class Children implements AutoCloseable {
         Libc.linkChildCalls();
         this.opener = opener;
         this.wakeup = Libc.eventfd();
-        this.thread = Thread.ofPlatform().name("reaper").daemon(true).start(this::loop);
+        this.thread = Thread.ofPlatform().name("reaper").daemon(true).uncaughtExceptionHandler((t, e) -> {
+            // Past the guards in the loop: serving on with no reaper would fill every limit with
+            // programs never reaped. Better to end, and be restarted by the service manager.
+            LOG.error("reaper: died ({}); no program would be reaped again: exiting", e.toString());
+            Runtime.getRuntime().halt(70);
+        }).start(this::loop);
     }
 
     /**
@@ -220,23 +225,37 @@ final class Children implements AutoCloseable {
                     if (watch == null) {
                         continue;
                     }
-                    if (fd == watch.stderr) {
-                        if (!readStderr(watch, chunk)) {
+                    try {
+                        serve(watch, fd, byFd, chunk, info);
+                    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                        // One child's trouble must not end the thread that reaps them all.
+                        LOG.warn("reaper: pid {}: {}", watch.pid, e.toString());
+                        if (fd == watch.stderr) {
+                            closeStderr(watch);
                             byFd.remove(fd);
                         }
-                    } else {
-                        // Whatever it wrote before it exited is logged before its end is.
-                        if (watch.stderrOpen) {
-                            readStderr(watch, chunk);
-                            closeStderr(watch);
-                            byFd.remove(watch.stderr);
-                        }
-                        byFd.remove(fd);
-                        reap(watch, info);
                     }
                 }
             }
         }
+    }
+
+    /** What poll found on {@code fd}: stderr to read, or a child to reap. */
+    private void serve(Watch watch, int fd, Map<Integer, Watch> byFd, MemorySegment chunk, MemorySegment info) {
+        if (fd == watch.stderr) {
+            if (!readStderr(watch, chunk)) {
+                byFd.remove(fd);
+            }
+            return;
+        }
+        // Whatever it wrote before it exited is logged before its end is.
+        if (watch.stderrOpen) {
+            readStderr(watch, chunk);
+            closeStderr(watch);
+            byFd.remove(watch.stderr);
+        }
+        byFd.remove(fd);
+        reap(watch, info);
     }
 
     private static void set(MemorySegment fds, int index, int fd) {
