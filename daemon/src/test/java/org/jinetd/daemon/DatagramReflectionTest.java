@@ -2,6 +2,7 @@ package org.jinetd.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,6 +21,26 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DatagramReflectionTest {
+    @Test
+    void aUdpHandlerAnswersOneSourceAtItsDefaultRateOnly() throws Exception {
+        try (var d = TestDaemon.start("services: {echo-udp: {protocol: udp, bind: 127.0.0.1, handler: echo}}")) {
+            var rate = d.daemon().table().services().getFirst().rates().perSource().orElseThrow();
+            assertEquals(org.jinetd.daemon.config.Rates.DATAGRAM_PER_SOURCE, rate);
+            int sent = 200;
+            try (var socket = new java.net.DatagramSocket()) {
+                for (int i = 0; i < sent; i++) {
+                    socket.send(new java.net.DatagramPacket(new byte[] {1}, 1, InetAddress.getLoopbackAddress(),
+                            d.port("echo-udp")));
+                }
+            }
+            var counts = d.daemon().log().tally().of("echo-udp");
+            // Every datagram is answered or counted as over the rate; far fewer than sent are answered.
+            assertTrue(d.awaitLogs(lines -> counts.connections() + counts.refused().getOrDefault("rate", 0L) == sent),
+                    counts.connections() + " served, " + counts.refused());
+            assertTrue(counts.connections() < sent / 2, counts.connections() + " served");
+        }
+    }
+
     @Test
     void echoNeverAnswersTheChargenPortOfItsOwnTable() throws Exception {
         try (var d = TestDaemon.start("""

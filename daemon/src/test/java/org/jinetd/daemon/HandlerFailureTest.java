@@ -56,7 +56,8 @@ class HandlerFailureTest {
     void datagramsAreCountedAndAFloodOfFailingOnesWritesBoundedLines() throws Exception {
         try (var d = TestDaemon.start("""
                 services:
-                  broken: {protocol: udp, bind: 127.0.0.1, handler: misbehaving}
+                  broken: {protocol: udp, bind: 127.0.0.1, handler: misbehaving,
+                           rate_per_source: {per_second: 100000, burst: 100000}}
                   echo: {protocol: udp, bind: 127.0.0.1, handler: echo}
                 """)) {
             var counts = d.daemon().log().tally().of("broken");

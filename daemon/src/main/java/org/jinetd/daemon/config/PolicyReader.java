@@ -109,9 +109,13 @@ final class PolicyReader {
         return ok;
     }
 
-    Optional<Rates> rates(Written at) {
+    /** @param answers whether the service answers datagrams in the JVM (a UDP handler) */
+    Optional<Rates> rates(Written at, boolean answers) {
         var service = rate(at.entry("rate"));
         var perSource = rate(at.entry("rate_per_source"));
+        if (answers && at.entry("rate_per_source") == null) {
+            perSource = Optional.of(Rates.DATAGRAM_PER_SOURCE);
+        }
         var wait = fields.duration(at.entry("rate_wait"), Rates.DEFAULT_WAIT);
         if (service == null || perSource == null) {
             return Optional.empty();

@@ -10,4 +10,9 @@ import java.util.Optional;
  */
 public record Rates(Optional<Rate> service, Optional<Rate> perSource, Duration maxWait) {
     public static final Duration DEFAULT_WAIT = Duration.ofSeconds(2);
+    /**
+     * {@code rate_per_source} of a UDP handler that sets none: a sender whose source can be
+     * forged must not be able to make the daemon answer at the rate it sends.
+     */
+    public static final Rate DATAGRAM_PER_SOURCE = new Rate(20, 40);
 }

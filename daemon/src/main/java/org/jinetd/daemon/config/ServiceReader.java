@@ -64,7 +64,7 @@ final class ServiceReader {
         var launch = launches.launch(at, transport.get());
         var access = policies.access(at, transport.get());
         var limits = policies.limits(at);
-        var rates = policies.rates(at);
+        var rates = policies.rates(at, launch.isPresent() && launch.get() instanceof Launch.Datagrams);
         var timeouts = policies.timeouts(at);
         var banners = policies.banners(at);
         var disabled = fields.bool(at.entry("disabled"), false);
