@@ -28,9 +28,9 @@ class ImportTest {
         var imported = Cli.run("import", conf.toString(), "-o", table.toString());
         assertEquals(0, imported.code(), imported.err());
         var yaml = Files.readString(table);
-        assertTrue(yaml.contains("\n  echo:\n    handler: echo\n    disabled: true\n"), yaml);
+        assertTrue(yaml.contains("\n  echo:\n    handler: echo\n    disabled: true  # disable = yes\n"), yaml);
         assertTrue(yaml.contains("\n  # xinetd's service echo (udp)\n  # id = echo-dgram: the service's name is its id\n"
-                + "  echo-udp:\n    protocol: udp\n    port: echo\n    handler: echo\n    disabled: true\n"), yaml);
+                + "  echo-udp:\n    protocol: udp\n    port: echo\n    handler: echo\n    disabled: true  # disable = yes\n"), yaml);
         assertTrue(yaml.contains("# xinetd's internal service servers has no jinetd counterpart; disabled"), yaml);
         var check = Cli.run("check", "-c", table.toString());
         assertEquals(0, check.code(), check.err() + "\n" + yaml);
