@@ -100,6 +100,46 @@ class ImportTest {
     }
 
     @Test
+    void importFailsAsCheckDoesWhenItsTableHasProblemsAndStillWritesIt() throws Exception {
+        var conf = dir.resolve("xinetd.conf");
+        Files.writeString(conf, """
+                service gone
+                {
+                    port        = 7100
+                    wait        = no
+                    user        = nobody
+                    server      = /nonexistent/in.gone
+                }
+                """);
+        var table = dir.resolve("services.yaml");
+        var imported = Cli.run("import", conf.toString(), "-o", table.toString());
+        assertEquals(1, imported.code(), imported.err());
+        assertTrue(Files.readString(table).contains("exec: [/nonexistent/in.gone]"), Files.readString(table));
+        var check = Cli.run("check", "-c", table.toString());
+        assertEquals(1, check.code(), check.err());
+        var problem = check.err().lines().findFirst().orElseThrow();
+        assertTrue(problem.startsWith(table + ":") && problem.contains("'/nonexistent/in.gone' does not exist"), problem);
+        assertTrue(imported.err().startsWith(problem + "\n"), imported.err());
+        assertTrue(imported.err().contains("the imported table fails 'jinetd check' with 1 problem"), imported.err());
+    }
+
+    @Test
+    void aTablePrintedOnStandardOutputIsCheckedToo() throws Exception {
+        var conf = dir.resolve("inetd.conf");
+        Files.writeString(conf, "7100 stream tcp nowait nobody /nonexistent/in.gone in.gone\n");
+        var imported = Cli.run("import", conf.toString());
+        assertEquals(1, imported.code(), imported.err());
+        assertTrue(imported.out().contains("exec: [/nonexistent/in.gone]"), imported.out());
+        assertTrue(imported.err().startsWith("(standard output):"), imported.err());
+        assertTrue(imported.err().contains("'/nonexistent/in.gone' does not exist"), imported.err());
+        var good = dir.resolve("good.conf");
+        Files.writeString(good, "echo stream tcp nowait root internal\n");
+        var clean = Cli.run("import", good.toString());
+        assertEquals(0, clean.code(), clean.err());
+        assertEquals("", clean.err());
+    }
+
+    @Test
     void aFileThatCannotBeReadIsAClearError() {
         var missing = Cli.run("import", dir.resolve("nope.conf").toString());
         assertEquals(1, missing.code());
