@@ -94,6 +94,31 @@ class ImportParityTest {
         }
     }
 
+    @Test
+    void bannersReachTheClientsXinetdSendsThemTo() throws Exception {
+        var loopback = InetAddress.getByName("127.0.0.1");
+        var port = RealXinetd.freePorts(loopback, 1).getFirst();
+        Files.writeString(dir.resolve("always"), "to everyone\n");
+        Files.writeString(dir.resolve("success"), "welcome\n");
+        Files.writeString(dir.resolve("fail"), "go away\n");
+        var conf = dir.resolve("xinetd.conf");
+        Files.writeString(conf, service("banners", port, "127.0.0.1", """
+                only_from = 127.0.0.1
+                  banner = %s
+                  banner_success = %s
+                  banner_fail = %s""".formatted(dir.resolve("always"), dir.resolve("success"), dir.resolve("fail"))));
+        var table = imported(conf);
+        var banners = table.services().getFirst().banners();
+        try (var xinetd = RealXinetd.start(conf, 1)) {
+            var admitted = RealXinetd.transcript(loopback, port, loopback, "parity\n");
+            var refused = RealXinetd.transcript(loopback, port, InetAddress.getByName("127.0.0.2"), "parity\n");
+            assertEquals("to everyone\nwelcome\nparity\n", admitted, xinetd.log());
+            assertEquals("to everyone\ngo away\n", refused, xinetd.log());
+            assertEquals(admitted, banners.banner().orElseThrow() + "parity\n", Files.readString(table.file()));
+            assertEquals(refused, banners.fail().orElseThrow(), Files.readString(table.file()));
+        }
+    }
+
     /**
      * Serves {@code cases} (id → attributes) with xinetd under {@code defaults}, and asks
      * the imported table about every client each case saw served or refused.

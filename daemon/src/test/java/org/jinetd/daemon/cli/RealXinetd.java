@@ -92,6 +92,33 @@ final class RealXinetd implements AutoCloseable {
         }
     }
 
+    /**
+     * Everything a client from {@code client} reads from the echo service at {@code port}
+     * after sending {@code line} and closing its side, until the server closes (or resets).
+     */
+    static String transcript(InetAddress server, int port, InetAddress client, String line) throws IOException {
+        try (var socket = new Socket()) {
+            socket.bind(new InetSocketAddress(client, 0));
+            socket.setSoTimeout(5_000);
+            socket.connect(new InetSocketAddress(server, port), 5_000);
+            var got = new java.io.ByteArrayOutputStream();
+            try {
+                socket.getOutputStream().write(line.getBytes(StandardCharsets.UTF_8));
+                socket.shutdownOutput();
+                var in = socket.getInputStream();
+                var buffer = new byte[4096];
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    got.write(buffer, 0, n);
+                }
+            } catch (SocketTimeoutException e) {
+                throw new IllegalStateException("echo on port " + port + " never closed " + client, e);
+            } catch (IOException e) {
+                // A refused client is reset after its banner: what it read before is the transcript.
+            }
+            return got.toString(StandardCharsets.UTF_8);
+        }
+    }
+
     /** Ports free on {@code address} now, for the services of a generated file. */
     static List<Integer> freePorts(InetAddress address, int count) throws IOException {
         var sockets = new ArrayList<ServerSocket>();
