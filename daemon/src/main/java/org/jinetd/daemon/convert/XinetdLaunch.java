@@ -81,6 +81,12 @@ final class XinetdLaunch {
             argv.addAll(args);
             return argv;
         }
+        var order = List.copyOf(a.keySet());
+        if (order.indexOf("flags") > order.indexOf("server_args")) {
+            // xinetd applies NAMEINARGS only to a server_args read after it; before, argv[0] stays NULL.
+            s.note("flags = NAMEINARGS comes after server_args, so xinetd ran the program with no arguments at all"
+                    + " (argv[0] NULL); written as NAMEINARGS means");
+        }
         var argv0 = args.getFirst();
         if (Path.of(server).getFileName().toString().equals("tcpd")) {
             var program = argv0.startsWith("/") ? argv0 : "/usr/sbin/" + argv0;

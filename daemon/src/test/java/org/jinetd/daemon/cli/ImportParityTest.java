@@ -3,6 +3,7 @@ package org.jinetd.daemon.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jinetd.daemon.TestDaemon;
 import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.config.Endpoint;
 import org.jinetd.daemon.config.Loaded;
@@ -117,6 +119,49 @@ class ImportParityTest {
             assertEquals(admitted, banners.banner().orElseThrow() + "parity\n", Files.readString(table.file()));
             assertEquals(refused, banners.fail().orElseThrow(), Files.readString(table.file()));
         }
+    }
+
+    @Test
+    void aProgramGetsTheArgumentsXinetdGaveIt() throws Exception {
+        assumeTrue(System.getProperty("user.name").equals("root"), "xinetd and the imported user: root need root");
+        var loopback = InetAddress.getByName("127.0.0.1");
+        var ports = RealXinetd.freePorts(loopback, 2);
+        var conf = dir.resolve("xinetd.conf");
+        Files.writeString(conf, program("plain", ports.get(0), "", "plain words")
+                + program("name-in-args", ports.get(1), "NAMEINARGS", "echo named words"));
+        imported(conf);
+        var xinetdSaw = new ArrayList<String>();
+        try (var xinetd = RealXinetd.start(conf, 2)) {
+            for (var port : ports) {
+                xinetdSaw.add(RealXinetd.transcript(loopback, port, loopback, ""));
+            }
+        }
+        assertEquals(List.of("plain words\n", "named words\n"), xinetdSaw);
+        try (var jinetd = TestDaemon.start(Files.readString(dir.resolve("services.yaml")))) {
+            for (int i = 0; i < ports.size(); i++) {
+                assertEquals(xinetdSaw.get(i), RealXinetd.transcript(loopback, ports.get(i), loopback, ""),
+                        Files.readString(dir.resolve("services.yaml")));
+            }
+        }
+    }
+
+    /** A program service of xinetd: /bin/echo, run as root (flags first: xinetd reads NAMEINARGS in order). */
+    private static String program(String id, int port, String flags, String arguments) {
+        return """
+                service %s
+                {
+                  type = UNLISTED
+                  socket_type = stream
+                  protocol = tcp
+                  wait = no
+                  user = root
+                  flags = REUSE NOLIBWRAP %s
+                  server = /bin/echo
+                  server_args = %s
+                  port = %d
+                  bind = 127.0.0.1
+                }
+                """.formatted(id, flags, arguments, port);
     }
 
     /**

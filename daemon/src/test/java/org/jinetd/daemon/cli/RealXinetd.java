@@ -50,7 +50,7 @@ final class RealXinetd implements AutoCloseable {
         var deadline = Instant.now().plus(START);
         var ready = "Started working: " + services + " available service";
         while (!xinetd.log().contains(ready)) {
-            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+            if (!process.isAlive() || Instant.now().isAfter(deadline) || xinetd.log().contains("Started working")) {
                 xinetd.close();
                 throw new IllegalStateException("xinetd did not start serving " + services + " services:\n"
                         + xinetd.log() + Files.readString(dir.resolve("xinetd.out")));
