@@ -64,8 +64,9 @@ class ImportParityTest {
     void defaultsCombineWithServicesAsInXinetd() throws Exception {
         var defaults = """
                   only_from = 127.0.0.1
-                  only_from = 127.0.1.0
-                  no_access = 127.0.0.3
+                  only_from = 127.0.1.0 127.1.0.0
+                  only_from -= 127.1.0.0
+                  no_access = 127.0.1.1
                   enabled = inherits replaces adds removes unlisted-but-disabled listed-twice
                   disabled = listed-twice
                 """;
@@ -73,7 +74,7 @@ class ImportParityTest {
         cases.put("inherits", "");
         cases.put("replaces", "only_from = 127.1.0.0");
         cases.put("adds", "only_from += 127.1.0.0");
-        cases.put("removes", "only_from -= 127.0.0.1\n  no_access -= 127.0.0.3");
+        cases.put("removes", "only_from -= 127.0.0.1\n  no_access -= 127.0.1.1");
         cases.put("not-enabled", "");
         cases.put("listed-twice", "");
         compare(defaults, cases, 4);
