@@ -69,6 +69,20 @@ final class XinetdAccess {
         return List.of(parsed);
     }
 
+    /** For {@code 192.168.1.}: the network its writer probably meant, which xinetd never applied. */
+    private static String meant(String word) {
+        var parts = word.split("\\.", -1);
+        if (!word.endsWith(".") || parts.length < 2 || parts.length > 4
+                || !word.chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
+            return "";
+        }
+        var network = new StringBuilder(word);
+        for (int i = parts.length - 1; i < 4; i++) {
+            network.append(i == parts.length - 1 ? "0" : ".0");
+        }
+        return "; if " + network + "/" + 8 * (parts.length - 1) + " was meant, write it";
+    }
+
     /** The jinetd list for {@code key}, with a comment on every word that is not an address. */
     static Converted convert(String key, Rules rules) {
         var prefixes = new LinkedHashSet<String>();
@@ -98,7 +112,7 @@ final class XinetdAccess {
                     }
                 }
                 case XinetdAddress.Unparsed(var word, var fatal) -> notes.add(key + " " + word
-                        + ": xinetd cannot parse it and ignores it (it logs 'failed to parse')");
+                        + ": xinetd cannot parse it and ignores it (it logs 'failed to parse')" + meant(word));
             }
         }
         if (disable == null && key.equals("only_from") && prefixes.isEmpty()) {

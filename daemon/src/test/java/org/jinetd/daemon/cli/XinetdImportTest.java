@@ -15,10 +15,13 @@ class XinetdImportTest {
     @TempDir
     Path dir;
 
-    /** Imports {@code conf}, asserts that the import (and so check) succeeded, and returns the table. */
+    /**
+     * Imports {@code conf}, asserts that the import (and so check) succeeded, and returns the
+     * table. Programs run as the user running the tests, whom check accepts.
+     */
     private String imported(String conf) throws Exception {
         var file = dir.resolve("xinetd.conf");
-        Files.writeString(file, conf);
+        Files.writeString(file, conf.replaceAll("user(\\s+)= root", "user$1= " + System.getProperty("user.name")));
         var table = dir.resolve("services.yaml");
         var run = Cli.run("import", file.toString(), "-o", table.toString());
         var yaml = Files.readString(table);
@@ -126,7 +129,7 @@ class XinetdImportTest {
                 {
                     type        = INTERNAL
                     port        = 7103
-                    only_from   = no-such-host.invalid 127.0.0.1
+                    only_from   = no-such-host.invalid 127.0.0.1 192.168.1.
                 }
                 service comma
                 {
@@ -141,6 +144,8 @@ class XinetdImportTest {
         assertTrue(yaml.contains("# only_from no-such-host.invalid: no address here has that name, so none is written"),
                 yaml);
         assertTrue(yaml.contains("    only_from: ['127.0.0.1']\n"), yaml);
+        assertTrue(yaml.contains("# only_from 192.168.1.: xinetd cannot parse it and ignores it (it logs 'failed to"
+                + " parse'); if 192.168.1.0/24 was meant, write it\n"), yaml);
         assertTrue(yaml.contains("disabled: true  # xinetd rejects this only_from ('127.0.0.1,127.0.0.2') and disables"),
                 yaml);
     }
