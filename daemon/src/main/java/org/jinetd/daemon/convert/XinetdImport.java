@@ -89,7 +89,10 @@ final class XinetdImport {
             }
             var converted = XinetdAccess.convert(key, rules);
             converted.notes().forEach(d::note);
-            if (converted.disable() != null) {
+            if (rules.fatal()) {
+                d.note("xinetd rejects this " + key + " ('" + rules.badWord() + "') in defaults and exits: it served"
+                        + " nothing with this file; every service that keeps this " + key + " is disabled");
+            } else if (converted.disable() != null) {
                 d.note(converted.disable() + "; every service that keeps this " + key + " is disabled");
             }
             if (!converted.prefixes().isEmpty()) {
@@ -98,7 +101,9 @@ final class XinetdImport {
             }
         }
         var instances = first(defaults, "instances");
-        if (instances.isPresent()) {
+        if (instances.filter("0"::equals).isPresent()) {
+            d.note("instances = 0: xinetd refused every client; every service that keeps it is disabled");
+        } else if (instances.isPresent()) {
             d.put("instances", limit(instances.get()));
         } else {
             d.put("instances", "unlimited", "xinetd's default: no limit (jinetd's is 64)");
@@ -168,7 +173,10 @@ final class XinetdImport {
         if (a.getOrDefault("type", List.of()).contains("UNLISTED") && !a.containsKey("port")) {
             s.note("UNLISTED without a port: set port");
         }
-        first(a, "instances").ifPresent(i -> s.put("instances", limit(i)));
+        first(a, "instances").filter(i -> !i.equals("0")).ifPresent(i -> s.put("instances", limit(i)));
+        if (first(a, "instances").or(() -> first(defaults, "instances")).filter("0"::equals).isPresent()) {
+            disable.add("instances = 0: xinetd refused every client");
+        }
         first(a, "per_source").ifPresent(i -> s.put("per_source", limit(i)));
         if (a.containsKey("cps")) {
             rate(a.get("cps"), s);

@@ -57,6 +57,7 @@ class ImportParityTest {
         cases.put("no-access", "no_access = 127.0.0.2 127.1.0.0");
         cases.put("both-lists", "only_from = 127.0.0.0\n  no_access = 127.0.0.2");
         cases.put("disable", "disable = yes");
+        cases.put("no-instances", "instances = 0");
         compare("", cases, cases.size() - 1);
     }
 
