@@ -33,6 +33,10 @@ final class XinetdConf {
 
     Entry defaults = new Entry(null, new ArrayList<>());
     final List<Entry> services = new ArrayList<>();
+    /** Files skipped, and why: written at the top of the table. */
+    final List<String> notes = new ArrayList<>();
+    /** The files being read, innermost last: a file that includes itself, directly or not, is read once. */
+    private final List<Path> reading = new ArrayList<>();
 
     static XinetdConf read(Path file) throws IOException {
         var conf = new XinetdConf();
@@ -76,6 +80,26 @@ final class XinetdConf {
     }
 
     private void parse(Path file) throws IOException {
+        var real = file.toAbsolutePath().normalize();
+        if (reading.contains(real)) {
+            notes.add(file + " includes itself (through " + reading.getLast() + "); read once");
+            return;
+        }
+        // The top file is named by the admin; an included one that is not a regular file (a FIFO would
+        // never end) is skipped.
+        if (!reading.isEmpty() && !Files.isRegularFile(file)) {
+            notes.add(file + " (included by " + reading.getLast() + ") is not a regular file; skipped");
+            return;
+        }
+        reading.add(real);
+        try {
+            entries(file);
+        } finally {
+            reading.removeLast();
+        }
+    }
+
+    private void entries(Path file) throws IOException {
         List<Assignment> current = null;
         String name = null;
         for (var raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {

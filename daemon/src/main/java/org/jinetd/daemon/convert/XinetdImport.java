@@ -62,6 +62,7 @@ final class XinetdImport {
     static Imported convert(Path file) throws IOException {
         var conf = XinetdConf.read(file);
         var importer = new XinetdImport(file, conf);
+        importer.out.notes.addAll(conf.notes);
         importer.defaults();
         for (var entry : conf.services) {
             importer.service(entry);

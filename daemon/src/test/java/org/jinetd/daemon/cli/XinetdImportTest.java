@@ -151,6 +151,22 @@ class XinetdImportTest {
     }
 
     @Test
+    void aFileThatIncludesItselfOrAFifoIsReadOnce() throws Exception {
+        var fifo = dir.resolve("fifo");
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+        assertTrue(Files.exists(fifo));
+        Files.createDirectory(dir.resolve("xinetd.d"));
+        Files.writeString(dir.resolve("xinetd.d/daytime"), "service daytime\n{\n  type = INTERNAL\n  port = 7013\n}\n"
+                + "include " + dir.resolve("xinetd.conf") + "\n");
+        var yaml = imported("include " + fifo + "\nincludedir " + dir.resolve("xinetd.d") + "\n");
+        assertTrue(yaml.contains("# " + fifo + " (included by " + dir.resolve("xinetd.conf") + ") is not a regular file;"
+                + " skipped\n"), yaml);
+        assertTrue(yaml.contains("# " + dir.resolve("xinetd.conf") + " includes itself (through "
+                + dir.resolve("xinetd.d/daytime") + "); read once\n"), yaml);
+        assertEquals(1, yaml.split("\n  daytime:", -1).length - 1, yaml);
+    }
+
+    @Test
     void theFirstValueOfAPlainAttributeStandsAsInXinetd() throws Exception {
         var yaml = imported("service daytime\n{\n  type = INTERNAL\n  port = 7013\n  port = 7014\n  instances += 3\n}\n");
         assertTrue(yaml.contains("    port: 7013\n"), yaml);
