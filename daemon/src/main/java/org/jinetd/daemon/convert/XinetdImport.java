@@ -1,6 +1,8 @@
 package org.jinetd.daemon.convert;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,14 +62,38 @@ final class XinetdImport {
     }
 
     static Imported convert(Path file) throws IOException {
+        return convert(file, List.of(Path.of("/etc/hosts.allow"), Path.of("/etc/hosts.deny")));
+    }
+
+    /** @param wrappers tcp_wrappers' files, which Debian's xinetd (built with libwrap) applies to every service */
+    static Imported convert(Path file, List<Path> wrappers) throws IOException {
         var conf = XinetdConf.read(file);
         var importer = new XinetdImport(file, conf);
         importer.out.notes.addAll(conf.notes);
+        importer.wrappers(wrappers, conf);
         importer.defaults();
         for (var entry : conf.services) {
             importer.service(entry);
         }
         return importer.out;
+    }
+
+    /** Rules in hosts.allow or hosts.deny narrowed who xinetd served; jinetd never reads them. */
+    private void wrappers(List<Path> files, XinetdConf conf) throws IOException {
+        boolean wrapped = conf.services.stream()
+                .anyMatch(e -> !XinetdConf.fold(e).getOrDefault("flags", List.of()).contains("NOLIBWRAP"));
+        for (var file : files) {
+            if (!wrapped || !Files.isRegularFile(file)) {
+                continue;
+            }
+            var rules = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+            if (!rules.isEmpty()) {
+                out.notes.add(file + " has " + rules.size() + " rule" + (rules.size() == 1 ? "" : "s") + ", which xinetd"
+                        + " (built with libwrap) applied to every service without flags NOLIBWRAP; jinetd does not"
+                        + " read it: write them as only_from and no_access");
+            }
+        }
     }
 
     /** xinetd's defaults become the table's; where xinetd's built-in limits differ from jinetd's, they are written. */
