@@ -7,24 +7,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Converts an xinetd.conf (its {@code defaults}, {@code include} and {@code includedir},
- * and the service files Debian's xinetd ships) into a jinetd table. Every attribute that
- * has no counterpart becomes a comment on its service.
+ * and the service files Debian's xinetd ships) into a jinetd table that serves what xinetd
+ * 2.3.15 served: the same services on, the same clients admitted, xinetd's own limits
+ * written where jinetd's differ. Every attribute that has no counterpart becomes a comment
+ * on its service.
  */
 final class XinetdImport {
-    /** xinetd's internal services that jinetd has as built-in handlers. */
-    private static final Set<String> BUILTINS = Set.of("echo", "discard", "chargen", "daytime", "time");
     /** Attributes with no counterpart, and why, in words for the comment. */
     private static final Map<String, String> NO_COUNTERPART = Map.ofEntries(
-            Map.entry("log_type", "jinetd logs to stderr (journald under systemd)"),
             Map.entry("log_on_success", "jinetd logs every connection when it ends"),
             Map.entry("log_on_failure", "jinetd logs every refusal with its reason"),
-            Map.entry("passenv", "jinetd passes nothing of its own environment; use env"),
             Map.entry("access_times", "no time-of-day rules"),
             Map.entry("max_load", "no load-average rule"),
             Map.entry("deny_time", "no blocking after a refusal"),
@@ -36,147 +33,139 @@ final class XinetdImport {
             Map.entry("rlimit_stack", "no stack limit key"),
             Map.entry("id", "the service's name is its id"),
             Map.entry("rpc_version", "RPC services are not supported"),
-            Map.entry("rpc_number", "RPC services are not supported"));
+            Map.entry("rpc_number", "RPC services are not supported"),
+            Map.entry("passenv", "jinetd passes nothing of its own environment; use env"),
+            Map.entry("log_type", "jinetd logs to stderr (journald under systemd)"));
+
+    /** Service attributes this importer writes as keys (or, for {@code disable}, as {@code disabled}). */
+    private static final Set<String> HANDLED = Set.of("socket_type", "protocol", "wait", "user", "group", "server",
+            "server_args", "instances", "type", "env", "port", "flags", "nice", "redirect", "banner", "bind",
+            "interface", "per_source", "banner_success", "banner_fail", "cps", "disable", "rlimit_as", "rlimit_cpu",
+            "rlimit_files", "umask", "v6only");
+    /** What the defaults give that jinetd's defaults take; the rest of them becomes comments. */
+    private static final Set<String> DEFAULTS_HANDLED = Set.of("bind", "interface", "umask", "instances",
+            "per_source", "cps", "banner", "banner_success", "banner_fail", "disabled", "enabled", "v6only");
+    /** xinetd's flags that change nothing here: jinetd always reuses addresses and never applies tcp_wrappers. */
+    private static final Set<String> SILENT_FLAGS = Set.of("IPv4", "IPv6", "NODELAY", "KEEPALIVE", "REUSE", "NOLIBWRAP",
+            "NAMEINARGS");
 
     private final Imported out;
+    private final Map<String, List<String>> defaults;
+    private final Map<String, XinetdAccess.Rules> defaultRules;
+    /** The jinetd lists written in the table's defaults, by key. */
+    private final Map<String, List<String>> defaultLists = new LinkedHashMap<>();
 
-    private XinetdImport(Path file) {
+    private XinetdImport(Path file, XinetdConf conf) {
         this.out = new Imported("the xinetd table " + file);
+        this.defaults = XinetdConf.fold(conf.defaults);
+        this.defaultRules = XinetdAccess.fold(conf.defaults, Map.of());
     }
 
-    /** What xinetd's {@code defaults} give every service; the rest of it has no counterpart. */
-    private static final List<String> INHERITED = List.of("only_from", "no_access", "instances", "per_source", "cps",
-            "bind", "banner", "banner_fail", "banner_success", "umask", "groups", "passenv");
-
     static Imported convert(Path file) throws IOException {
-        var importer = new XinetdImport(file);
-        var parsed = new Parsed();
-        parse(file, parsed);
-        importer.defaults(parsed.defaults);
-        for (var block : parsed.services) {
-            importer.service(block, parsed.defaults.containsKey("bind"));
+        return convert(file, List.of(Path.of("/etc/hosts.allow"), Path.of("/etc/hosts.deny")));
+    }
+
+    /** @param wrappers tcp_wrappers' files, which Debian's xinetd (built with libwrap) applies to every service */
+    static Imported convert(Path file, List<Path> wrappers) throws IOException {
+        var conf = XinetdConf.read(file);
+        var importer = new XinetdImport(file, conf);
+        importer.out.notes.addAll(conf.notes);
+        importer.wrappers(wrappers, conf);
+        importer.defaults();
+        for (var entry : conf.services) {
+            importer.service(entry);
         }
         return importer.out;
     }
 
-    /** xinetd's {@code defaults} become the table's: what every service inherits, once. */
-    private void defaults(Map<String, List<String>> defaults) {
+    /** Rules in hosts.allow or hosts.deny narrowed who xinetd served; jinetd never reads them. */
+    private void wrappers(List<Path> files, XinetdConf conf) throws IOException {
+        boolean wrapped = conf.services.stream()
+                .anyMatch(e -> !XinetdConf.fold(e).getOrDefault("flags", List.of()).contains("NOLIBWRAP"));
+        for (var file : files) {
+            if (!wrapped || !Files.isRegularFile(file)) {
+                continue;
+            }
+            var rules = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+            if (!rules.isEmpty()) {
+                out.notes.add(file + " has " + rules.size() + " rule" + (rules.size() == 1 ? "" : "s") + ", which xinetd"
+                        + " (built with libwrap) applied to every service without flags NOLIBWRAP; jinetd does not"
+                        + " read it: write them as only_from and no_access");
+            }
+        }
+    }
+
+    /** xinetd's defaults become the table's; where xinetd's built-in limits differ from jinetd's, they are written. */
+    private void defaults() {
         var d = new Imported.Service("defaults");
-        var inherited = new LinkedHashMap<String, List<String>>();
+        out.defaults = d;
         defaults.forEach((key, values) -> {
-            if (INHERITED.contains(key)) {
-                inherited.put(key, values);
-            } else {
+            if (!DEFAULTS_HANDLED.contains(key)) {
                 d.note(key + " = " + String.join(" ", values) + ": "
                         + NO_COUNTERPART.getOrDefault(key, "no counterpart in defaults"));
             }
         });
-        first(inherited, "bind").ifPresent(b -> d.put("bind", Yaml.string(b)));
-        first(inherited, "umask").ifPresent(u -> d.put("umask", Yaml.string(u)));
-        limits(inherited, d);
-        for (var key : List.of("groups", "passenv")) {
-            if (inherited.containsKey(key)) {
-                d.note(key + " = " + String.join(" ", inherited.get(key)) + ": " + NO_COUNTERPART.get(key));
-            }
-        }
-        if (!d.keys.isEmpty() || !d.notes.isEmpty()) {
-            out.defaults = d;
-        }
-    }
-
-    /** One {@code service NAME { ... }} block: its attributes, values as written. */
-    private record Block(String name, Map<String, List<String>> attributes) {}
-
-    private static final class Parsed {
-        Map<String, List<String>> defaults = new LinkedHashMap<>();
-        final List<Block> services = new ArrayList<>();
-    }
-
-    private static void parse(Path file, Parsed into) throws IOException {
-        Map<String, List<String>> current = null;
-        String name = null;
-        for (var raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            var hash = raw.indexOf('#');
-            var line = (hash < 0 ? raw : raw.substring(0, hash)).strip();
-            if (line.isEmpty() || line.equals("{")) {
+        first(defaults, defaults.containsKey("bind") ? "bind" : "interface").ifPresent(b -> d.put("bind", Yaml.string(b)));
+        first(defaults, "v6only").filter("yes"::equalsIgnoreCase).ifPresent(v -> d.put("v6only", "true"));
+        first(defaults, "umask").ifPresent(u -> d.put("umask", Yaml.string(u)));
+        for (var key : List.of("only_from", "no_access")) {
+            var rules = defaultRules.get(key);
+            if (rules == null) {
                 continue;
             }
-            var words = line.split("\\s+");
-            if (current == null) {
-                switch (words[0]) {
-                    case "defaults" -> {
-                        current = into.defaults;
-                        name = null;
-                    }
-                    case "service" -> {
-                        current = new LinkedHashMap<>();
-                        name = words.length > 1 ? words[1] : "unnamed";
-                    }
-                    case "include" -> {
-                        if (words.length > 1) {
-                            parse(file.resolveSibling(words[1]), into);
-                        }
-                    }
-                    case "includedir" -> {
-                        if (words.length > 1) {
-                            includeDir(file.resolveSibling(words[1]), into);
-                        }
-                    }
-                    default -> { }
-                }
-                continue;
+            var converted = XinetdAccess.convert(key, rules);
+            converted.notes().forEach(d::note);
+            if (rules.fatal()) {
+                d.note("xinetd rejects this " + key + " ('" + rules.badWord() + "') in defaults and exits: it served"
+                        + " nothing with this file; every service that keeps this " + key + " is disabled");
+            } else if (converted.disable() != null) {
+                d.note(converted.disable() + "; every service that keeps this " + key + " is disabled");
             }
-            if (line.equals("}")) {
-                if (name != null) {
-                    into.services.add(new Block(name, current));
-                }
-                current = null;
-                continue;
+            if (!converted.prefixes().isEmpty()) {
+                d.put(key, Yaml.list(converted.prefixes()));
+                defaultLists.put(key, converted.prefixes());
             }
-            attribute(line, current);
+        }
+        var instances = first(defaults, "instances");
+        if (instances.filter("0"::equals).isPresent()) {
+            d.note("instances = 0: xinetd refused every client; every service that keeps it is disabled");
+        } else if (instances.isPresent()) {
+            d.put("instances", limit(instances.get()));
+        } else {
+            d.put("instances", "unlimited", "xinetd's default: no limit (jinetd's is 64)");
+        }
+        first(defaults, "per_source").ifPresent(p -> d.put("per_source", limit(p)));
+        var cps = defaults.get("cps");
+        if (cps == null) {
+            d.put("rate", "{per_second: 50, burst: 50}", "xinetd's default cps = 50 10 switched a service off for 10 s"
+                    + " past 50 connections a second; jinetd holds clients back instead");
+        } else {
+            rate(cps, d);
         }
     }
 
-    /** xinetd reads every file of the directory but those whose name has a '.' or ends in '~'. */
-    private static void includeDir(Path dir, Parsed into) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (var files = Files.list(dir)) {
-            for (var file : files.sorted().toList()) {
-                var name = file.getFileName().toString();
-                if (!name.contains(".") && !name.endsWith("~") && Files.isRegularFile(file)) {
-                    parse(file, into);
-                }
-            }
-        }
-    }
-
-    private static void attribute(String line, Map<String, List<String>> into) {
-        var m = java.util.regex.Pattern.compile("(\\w+)\\s*([+-]?=)\\s*(.*)").matcher(line);
-        if (!m.matches()) {
-            return;
-        }
-        var values = m.group(3).isBlank() ? List.<String>of() : List.of(m.group(3).strip().split("\\s+"));
-        switch (m.group(2)) {
-            case "+=" -> into.computeIfAbsent(m.group(1), k -> new ArrayList<>()).addAll(values);
-            case "-=" -> into.computeIfAbsent(m.group(1), k -> new ArrayList<>()).removeAll(values);
-            default -> into.put(m.group(1), new ArrayList<>(values));
-        }
-    }
-
-    /** @param defaultBind whether the defaults give a {@code bind} (then {@code flags = IPv4} adds none) */
-    private void service(Block block, boolean defaultBind) {
-        // What the defaults give is in the table's defaults: only the service's own settings here.
-        var a = new LinkedHashMap<>(block.attributes());
+    private void service(XinetdConf.Entry entry) {
+        var a = XinetdConf.fold(entry);
+        var name = entry.name();
         var protocol = first(a, "protocol").orElse(first(a, "socket_type").filter("dgram"::equals).map(t -> "udp")
                 .orElse("tcp"));
-        var s = new Imported.Service(out.unique(block.name(), protocol));
+        var s = new Imported.Service(out.unique(name, protocol));
         out.services.add(s);
-        if (!s.name.equals(block.name())) {
-            s.note("xinetd's service " + block.name() + " (" + protocol + ")");
+        if (!s.name.equals(name)) {
+            s.note("xinetd's service " + name + " (" + protocol + ")");
         }
-        var type = a.getOrDefault("type", List.of());
+        var disable = new ArrayList<String>();
+        var id = first(a, "id").orElse(name);
+        if (first(a, "disable").map("yes"::equalsIgnoreCase).orElse(false)) {
+            disable.add("disable = yes");
+        }
+        if (defaults.containsKey("enabled") && !defaults.get("enabled").contains(id)) {
+            disable.add(id + " is not in the defaults' enabled list");
+        }
+        if (defaults.getOrDefault("disabled", List.of()).contains(id)) {
+            disable.add(id + " is in the defaults' disabled list");
+        }
         var socketType = first(a, "socket_type").orElse("stream");
         if (!protocol.equals("tcp")) {
             s.put("protocol", Yaml.string(protocol));
@@ -187,114 +176,119 @@ final class XinetdImport {
         var port = first(a, "port");
         if (port.isPresent()) {
             s.put("port", port.get());
-        } else if (!s.name.equals(block.name())) {
+        } else if (!s.name.equals(name)) {
             // Renamed to be unique: the port still comes from the name xinetd knew it by.
-            s.put("port", Yaml.string(block.name()));
+            s.put("port", Yaml.string(name));
         }
-        if (a.containsKey("bind") || a.containsKey("interface")) {
-            first(a, a.containsKey("bind") ? "bind" : "interface").ifPresent(b -> s.put("bind", Yaml.string(b)));
-        }
+        first(a, a.containsKey("bind") ? "bind" : "interface").ifPresent(b -> s.put("bind", Yaml.string(b)));
         var flags = a.getOrDefault("flags", List.of());
-        if (flags.contains("IPv4") && !s.keys.containsKey("bind") && !defaultBind) {
+        if (flags.contains("IPv4") && !s.keys.containsKey("bind") && !defaults.containsKey("bind")) {
             s.put("bind", Yaml.string("0.0.0.0"));
         }
+        first(a, "v6only").filter("yes"::equalsIgnoreCase).ifPresent(v -> s.put("v6only", "true"));
         if (flags.contains("NODELAY")) {
             s.put("nodelay", "true");
         }
         if (flags.contains("KEEPALIVE")) {
             s.put("keepalive", "true");
         }
-        var otherFlags = flags.stream().filter(f -> !Set.of("IPv4", "IPv6", "NODELAY", "KEEPALIVE", "REUSE").contains(f))
-                .toList();
+        var otherFlags = flags.stream().filter(f -> !SILENT_FLAGS.contains(f)).toList();
         if (!otherFlags.isEmpty()) {
             s.note("flags " + String.join(" ", otherFlags) + ": no counterpart");
         }
-        if (type.contains("INTERNAL")) {
-            if (BUILTINS.contains(block.name())) {
-                s.put("handler", block.name());
-            } else {
-                s.note("xinetd's internal service " + block.name() + " has no jinetd counterpart; disabled");
-                s.put("handler", "echo", "a stand-in: set what should serve it");
-                s.put("disabled", "true");
-            }
-        } else if (a.containsKey("redirect")) {
-            var target = a.get("redirect");
-            s.put("redirect", Yaml.string(target.size() > 1 ? target.get(0) + ":" + target.get(1) : target.getFirst()));
-        } else if (a.containsKey("server")) {
-            var argv = new ArrayList<String>();
-            argv.add(a.get("server").getFirst());
-            argv.addAll(a.getOrDefault("server_args", List.of()));
-            s.put("exec", Yaml.list(argv));
-            first(a, "wait").filter(w -> w.equalsIgnoreCase("yes")).ifPresent(w -> s.put("wait", "true"));
-            first(a, "user").ifPresent(u -> s.put("user", Yaml.string(u)));
-            first(a, "group").ifPresent(g -> s.put("group", Yaml.string(g)));
-            var env = a.getOrDefault("env", List.of());
-            if (!env.isEmpty()) {
-                s.put("env", env.stream().filter(e -> e.contains("="))
-                        .map(e -> Yaml.key(e.substring(0, e.indexOf('='))) + ": " + Yaml.string(e.substring(e.indexOf('=') + 1)))
-                        .collect(java.util.stream.Collectors.joining(", ", "{", "}")));
-            }
-            first(a, "nice").ifPresent(n -> s.put("nice", n));
-            first(a, "umask").ifPresent(u -> s.put("umask", Yaml.string(u)));
-            var rlimits = new ArrayList<String>();
-            first(a, "rlimit_as").ifPresent(v -> rlimits.add("as: " + Yaml.string(limit(v))));
-            first(a, "rlimit_cpu").ifPresent(v -> rlimits.add("cpu: " + Yaml.string(limit(v))));
-            first(a, "rlimit_files").ifPresent(v -> rlimits.add("nofile: " + Yaml.string(limit(v))));
-            if (!rlimits.isEmpty()) {
-                s.put("rlimits", "{" + String.join(", ", rlimits) + "}");
-            }
-        } else {
-            s.note("no server, redirect or INTERNAL type: nothing to run; disabled");
-            s.put("handler", "echo", "a stand-in: set what should serve it");
-            s.put("disabled", "true");
-        }
-        if (type.contains("UNLISTED") && !a.containsKey("port")) {
+        boolean waits = XinetdLaunch.write(name, a, s, disable);
+        if (a.getOrDefault("type", List.of()).contains("UNLISTED") && !a.containsKey("port")) {
             s.note("UNLISTED without a port: set port");
         }
-        limits(a, s);
-        if (first(a, "disable").map(d -> d.equalsIgnoreCase("yes")).orElse(false)) {
-            s.put("disabled", "true");
+        first(a, "instances").filter(i -> !i.equals("0")).ifPresent(i -> s.put("instances", limit(i)));
+        if (first(a, "instances").or(() -> first(defaults, "instances")).filter("0"::equals).isPresent()) {
+            disable.add("instances = 0: xinetd refused every client");
+        }
+        first(a, "per_source").ifPresent(i -> s.put("per_source", limit(i)));
+        if (a.containsKey("cps")) {
+            rate(a.get("cps"), s);
+        }
+        access(XinetdAccess.fold(entry, defaultRules), waits ? protocol : null, s, disable);
+        if (waits) {
+            if (defaults.containsKey("per_source") && !a.containsKey("per_source")) {
+                s.put("per_source", "unlimited", "jinetd never sees the clients of a wait service");
+            }
+            if (a.containsKey("banner") || a.containsKey("banner_success") || a.containsKey("banner_fail")
+                    || defaults.containsKey("banner") || defaults.containsKey("banner_success")
+                    || defaults.containsKey("banner_fail")) {
+                s.note("banners: jinetd never sees the clients of a wait service, so it sends none");
+            }
+        } else {
+            XinetdBanners.write(a, defaults, s);
         }
         for (var key : a.keySet()) {
-            if (NO_COUNTERPART.containsKey(key)) {
-                s.note(key + " = " + String.join(" ", a.get(key)) + ": " + NO_COUNTERPART.get(key));
+            if (!HANDLED.contains(key)) {
+                s.note(key + " = " + String.join(" ", a.get(key)) + ": "
+                        + NO_COUNTERPART.getOrDefault(key, "no counterpart"));
             }
+        }
+        if (!disable.isEmpty()) {
+            s.put("disabled", "true", String.join("; ", disable));
         }
     }
 
-    /** Access lists, limits, rate and banners: a service's own, or the defaults'. */
-    private static void limits(Map<String, List<String>> a, Imported.Service s) {
-        list(a, "only_from").ifPresent(l -> s.put("only_from", Yaml.list(l)));
-        list(a, "no_access").ifPresent(l -> s.put("no_access", Yaml.list(l)));
-        first(a, "instances").ifPresent(i -> s.put("instances", i.equalsIgnoreCase("UNLIMITED") ? "unlimited" : i));
-        first(a, "per_source").ifPresent(i -> s.put("per_source", i.equalsIgnoreCase("UNLIMITED") ? "unlimited" : i));
-        var cps = a.getOrDefault("cps", List.of());
-        if (!cps.isEmpty()) {
-            s.put("rate", "{per_second: %s, burst: %s}".formatted(cps.getFirst(), cps.getFirst()),
-                    "xinetd's cps switched the service off for " + (cps.size() > 1 ? cps.get(1) : "?")
-                            + " s; jinetd holds clients back instead");
+    /** The service's only_from and no_access, where they differ from the table's defaults. */
+    /** @param waits the protocol of a wait service's program, which accepts its clients itself; null otherwise */
+    private void access(Map<String, XinetdAccess.Rules> rules, String waits, Imported.Service s, List<String> disable) {
+        var unchecked = new ArrayList<String>();
+        for (var key : List.of("only_from", "no_access")) {
+            var mine = rules.get(key);
+            if (mine == null) {
+                continue;
+            }
+            var inherited = mine.equals(defaultRules.get(key));
+            var converted = XinetdAccess.convert(key, mine);
+            if (waits != null) {
+                if (defaultLists.containsKey(key)) {
+                    s.put(key, "[]", "a wait service's program accepts its clients itself: jinetd cannot check them");
+                }
+                if (waits.equals("tcp")) {
+                    s.note(key + ": not applied, as xinetd did not apply it to a tcp wait service either");
+                } else if (!mine.entries().isEmpty() || mine.fatal() || key.equals("only_from")) {
+                    unchecked.add(key);
+                }
+                continue;
+            }
+            if (converted.disable() != null) {
+                disable.add(inherited ? converted.disable() + " (from the defaults)" : converted.disable());
+            }
+            if (inherited) {
+                continue;
+            }
+            converted.notes().forEach(s::note);
+            var written = defaultLists.getOrDefault(key, List.of());
+            if (!converted.prefixes().equals(written) && (!converted.prefixes().isEmpty() || key.equals("no_access"))) {
+                s.put(key, Yaml.list(converted.prefixes()));
+            }
         }
-        first(a, "banner").ifPresent(f -> s.put("banner_fail", "{file: " + Yaml.string(f) + "}",
-                "xinetd's banner is shown to every client, refused ones too"));
-        first(a, "banner_success").ifPresent(f -> s.put("banner", "{file: " + Yaml.string(f) + "}"));
-        first(a, "banner_fail").ifPresent(f -> s.put("banner_fail", "{file: " + Yaml.string(f) + "}"));
+        if (!unchecked.isEmpty()) {
+            disable.add("xinetd checked " + String.join(" and ", unchecked) + " on the first datagram of this wait"
+                    + " service, which jinetd cannot: enable it once a firewall keeps the same clients out");
+        }
+    }
+
+    /** xinetd's cps switched a busy service off; jinetd's rate holds clients back. 0 turns xinetd's check off. */
+    private static void rate(List<String> cps, Imported.Service s) {
+        if (cps.isEmpty() || cps.getFirst().equals("0")) {
+            s.note("cps = " + String.join(" ", cps) + ": xinetd's check is off, so no rate is written");
+            return;
+        }
+        s.put("rate", "{per_second: %s, burst: %s}".formatted(cps.getFirst(), cps.getFirst()),
+                "xinetd's cps switched the service off for " + (cps.size() > 1 ? cps.get(1) : "?")
+                        + " s; jinetd holds clients back instead");
     }
 
     private static String limit(String value) {
         return value.equalsIgnoreCase("UNLIMITED") ? "unlimited" : value;
     }
 
-    private static java.util.Optional<String> first(Map<String, List<String>> a, String key) {
+    static java.util.Optional<String> first(Map<String, List<String>> a, String key) {
         var values = a.get(key);
         return values == null || values.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(values.getFirst());
-    }
-
-    private static java.util.Optional<List<String>> list(Map<String, List<String>> a, String key) {
-        var values = a.get(key);
-        return values == null || values.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(values);
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

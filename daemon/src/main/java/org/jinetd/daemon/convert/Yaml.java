@@ -15,6 +15,22 @@ final class Yaml {
         return plain ? value : "'" + value.replace("'", "''") + "'";
     }
 
+    /** Any text, double-quoted with escapes, so that newlines and control characters survive. */
+    static String text(String value) {
+        var out = new StringBuilder("\"");
+        for (var c : value.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '\r' -> out.append("\\r");
+                default -> out.append(c < 0x20 || c == 0x7f ? "\\x%02x".formatted((int) c) : String.valueOf(c));
+            }
+        }
+        return out.append('"').toString();
+    }
+
     static String key(String value) {
         return string(value);
     }

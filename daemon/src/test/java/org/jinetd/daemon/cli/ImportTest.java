@@ -28,9 +28,9 @@ class ImportTest {
         var imported = Cli.run("import", conf.toString(), "-o", table.toString());
         assertEquals(0, imported.code(), imported.err());
         var yaml = Files.readString(table);
-        assertTrue(yaml.contains("\n  echo:\n    handler: echo\n    disabled: true\n"), yaml);
+        assertTrue(yaml.contains("\n  echo:\n    handler: echo\n    disabled: true  # disable = yes\n"), yaml);
         assertTrue(yaml.contains("\n  # xinetd's service echo (udp)\n  # id = echo-dgram: the service's name is its id\n"
-                + "  echo-udp:\n    protocol: udp\n    port: echo\n    handler: echo\n    disabled: true\n"), yaml);
+                + "  echo-udp:\n    protocol: udp\n    port: echo\n    handler: echo\n    disabled: true  # disable = yes\n"), yaml);
         assertTrue(yaml.contains("# xinetd's internal service servers has no jinetd counterpart; disabled"), yaml);
         var check = Cli.run("check", "-c", table.toString());
         assertEquals(0, check.code(), check.err() + "\n" + yaml);
@@ -97,6 +97,46 @@ class ImportTest {
         assertTrue(yaml.contains("\n  '9999':\n    port: '9999'\n    bind: '127.0.0.1'\n    exec: [/bin/cat]\n"), yaml);
         var check = Cli.run("check", "-c", table.toString());
         assertEquals(0, check.code(), check.err() + "\n" + yaml);
+    }
+
+    @Test
+    void importFailsAsCheckDoesWhenItsTableHasProblemsAndStillWritesIt() throws Exception {
+        var conf = dir.resolve("xinetd.conf");
+        Files.writeString(conf, """
+                service gone
+                {
+                    port        = 7100
+                    wait        = no
+                    user        = nobody
+                    server      = /nonexistent/in.gone
+                }
+                """);
+        var table = dir.resolve("services.yaml");
+        var imported = Cli.run("import", conf.toString(), "-o", table.toString());
+        assertEquals(1, imported.code(), imported.err());
+        assertTrue(Files.readString(table).contains("exec: [/nonexistent/in.gone]"), Files.readString(table));
+        var check = Cli.run("check", "-c", table.toString());
+        assertEquals(1, check.code(), check.err());
+        var problem = check.err().lines().findFirst().orElseThrow();
+        assertTrue(problem.startsWith(table + ":") && problem.contains("'/nonexistent/in.gone' does not exist"), problem);
+        assertTrue(imported.err().startsWith(problem + "\n"), imported.err());
+        assertTrue(imported.err().contains("the imported table fails 'jinetd check' with 1 problem"), imported.err());
+    }
+
+    @Test
+    void aTablePrintedOnStandardOutputIsCheckedToo() throws Exception {
+        var conf = dir.resolve("inetd.conf");
+        Files.writeString(conf, "7100 stream tcp nowait nobody /nonexistent/in.gone in.gone\n");
+        var imported = Cli.run("import", conf.toString());
+        assertEquals(1, imported.code(), imported.err());
+        assertTrue(imported.out().contains("exec: [/nonexistent/in.gone]"), imported.out());
+        assertTrue(imported.err().startsWith("(standard output):"), imported.err());
+        assertTrue(imported.err().contains("'/nonexistent/in.gone' does not exist"), imported.err());
+        var good = dir.resolve("good.conf");
+        Files.writeString(good, "echo stream tcp nowait root internal\n");
+        var clean = Cli.run("import", good.toString());
+        assertEquals(0, clean.code(), clean.err());
+        assertEquals("", clean.err());
     }
 
     @Test
