@@ -32,6 +32,27 @@ class HandlerFailureTest {
     }
 
     @Test
+    void aClientThatResetsIsNotTheHandlersFailure() throws Exception {
+        try (var d = TestDaemon.start("services: {echo: {bind: 127.0.0.1, handler: echo}}")) {
+            for (int i = 0; i < 5; i++) {
+                try (var client = Clients.connect(d.port("echo"))) {
+                    // Echo writes back what it reads; the client reads nothing and resets under it.
+                    var out = client.getOutputStream();
+                    out.write("x".repeat(8192).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.flush();
+                    assertTrue(client.getInputStream().read() >= 0);
+                    client.setSoLinger(true, 0);
+                }
+            }
+            assertTrue(d.awaitLogs(lines -> lines.stream().filter(l -> l.startsWith("service=echo ")).count() == 5),
+                    String.join("\n", d.log()));
+            assertTrue(d.log().stream().filter(l -> l.startsWith("service=echo "))
+                    .allMatch(l -> l.contains(" reason=reset ") && !l.contains("error=")), String.join("\n", d.log()));
+            assertEquals(0, d.daemon().log().tally().of("echo").failed());
+        }
+    }
+
+    @Test
     void aHandlerThatHangsHoldsOnlyItsOwnConnectionAndIsEndedAtStop() throws Exception {
         try (var d = TestDaemon.start("""
                 shutdown_grace: 200ms
@@ -85,7 +106,13 @@ class HandlerFailureTest {
             assertTrue(d.log().stream().filter(l -> l.startsWith("service=broken ")).count() < sent / 2);
             assertArrayEquals("hi".getBytes(StandardCharsets.US_ASCII), Clients.datagram(
                     InetAddress.getLoopbackAddress(), d.port("echo"), "hi".getBytes(StandardCharsets.US_ASCII)));
-            assertEquals(1, d.daemon().log().tally().of("echo").connections(), "echo's datagrams are counted too");
+            // Counted once the handler has returned, which may be just after the reply arrived.
+            var echo = d.daemon().log().tally().of("echo");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (echo.connections() < 1 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(1_000_000);
+            }
+            assertEquals(1, echo.connections(), "echo's datagrams are counted too");
         }
     }
 

@@ -165,7 +165,9 @@ class InheritTest {
             assertTrue(d.daemon().awaitIdle(java.time.Duration.ofSeconds(30)), "every connection ended");
             assertEquals(0, d.daemon().children(), "every child reaped");
             assertEquals(List.of(), zombies());
-            assertEquals(fdsBefore, openFds(), "the daemon's open descriptors");
+            // No more than before: the test JVM may close one of its own meanwhile, never keep one of ours.
+            long fdsAfter = openFds();
+            assertTrue(fdsAfter <= fdsBefore, "the daemon's open descriptors: " + fdsBefore + " before, " + fdsAfter + " after");
         }
     }
 

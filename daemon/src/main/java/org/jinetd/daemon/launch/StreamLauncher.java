@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * client's share of the rate first, then the banner, then the handler, program or redirect.
  */
 public final class StreamLauncher {
+    /** The client reset the connection, or closed it before a write (errno values). */
+    private static final int ECONNRESET = 104;
+    private static final int EPIPE = 32;
+
     private static final Logger LOG = LoggerFactory.getLogger(StreamLauncher.class);
 
     /**
@@ -199,6 +203,10 @@ public final class StreamLauncher {
         } catch (IOException e) {
             // The client went away or the handler gave up on it: that connection's end, nothing more.
             if (entry.reason().isEmpty()) {
+                if (byClient(e)) {
+                    end(accepted, Optional.of("reset"), error);
+                    return;
+                }
                 error = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         } catch (RuntimeException | Error e) {
@@ -209,6 +217,16 @@ public final class StreamLauncher {
             }
         }
         end(accepted, entry.reason(), error);
+    }
+
+    /**
+     * Whether the client ended the connection under the handler (a reset, or a write after it
+     * closed): the client's doing, so the handler has not failed, and a flood of such clients
+     * writes no warning.
+     */
+    static boolean byClient(IOException e) {
+        var message = e.getMessage();
+        return message != null && (message.contains("Connection reset") || message.contains("Broken pipe"));
     }
 
     /**
@@ -231,7 +249,9 @@ public final class StreamLauncher {
         try {
             Libc.sendNow(Fds.of(accepted.channel()), bytes);
         } catch (Libc.Failure e) {
-            end(accepted, Optional.empty(), Optional.of(e.getMessage()));
+            boolean byClient = e.errno == ECONNRESET || e.errno == EPIPE;
+            end(accepted, byClient ? Optional.of("reset") : Optional.empty(),
+                    byClient ? Optional.empty() : Optional.of(e.getMessage()));
             return;
         } catch (RuntimeException | LinkageError e) {
             // The descriptor or the C call failed us: the connection's own thread writes it all.
