@@ -75,6 +75,7 @@ import os, socket, struct, sys, threading, time
 kind, host, port, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 deadline = time.monotonic() + seconds
 done = {"n": 0}
+lock = threading.Lock()
 def slowloris(count):
     socks = []
     for i in range(count):
@@ -95,19 +96,22 @@ def slowloris(count):
 def noread(count):
     chunk = b"y" * 65536
     def one():
-        try:
-            s = socket.create_connection((host, port), timeout=1)
-            s.settimeout(0.5)
-            sent = 0
-            while time.monotonic() < deadline and sent < (1 << 30):
-                try:
-                    sent += s.send(chunk)
-                except socket.timeout:
-                    pass
+        # Up to 1 GiB each, reading nothing; a connection the daemon ends (timeout_idle) is opened again.
+        sent = 0
+        while time.monotonic() < deadline and sent < (1 << 30):
+            try:
+                s = socket.create_connection((host, port), timeout=1)
+                s.settimeout(0.5)
+                while time.monotonic() < deadline and sent < (1 << 30):
+                    try:
+                        sent += s.send(chunk)
+                    except socket.timeout:
+                        pass
+                s.close()
+            except OSError:
+                time.sleep(0.1)
+        with lock:
             done["n"] += sent
-            s.close()
-        except OSError:
-            pass
     ts = [threading.Thread(target=one) for _ in range(count)]
     [t.start() for t in ts]; [t.join() for t in ts]
     return "sent_mb=%d" % (done["n"] >> 20)
