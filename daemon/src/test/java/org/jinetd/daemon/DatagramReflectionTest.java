@@ -35,7 +35,7 @@ class DatagramReflectionTest {
             }
             var counts = d.daemon().log().tally().of("echo-udp");
             // Every datagram is answered or counted as over the rate; far fewer than sent are answered.
-            assertTrue(d.awaitLogs(lines -> counts.connections() + counts.refused().getOrDefault("rate", 0L) == sent),
+            assertTrue(d.awaitLogs(lines -> counts.connections() + counts.refused().getOrDefault("rate_per_source", 0L) == sent),
                     counts.connections() + " served, " + counts.refused());
             assertTrue(counts.connections() < sent / 2, counts.connections() + " served");
         }

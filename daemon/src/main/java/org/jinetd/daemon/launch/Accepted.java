@@ -6,7 +6,6 @@ import java.util.Optional;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.Peers;
 import org.jinetd.daemon.policy.Admission;
-import org.jinetd.daemon.policy.RateGate;
 import org.jinetd.handler.PeerCredentials;
 
 /**
@@ -18,12 +17,12 @@ import org.jinetd.handler.PeerCredentials;
  * @param local   the address it reached
  * @param credentials for unix sockets, who connected (SO_PEERCRED)
  * @param ticket  the place it holds in the service's limits
- * @param rates   the listener's rates, for the client's share
+ * @param delay   nanoseconds it waits for its turn by its source's rate before it is served
  * @param spawns  where a spawn that fails for want of processes or memory is reported
  * @param since   {@link System#nanoTime()} at accept
  */
 public record Accepted(Service service, SocketChannel channel, SocketAddress peer, SocketAddress local,
-                       Optional<PeerCredentials> credentials, Admission.Ticket ticket, RateGate rates, Shortage spawns,
+                       Optional<PeerCredentials> credentials, Admission.Ticket ticket, long delay, Shortage spawns,
                        long since) {
     public String shownPeer() {
         return Peers.shown(peer);

@@ -1,7 +1,6 @@
 package org.jinetd.daemon.launch;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,7 +13,6 @@ import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Ended;
 import org.jinetd.daemon.os.Fds;
 import org.jinetd.daemon.os.Libc;
-import org.jinetd.daemon.policy.RateGate;
 import org.jinetd.handler.ReplyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,13 +62,13 @@ public final class StreamLauncher {
         try {
             var service = accepted.service();
             if (REPLIES_AT_ONCE && service.launch() instanceof Launch.Stream stream
-                    && stream.handler() instanceof ReplyHandler handler && nothingFirst(service)) {
+                    && stream.handler() instanceof ReplyHandler handler && nothingFirst(accepted)) {
                 // Over before this listener can close (or on a thread of its own): a stop need not know of it here.
                 reply(accepted, stream, handler);
                 return;
             }
             entry = register(accepted);
-            if (service.launch() instanceof Launch.Exec exec && spawner.spawnsAtOnce(exec) && nothingFirst(service)) {
+            if (service.launch() instanceof Launch.Exec exec && spawner.spawnsAtOnce(exec) && nothingFirst(accepted)) {
                 // Nothing to wait for before the spawn, and nothing to do until the program is
                 // reaped: spawned here, on the listener's thread, as inetd forks in its loop.
                 spawner.serve(accepted, exec, entry);
@@ -87,9 +85,9 @@ public final class StreamLauncher {
         }
     }
 
-    /** Whether nothing has to happen before the service runs (a banner, a wait for the client's rate). */
-    private static boolean nothingFirst(Service service) {
-        return service.banners().banner().isEmpty() && service.rates().perSource().isEmpty();
+    /** Whether nothing has to happen before the service runs (a banner, a wait for the client's turn). */
+    private static boolean nothingFirst(Accepted accepted) {
+        return accepted.service().banners().banner().isEmpty() && accepted.delay() == 0;
     }
 
     /**
@@ -117,7 +115,7 @@ public final class StreamLauncher {
             close(accepted);
             thread.interrupt();
         });
-        if (!awaitSourceRate(accepted, entry)) {
+        if (!awaitTurn(accepted, entry)) {
             return;
         }
         if (!banner(accepted)) {
@@ -135,41 +133,20 @@ public final class StreamLauncher {
     }
 
     /**
-     * Over its source's rate, a connection waits for its turn, up to {@code rate_wait};
-     * beyond that it is refused. False if it was refused or stopped, and so is over.
+     * The turn policy reserved for the client by its source's rate: it waits that long.
+     * False if a stop ended it meanwhile, and so it is over.
      */
-    private boolean awaitSourceRate(Accepted accepted, Live.Entry entry) {
-        var service = accepted.service();
-        if (service.rates().perSource().isEmpty() || !(accepted.peer() instanceof InetSocketAddress peer)) {
+    private boolean awaitTurn(Accepted accepted, Live.Entry entry) {
+        if (accepted.delay() == 0) {
             return true;
         }
-        var episode = accepted.rates().sourceEpisode();
-        long waited = 0;
-        while (true) {
-            long now = System.nanoTime();
-            long wait = accepted.rates().sourceWait(service, peer.getAddress(), now);
-            if (wait == 0) {
-                return true;
-            }
-            if (!RateGate.withinWait(service, waited + wait)) {
-                episode.refused(now);
-                service.banners().fail().ifPresent(text -> send(accepted, text));
-                close(accepted);
-                accepted.ticket().release();
-                entry.close();
-                return false;
-            }
-            if (waited == 0) {
-                episode.delayed(now);
-            }
-            try {
-                Thread.sleep(Duration.ofNanos(wait));
-            } catch (InterruptedException e) {
-                entry.close();
-                end(accepted, entry.reason(), Optional.empty());
-                return false;
-            }
-            waited += wait;
+        try {
+            Thread.sleep(Duration.ofNanos(accepted.delay()));
+            return true;
+        } catch (InterruptedException e) {
+            entry.close();
+            end(accepted, entry.reason(), Optional.empty());
+            return false;
         }
     }
 

@@ -38,10 +38,10 @@ public final class DatagramListener implements Listener {
         this.service = service;
         this.channel = channel;
         this.served = served;
-        this.admission = new Admission(served.global());
         this.rateEpisode = new Episode(service.name(), service.label(), "rate reached", "rate", served.log());
         this.rates = new RateGate(new Episode(service.name(), service.label(), "rate_per_source reached",
                 "rate_per_source", served.log()));
+        this.admission = new Admission(served.global(), rates);
         this.fromPort = new Episode(service.name(), service.label(),
                 "datagrams from a server's port (a possible echo/chargen loop)", "source_port", served.log());
         this.fromAddress = new Episode(service.name(), service.label(),
@@ -131,16 +131,21 @@ public final class DatagramListener implements Listener {
                 }
             }
             // A datagram cannot wait in a queue of ours: over a rate it is dropped, and counted.
-            if (rates.serviceWait(current, now) > 0 || rates.sourceWait(current, address, now) > 0) {
+            if (rates.serviceWait(current, now) > 0) {
                 rateEpisode.refused(now);
                 continue;
             }
-            var payload = ByteBuffer.allocate(buffer.flip().remaining()).put(buffer).flip().asReadOnlyBuffer();
-            switch (admission.admit(address, Optional.empty(), current)) {
-                case Admission.Verdict.Refused refused ->
+            switch (admission.admit(address, Optional.empty(), current, true)) {
+                case Admission.Verdict.Refused refused -> {
+                    if (!refused.counted()) {
                         served.log().refused(current.name(), Peers.shown(peer), refused.reason());
-                case Admission.Verdict.Admitted admitted -> served.datagrams().launch(
-                        new Received(current, channel, payload, peer, local, admitted.ticket(), System.nanoTime()));
+                    }
+                }
+                case Admission.Verdict.Admitted admitted -> {
+                    var payload = ByteBuffer.allocate(buffer.flip().remaining()).put(buffer).flip().asReadOnlyBuffer();
+                    served.datagrams().launch(
+                            new Received(current, channel, payload, peer, local, admitted.ticket(), System.nanoTime()));
+                }
             }
         }
     }

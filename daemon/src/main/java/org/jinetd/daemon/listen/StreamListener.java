@@ -56,7 +56,6 @@ public final class StreamListener implements Listener {
         this.server = server;
         this.passed = passed;
         this.served = served;
-        this.admission = new Admission(served.global());
         this.backoff = new Backoff(service.label(), served.log());
         this.spawns = new Backoff(service.label(), served.log());
         var rate = service.rates().service().map(r -> "rate %s/s reached".formatted(shown(r.perSecond())))
@@ -64,6 +63,7 @@ public final class StreamListener implements Listener {
         this.rateEpisode = new Episode(service.name(), service.label(), rate, "rate", served.log());
         this.rates = new RateGate(new Episode(service.name(), service.label(), "rate_per_source reached",
                 "rate_per_source", served.log()));
+        this.admission = new Admission(served.global(), rates);
     }
 
     private static String shown(double perSecond) {
@@ -236,10 +236,10 @@ public final class StreamListener implements Listener {
             return;
         }
         var address = peer instanceof InetSocketAddress inet ? inet.getAddress() : null;
-        switch (admission.admit(address, credentials, current)) {
-            case Admission.Verdict.Refused refused -> refuse(channel, current, peer, refused.reason(), true);
+        switch (admission.admit(address, credentials, current, false)) {
+            case Admission.Verdict.Refused refused -> refuse(channel, current, peer, refused.reason(), !refused.counted());
             case Admission.Verdict.Admitted admitted -> served.streams().launch(new Accepted(current, channel, peer,
-                    local, credentials, admitted.ticket(), rates, spawns, since));
+                    local, credentials, admitted.ticket(), admitted.delay(), spawns, since));
         }
     }
 

@@ -20,17 +20,21 @@ public final class Admission {
     private final Object lock = new Object();
     private final Map<Cidr, Integer> bySource = new HashMap<>();
     private final Global global;
+    private final RateGate rates;
     private int live;
 
-    public Admission(Global global) {
+    public Admission(Global global, RateGate rates) {
         this.global = global;
+        this.rates = rates;
     }
 
     /** The outcome: a ticket to give back when the connection ends, or why not. */
     public sealed interface Verdict {
-        record Admitted(Ticket ticket) implements Verdict {}
+        /** @param delay nanoseconds the connection waits for its turn (its source's rate) before it is served */
+        record Admitted(Ticket ticket, long delay) implements Verdict {}
 
-        record Refused(String reason) implements Verdict {}
+        /** @param counted whether an episode of limiting has counted it already (no line of its own) */
+        record Refused(String reason, boolean counted) implements Verdict {}
     }
 
     /** A place taken; {@link #release} gives it back, once, however often it is called. */
@@ -58,34 +62,51 @@ public final class Admission {
     }
 
     /**
+     * Access lists, the global limit, the service's instances, the client's share, then its
+     * source's rate: a connection may wait for its turn up to {@code rate_wait}, a datagram
+     * cannot wait at all.
+     *
      * @param peer        the client's address, or null where there is none (unix sockets)
      * @param credentials the client's credentials, for unix sockets
+     * @param datagram    whether it is a datagram, which is dropped rather than delayed
      */
-    public Verdict admit(InetAddress peer, Optional<PeerCredentials> credentials, Service service) {
+    public Verdict admit(InetAddress peer, Optional<PeerCredentials> credentials, Service service, boolean datagram) {
         var access = service.access();
         var limits = service.limits();
         var address = peer == null ? null : Peers.plain(peer);
         var refusal = address != null ? access.refusal(address) : access.refusal(credentials);
         if (refusal.isPresent()) {
-            return new Verdict.Refused(refusal.get());
+            return new Verdict.Refused(refusal.get(), false);
         }
         var source = address == null || limits.perSource() == Limits.UNLIMITED ? null : source(address, limits);
+        Ticket ticket;
         synchronized (lock) {
             if (live >= limits.instances()) {
-                return new Verdict.Refused("instances");
+                return new Verdict.Refused("instances", false);
             }
             if (source != null && bySource.getOrDefault(source, 0) >= limits.perSource()) {
-                return new Verdict.Refused("per_source");
+                return new Verdict.Refused("per_source", false);
             }
             if (!global.take()) {
-                return new Verdict.Refused("global");
+                return new Verdict.Refused("global", false);
             }
             live++;
             if (source != null) {
                 bySource.merge(source, 1, Integer::sum);
             }
-            return new Verdict.Admitted(new Ticket(source));
+            ticket = new Ticket(source);
         }
+        long now = System.nanoTime();
+        long turn = rates.sourceTurn(service, address, now, datagram ? 0 : service.rates().maxWait().toNanos());
+        if (turn < 0) {
+            ticket.release();
+            rates.sourceEpisode().refused(now);
+            return new Verdict.Refused("rate_per_source", true);
+        }
+        if (turn > 0) {
+            rates.sourceEpisode().delayed(now);
+        }
+        return new Verdict.Admitted(ticket, turn);
     }
 
     /** The prefix a client counts under, as {@code per_source_ipv4_prefix}/{@code _ipv6_prefix} say. */

@@ -9,8 +9,8 @@ import org.jinetd.daemon.config.Service;
 
 /**
  * The rates of one listener: the service's bucket, which the accept loop waits on (the
- * kernel's queue holds the clients meanwhile), and one bucket per source, which a
- * connection waits on up to {@code rate_wait}.
+ * kernel's queue holds the clients meanwhile), and one bucket per source, from which
+ * {@link Admission} reserves each client's turn, up to {@code rate_wait} ahead.
  */
 public final class RateGate {
     /**
@@ -52,31 +52,28 @@ public final class RateGate {
         return service.take(now);
     }
 
-    /** Nanoseconds this source must wait for its turn; 0 to go on now. */
-    public long sourceWait(Service current, InetAddress peer, long now) {
+    /**
+     * The client's turn by its source's rate: 0 to go on now, the nanoseconds to wait for
+     * the token reserved for it, or -1 when that would be longer than {@code most}.
+     */
+    long sourceTurn(Service current, InetAddress peer, long now, long most) {
         var rate = current.rates().perSource();
         if (rate.isEmpty() || peer == null) {
             return 0;
         }
-        TokenBucket bucket;
-        synchronized (this) {
-            if (!rate.get().equals(sourceRate)) {
-                sourceRate = rate.get();
-                sources.clear();
-            }
-            bucket = sources.computeIfAbsent(Admission.source(peer, current.limits()),
-                    k -> new TokenBucket(sourceRate, now));
+        return bucket(current, rate.get(), peer, now).reserve(now, most);
+    }
+
+    private synchronized TokenBucket bucket(Service current, Rate rate, InetAddress peer, long now) {
+        if (!rate.equals(sourceRate)) {
+            sourceRate = rate;
+            sources.clear();
         }
-        return bucket.take(now);
+        return sources.computeIfAbsent(Admission.source(peer, current.limits()), k -> new TokenBucket(sourceRate, now));
     }
 
     /** Sources with a bucket now. */
     synchronized int sources() {
         return sources.size();
-    }
-
-    /** Whether waiting {@code nanos} stays within {@code rate_wait}. */
-    public static boolean withinWait(Service current, long nanos) {
-        return nanos <= current.rates().maxWait().toNanos();
     }
 }

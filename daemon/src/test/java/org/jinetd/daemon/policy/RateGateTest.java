@@ -34,12 +34,12 @@ class RateGateTest {
         int sources = RateGate.MAX_SOURCES + 10_000;
         for (int i = 0; i < sources; i++) {
             var address = InetAddress.getByAddress(new byte[] {10, (byte) (i >> 16), (byte) (i >> 8), (byte) i});
-            assertEquals(0, gate.sourceWait(service, address, now), "the first connection of a source goes on");
+            assertEquals(0, gate.sourceTurn(service, address, now, Long.MAX_VALUE), "the first connection of a source goes on");
         }
         assertEquals(RateGate.MAX_SOURCES, gate.sources());
         // The source heard from last is still known and held back; the first ones were forgotten.
         var last = InetAddress.getByAddress(new byte[] {10, (byte) ((sources - 1) >> 16), (byte) ((sources - 1) >> 8),
                 (byte) (sources - 1)});
-        assertTrue(gate.sourceWait(service, last, now) > 0);
+        assertTrue(gate.sourceTurn(service, last, now, 0) < 0);
     }
 }
