@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jinetd.daemon.os.AddressText;
 
 /**
  * One word of an xinetd {@code only_from} or {@code no_access}, read as xinetd 2.3.15's
@@ -144,7 +145,7 @@ sealed interface XinetdAddress {
             for (var address : InetAddress.getAllByName(host)) {
                 var back = InetAddress.getByAddress(address.getAddress()).getHostName();
                 if (back.toLowerCase(Locale.ROOT).equals(host.toLowerCase(Locale.ROOT))) {
-                    out.add(text(address));
+                    out.add(AddressText.of(address));
                 }
             }
         } catch (UnknownHostException e) {
@@ -165,48 +166,10 @@ sealed interface XinetdAddress {
             return null;
         }
         try {
-            return text(InetAddress.getByName(text));
+            return AddressText.of(InetAddress.getByName(text));
         } catch (UnknownHostException e) {
             return null;
         }
-    }
-
-    /** An address as people write it: IPv6 with its longest run of zero groups as "::" (RFC 5952). */
-    static String text(InetAddress address) {
-        var b = address.getAddress();
-        if (b.length == 4) {
-            return address.getHostAddress();
-        }
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = (b[2 * i] & 0xff) << 8 | b[2 * i + 1] & 0xff;
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        var out = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(g[i]));
-        }
-        return out.toString();
     }
 
     private static boolean onlyDigitsAndDots(String word) {
