@@ -98,11 +98,15 @@ class BridgeTest {
                 services:
                   three: {bind: 127.0.0.1, io: bridge, exec: [/bin/sh, -c, 'exit 3']}
                   killed: {bind: 127.0.0.1, io: bridge, exec: [/bin/sh, -c, 'kill -TERM $$']}
+                  high: {bind: 127.0.0.1, io: bridge, exec: [/bin/sh, -c, 'exit 130']}
                 """)) {
             Clients.exchange(d.port("three"), "");
             Clients.exchange(d.port("killed"), "");
+            Clients.exchange(d.port("high"), "");
             assertTrue(d.awaitLog("service=three ").contains(" exit=3 "));
             assertTrue(d.awaitLog("service=killed ").contains(" signal=TERM "));
+            // Reaped natively, an exit status of 130 is a status, not SIGINT as the JDK would say.
+            assertTrue(d.awaitLog("service=high ").contains(" exit=130 "));
         }
     }
 

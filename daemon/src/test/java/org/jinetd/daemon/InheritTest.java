@@ -97,6 +97,31 @@ class InheritTest {
     }
 
     @Test
+    void aProgramThatFloodsItsStderrStopsNoOtherProgram() throws Exception {
+        try (var d = TestDaemon.start("""
+                services:
+                  flood: {bind: 127.0.0.1, exec: [/bin/sh, -c, 'head -c 100000000 /dev/zero >&2; echo done']}
+                  bridged: {bind: 127.0.0.1, io: bridge, exec: [/bin/sh, -c, 'head -c 100000000 /dev/zero >&2; echo done']}
+                  lines: {bind: 127.0.0.1, exec: [/bin/sh, -c, 'yes line | head -n 20000 >&2; echo done']}
+                  hello: {bind: 127.0.0.1, exec: [/bin/echo, hello]}
+                """)) {
+            // 100 MB in one line used to run the reaper out of memory, and nothing was reaped again.
+            assertEquals("done\n", Clients.exchange(d.port("flood"), ""));
+            assertTrue(d.awaitLog("service=flood pid=").endsWith(" [cut at 4096 bytes]\""));
+            assertEquals("done\n", Clients.exchange(d.port("bridged"), ""));
+            assertTrue(d.awaitLog("service=bridged pid=").endsWith(" [cut at 4096 bytes]\""));
+            assertEquals("done\n", Clients.exchange(d.port("lines"), ""));
+            d.awaitLog(line -> line.startsWith("service=lines pid=") && line.contains(" stderr_unlogged="));
+            assertTrue(d.log().stream().filter(l -> l.endsWith(" stderr=line")).count() < 20_000);
+            for (int i = 0; i < 20; i++) {
+                assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
+            }
+            assertTrue(d.awaitLogs(lines -> lines.stream().filter(l -> l.startsWith("service=hello peer=")).count() == 20),
+                    "every program is still reaped");
+        }
+    }
+
+    @Test
     void logsExitStatusAndTheSignalThatEndedIt() throws Exception {
         try (var d = TestDaemon.start("""
                 services:

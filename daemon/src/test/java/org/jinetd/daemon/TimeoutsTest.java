@@ -52,6 +52,71 @@ class TimeoutsTest {
     }
 
     @Test
+    void aTimeoutEndsTheProgramsWholeSessionAndItsClient() throws Exception {
+        try (var d = TestDaemon.start("""
+                services:
+                  pipeline: {bind: 127.0.0.1, timeout_max: 300ms, exec: [/bin/sh, -c, 'echo ready; sleep 30 | cat']}
+                  stubborn: {bind: 127.0.0.1, timeout_max: 300ms, kill_grace: 2s,
+                             exec: [/bin/sh, -c, '(trap "" TERM; exec sleep 30) & echo ready; wait']}
+                """)) {
+            try (var client = Clients.connect(d.port("pipeline"))) {
+                var in = client.getInputStream();
+                assertEquals("ready\n", new String(in.readNBytes(6), java.nio.charset.StandardCharsets.US_ASCII));
+                assertEquals(-1, in.read());
+                int pid = pid(d.awaitLog("service=pipeline peer="));
+                assertTrue(awaitNoSession(pid), "sleep and cat of session " + pid + " outlived the timeout");
+            }
+            try (var client = Clients.connect(d.port("stubborn"))) {
+                var in = client.getInputStream();
+                assertEquals("ready\n", new String(in.readNBytes(6), java.nio.charset.StandardCharsets.US_ASCII));
+                // The client is cut off at the timeout, though a grandchild that ignores SIGTERM still holds the socket.
+                assertEquals(-1, in.read());
+                int pid = pid(d.awaitLog("service=stubborn peer="));
+                assertTrue(!session(pid).isEmpty(), "the grandchild that ignores SIGTERM is there until kill_grace");
+                assertTrue(awaitNoSession(pid), "the grandchild got no SIGKILL after kill_grace");
+            }
+        }
+    }
+
+    private static int pid(String line) {
+        return Integer.parseInt(line.replaceAll(".* pid=(\\d+) .*", "$1"));
+    }
+
+    /** The processes of session {@code sid} now, from /proc. */
+    private static java.util.List<Long> session(int sid) throws java.io.IOException {
+        var found = new java.util.ArrayList<Long>();
+        try (var all = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+            for (var dir : (Iterable<java.nio.file.Path>) all::iterator) {
+                if (!dir.getFileName().toString().matches("\\d+")) {
+                    continue;
+                }
+                try {
+                    var stat = java.nio.file.Files.readString(dir.resolve("stat"));
+                    // pid (comm) state ppid pgrp session ...: comm may hold spaces, so count from its ')'.
+                    var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    if (Integer.parseInt(fields[3]) == sid) {
+                        found.add(Long.parseLong(dir.getFileName().toString()));
+                    }
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // It ended while we looked.
+                }
+            }
+        }
+        return found;
+    }
+
+    private static boolean awaitNoSession(int sid) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!session(sid).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+        }
+        return true;
+    }
+
+    @Test
     void aRedirectForwardsBothWaysWithHalfClose() throws Exception {
         try (var target = TestDaemon.start("services: {echo: {bind: 127.0.0.1, handler: echo}}");
              var d = TestDaemon.start("services: {fwd: {bind: 127.0.0.1, redirect: '127.0.0.1:%d'}}"

@@ -4,28 +4,54 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Users and groups, from {@code /etc/passwd} and {@code /etc/group}, then {@code getent} for
- * names that live elsewhere (LDAP, systemd-userdb) through NSS.
+ * names that live elsewhere (LDAP, systemd-userdb) through NSS. A name service that does not
+ * answer in time ends the lookup with {@link NoAnswer}, not the reading of the table.
  */
 final class Accounts {
     record User(String name, int uid, int gid, String home, String shell) {}
 
     record Group(String name, int gid) {}
 
+    /** A lookup the name service did not answer within the deadline. */
+    static final class NoAnswer extends RuntimeException {
+        NoAnswer(String database, String key, Duration deadline) {
+            super("looking up %s '%s' got no answer within %ds".formatted(
+                    database.equals("passwd") ? "user" : "group", Node.token(key), deadline.toSeconds()));
+        }
+    }
+
+    static final Duration DEADLINE = Duration.ofSeconds(5);
+
     private final Path passwd;
     private final Path group;
+    private final List<String> getent;
+    private final Duration deadline;
 
     Accounts() {
-        this(Path.of("/etc/passwd"), Path.of("/etc/group"));
+        this(Path.of("/etc/passwd"), Path.of("/etc/group"), List.of("getent"), DEADLINE);
     }
 
     Accounts(Path passwd, Path group) {
+        this(passwd, group, List.of("getent"), DEADLINE);
+    }
+
+    /** With {@code getent} as the command that asks NSS (a test gives one that never answers). */
+    Accounts(Path passwd, Path group, List<String> getent, Duration deadline) {
         this.passwd = passwd;
         this.group = group;
+        this.getent = List.copyOf(getent);
+        this.deadline = deadline;
     }
 
     Optional<User> user(String name) {
@@ -49,7 +75,7 @@ final class Accounts {
     }
 
     /** The line whose name (or, for a number, whose id) is {@code key}, split at ':'. */
-    private static Optional<String[]> entry(Path file, String database, String key) {
+    private Optional<String[]> entry(Path file, String database, String key) {
         boolean byId = !key.isEmpty() && key.chars().allMatch(Character::isDigit);
         try {
             for (var line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -64,20 +90,38 @@ final class Accounts {
         return getent(database, key);
     }
 
-    private static Optional<String[]> getent(String database, String key) {
+    private Optional<String[]> getent(String database, String key) {
+        var command = new ArrayList<>(getent);
+        command.addAll(List.of(database, key));
+        Process process;
         try {
-            var process = new ProcessBuilder("getent", database, key)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            var out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!process.waitFor(5, TimeUnit.SECONDS) || process.exitValue() != 0 || out.isEmpty()) {
+            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        // Read apart: a name service that never answers must not hold the reader with it.
+        var out = new FutureTask<>(() -> new String(process.getInputStream().readNBytes(64 << 10),
+                StandardCharsets.UTF_8).strip());
+        Thread.ofVirtual().name("getent " + database).start(out);
+        try {
+            var text = out.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new NoAnswer(database, key, deadline);
+            }
+            if (process.exitValue() != 0 || text.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(out.lines().findFirst().orElse("").split(":", -1));
-        } catch (IOException e) {
+            return Optional.of(text.lines().findFirst().orElse("").split(":", -1));
+        } catch (TimeoutException e) {
+            throw new NoAnswer(database, key, deadline);
+        } catch (ExecutionException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        } finally {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
         }
     }
 

@@ -18,6 +18,7 @@ public final class Config {
     private final Accounts accounts;
     private final PortNames ports;
     private final int selfUid;
+    private final Trust trust;
 
     Config(Providers providers, Plugins plugins, Accounts accounts, PortNames ports, int selfUid) {
         this.providers = providers;
@@ -25,6 +26,7 @@ public final class Config {
         this.accounts = accounts;
         this.ports = ports;
         this.selfUid = selfUid;
+        this.trust = Trust.forDaemon(selfUid);
     }
 
     /** A reader for this machine: its handlers, users, {@code /etc/services} and the daemon's own uid. */
@@ -37,21 +39,45 @@ public final class Config {
         return forThisHost(new Plugins()).read(file);
     }
 
+    /**
+     * The table in {@code file}, or its problems sorted by file, line and column. Nothing
+     * thrown while reading escapes: a bug or a value too big for memory is a problem too.
+     */
     public Loaded read(Path file) {
         var problems = new ArrayList<Problem>();
-        var root = new YamlReader(file, problems).read();
-        if (root.isEmpty()) {
-            return new Loaded.Bad(problems);
+        ServiceTable table;
+        try {
+            var root = new YamlReader(file, problems, trust).read();
+            table = root.map(node -> table(file, node, problems)).orElse(null);
+        } catch (RuntimeException | Error e) {
+            // Out of memory or stack, or a plugin's code failing: that ends this read only, and
+            // the daemon serves on with its old table. A broken JVM (InternalError) does not go on.
+            if (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError || e instanceof StackOverflowError)) {
+                throw e;
+            }
+            problems.add(new Problem(file, 1, 1, "cannot read: " + e, null));
+            table = null;
         }
-        var table = table(file, root.get(), problems);
-        var unique = List.copyOf(new LinkedHashSet<>(problems));
-        return unique.isEmpty() ? new Loaded.Ok(table) : new Loaded.Bad(unique);
+        if (table != null && problems.isEmpty()) {
+            return new Loaded.Ok(table);
+        }
+        if (problems.isEmpty()) {
+            problems.add(new Problem(file, 1, 1, "cannot read", "a readable service table"));
+        }
+        return new Loaded.Bad(sorted(problems));
+    }
+
+    private static List<Problem> sorted(List<Problem> problems) {
+        return new LinkedHashSet<>(problems).stream()
+                .sorted(java.util.Comparator.comparing((Problem p) -> p.file().toString())
+                        .thenComparingInt(Problem::line).thenComparingInt(Problem::col))
+                .toList();
     }
 
     private ServiceTable table(Path file, Node root, List<Problem> problems) {
         var fields = new Fields(problems);
         if (!(root instanceof Node.Mapping top)) {
-            problems.add(Problem.at(root.mark(), "the table is " + Node.describe(root),
+            problems.add(Problem.at(root.mark(), "the table is " + Node.shape(root) + ", not a map",
                     "a map with a 'services:' key"));
             return new ServiceTable(file, ServiceTable.DEFAULT_SHUTDOWN_GRACE, ServiceTable.DEFAULT_MAX_CONNECTIONS,
                     Optional.empty(), List.of());
@@ -80,12 +106,12 @@ public final class Config {
             written.addAll(all.entries().values());
         }
         if (includeEntry != null) {
-            new Includes(fields, problems).read(file, includeEntry).forEach(written::add);
+            new Includes(fields, problems, trust).read(file, includeEntry).forEach(written::add);
         }
         var services = new ArrayList<Service>();
         var marks = new LinkedHashMap<Service, Node.Mark>();
         var names = new java.util.HashMap<String, Node.Mark>();
-        var reader = new ServiceReader(fields, handlers(fields, top.entries().get("plugins")), accounts, ports, selfUid);
+        var reader = new ServiceReader(fields, handlers(fields, top.entries().get("plugins")), accounts, ports, selfUid, trust);
         for (var entry : written) {
             var first = names.putIfAbsent(entry.key().name(), entry.key().mark());
             if (first != null) {
@@ -108,12 +134,17 @@ public final class Config {
         if (entry == null) {
             return providers;
         }
-        var dir = fields.string(entry).map(Path::of);
+        var dir = fields.path(entry);
         if (dir.isEmpty()) {
             return providers;
         }
         try {
-            return providers.with(plugins.load(dir.get()));
+            var jars = plugins.load(dir.get(), trust);
+            // An untrusted jar was never opened: it is a problem for the table, not for a service.
+            jars.stream().flatMap(jar -> jar.refusal().stream()).forEach(refusal ->
+                    fields.problem(entry.value().mark(), "plugins '" + dir.get() + "': " + refusal.what(),
+                            refusal.expected()));
+            return providers.with(jars);
         } catch (java.io.IOException e) {
             fields.problem(entry.value().mark(), "plugins '" + dir.get() + "': " + YamlReader.reason(e),
                     "a readable directory of handler jars");
@@ -127,18 +158,16 @@ public final class Config {
             return Optional.of(ServiceTable.defaultControlSocket(System.getenv(), selfUid == 0));
         }
         var text = fields.string(entry);
-        if (text.isEmpty()) {
+        if (text.isEmpty() || text.get().equals("none")) {
             return Optional.empty();
         }
-        if (text.get().equals("none")) {
-            return Optional.empty();
-        }
-        if (!Path.of(text.get()).isAbsolute()) {
-            fields.problem(entry.value().mark(), "control_socket '" + text.get() + "' is relative",
+        var path = fields.path(entry);
+        if (path.isPresent() && !path.get().isAbsolute()) {
+            fields.problem(entry.value().mark(), "control_socket '" + Node.token(text.get()) + "' is relative",
                     "an absolute path, or none");
             return Optional.empty();
         }
-        return Optional.of(Path.of(text.get()));
+        return path;
     }
 
     /** The service's own keys over the defaults' (a value from defaults keeps its place there). */

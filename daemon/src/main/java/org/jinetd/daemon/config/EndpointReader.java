@@ -36,7 +36,7 @@ final class EndpointReader {
                 return Optional.of(t);
             }
         }
-        fields.problem(entry.value().mark(), "protocol '" + text.get() + "' is not known", "tcp, udp or unix");
+        fields.problem(entry.value().mark(), "protocol '" + Node.token(text.get()) + "' is not known", "tcp, udp or unix");
         return Optional.empty();
     }
 
@@ -54,7 +54,7 @@ final class EndpointReader {
                         "path: /run/NAME.sock");
                 return Optional.empty();
             }
-            var path = fields.string(pathEntry).map(Path::of);
+            var path = fields.path(pathEntry);
             if (path.isPresent() && !path.get().isAbsolute()) {
                 fields.problem(pathEntry.value().mark(), "path '" + path.get() + "' is relative", "an absolute path");
                 return Optional.empty();
@@ -63,7 +63,7 @@ final class EndpointReader {
             var owner = fields.string(at.entry("socket_user")).flatMap(name -> {
                 var user = accounts.user(name);
                 if (user.isEmpty()) {
-                    fields.problem(at.entry("socket_user").value().mark(), "user '" + name + "' does not exist",
+                    fields.problem(at.entry("socket_user").value().mark(), "user '" + Node.token(name) + "' does not exist",
                             "a user in /etc/passwd or known to getent");
                 }
                 return user.map(Accounts.User::uid);
@@ -71,7 +71,7 @@ final class EndpointReader {
             var group = fields.string(at.entry("socket_group")).flatMap(name -> {
                 var found = accounts.group(name);
                 if (found.isEmpty()) {
-                    fields.problem(at.entry("socket_group").value().mark(), "group '" + name + "' does not exist",
+                    fields.problem(at.entry("socket_group").value().mark(), "group '" + Node.token(name) + "' does not exist",
                             "a group in /etc/group or known to getent");
                 }
                 return found.map(Accounts.Group::gid);
@@ -121,7 +121,7 @@ final class EndpointReader {
                 // reported below
             }
         }
-        fields.problem(entry.value().mark(), "bind '" + written + "' is not an IP address",
+        fields.problem(entry.value().mark(), "bind '" + Node.token(written) + "' is not an IP address",
                 "an IPv4 or IPv6 address such as 127.0.0.1, ::1, 0.0.0.0 or :: (names are not looked up)");
         return Optional.empty();
     }
@@ -142,7 +142,7 @@ final class EndpointReader {
                 && !s.text().isEmpty() && !s.text().chars().allMatch(Character::isDigit)) {
             var byName = ports.port(s.text(), transport.key());
             if (byName.isEmpty()) {
-                fields.problem(s.mark(), "port '" + s.text() + "' is not a " + transport.key() + " service in "
+                fields.problem(s.mark(), "port '" + Node.token(s.text()) + "' is not a " + transport.key() + " service in "
                         + ports.file(), "a number from 1 to 65535, or a name from " + ports.file());
                 return Optional.empty();
             }

@@ -33,7 +33,7 @@ final class Fields {
                 var hint = Keys.nearest(key.name(), known)
                         .map(k -> "a " + kind + "; did you mean '" + k + "'?")
                         .orElse("a " + kind + ": " + String.join(", ", known));
-                problem(key.mark(), "unknown key '" + key.name() + "'", hint);
+                problem(key.mark(), "unknown key " + Node.key(key.name()), hint);
             }
         }
     }
@@ -47,6 +47,31 @@ final class Fields {
         }
         problem(entry.value().mark(), "'" + entry.key().name() + "' is " + Node.describe(entry.value()), "a map");
         return null;
+    }
+
+    /**
+     * A path as written (absolute or not), or a problem when no path can be made of it: the
+     * table's text must never end the reading with an exception.
+     */
+    Optional<java.nio.file.Path> path(Node.Scalar scalar, String key) {
+        try {
+            return Optional.of(java.nio.file.Path.of(scalar.text()));
+        } catch (java.nio.file.InvalidPathException e) {
+            problem(scalar.mark(), key + " '" + Node.token(scalar.text()) + "' is not a path: " + e.getReason(),
+                    "a path without NUL characters");
+            return Optional.empty();
+        }
+    }
+
+    /** {@link #path(Node.Scalar, String)} of a key's text value. */
+    Optional<java.nio.file.Path> path(Node.Entry entry) {
+        if (entry == null) {
+            return Optional.empty();
+        }
+        if (string(entry).isEmpty()) {
+            return Optional.empty();
+        }
+        return path((Node.Scalar) entry.value(), entry.key().name());
     }
 
     Optional<String> string(Node.Entry entry) {

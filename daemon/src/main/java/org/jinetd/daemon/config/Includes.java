@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code include:}: further files of services, by path or glob ({@code conf.d/*.yaml}),
@@ -14,12 +15,17 @@ import java.util.List;
  * reported in its own file.
  */
 final class Includes {
+    /** Included files in one table: each may be 1 MiB, and all are read at every reload. */
+    static final int MAX_FILES = 1_000;
+
     private final Fields fields;
     private final List<Problem> problems;
+    private final Trust trust;
 
-    Includes(Fields fields, List<Problem> problems) {
+    Includes(Fields fields, List<Problem> problems, Trust trust) {
         this.fields = fields;
         this.problems = problems;
+        this.trust = trust;
     }
 
     /** The service entries of every included file, in order. */
@@ -30,8 +36,14 @@ final class Includes {
             return out;
         }
         var base = including.toAbsolutePath().getParent();
+        int files = 0;
         for (var pattern : patterns.get()) {
             for (var file : expand(base, pattern)) {
+                if (++files > MAX_FILES) {
+                    fields.problem(pattern.mark(), "more than %d included files".formatted(MAX_FILES),
+                            "at most %d files, each of at most 1 MiB".formatted(MAX_FILES));
+                    return out;
+                }
                 out.addAll(services(file));
             }
         }
@@ -39,37 +51,52 @@ final class Includes {
     }
 
     private List<Path> expand(Path base, Node.Scalar pattern) {
-        var path = base.resolve(pattern.text());
-        var name = path.getFileName().toString();
+        var path = fields.path(pattern, "include");
+        if (path.isEmpty()) {
+            return List.of();
+        }
+        path = Optional.of(base.resolve(path.get()));
+        var name = path.get().getFileName().toString();
         if (!name.contains("*") && !name.contains("?") && !name.contains("[")) {
-            if (!Files.isRegularFile(path)) {
-                fields.problem(pattern.mark(), "include '" + pattern.text() + "': no such file", "a file, or a glob");
+            if (!Files.exists(path.get())) {
+                fields.problem(pattern.mark(), "include '" + Node.token(pattern.text()) + "': no such file", "a file, or a glob");
                 return List.of();
             }
-            return List.of(path);
+            // Its kind, size and trust are checked when it is read, and reported in its name.
+            return List.of(path.get());
         }
-        var dir = path.getParent();
+        var dir = path.get().getParent();
         if (!Files.isDirectory(dir)) {
-            fields.problem(pattern.mark(), "include '" + pattern.text() + "': no directory " + dir, "a directory");
+            fields.problem(pattern.mark(), "include '" + Node.token(pattern.text()) + "': no directory " + dir, "a directory");
+            return List.of();
+        }
+        // Whoever may add a file to the directory decides what its glob includes.
+        var refusal = trust.refusal(dir);
+        if (refusal.isPresent()) {
+            fields.problem(pattern.mark(), "include '" + Node.token(pattern.text()) + "': " + dir + " " + refusal.get().what(),
+                    refusal.get().expected());
             return List.of();
         }
         var matcher = FileSystems.getDefault().getPathMatcher("glob:" + name);
         try (var files = Files.list(dir)) {
-            // A glob that matches nothing is an empty conf.d, not a mistake.
-            return files.filter(f -> matcher.matches(f.getFileName()) && Files.isRegularFile(f)).sorted().toList();
+            // A glob that matches nothing is an empty conf.d, not a mistake. A FIFO or device
+            // that matches is read, and refused by name; a directory that matches is no file.
+            return files.filter(f -> matcher.matches(f.getFileName()) && !Files.isDirectory(f))
+                    .sorted().limit(MAX_FILES + 1).toList();
         } catch (IOException e) {
-            fields.problem(pattern.mark(), "include '" + pattern.text() + "': " + YamlReader.reason(e), "a readable directory");
+            fields.problem(pattern.mark(), "include '" + Node.token(pattern.text()) + "': " + YamlReader.reason(e), "a readable directory");
             return List.of();
         }
     }
 
     private List<Node.Entry> services(Path file) {
-        var root = new YamlReader(file, problems).read();
+        var root = new YamlReader(file, problems, trust).read();
         if (root.isEmpty()) {
             return List.of();
         }
         if (!(root.get() instanceof Node.Mapping top)) {
-            fields.problem(root.get().mark(), "the included file is " + Node.describe(root.get()),
+            // Not the value itself: a file that is no table (/etc/shadow) must not reach a log.
+            fields.problem(root.get().mark(), "the included file is " + Node.shape(root.get()) + ", not a map",
                     "a map with a 'services:' key");
             return List.of();
         }

@@ -64,7 +64,11 @@ final class LaunchReader {
             return Optional.empty();
         }
         var program = argv.get().getFirst();
-        var path = Path.of(program.text());
+        var parsed = fields.path(program, "program");
+        if (parsed.isEmpty()) {
+            return Optional.empty();
+        }
+        var path = parsed.get();
         boolean ok = true;
         if (!path.isAbsolute()) {
             fields.problem(program.mark(), "program '" + program.text() + "' is not an absolute path",
@@ -81,6 +85,17 @@ final class LaunchReader {
         var waits = fields.bool(at.entry("wait"), false);
         var listenFds = fields.bool(at.entry("listen_fds"), false);
         var env = fields.texts(at.entry("env"));
+        if (env.isPresent() && at.entry("env") != null) {
+            // env -i reads NAME=VALUE: a name with '=' in it, or none, would set another variable.
+            var names = (Node.Mapping) at.entry("env").value();
+            for (var name : env.get().keySet()) {
+                if (name.isEmpty() || name.contains("=")) {
+                    fields.problem(names.entries().get(name).key().mark(), "env name '" + name + "' is empty or holds '='",
+                            "a variable name such as LANG");
+                    ok = false;
+                }
+            }
+        }
         var io = choice(at.entry("io"), Launch.Io.values(), Launch.Io::key, Launch.Io.INHERIT);
         if (waits || listenFds) {
             // Handing over a socket needs the socket itself: pipes cannot carry a listener.
@@ -139,7 +154,7 @@ final class LaunchReader {
         if (wanted.isPresent()) {
             user = accounts.user(wanted.get());
             if (user.isEmpty()) {
-                fields.problem(userEntry.value().mark(), "user '" + wanted.get() + "' does not exist",
+                fields.problem(userEntry.value().mark(), "user '" + Node.token(wanted.get()) + "' does not exist",
                         "a user in /etc/passwd or known to getent");
                 return Optional.empty();
             }
@@ -171,7 +186,7 @@ final class LaunchReader {
         if (group.isPresent()) {
             var g = accounts.group(group.get());
             if (g.isEmpty()) {
-                fields.problem(groupEntry.value().mark(), "group '" + group.get() + "' does not exist",
+                fields.problem(groupEntry.value().mark(), "group '" + Node.token(group.get()) + "' does not exist",
                         "a group in /etc/group or known to getent");
                 return Optional.empty();
             }
@@ -267,7 +282,7 @@ final class LaunchReader {
             // reported below
         }
         if (host.isEmpty() || port < 1 || port > 65_535) {
-            fields.problem(entry.value().mark(), "redirect '" + written + "' is not HOST:PORT",
+            fields.problem(entry.value().mark(), "redirect '" + Node.token(written) + "' is not HOST:PORT",
                     "an address or name and a port, such as 192.0.2.7:80 or [2001:db8::7]:80");
             return Optional.empty();
         }
@@ -287,8 +302,9 @@ final class LaunchReader {
     private Optional<Resources> resources(Written at) {
         var cwdEntry = at.entry("cwd");
         var cwd = fields.string(cwdEntry);
-        boolean ok = cwdEntry == null || cwd.isPresent();
-        if (cwd.isPresent() && (!Path.of(cwd.get()).isAbsolute() || !Files.isDirectory(Path.of(cwd.get())))) {
+        var cwdPath = cwd.isPresent() ? fields.path(cwdEntry) : Optional.<Path>empty();
+        boolean ok = cwdEntry == null || cwdPath.isPresent();
+        if (cwdPath.isPresent() && (!cwdPath.get().isAbsolute() || !Files.isDirectory(cwdPath.get()))) {
             fields.problem(cwdEntry.value().mark(), "cwd '" + cwd.get() + "' is not an existing directory",
                     "an absolute path to a directory");
             ok = false;

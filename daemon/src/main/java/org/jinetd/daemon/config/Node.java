@@ -41,11 +41,43 @@ sealed interface Node {
         }
     }
 
+    /** Quoted text at most this long: a message may be read by others than the table's owner. */
+    int TOKEN = 40;
+
+    /**
+     * Text from a file, cut for a message: its first line, at most {@link #TOKEN} characters.
+     * An included file may be no table at all (/etc/shadow); its lines must not reach a log.
+     */
+    static String token(String text) {
+        var first = text.lines().findFirst().orElse("");
+        var cut = first.length() > TOKEN ? first.substring(0, TOKEN) : first;
+        return cut.length() < text.length() ? cut + "..." : cut;
+    }
+
+    /**
+     * A key as quoted in a message: a key name as written, or nothing of it when it is no
+     * key name at all. A line of a file that is no table (/etc/shadow's "root:$6$...:::"
+     * reads as a key) must not reach a log.
+     */
+    static String key(String name) {
+        return name.matches("[A-Za-z0-9_. -]{1," + TOKEN + "}") ? "'" + name + "'" : "(not shown: no key name)";
+    }
+
     /** The value as a user would recognise it in a message. */
     static String describe(Node node) {
         return switch (node) {
             case Scalar s when s.kind() == Kind.NULL -> "nothing";
-            case Scalar s -> s.kind().name().toLowerCase(Locale.ROOT) + " '" + s.text() + "'";
+            case Scalar s -> s.kind().name().toLowerCase(Locale.ROOT) + " '" + token(s.text()) + "'";
+            case Sequence _ -> "a list";
+            case Mapping _ -> "a map";
+        };
+    }
+
+    /** What kind of value it is, without quoting it: for a file that may hold secrets. */
+    static String shape(Node node) {
+        return switch (node) {
+            case Scalar s when s.kind() == Kind.NULL -> "empty";
+            case Scalar s -> "a " + s.kind().name().toLowerCase(Locale.ROOT);
             case Sequence _ -> "a list";
             case Mapping _ -> "a map";
         };

@@ -18,21 +18,45 @@ import java.util.jar.JarFile;
  * one. One per daemon, so that reloads share it.
  */
 public final class Plugins {
-    /** A plugin jar, loaded or not. */
-    record Jar(Path path, ClassLoader loader, Optional<String> failure) {}
+    /**
+     * A plugin jar, loaded or not; one that is not trusted is never opened (its refusal says
+     * why), so none of its code runs.
+     */
+    record Jar(Path path, ClassLoader loader, Optional<String> failure, Optional<Trust.Refusal> refusal) {
+        Jar(Path path, ClassLoader loader, Optional<String> failure) {
+            this(path, loader, failure, Optional.empty());
+        }
+    }
 
     private record Stamp(long size, FileTime modified) {}
 
     private final Map<Path, Jar> jars = new HashMap<>();
     private final Map<Path, Stamp> stamps = new HashMap<>();
 
-    /** The jars in {@code dir} now, in name order; a problem when the directory cannot be read. */
-    synchronized List<Jar> load(Path dir) throws IOException {
+    /**
+     * The jars in {@code dir} now, in name order; a problem when the directory cannot be read.
+     * The directory and each jar are checked with {@code trust} before any class loader is made.
+     */
+    synchronized List<Jar> load(Path dir, Trust trust) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("not a directory");
+        }
+        var refusal = trust.refusal(dir);
+        if (refusal.isPresent()) {
+            return List.of(new Jar(dir, null, Optional.of(refusal.get().what()), refusal));
+        }
         List<Path> files;
         try (var list = Files.list(dir)) {
             files = list.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
         }
-        return files.stream().map(this::jar).toList();
+        return files.stream().map(path -> {
+            var untrusted = trust.refusal(path);
+            return untrusted.isPresent()
+                    ? new Jar(path, null, Optional.of(untrusted.get().what()),
+                            Optional.of(new Trust.Refusal(path.getFileName() + " " + untrusted.get().what(),
+                                    untrusted.get().expected())))
+                    : jar(path);
+        }).toList();
     }
 
     private Jar jar(Path path) {

@@ -19,10 +19,12 @@ final class PolicyReader {
 
     private final Fields fields;
     private final Accounts accounts;
+    private final Trust trust;
 
-    PolicyReader(Fields fields, Accounts accounts) {
+    PolicyReader(Fields fields, Accounts accounts, Trust trust) {
         this.fields = fields;
         this.accounts = accounts;
+        this.trust = trust;
     }
 
     Optional<Access> access(Written at, Transport transport) {
@@ -195,23 +197,40 @@ final class PolicyReader {
             return Optional.of(s.text());
         }
         if (entry.value() instanceof Node.Mapping m && m.entries().size() == 1 && m.entries().containsKey("file")) {
-            var fileEntry = m.entries().get("file");
-            var path = fields.string(fileEntry);
-            if (path.isEmpty()) {
-                return null;
-            }
-            try {
-                return Optional.of(Files.readString(Path.of(path.get()), StandardCharsets.UTF_8));
-            } catch (IOException | RuntimeException e) {
-                fields.problem(fileEntry.value().mark(), "cannot read '" + path.get() + "': "
-                        + YamlReader.reason(e instanceof IOException io ? io : new IOException(e.getMessage())),
-                        "a readable UTF-8 file");
-                return null;
-            }
+            return file(m.entries().get("file"));
         }
         fields.problem(entry.value().mark(), "'" + entry.key().name() + "' is " + Node.describe(entry.value()),
                 "text, or {file: /path/to/text}");
         return null;
+    }
+
+    /** A banner file: trusted, regular, at most 64 KiB of UTF-8; null when it is not. */
+    private Optional<String> file(Node.Entry entry) {
+        var path = fields.path(entry);
+        if (path.isEmpty()) {
+            return null;
+        }
+        var mark = entry.value().mark();
+        if (!Files.exists(path.get())) {
+            fields.problem(mark, "cannot read '" + path.get() + "': no such file", "a readable UTF-8 file");
+            return null;
+        }
+        var refusal = trust.refusal(path.get());
+        if (refusal.isPresent()) {
+            fields.problem(mark, "banner file '" + path.get() + "' " + refusal.get().what(), refusal.get().expected());
+            return null;
+        }
+        try {
+            var bytes = SmallFile.read(path.get(), SmallFile.BANNER_CAP);
+            return Optional.of(StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            fields.problem(mark, "cannot read '" + path.get() + "': not UTF-8", "a readable UTF-8 file");
+            return null;
+        } catch (IOException e) {
+            fields.problem(mark, "cannot read '" + path.get() + "': " + YamlReader.reason(e),
+                    "a readable regular UTF-8 file of at most 64 KiB");
+            return null;
+        }
     }
 
     private Set<Integer> ids(Node.Entry entry, boolean users) {

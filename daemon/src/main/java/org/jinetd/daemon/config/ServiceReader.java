@@ -14,11 +14,11 @@ final class ServiceReader {
     private final LaunchReader launches;
     private final PolicyReader policies;
 
-    ServiceReader(Fields fields, Providers providers, Accounts accounts, PortNames ports, int selfUid) {
+    ServiceReader(Fields fields, Providers providers, Accounts accounts, PortNames ports, int selfUid, Trust trust) {
         this.fields = fields;
         this.endpoints = new EndpointReader(fields, accounts, ports);
         this.launches = new LaunchReader(fields, providers, accounts, selfUid);
-        this.policies = new PolicyReader(fields, accounts);
+        this.policies = new PolicyReader(fields, accounts, trust);
     }
 
     /**
@@ -27,9 +27,19 @@ final class ServiceReader {
      * @param merged its own keys over those of {@code defaults:}
      */
     Optional<Service> read(Node.Key key, Node own, Map<String, Node.Entry> merged) {
+        try {
+            return service(key, own, merged);
+        } catch (Accounts.NoAnswer e) {
+            fields.problem(key.mark(), "service '" + key.name() + "': " + e.getMessage(),
+                    "a name service (NSS: LDAP, sssd) that answers, or the account in /etc/passwd or /etc/group");
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Service> service(Node.Key key, Node own, Map<String, Node.Entry> merged) {
         var name = key.name();
         if (!NAME.matcher(name).matches()) {
-            fields.problem(key.mark(), "service name '" + name + "' has characters other than letters, digits, '.', '_', '-'",
+            fields.problem(key.mark(), "service name '" + Node.token(name) + "' has characters other than letters, digits, '.', '_', '-'",
                     "a name such as 'echo' or 'git-daemon'");
         }
         var ownKeys = new ArrayList<String>();
@@ -40,7 +50,7 @@ final class ServiceReader {
             }
             case Node.Scalar s when s.kind() == Node.Kind.NULL -> { }
             default -> {
-                fields.problem(own.mark(), "service '" + name + "' is " + Node.describe(own), "a map of its keys");
+                fields.problem(own.mark(), "service '" + Node.token(name) + "' is " + Node.describe(own), "a map of its keys");
                 return Optional.empty();
             }
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -14,39 +15,83 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
-/** Reads a YAML file into {@link Node}s, or says where it is not YAML. */
+/**
+ * Reads a YAML file into {@link Node}s, or says where it is not YAML. An alias stands for
+ * its anchor's value, at the alias's place; the file must be trusted, regular and small.
+ */
 final class YamlReader {
     private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+    /**
+     * Values in one file, aliases expanded. A real table has a few thousand; nested aliases
+     * ("billion laughs") could otherwise stand for more than memory holds.
+     */
+    static final int MAX_VALUES = 200_000;
+    /** YAML's merge key. */
+    private static final String MERGE = "<<";
+    /** Maps and lists inside each other: Jackson's own limit. */
+    private static final int MAX_DEPTH = 1_000;
+    private static final Pattern QUOTED = Pattern.compile("'([^'\\n]{" + Node.TOKEN + "})[^'\\n]*'");
 
     private final Path file;
     private final List<Problem> problems;
+    private final Trust trust;
+    private final Map<String, Anchored> anchors = new HashMap<>();
+    private int values;
+    private Map<String, String> scalarAnchors = Map.of();
 
-    YamlReader(Path file, List<Problem> problems) {
+    private record Anchored(Node node, int size) {}
+
+    /** Thrown to stop parsing at a mistake no later step could read past, as a syntax error does. */
+    private static final class Stop extends RuntimeException {
+        final Problem problem;
+
+        Stop(Problem problem) {
+            super(null, null, false, false);
+            this.problem = problem;
+        }
+    }
+
+    YamlReader(Path file, List<Problem> problems, Trust trust) {
         this.file = file;
         this.problems = problems;
+        this.trust = trust;
     }
 
     /** The document's root, or empty when the file cannot be read or parsed (a problem says why). */
     Optional<Node> read() {
+        if (!Files.exists(file)) {
+            problems.add(new Problem(file, 1, 1, "no such file", "a readable service table"));
+            return Optional.empty();
+        }
+        var refusal = trust.refusal(file);
+        if (refusal.isPresent()) {
+            problems.add(new Problem(file, 1, 1, refusal.get().what(), refusal.get().expected()));
+            return Optional.empty();
+        }
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = SmallFile.read(file, SmallFile.TABLE_CAP);
         } catch (NoSuchFileException e) {
             problems.add(new Problem(file, 1, 1, "no such file", "a readable service table"));
             return Optional.empty();
         } catch (IOException e) {
-            problems.add(new Problem(file, 1, 1, "cannot read: " + reason(e), "a readable service table"));
+            problems.add(new Problem(file, 1, 1, "cannot read: " + reason(e),
+                    "a readable regular file of at most 1 MiB"));
             return Optional.empty();
         }
         var text = decode(bytes);
         if (text.isEmpty()) {
             return Optional.empty();
         }
+        scalarAnchors = scalarAnchors(text.get());
         try (var parser = FACTORY.createParser(text.get())) {
             var first = parser.nextToken();
             if (first == null) {
@@ -56,6 +101,9 @@ final class YamlReader {
             return Optional.of(value(parser));
         } catch (JsonProcessingException e) {
             problems.add(syntax(e));
+            return Optional.empty();
+        } catch (Stop e) {
+            problems.add(e.problem);
             return Optional.empty();
         } catch (IOException e) {
             problems.add(new Problem(file, 1, 1, "cannot read: " + reason(e), null));
@@ -67,7 +115,7 @@ final class YamlReader {
     private Problem syntax(JsonProcessingException e) {
         if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
             var at = marked.getProblemMark();
-            var what = "YAML syntax error: " + marked.getProblem();
+            var what = "YAML syntax error: " + quiet(marked.getProblem());
             var context = marked.getContext();
             var contextMark = marked.getContextMark();
             if (context != null && contextMark != null) {
@@ -79,7 +127,17 @@ final class YamlReader {
         }
         var where = e.getLocation();
         var mark = where == null ? Node.Mark.start(file) : mark(where);
-        return Problem.at(mark, "YAML syntax error: " + e.getOriginalMessage().lines().findFirst().orElse(""), null);
+        return Problem.at(mark, "YAML syntax error: " + quiet(e.getOriginalMessage()), null);
+    }
+
+    /**
+     * A parser's message, first line, with any quoted text cut to a token: the file may be
+     * no table at all (an include of /etc/shadow), and messages reach logs and replies.
+     */
+    private static String quiet(String message) {
+        var first = message == null ? "" : message.lines().findFirst().orElse("");
+        first = QUOTED.matcher(first).replaceAll("'$1...'");
+        return first.length() > 160 ? first.substring(0, 160) + "..." : first;
     }
 
     /** Strict UTF-8: a table in Latin-1 would otherwise load with mangled names and paths. */
@@ -121,30 +179,142 @@ final class YamlReader {
     private Node value(JsonParser parser) throws IOException {
         var mark = mark(parser.currentTokenLocation());
         var token = parser.currentToken();
-        return switch (token) {
+        var yaml = (YAMLParser) parser;
+        if (token == JsonToken.VALUE_STRING && yaml.isCurrentAlias()) {
+            return alias(parser.getText(), mark);
+        }
+        // Read before the value: the parser moves on inside a map or list.
+        var anchor = yaml.getCurrentAnchor() != null ? yaml.getCurrentAnchor() : scalarAnchors.get(place(mark));
+        int before = values;
+        count(1, mark);
+        var node = switch (token) {
             case START_OBJECT -> mapping(parser, mark);
             case START_ARRAY -> sequence(parser, mark);
-            case VALUE_STRING -> new Node.Scalar(parser.getText(), Node.Kind.STRING, mark);
+            case VALUE_STRING -> new Node.Scalar(text(parser.getText(), mark), Node.Kind.STRING, mark);
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> new Node.Scalar(parser.getText(), Node.Kind.NUMBER, mark);
             case VALUE_TRUE, VALUE_FALSE -> new Node.Scalar(parser.getText(), Node.Kind.BOOLEAN, mark);
             case VALUE_NULL -> new Node.Scalar("", Node.Kind.NULL, mark);
-            default -> new Node.Scalar(parser.getText(), Node.Kind.STRING, mark);
+            default -> new Node.Scalar(text(parser.getText(), mark), Node.Kind.STRING, mark);
         };
+        if (anchor != null) {
+            anchors.put(anchor, new Anchored(node, values - before));
+        }
+        return node;
+    }
+
+    /**
+     * {@code *name}: the value of the latest {@code &name} before it, at the alias's place
+     * (what is inside keeps the anchor's places, where it is written).
+     */
+    private Node alias(String name, Node.Mark mark) {
+        var anchored = anchors.get(name);
+        if (anchored == null) {
+            // YAML itself has no meaning for it: the document is wrong, as with a syntax error.
+            throw new Stop(Problem.at(mark, "alias '*" + Node.token(name) + "' has no anchor before it",
+                    "an anchor '&" + Node.token(name) + "' on a value above the alias"));
+        }
+        count(anchored.size(), mark);
+        return switch (anchored.node()) {
+            case Node.Scalar s -> new Node.Scalar(s.text(), s.kind(), mark);
+            case Node.Sequence q -> new Node.Sequence(q.items(), mark);
+            case Node.Mapping m -> new Node.Mapping(m.entries(), mark);
+        };
+    }
+
+    /**
+     * The anchors of scalars ({@code &adm nobody}), by place: Jackson's parser gives those of
+     * maps and lists only. SnakeYAML's own events say them all; a syntax error ends this pass
+     * quietly, and the main one reports it.
+     */
+    private static Map<String, String> scalarAnchors(String text) {
+        var out = new HashMap<String, String>();
+        if (text.indexOf('&') < 0) {
+            return out;
+        }
+        int depth = 0;
+        try {
+            for (var event : new org.yaml.snakeyaml.Yaml().parse(new java.io.StringReader(text))) {
+                if (event instanceof org.yaml.snakeyaml.events.ScalarEvent scalar && scalar.getAnchor() != null) {
+                    var at = scalar.getStartMark();
+                    out.put((at.getLine() + 1) + ":" + (at.getColumn() + 1), scalar.getAnchor());
+                } else if (event instanceof org.yaml.snakeyaml.events.CollectionStartEvent) {
+                    // Deeper than Jackson reads, the main pass reports it; and SnakeYAML's
+                    // parser slows down with the depth.
+                    if (++depth > MAX_DEPTH) {
+                        break;
+                    }
+                } else if (event instanceof org.yaml.snakeyaml.events.CollectionEndEvent) {
+                    depth--;
+                }
+            }
+        } catch (RuntimeException e) {
+            // reported by the main pass
+        }
+        return out;
+    }
+
+    private static String place(Node.Mark mark) {
+        return mark.line() + ":" + mark.col();
+    }
+
+    private void count(int more, Node.Mark mark) {
+        values += more;
+        if (values > MAX_VALUES || values < 0) {
+            throw new Stop(Problem.at(mark, "aliases expand to more than %d values".formatted(MAX_VALUES),
+                    "a table whose aliases do not multiply (no alias bomb)"));
+        }
+    }
+
+    /**
+     * No path, argument or environment variable can hold a NUL, and cut at one a value would
+     * mean something else: the read stops there, at its place.
+     */
+    private String text(String text, Node.Mark mark) {
+        if (text.indexOf('\0') >= 0) {
+            throw new Stop(Problem.at(mark, "text with a NUL character (\\0)",
+                    "text without NUL: no path, argument or environment variable can hold one"));
+        }
+        return text;
     }
 
     private Node.Mapping mapping(JsonParser parser, Node.Mark mark) throws IOException {
         var entries = new LinkedHashMap<String, Node.Entry>();
+        var merged = new ArrayList<Node.Mapping>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            var key = new Node.Key(parser.currentName(), mark(parser.currentTokenLocation()));
+            var keyMark = mark(parser.currentTokenLocation());
+            var key = new Node.Key(text(parser.currentName(), keyMark), keyMark);
             parser.nextToken();
             var value = value(parser);
+            if (key.name().equals(MERGE)) {
+                merged.addAll(merges(value));
+                continue;
+            }
             var earlier = entries.putIfAbsent(key.name(), new Node.Entry(key, value));
             if (earlier != null) {
-                problems.add(Problem.at(key.mark(), "duplicate key '" + key.name() + "', first at line "
+                problems.add(Problem.at(key.mark(), "duplicate key " + Node.key(key.name()) + ", first at line "
                         + earlier.key().mark().line(), "each key once in a map"));
             }
         }
+        // YAML's merge key: the map's own keys win, then the merged maps' in their order.
+        for (var from : merged) {
+            from.entries().values().forEach(e -> entries.putIfAbsent(e.key().name(), e));
+        }
         return new Node.Mapping(entries, mark);
+    }
+
+    /** The maps that {@code <<: *base} or {@code <<: [*a, *b]} merges in. */
+    private List<Node.Mapping> merges(Node value) {
+        var items = value instanceof Node.Sequence seq ? seq.items() : List.of(value);
+        var out = new ArrayList<Node.Mapping>();
+        for (var item : items) {
+            if (item instanceof Node.Mapping m) {
+                out.add(m);
+            } else {
+                problems.add(Problem.at(item.mark(), "'<<' merges " + Node.shape(item), "a map, or a list of maps "
+                        + "(<<: *base)"));
+            }
+        }
+        return out;
     }
 
     private Node.Sequence sequence(JsonParser parser, Node.Mark mark) throws IOException {

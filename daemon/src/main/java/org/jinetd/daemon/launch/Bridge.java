@@ -6,14 +6,12 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Ended;
+import org.jinetd.daemon.os.Libc;
 
 /**
  * A program on pipes: the daemon copies the connection to its stdin and its stdout to the
@@ -23,59 +21,53 @@ final class Bridge {
     private static final int BUFFER = 16 * 1024;
 
     private final ConnectionLog log;
+    private final Setup setup;
+    private final Children children;
 
-    Bridge(ConnectionLog log) {
+    /** @param children the reaper of programs spawned natively, or null where they cannot be */
+    Bridge(ConnectionLog log, Setup setup, Children children) {
         this.log = log;
+        this.setup = setup;
+        this.children = children;
     }
 
     /** Runs on the connection's own virtual thread until the program has exited. */
     void serve(Accepted accepted, Launch.Exec exec, Live.Entry entry) {
         var service = accepted.service();
-        var builder = new ProcessBuilder(Command.of(exec))
-                .directory(new java.io.File(Command.cwd(exec)));
-        builder.environment().clear();
-        builder.environment().putAll(ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(), accepted.credentials()));
-        switch (exec.stderr()) {
-            case LOG -> builder.redirectError(ProcessBuilder.Redirect.PIPE);
-            case SOCKET -> builder.redirectErrorStream(true);
-            case NULL -> builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-        }
-        Process process;
+        Piped process;
         try {
-            process = builder.start();
-        } catch (IOException | RuntimeException e) {
+            process = Piped.start(exec, ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(),
+                    accepted.credentials()), setup, children, log, service.name());
+        } catch (IOException | Libc.Failure | RuntimeException e) {
             entry.close();
-            finish(accepted, OptionalLong.empty(), OptionalLong.empty(), Optional.empty(),
+            finish(accepted, OptionalLong.empty(), null, Optional.empty(),
                     Optional.of("spawn failed: " + e.getMessage()));
             return;
         }
         var channel = accepted.channel();
         var timeouts = service.timeouts();
         entry.onAbort(() -> {
-            process.destroy();
+            process.signal(false);
             StreamLauncher.close(accepted);
             Thread.ofVirtual().start(() -> {
                 try {
-                    process.waitFor(timeouts.killGrace().toMillis(), TimeUnit.MILLISECONDS);
+                    Thread.sleep(timeouts.killGrace());
                 } catch (InterruptedException e) {
                     return;
                 }
-                process.destroyForcibly();
+                // Gone by then, it is not signalled: a reaped child is never sent anything.
+                process.signal(true);
             });
         });
         entry.pid(process.pid());
         try (entry; var watchdog = Watchdog.start(timeouts, accepted.since(), true, entry)) {
-            var threads = new ArrayList<Thread>();
-            threads.add(Thread.ofVirtual().start(() -> inbound(channel, process.getOutputStream(), watchdog)));
-            if (exec.stderr() == Launch.Stderr.LOG) {
-                threads.add(StderrLines.follow(log, service.name(), process.pid(), process.getErrorStream()));
-            }
-            outbound(process.getInputStream(), channel, watchdog);
-            int status = waitFor(process);
+            var inbound = Thread.ofVirtual().start(() -> inbound(channel, process.stdin(), watchdog));
+            outbound(process.stdout(), channel, watchdog);
+            var exit = waitFor(process);
             // The program is gone: whatever the client still sends has nowhere to go.
             StreamLauncher.close(accepted);
-            join(threads);
-            finish(accepted, OptionalLong.of(process.pid()), OptionalLong.of(status), entry.reason(), Optional.empty());
+            join(inbound);
+            finish(accepted, OptionalLong.of(process.pid()), exit, entry.reason(), Optional.empty());
         }
     }
 
@@ -111,39 +103,34 @@ final class Bridge {
         }
     }
 
-    private static int waitFor(Process process) {
+    private static Children.Exit waitFor(Piped process) {
         while (true) {
             try {
-                return process.waitFor();
+                return process.await();
             } catch (InterruptedException e) {
                 // A connection thread is interrupted only by a stop; the abort kills the program.
-                process.destroy();
+                process.signal(false);
             }
         }
     }
 
-    private static void join(List<Thread> threads) {
-        for (var thread : threads) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private void finish(Accepted accepted, OptionalLong pid, OptionalLong exit, Optional<String> reason,
+    /** @param exit how the program ended, or null if it never started */
+    private void finish(Accepted accepted, OptionalLong pid, Children.Exit exit, Optional<String> reason,
                         Optional<String> error) {
         StreamLauncher.close(accepted);
         accepted.ticket().release();
-        // The JDK reports death by signal N as status 128+N.
-        Optional<String> signal = Optional.empty();
-        var status = exit;
-        if (exit.isPresent() && exit.getAsLong() > 128 && exit.getAsLong() < 128 + 65) {
-            signal = Optional.of(Signals.name((int) exit.getAsLong() - 128));
-            status = OptionalLong.empty();
-        }
+        var status = exit == null || exit.status().isEmpty() ? OptionalLong.empty()
+                : OptionalLong.of(exit.status().getAsInt());
+        Optional<String> signal = exit == null || exit.signal().isEmpty() ? Optional.empty()
+                : Optional.of(Signals.name(exit.signal().getAsInt()));
         log.ended(new Ended(accepted.service().name(), accepted.peer(), pid, status, signal, reason, error, Duration.ofNanos(System.nanoTime() - accepted.since())));
     }
 }

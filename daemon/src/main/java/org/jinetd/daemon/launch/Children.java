@@ -4,18 +4,15 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Consumer;
 import org.jinetd.daemon.os.Libc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class Children implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Children.class);
     private static final int CHUNK = 4096;
+    /** Chunks of one child's stderr read before the others get their turn. */
+    private static final int READS_AT_ONCE = 16;
 
     /** How a child ended: its exit status, or the signal that killed it. */
     record Exit(int pid, OptionalInt status, OptionalInt signal) {}
@@ -38,13 +37,12 @@ final class Children implements AutoCloseable {
         final int pid;
         final int pidfd;
         final int stderr;
-        final Consumer<String> lines;
+        final StderrLines lines;
         final CompletableFuture<Exit> exit = new CompletableFuture<>();
-        final ByteArrayOutputStream partial = new ByteArrayOutputStream();
         boolean reaped;
         boolean stderrOpen;
 
-        Watch(int pid, int pidfd, int stderr, Consumer<String> lines) {
+        Watch(int pid, int pidfd, int stderr, StderrLines lines) {
             this.pid = pid;
             this.pidfd = pidfd;
             this.stderr = stderr;
@@ -53,6 +51,13 @@ final class Children implements AutoCloseable {
         }
     }
 
+    /** Opens the pidfd of a child; a test makes it fail. */
+    @FunctionalInterface
+    interface PidfdOpener {
+        int open(int pid) throws Libc.Failure;
+    }
+
+    private final PidfdOpener opener;
     private final int wakeup;
     private final ConcurrentLinkedQueue<Watch> added = new ConcurrentLinkedQueue<>();
     private final Map<Integer, Watch> byPid = new ConcurrentHashMap<>();
@@ -60,6 +65,12 @@ final class Children implements AutoCloseable {
     private volatile boolean closed;
 
     Children() throws Libc.Failure {
+        this(Libc::pidfdOpen);
+    }
+
+    Children(PidfdOpener opener) throws Libc.Failure {
+        Libc.linkChildCalls();
+        this.opener = opener;
         this.wakeup = Libc.eventfd();
         this.thread = Thread.ofPlatform().name("reaper").daemon(true).start(this::loop);
     }
@@ -68,14 +79,61 @@ final class Children implements AutoCloseable {
      * Starts watching {@code pid}, a child just spawned; completes when it has been reaped.
      *
      * @param stderr the read end of its stderr pipe (the reaper closes it), or -1
-     * @param lines  where its stderr goes, a line at a time
+     * @param lines  where its stderr goes, a line at a time (null without a pipe)
      */
-    CompletableFuture<Exit> watch(int pid, int stderr, Consumer<String> lines) throws Libc.Failure {
-        var watch = new Watch(pid, Libc.pidfdOpen(pid), stderr, lines);
+    CompletableFuture<Exit> watch(int pid, int stderr, StderrLines lines) throws Libc.Failure {
+        int pidfd;
+        try {
+            pidfd = opener.open(pid);
+        } catch (Libc.Failure | RuntimeException | Error e) {
+            end(pid);
+            throw e;
+        }
+        var watch = new Watch(pid, pidfd, stderr, lines);
         byPid.put(pid, watch);
         added.add(watch);
         wake();
         return watch.exit;
+    }
+
+    /**
+     * Ends and reaps a child that cannot be watched: left alone it would serve outside every
+     * limit and never be reaped. Not reaped yet, its pid is still its own, so kill(2) is safe.
+     */
+    private static void end(int pid) {
+        try {
+            Libc.kill(pid, Inherit.SIGKILL);
+            Libc.waitpid(pid);
+        } catch (Libc.Failure | RuntimeException | LinkageError e) {
+            LOG.warn("reaper: cannot end unwatched child {}: {}", pid, e.getMessage());
+        }
+    }
+
+    /**
+     * Sends {@code signal} to the whole session of a child: it leads its own (posix_spawn's
+     * setsid), so its process group is its pid, and a pipeline or a forked helper of the
+     * program goes with it. While the child is not reaped its pid is its own; after, the
+     * kernel does not give the number to another process while any of the group lives.
+     * True if any process got it.
+     */
+    boolean signalSession(int pid, int signal) {
+        var watch = byPid.get(pid);
+        if (watch != null) {
+            synchronized (watch) {
+                return killGroup(pid, signal);
+            }
+        }
+        return killGroup(pid, signal);
+    }
+
+    private static boolean killGroup(int pid, int signal) {
+        try {
+            Libc.kill(-pid, signal);
+            return true;
+        } catch (Libc.Failure | RuntimeException | LinkageError e) {
+            // ESRCH: no process of the session is left.
+            return false;
+        }
     }
 
     /** Sends {@code signal} to {@code pid} if it is a child not yet reaped; false if it is gone. */
@@ -187,9 +245,16 @@ final class Children implements AutoCloseable {
         fds.set(JAVA_SHORT, 8L * index + 6, (short) 0);
     }
 
-    /** Reads what is there; false once the pipe is at its end (and closed). */
+    /**
+     * Reads what is there, up to {@value #READS_AT_ONCE} chunks, so that a program that
+     * writes without end cannot keep the reaper from the others; false once the pipe is at
+     * its end (and closed).
+     */
     private static boolean readStderr(Watch watch, MemorySegment chunk) {
-        while (watch.stderrOpen) {
+        for (int reads = 0; watch.stderrOpen; reads++) {
+            if (reads == READS_AT_ONCE) {
+                return true;
+            }
             long n;
             try {
                 n = Libc.read(watch.stderr, chunk, CHUNK);
@@ -201,14 +266,7 @@ final class Children implements AutoCloseable {
                 return false;
             }
             var bytes = chunk.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
-            for (var b : bytes) {
-                if (b == '\n') {
-                    watch.lines.accept(watch.partial.toString(StandardCharsets.UTF_8));
-                    watch.partial.reset();
-                } else {
-                    watch.partial.write(b);
-                }
-            }
+            watch.lines.feed(bytes, 0, bytes.length);
         }
         return false;
     }
@@ -218,10 +276,7 @@ final class Children implements AutoCloseable {
             return;
         }
         watch.stderrOpen = false;
-        if (watch.partial.size() > 0) {
-            watch.lines.accept(watch.partial.toString(StandardCharsets.UTF_8));
-            watch.partial.reset();
-        }
+        watch.lines.end();
         try {
             Libc.close(watch.stderr);
         } catch (Libc.Failure e) {

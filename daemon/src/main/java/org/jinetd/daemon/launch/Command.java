@@ -8,28 +8,82 @@ import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.Tools;
 
 /**
- * The argv that starts a program: the program itself, behind the small programs that set
- * up what posix_spawn cannot, each only where a key asks for it, in this order:
- * {@code prlimit} (rlimits, while still root), {@code nice}, a shell for the umask,
- * {@code setpriv} (the user, last, so that nothing runs as root after it), and for
- * {@code listen_fds} a shell that sets LISTEN_PID to the program's own pid.
+ * What starts a program: the argv, the environment of the first process and the working
+ * directory. The program is put behind small programs (wrappers) that set up what
+ * posix_spawn cannot, each only where it is needed, in this order: {@code setsid} (a session of its
+ * own, for programs the JDK starts), {@code prlimit} (rlimits, while still root), {@code nice},
+ * a shell for the umask, {@code setpriv} (the user, last of those that need root), then
+ * {@code env -i}, which runs as the program's user and gives the program its environment.
+ *
+ * <p>The wrappers get a fixed environment (PATH only): the service's environment may hold
+ * {@code LD_PRELOAD}, {@code LD_LIBRARY_PATH}, {@code GCONV_PATH} and the like, which must
+ * never reach a process that runs as root before the switch of user. Its values travel as
+ * arguments of {@code env}, which no shell reads. A program with no wrapper gets its
+ * environment from posix_spawn directly: one exec.
+ *
+ * @param argv the first process and its arguments
+ * @param env  the first process's whole environment
+ * @param cwd  the working directory
  */
-final class Command {
+record Command(List<String> argv, Map<String, String> env, String cwd) {
+    /** All a wrapper gets. */
+    static final Map<String, String> WRAPPERS_ENV = Map.of("PATH", ChildEnvironment.PATH);
+    private static final String ENV = Tools.ENV.orElse("/usr/bin/env");
     private static final List<String> UMASK = List.of("/bin/sh", "-c", "umask \"$0\" && exec \"$@\"");
-    private static final List<String> LISTEN_PID =
-            List.of("/bin/sh", "-c", "LISTEN_PID=$$; export LISTEN_PID; exec \"$@\"", "jinetd-listen-fds");
+    /** LISTEN_PID is the program's own pid: this shell's, which the execs that follow keep. */
+    private static final List<String> LISTEN_PID = List.of("/bin/sh", "-c",
+            "exec \"$0\" -i -- LISTEN_PID=$$ \"$@\"");
+    /** env reads every word with a '=' before the program as a variable: such a program goes behind a shell. */
+    private static final List<String> EXEC = List.of("/bin/sh", "-c", "exec \"$@\"", "jinetd-exec");
 
-    private Command() {}
+    Command {
+        argv = List.copyOf(argv);
+        env = Map.copyOf(env);
+    }
 
-    static List<String> of(Launch.Exec exec) {
+    /**
+     * @param environment the program's whole environment
+     * @param setup       what every program of this daemon gets besides what its service asks
+     * @param ownSession  whether a wrapper must make the session (the JDK's spawn does not)
+     */
+    static Command of(Launch.Exec exec, Map<String, String> environment, Setup setup, boolean ownSession) {
+        var cwd = exec.resources().cwd().orElse("/");
+        var wrappers = wrappers(exec, setup, ownSession);
+        if (wrappers.isEmpty() && !exec.listenFds()) {
+            return new Command(exec.argv(), environment, cwd);
+        }
+        var command = new ArrayList<>(wrappers);
+        if (exec.listenFds()) {
+            command.addAll(LISTEN_PID);
+            command.add(ENV);
+        } else {
+            command.addAll(List.of(ENV, "-i", "--"));
+        }
+        environment.forEach((k, v) -> command.add(k + "=" + v));
+        if (exec.argv().getFirst().contains("=")) {
+            command.addAll(EXEC);
+        }
+        command.addAll(exec.argv());
+        return new Command(command, WRAPPERS_ENV, cwd);
+    }
+
+    private static List<String> wrappers(Launch.Exec exec, Setup setup, boolean ownSession) {
         var command = new ArrayList<String>();
+        if (ownSession) {
+            command.add(Tools.SETSID.orElse("setsid"));
+        }
         var resources = exec.resources();
-        if (!resources.rlimits().isEmpty()) {
+        var limits = new ArrayList<String>();
+        for (Map.Entry<String, Long> limit : resources.rlimits().entrySet()) {
+            var value = limit.getValue() < 0 ? "unlimited" : Long.toString(limit.getValue());
+            limits.add("--" + limit.getKey().toLowerCase(Locale.ROOT) + "=" + value + ":" + value);
+        }
+        // The JVM raised its own soft limit of open files: the program gets the one the daemon started with.
+        setup.openFiles().filter(n -> !resources.rlimits().containsKey("nofile"))
+                .ifPresent(n -> limits.add("--nofile=" + n + ":"));
+        if (!limits.isEmpty()) {
             command.add(Tools.PRLIMIT.orElse("prlimit"));
-            for (Map.Entry<String, Long> limit : resources.rlimits().entrySet()) {
-                var value = limit.getValue() < 0 ? "unlimited" : Long.toString(limit.getValue());
-                command.add("--" + limit.getKey().toLowerCase(Locale.ROOT) + "=" + value + ":" + value);
-            }
+            command.addAll(limits);
             command.add("--");
         }
         resources.nice().ifPresent(n -> command.addAll(List.of(Tools.NICE.orElse("nice"), "-n", Integer.toString(n),
@@ -43,15 +97,6 @@ final class Command {
             command.addAll(List.of(Tools.SETPRIV.orElse("setpriv"), "--reuid=" + runAs.uid(), "--regid=" + runAs.gid(),
                     runAs.uid() == 0 ? "--keep-groups" : "--init-groups", "--"));
         }
-        if (exec.listenFds()) {
-            command.addAll(LISTEN_PID);
-        }
-        command.addAll(exec.argv());
         return command;
-    }
-
-    /** The working directory: the service's {@code cwd}, or {@code /}. */
-    static String cwd(Launch.Exec exec) {
-        return exec.resources().cwd().orElse("/");
     }
 }

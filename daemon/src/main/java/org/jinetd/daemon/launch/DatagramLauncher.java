@@ -19,6 +19,7 @@ public final class DatagramLauncher {
 
     private final Live live;
     private final ConnectionLog log;
+    private final Setup setup = Setup.ofThisDaemon();
 
     public DatagramLauncher(Live live, ConnectionLog log) {
         this.live = live;
@@ -57,9 +58,12 @@ public final class DatagramLauncher {
     }
 
     private void spawn(Received received, Launch.Exec exec) {
-        var builder = new ProcessBuilder(Command.of(exec)).directory(new java.io.File(Command.cwd(exec)));
+        // The JDK cannot give a child a session of its own: setsid does, first of the wrappers.
+        var command = Command.of(exec, ChildEnvironment.of(received.service(), exec, received.peer(), received.local()),
+                setup, true);
+        var builder = new ProcessBuilder(command.argv()).directory(new java.io.File(command.cwd()));
         builder.environment().clear();
-        builder.environment().putAll(ChildEnvironment.of(received.service(), exec, received.peer(), received.local()));
+        builder.environment().putAll(command.env());
         builder.redirectError(exec.stderr() == Launch.Stderr.LOG ? ProcessBuilder.Redirect.PIPE
                 : ProcessBuilder.Redirect.DISCARD);
         Optional<String> error = Optional.empty();

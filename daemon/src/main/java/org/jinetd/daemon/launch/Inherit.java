@@ -26,11 +26,13 @@ final class Inherit {
     private final Live live;
     private final ConnectionLog log;
     private final Children children;
+    private final Setup setup;
 
-    Inherit(Live live, ConnectionLog log, Children children) {
+    Inherit(Live live, ConnectionLog log, Children children, Setup setup) {
         this.live = live;
         this.log = log;
         this.children = children;
+        this.setup = setup;
     }
 
     /** Why programs cannot get the real socket here, or empty when they can. */
@@ -56,7 +58,7 @@ final class Inherit {
     }
 
     /** A spawned program, until it is reaped. */
-    private record Child(int pid, CompletableFuture<Children.Exit> exit) {
+    record Child(int pid, CompletableFuture<Children.Exit> exit) {
         Children.Exit await() {
             return exit.join();
         }
@@ -80,6 +82,8 @@ final class Inherit {
         }
         Child child;
         try {
+            // A banner sent from a virtual thread left the socket non-blocking: the program's first read would fail.
+            Libc.setBlocking(Fds.of(accepted.channel()));
             child = start(service, exec, accepted.channel(),
                     ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(), accepted.credentials()));
         } catch (Libc.Failure | IOException | RuntimeException e) {
@@ -97,13 +101,17 @@ final class Inherit {
             return;
         }
         accepted.spawns().succeeded();
-        // Close our copy now: while we hold it, the peer never sees EOF after the child exits.
-        StreamLauncher.close(accepted);
+        // Our copy stays open until the program is reaped (then closed, so the peer sees EOF),
+        // so that ending the connection can cut it even where a grandchild still holds it.
         entry.pid(child.pid());
-        entry.onAbort(() -> end(child.pid(), service.timeouts().killGrace()));
+        entry.onAbort(() -> {
+            cut(accepted);
+            end(child.pid(), service.timeouts().killGrace());
+        });
         var watchdog = Watchdog.start(service.timeouts(), accepted.since(), false, entry);
         child.exit().whenComplete((exit, failure) -> {
             watchdog.close();
+            StreamLauncher.close(accepted);
             accepted.ticket().release();
             ended(service, accepted.peer(), accepted.since(), OptionalLong.of(child.pid()), exit,
                     entry.reason(), failure == null ? Optional.empty() : Optional.of(failure.toString()));
@@ -111,17 +119,30 @@ final class Inherit {
         });
     }
 
-    /** SIGTERM now, SIGKILL after the grace if it is still there. */
+    /**
+     * SIGTERM to the program's whole session now, SIGKILL after the grace to whatever of it
+     * is still there: a pipeline or a helper the program forked does not outlive its limits.
+     */
     private void end(int pid, Duration grace) {
-        if (children.signal(pid, SIGTERM)) {
+        if (children.signalSession(pid, SIGTERM)) {
             Thread.ofVirtual().start(() -> {
                 try {
                     Thread.sleep(grace);
                 } catch (InterruptedException e) {
                     return;
                 }
-                children.signal(pid, SIGKILL);
+                children.signalSession(pid, SIGKILL);
             });
+        }
+    }
+
+    /** Ends the client's connection now, whoever else holds the socket. */
+    private static void cut(Accepted accepted) {
+        try {
+            accepted.channel().shutdownInput();
+            accepted.channel().shutdownOutput();
+        } catch (IOException | RuntimeException e) {
+            // Closed already, or the client is gone: nothing left to cut.
         }
     }
 
@@ -148,7 +169,8 @@ final class Inherit {
         }
     }
 
-    private Child start(Service service, Launch.Exec exec, Channel socket, Map<String, String> environment)
+    /** Spawns the program with {@code socket}; on failure, no descriptor of its is left open. */
+    Child start(Service service, Launch.Exec exec, Channel socket, Map<String, String> environment)
             throws Libc.Failure, IOException {
         int fd = Fds.of(socket);
         int[] stderrPipe = exec.stderr() == Launch.Stderr.LOG ? Libc.pipe() : null;
@@ -169,7 +191,8 @@ final class Inherit {
             } else {
                 fds = new int[] {fd, fd, stderr};
             }
-            pid = NativeSpawn.spawn(Command.of(exec), env, Command.cwd(exec), fds);
+            var command = Command.of(exec, env, setup, false);
+            pid = NativeSpawn.spawn(command.argv(), command.env(), command.cwd(), fds);
         } catch (Libc.Failure | RuntimeException e) {
             if (stderrPipe != null) {
                 closeQuietly(stderrPipe[0]);
@@ -184,7 +207,7 @@ final class Inherit {
         try {
             var name = service.name();
             return new Child(pid, children.watch(pid, stderrPipe == null ? -1 : stderrPipe[0],
-                    line -> log.stderr(name, pid, line)));
+                    stderrPipe == null ? null : new StderrLines(log, name, pid)));
         } catch (Libc.Failure e) {
             if (stderrPipe != null) {
                 closeQuietly(stderrPipe[0]);

@@ -28,13 +28,13 @@ final class NativeSpawn {
         // A source among the targets would be overwritten before its own dup2: move it above them first.
         var sources = fds.clone();
         var moved = new java.util.ArrayList<Integer>();
-        for (int i = 0; i < sources.length; i++) {
-            if (sources[i] >= 0 && sources[i] < sources.length) {
-                sources[i] = Libc.dupAbove(sources[i], sources.length);
-                moved.add(sources[i]);
-            }
-        }
         try {
+            for (int i = 0; i < sources.length; i++) {
+                if (sources[i] >= 0 && sources[i] < sources.length) {
+                    sources[i] = Libc.dupAbove(sources[i], sources.length);
+                    moved.add(sources[i]);
+                }
+            }
             return spawnWith(argv, env, cwd, sources);
         } finally {
             for (var fd : moved) {

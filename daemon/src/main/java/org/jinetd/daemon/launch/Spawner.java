@@ -16,7 +16,7 @@ public final class Spawner implements AutoCloseable {
     private final Children children;
 
     public Spawner(Live live, ConnectionLog log) {
-        this.bridge = new Bridge(log);
+        var setup = Setup.ofThisDaemon();
         var why = Inherit.unavailable();
         Children reaper = null;
         if (why.isEmpty()) {
@@ -27,7 +27,8 @@ public final class Spawner implements AutoCloseable {
             }
         }
         this.children = reaper;
-        this.inherit = reaper == null ? null : new Inherit(live, log, reaper);
+        this.bridge = new Bridge(log, setup, reaper);
+        this.inherit = reaper == null ? null : new Inherit(live, log, reaper, setup);
         why.ifPresent(reason -> log.warn("io=inherit is not available (" + reason
                 + "); programs get pipes (io=bridge) instead"));
     }

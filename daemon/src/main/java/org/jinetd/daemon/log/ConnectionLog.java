@@ -145,6 +145,13 @@ public final class ConnectionLog {
         tap.accept(line);
     }
 
+    /** Lines of a program's stderr counted but not logged, over its rate. */
+    public void stderrUnlogged(String service, long pid, long count) {
+        var line = "service=" + service + " pid=" + pid + " stderr_unlogged=" + count;
+        CONNECTIONS.warn(line);
+        tap.accept(line);
+    }
+
     /** Anything else the daemon says about a service: binding, readiness, trouble. */
     public void note(String line) {
         LOG.info(line);

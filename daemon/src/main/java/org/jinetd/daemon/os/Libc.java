@@ -37,6 +37,7 @@ public final class Libc {
     // <poll.h>, <fcntl.h>, <sys/eventfd.h>
     public static final short POLLIN = 1;
     public static final int O_WRONLY = 1;
+    public static final int O_NONBLOCK = 2048;
     public static final int O_CLOEXEC = 0x80000;
     public static final int EFD_CLOEXEC = 0x80000;
     public static final int EINTR = 4;
@@ -77,6 +78,12 @@ public final class Libc {
     private static final MethodHandle PIPE2 = handle("pipe2",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
 
+    /** getrlimit: linked at start, where the daemon reads its limit of open files. */
+    private static final class Limits {
+        static final MethodHandle GETRLIMIT = handle("getrlimit",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), true);
+    }
+
     /** posix_spawn and its attributes: linked at the first spawn. */
     private static final class Spawning {
         static final MethodHandle POSIX_SPAWN = handle("posix_spawn",
@@ -112,6 +119,20 @@ public final class Libc {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
         static final MethodHandle PIDFD_SEND_SIGNAL = handle("pidfd_send_signal",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+        // For a child whose pidfd cannot be had.
+        static final MethodHandle KILL = handle("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+        static final MethodHandle WAITPID = handle("waitpid",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+    }
+
+    /**
+     * Links the calls that watch and end children, and strerror, now: linking can itself fail
+     * when descriptors run short, which is when they are needed, and a class that failed to
+     * link stays failed.
+     */
+    public static void linkChildCalls() {
+        java.util.Objects.requireNonNull(Pidfds.WAITPID);
+        java.util.Objects.requireNonNull(Text.STRERROR);
     }
 
     /** Socket calls: linked when a socket option, sd_notify or a reply first needs one. */
@@ -504,6 +525,42 @@ public final class Libc {
     /** A copy of {@code fd} numbered {@code min} or above, close-on-exec. */
     public static int dupAbove(int fd, int min) throws Failure {
         return (int) call("fcntl", state -> (int) FCNTL.invokeExact(state, fd, 1030 /* F_DUPFD_CLOEXEC */, min));
+    }
+
+    /** Clears O_NONBLOCK on {@code fd} (and so on every copy of it) if it is set. */
+    public static void setBlocking(int fd) throws Failure {
+        int flags = (int) call("fcntl", state -> (int) FCNTL.invokeExact(state, fd, 3 /* F_GETFL */, 0));
+        if ((flags & O_NONBLOCK) != 0) {
+            call("fcntl", state -> (int) FCNTL.invokeExact(state, fd, 4 /* F_SETFL */, flags & ~O_NONBLOCK));
+        }
+    }
+
+    /** kill(2): only for a child not yet reaped, whose pid cannot have been reused. */
+    public static void kill(int pid, int signal) throws Failure {
+        call("kill", state -> (int) Pidfds.KILL.invokeExact(state, pid, signal));
+    }
+
+    /** Waits for the child {@code pid} to end and reaps it; retried when a signal interrupts. */
+    public static void waitpid(int pid) throws Failure {
+        while (true) {
+            try {
+                call("waitpid", state -> (int) Pidfds.WAITPID.invokeExact(state, pid, MemorySegment.NULL, 0));
+                return;
+            } catch (Failure e) {
+                if (e.errno != EINTR) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The soft limit of open files of this process (RLIMIT_NOFILE), -1 for unlimited. */
+    public static long openFilesSoftLimit() throws Failure {
+        try (var arena = Arena.ofConfined()) {
+            var limit = arena.allocate(16, 8);
+            call("getrlimit", state -> (int) Limits.GETRLIMIT.invokeExact(state, 7 /* RLIMIT_NOFILE */, limit));
+            return limit.get(JAVA_LONG, 0);
+        }
     }
 
     public static void close(int fd) throws Failure {

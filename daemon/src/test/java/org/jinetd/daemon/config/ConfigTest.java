@@ -65,6 +65,20 @@ class ConfigTest {
     }
 
     @Test
+    void problemsAreInTheOrderOfTheirPlaces() throws IOException {
+        // Top-level keys are checked before services, yet a service's problem above comes first.
+        assertEquals(List.of(
+                "2:28: 'port' is 70000, out of range (expected a whole number from 1 to 65535)",
+                "4:1: unknown key 'bogus' (expected a top-level key: " + String.join(", ", Keys.TOP) + ")"),
+                problems("""
+                        services:
+                          a: {handler: echo, port: 70000}
+                        shutdown_grace: 1s
+                        bogus: 1
+                        """));
+    }
+
+    @Test
     void aYamlSyntaxErrorSaysWhere() throws IOException {
         assertEquals(List.of("3:1: YAML syntax error: expected ',' or '}', but got <stream end> "
                 + "(in the flow mapping that starts at 2:9)"),
@@ -158,9 +172,16 @@ class ConfigTest {
     }
 
     @Test
+    void anEnvNameThatEnvWouldReadAsAnAssignmentIsAProblem() throws IOException {
+        assertEquals(List.of("2:41: env name 'A=B' is empty or holds '=' (expected a variable name such as LANG)",
+                        "2:51: env name '' is empty or holds '=' (expected a variable name such as LANG)"),
+                problems("services:\n  x: {port: 1, exec: [/bin/true], env: {'A=B': 1, '': 2, C: 3}}\n"));
+    }
+
+    @Test
     void aHandlerWithoutAUdpVariantIsAProblemOnUdp() throws IOException {
-        assertEquals(List.of("2:40: handler 'misbehaving' does not serve udp (expected protocol: tcp)"),
-                problems("services:\n  x: {port: 1, protocol: udp, handler: misbehaving}\n"));
+        assertEquals(List.of("2:40: handler 'replying' does not serve udp (expected protocol: tcp)"),
+                problems("services:\n  x: {port: 1, protocol: udp, handler: replying}\n"));
     }
 
     @Test
@@ -307,11 +328,11 @@ class ConfigTest {
         var bad = confd.resolve("20-bad.yaml");
         assertEquals(List.of(
                 bad + ":2:3: service 'echo' is defined twice; first at " + main + ":4:3 (expected one service per name)",
-                bad + ":4:22: unknown key 'handlr' (expected a service key; did you mean 'handler'?)",
+                bad + ":3:3: service 'clash' listens on tcp 127.0.0.1:7037, as service 'time' at "
+                        + confd.resolve("10-time.yaml") + ":2:3 does (expected one service per protocol, address and port)",
                 bad + ":4:3: service 'typo' has no exec, handler or redirect (expected exactly one of 'exec:' (a program), "
                         + "'handler:' (in-JVM) or 'redirect:' (forwarded))",
-                bad + ":3:3: service 'clash' listens on tcp 127.0.0.1:7037, as service 'time' at "
-                        + confd.resolve("10-time.yaml") + ":2:3 does (expected one service per protocol, address and port)"),
+                bad + ":4:22: unknown key 'handlr' (expected a service key; did you mean 'handler'?)"),
                 assertInstanceOf(Loaded.Bad.class, load(main, 0)).problems().stream().map(Problem::toString).toList());
         Files.delete(bad);
         var table = assertInstanceOf(Loaded.Ok.class, load(main, 0)).table();

@@ -1,0 +1,123 @@
+package org.jinetd.daemon.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Whether a file that decides what root runs (the table, an include, a banner, the plugin
+ * directory and its jars) can be trusted, as sshd's StrictModes decides: it and every
+ * directory above it are owned by root (or the daemon's own user) and writable by no one
+ * else. A directory with the sticky bit, such as /tmp, may be writable by others: they
+ * cannot replace what root put there. Both the path as written (each symlink on it must be
+ * trusted too) and the path it resolves to are checked, so no one else can change what it
+ * names between the check and the read.
+ */
+final class Trust {
+    /** A daemon that is not root checks nothing: it runs nothing that its user could not. */
+    static final Trust NONE = new Trust(-1, false);
+
+    private final int self;
+    private final boolean checks;
+
+    private Trust(int self, boolean checks) {
+        this.self = self;
+        this.checks = checks;
+    }
+
+    /** Files must be owned by root or {@code self}, and writable by their owner only. */
+    Trust(int self) {
+        this(self, true);
+    }
+
+    /** The rule for a daemon running as {@code selfUid}: strict for root, none otherwise. */
+    static Trust forDaemon(int selfUid) {
+        return selfUid == 0 ? new Trust(0) : NONE;
+    }
+
+    /**
+     * Why {@code path} is not trusted, for a problem: "not trusted: ..." with the fix as its
+     * expected part; empty when it is. A directory at the end of the path (a plugin directory)
+     * must not be writable by others even with the sticky bit: anyone could add to it.
+     */
+    Optional<Refusal> refusal(Path path) {
+        if (!checks) {
+            return Optional.empty();
+        }
+        try {
+            var written = path.toAbsolutePath();
+            var real = path.toRealPath();
+            var chains = new ArrayList<Path>(prefixes(written));
+            chains.addAll(prefixes(real));
+            for (var p : chains) {
+                var why = refusalOf(p, p.equals(written) || p.equals(real));
+                if (why.isPresent()) {
+                    return why;
+                }
+            }
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.of(new Refusal("not trusted: cannot check it: " + YamlReader.reason(
+                    e instanceof IOException io ? io : new IOException(e.toString())), expected(null)));
+        }
+    }
+
+    /** What is wrong and how to fix it. */
+    record Refusal(String what, String expected) {}
+
+    private static List<Path> prefixes(Path absolute) {
+        var out = new ArrayList<Path>();
+        var at = absolute.getRoot();
+        out.add(at);
+        for (var name : absolute) {
+            at = at.resolve(name);
+            out.add(at);
+        }
+        return out;
+    }
+
+    private Optional<Refusal> refusalOf(Path p, boolean target) throws IOException {
+        var attributes = Files.readAttributes(p, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+        int uid = (int) attributes.get("uid");
+        int mode = (int) attributes.get("mode");
+        boolean link = (mode & 0170000) == 0120000;
+        boolean directory = (mode & 0170000) == 0040000;
+        String why = null;
+        if (uid != 0 && uid != self) {
+            why = "not owned by " + owners();
+        } else if (!link && (mode & 0022) != 0 && !(directory && !target && (mode & 01000) != 0)) {
+            why = (mode & 0022) == 0022 ? "group- and other-writable"
+                    : (mode & 0020) != 0 ? "group-writable" : "writable by others";
+            if (directory && !target) {
+                why += " without the sticky bit";
+            }
+        }
+        if (why == null) {
+            return Optional.empty();
+        }
+        var kind = link ? "symlink " + p + " is " : target ? "" : "directory " + p + " is ";
+        var what = "not trusted: %sowned by uid %d (%s), mode %04o: %s".formatted(kind, uid, name(p), mode & 07777, why);
+        return Optional.of(new Refusal(what, expected(target && !link ? null : p)));
+    }
+
+    private String owners() {
+        return self == 0 ? "root" : "root or uid " + self;
+    }
+
+    private String expected(Path other) {
+        var fix = other == null ? "chown root:root and chmod go-w" : "chown root:root " + other + " and chmod go-w " + other;
+        return "owned by " + owners() + ", writable by " + (self == 0 ? "root" : "its owner") + " only; fix with " + fix;
+    }
+
+    private static String name(Path p) {
+        try {
+            return Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.jinetd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Programs get the soft limit of open files the daemon was started with, not the JVM's raised one. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class OpenFilesIT {
+    @Test
+    void aProgramGetsTheSoftLimitOfOpenFilesTheDaemonStartedWith() throws Exception {
+        var table = TestDaemon.write("""
+                services:
+                  limit: {bind: 127.0.0.1, user: %1$s, exec: [/bin/sh, -c, 'ulimit -Sn; ulimit -Hn']}
+                  own: {bind: 127.0.0.1, user: %1$s, rlimits: {nofile: 300}, exec: [/bin/sh, -c, 'ulimit -Sn']}
+                  bridged: {bind: 127.0.0.1, user: %1$s, io: bridge, exec: [/bin/sh, -c, 'ulimit -Sn']}
+                """.formatted(System.getProperty("user.name")));
+        // The hard limit stays where it is: the JVM raises its soft limit up to it.
+        try (var jinetd = Launched.under(List.of("/usr/bin/prlimit", "--nofile=321:", "--"), Map.of(),
+                "run", "-c", table.toString())) {
+            jinetd.awaitErr("ready:");
+            var yaml = new ObjectMapper(new YAMLFactory()).readTree(table.toFile()).path("services");
+            var hard = new String(new ProcessBuilder("/bin/sh", "-c", "ulimit -Hn").start().getInputStream()
+                    .readAllBytes()).strip();
+            assertEquals("321\n" + hard + "\n", Clients.exchange(yaml.at("/limit/port").asInt(), ""));
+            assertEquals("300\n", Clients.exchange(yaml.at("/own/port").asInt(), ""));
+            assertEquals("321\n", Clients.exchange(yaml.at("/bridged/port").asInt(), ""));
+            jinetd.signal("TERM");
+            assertEquals(0, jinetd.exit());
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package org.jinetd.daemon.launch;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.invoke.MethodHandle;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.jinetd.daemon.TestDaemon;
+import org.jinetd.daemon.config.Config;
+import org.jinetd.daemon.config.Launch;
+import org.jinetd.daemon.config.Loaded;
+import org.jinetd.daemon.config.Service;
+import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.os.Libc;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A spawn that runs out of descriptors (EMFILE) at any of its steps leaves none of them open. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DescriptorShortageTest {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle GETRLIMIT = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("getrlimit").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SETRLIMIT = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("setrlimit").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final int RLIMIT_NOFILE = 7;
+
+    @Test
+    void aSpawnShortOfDescriptorsLeavesNoneOpenAndNoChildBehind() throws Throwable {
+        // With its stderr on a pipe the spawn can fail at the pipe; without, at the pidfd.
+        var file = TestDaemon.write("""
+                services:
+                  logged: {bind: 127.0.0.1, user: %1$s, exec: [/bin/echo, hi]}
+                  quiet: {bind: 127.0.0.1, user: %1$s, stderr: null, exec: [/bin/echo, hi]}
+                """.formatted(System.getProperty("user.name")));
+        var failures = new ArrayList<String>();
+        for (var service : ((Loaded.Ok) Config.load(file)).table().services()) {
+            failures.addAll(spawnShortOfDescriptors(service));
+        }
+        assertTrue(failures.stream().anyMatch(f -> f.startsWith("pipe2")), failures.toString());
+        assertTrue(failures.stream().anyMatch(f -> f.startsWith("pidfd_open")), failures.toString());
+        // Said in words even then: what says it was linked before descriptors ran short.
+        assertTrue(failures.stream().allMatch(f -> f.endsWith(": Too many open files")), failures.toString());
+    }
+
+    /** Spawns with 0 to 4 descriptors free; returns the failures. */
+    private static List<String> spawnShortOfDescriptors(Service service) throws Throwable {
+        var exec = (Launch.Exec) service.launch();
+        var failures = new ArrayList<String>();
+        try (var children = new Children();
+             var server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             var client = SocketChannel.open(server.getLocalAddress());
+             var accepted = server.accept()) {
+            var inherit = new Inherit(new Live(), new ConnectionLog(line -> { }), children, new Setup(Optional.empty()));
+            // Once through, so that every class and call on the way is loaded and linked.
+            inherit.start(service, exec, accepted, Map.of()).exit().get(10, TimeUnit.SECONDS);
+            long[] limits = limits();
+            for (int free = 0; free <= 4; free++) {
+                var before = openFds();
+                Inherit.Child child = null;
+                setLimits(lowestWithFree(before, free), limits[1]);
+                try {
+                    child = inherit.start(service, exec, accepted, Map.of());
+                } catch (Libc.Failure e) {
+                    failures.add(e.getMessage());
+                } finally {
+                    setLimits(limits[0], limits[1]);
+                }
+                if (child != null) {
+                    child.exit().get(10, TimeUnit.SECONDS);
+                }
+                assertEquals(before, openFds(), service.name() + ": descriptors after a spawn with " + free + " free");
+                assertEquals(0, children.size(), service.name() + ": children not reaped");
+            }
+        }
+        return failures;
+    }
+
+    @Test
+    void aBridgedSpawnShortOfDescriptorsLeavesNoneOpenAndNoChildBehind() throws Throwable {
+        var file = TestDaemon.write("services: {piped: {bind: 127.0.0.1, user: " + System.getProperty("user.name")
+                + ", io: bridge, exec: [/bin/echo, hi]}}");
+        var service = ((Loaded.Ok) Config.load(file)).table().services().getFirst();
+        var exec = (Launch.Exec) service.launch();
+        var log = new ConnectionLog(line -> { });
+        var setup = new Setup(Optional.empty());
+        var failures = new ArrayList<String>();
+        try (var children = new Children()) {
+            // Once through, so that every class and call on the way is loaded and linked.
+            finish(Piped.start(exec, Map.of(), setup, children, log, "piped"));
+            long[] limits = limits();
+            for (int free = 0; free <= 8; free++) {
+                var before = openFds();
+                Piped program = null;
+                setLimits(lowestWithFree(before, free), limits[1]);
+                try {
+                    program = Piped.start(exec, Map.of(), setup, children, log, "piped");
+                } catch (IOException | Libc.Failure e) {
+                    failures.add(e.getMessage());
+                } finally {
+                    setLimits(limits[0], limits[1]);
+                }
+                if (program != null) {
+                    finish(program);
+                }
+                assertEquals(before, openFds(), "descriptors after a spawn with " + free + " free");
+                assertEquals(0, children.size(), "children not reaped");
+            }
+        }
+        // Short at each step in turn: the pipes, the stderr pipe, the pidfd.
+        assertTrue(failures.size() >= 3, failures.toString());
+    }
+
+    private static void finish(Piped program) throws Exception {
+        program.stdin().close();
+        assertEquals("hi\n", new String(program.stdout().readAllBytes()));
+        program.stdout().close();
+        assertEquals(java.util.OptionalInt.of(0), program.await().status());
+    }
+
+    /** The open descriptors, without the one that lists them. */
+    private static TreeSet<Integer> openFds() throws IOException {
+        var fds = new TreeSet<Integer>();
+        try (var listing = Files.list(Path.of("/proc/self/fd"))) {
+            listing.forEach(p -> fds.add(Integer.parseInt(p.getFileName().toString())));
+        }
+        fds.removeIf(fd -> !Files.exists(Path.of("/proc/self/fd/" + fd)));
+        return fds;
+    }
+
+    /** The lowest limit under which exactly {@code free} more descriptors can be opened. */
+    private static long lowestWithFree(TreeSet<Integer> open, int free) {
+        int limit = 0;
+        for (int seen = 0; seen < free || open.contains(limit); limit++) {
+            if (!open.contains(limit)) {
+                seen++;
+            }
+        }
+        return limit;
+    }
+
+    private static long[] limits() throws Throwable {
+        try (var arena = Arena.ofConfined()) {
+            var limit = arena.allocate(16, 8);
+            assertEquals(0, (int) GETRLIMIT.invokeExact(RLIMIT_NOFILE, limit));
+            return new long[] {limit.get(JAVA_LONG, 0), limit.get(JAVA_LONG, 8)};
+        }
+    }
+
+    private static void setLimits(long soft, long hard) throws Throwable {
+        try (var arena = Arena.ofConfined()) {
+            var limit = arena.allocate(16, 8);
+            limit.set(JAVA_LONG, 0, soft);
+            limit.set(JAVA_LONG, 8, hard);
+            assertEquals(0, (int) SETRLIMIT.invokeExact(RLIMIT_NOFILE, limit));
+        }
+    }
+}
