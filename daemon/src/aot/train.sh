@@ -39,7 +39,7 @@ TABLE
     if grep -q 'ready:' "$work/log"; then break; fi
     status=0; wait "$pid" || status=$?
     if [ "$status" != 3 ]; then
-        echo "train.sh: jinetd did not start (exit $status):" >&2; cat "$work/log" >&2; exit 1
+        echo "train.sh: jinetd did not start (exit $status):" >&2; cat "$work/out" "$work/log" >&2; exit 1
     fi
 done
 if ! grep -q 'ready:' "$work/log"; then
