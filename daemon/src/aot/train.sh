@@ -16,8 +16,11 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Ports are picked at random; one that is taken (exit 3) is picked again.
+# Ports are picked at random; one that is taken (exit 3) is picked again. A JVM that ends
+# early writes a cache all the same, which the launcher would then pass beside
+# -XX:AOTCacheOutput (the JVM refuses both): each attempt starts without one.
 for attempt in 1 2 3 4 5; do
+    rm -f "$cache"
     tcp=$(( 20000 + RANDOM % 40000 ))
     cat > "$work/services.yaml" <<TABLE
 control_socket: $work/control.sock
