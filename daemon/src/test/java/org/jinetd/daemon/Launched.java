@@ -34,8 +34,18 @@ public final class Launched implements AutoCloseable {
 
     /** Starts the launcher behind {@code prefix} (such as {@code prlimit --nofile=64:64}). */
     public static Launched under(List<String> prefix, Map<String, String> env, String... args) throws IOException {
+        return run(LAUNCHER, prefix, env, args);
+    }
+
+    /** Starts {@code launcher}, a copy of the built one or a link to it, with {@code args}. */
+    public static Launched start(Path launcher, Map<String, String> env, String... args) throws IOException {
+        return run(launcher, List.of(), env, args);
+    }
+
+    private static Launched run(Path launcher, List<String> prefix, Map<String, String> env, String... args)
+            throws IOException {
         var command = new java.util.ArrayList<>(prefix);
-        command.add(LAUNCHER.toString());
+        command.add(launcher.toString());
         command.addAll(List.of(args));
         var builder = new ProcessBuilder(command);
         env.forEach((k, v) -> {

@@ -101,11 +101,37 @@ class LauncherIT {
     }
 
     @Test
+    void runsOnItsOwnRuntimeThroughALinkWithNoJdkAnywhere() throws Exception {
+        var link = Files.createSymbolicLink(dir.resolve("jinetd"), Launched.LAUNCHER);
+        var env = new HashMap<String, String>();
+        env.put("JAVA_HOME", null);
+        env.put("PATH", "/usr/bin:/bin");
+        env.put("JINETD_JDK_DIRS", dir.toString());
+        var table = TestDaemon.write("services: {echo: {bind: 127.0.0.1, handler: echo}}");
+        try (var jinetd = Launched.start(link, env, "run", "-c", table.toString())) {
+            jinetd.awaitErr("ready:");
+            var runtime = Launched.LAUNCHER.getParent().resolveSibling("runtime").resolve("bin/java");
+            assertEquals(runtime.toRealPath(), Files.readSymbolicLink(Path.of("/proc", "" + jinetd.pid(), "exe")));
+            jinetd.signal("TERM");
+            assertEquals(0, jinetd.exit());
+        }
+    }
+
+    /** The launcher as it was before the build made a runtime: a copy beside lib/, without runtime/. */
+    private Path launcherWithoutRuntime() throws Exception {
+        var home = Files.createDirectories(dir.resolve("home"));
+        Files.createDirectories(home.resolve("bin"));
+        var launcher = Files.copy(Launched.LAUNCHER, home.resolve("bin/jinetd"));
+        Files.createSymbolicLink(home.resolve("lib"), Launched.LAUNCHER.getParent().resolveSibling("lib"));
+        return launcher;
+    }
+
+    @Test
     void findsAJava25WhenTheDefaultJavaIsOlderAndJavaHomeIsUnset() throws Exception {
         var env = new HashMap<String, String>();
         env.put("JAVA_HOME", null);
         env.put("PATH", "/usr/lib/jvm/java-17-openjdk-amd64/bin:/usr/bin:/bin");
-        try (var jinetd = Launched.start(env, "--version")) {
+        try (var jinetd = Launched.start(launcherWithoutRuntime(), env, "--version")) {
             assertEquals(0, jinetd.exit(), jinetd.err());
             assertTrue(jinetd.out().contains("Java 25"), jinetd.out());
         }
@@ -117,7 +143,7 @@ class LauncherIT {
         env.put("JAVA_HOME", "/usr/lib/jvm/java-17-openjdk-amd64");
         env.put("PATH", "/usr/bin:/bin");
         env.put("JINETD_JDK_DIRS", dir.toString());
-        try (var jinetd = Launched.start(env, "--version")) {
+        try (var jinetd = Launched.start(launcherWithoutRuntime(), env, "--version")) {
             assertEquals(69, jinetd.exit());
             assertTrue(jinetd.err().startsWith("jinetd: needs Java 25 or later, and found none.\n"), jinetd.err());
             assertTrue(jinetd.err().contains("too old or unusable: /usr/lib/jvm/java-17-openjdk-amd64/bin/java"),

@@ -21,9 +21,37 @@ public final class Docs {
         var out = Path.of(args[0]);
         var line = Jinetd.commandLine();
         Files.createDirectories(out.resolve("completion"));
-        Files.writeString(out.resolve("completion/jinetd"), AutoComplete.bash("jinetd", line));
+        Files.writeString(out.resolve("completion/jinetd"), completion(line));
         Files.createDirectories(out.resolve("man"));
         Files.writeString(out.resolve("man/jinetd.8"), manPage(line));
+    }
+
+    /**
+     * picocli's script, with the service names of the table (the one after -c, else the
+     * default) offered after {@code status}, as {@code jinetd list} prints them.
+     */
+    static String completion(CommandLine line) {
+        var script = AutoComplete.bash("jinetd", line);
+        var function = script.indexOf("function _picocli_jinetd_status()");
+        var empty = "local positionals=\"\"";
+        var at = script.indexOf(empty, function);
+        if (function < 0 || at < 0) {
+            throw new IllegalStateException("picocli's completion script has no status function to extend");
+        }
+        return script.substring(0, at) + "local positionals=$(_jinetd_services)" + script.substring(at + empty.length())
+                + """
+
+                # The names of the services of the table named after -c/--config, else of the default.
+                function _jinetd_services() {
+                  local i table=()
+                  for (( i = 1; i < COMP_CWORD; i++ )); do
+                    case ${COMP_WORDS[i]} in
+                      -c|--config) table=(-c "${COMP_WORDS[i+1]}") ;;
+                    esac
+                  done
+                  "${COMP_WORDS[0]}" list "${table[@]}" 2>/dev/null | awk 'NR > 1 { print $1 }'
+                }
+                """;
     }
 
     static String manPage(CommandLine line) {
@@ -38,7 +66,8 @@ public final class Docs {
         }
         man.append(".SH DESCRIPTION\n").append(escape(String.join(" ", root.usageMessage().header()))).append('\n');
         man.append(".PP\nThe service table is YAML; the default is \\fI/etc/jinetd/services.yaml\\fR. "
-                + "Its keys, the handler API and the operations are described in the README of the distribution.\n");
+                + "Its keys are described in \\fBjinetd.yaml\\fR(5); the handler API and the operations in the README "
+                + "of the distribution (\\fI/usr/share/doc/jinetd/README.md.gz\\fR where the package is installed).\n");
         man.append(".SH COMMANDS\n");
         for (var sub : subcommands(root)) {
             man.append(".TP\n.B ").append(sub.name()).append('\n');
@@ -66,7 +95,7 @@ public final class Docs {
                 + ".TP\n.B SIGHUP\nRead the table again; a bad one changes nothing.\n");
         man.append(".SH FILES\n.TP\n.I /etc/jinetd/services.yaml\nThe service table.\n"
                 + ".TP\n.I /run/jinetd/control.sock\nThe control socket of a daemon run as root or by systemd.\n");
-        man.append(".SH SEE ALSO\n.BR xinetd (8),\n.BR inetd (8),\n.BR systemd.socket (5),\n.BR sd_notify (3)\n");
+        man.append(".SH SEE ALSO\n.BR jinetd.yaml (5),\n.BR xinetd (8),\n.BR inetd (8),\n.BR systemd.socket (5),\n.BR sd_notify (3)\n");
         return man.toString();
     }
 

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Makes DIST/lib/jinetd.aot, the AOT cache of the runtime in DIST/runtime: a training run of
+# `jinetd run` through the launcher itself (so the cache is made with the very flags it is
+# later used with) on a small table of its own, which serves a TCP, a UDP and a program
+# connection, then stops on SIGTERM. The JVM writes the cache as it exits.
+# Usage: train.sh DIST
+set -euo pipefail
+
+dist=$1
+cache=$dist/lib/jinetd.aot
+rm -f "$cache"
+if [ ! -x "$dist/runtime/bin/java" ]; then
+    echo "train.sh: no runtime in $dist/runtime; no AOT cache made" >&2
+    exit 0
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Ports are picked at random; one that is taken (exit 3) is picked again. A JVM that ends
+# early writes a cache all the same, which the launcher would then pass beside
+# -XX:AOTCacheOutput (the JVM refuses both): each attempt starts without one.
+for attempt in 1 2 3 4 5; do
+    rm -f "$cache"
+    tcp=$(( 20000 + RANDOM % 40000 ))
+    cat > "$work/services.yaml" <<TABLE
+control_socket: $work/control.sock
+defaults: {bind: 127.0.0.1}
+services:
+  echo: {port: $tcp, handler: echo}
+  daytime-udp: {port: $tcp, protocol: udp, handler: daytime}
+  hello: {port: $(( tcp + 1 )), exec: [/bin/sh, -c, 'echo hello']}
+TABLE
+    JINETD_JAVA_OPTS="-XX:AOTCacheOutput=$cache -Xlog:aot=error,cds=error" \
+        "$dist/bin/jinetd" run -c "$work/services.yaml" > "$work/out" 2> "$work/log" &
+    pid=$!
+    # Ready, or ended: whichever comes first, within a minute.
+    for _ in $(seq 600); do
+        grep -q 'ready:' "$work/log" && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if grep -q 'ready:' "$work/log"; then break; fi
+    status=0; wait "$pid" || status=$?
+    if [ "$status" != 3 ]; then
+        echo "train.sh: jinetd did not start (exit $status):" >&2; cat "$work/out" "$work/log" >&2; exit 1
+    fi
+done
+if ! grep -q 'ready:' "$work/log"; then
+    echo "train.sh: no free ports found:" >&2; cat "$work/log" >&2; exit 1
+fi
+
+exec 3<>"/dev/tcp/127.0.0.1/$tcp"; printf 'hi\n' >&3; read -r -t 10 echoed <&3; exec 3>&-
+exec 3<>"/dev/udp/127.0.0.1/$tcp"; printf '\n' >&3; read -r -t 10 _ <&3 || true; exec 3>&-
+exec 3<>"/dev/tcp/127.0.0.1/$(( tcp + 1 ))"; read -r -t 10 hello <&3; exec 3>&-
+"$dist/bin/jinetd" status -c "$work/services.yaml" > /dev/null || true
+kill -TERM "$pid"
+status=0; wait "$pid" || status=$?
+if [ "$status" != 0 ] || [ "$echoed" != hi ] || [ "$hello" != hello ] || [ ! -s "$cache" ]; then
+    echo "train.sh: the training run failed (exit $status, echo '$echoed', program '$hello'):" >&2
+    cat "$work/out" "$work/log" >&2
+    rm -f "$cache"
+    exit 1
+fi
+echo "train.sh: $cache ($(du -h "$cache" | cut -f1))"

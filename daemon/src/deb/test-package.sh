@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Installs the built .deb on this machine and uses it as an administrator would, then removes
+# and purges it, checking at each step what must be there and what must be gone:
+#   - dpkg -i works without systemd as PID 1, and enables the unit (deb-systemd-helper);
+#   - the installed jinetd runs with no JDK on PATH and no JAVA_HOME, on its own runtime,
+#     with its AOT cache; `jinetd check` passes on /etc/jinetd/services.yaml;
+#   - systemd-analyze verify finds nothing to say about the installed unit;
+#   - the daemon serves its default table, answers status, and stops on `jinetd stop`;
+#   - under the unit's own capability bounding set and no_new_privs, a program that chroots
+#     (in.tftpd -s) serves a file, and without CAP_SYS_CHROOT it does not;
+#   - dpkg -r keeps /etc/jinetd (with the admin's edit) and removes everything else;
+#     dpkg -P removes /etc/jinetd and the unit's enablement.
+# Needs root and dpkg; run by .ci/run after the build. Usage: test-package.sh [DEB]
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+
+fail() { echo "test-package: FAIL: $*" >&2; exit 1; }
+step() { echo "test-package: $*"; }
+
+[ "$(id -u)" = 0 ] || { echo "test-package: skipped: needs root (dpkg -i)"; exit 0; }
+command -v dpkg >/dev/null || { echo "test-package: skipped: no dpkg"; exit 0; }
+deb=${1:-$(ls daemon/target/jinetd_*_amd64.deb 2>/dev/null | head -n 1)}
+[ -n "$deb" ] && [ -f "$deb" ] || fail "no daemon/target/jinetd_*_amd64.deb; build with ./mvnw package first"
+if dpkg-query -W -f '${Status}' jinetd 2>/dev/null | grep -q 'installed\|config-files'; then
+    fail "jinetd is already installed on this machine; this test installs and purges it, so it leaves it alone"
+fi
+
+work=$(mktemp -d)
+chmod 755 "$work"
+daemon=""
+cleanup() {
+    status=$?
+    if [ -n "$daemon" ] && kill -0 "$daemon" 2>/dev/null; then kill -TERM "$daemon"; wait "$daemon" || true; fi
+    if [ "$status" != 0 ]; then
+        for log in "$work"/*.log; do [ -f "$log" ] && { echo "--- $log"; cat "$log"; }; done
+        dpkg -P jinetd >/dev/null 2>&1 || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A clean environment: no JDK on PATH, no JAVA_HOME; RUNTIME_DIRECTORY as systemd sets it, so
+# the control socket is this test's own.
+env_clean=(env -i PATH=/usr/bin:/bin RUNTIME_DIRECTORY="$work")
+clean() { "${env_clean[@]}" "$@"; }
+
+# Starts the installed daemon (behind the command in "$@", if any) and waits for `ready:`
+# or its end, within a minute. Sets $daemon.
+start() {
+    local log=$1; shift
+    # env, not the function clean: $! must be the daemon itself, which env and setpriv exec.
+    "${env_clean[@]}" "$@" /usr/bin/jinetd run -c /etc/jinetd/services.yaml > "$log.out" 2> "$log" &
+    daemon=$!
+    for _ in $(seq 600); do
+        grep -q 'ready:' "$log" && return 0
+        kill -0 "$daemon" 2>/dev/null || break
+        sleep 0.1
+    done
+    grep -q 'ready:' "$log" || fail "the installed jinetd did not get ready: $(cat "$log")"
+}
+
+stop() {
+    clean /usr/bin/jinetd stop > "$work/stop.out" 2>&1 || fail "jinetd stop: $(cat "$work/stop.out")"
+    local status=0; wait "$daemon" || status=$?
+    daemon=""
+    [ "$status" = 0 ] || fail "the daemon exited $status after jinetd stop"
+}
+
+step "dpkg -i $deb"
+dpkg -i "$deb" > "$work/install.log" 2>&1 || fail "dpkg -i failed"
+[ "$(readlink -f /usr/bin/jinetd)" = /usr/lib/jinetd/bin/jinetd ] || fail "/usr/bin/jinetd is not a link to /usr/lib/jinetd/bin/jinetd"
+for f in /etc/jinetd/services.yaml /usr/lib/systemd/system/jinetd.service /usr/share/man/man8/jinetd.8.gz \
+         /usr/share/man/man5/jinetd.yaml.5.gz /usr/share/bash-completion/completions/jinetd \
+         /usr/share/doc/jinetd/copyright /usr/share/doc/jinetd/README.md.gz /usr/lib/jinetd/runtime/bin/java; do
+    [ -e "$f" ] || fail "$f is not installed"
+done
+[ -d /etc/jinetd/conf.d ] && [ -d /usr/lib/jinetd/plugins ] || fail "/etc/jinetd/conf.d or /usr/lib/jinetd/plugins is missing"
+grep -qx /etc/jinetd/services.yaml /var/lib/dpkg/info/jinetd.conffiles || fail "services.yaml is not a conffile"
+if command -v deb-systemd-helper >/dev/null; then
+    [ -L /etc/systemd/system/multi-user.target.wants/jinetd.service ] || fail "the unit was not enabled"
+fi
+
+step "jinetd check and --version with no JDK on PATH"
+clean /usr/bin/jinetd check > "$work/check.log" 2>&1 || fail "jinetd check /etc/jinetd/services.yaml failed"
+grep -q '^/etc/jinetd/services.yaml: ok: 2 services' "$work/check.log" || fail "check said: $(cat "$work/check.log")"
+! grep -q WARNING "$work/check.log" || fail "check warned: $(cat "$work/check.log")"
+clean JINETD_JAVA_OPTS=-Xlog:class+load=info /usr/bin/jinetd --version > "$work/version.log" 2>&1 \
+    || fail "jinetd --version failed"
+grep -q 'Java 25' "$work/version.log" || fail "--version does not name Java 25"
+grep -q 'org.jinetd.daemon.cli.Main source: shared objects file' "$work/version.log" \
+    || fail "the installed jinetd does not load its classes from its AOT cache"
+bash -c 'source /usr/share/bash-completion/completions/jinetd && declare -F _jinetd_services' >/dev/null \
+    || fail "the bash completion script does not load"
+
+if command -v systemd-analyze >/dev/null; then
+    step "systemd-analyze verify jinetd.service"
+    # With man installed, verify also opens the man pages the unit's Documentation= names.
+    man=--man=no
+    command -v man >/dev/null && man=--man=yes
+    out=$(systemd-analyze verify "$man" /usr/lib/systemd/system/jinetd.service 2>&1) || fail "systemd-analyze verify: $out"
+    [ -z "$out" ] || fail "systemd-analyze verify: $out"
+else
+    echo "test-package: systemd-analyze is not installed; the unit is not verified (.ci/run installs systemd)"
+fi
+
+step "run the default table"
+start "$work/run.log"
+exe=$(readlink "/proc/$daemon/exe")
+[ "$exe" = /usr/lib/jinetd/runtime/bin/java ] || fail "the daemon runs on $exe, not on its own runtime"
+exec 3<>/dev/tcp/127.0.0.1/10007
+printf 'hi\n' >&3
+read -r -t 10 echoed <&3 || true
+exec 3>&-
+[ "$echoed" = hi ] || fail "echo on 127.0.0.1:10007 answered '$echoed'"
+for _ in $(seq 100); do grep -q 'service=echo peer=127.0.0.1:' "$work/run.log" && break; sleep 0.1; done
+grep -q 'service=echo peer=127.0.0.1:' "$work/run.log" || fail "no log line for the echo connection"
+clean /usr/bin/jinetd status > "$work/status.log" 2>&1 || fail "jinetd status failed: $(cat "$work/status.log")"
+grep -q '^echo .*listening' "$work/status.log" || fail "status: $(cat "$work/status.log")"
+stop
+
+# The unit's CapabilityBoundingSet and NoNewPrivileges, applied with setpriv as systemd would
+# apply them to the daemon, and in.tftpd -s (it chroots) served from a table in conf.d/.
+if [ -x /usr/sbin/in.tftpd ] && command -v tftp >/dev/null && command -v setpriv >/dev/null; then
+    step "in.tftpd -s under the unit's capability bounding set"
+    caps=$(sed -n 's/^CapabilityBoundingSet=//p' /usr/lib/systemd/system/jinetd.service)
+    [ -n "$caps" ] || fail "the unit has no CapabilityBoundingSet="
+    bounding=-all
+    for c in $caps; do c=${c#CAP_}; bounding="$bounding,+${c,,}"; done
+    grep -qx 'NoNewPrivileges=yes' /usr/lib/systemd/system/jinetd.service || fail "the unit has no NoNewPrivileges=yes"
+    mkdir -p "$work/tftp"
+    echo "served through a chroot" > "$work/tftp/hello.txt"
+    chmod 644 "$work/tftp/hello.txt"
+    cat > /etc/jinetd/conf.d/tftp.yaml <<TABLE
+services:
+  tftp:
+    port: 10069
+    protocol: udp
+    wait: true
+    user: root
+    exec: [/usr/sbin/in.tftpd, -s, --timeout, "1", --user, nobody, $work/tftp]
+TABLE
+    fetch() {
+        rm -f "$work/got.txt"
+        (cd "$work" && timeout 8 tftp -m binary 127.0.0.1 10069 -c get hello.txt got.txt) > "$work/tftp.log" 2>&1 || true
+        cmp -s "$work/tftp/hello.txt" "$work/got.txt"
+    }
+    start "$work/tftp-run.log" setpriv --bounding-set "$bounding" --no-new-privs
+    fetch || fail "in.tftpd -s did not serve under the unit's bounding set ($bounding): $(cat "$work/tftp.log")"
+    stop
+    # The same without CAP_SYS_CHROOT: the chroot fails, so the check above can fail.
+    start "$work/tftp-nochroot.log" setpriv --bounding-set "${bounding/,+sys_chroot/}" --no-new-privs
+    ! fetch || fail "in.tftpd -s served without CAP_SYS_CHROOT; the test above proves nothing"
+    stop
+    rm /etc/jinetd/conf.d/tftp.yaml
+else
+    echo "test-package: in.tftpd, tftp or setpriv is missing; the unit's capabilities are not tried (.ci/run installs tftpd-hpa, tftp-hpa)"
+fi
+
+step "dpkg -r keeps /etc/jinetd"
+echo "# edited by the admin" >> /etc/jinetd/services.yaml
+echo "services: {}" > /etc/jinetd/conf.d/local.yaml
+dpkg -r jinetd > "$work/remove.log" 2>&1 || fail "dpkg -r failed"
+for gone in /usr/lib/jinetd /usr/bin/jinetd /usr/lib/systemd/system/jinetd.service /usr/share/doc/jinetd \
+            /usr/share/man/man8/jinetd.8.gz /usr/share/bash-completion/completions/jinetd; do
+    [ ! -e "$gone" ] && [ ! -L "$gone" ] || fail "$gone is left after dpkg -r"
+done
+grep -q '^# edited by the admin' /etc/jinetd/services.yaml || fail "dpkg -r did not keep the edited /etc/jinetd/services.yaml"
+[ -f /etc/jinetd/conf.d/local.yaml ] || fail "dpkg -r did not keep /etc/jinetd/conf.d/"
+
+step "dpkg -P removes /etc/jinetd"
+dpkg -P jinetd > "$work/purge.log" 2>&1 || fail "dpkg -P failed"
+[ ! -e /etc/jinetd ] || fail "/etc/jinetd is left after dpkg -P"
+[ ! -e /etc/systemd/system/multi-user.target.wants/jinetd.service ] && [ ! -L /etc/systemd/system/multi-user.target.wants/jinetd.service ] \
+    || fail "the unit's enablement is left after dpkg -P"
+! dpkg-query -W jinetd >/dev/null 2>&1 || fail "dpkg still knows jinetd after dpkg -P"
+step "PASS"
