@@ -5,12 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.log.ConnectionLog;
-import org.jinetd.daemon.log.Ended;
 import org.jinetd.daemon.os.Libc;
 
 /**
@@ -32,16 +30,15 @@ final class Bridge {
     }
 
     /** Runs on the connection's own virtual thread until the program has exited. */
-    void serve(Accepted accepted, Launch.Exec exec, Live.Entry entry) {
+    void serve(Accepted accepted, Launch.Exec exec, Ending ending) {
         var service = accepted.service();
+        var entry = ending.entry();
         Piped process;
         try {
             process = Piped.start(exec, ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(),
                     accepted.credentials()), setup, children, log, service.name());
         } catch (IOException | Libc.Failure | RuntimeException e) {
-            entry.close();
-            finish(accepted, OptionalLong.empty(), null, Optional.empty(),
-                    Optional.of("spawn failed: " + e.getMessage()));
+            ending.end(Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
             return;
         }
         var channel = accepted.channel();
@@ -60,14 +57,14 @@ final class Bridge {
             });
         });
         entry.pid(process.pid());
-        try (entry; var watchdog = Watchdog.start(timeouts, accepted.since(), true, entry)) {
+        try (var watchdog = Watchdog.start(timeouts, accepted.since(), true, entry)) {
             var inbound = Thread.ofVirtual().start(() -> inbound(channel, process.stdin(), watchdog));
             outbound(process.stdout(), channel, watchdog);
             var exit = waitFor(process);
             // The program is gone: whatever the client still sends has nowhere to go.
             StreamLauncher.close(accepted);
             join(inbound);
-            finish(accepted, OptionalLong.of(process.pid()), exit, entry.reason(), Optional.empty());
+            ending.end(OptionalLong.of(process.pid()), exit, entry.reason(), Optional.empty());
         }
     }
 
@@ -120,17 +117,5 @@ final class Bridge {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** @param exit how the program ended, or null if it never started */
-    private void finish(Accepted accepted, OptionalLong pid, Children.Exit exit, Optional<String> reason,
-                        Optional<String> error) {
-        StreamLauncher.close(accepted);
-        accepted.ticket().release();
-        var status = exit == null || exit.status().isEmpty() ? OptionalLong.empty()
-                : OptionalLong.of(exit.status().getAsInt());
-        Optional<String> signal = exit == null || exit.signal().isEmpty() ? Optional.empty()
-                : Optional.of(Signals.name(exit.signal().getAsInt()));
-        log.ended(new Ended(accepted.service().name(), accepted.peer(), pid, status, signal, reason, error, Duration.ofNanos(System.nanoTime() - accepted.since())));
     }
 }

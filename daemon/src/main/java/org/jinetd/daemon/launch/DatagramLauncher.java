@@ -3,12 +3,10 @@ package org.jinetd.daemon.launch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.log.ConnectionLog;
-import org.jinetd.daemon.log.Ended;
 import org.jinetd.handler.Datagram;
 
 /**
@@ -30,20 +28,23 @@ public final class DatagramLauncher {
         try {
             Thread.ofVirtual().name(received.service().name() + "-dgram").start(() -> serve(received));
         } catch (OutOfMemoryError | RuntimeException e) {
-            received.ticket().release();
+            Ending.of(received, log).endCounted();
         }
     }
 
     private void serve(Received received) {
-        try (var entry = live.add(received.service().name(), received.peer(), received.since(), () -> { })) {
+        var ending = Ending.of(received, log)
+                .live(live.add(received.service().name(), received.peer(), received.since(), () -> { }));
+        try {
             switch (received.service().launch()) {
                 case Launch.Datagrams handler -> handle(received, handler);
-                case Launch.Exec exec -> spawn(received, exec);
+                case Launch.Exec exec -> spawn(received, exec, ending);
                 case Launch.Stream _, Launch.Redirect _ ->
                         throw new IllegalStateException("a stream launch on a datagram service");
             }
         } finally {
-            received.ticket().release();
+            // A datagram served by a handler is counted, not logged; a program's gets its line in spawn.
+            ending.endCounted();
         }
     }
 
@@ -57,7 +58,7 @@ public final class DatagramLauncher {
         log.datagram(received.service().name(), received.shownPeer(), handler.name(), error);
     }
 
-    private void spawn(Received received, Launch.Exec exec) {
+    private void spawn(Received received, Launch.Exec exec, Ending ending) {
         // The JDK cannot give a child a session of its own: setsid does, first of the wrappers.
         var command = Command.of(exec, ChildEnvironment.of(received.service(), exec, received.peer(), received.local()),
                 setup, true);
@@ -93,8 +94,7 @@ public final class DatagramLauncher {
             Thread.currentThread().interrupt();
             error = Optional.of("interrupted");
         }
-        log.ended(new Ended(received.service().name(), received.peer(), pid, exit, Optional.empty(),
-                Optional.empty(), error, Duration.ofNanos(System.nanoTime() - received.since())));
+        ending.end(pid, exit, Optional.empty(), Optional.empty(), error);
     }
 
     private static void replies(Received received, InputStream stdout) throws IOException {

@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.ConnectionLog;
-import org.jinetd.daemon.log.Ended;
 import org.jinetd.daemon.os.Fds;
 import org.jinetd.daemon.os.Libc;
 
@@ -69,15 +68,12 @@ final class Inherit {
      * program is reaped. Called on the listener's thread (the fast way, no thread of the
      * connection's own) or on the connection's virtual thread.
      */
-    void serve(Accepted accepted, Launch.Exec exec, Live.Entry entry) {
+    void serve(Accepted accepted, Launch.Exec exec, Ending ending) {
         var service = accepted.service();
+        var entry = ending.entry();
         // The socket stays open until the program has it; a stop meanwhile ends the program after.
         if (!entry.onAbortIfLive(() -> { })) {
-            StreamLauncher.close(accepted);
-            accepted.ticket().release();
-            entry.close();
-            ended(service, accepted.peer(), accepted.since(), OptionalLong.empty(), null, entry.reason(),
-                    Optional.empty());
+            ending.end(entry.reason(), Optional.empty());
             return;
         }
         Child child;
@@ -87,17 +83,14 @@ final class Inherit {
             child = start(service, exec, accepted.channel(),
                     ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(), accepted.credentials()));
         } catch (Libc.Failure | IOException | RuntimeException e) {
-            StreamLauncher.close(accepted);
-            accepted.ticket().release();
-            entry.close();
             if (e instanceof Libc.Failure failure && Shortage.isShortage(failure.errno)) {
                 // Short of processes or memory: the listener backs off and says so once, not per client.
+                ending.endCounted();
                 accepted.spawns().failed("spawn: " + e.getMessage());
                 log.tally().error(service.name(), "spawn failed: " + e.getMessage());
                 return;
             }
-            ended(service, accepted.peer(), accepted.since(), OptionalLong.empty(), null,
-                    Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
+            ending.end(Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
             return;
         }
         accepted.spawns().succeeded();
@@ -111,11 +104,8 @@ final class Inherit {
         var watchdog = Watchdog.start(service.timeouts(), accepted.since(), false, entry);
         child.exit().whenComplete((exit, failure) -> {
             watchdog.close();
-            StreamLauncher.close(accepted);
-            accepted.ticket().release();
-            ended(service, accepted.peer(), accepted.since(), OptionalLong.of(child.pid()), exit,
-                    entry.reason(), failure == null ? Optional.empty() : Optional.of(failure.toString()));
-            entry.close();
+            ending.end(OptionalLong.of(child.pid()), exit, entry.reason(),
+                    failure == null ? Optional.empty() : Optional.of(failure.toString()));
         });
     }
 
@@ -152,19 +142,20 @@ final class Inherit {
      */
     boolean serveWaiting(Service service, Launch.Exec exec, Channel listening) {
         long since = System.nanoTime();
+        var ending = Ending.waiting(service.name(), since, log);
         Child child;
         try {
             child = start(service, exec, listening, ChildEnvironment.of(service, exec, null, null));
         } catch (Libc.Failure | IOException | RuntimeException e) {
-            ended(service, null, since, OptionalLong.empty(), null, Optional.empty(),
-                    Optional.of("spawn failed: " + e.getMessage()));
+            ending.end(Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
             return false;
         }
         var entry = live.add(service.name(), null, since, () -> end(child.pid(), service.timeouts().killGrace()));
+        ending.live(entry);
         entry.pid(child.pid());
-        try (entry; var watchdog = Watchdog.start(service.timeouts(), since, false, entry)) {
+        try (var watchdog = Watchdog.start(service.timeouts(), since, false, entry)) {
             var exit = child.await();
-            ended(service, null, since, OptionalLong.of(child.pid()), exit, entry.reason(), Optional.empty());
+            ending.end(OptionalLong.of(child.pid()), exit, entry.reason(), Optional.empty());
             return true;
         }
     }
@@ -214,16 +205,6 @@ final class Inherit {
             }
             throw e;
         }
-    }
-
-    private void ended(Service service, java.net.SocketAddress peer, long since, OptionalLong pid, Children.Exit exit,
-                       Optional<String> reason, Optional<String> error) {
-        var status = exit == null || exit.status().isEmpty() ? OptionalLong.empty()
-                : OptionalLong.of(exit.status().getAsInt());
-        Optional<String> signal = exit == null || exit.signal().isEmpty() ? Optional.empty()
-                : Optional.of(Signals.name(exit.signal().getAsInt()));
-        log.ended(new Ended(service.name(), peer, pid, status, signal, reason, error,
-                Duration.ofNanos(System.nanoTime() - since)));
     }
 
     private static void closeQuietly(int fd) {

@@ -43,12 +43,12 @@ public final class Spawner implements AutoCloseable {
         return exec.io() == Launch.Io.INHERIT && inherit != null;
     }
 
-    /** @param entry the connection, live since it was admitted */
-    void serve(Accepted accepted, Launch.Exec exec, Live.Entry entry) {
+    /** @param ending how the connection ends; it is live since it was admitted */
+    void serve(Accepted accepted, Launch.Exec exec, Ending ending) {
         if (exec.io() == Launch.Io.INHERIT && inherit != null) {
-            inherit.serve(accepted, exec, entry);
+            inherit.serve(accepted, exec, ending);
         } else {
-            bridge.serve(accepted, exec, entry);
+            bridge.serve(accepted, exec, ending);
         }
     }
 

@@ -6,11 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.jinetd.daemon.config.Launch;
-import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.ConnectionLog;
-import org.jinetd.daemon.log.Ended;
 import org.jinetd.daemon.os.Fds;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.handler.ReplyHandler;
@@ -58,30 +55,26 @@ public final class StreamLauncher {
      * line, its place given back and its socket closed, and never the listener that called.
      */
     public void launch(Accepted accepted) {
-        Live.Entry entry = null;
+        var ending = Ending.of(accepted, log);
         try {
             var service = accepted.service();
             if (REPLIES_AT_ONCE && service.launch() instanceof Launch.Stream stream
                     && stream.handler() instanceof ReplyHandler handler && nothingFirst(accepted)) {
                 // Over before this listener can close (or on a thread of its own): a stop need not know of it here.
-                reply(accepted, stream, handler);
+                reply(accepted, stream, handler, ending);
                 return;
             }
-            entry = register(accepted);
+            ending.live(register(accepted));
             if (service.launch() instanceof Launch.Exec exec && spawner.spawnsAtOnce(exec) && nothingFirst(accepted)) {
                 // Nothing to wait for before the spawn, and nothing to do until the program is
                 // reaped: spawned here, on the listener's thread, as inetd forks in its loop.
-                spawner.serve(accepted, exec, entry);
+                spawner.serve(accepted, exec, ending);
                 return;
             }
-            var registered = entry;
-            start(accepted, entry, () -> serve(accepted, registered));
+            start(ending, () -> serve(accepted, ending));
         } catch (RuntimeException | LinkageError e) {
             LOG.warn("service={} peer={} failed on its way", accepted.service().name(), accepted.shownPeer(), e);
-            if (entry != null) {
-                entry.close();
-            }
-            end(accepted, Optional.empty(), Optional.of(e.toString()));
+            ending.end(Optional.empty(), Optional.of(e.toString()));
         }
     }
 
@@ -98,36 +91,35 @@ public final class StreamLauncher {
         return live.add(accepted.service().name(), accepted.peer(), accepted.since(), () -> close(accepted));
     }
 
-    private void start(Accepted accepted, Live.Entry entry, Runnable work) {
+    private static void start(Ending ending, Runnable work) {
         try {
             Thread.startVirtualThread(work);
         } catch (OutOfMemoryError | RuntimeException e) {
             // No thread for it: this connection goes, the listener stays.
-            entry.close();
-            end(accepted, Optional.empty(), Optional.of("no thread: " + e));
+            ending.end(Optional.empty(), Optional.of("no thread: " + e));
         }
     }
 
-    private void serve(Accepted accepted, Live.Entry entry) {
+    private void serve(Accepted accepted, Ending ending) {
+        var entry = ending.entry();
         var thread = Thread.currentThread();
         // Waiting for its rate or sending the banner: the socket closes, the thread wakes.
         entry.onAbort(() -> {
             close(accepted);
             thread.interrupt();
         });
-        if (!awaitTurn(accepted, entry)) {
+        if (!awaitTurn(accepted, ending)) {
             return;
         }
         if (!banner(accepted)) {
-            entry.close();
-            end(accepted, entry.reason(), entry.reason().isPresent() ? Optional.empty()
+            ending.end(entry.reason(), entry.reason().isPresent() ? Optional.empty()
                     : Optional.of("client gone before the banner"));
             return;
         }
         switch (accepted.service().launch()) {
-            case Launch.Stream stream -> handle(accepted, stream, entry);
-            case Launch.Exec exec -> spawner.serve(accepted, exec, entry);
-            case Launch.Redirect redirect -> redirect(accepted, redirect, entry);
+            case Launch.Stream stream -> handle(accepted, stream, ending);
+            case Launch.Exec exec -> spawner.serve(accepted, exec, ending);
+            case Launch.Redirect redirect -> redirect(accepted, redirect, ending);
             case Launch.Datagrams _ -> throw new IllegalStateException("a datagram handler on a stream service");
         }
     }
@@ -136,7 +128,7 @@ public final class StreamLauncher {
      * The turn policy reserved for the client by its source's rate: it waits that long.
      * False if a stop ended it meanwhile, and so it is over.
      */
-    private boolean awaitTurn(Accepted accepted, Live.Entry entry) {
+    private static boolean awaitTurn(Accepted accepted, Ending ending) {
         if (accepted.delay() == 0) {
             return true;
         }
@@ -144,8 +136,7 @@ public final class StreamLauncher {
             Thread.sleep(Duration.ofNanos(accepted.delay()));
             return true;
         } catch (InterruptedException e) {
-            entry.close();
-            end(accepted, entry.reason(), Optional.empty());
+            ending.end(ending.entry().reason(), Optional.empty());
             return false;
         }
     }
@@ -167,7 +158,8 @@ public final class StreamLauncher {
         }
     }
 
-    private void handle(Accepted accepted, Launch.Stream stream, Live.Entry entry) {
+    private void handle(Accepted accepted, Launch.Stream stream, Ending ending) {
+        var entry = ending.entry();
         Optional<String> error = Optional.empty();
         var thread = Thread.currentThread();
         entry.onAbort(() -> {
@@ -175,13 +167,13 @@ public final class StreamLauncher {
             // A handler blocked on something other than its socket needs the interrupt too.
             thread.interrupt();
         });
-        try (entry; var watchdog = Watchdog.start(accepted.service().timeouts(), accepted.since(), true, entry)) {
+        try (var watchdog = Watchdog.start(accepted.service().timeouts(), accepted.since(), true, entry)) {
             stream.handler().handle(new HandlerConnection(accepted, new WatchedChannel(accepted.channel(), watchdog)));
         } catch (IOException e) {
             // The client went away or the handler gave up on it: that connection's end, nothing more.
             if (entry.reason().isEmpty()) {
                 if (byClient(e)) {
-                    end(accepted, Optional.of("reset"), error);
+                    ending.end(Optional.of("reset"), error);
                     return;
                 }
                 error = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -193,7 +185,7 @@ public final class StreamLauncher {
                 error = Optional.of(e.toString());
             }
         }
-        end(accepted, entry.reason(), error);
+        ending.end(entry.reason(), error);
     }
 
     /**
@@ -212,7 +204,7 @@ public final class StreamLauncher {
      * reads nothing cannot hold the listener; what does not fit is finished on a virtual
      * thread like any handler.
      */
-    private void reply(Accepted accepted, Launch.Stream stream, ReplyHandler handler) {
+    private void reply(Accepted accepted, Launch.Stream stream, ReplyHandler handler, Ending ending) {
         ByteBuffer bytes;
         try {
             bytes = Objects.requireNonNull(handler.reply(new HandlerConnection(accepted, accepted.channel())),
@@ -220,14 +212,14 @@ public final class StreamLauncher {
         } catch (RuntimeException | Error e) {
             LOG.warn("service={} peer={} handler={} threw", accepted.service().name(), accepted.shownPeer(),
                     stream.name(), e);
-            end(accepted, Optional.empty(), Optional.of(e.toString()));
+            ending.end(Optional.empty(), Optional.of(e.toString()));
             return;
         }
         try {
             Libc.sendNow(Fds.of(accepted.channel()), bytes);
         } catch (Libc.Failure e) {
             boolean byClient = e.errno == ECONNRESET || e.errno == EPIPE;
-            end(accepted, byClient ? Optional.of("reset") : Optional.empty(),
+            ending.end(byClient ? Optional.of("reset") : Optional.empty(),
                     byClient ? Optional.empty() : Optional.of(e.getMessage()));
             return;
         } catch (RuntimeException | LinkageError e) {
@@ -235,7 +227,7 @@ public final class StreamLauncher {
             LOG.warn("service={}: reply not sent at once ({}); sent on a thread", accepted.service().name(), e.toString());
         }
         if (!bytes.hasRemaining()) {
-            end(accepted, Optional.empty(), Optional.empty());
+            ending.end(Optional.empty(), Optional.empty());
             return;
         }
         // The client's socket took only part: the rest is written on a thread of its own.
@@ -244,25 +236,18 @@ public final class StreamLauncher {
                 connection.channel().write(bytes);
             }
         });
-        var entry = register(accepted);
-        start(accepted, entry, () -> handle(accepted, rest, entry));
+        ending.live(register(accepted));
+        start(ending, () -> handle(accepted, rest, ending));
     }
 
-    private void redirect(Accepted accepted, Launch.Redirect target, Live.Entry entry) {
+    private static void redirect(Accepted accepted, Launch.Redirect target, Ending ending) {
+        var entry = ending.entry();
         entry.onAbort(() -> close(accepted));
         Optional<String> error;
-        try (entry; var watchdog = Watchdog.start(accepted.service().timeouts(), accepted.since(), true, entry)) {
+        try (var watchdog = Watchdog.start(accepted.service().timeouts(), accepted.since(), true, entry)) {
             error = Redirect.forward(accepted, target, watchdog);
         }
-        end(accepted, entry.reason(), error);
-    }
-
-    private void end(Accepted accepted, Optional<String> reason, Optional<String> error) {
-        close(accepted);
-        accepted.ticket().release();
-        log.ended(new Ended(accepted.service().name(), accepted.peer(), OptionalLong.empty(),
-                OptionalLong.empty(), Optional.empty(), reason, error,
-                Duration.ofNanos(System.nanoTime() - accepted.since())));
+        ending.end(entry.reason(), error);
     }
 
     static void close(Accepted accepted) {

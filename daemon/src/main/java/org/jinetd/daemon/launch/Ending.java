@@ -1,0 +1,120 @@
+package org.jinetd.daemon.launch;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.log.Ended;
+import org.jinetd.daemon.policy.Admission;
+
+/**
+ * The one way a connection ends, whatever served it (a handler, a program on its socket or
+ * on pipes, a redirect, a program per datagram, a program in wait mode): its socket
+ * closed, its place in the limits given back, its one log line, and only then its live
+ * entry gone, so that whoever waits for the daemon to be idle finds the line written.
+ * Only the first end counts, however many ways reach it (a timeout, a stop, the program's
+ * exit). Ending the program itself is the live entry's abort; this is what follows.
+ */
+final class Ending {
+    private final ConnectionLog log;
+    private final String service;
+    private final SocketAddress peer;
+    private final long since;
+    /** Closes the connection's socket; nothing where the socket is not the connection's own. */
+    private final Runnable close;
+    /** Null where the connection holds no place (wait mode). */
+    private final Admission.Ticket ticket;
+    private final AtomicBoolean over = new AtomicBoolean();
+    private volatile Live.Entry entry;
+
+    private Ending(ConnectionLog log, String service, SocketAddress peer, long since, Runnable close,
+                   Admission.Ticket ticket) {
+        this.log = log;
+        this.service = service;
+        this.peer = peer;
+        this.since = since;
+        this.close = close;
+        this.ticket = ticket;
+    }
+
+    /** A stream connection an accept loop admitted. */
+    static Ending of(Accepted accepted, ConnectionLog log) {
+        return new Ending(log, accepted.service().name(), accepted.peer(), accepted.since(),
+                () -> StreamLauncher.close(accepted), accepted.ticket());
+    }
+
+    /** A datagram: the socket is the listener's, not its own. */
+    static Ending of(Received received, ConnectionLog log) {
+        return new Ending(log, received.service().name(), received.peer(), received.since(), () -> { },
+                received.ticket());
+    }
+
+    /** A program in wait mode: it has the listening socket, and no client of ours. */
+    static Ending waiting(String service, long since, ConnectionLog log) {
+        return new Ending(log, service, null, since, () -> { }, null);
+    }
+
+    /** From now on the connection is live: its entry goes when it ends. */
+    Ending live(Live.Entry live) {
+        this.entry = live;
+        return this;
+    }
+
+    /** Its live entry, once it has one. */
+    Live.Entry entry() {
+        return entry;
+    }
+
+    /** Ends a connection that ran no program. */
+    void end(Optional<String> reason, Optional<String> error) {
+        end(OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), reason, error);
+    }
+
+    /** Ends a connection whose program ended as {@code exit} (null if it never started). */
+    void end(OptionalLong pid, Children.Exit exit, Optional<String> reason, Optional<String> error) {
+        var status = exit == null || exit.status().isEmpty() ? OptionalLong.empty()
+                : OptionalLong.of(exit.status().getAsInt());
+        Optional<String> signal = exit == null || exit.signal().isEmpty() ? Optional.empty()
+                : Optional.of(Signals.name(exit.signal().getAsInt()));
+        end(pid, status, signal, reason, error);
+    }
+
+    void end(OptionalLong pid, OptionalLong status, Optional<String> signal, Optional<String> reason,
+             Optional<String> error) {
+        if (release()) {
+            log.ended(new Ended(service, peer, pid, status, signal, reason, error,
+                    Duration.ofNanos(System.nanoTime() - since)));
+            leave();
+        }
+    }
+
+    /**
+     * Ends it without a line of its own: it is counted elsewhere (a datagram served by a
+     * handler, a spawn that failed for want of processes, which its episode counts).
+     */
+    void endCounted() {
+        if (release()) {
+            leave();
+        }
+    }
+
+    private boolean release() {
+        if (!over.compareAndSet(false, true)) {
+            return false;
+        }
+        close.run();
+        if (ticket != null) {
+            ticket.release();
+        }
+        return true;
+    }
+
+    private void leave() {
+        var live = entry;
+        if (live != null) {
+            live.close();
+        }
+    }
+}
