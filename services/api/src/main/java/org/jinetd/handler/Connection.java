@@ -10,25 +10,27 @@ import java.util.Optional;
  * so that it can grow without breaking handlers.
  */
 public interface Connection {
-    /** The connection, in blocking mode. Closing it ends the connection early. */
+    /** {@return the connection, in blocking mode} Closing it ends the connection early. */
     ByteChannel channel();
 
-    /** The client's address; IPv4 clients of an IPv6 listener appear as IPv4. */
+    /** {@return the client's address} IPv4 clients of an IPv6 listener appear as IPv4. */
     SocketAddress peer();
 
-    /** The address the client connected to. */
+    /** {@return the address the client connected to} */
     SocketAddress local();
 
-    /** The name of the service in the table. */
+    /** {@return the name of the service in the table} */
     String service();
 
     /**
      * Closes the writing side only (TCP FIN), so the client sees end-of-stream while the
      * handler can still read.
+     *
+     * @throws IOException if the connection is already closed or broken
      */
     void shutdownOutput() throws IOException;
 
-    /** The client's process, user and group, for unix-domain sockets; empty for TCP. */
+    /** {@return the client's process, user and group, for unix-domain sockets; empty for TCP} */
     default Optional<PeerCredentials> credentials() {
         return Optional.empty();
     }

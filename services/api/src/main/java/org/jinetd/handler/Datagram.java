@@ -6,18 +6,23 @@ import java.nio.ByteBuffer;
 
 /** One datagram received, with the means to answer it. */
 public interface Datagram {
-    /** The bytes received, read-only, positioned at the start. */
+    /** {@return the bytes received, read-only, positioned at the start} */
     ByteBuffer payload();
 
-    /** Where the datagram came from; replies go there. */
+    /** {@return where the datagram came from} Replies go there. */
     SocketAddress peer();
 
-    /** The address the datagram was sent to. */
+    /** {@return the address the datagram was sent to} */
     SocketAddress local();
 
-    /** The name of the service in the table. */
+    /** {@return the name of the service in the table} */
     String service();
 
-    /** Sends one datagram back to {@link #peer()} from the service's socket. */
+    /**
+     * Sends one datagram back to {@link #peer()} from the service's socket.
+     *
+     * @param answer the bytes to send, from position to limit
+     * @throws IOException if it cannot be sent
+     */
     void reply(ByteBuffer answer) throws IOException;
 }

@@ -8,5 +8,12 @@ import java.io.IOException;
  */
 @FunctionalInterface
 public interface DatagramHandler {
+    /**
+     * Answers one datagram, with {@link Datagram#reply} as often as the protocol wants
+     * (or not at all).
+     *
+     * @param datagram what was received, and the way to answer it
+     * @throws IOException if answering failed; it costs this datagram only
+     */
     void handle(Datagram datagram) throws IOException;
 }

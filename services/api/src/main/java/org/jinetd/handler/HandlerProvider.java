@@ -14,15 +14,27 @@ import java.util.Optional;
  * that serves only one kind of socket leaves the other method as it is.
  */
 public interface HandlerProvider {
-    /** The name services use in {@code handler:}. */
+    /** {@return the name services use in {@code handler:}} */
     String name();
 
-    /** A handler for stream services (TCP, unix), or empty if this name has none. */
+    /**
+     * A handler for stream services (TCP, unix).
+     *
+     * @param options the service's {@code options:}, values as text
+     * @return the handler, or empty if this name has none for streams
+     * @throws OptionException naming the option that is missing, unknown or bad
+     */
     default Optional<StreamHandler> stream(Map<String, String> options) throws OptionException {
         return Optional.empty();
     }
 
-    /** A handler for datagram services (UDP), or empty if this name has none. */
+    /**
+     * A handler for datagram services (UDP).
+     *
+     * @param options the service's {@code options:}, values as text
+     * @return the handler, or empty if this name has none for datagrams
+     * @throws OptionException naming the option that is missing, unknown or bad
+     */
     default Optional<DatagramHandler> datagram(Map<String, String> options) throws OptionException {
         return Optional.empty();
     }

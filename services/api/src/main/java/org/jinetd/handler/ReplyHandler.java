@@ -21,6 +21,9 @@ public interface ReplyHandler extends StreamHandler {
      * The bytes to send, from position to limit. jinetd consumes the buffer, perhaps later
      * and on another thread: return a buffer of this call's own (a fresh one, or a fresh
      * read-only view of bytes that never change).
+     *
+     * @param connection the client's connection, for its addresses only
+     * @return the reply
      */
     ByteBuffer reply(Connection connection);
 

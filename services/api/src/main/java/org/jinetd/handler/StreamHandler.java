@@ -9,5 +9,12 @@ import java.io.IOException;
  */
 @FunctionalInterface
 public interface StreamHandler {
+    /**
+     * Serves the connection until its protocol is done; jinetd closes it afterwards.
+     *
+     * @param connection the client's connection and what is known of it
+     * @throws IOException if the connection failed; a client that resets or closes early is
+     *                     not counted as the handler's failure
+     */
     void handle(Connection connection) throws IOException;
 }
