@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reaps the programs jinetd spawned itself, and only those: each is watched through a pidfd
  * (never waitpid(-1), which would steal the JVM's own children), and one platform thread
- * polls them all, with the pipes of their stderr. A pidfd also makes signals safe from pid
- * reuse. A child is done when it is reaped: its stderr is read to what is there then and
+ * polls them all, with the pipes of their stderr. A child not yet reaped keeps its pid, so
+ * signals to its session, sent under its watch's lock, cannot reach another. A child is done when it is reaped: its stderr is read to what is there then and
  * closed, so that a grandchild holding the pipe cannot hold the connection's place.
  */
 final class Children implements AutoCloseable {
@@ -138,25 +138,6 @@ final class Children implements AutoCloseable {
         } catch (Libc.Failure | RuntimeException | LinkageError e) {
             // ESRCH: no process of the session is left.
             return false;
-        }
-    }
-
-    /** Sends {@code signal} to {@code pid} if it is a child not yet reaped; false if it is gone. */
-    boolean signal(int pid, int signal) {
-        var watch = byPid.get(pid);
-        if (watch == null) {
-            return false;
-        }
-        synchronized (watch) {
-            if (watch.reaped) {
-                return false;
-            }
-            try {
-                Libc.pidfdSendSignal(watch.pidfd, signal);
-                return true;
-            } catch (Libc.Failure e) {
-                return false;
-            }
         }
     }
 

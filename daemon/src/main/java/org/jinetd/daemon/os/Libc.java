@@ -117,8 +117,6 @@ public final class Libc {
     private static final class Pidfds {
         static final MethodHandle PIDFD_OPEN = handle("pidfd_open",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
-        static final MethodHandle PIDFD_SEND_SIGNAL = handle("pidfd_send_signal",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
         // For a child whose pidfd cannot be had.
         static final MethodHandle KILL = handle("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
         static final MethodHandle WAITPID = handle("waitpid",
@@ -357,10 +355,6 @@ public final class Libc {
 
     public static int pidfdOpen(int pid) throws Failure {
         return (int) call("pidfd_open", state -> (int) Pidfds.PIDFD_OPEN.invokeExact(state, pid, 0));
-    }
-
-    public static void pidfdSendSignal(int pidfd, int signal) throws Failure {
-        call("pidfd_send_signal", state -> (int) Pidfds.PIDFD_SEND_SIGNAL.invokeExact(state, pidfd, signal, MemorySegment.NULL, 0));
     }
 
     /** Reaps the child of {@code pidfd}, which must have exited; fills {@code info} (a siginfo_t). */
