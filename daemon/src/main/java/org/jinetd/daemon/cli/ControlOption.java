@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.jinetd.daemon.config.ServiceTable;
+import org.jinetd.daemon.config.SmallFile;
 import org.jinetd.daemon.control.ControlClient;
 import org.jinetd.daemon.control.ControlMessages;
 import picocli.CommandLine.Option;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** Where the commands that talk to a running daemon find it. */
 final class ControlOption {
     /** More than a table ever needs; a bigger file is not read for its control_socket. */
-    static final int MAX_TABLE = 1024 * 1024;
+    static final int MAX_TABLE = SmallFile.TABLE_CAP;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @Option(names = "--socket", paramLabel = "PATH",
@@ -50,17 +50,10 @@ final class ControlOption {
         return written(file).orElseGet(() -> ServiceTable.defaultControlSocket(System.getenv(), root));
     }
 
-    /** The table's control_socket as written, if it is an absolute path; read from a regular file of bounded size. */
+    /** The table's control_socket as written, if it is an absolute path; read as the table is (regular, bounded, with a deadline). */
     static Optional<Path> written(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        try (var in = Files.newInputStream(file)) {
-            var bytes = in.readNBytes(MAX_TABLE + 1);
-            if (bytes.length > MAX_TABLE) {
-                return Optional.empty();
-            }
-            var value = YAML.readTree(bytes).path("control_socket");
+        try {
+            var value = YAML.readTree(SmallFile.read(file, MAX_TABLE)).path("control_socket");
             return value.isTextual() && value.asText().startsWith("/")
                     ? Optional.of(Path.of(value.asText())) : Optional.empty();
         } catch (IOException | RuntimeException e) {

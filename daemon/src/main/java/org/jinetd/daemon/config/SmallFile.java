@@ -15,9 +15,9 @@ import java.util.concurrent.TimeoutException;
  * read with a deadline. A FIFO or a device would block or never end; a stuck network file
  * system would hang a reload.
  */
-final class SmallFile {
+public final class SmallFile {
     /** Tables and included files. */
-    static final int TABLE_CAP = 1 << 20;
+    public static final int TABLE_CAP = 1 << 20;
     /** Banner files: text sent to every client. */
     static final int BANNER_CAP = 64 << 10;
     static final Duration DEADLINE = Duration.ofSeconds(5);
@@ -25,7 +25,7 @@ final class SmallFile {
     private SmallFile() {}
 
     /** The bytes of {@code file}, or an IOException whose message says why not, for a problem. */
-    static byte[] read(Path file, int cap) throws IOException {
+    public static byte[] read(Path file, int cap) throws IOException {
         return read(file, cap, DEADLINE);
     }
 

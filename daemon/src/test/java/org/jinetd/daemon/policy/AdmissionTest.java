@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** One answer per client: admitted now, admitted after its turn, or refused, and why. */
 class AdmissionTest {
-    private static Service service(String keys) throws Exception {
+    /** The one service of a table with an echo handler and {@code keys}. */
+    static Service service(String keys) throws Exception {
         var file = TestDaemon.write("services: {s: {bind: 127.0.0.1, handler: echo, %s}}".formatted(keys));
         try {
             return assertInstanceOf(Loaded.Ok.class, Config.load(file)).table().services().getFirst();

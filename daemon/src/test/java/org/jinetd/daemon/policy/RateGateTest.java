@@ -1,33 +1,18 @@
 package org.jinetd.daemon.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
-import java.nio.file.Files;
-import org.jinetd.daemon.TestDaemon;
-import org.jinetd.daemon.config.Config;
-import org.jinetd.daemon.config.Loaded;
-import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.junit.jupiter.api.Test;
 
 /** The per-source buckets are a bounded table: no number of sources grows it past its cap. */
 class RateGateTest {
-    private static Service service(String rate) throws Exception {
-        var file = TestDaemon.write("services: {s: {bind: 127.0.0.1, handler: echo, rate_per_source: %s}}".formatted(rate));
-        try {
-            return assertInstanceOf(Loaded.Ok.class, Config.load(file)).table().services().getFirst();
-        } finally {
-            Files.delete(file);
-        }
-    }
-
     @Test
     void manySourcesNeverGrowTheTablePastItsCap() throws Exception {
         // A slow rate: no bucket is ever full again, which is when the table used to grow past its cap.
-        var service = service("{per_second: 0.001, burst: 1}");
+        var service = AdmissionTest.service("rate_per_source: {per_second: 0.001, burst: 1}");
         var gate = new RateGate(new Episode("s", "s/tcp", "rate_per_source reached", "rate_per_source",
                 new ConnectionLog(line -> { })));
         long now = System.nanoTime();
