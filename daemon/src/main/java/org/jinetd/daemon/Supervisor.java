@@ -9,7 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.config.Loaded;
+import org.jinetd.daemon.config.LogDestination;
 import org.jinetd.daemon.config.Problem;
+import org.jinetd.daemon.config.ServiceTable;
 import org.jinetd.daemon.control.ControlMessages;
 import org.jinetd.daemon.control.ControlServer;
 import org.jinetd.daemon.control.IdleHeap;
@@ -18,6 +20,7 @@ import org.jinetd.daemon.control.Signals;
 import org.jinetd.daemon.control.StatusReport;
 import org.jinetd.daemon.listen.Passed;
 import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.log.LogOutput;
 import org.jinetd.daemon.os.SystemdSockets;
 
 /**
@@ -31,6 +34,7 @@ public final class Supervisor {
     private final Path file;
     private final ConnectionLog log;
     private final Signals signals;
+    private final LogOutput output;
 
     /** Replies owed to {@code jinetd reload}s that asked while a table was being read. */
     private final List<CompletableFuture<ControlMessages.Reply>> owed = new ArrayList<>();
@@ -54,12 +58,14 @@ public final class Supervisor {
      * @param reader  reads a table ({@link Config#read}); kept for the daemon's life, so that a
      *                reload opens only the plugin jars that changed
      * @param signals where stop and reload requests arrive (installed for the process's signals by the caller)
+     * @param output  where the log goes: moved to the table's {@code log:} once it is read, and at each reload
      */
-    public Supervisor(Function<Path, Loaded> reader, Path file, ConnectionLog log, Signals signals) {
+    public Supervisor(Function<Path, Loaded> reader, Path file, ConnectionLog log, Signals signals, LogOutput output) {
         this.reader = reader;
         this.file = file;
         this.log = log;
         this.signals = signals;
+        this.output = output;
     }
 
     /** Serves {@code file} until a stop; the caller maps the outcome to an exit code. */
@@ -69,6 +75,7 @@ public final class Supervisor {
             return new Outcome.BadTable(problems);
         }
         var table = ((Loaded.Ok) loaded).table();
+        logTo(table);
         Daemon daemon;
         try {
             daemon = Daemon.start(table, log, new Passed(SystemdSockets.take(System.getenv())));
@@ -166,6 +173,7 @@ public final class Supervisor {
                 if (!next.controlSocket().equals(daemon.table().controlSocket())) {
                     log.warn("reload: control_socket changed; it moves at the next start");
                 }
+                logTo(next);
                 Daemon.Reloaded reloaded;
                 try {
                     reloaded = daemon.reload(next);
@@ -177,6 +185,17 @@ public final class Supervisor {
                         + reloaded.summary(), reloaded.failed().isEmpty() ? null : reloaded.failed(), reloaded, null);
             }
         };
+    }
+
+    /** Sends the log where {@code table} says; a file is opened anew, so that a reload follows logrotate. */
+    private void logTo(ServiceTable table) {
+        switch (table.log().orElse(null)) {
+            case null -> output.toDefault();
+            case LogDestination.Stderr _ -> output.toStderr();
+            case LogDestination.Journal _ -> output.toJournal();
+            case LogDestination.Syslog _ -> output.toSyslog();
+            case LogDestination.File(var path) -> output.toFile(path);
+        }
     }
 
     /** Answers every {@code jinetd reload} still waiting. */

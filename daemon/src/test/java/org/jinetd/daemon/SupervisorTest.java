@@ -22,6 +22,7 @@ import org.jinetd.daemon.config.Loaded;
 import org.jinetd.daemon.control.ControlMessages;
 import org.jinetd.daemon.control.Signals;
 import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.log.LogOutput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,6 +34,10 @@ import org.junit.jupiter.api.Timeout;
 class SupervisorTest {
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Signals signals = new Signals();
+    /** Where the log would go: stderr is kept here; nothing is written to it by the supervisor's lines in this JVM. */
+    private final java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+    private final LogOutput output = new LogOutput(stderr, false, "/nonexistent/journal", "/nonexistent/log",
+            org.jinetd.daemon.os.AppendFile.ANY);
 
     @Test
     void aStopIsHandledWhileATableIsStillBeingRead() throws Exception {
@@ -88,14 +93,14 @@ class SupervisorTest {
     @Test
     void aBadTableAtStartIsReportedAndNothingIsBound() throws Exception {
         var file = TestDaemon.write("services: {echo: {port: 70000, handler: echo}}");
-        var outcome = new Supervisor(path -> Config.load(path), file, log(), signals).run();
+        var outcome = new Supervisor(path -> Config.load(path), file, log(), signals, output).run();
         var bad = assertInstanceOf(Supervisor.Outcome.BadTable.class, outcome);
         assertTrue(bad.problems().getFirst().toString().contains("70000"), bad.problems().toString());
     }
 
     private CompletableFuture<Supervisor.Outcome> start(Function<Path, Loaded> reader, Path file)
             throws InterruptedException {
-        var supervisor = new Supervisor(reader, file, log(), signals);
+        var supervisor = new Supervisor(reader, file, log(), signals, output);
         var running = new CompletableFuture<Supervisor.Outcome>();
         Thread.ofPlatform().name("supervisor-test").start(() -> {
             try {

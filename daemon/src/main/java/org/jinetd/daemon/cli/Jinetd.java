@@ -1,5 +1,7 @@
 package org.jinetd.daemon.cli;
 
+import org.jinetd.daemon.log.LogOutput;
+import org.jinetd.daemon.os.AppendFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -27,8 +29,23 @@ final class Jinetd implements Runnable {
         spec.commandLine().usage(spec.commandLine().getErr());
     }
 
+    /**
+     * The command line of a test in this JVM: its log provider writes where it was set up to,
+     * and {@code run} moves only an output of its own.
+     */
     static CommandLine commandLine() {
-        var line = new CommandLine(new Jinetd());
+        return commandLine(new LogOutput(System.err, false, LogOutput.journalSocket(), LogOutput.syslogSocket(),
+                AppendFile.ANY));
+    }
+
+    /** @param log where {@code run} sends the log once the table is read */
+    static CommandLine commandLine(LogOutput log) {
+        var line = new CommandLine(new Jinetd(), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == Run.class ? type.cast(new Run(log)) : CommandLine.defaultFactory().create(type);
+            }
+        });
         line.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("jinetd: internal error: " + e);
             e.printStackTrace(commandLine.getErr());

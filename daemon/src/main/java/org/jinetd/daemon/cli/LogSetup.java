@@ -1,39 +1,49 @@
 package org.jinetd.daemon.cli;
 
-import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.jinetd.daemon.log.JournalStream;
+import org.jinetd.daemon.log.LogOutput;
+import org.jinetd.daemon.os.AppendFile;
+import org.slf4j.LoggerFactory;
 
 /**
- * Settings of the log provider (slf4j-simple), made before the first logger exists: plain
- * lines on stderr; under systemd, when stderr is the journal's stream, no timestamp
- * (journald adds its own) and each line's priority in front of it.
+ * The log provider (slf4j-simple), set up before the first logger exists: it writes each
+ * entry, level word first, to a {@link LogOutput}, which adds the time or the priority and
+ * sends it where the table says (stderr until then). The rest of stderr goes through the
+ * same output a line at a time, so that the control commands keep writing to stderr.
  */
 final class LogSetup {
     private static final String PREFIX = "org.slf4j.simpleLogger.";
+    /** Where the journal's socket is looked for; a test points it at a socket of its own. */
+    private static final String JOURNAL_SOCKET = "jinetd.journal.socket";
 
     private LogSetup() {}
 
-    static void configure(Map<String, String> environment) {
-        var underJournal = JournalStream.isStderr(environment);
-        if (underJournal) {
-            System.setErr(new PrintStream(new JournalStream(new BufferedOutputStream(
-                    new FileOutputStream(FileDescriptor.err), 8192)), true, StandardCharsets.UTF_8));
-        }
-        setIfAbsent("logFile", "System.err");
-        setIfAbsent("cacheOutputStream", "true");
-        setIfAbsent("showDateTime", Boolean.toString(!underJournal));
-        setIfAbsent("dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        setIfAbsent("showThreadName", "false");
-        setIfAbsent("showLogName", "false");
-        setIfAbsent("showShortLogName", "false");
+    static LogOutput configure(Map<String, String> environment) {
+        // What LogOutput reads: the level word first, nothing before it; the time is its to add.
+        System.setProperty(PREFIX + "logFile", "System.err");
+        System.setProperty(PREFIX + "cacheOutputStream", "true");
+        System.setProperty(PREFIX + "showDateTime", "false");
+        System.setProperty(PREFIX + "showThreadName", "false");
+        System.setProperty(PREFIX + "showLogName", "false");
+        System.setProperty(PREFIX + "showShortLogName", "false");
+        System.setProperty(PREFIX + "levelInBrackets", "false");
         setIfAbsent("defaultLogLevel", "info");
         // The daemon's own lines (ready, reload, stop) stay; the per-connection ones follow the variable.
         setIfAbsent("log.jinetd.connection", environment.getOrDefault("JINETD_LOG_LEVEL", "info"));
+
+        var output = new LogOutput(new FileOutputStream(FileDescriptor.err), LogOutput.stderrIsJournal(environment),
+                System.getProperty(JOURNAL_SOCKET, LogOutput.journalSocket()), LogOutput.syslogSocket(),
+                new com.sun.security.auth.module.UnixSystem().getUid() == 0 ? 0 : AppendFile.ANY);
+        // slf4j-simple keeps the System.err it finds when it starts (cacheOutputStream), and
+        // flushes after each entry: that stream ends an entry at each flush.
+        System.setErr(new PrintStream(output.entries(), false, StandardCharsets.UTF_8));
+        LoggerFactory.getILoggerFactory();
+        System.setErr(new PrintStream(output.lines(), true, StandardCharsets.UTF_8));
+        return output;
     }
 
     private static void setIfAbsent(String key, String value) {

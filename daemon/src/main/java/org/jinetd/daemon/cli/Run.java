@@ -6,6 +6,7 @@ import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.config.Plugins;
 import org.jinetd.daemon.control.Signals;
 import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.log.LogOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,17 +18,24 @@ import picocli.CommandLine.Spec;
                 + "SIGHUP (or 'jinetd reload') reads the table again. On SIGTERM/SIGINT (or 'jinetd stop') it stops "
                 + "listening, lets live connections finish within shutdown_grace, ends the rest and exits 0.")
 final class Run implements Callable<Integer> {
+    private final LogOutput output;
+
     @Spec
     CommandSpec spec;
 
     @Mixin
     TableOption table;
 
+    /** @param output where the log goes, moved to the table's {@code log:} once it is read */
+    Run(LogOutput output) {
+        this.output = output;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         var err = spec.commandLine().getErr();
         var supervisor = new Supervisor(Config.forThisHost(new Plugins())::read, table.file, new ConnectionLog(),
-                new Signals().install());
+                new Signals().install(), output);
         return switch (supervisor.run()) {
             case Supervisor.Outcome.Stopped _ -> ExitCodes.OK;
             case Supervisor.Outcome.CannotStart _ -> ExitCodes.CANNOT_START;

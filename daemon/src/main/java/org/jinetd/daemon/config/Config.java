@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jinetd.daemon.os.AppendFile;
 
 /**
  * Reads and checks a service table: YAML, then every key of every service, then clashes
@@ -80,13 +81,14 @@ public final class Config {
             problems.add(Problem.at(root.mark(), "the table is " + Node.shape(root) + ", not a map",
                     "a map with a 'services:' key"));
             return new ServiceTable(file, ServiceTable.DEFAULT_SHUTDOWN_GRACE, ServiceTable.DEFAULT_MAX_CONNECTIONS,
-                    Optional.empty(), List.of());
+                    Optional.empty(), Optional.empty(), List.of());
         }
         fields.rejectUnknown(top, Keys.TOP, "top-level key");
         var grace = fields.duration(top.entries().get("shutdown_grace"), ServiceTable.DEFAULT_SHUTDOWN_GRACE);
         var max = top.entries().get("max_connections") == null ? Optional.of(ServiceTable.DEFAULT_MAX_CONNECTIONS)
                 : fields.integer(top.entries().get("max_connections"), 1, 10_000_000, Limits.UNLIMITED);
         var control = controlSocket(fields, top.entries().get("control_socket"));
+        var log = log(fields, top.entries().get("log"));
 
         Map<String, Node.Entry> defaults = Map.of();
         var defaultsEntry = top.entries().get("defaults");
@@ -99,7 +101,8 @@ public final class Config {
         var includeEntry = top.entries().get("include");
         if (servicesEntry == null && includeEntry == null) {
             problems.add(Problem.at(top.mark(), "no 'services:' key", "a map of services by name"));
-            return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), control, List.of());
+            return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), control, log,
+                    List.of());
         }
         var written = new ArrayList<Node.Entry>();
         if (servicesEntry != null && fields.mapping(servicesEntry) instanceof Node.Mapping all) {
@@ -126,7 +129,7 @@ public final class Config {
             });
         }
         clashes(services, marks, problems);
-        return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), control, services);
+        return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), control, log, services);
     }
 
     /** The built-in handlers and those of the plugin directory. */
@@ -168,6 +171,52 @@ public final class Config {
             return Optional.empty();
         }
         return path;
+    }
+
+    /**
+     * {@code log}: stderr, journal, syslog, or the absolute path of a file to append to, which
+     * (when it is there) a root daemon must be able to trust: the file is checked again as it
+     * is opened, at the start and at each reload.
+     */
+    private Optional<LogDestination> log(Fields fields, Node.Entry entry) {
+        if (entry == null) {
+            return Optional.empty();
+        }
+        var text = fields.string(entry);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        var mark = entry.value().mark();
+        switch (text.get()) {
+            case "stderr" -> { return Optional.of(new LogDestination.Stderr()); }
+            case "journal" -> { return Optional.of(new LogDestination.Journal()); }
+            case "syslog" -> { return Optional.of(new LogDestination.Syslog()); }
+            default -> { }
+        }
+        var expected = "stderr, journal, syslog, or the absolute path of a file";
+        if (!text.get().startsWith("/")) {
+            var hint = text.get().contains("/") ? "" : Keys.nearest(text.get(), LogDestination.WORDS)
+                    .map(w -> "; did you mean '" + w + "'?").orElse("");
+            fields.problem(mark, "log '" + Node.token(text.get()) + "' is " + (text.get().contains("/")
+                    ? "a relative path" : "no destination jinetd knows"), expected + hint);
+            return Optional.empty();
+        }
+        var path = fields.path(entry).map(Path::normalize);
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        var refusal = AppendFile.refusal(path.get(), selfUid == 0 ? 0 : AppendFile.ANY);
+        if (refusal.isPresent()) {
+            fields.problem(mark, "log '" + path.get() + "': " + refusal.get(),
+                    refusal.get().startsWith("not trusted") ? AppendFile.TRUSTED : "a regular file to append to");
+            return Optional.empty();
+        }
+        var directory = path.get().getParent();
+        if (directory == null || !java.nio.file.Files.isDirectory(directory)) {
+            fields.problem(mark, "log '" + path.get() + "': no directory " + directory, "a file in a directory that is there");
+            return Optional.empty();
+        }
+        return Optional.of(new LogDestination.File(path.get()));
     }
 
     /** The service's own keys over the defaults' (a value from defaults keeps its place there). */

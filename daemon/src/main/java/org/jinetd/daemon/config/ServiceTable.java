@@ -15,10 +15,12 @@ import java.util.Optional;
  * @param maxConnections live connections of all services together ({@code max_connections})
  * @param controlSocket  where {@code jinetd status/reload/stop} reach the daemon; empty when
  *                       written {@code control_socket: none}
+ * @param log            where the log goes ({@code log:}); empty where the table does not say,
+ *                       which sends it where the daemon runs (the journal under systemd, else stderr)
  * @param services       every service, disabled ones included, in table order
  */
 public record ServiceTable(Path file, Duration shutdownGrace, int maxConnections, Optional<Path> controlSocket,
-                           List<Service> services) {
+                           Optional<LogDestination> log, List<Service> services) {
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
 
@@ -26,6 +28,7 @@ public record ServiceTable(Path file, Duration shutdownGrace, int maxConnections
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(controlSocket, "controlSocket");
+        Objects.requireNonNull(log, "log");
         services = List.copyOf(services);
     }
 

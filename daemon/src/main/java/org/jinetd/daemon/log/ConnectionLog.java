@@ -64,8 +64,8 @@ public final class ConnectionLog {
      */
     public void refused(String service, String peer, String reason) {
         tally.refused(service, reason, 1);
-        throttled("service=" + service + " refused=" + reason, () -> "service=" + service + " peer=" + peer
-                + " refused=" + reason);
+        throttled("service=" + service + " refused=" + reason, () -> "service=" + service + " peer="
+                + Peers.quoted(peer) + " refused=" + reason);
     }
 
     /**
@@ -76,7 +76,8 @@ public final class ConnectionLog {
     public void datagram(String service, String peer, String handler, java.util.Optional<String> error) {
         tally.datagram(service, error);
         error.ifPresent(e -> throttled("service=" + service + " handler=" + handler + " failed",
-                () -> "service=" + service + " peer=" + peer + " handler=" + handler + " error=" + Peers.quoted(e)));
+                () -> "service=" + service + " peer=" + Peers.quoted(peer) + " handler=" + handler
+                        + " error=" + Peers.quoted(e)));
     }
 
     /**

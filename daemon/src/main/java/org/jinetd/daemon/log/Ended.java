@@ -25,7 +25,8 @@ public record Ended(String service, SocketAddress peer, OptionalLong pid, Option
     }
 
     public String line() {
-        var b = new StringBuilder(96).append("service=").append(service).append(" peer=").append(Peers.shown(peer));
+        var b = new StringBuilder(96).append("service=").append(service).append(" peer=")
+                .append(Peers.quoted(Peers.shown(peer)));
         pid.ifPresent(p -> b.append(" pid=").append(p));
         exit.ifPresent(e -> b.append(" exit=").append(e));
         signal.ifPresent(s -> b.append(" signal=").append(s));

@@ -41,7 +41,10 @@ public final class Peers {
         return address;
     }
 
-    /** {@code 127.0.0.1:50514}, {@code [::1]:50514}, or a unix socket's path. */
+    /**
+     * {@code 127.0.0.1:50514}, {@code [::1]:50514}, or a unix socket's path. A client names its
+     * own unix socket: in a log line it is {@link #quoted}.
+     */
     public static String shown(SocketAddress address) {
         return switch (address) {
             case InetSocketAddress inet when inet.getAddress() != null ->
@@ -52,9 +55,17 @@ public final class Peers {
         };
     }
 
-    /** A value for a key=value line: bare when it has no spaces or quotes, else in double quotes. */
+    /**
+     * A value for a key=value line: bare when it has no spaces or quotes, else in double quotes.
+     * Nothing in a value can then pass for a pair of its own, nor start a line.
+     */
     static String quoted(String value) {
-        if (!value.isEmpty() && value.chars().noneMatch(c -> c <= ' ' || c == '"' || c == '\\' || c == '=')) {
+        boolean bare = !value.isEmpty();
+        for (int i = 0; i < value.length() && bare; i++) {
+            char c = value.charAt(i);
+            bare = c > ' ' && c != '"' && c != '\\' && c != '=';
+        }
+        if (bare) {
             return value;
         }
         return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';

@@ -53,7 +53,8 @@ class HostileTextTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"include: [\"x\\0.yaml\"]", "plugins: \"/tmp\\0\"", "control_socket: \"/run/x\\0\""})
+    @ValueSource(strings = {"include: [\"x\\0.yaml\"]", "plugins: \"/tmp\\0\"", "control_socket: \"/run/x\\0\"",
+        "log: \"/var/log/x\\0.log\""})
     void aNulInATopLevelPathIsAProblemAtItsLine(String line) throws IOException {
         var problems = problems("services: {}\n" + line + "\n");
         assertEquals(1, problems.size(), problems::toString);

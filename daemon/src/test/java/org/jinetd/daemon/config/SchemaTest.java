@@ -50,6 +50,8 @@ class SchemaTest {
         "services: {ssh: {port: ssh, exec: [/usr/sbin/sshd, -i, -p, 22], wait: no, only_from: 10.0.0.0/8}}",
         "defaults: {exec: [/bin/cat]}\nservices: {cat: {port: 7100}, daytime: }",
         "shutdown_grace: 500ms\nservices: {x: {port: 1, handler: echo, per_source: unlimited, disabled: true}}",
+        "log: syslog\nservices: {echo: {port: 7007, handler: echo}}",
+        "log: /var/log/jinetd.log\nservices: {echo: {port: 7007, handler: echo}}",
     })
     void tablesTheReaderAcceptsValidate(String yaml) throws IOException {
         assertEquals(List.of(), errors(yaml));
@@ -63,6 +65,8 @@ class SchemaTest {
         "services: {echo: {port: 7007, handler: echo, exec: [/bin/cat]}}",
         "services: {echo: {port: 7007, handler: echo, user: nobody}}",
         "servces: {echo: {port: 7007, handler: echo}}",
+        "log: sylog\nservices: {echo: {port: 7007, handler: echo}}",
+        "log: var/log/jinetd.log\nservices: {echo: {port: 7007, handler: echo}}",
     })
     void badTablesAreRejected(String yaml) throws IOException {
         assertFalse(errors(yaml).isEmpty(), "no error for: " + yaml);
