@@ -98,6 +98,45 @@ class SupervisorTest {
         assertTrue(bad.problems().getFirst().toString().contains("70000"), bad.problems().toString());
     }
 
+    @Test
+    void theTablesLogKeyMovesTheLogAndEachGoodReloadOpensItsFileAgain() throws Exception {
+        int port = TestDaemon.freePort();
+        var dir = java.nio.file.Files.createTempDirectory("jinetd-log");
+        var logFile = dir.resolve("jinetd.log");
+        var service = "services: {echo: {port: %d, bind: 127.0.0.1, handler: echo}}".formatted(port);
+        var file = TestDaemon.write("log: " + logFile + "\n" + service);
+        var running = start(path -> Config.load(path), file);
+        entry("INFO one");
+        assertTrue(java.nio.file.Files.readString(logFile).endsWith(" INFO one\n"));
+
+        // logrotate: rename, then reload.
+        java.nio.file.Files.move(logFile, dir.resolve("jinetd.log.1"));
+        assertTrue(reload().get(20, TimeUnit.SECONDS).ok());
+        entry("INFO two");
+        assertTrue(java.nio.file.Files.readString(logFile).endsWith(" INFO two\n"));
+
+        // A table with a problem changes nothing, its log: neither.
+        java.nio.file.Files.writeString(file, "log: var/log/jinetd.log\ncontrol_socket: none\n" + service);
+        assertFalse(reload().get(20, TimeUnit.SECONDS).ok());
+        entry("INFO three");
+        assertTrue(java.nio.file.Files.readString(logFile).endsWith(" INFO three\n"));
+
+        // Without log:, the log goes where the daemon runs: stderr, here.
+        java.nio.file.Files.writeString(file, "control_socket: none\n" + service);
+        assertTrue(reload().get(20, TimeUnit.SECONDS).ok());
+        entry("INFO four");
+        assertTrue(java.nio.file.Files.readString(logFile).endsWith(" INFO log: to stderr from now on\n"));
+        assertTrue(stderr.toString(StandardCharsets.UTF_8).endsWith(" INFO four\n"), stderr::toString);
+        signals.request(new Signals.Request.Stop("SIGTERM"));
+        assertInstanceOf(Supervisor.Outcome.Stopped.class, running.get(20, TimeUnit.SECONDS));
+    }
+
+    /** As the log provider writes an entry: the text, a newline, a flush. */
+    private void entry(String text) throws IOException {
+        output.entries().write((text + "\n").getBytes(StandardCharsets.UTF_8));
+        output.entries().flush();
+    }
+
     private CompletableFuture<Supervisor.Outcome> start(Function<Path, Loaded> reader, Path file)
             throws InterruptedException {
         var supervisor = new Supervisor(reader, file, log(), signals, output);

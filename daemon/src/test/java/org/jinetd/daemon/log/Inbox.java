@@ -17,22 +17,22 @@ import org.jinetd.daemon.os.Libc;
  * A unix datagram socket of a test's own, where journald's or syslog's would be: what a
  * sink sends arrives here, a datagram at a time.
  */
-final class Inbox implements AutoCloseable {
+public final class Inbox implements AutoCloseable {
     private final Path path;
     private final int fd;
 
-    Inbox(Path path) throws Libc.Failure {
+    public Inbox(Path path) throws Libc.Failure {
         this.path = path;
         this.fd = Libc.unixDatagramSocket();
         Libc.bindUnix(fd, path.toString());
     }
 
-    String path() {
+    public String path() {
         return path.toString();
     }
 
     /** The next datagram, waited for at most 10 s. */
-    byte[] receive() throws Libc.Failure {
+    public byte[] receive() throws Libc.Failure {
         try (var arena = Arena.ofConfined()) {
             var poll = arena.allocate(8, 4);
             poll.set(JAVA_INT, 0, fd);
@@ -44,23 +44,23 @@ final class Inbox implements AutoCloseable {
         return Libc.receive(fd, 1 << 20);
     }
 
-    String receiveText() throws Libc.Failure {
+    public String receiveText() throws Libc.Failure {
         return new String(receive(), StandardCharsets.UTF_8);
     }
 
     /** One field of a journal entry: its name and its value's bytes, in either of the protocol's forms. */
-    record Field(String name, byte[] value, boolean binary) {
-        String text() {
+    public record Field(String name, byte[] value, boolean binary) {
+        public String text() {
             return new String(value, StandardCharsets.UTF_8);
         }
     }
 
     /** The next datagram read as journald reads one (systemd's "Native Journal Protocol"). */
-    List<Field> receiveEntry() throws Libc.Failure {
+    public List<Field> receiveEntry() throws Libc.Failure {
         return fields(receive());
     }
 
-    static List<Field> fields(byte[] datagram) {
+    public static List<Field> fields(byte[] datagram) {
         var out = new ArrayList<Field>();
         int i = 0;
         while (i < datagram.length) {
@@ -91,13 +91,13 @@ final class Inbox implements AutoCloseable {
     }
 
     /** The one value of {@code name} in {@code entry}; a second one would be a forged field. */
-    static String only(List<Field> entry, String name) {
+    public static String only(List<Field> entry, String name) {
         var values = entry.stream().filter(f -> f.name().equals(name)).toList();
         assertEquals(1, values.size(), () -> name + " in " + shown(entry));
         return values.getFirst().text();
     }
 
-    static String shown(List<Field> entry) {
+    public static String shown(List<Field> entry) {
         return entry.stream().map(f -> f.name() + (f.binary() ? "(binary)" : "") + "=" + f.text()).toList().toString();
     }
 
