@@ -35,7 +35,8 @@ final class XinetdImport {
             Map.entry("rpc_version", "RPC services are not supported"),
             Map.entry("rpc_number", "RPC services are not supported"),
             Map.entry("passenv", "jinetd passes nothing of its own environment; use env"),
-            Map.entry("log_type", "jinetd logs to stderr (journald under systemd)"));
+            Map.entry("log_type", "one log for the whole table: the top-level log: (syslog, or a file); "
+                    + "the journal under systemd by default"));
 
     /** Service attributes this importer writes as keys (or, for {@code disable}, as {@code disabled}). */
     private static final Set<String> HANDLED = Set.of("socket_type", "protocol", "wait", "user", "group", "server",

@@ -71,7 +71,7 @@ class ImportTest {
         var imported = Cli.run("import", conf.toString(), "-o", table.toString());
         assertEquals(0, imported.code(), imported.err());
         var yaml = Files.readString(table);
-        assertTrue(yaml.contains("# defaults: log_type = SYSLOG daemon info: jinetd logs to stderr"), yaml);
+        assertTrue(yaml.contains("# defaults: log_type = SYSLOG daemon info: one log for the whole table: the top-level log:"), yaml);
         assertTrue(yaml.contains("\ndefaults:\n  umask: '022'\n  only_from: ['127.0.0.1', '::1']\n  instances: 30\n"
                 + "  rate: {per_second: 25, burst: 25}  # xinetd's cps"), yaml);
         // Each service says only what is its own.
