@@ -1,5 +1,8 @@
 package org.jinetd.daemon.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -7,8 +10,6 @@ import picocli.CommandLine;
 
 @Command(name = "jinetd", mixinStandardHelpOptions = true, versionProvider = Version.class,
         header = "An inetd-style super-server: one table of services, a listener each, servers run per connection.",
-        subcommands = {Run.class, Check.class, ListServices.class, Status.class, Reload.class, Stop.class, Import.class,
-            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -27,8 +28,40 @@ final class Jinetd implements Runnable {
         spec.commandLine().usage(spec.commandLine().getErr());
     }
 
+    /** The subcommands, in the order of the usage message. */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        var all = new LinkedHashMap<String, Supplier<Object>>();
+        all.put("run", Run::new);
+        all.put("check", Check::new);
+        all.put("list", ListServices::new);
+        all.put("status", Status::new);
+        all.put("reload", Reload::new);
+        all.put("stop", Stop::new);
+        all.put("import", Import::new);
+        all.put("help", CommandLine.HelpCommand::new);
+        return all;
+    }
+
+    /** The whole command, every subcommand included (for help, usage and the man page). */
     static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command that {@code args} need: when they name a subcommand, that one alone. picocli
+     * reads each subcommand's annotations and builds its converters when it is added, which
+     * is most of the time a short command such as {@code check} or {@code status} takes.
+     */
+    static CommandLine commandLine(String[] args) {
         var line = new CommandLine(new Jinetd());
+        var named = args.length > 0 && !args[0].equals("help") ? SUBCOMMANDS.get(args[0]) : null;
+        if (named != null) {
+            line.addSubcommand(named.get());
+        } else {
+            SUBCOMMANDS.values().forEach(command -> line.addSubcommand(command.get()));
+        }
         line.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("jinetd: internal error: " + e);
             e.printStackTrace(commandLine.getErr());

@@ -7,6 +7,6 @@ public final class Main {
 
     public static void main(String[] args) {
         LogSetup.configure(System.getenv());
-        System.exit(Jinetd.commandLine().execute(args));
+        System.exit(Jinetd.commandLine(args).execute(args));
     }
 }
