@@ -102,9 +102,13 @@ public final class ConnectionLog {
         tap.accept(line);
     }
 
-    /** Whether a handler's line at {@code level} would be written anywhere. */
+    /**
+     * Whether a handler's line at {@code level} would be written anywhere: where the log's
+     * level lets it through, and to the tap from INFO up, as the daemon's other lines are.
+     */
     public boolean handlerLogs(System.Logger.Level level) {
-        return level != System.Logger.Level.OFF && (tapped || SystemLoggers.enabled(CONNECTIONS, level));
+        return SystemLoggers.enabled(CONNECTIONS, level) || tapped && level != System.Logger.Level.OFF
+                && level.getSeverity() >= System.Logger.Level.INFO.getSeverity();
     }
 
     /**
