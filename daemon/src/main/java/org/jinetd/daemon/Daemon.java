@@ -196,9 +196,35 @@ public final class Daemon implements AutoCloseable {
         served.reflection().internal(internalPorts(fresh));
         var before = table;
         table = next;
+        letGo(before, next);
+        applied = TableFile.now(next.file());
+        var result = new Reloaded(kept, added, removed, failed);
+        failed.forEach(log::warn);
+        log.note("reloaded %s: %s".formatted(next.file(), result.summary()));
+        return result;
+    }
+
+    /** The table's plugin jars are held while it is served, so that none is closed under it. */
+    private static void hold(ServiceTable table) {
+        var held = new ArrayList<org.jinetd.daemon.config.PluginJar>();
+        for (var jar : table.plugins()) {
+            if (!jar.hold()) {
+                // Read with the table, and closed before it was applied: only a bug gets here.
+                held.forEach(org.jinetd.daemon.config.PluginJar::release);
+                throw new IllegalStateException("plugin jar " + jar + " closed before its table was applied");
+            }
+            held.add(jar);
+        }
+    }
+
+    /**
+     * Lets go of the jars of the table served before. One that {@code next} does not have
+     * changed or went from the plugin directory: its code is unloaded after its last
+     * connection, and the log says how many are left, and when it is.
+     */
+    private void letGo(ServiceTable before, ServiceTable next) {
         for (var jar : before.plugins()) {
             if (next.plugins().stream().noneMatch(j -> j == jar)) {
-                // Changed or gone from the plugin directory: its code is unloaded after its last connection.
                 jar.closed().thenRun(() -> log.note("plugins: %s as loaded before is unloaded".formatted(jar)));
                 int live = jar.holders() - 1;
                 if (live > 0) {
@@ -208,21 +234,6 @@ public final class Daemon implements AutoCloseable {
             }
         }
         release(before);
-        applied = TableFile.now(next.file());
-        var result = new Reloaded(kept, added, removed, failed);
-        failed.forEach(log::warn);
-        log.note("reloaded %s: %s".formatted(next.file(), result.summary()));
-        return result;
-    }
-
-    /** The table's plugin jars are held while it is served; each says when it is unloaded. */
-    private static void hold(ServiceTable table) {
-        for (var jar : table.plugins()) {
-            if (!jar.hold()) {
-                // Read with the table, and closed before it was applied: only a bug gets here.
-                throw new IllegalStateException("plugin jar " + jar + " closed before its table was applied");
-            }
-        }
     }
 
     private static void release(ServiceTable table) {

@@ -23,14 +23,18 @@ class HandlerLogTest {
     @TempDir
     Path dir;
 
-    /** Logs {@code options: {lines: N}} lines (and, with {@code thrown: yes}, a warning with an exception), then answers. */
-    private static final String CHATTY = """
+    /**
+     * Logs {@code options: {lines: N}} lines (and, with {@code thrown: yes}, a warning with an
+     * exception), then answers; its provider logs a line when it is made, outside any connection.
+     */
+    static final String CHATTY = """
             package example;
             import java.nio.ByteBuffer;
             import java.util.*;
             import org.jinetd.handler.*;
             public final class Chatty implements HandlerProvider {
                 private static final System.Logger LOG = System.getLogger("example.Chatty");
+                public Chatty() { LOG.log(System.Logger.Level.INFO, "made"); }
                 public String name() { return "chatty"; }
                 public Optional<StreamHandler> stream(Map<String, String> options) {
                     int lines = Integer.parseInt(options.getOrDefault("lines", "1"));

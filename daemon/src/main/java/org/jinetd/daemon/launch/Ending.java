@@ -45,7 +45,7 @@ final class Ending {
         this.ticket = ticket;
         // The listener takes this hold before its table can let go of the jar (see Listener.update);
         // a jar closed all the same has no classes left to give, and the handler's failure says so.
-        this.plugin = plugin.filter(PluginJar::hold).orElse(null);
+        this.plugin = plugin.isPresent() && plugin.get().hold() ? plugin.get() : null;
     }
 
     /** A stream connection an accept loop admitted: made on the listener's thread, before anything runs. */
