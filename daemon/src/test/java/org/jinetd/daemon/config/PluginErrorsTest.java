@@ -121,6 +121,20 @@ class PluginErrorsTest {
     }
 
     @Test
+    void aHostileJarCostsABoundedReadAndABoundedReport() throws Exception {
+        var plugins = plugins();
+        // A class that inflates to 17 MiB from a few KiB: refused, not read into memory whole.
+        PluginJars.pack(plugins.resolve("bomb.jar"), Map.of("example/Bomb.class", new byte[17 << 20]), "example.Bomb");
+        // Fifty providers that are not there: ten problems, not fifty.
+        var missing = java.util.stream.IntStream.range(0, 50).mapToObj(i -> "example.Missing" + i).toArray(String[]::new);
+        PluginJars.pack(plugins.resolve("many.jar"), Map.of("example/Empty.txt", new byte[0]), missing);
+        var problems = problems(plugins);
+        assertEquals("bomb.jar: Provider example.Bomb not found" + EXPECTED_PROVIDER, problems.getFirst());
+        assertEquals(11, problems.size(), problems.toString());
+        assertTrue(problems.stream().skip(1).allMatch(p -> p.startsWith("many.jar: Provider example.Missing")), problems.toString());
+    }
+
+    @Test
     void aJarThatProvidesNothingOrABadNameIsNamed() throws Exception {
         var plugins = plugins();
         PluginJars.pack(plugins.resolve("empty.jar"), PluginJars.compile(provider("Unlisted", "\"unlisted\"", "")));
