@@ -16,9 +16,11 @@ import java.util.Optional;
  * @param controlSocket  where {@code jinetd status/reload/stop} reach the daemon; empty when
  *                       written {@code control_socket: none}
  * @param services       every service, disabled ones included, in table order
+ * @param plugins        the jars of its plugin directory as they were read for it: held while
+ *                       it is served, so that none is closed under it
  */
 public record ServiceTable(Path file, Duration shutdownGrace, int maxConnections, Optional<Path> controlSocket,
-                           List<Service> services) {
+                           List<Service> services, List<PluginJar> plugins) {
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
 
@@ -27,6 +29,7 @@ public record ServiceTable(Path file, Duration shutdownGrace, int maxConnections
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(controlSocket, "controlSocket");
         services = List.copyOf(services);
+        plugins = List.copyOf(plugins);
     }
 
     /**

@@ -36,5 +36,14 @@
  * }
  * Dropped into the plugin directory ({@code plugins:} of the table), the jar is loaded at
  * start and at each reload.
+ *
+ * <p>A plugin jar sees the JDK and this package, nothing of the daemon: it bundles every
+ * library it uses, and gets its own copy of each even where the daemon has one of the same
+ * name. It logs through the JDK's {@link java.lang.System.Logger}; a line written while a
+ * connection or datagram is being served carries that service's name and client:
+ * {@snippet :
+ * private static final System.Logger LOG = System.getLogger("org.example.Reverse");
+ * LOG.log(System.Logger.Level.INFO, "reversed {0} lines", count);
+ * }
  */
 package org.jinetd.handler;
