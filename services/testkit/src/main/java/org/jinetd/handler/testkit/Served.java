@@ -281,10 +281,14 @@ public final class Served implements BeforeAllCallback, BeforeEachCallback, Afte
      */
     @Override
     public void afterEach(ExtensionContext context) {
-        if (perTest) {
+        Listener serving;
+        synchronized (this) {
+            serving = listener;
+        }
+        if (perTest || serving == null) {
             close();
         } else {
-            settle(started());
+            settle(serving);
         }
     }
 
@@ -396,6 +400,13 @@ public final class Served implements BeforeAllCallback, BeforeEachCallback, Afte
             }
         }
         listener.settle(listener instanceof StreamListener);
+    }
+
+    /** {@return the service's name, kind and address, for messages such as JUnit's} */
+    @Override
+    public synchronized String toString() {
+        var kind = source instanceof Source.Streams ? "tcp" : "udp";
+        return "Served[" + service + "/" + kind + (listener == null ? ", not serving" : " on " + listener.address()) + "]";
     }
 
     private synchronized Listener started() {

@@ -328,6 +328,16 @@ class ServedStreamTest {
         assertThrows(IllegalArgumentException.class, () -> Served.stream(LENGTHS).deadline(Duration.ZERO));
     }
 
+    @Test
+    void itsNameSaysWhichServiceItIs() throws Exception {
+        var served = Served.stream(LENGTHS).service("lengths");
+        assertEquals("Served[lengths/tcp, not serving]", served.toString());
+        try (served) {
+            served.start();
+            assertEquals("Served[lengths/tcp on " + served.address() + "]", served.toString());
+        }
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         awaitQuietly(latch, Duration.ofDays(1));
     }
