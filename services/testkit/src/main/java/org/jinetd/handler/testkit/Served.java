@@ -119,8 +119,9 @@ public final class Served implements BeforeAllCallback, BeforeEachCallback, Afte
     }
 
     /**
-     * Serves over TCP the stream handler that {@code provider} gives for {@code options}.
-     * The service is named after the provider.
+     * Serves over TCP the handler that {@code provider} gives for {@code options}: its
+     * {@link HandlerProvider#reply reply} handler if it has one, else its stream handler,
+     * as the daemon asks. The service is named after the provider.
      *
      * @param provider the provider, asked when the service starts
      * @param options  the service's options, values as text, in the order of the table
@@ -129,8 +130,15 @@ public final class Served implements BeforeAllCallback, BeforeEachCallback, Afte
     public static Served stream(HandlerProvider provider, Map<String, String> options) {
         var name = provider.name();
         var copy = copy(options);
-        return new Served(name, new Source.Streams(() -> provider.stream(copy).orElseThrow(
-                () -> new IllegalStateException("handler '" + name + "' does not serve tcp: stream(options) returned empty"))));
+        // As the daemon asks: a reply handler first, then a stream handler.
+        return new Served(name, new Source.Streams(() -> {
+            Optional<? extends StreamHandler> handler = provider.reply(copy);
+            if (handler.isEmpty()) {
+                handler = provider.stream(copy);
+            }
+            return handler.orElseThrow(() -> new IllegalStateException("handler '" + name
+                    + "' does not serve tcp: stream(options) returned empty"));
+        }));
     }
 
     /**
