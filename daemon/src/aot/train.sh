@@ -24,13 +24,13 @@ for attempt in 1 2 3 4 5; do
     tcp=$(( 20000 + RANDOM % 40000 ))
     cat > "$work/services.yaml" <<TABLE
 control_socket: $work/control.sock
-defaults: {bind: 127.0.0.1}
+defaults: {bind: &loopback 127.0.0.1}
 services:
   echo: {port: $tcp, handler: echo}
   daytime-udp: {port: $tcp, protocol: udp, handler: daytime}
   hello: {port: $(( tcp + 1 )), exec: [/bin/sh, -c, 'echo hello']}
 TABLE
-    JINETD_JAVA_OPTS="-XX:AOTCacheOutput=$cache -Xlog:aot=error,cds=error" \
+    JINETD_JAVA_OPTS="-XX:AOTCacheOutput=$cache -Xlog:aot=error,cds=error -XX:ErrorFile=$work/hs_err.log" \
         "$dist/bin/jinetd" run -c "$work/services.yaml" > "$work/out" 2> "$work/log" &
     pid=$!
     # Ready, or ended: whichever comes first, within a minute.
@@ -55,10 +55,18 @@ exec 3<>"/dev/tcp/127.0.0.1/$(( tcp + 1 ))"; read -r -t 10 hello <&3; exec 3>&-
 "$dist/bin/jinetd" status -c "$work/services.yaml" > /dev/null || true
 kill -TERM "$pid"
 status=0; wait "$pid" || status=$?
-if [ "$status" != 0 ] || [ "$echoed" != hi ] || [ "$hello" != hello ] || [ ! -s "$cache" ]; then
+if [ "$echoed" != hi ] || [ "$hello" != hello ]; then
     echo "train.sh: the training run failed (exit $status, echo '$echoed', program '$hello'):" >&2
     cat "$work/out" "$work/log" >&2
     rm -f "$cache"
     exit 1
+fi
+# The daemon served; only the JVM's writing of the cache went wrong (JDK 25 has been seen
+# to abort in it). The cache is an optimisation: the distribution is whole without it.
+if [ "$status" != 0 ] || [ ! -s "$cache" ]; then
+    echo "train.sh: warning: the JVM made no AOT cache (exit $status); the distribution starts without one" >&2
+    [ -s "$work/hs_err.log" ] && sed -n '1,12p' "$work/hs_err.log" >&2
+    rm -f "$cache"
+    exit 0
 fi
 echo "train.sh: $cache ($(du -h "$cache" | cut -f1))"

@@ -98,6 +98,7 @@ public final class Daemon implements AutoCloseable {
     /** As {@link #start(ServiceTable, ConnectionLog)}, with the listening sockets systemd passed in. */
     public static Daemon start(ServiceTable table, ConnectionLog log, Passed passed) throws StartFailure {
         warmPoller();
+        hold(table);
         var live = new Live();
         var spawner = new Spawner(live, log);
         var served = new Served(new StreamLauncher(live, log, spawner), new DatagramLauncher(live, log), spawner,
@@ -114,6 +115,7 @@ public final class Daemon implements AutoCloseable {
         if (!failures.isEmpty()) {
             bound.forEach(Listener::close);
             spawner.close();
+            release(table);
             failures.forEach(log::warn);
             throw new StartFailure(failures);
         }
@@ -152,6 +154,9 @@ public final class Daemon implements AutoCloseable {
         var removed = new ArrayList<String>();
         var failed = new ArrayList<String>();
         var failedByName = new java.util.TreeMap<String, String>();
+        // The new table's plugin jars are held before any listener takes it, the old table's let
+        // go only once every listener has moved on: a jar both use is never closed in between.
+        hold(next);
         var remaining = new ArrayList<>(listeners);
         var fresh = new ArrayList<Listener>();
         var wanted = next.enabled();
@@ -189,12 +194,50 @@ public final class Daemon implements AutoCloseable {
         listeners.addAll(fresh);
         served.global().limit(next.maxConnections());
         served.reflection().internal(internalPorts(fresh));
+        var before = table;
         table = next;
+        letGo(before, next);
         applied = TableFile.now(next.file());
         var result = new Reloaded(kept, added, removed, failed);
         failed.forEach(log::warn);
         log.note("reloaded %s: %s".formatted(next.file(), result.summary()));
         return result;
+    }
+
+    /** The table's plugin jars are held while it is served, so that none is closed under it. */
+    private static void hold(ServiceTable table) {
+        var held = new ArrayList<org.jinetd.daemon.config.PluginJar>();
+        for (var jar : table.plugins()) {
+            if (!jar.hold()) {
+                // Read with the table, and closed before it was applied: only a bug gets here.
+                held.forEach(org.jinetd.daemon.config.PluginJar::release);
+                throw new IllegalStateException("plugin jar " + jar + " closed before its table was applied");
+            }
+            held.add(jar);
+        }
+    }
+
+    /**
+     * Lets go of the jars of the table served before. One that {@code next} does not have
+     * changed or went from the plugin directory: its code is unloaded after its last
+     * connection, and the log says how many are left, and when it is.
+     */
+    private void letGo(ServiceTable before, ServiceTable next) {
+        for (var jar : before.plugins()) {
+            if (next.plugins().stream().noneMatch(j -> j == jar)) {
+                jar.closed().thenRun(() -> log.note("plugins: %s as loaded before is unloaded".formatted(jar)));
+                int live = jar.holders() - 1;
+                if (live > 0) {
+                    log.note("plugins: %s was replaced or removed; %d connection%s still on its old code"
+                            .formatted(jar, live, live == 1 ? "" : "s"));
+                }
+            }
+        }
+        release(before);
+    }
+
+    private static void release(ServiceTable table) {
+        table.plugins().forEach(org.jinetd.daemon.config.PluginJar::release);
     }
 
     /** The ports the UDP internal services are bound to: none of them may be answered. */
@@ -383,6 +426,7 @@ public final class Daemon implements AutoCloseable {
             live.abortAll();
         }
         spawner.close();
+        release(table);
         log.note("stopped");
         return left;
     }

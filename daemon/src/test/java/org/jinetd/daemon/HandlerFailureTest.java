@@ -53,6 +53,24 @@ class HandlerFailureTest {
     }
 
     @Test
+    void aClientThatClosedBeforeTheHandlerWroteIsNotTheHandlersFailure() throws Exception {
+        try (var d = TestDaemon.start("""
+                services:
+                  late: {bind: 127.0.0.1, handler: misbehaving, options: {how: late}}
+                  wrapped: {bind: 127.0.0.1, handler: misbehaving, options: {how: wrapped}}
+                """)) {
+            for (var service : java.util.List.of("late", "wrapped")) {
+                // Closed at once, with nothing unread: a FIN, and the handler's writes meet EPIPE.
+                Clients.connect(d.port(service)).close();
+                var line = d.awaitLog("service=" + service + " ");
+                assertTrue(line.contains(" reason=closed ") && !line.contains("error="), line);
+                assertEquals(0, d.daemon().log().tally().of(service).failed());
+                assertEquals(1, d.daemon().log().tally().of(service).connections());
+            }
+        }
+    }
+
+    @Test
     void aHandlerThatHangsHoldsOnlyItsOwnConnectionAndIsEndedAtStop() throws Exception {
         try (var d = TestDaemon.start("""
                 shutdown_grace: 200ms

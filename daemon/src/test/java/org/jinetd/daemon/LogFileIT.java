@@ -76,6 +76,23 @@ class LogFileIT {
     }
 
     @Test
+    void theCommandsWriteToStderrWhateverTheTableSays() throws Exception {
+        var log = dir.resolve("jinetd.log");
+        var table = dir.resolve("services.yaml");
+        Files.writeString(table, "control_socket: none\nlog: " + log + "\nservices: {echo: {port: 7, handler: echo}}\n");
+        try (var check = Launched.start("check", "-c", table.toString())) {
+            assertEquals(0, check.exit(), check.err());
+            assertTrue(check.out().contains(table + ": ok: 1 service"), check.out());
+        }
+        Files.writeString(table, "log: " + log + "\nservices: {echo: {port: 0, handler: echo}}\n");
+        try (var check = Launched.start("check", "-c", table.toString())) {
+            assertEquals(1, check.exit());
+            assertTrue(check.err().contains(table + ":2:"), check.err());
+        }
+        assertFalse(Files.exists(log), "a command opened the table's log file");
+    }
+
+    @Test
     void aFileThatCannotBeTrustedIsAProblemOfTheTable() throws Exception {
         var log = Files.createFile(dir.resolve("jinetd.log"));
         Files.setPosixFilePermissions(log, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));

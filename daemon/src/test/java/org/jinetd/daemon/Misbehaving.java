@@ -9,7 +9,7 @@ import org.jinetd.handler.OptionException;
 import org.jinetd.handler.StreamHandler;
 
 /**
- * A handler that misbehaves on purpose, as {@code options: {how: throw|hang}} says, and
+ * A handler that misbehaves on purpose, as {@code options: {how: throw|hang|late|wrapped}} says, and
  * takes a required numeric option so that option errors can be shown. Over UDP it always throws.
  */
 public final class Misbehaving implements HandlerProvider {
@@ -36,8 +36,29 @@ public final class Misbehaving implements HandlerProvider {
                     Thread.currentThread().interrupt();
                 }
             };
-            default -> throw new OptionException("how", "must be throw or hang");
+            // After the client's EOF, writes until the write fails: the client has closed.
+            case "late" -> c -> writeAfterEof(c);
+            // The same, with the failure wrapped as handlers often do.
+            case "wrapped" -> c -> {
+                try {
+                    writeAfterEof(c);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("could not answer", e);
+                }
+            };
+            default -> throw new OptionException("how", "must be throw, hang, late or wrapped");
         });
+    }
+
+    private static void writeAfterEof(org.jinetd.handler.Connection c) throws java.io.IOException {
+        var buffer = java.nio.ByteBuffer.allocate(4096);
+        while (c.channel().read(buffer.clear()) >= 0) {
+            // Read to the client's end.
+        }
+        var chunk = java.nio.ByteBuffer.allocate(65536);
+        while (true) {
+            c.channel().write(chunk.clear());
+        }
     }
 
     @Override

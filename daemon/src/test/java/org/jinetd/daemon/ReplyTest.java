@@ -9,7 +9,9 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jinetd.daemon.config.Launch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -81,6 +83,29 @@ class ReplyTest {
             }
             d.awaitLog("service=r ");
             assertEquals(LARGE, Clients.exchange(d.port("r"), "").length());
+        }
+    }
+
+    @Test
+    void onlyAReplyDeclaredByItsProviderIsAnsweredOnTheListenersThreadHoweverItIsWritten() throws Exception {
+        try (var d = TestDaemon.start("""
+                services:
+                  declared: {bind: 127.0.0.1, handler: replying, options: {bytes: thread}}
+                  streamed: {bind: 127.0.0.1, handler: replying, options: {bytes: thread, declared: stream}}
+                  daytime: {bind: 127.0.0.1, handler: daytime}
+                  time: {bind: 127.0.0.1, handler: time}
+                  echo: {bind: 127.0.0.1, handler: echo}
+                """)) {
+            assertEquals("platform", Clients.exchange(d.port("declared"), ""));
+            // The same ReplyHandler, given by stream(): served as any stream handler is.
+            assertEquals("virtual", Clients.exchange(d.port("streamed"), ""));
+            var table = d.daemon().table();
+            for (var name : List.of("declared", "daytime", "time", "streamed", "echo")) {
+                var launch = (Launch.Stream) table.service(name).orElseThrow().launch();
+                assertEquals(!name.equals("streamed") && !name.equals("echo"), launch.reply().isPresent(), name);
+            }
+            assertTrue(((Launch.Stream) table.service("streamed").orElseThrow().launch()).handler()
+                    instanceof org.jinetd.handler.ReplyHandler);
         }
     }
 

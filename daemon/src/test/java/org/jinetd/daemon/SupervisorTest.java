@@ -129,6 +129,12 @@ class SupervisorTest {
         assertTrue(stderr.toString(StandardCharsets.UTF_8).endsWith(" INFO four\n"), stderr::toString);
         signals.request(new Signals.Request.Stop("SIGTERM"));
         assertInstanceOf(Supervisor.Outcome.Stopped.class, running.get(20, TimeUnit.SECONDS));
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (var f : files.toList()) {
+                java.nio.file.Files.delete(f);
+            }
+        }
+        java.nio.file.Files.delete(dir);
     }
 
     /** As the log provider writes an entry: the text, a newline, a flush. */

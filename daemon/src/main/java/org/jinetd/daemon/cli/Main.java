@@ -6,6 +6,6 @@ public final class Main {
 
     public static void main(String[] args) {
         var log = LogSetup.configure(System.getenv());
-        System.exit(Jinetd.commandLine(log).execute(args));
+        System.exit(Jinetd.commandLine(args, log).execute(args));
     }
 }

@@ -81,7 +81,7 @@ public final class Config {
             problems.add(Problem.at(root.mark(), "the table is " + Node.shape(root) + ", not a map",
                     "a map with a 'services:' key"));
             return new ServiceTable(file, ServiceTable.DEFAULT_SHUTDOWN_GRACE, ServiceTable.DEFAULT_MAX_CONNECTIONS,
-                    Optional.empty(), Optional.empty(), List.of());
+                    Optional.empty(), Optional.empty(), List.of(), List.of());
         }
         fields.rejectUnknown(top, Keys.TOP, "top-level key");
         var grace = fields.duration(top.entries().get("shutdown_grace"), ServiceTable.DEFAULT_SHUTDOWN_GRACE);
@@ -102,7 +102,7 @@ public final class Config {
         if (servicesEntry == null && includeEntry == null) {
             problems.add(Problem.at(top.mark(), "no 'services:' key", "a map of services by name"));
             return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), control, log,
-                    List.of());
+                    List.of(), List.of());
         }
         var written = new ArrayList<Node.Entry>();
         if (servicesEntry != null && fields.mapping(servicesEntry) instanceof Node.Mapping all) {
@@ -114,7 +114,8 @@ public final class Config {
         var services = new ArrayList<Service>();
         var marks = new LinkedHashMap<Service, Node.Mark>();
         var names = new java.util.HashMap<String, Node.Mark>();
-        var reader = new ServiceReader(fields, handlers(fields, top.entries().get("plugins")), accounts, ports, selfUid, trust);
+        var handlers = handlers(fields, top.entries().get("plugins"));
+        var reader = new ServiceReader(fields, handlers.providers(), accounts, ports, selfUid, trust);
         for (var entry : written) {
             var first = names.putIfAbsent(entry.key().name(), entry.key().mark());
             if (first != null) {
@@ -129,29 +130,36 @@ public final class Config {
             });
         }
         clashes(services, marks, problems);
-        return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), control, log, services);
+        return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), control, log, services,
+                handlers.jars());
     }
 
-    /** The built-in handlers and those of the plugin directory. */
-    private Providers handlers(Fields fields, Node.Entry entry) {
+    /** The providers a table's services may name, and the plugin jars they came from. */
+    private record Handlers(Providers providers, List<PluginJar> jars) {}
+
+    /**
+     * The built-in handlers and those of the plugin directory. Every jar that is not trusted,
+     * cannot be loaded, provides nothing or takes a name already taken is a problem at the
+     * {@code plugins:} key, named by its file.
+     */
+    private Handlers handlers(Fields fields, Node.Entry entry) {
         if (entry == null) {
-            return providers;
+            plugins.none();
+            return new Handlers(providers, List.of());
         }
         var dir = fields.path(entry);
         if (dir.isEmpty()) {
-            return providers;
+            return new Handlers(providers, List.of());
         }
+        java.util.function.BiConsumer<String, String> problem = (what, expected) ->
+                fields.problem(entry.value().mark(), "plugins '" + dir.get() + "': " + what, expected);
         try {
-            var jars = plugins.load(dir.get(), trust);
-            // An untrusted jar was never opened: it is a problem for the table, not for a service.
-            jars.stream().flatMap(jar -> jar.refusal().stream()).forEach(refusal ->
-                    fields.problem(entry.value().mark(), "plugins '" + dir.get() + "': " + refusal.what(),
-                            refusal.expected()));
-            return providers.with(jars);
+            var jars = plugins.load(dir.get(), trust, problem);
+            return new Handlers(providers.with(jars, problem), jars);
         } catch (java.io.IOException e) {
             fields.problem(entry.value().mark(), "plugins '" + dir.get() + "': " + YamlReader.reason(e),
                     "a readable directory of handler jars");
-            return providers;
+            return new Handlers(providers, List.of());
         }
     }
 

@@ -3,13 +3,20 @@ package org.jinetd.daemon.config;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.jinetd.handler.DatagramHandler;
+import org.jinetd.handler.ReplyHandler;
 import org.jinetd.handler.StreamHandler;
 
 /** What runs for a connection: a program, or an in-JVM handler. */
 public sealed interface Launch {
     /** How {@code jinetd list} shows it. */
     String shown();
+
+    /** The plugin jar whose code serves it; none for programs, redirects and built-ins. */
+    default Optional<PluginJar> plugin() {
+        return Optional.empty();
+    }
 
     /**
      * A program started per connection (or, with {@code waits}, per burst of work).
@@ -61,11 +68,23 @@ public sealed interface Launch {
         }
     }
 
-    /** An in-JVM handler for a stream service. */
-    record Stream(String name, Map<String, String> options, StreamHandler handler) implements Launch {
+    /**
+     * An in-JVM handler for a stream service.
+     *
+     * @param handler what serves each connection
+     * @param reply   the same handler, when its provider declared it a reply known at accept
+     *                ({@code HandlerProvider.reply}): it is then answered on the listener's thread
+     * @param plugin  the plugin jar it came from; none for a built-in
+     */
+    record Stream(String name, Map<String, String> options, StreamHandler handler, Optional<ReplyHandler> reply,
+                  Optional<PluginJar> plugin) implements Launch {
         public Stream {
             options = Map.copyOf(options);
             Objects.requireNonNull(handler, "handler");
+            Objects.requireNonNull(plugin, "plugin");
+            if (reply.isPresent() && reply.get() != handler) {
+                throw new IllegalArgumentException("reply is not the handler");
+            }
         }
 
         @Override
@@ -74,11 +93,17 @@ public sealed interface Launch {
         }
     }
 
-    /** An in-JVM handler for a datagram service. */
-    record Datagrams(String name, Map<String, String> options, DatagramHandler handler) implements Launch {
+    /**
+     * An in-JVM handler for a datagram service.
+     *
+     * @param plugin the plugin jar it came from; none for a built-in
+     */
+    record Datagrams(String name, Map<String, String> options, DatagramHandler handler, Optional<PluginJar> plugin)
+            implements Launch {
         public Datagrams {
             options = Map.copyOf(options);
             Objects.requireNonNull(handler, "handler");
+            Objects.requireNonNull(plugin, "plugin");
         }
 
         @Override

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
@@ -218,8 +219,8 @@ final class LaunchReader {
         if (name.isEmpty() || options.isEmpty()) {
             return Optional.empty();
         }
-        var provider = providers.named(name.get());
-        if (provider.isEmpty()) {
+        var found = providers.named(name.get());
+        if (found.isEmpty()) {
             var known = providers.names().isEmpty() ? "a handler, but none is installed"
                     : "one of: " + String.join(", ", providers.names());
             var broken = providers.broken().entrySet().stream()
@@ -227,16 +228,28 @@ final class LaunchReader {
             fields.problem(entry.value().mark(), "handler '" + name.get() + "' is not known", known + broken);
             return Optional.empty();
         }
+        var provider = found.get().provider();
+        var jar = found.get().jar();
+        var thread = Thread.currentThread();
+        var context = thread.getContextClassLoader();
+        // The provider's code runs as its handlers' will: with its own jar as the context.
+        thread.setContextClassLoader(found.get().loader());
         try {
             if (transport.streams()) {
-                var handler = provider.get().stream(options.get());
+                // Declared a reply known at accept, whatever the lambda's type: answered on the listener's thread.
+                var reply = Objects.requireNonNull(provider.reply(options.get()), "reply() returned null");
+                if (reply.isPresent()) {
+                    return Optional.of(new Launch.Stream(name.get(), options.get(), reply.get(), reply, jar));
+                }
+                var handler = Objects.requireNonNull(provider.stream(options.get()), "stream() returned null");
                 if (handler.isPresent()) {
-                    return Optional.of(new Launch.Stream(name.get(), options.get(), handler.get()));
+                    return Optional.of(new Launch.Stream(name.get(), options.get(), handler.get(), Optional.empty(),
+                            jar));
                 }
             } else {
-                var handler = provider.get().datagram(options.get());
+                var handler = Objects.requireNonNull(provider.datagram(options.get()), "datagram() returned null");
                 if (handler.isPresent()) {
-                    return Optional.of(new Launch.Datagrams(name.get(), options.get(), handler.get()));
+                    return Optional.of(new Launch.Datagrams(name.get(), options.get(), handler.get(), jar));
                 }
             }
             fields.problem(entry.value().mark(), "handler '" + name.get() + "' does not serve " + transport.key(),
@@ -254,6 +267,8 @@ final class LaunchReader {
             fields.problem(mark, label + ": " + e.getMessage(), null);
         } catch (RuntimeException e) {
             fields.problem(entry.value().mark(), "handler '" + name.get() + "' failed to start: " + e, null);
+        } finally {
+            thread.setContextClassLoader(context);
         }
         return Optional.empty();
     }

@@ -18,9 +18,11 @@ import java.util.Optional;
  * @param log            where the log goes ({@code log:}); empty where the table does not say,
  *                       which sends it where the daemon runs (the journal under systemd, else stderr)
  * @param services       every service, disabled ones included, in table order
+ * @param plugins        the jars of its plugin directory as they were read for it: held while
+ *                       it is served, so that none is closed under it
  */
 public record ServiceTable(Path file, Duration shutdownGrace, int maxConnections, Optional<Path> controlSocket,
-                           Optional<LogDestination> log, List<Service> services) {
+                           Optional<LogDestination> log, List<Service> services, List<PluginJar> plugins) {
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
 
@@ -30,6 +32,7 @@ public record ServiceTable(Path file, Duration shutdownGrace, int maxConnections
         Objects.requireNonNull(controlSocket, "controlSocket");
         Objects.requireNonNull(log, "log");
         services = List.copyOf(services);
+        plugins = List.copyOf(plugins);
     }
 
     /**

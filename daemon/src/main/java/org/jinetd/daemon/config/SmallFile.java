@@ -30,7 +30,33 @@ public final class SmallFile {
     }
 
     static byte[] read(Path file, int cap, Duration deadline) throws IOException {
-        // The type is checked before opening: opening a FIFO blocks until a writer comes.
+        checked(file, cap);
+        return within(file, cap, deadline);
+    }
+
+    /**
+     * Copies {@code file}, a regular file of at most {@code cap} bytes, to {@code target}, with
+     * the checks and the deadline of {@link #read}.
+     */
+    static void copy(Path file, Path target, long cap, Duration deadline) throws IOException {
+        checked(file, cap);
+        var copied = run(file, deadline, () -> {
+            try (InputStream in = Files.newInputStream(file); var out = Files.newOutputStream(target)) {
+                var buffer = new byte[64 << 10];
+                long total = 0;
+                for (int n; (n = in.read(buffer)) >= 0 && total <= cap; total += n) {
+                    out.write(buffer, 0, n);
+                }
+                return total;
+            }
+        });
+        if (copied > cap) {
+            throw new IOException("too large: more than " + shown(cap));
+        }
+    }
+
+    /** The type is checked before opening: opening a FIFO blocks until a writer comes. */
+    private static void checked(Path file, long cap) throws IOException {
         var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
         if (!attributes.isRegularFile()) {
             throw new IOException("not a regular file: " + kind(file));
@@ -38,7 +64,6 @@ public final class SmallFile {
         if (attributes.size() > cap) {
             throw new IOException("too large: %d bytes, more than %s".formatted(attributes.size(), shown(cap)));
         }
-        return within(file, cap, deadline);
     }
 
     /**
@@ -47,18 +72,23 @@ public final class SmallFile {
      * read runs on a thread of its own, and we stop waiting for it.
      */
     static byte[] within(Path file, int cap, Duration deadline) throws IOException {
-        var task = new FutureTask<>(() -> {
+        var bytes = run(file, deadline, () -> {
             try (InputStream in = Files.newInputStream(file)) {
                 return in.readNBytes(cap + 1);
             }
         });
+        if (bytes.length > cap) {
+            throw new IOException("too large: more than " + shown(cap));
+        }
+        return bytes;
+    }
+
+    /** {@code work} on a thread of its own, waited for until the deadline. */
+    private static <T> T run(Path file, Duration deadline, java.util.concurrent.Callable<T> work) throws IOException {
+        var task = new FutureTask<>(work);
         var reader = Thread.ofVirtual().name("read " + file.getFileName()).start(task);
         try {
-            var bytes = task.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-            if (bytes.length > cap) {
-                throw new IOException("too large: more than " + shown(cap));
-            }
-            return bytes;
+            return task.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             reader.interrupt();
             throw new IOException("no answer within " + (deadline.toMillis() % 1000 == 0
@@ -91,7 +121,7 @@ public final class SmallFile {
         }
     }
 
-    private static String shown(int cap) {
+    private static String shown(long cap) {
         return cap % (1 << 20) == 0 ? cap / (1 << 20) + " MiB" : cap / 1024 + " KiB";
     }
 }

@@ -233,7 +233,11 @@ final class YamlReader {
         }
         int depth = 0;
         try {
-            for (var event : new org.yaml.snakeyaml.Yaml().parse(new java.io.StringReader(text))) {
+            // The parser alone: the Yaml facade also builds constructors and a logger
+            // (java.util.logging), which a short command would pay for at every start.
+            var parser = new org.yaml.snakeyaml.parser.ParserImpl(
+                    new org.yaml.snakeyaml.reader.StreamReader(text), new org.yaml.snakeyaml.LoaderOptions());
+            for (org.yaml.snakeyaml.events.Event event; (event = parser.getEvent()) != null; ) {
                 if (event instanceof org.yaml.snakeyaml.events.ScalarEvent scalar && scalar.getAnchor() != null) {
                     var at = scalar.getStartMark();
                     out.put((at.getLine() + 1) + ":" + (at.getColumn() + 1), scalar.getAnchor());

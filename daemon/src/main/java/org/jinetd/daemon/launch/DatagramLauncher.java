@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.log.HandlerScope;
 import org.jinetd.handler.Datagram;
 
 /**
@@ -24,17 +25,18 @@ public final class DatagramLauncher {
         this.log = log;
     }
 
+    /** Serves a datagram on a virtual thread of its own; its end is set up here, on the listener's thread. */
     public void launch(Received received) {
+        var ending = Ending.of(received, log);
         try {
-            Thread.ofVirtual().name(received.service().name() + "-dgram").start(() -> serve(received));
+            Thread.ofVirtual().name(received.service().name() + "-dgram").start(() -> serve(received, ending));
         } catch (OutOfMemoryError | RuntimeException e) {
-            Ending.of(received, log).endCounted();
+            ending.endCounted();
         }
     }
 
-    private void serve(Received received) {
-        var ending = Ending.of(received, log)
-                .live(live.add(received.service().name(), received.peer(), received.since(), () -> { }));
+    private void serve(Received received, Ending ending) {
+        ending.live(live.add(received.service().name(), received.peer(), received.since(), () -> { }));
         try {
             switch (received.service().launch()) {
                 case Launch.Datagrams handler -> handle(received, handler);
@@ -50,8 +52,13 @@ public final class DatagramLauncher {
 
     private void handle(Received received, Launch.Datagrams handler) {
         Optional<String> error = Optional.empty();
+        handler.plugin().ifPresent(jar -> Thread.currentThread().setContextClassLoader(jar.loader()));
         try {
-            handler.handler().handle(new ReceivedDatagram(received));
+            var datagram = new ReceivedDatagram(received);
+            new HandlerScope(log, received.service().name(), received.peer()).call(() -> {
+                handler.handler().handle(datagram);
+                return null;
+            });
         } catch (IOException | RuntimeException | Error e) {
             error = Optional.of(e.toString());
         }

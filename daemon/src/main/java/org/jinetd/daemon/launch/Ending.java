@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jinetd.daemon.config.PluginJar;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Ended;
 import org.jinetd.daemon.policy.Admission;
@@ -16,6 +17,9 @@ import org.jinetd.daemon.policy.Admission;
  * entry gone, so that whoever waits for the daemon to be idle finds the line written.
  * Only the first end counts, however many ways reach it (a timeout, a stop, the program's
  * exit). Ending the program itself is the live entry's abort; this is what follows.
+ *
+ * <p>A connection served by a plugin's handler holds that plugin's jar from here to its end,
+ * so that a reload that replaces the jar closes the old one only after its last connection.
  */
 final class Ending {
     private final ConnectionLog log;
@@ -26,34 +30,39 @@ final class Ending {
     private final Runnable close;
     /** Null where the connection holds no place (wait mode). */
     private final Admission.Ticket ticket;
+    /** The plugin jar whose code serves it, held until it ends; null for any other. */
+    private final PluginJar plugin;
     private final AtomicBoolean over = new AtomicBoolean();
     private volatile Live.Entry entry;
 
     private Ending(ConnectionLog log, String service, SocketAddress peer, long since, Runnable close,
-                   Admission.Ticket ticket) {
+                   Admission.Ticket ticket, Optional<PluginJar> plugin) {
         this.log = log;
         this.service = service;
         this.peer = peer;
         this.since = since;
         this.close = close;
         this.ticket = ticket;
+        // The listener takes this hold before its table can let go of the jar (see Listener.update);
+        // a jar closed all the same has no classes left to give, and the handler's failure says so.
+        this.plugin = plugin.isPresent() && plugin.get().hold() ? plugin.get() : null;
     }
 
-    /** A stream connection an accept loop admitted. */
+    /** A stream connection an accept loop admitted: made on the listener's thread, before anything runs. */
     static Ending of(Accepted accepted, ConnectionLog log) {
         return new Ending(log, accepted.service().name(), accepted.peer(), accepted.since(),
-                () -> StreamLauncher.close(accepted), accepted.ticket());
+                () -> StreamLauncher.close(accepted), accepted.ticket(), accepted.service().launch().plugin());
     }
 
-    /** A datagram: the socket is the listener's, not its own. */
+    /** A datagram: the socket is the listener's, not its own. Made on the listener's thread. */
     static Ending of(Received received, ConnectionLog log) {
         return new Ending(log, received.service().name(), received.peer(), received.since(), () -> { },
-                received.ticket());
+                received.ticket(), received.service().launch().plugin());
     }
 
     /** A program in wait mode: it has the listening socket, and no client of ours. */
     static Ending waiting(String service, long since, ConnectionLog log) {
-        return new Ending(log, service, null, since, () -> { }, null);
+        return new Ending(log, service, null, since, () -> { }, null, Optional.empty());
     }
 
     /** From now on the connection is live: its entry goes when it ends. */
@@ -107,6 +116,9 @@ final class Ending {
         close.run();
         if (ticket != null) {
             ticket.release();
+        }
+        if (plugin != null) {
+            plugin.release();
         }
         return true;
     }

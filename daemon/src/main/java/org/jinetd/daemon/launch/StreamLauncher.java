@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.log.HandlerScope;
 import org.jinetd.daemon.os.Fds;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.handler.ReplyHandler;
@@ -58,10 +59,10 @@ public final class StreamLauncher {
         var ending = Ending.of(accepted, log);
         try {
             var service = accepted.service();
-            if (REPLIES_AT_ONCE && service.launch() instanceof Launch.Stream stream
-                    && stream.handler() instanceof ReplyHandler handler && nothingFirst(accepted)) {
+            if (REPLIES_AT_ONCE && service.launch() instanceof Launch.Stream stream && stream.reply().isPresent()
+                    && nothingFirst(accepted)) {
                 // Over before this listener can close (or on a thread of its own): a stop need not know of it here.
-                reply(accepted, stream, handler, ending);
+                reply(accepted, stream, stream.reply().get(), ending);
                 return;
             }
             ending.live(register(accepted));
@@ -167,35 +168,56 @@ public final class StreamLauncher {
             // A handler blocked on something other than its socket needs the interrupt too.
             thread.interrupt();
         });
+        // Its own thread, which ends with it: the plugin's jar is its context from here on.
+        stream.plugin().ifPresent(jar -> thread.setContextClassLoader(jar.loader()));
         try (var watchdog = Watchdog.start(accepted.service().timeouts(), accepted.since(), true, entry)) {
-            stream.handler().handle(new HandlerConnection(accepted, new WatchedChannel(accepted.channel(), watchdog)));
-        } catch (IOException e) {
-            // The client went away or the handler gave up on it: that connection's end, nothing more.
+            var connection = new HandlerConnection(accepted, new WatchedChannel(accepted.channel(), watchdog));
+            scope(accepted).call(() -> {
+                stream.handler().handle(connection);
+                return null;
+            });
+        } catch (IOException | RuntimeException | Error e) {
             if (entry.reason().isEmpty()) {
-                if (byClient(e)) {
-                    ending.end(Optional.of("reset"), error);
+                // The client reset or closed under the handler: its doing, not the handler's failure.
+                var byClient = byClient(e);
+                if (byClient.isPresent()) {
+                    ending.end(byClient, error);
                     return;
                 }
-                error = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
-            }
-        } catch (RuntimeException | Error e) {
-            if (entry.reason().isEmpty()) {
-                LOG.warn("service={} peer={} handler={} threw", accepted.service().name(), accepted.shownPeer(),
-                        stream.name(), e);
-                error = Optional.of(e.toString());
+                if (!(e instanceof IOException)) {
+                    LOG.warn("service={} peer={} handler={} threw", accepted.service().name(), accepted.shownPeer(),
+                            stream.name(), e);
+                }
+                error = Optional.of(e instanceof IOException ? e.getClass().getSimpleName() + ": " + e.getMessage()
+                        : e.toString());
             }
         }
         ending.end(entry.reason(), error);
     }
 
+    /** While a handler runs for a connection, what it logs through System.Logger carries the service and client. */
+    private HandlerScope scope(Accepted accepted) {
+        return new HandlerScope(log, accepted.service().name(), accepted.peer());
+    }
+
     /**
-     * Whether the client ended the connection under the handler (a reset, or a write after it
-     * closed): the client's doing, so the handler has not failed, and a flood of such clients
-     * writes no warning.
+     * Whether the client ended the connection under the handler: {@code reset} when it reset
+     * it (ECONNRESET), {@code closed} when it had closed it and the handler wrote on (EPIPE).
+     * A handler may wrap the IOException (UncheckedIOException, its own exception): the causes
+     * are looked through.
      */
-    static boolean byClient(IOException e) {
-        var message = e.getMessage();
-        return message != null && (message.contains("Connection reset") || message.contains("Broken pipe"));
+    static Optional<String> byClient(Throwable thrown) {
+        var e = thrown;
+        for (int depth = 0; e != null && depth < 8; depth++, e = e.getCause()) {
+            var message = e instanceof IOException ? e.getMessage() : null;
+            if (message != null && message.contains("Connection reset")) {
+                return Optional.of("reset");
+            }
+            if (message != null && message.contains("Broken pipe")) {
+                return Optional.of("closed");
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -206,21 +228,28 @@ public final class StreamLauncher {
      */
     private void reply(Accepted accepted, Launch.Stream stream, ReplyHandler handler, Ending ending) {
         ByteBuffer bytes;
+        var thread = Thread.currentThread();
+        var context = thread.getContextClassLoader();
         try {
-            bytes = Objects.requireNonNull(handler.reply(new HandlerConnection(accepted, accepted.channel())),
+            stream.plugin().ifPresent(jar -> thread.setContextClassLoader(jar.loader()));
+            var connection = new HandlerConnection(accepted, accepted.channel());
+            bytes = Objects.requireNonNull(scope(accepted).call(() -> handler.reply(connection)),
                     "reply() returned null");
         } catch (RuntimeException | Error e) {
             LOG.warn("service={} peer={} handler={} threw", accepted.service().name(), accepted.shownPeer(),
                     stream.name(), e);
             ending.end(Optional.empty(), Optional.of(e.toString()));
             return;
+        } finally {
+            // The listener's own thread: it goes back to the daemon's context.
+            thread.setContextClassLoader(context);
         }
         try {
             Libc.sendNow(Fds.of(accepted.channel()), bytes);
         } catch (Libc.Failure e) {
-            boolean byClient = e.errno == ECONNRESET || e.errno == EPIPE;
-            ending.end(byClient ? Optional.of("reset") : Optional.empty(),
-                    byClient ? Optional.empty() : Optional.of(e.getMessage()));
+            var byClient = e.errno == ECONNRESET ? Optional.of("reset") : e.errno == EPIPE ? Optional.of("closed")
+                    : Optional.<String>empty();
+            ending.end(byClient, byClient.isPresent() ? Optional.empty() : Optional.of(e.getMessage()));
             return;
         } catch (RuntimeException | LinkageError e) {
             // The descriptor or the C call failed us: the connection's own thread writes it all.
@@ -235,7 +264,7 @@ public final class StreamLauncher {
             while (bytes.hasRemaining()) {
                 connection.channel().write(bytes);
             }
-        });
+        }, Optional.empty(), stream.plugin());
         ending.live(register(accepted));
         start(ending, () -> handle(accepted, rest, ending));
     }

@@ -78,8 +78,9 @@ public final class DatagramListener implements Listener {
         return service;
     }
 
+    /** Waits for the datagram being admitted, if one is (see {@link StreamListener#update}). */
     @Override
-    public void update(Service next) {
+    public synchronized void update(Service next) {
         this.service = next;
     }
 
@@ -118,34 +119,41 @@ public final class DatagramListener implements Listener {
                 continue;
             }
             peer = Peers.plain(peer);
-            var current = service;
-            var address = ((InetSocketAddress) peer).getAddress();
-            long now = System.nanoTime();
-            // An internal service answers whatever comes: never to another server's port (echo and
-            // chargen would answer each other for ever) nor to an address of many hosts.
-            if (current.launch() instanceof Launch.Datagrams) {
-                var refusal = served.reflection().refusal((InetSocketAddress) peer);
-                if (refusal.isPresent()) {
-                    (refusal.get().equals("source_port") ? fromPort : fromAddress).refused(now);
-                    continue;
+            synchronized (this) {
+                admit(buffer, peer, local);
+            }
+        }
+    }
+
+    /** One datagram, under the lock of {@link #update}: it is launched with the service it was admitted for. */
+    private void admit(ByteBuffer buffer, java.net.SocketAddress peer, java.net.SocketAddress local) {
+        var current = service;
+        var address = ((InetSocketAddress) peer).getAddress();
+        long now = System.nanoTime();
+        // An internal service answers whatever comes: never to another server's port (echo and
+        // chargen would answer each other for ever) nor to an address of many hosts.
+        if (current.launch() instanceof Launch.Datagrams) {
+            var refusal = served.reflection().refusal((InetSocketAddress) peer);
+            if (refusal.isPresent()) {
+                (refusal.get().equals("source_port") ? fromPort : fromAddress).refused(now);
+                return;
+            }
+        }
+        // A datagram cannot wait in a queue of ours: over a rate it is dropped, and counted.
+        if (rates.serviceWait(current, now) > 0) {
+            rateEpisode.refused(now);
+            return;
+        }
+        switch (admission.admit(address, Optional.empty(), current, true)) {
+            case Admission.Verdict.Refused refused -> {
+                if (!refused.counted()) {
+                    served.log().refused(current.name(), Peers.shown(peer), refused.reason());
                 }
             }
-            // A datagram cannot wait in a queue of ours: over a rate it is dropped, and counted.
-            if (rates.serviceWait(current, now) > 0) {
-                rateEpisode.refused(now);
-                continue;
-            }
-            switch (admission.admit(address, Optional.empty(), current, true)) {
-                case Admission.Verdict.Refused refused -> {
-                    if (!refused.counted()) {
-                        served.log().refused(current.name(), Peers.shown(peer), refused.reason());
-                    }
-                }
-                case Admission.Verdict.Admitted admitted -> {
-                    var payload = ByteBuffer.allocate(buffer.flip().remaining()).put(buffer).flip().asReadOnlyBuffer();
-                    served.datagrams().launch(
-                            new Received(current, channel, payload, peer, local, admitted.ticket(), System.nanoTime()));
-                }
+            case Admission.Verdict.Admitted admitted -> {
+                var payload = ByteBuffer.allocate(buffer.flip().remaining()).put(buffer).flip().asReadOnlyBuffer();
+                served.datagrams().launch(
+                        new Received(current, channel, payload, peer, local, admitted.ticket(), System.nanoTime()));
             }
         }
     }

@@ -9,7 +9,12 @@ public sealed interface Listener extends AutoCloseable permits StreamListener, D
     /** Starts taking connections; the socket is already bound. */
     void start();
 
-    /** Takes new settings for new connections; the socket stays as it is (a reload). */
+    /**
+     * Takes new settings for new connections; the socket stays as it is (a reload). Returns
+     * once no connection or datagram is on its way with the settings before: each has been
+     * launched, and holds what its service needs (a plugin jar), so that a reload may then let
+     * go of the table before.
+     */
     void update(Service next);
 
     /** The address the socket is bound to, as the system reports it. */

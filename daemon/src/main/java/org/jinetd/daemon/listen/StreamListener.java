@@ -135,8 +135,13 @@ public final class StreamListener implements Listener {
         return service;
     }
 
+    /**
+     * Waits for the connection being admitted, if one is: it is launched (and holds what its
+     * service needs, such as a plugin jar) with the service it was admitted for, before a
+     * reload that comes after this may let that service's jars go.
+     */
     @Override
-    public void update(Service next) {
+    public synchronized void update(Service next) {
         this.service = next;
     }
 
@@ -182,22 +187,24 @@ public final class StreamListener implements Listener {
                 continue;
             }
             backoff.succeeded();
-            // The table may have been reloaded while accept() waited: this client meets the rules of now.
-            current = service;
-            if (wait > 0) {
-                // The queue is longer than rate_wait allows: this one is turned away, without a token.
-                rateEpisode.refused(now);
-                refuse(channel, current, null, "rate", false);
-                continue;
-            }
-            try {
-                // Its clock starts now, not when the loop began to wait for it.
-                admit(channel, current, System.nanoTime());
-            } catch (RuntimeException | LinkageError e) {
-                // A fault before the connection was admitted (launching guards its own way)
-                // costs that connection, never the listener.
-                closeQuietly(channel);
-                LOG.warn("{}: connection dropped by a fault", current.label(), e);
+            synchronized (this) {
+                // The table may have been reloaded while accept() waited: this client meets the rules of now.
+                current = service;
+                if (wait > 0) {
+                    // The queue is longer than rate_wait allows: this one is turned away, without a token.
+                    rateEpisode.refused(now);
+                    refuse(channel, current, null, "rate", false);
+                    continue;
+                }
+                try {
+                    // Its clock starts now, not when the loop began to wait for it.
+                    admit(channel, current, System.nanoTime());
+                } catch (RuntimeException | LinkageError e) {
+                    // A fault before the connection was admitted (launching guards its own way)
+                    // costs that connection, never the listener.
+                    closeQuietly(channel);
+                    LOG.warn("{}: connection dropped by a fault", current.label(), e);
+                }
             }
         }
     }

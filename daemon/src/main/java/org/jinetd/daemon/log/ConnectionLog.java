@@ -20,8 +20,13 @@ public final class ConnectionLog {
     private final Tally tally = new Tally();
     /** Lines a second of one kind (a service's refusals for one reason, its failed datagrams) before the rest are only counted. */
     private static final int LINES_PER_SECOND = 20;
-    /** Per kind: {second, lines this second, lines not written this second}. Kinds are bounded by the table. */
-    private final java.util.Map<String, long[]> floods = new java.util.HashMap<>();
+    /** Lines a second that one service's handlers may log, as a program may write to its stderr. */
+    static final int HANDLER_LINES_PER_SECOND = 100;
+    /** A handler's line longer than this is cut. */
+    static final int MOST_HANDLER_LINE = 4096;
+    private final Throttle refusals = new Throttle(LINES_PER_SECOND, (kind, n) -> warnCount(kind + " unlogged=" + n));
+    private final Throttle handlerLines = new Throttle(HANDLER_LINES_PER_SECOND,
+            (service, n) -> warnCount("service=" + service + " log_unlogged=" + n));
 
     /** @param tap also gets every line (tests read the log there) */
     public ConnectionLog(Consumer<String> tap) {
@@ -86,57 +91,52 @@ public final class ConnectionLog {
      * {@code KIND unlogged=N} when the second is over.
      */
     private void throttled(String kind, java.util.function.Supplier<String> line) {
-        long suppressedBefore;
-        synchronized (floods) {
-            var window = floods.computeIfAbsent(kind, k -> new long[3]);
-            long second = System.nanoTime() / 1_000_000_000L;
-            suppressedBefore = 0;
-            if (window[0] != second) {
-                suppressedBefore = window[2];
-                window[0] = second;
-                window[1] = 0;
-                window[2] = 0;
-            }
-            if (++window[1] > LINES_PER_SECOND) {
-                if (window[2]++ == 0) {
-                    // If this second's flood is also the last, its count still gets its line.
-                    long at = second;
-                    Thread.ofVirtual().name("flood-" + kind).start(() -> flushAfter(kind, window, at));
-                }
-                return;
-            }
+        if (refusals.admit(kind)) {
+            var text = line.get();
+            CONNECTIONS.warn(text);
+            tap.accept(text);
         }
-        unlogged(kind, suppressedBefore);
-        var text = line.get();
-        CONNECTIONS.warn(text);
-        tap.accept(text);
     }
 
-    /** Waits out {@code second}, then writes its count unless a line of the next second already has. */
-    private void flushAfter(String kind, long[] window, long second) {
-        long wait = (second + 1) * 1_000_000_000L - System.nanoTime();
-        try {
-            Thread.sleep(java.time.Duration.ofNanos(Math.max(wait, 0) + 1_000_000));
-        } catch (InterruptedException e) {
+    private void warnCount(String line) {
+        CONNECTIONS.warn(line);
+        tap.accept(line);
+    }
+
+    /**
+     * Whether a handler's line at {@code level} would be written anywhere: where the log's
+     * level lets it through, and to the tap from INFO up, as the daemon's other lines are.
+     */
+    public boolean handlerLogs(System.Logger.Level level) {
+        return SystemLoggers.enabled(CONNECTIONS, level) || tapped && level != System.Logger.Level.OFF
+                && level.getSeverity() >= System.Logger.Level.INFO.getSeverity();
+    }
+
+    /**
+     * A line a handler logged through {@link System.Logger} while it served {@code peer}:
+     * {@code service=NAME peer=ADDRESS logger=NAME log="TEXT"}, at the level it was logged at,
+     * cut at {@value #MOST_HANDLER_LINE} characters; past {@value #HANDLER_LINES_PER_SECOND}
+     * lines a second of one service, counted instead ({@code service=NAME log_unlogged=N}).
+     * The text is asked for only when the line is written.
+     */
+    public void handlerLine(String service, java.net.SocketAddress peer, String logger, System.Logger.Level level,
+                            java.util.function.Supplier<String> text, Throwable thrown) {
+        if (!handlerLogs(level) || !handlerLines.admit(service)) {
             return;
         }
-        long count;
-        synchronized (floods) {
-            if (window[0] != second) {
-                return;
-            }
-            count = window[2];
-            window[2] = 0;
-        }
-        unlogged(kind, count);
+        var line = "service=" + service + " peer=" + Peers.quoted(Peers.shown(peer)) + " logger="
+                + Peers.quoted(oneLine(logger)) + " log=" + Peers.quoted(oneLine(text.get()))
+                + (thrown == null ? "" : " exception=" + Peers.quoted(oneLine(thrown.toString())));
+        SystemLoggers.write(CONNECTIONS, level, line);
+        tap.accept(line);
     }
 
-    private void unlogged(String kind, long count) {
-        if (count > 0) {
-            var summary = kind + " unlogged=" + count;
-            CONNECTIONS.warn(summary);
-            tap.accept(summary);
-        }
+    /** Text for one log line: at most {@value #MOST_HANDLER_LINE} characters, no control character but newlines (quoted later). */
+    static String oneLine(String text) {
+        var value = String.valueOf(text);
+        var cut = value.length() > MOST_HANDLER_LINE
+                ? value.substring(0, MOST_HANDLER_LINE) + " [cut at " + MOST_HANDLER_LINE + " characters]" : value;
+        return cut.replaceAll("[\\p{Cntrl}&&[^\\n]]", "?");
     }
 
     /** One line that a program wrote to its stderr. */

@@ -8,7 +8,7 @@ record Cli(int code, String out, String err) {
     static Cli run(String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
-        var line = Jinetd.commandLine();
+        var line = Jinetd.commandLine(args);
         line.setOut(new PrintWriter(out, true));
         line.setErr(new PrintWriter(err, true));
         int code = line.execute(args);

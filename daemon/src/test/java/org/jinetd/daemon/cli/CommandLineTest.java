@@ -3,8 +3,11 @@ package org.jinetd.daemon.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,7 +16,23 @@ class CommandLineTest {
     @TempDir
     Path dir;
 
-
+    @Test
+    void aSubcommandAloneSaysWhatItSaysInTheWholeCommand() {
+        for (var name : List.of("run", "check", "list", "status", "reload", "stop", "import")) {
+            var alone = Cli.run(name, "--help");
+            assertEquals(0, alone.code(), name + ": " + alone.err());
+            var whole = new StringWriter();
+            Jinetd.commandLine().getSubcommands().get(name).usage(new PrintWriter(whole, true));
+            assertEquals(whole.toString(), alone.out(), name);
+        }
+        var help = Cli.run("help", "check");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().contains("\nUsage: jinetd check "), help.out());
+        var unknown = Cli.run("chek");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("Unmatched argument at index 0: 'chek'"), unknown.err());
+        assertTrue(unknown.err().contains("Did you mean: jinetd check"), unknown.err());
+    }
 
     @Test
     void checkPrintsWhatItCheckedAndExitsZero() {

@@ -169,6 +169,20 @@ class JournalOutputTest {
     }
 
     @Test
+    void aHandlersOwnLineNamesItsLoggerAndItsTextForgesNothing() throws Exception {
+        try (var journal = new Inbox(dir.resolve("journal.sock"))) {
+            var output = output(dir.resolve("journal.sock"));
+            output.toJournal();
+            entry(output, "WARN service=reverse peer=127.0.0.1:4711 logger=org.example.Reverse log="
+                    + Peers.quoted("x service=forged error=none") + " exception=" + Peers.quoted("java.io.IOException: y"));
+            var fields = journal.receiveEntry();
+            assertEquals("reverse", only(fields, "JINETD_SERVICE"));
+            assertEquals("org.example.Reverse", only(fields, "JINETD_LOGGER"));
+            assertTrue(fields.stream().noneMatch(f -> f.name().equals("JINETD_ERROR")), Inbox.shown(fields));
+        }
+    }
+
+    @Test
     void aLongLineArrivesWholeInPiecesOfAtMost64KiB() throws Exception {
         try (var journal = new Inbox(dir.resolve("journal.sock"))) {
             var output = output(dir.resolve("journal.sock"));

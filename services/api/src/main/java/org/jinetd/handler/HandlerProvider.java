@@ -18,13 +18,36 @@ public interface HandlerProvider {
     String name();
 
     /**
-     * A handler for stream services (TCP, unix).
+     * A handler for stream services (TCP, unix). jinetd asks {@link #reply} first, and this
+     * method only when that is empty.
+     *
+     * <p>By default, the handler of {@link #reply}: a provider of replies serves streams
+     * wherever a stream handler is asked for. A {@link ReplyHandler} returned from here is
+     * served as any stream handler, on a virtual thread of its own; only one from
+     * {@link #reply} is answered at accept.
      *
      * @param options the service's {@code options:}, values as text
      * @return the handler, or empty if this name has none for streams
      * @throws OptionException naming the option that is missing, unknown or bad
      */
     default Optional<StreamHandler> stream(Map<String, String> options) throws OptionException {
+        return reply(options).map(StreamHandler.class::cast);
+    }
+
+    /**
+     * A handler for stream services whose whole answer is known at accept and which read
+     * nothing (daytime, time, a greeting). jinetd asks this first for a stream service; when
+     * it gives a handler, the service is answered at accept on the listener's own thread, as
+     * {@link ReplyHandler} describes, and {@link #stream} is not asked. The answer does not
+     * depend on how the handler is written (a lambda, a class): declaring it here is what
+     * counts.
+     *
+     * @param options the service's {@code options:}, values as text
+     * @return the handler, or empty (the default) if this name answers streams through
+     *         {@link #stream} instead
+     * @throws OptionException naming the option that is missing, unknown or bad
+     */
+    default Optional<ReplyHandler> reply(Map<String, String> options) throws OptionException {
         return Optional.empty();
     }
 

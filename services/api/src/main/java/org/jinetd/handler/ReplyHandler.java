@@ -10,6 +10,11 @@ import java.nio.ByteBuffer;
  * with no thread for the connection at all, as inetd serves its internal daytime inside its
  * loop. A reply larger than the socket takes at once is finished on a virtual thread.
  *
+ * <p>A provider declares one with {@link HandlerProvider#reply}; that, not the way the
+ * handler is written, is what gets it answered at accept. One returned from
+ * {@link HandlerProvider#stream} is served as any stream handler, through {@link #handle} on a
+ * virtual thread.
+ *
  * <p>{@link #reply} must not block and must not use the connection's channel: while it runs,
  * its listener accepts nothing. Where jinetd cannot answer at once (a {@code banner} or
  * {@code rate_per_source} comes first), it calls {@link #handle} on a virtual thread instead,

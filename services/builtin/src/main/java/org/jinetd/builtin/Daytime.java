@@ -13,7 +13,6 @@ import org.jinetd.handler.DatagramHandler;
 import org.jinetd.handler.HandlerProvider;
 import org.jinetd.handler.OptionException;
 import org.jinetd.handler.ReplyHandler;
-import org.jinetd.handler.StreamHandler;
 
 /**
  * daytime (RFC 867): one line with the date and time, then close. The line has the form
@@ -46,11 +45,11 @@ public final class Daytime implements HandlerProvider {
         return "daytime";
     }
 
+    /** Known at accept: answered on the listener's thread ({@code stream} gives the same handler). */
     @Override
-    public Optional<StreamHandler> stream(Map<String, String> options) throws OptionException {
+    public Optional<ReplyHandler> reply(Map<String, String> options) throws OptionException {
         NoOptions.check(name(), options);
-        ReplyHandler handler = connection -> line();
-        return Optional.of(handler);
+        return Optional.of(connection -> line());
     }
 
     @Override

@@ -9,7 +9,6 @@ import org.jinetd.handler.DatagramHandler;
 import org.jinetd.handler.HandlerProvider;
 import org.jinetd.handler.OptionException;
 import org.jinetd.handler.ReplyHandler;
-import org.jinetd.handler.StreamHandler;
 
 /**
  * time (RFC 868): four bytes, the seconds since 1900-01-01T00:00Z as an unsigned 32-bit
@@ -36,11 +35,11 @@ public final class Time implements HandlerProvider {
         return "time";
     }
 
+    /** Known at accept: answered on the listener's thread ({@code stream} gives the same handler). */
     @Override
-    public Optional<StreamHandler> stream(Map<String, String> options) throws OptionException {
+    public Optional<ReplyHandler> reply(Map<String, String> options) throws OptionException {
         NoOptions.check(name(), options);
-        ReplyHandler handler = connection -> stamp();
-        return Optional.of(handler);
+        return Optional.of(connection -> stamp());
     }
 
     @Override

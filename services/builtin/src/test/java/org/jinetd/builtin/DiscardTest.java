@@ -1,52 +1,43 @@
 package org.jinetd.builtin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.util.Map;
+import java.io.IOException;
+import java.time.Duration;
+import org.jinetd.handler.testkit.Client;
+import org.jinetd.handler.testkit.DatagramClient;
+import org.jinetd.handler.testkit.Served;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DiscardTest {
-    private static final int TIMEOUT = (int) Served.DEADLINE.toMillis();
+    @RegisterExtension
+    static final Served TCP = Served.stream(new Discard());
+    @RegisterExtension
+    static final Served UDP = Served.datagram(new Discard());
 
     @Test
-    void sendsNothingBackAndClosesAfterClientHalfCloses() throws Exception {
-        try (var served = Served.stream("discard", new Discard().stream(Map.of()).orElseThrow());
-             var client = new Socket(served.address().getAddress(), served.address().getPort())) {
-            client.setSoTimeout(TIMEOUT);
-            // More than the socket buffers hold: it only all goes out if discard keeps reading.
-            client.getOutputStream().write(new byte[4 << 20]);
-            client.shutdownOutput();
-            assertEquals(-1, client.getInputStream().read(), "no byte back, then end of stream");
-            assertTrue(served.awaitEnd().isEmpty(), "handler returned normally");
-        }
+    void sendsNothingBackAndClosesAfterClientHalfCloses(Client client) {
+        // More than the socket buffers hold: it only all goes out if discard keeps reading.
+        client.send(new byte[4 << 20]).shutdownOutput();
+        assertEquals(0, client.readAllBytes().length, "no byte back, then end of stream");
+        assertTrue(TCP.awaitEnd().isEmpty(), "handler returned normally");
     }
 
     @Test
-    void endsWhenClientCloses() throws Exception {
-        try (var served = Served.stream("discard", new Discard().stream(Map.of()).orElseThrow())) {
-            try (var client = new Socket(served.address().getAddress(), served.address().getPort())) {
-                client.getOutputStream().write("into the void\r\n".getBytes());
-            }
-            served.awaitEnd().ifPresent(thrown -> assertTrue(thrown instanceof java.io.IOException, thrown.toString()));
-        }
+    void endsWhenClientCloses(Client client) {
+        client.send("into the void\r\n").close();
+        TCP.awaitEnd().ifPresent(thrown -> assertInstanceOf(IOException.class, thrown));
     }
 
     @Test
-    void answersNoDatagram() throws Exception {
-        try (var served = Served.datagram("discard", new Discard().datagram(Map.of()).orElseThrow());
-             var client = new DatagramSocket()) {
-            client.send(new DatagramPacket(new byte[] {1, 2, 3}, 3, served.address()));
-            assertTrue(served.awaitEnd().isEmpty(), "handler returned normally");
-            // A reply is sent before the handler returns and loopback delivers at once, so a
-            // short wait after the handler ended is enough to show there is none.
-            client.setSoTimeout(300);
-            assertThrows(SocketTimeoutException.class, () -> client.receive(new DatagramPacket(new byte[16], 16)));
-        }
+    void answersNoDatagram(DatagramClient client) {
+        client.send(new byte[] {1, 2, 3});
+        assertTrue(UDP.awaitEnd().isEmpty(), "handler returned normally");
+        // A reply is sent before the handler returns and loopback delivers at once, so a
+        // short wait after the handler ended is enough to show there is none.
+        client.assertNoReply(Duration.ofMillis(300));
     }
 }

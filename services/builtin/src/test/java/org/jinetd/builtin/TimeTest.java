@@ -3,46 +3,40 @@ package org.jinetd.builtin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Map;
+import org.jinetd.handler.testkit.Client;
+import org.jinetd.handler.testkit.DatagramClient;
+import org.jinetd.handler.testkit.Served;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TimeTest {
-    private static final int TIMEOUT = (int) Served.DEADLINE.toMillis();
     private static final long SLACK_SECONDS = 5;
     /** 1900-01-01T00:00Z to 1970-01-01T00:00Z, as RFC 868 gives it. */
     private static final long RFC_868_OFFSET = 2_208_988_800L;
 
+    @RegisterExtension
+    static final Served TCP = Served.stream(new Time());
+    @RegisterExtension
+    static final Served UDP = Served.datagram(new Time());
+
     @Test
-    void sendsFourBytesOfSecondsSince1900AndCloses() throws Exception {
-        try (var served = Served.stream("time", new Time().stream(Map.of()).orElseThrow());
-             var client = new Socket(served.address().getAddress(), served.address().getPort())) {
-            client.setSoTimeout(TIMEOUT);
-            var bytes = client.getInputStream().readAllBytes();
-            assertEquals(4, bytes.length, "exactly four bytes, then end of stream");
-            assertNearNow(bytes);
-            assertTrue(served.awaitEnd().isEmpty(), "handler returned normally");
-        }
+    void sendsFourBytesOfSecondsSince1900AndCloses(Client client) {
+        var bytes = client.readAllBytes();
+        assertEquals(4, bytes.length, "exactly four bytes, then end of stream");
+        assertNearNow(bytes);
+        assertTrue(TCP.awaitEnd().isEmpty(), "handler returned normally");
     }
 
     @Test
-    void answersAnyDatagramWithFourBytes() throws Exception {
-        try (var served = Served.datagram("time", new Time().datagram(Map.of()).orElseThrow());
-             var client = new DatagramSocket()) {
-            client.setSoTimeout(TIMEOUT);
-            for (var sent : new byte[][] {new byte[0], "what time is it".getBytes()}) {
-                client.send(new DatagramPacket(sent, sent.length, served.address()));
-                var reply = new DatagramPacket(new byte[16], 16);
-                client.receive(reply);
-                assertEquals(4, reply.getLength());
-                assertNearNow(java.util.Arrays.copyOf(reply.getData(), 4));
-            }
+    void answersAnyDatagramWithFourBytes(DatagramClient client) {
+        for (var sent : new byte[][] {new byte[0], "what time is it".getBytes()}) {
+            var reply = client.send(sent).receive();
+            assertEquals(4, reply.length);
+            assertNearNow(reply);
         }
     }
 
@@ -59,11 +53,8 @@ class TimeTest {
     }
 
     private static long served(Instant instant) throws Exception {
-        var time = new Time(Clock.fixed(instant, ZoneOffset.UTC));
-        try (var served = Served.stream("time", time.stream(Map.of()).orElseThrow());
-             var client = new Socket(served.address().getAddress(), served.address().getPort())) {
-            client.setSoTimeout(TIMEOUT);
-            var bytes = client.getInputStream().readAllBytes();
+        try (var served = Served.stream(new Time(Clock.fixed(instant, ZoneOffset.UTC))).start()) {
+            var bytes = served.connect().readAllBytes();
             assertEquals(4, bytes.length);
             return unsigned(bytes);
         }
