@@ -20,9 +20,12 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SpawnShortageIT {
+    /** A uid that no account has, so that no other process counts against its limit. */
+    private static final int UID = 64_123;
+
     @Test
     void failedSpawnsBackOffOnceAndRecover() throws Exception {
-        assumeTrue(System.getProperty("user.name").equals("root"), "needs root to start the daemon as nobody");
+        assumeTrue(System.getProperty("user.name").equals("root"), "needs root to start the daemon as another user");
         int held = TestDaemon.freePort();
         int daytime = TestDaemon.freePort();
         var table = TestDaemon.write("""
@@ -31,8 +34,9 @@ class SpawnShortageIT {
                   daytime: {bind: 127.0.0.1, port: %d, handler: daytime}
                 """.formatted(held, daytime));
         Files.setPosixFilePermissions(table, PosixFilePermissions.fromString("rw-r--r--"));
-        // nobody may have 60 tasks: the JVM's threads and a few dozen children.
-        try (var jinetd = Launched.under(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+        // A uid of its own may have 60 tasks: the JVM's threads and a few dozen children. Not
+        // nobody: RLIMIT_NPROC counts every process of the user, and other programs run as nobody.
+        try (var jinetd = Launched.under(List.of("setpriv", "--reuid=" + UID, "--regid=" + UID, "--clear-groups",
                 "prlimit", "--nproc=60:60"), Map.of(), "run", "-c", table.toString())) {
             jinetd.awaitErr("ready:");
             var clients = new ArrayList<Socket>();
@@ -56,8 +60,6 @@ class SpawnShortageIT {
             assertEquals(0, jinetd.exit());
         }
     }
-
-
 
     private static int count(String text, String phrase) {
         return text.split(java.util.regex.Pattern.quote(phrase), -1).length - 1;
