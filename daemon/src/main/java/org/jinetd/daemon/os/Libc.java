@@ -24,6 +24,7 @@ public final class Libc {
     public static final int SPAWN_FILE_ACTIONS_SIZE = 80;
     public static final int SPAWNATTR_SIZE = 336;
     public static final int SIGSET_SIZE = 128;
+    public static final short POSIX_SPAWN_SETPGROUP = 0x02;
     public static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     public static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     public static final short POSIX_SPAWN_SETSID = 0x80;
@@ -158,9 +159,15 @@ public final class Libc {
 
     private Libc() {}
 
-    private static MethodHandle handle(String name, FunctionDescriptor descriptor, boolean errno) {
+    static MethodHandle handle(String name, FunctionDescriptor descriptor, boolean errno) {
         var symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("no " + name + " in the C library"));
         return errno ? LINKER.downcallHandle(symbol, descriptor, ERRNO) : LINKER.downcallHandle(symbol, descriptor);
+    }
+
+    /** A C function whose arguments from {@code first} on are variadic, capturing errno. */
+    static MethodHandle variadic(String name, FunctionDescriptor descriptor, int first) {
+        var symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("no " + name + " in the C library"));
+        return LINKER.downcallHandle(symbol, descriptor, ERRNO, Linker.Option.firstVariadicArg(first));
     }
 
     private static Optional<MethodHandle> optionalHandle(String name, FunctionDescriptor descriptor) {
@@ -189,12 +196,12 @@ public final class Libc {
 
     /** One C call that captures errno into {@code state}, with its arguments typed exactly. */
     @FunctionalInterface
-    private interface Call {
+    interface Call {
         long invoke(MemorySegment state) throws Throwable;
     }
 
     /** Makes {@code call}; -1 is the failure, with errno. */
-    private static long call(String name, Call call) throws Failure {
+    static long call(String name, Call call) throws Failure {
         try (var arena = Arena.ofConfined()) {
             var state = arena.allocate(Linker.Option.captureStateLayout());
             long value;

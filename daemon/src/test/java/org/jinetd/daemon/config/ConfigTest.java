@@ -235,7 +235,7 @@ class ConfigTest {
         assertTrue(plain.runAs().switches());
         assertEquals("root", admin.runAs().user());
         assertFalse(admin.runAs().switches());
-        assertTrue(plain.shown().contains("(as nobody,"), plain.shown());
+        assertTrue(plain.shown().contains("(as nobody via spawner,"), plain.shown());
     }
 
     @Test

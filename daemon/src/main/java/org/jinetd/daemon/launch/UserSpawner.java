@@ -1,0 +1,253 @@
+package org.jinetd.daemon.launch;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.Processes;
+import org.jinetd.daemon.os.Sessions;
+import org.jinetd.daemon.os.UnixMessages;
+
+/**
+ * The spawner of one user: a small JVM that a root daemon starts, through setpriv, as the
+ * user (with the user's groups, in a session of its own), and that spawns that user's
+ * programs for it, so that a connection costs one exec as it does for root. It reads the
+ * daemon's requests ({@link SpawnWire}) on descriptor 3, a socket the daemon made, with the
+ * connection's descriptors passed alongside; it spawns each program with posix_spawn as the
+ * daemon would (nothing of its own descriptors, a clean signal mask and dispositions, the
+ * environment, working directory, umask and soft limit of open files asked for), in a
+ * process group of its own within this session, answers with its pid or the error, and says
+ * when it has ended. It ends a program's group when asked. When the daemon closes the socket
+ * (it has no more work for it, or the daemon is gone), it kills what is left of its programs
+ * and exits. Its only way out to the daemon is that socket; it holds nothing of the daemon's.
+ *
+ * <p>Only the daemon starts it. It is one thread: a request is answered before the next is read.
+ */
+public final class UserSpawner {
+    /** The daemon's socket. */
+    static final int SOCKET = 3;
+    private static final int SO_TYPE = 3;
+    private static final int SOCK_SEQPACKET = 5;
+    private static final int SIGKILL = 9;
+    private static final int EBADF = 9;
+    private static final int EINVAL = 22;
+    /** An orphan adopted from a program is reaped within this; the programs themselves at once (their pidfds). */
+    private static final int REAP_EVERY_MS = 1000;
+
+    /** Programs not yet reaped: pid → pidfd (-1 when it could not be had; the round of reaping finds it). */
+    private final Map<Integer, Integer> programs = new LinkedHashMap<>();
+    private final int socket;
+
+    private UserSpawner(int socket) {
+        this.socket = socket;
+    }
+
+    public static void main(String[] args) {
+        try {
+            if (Libc.intOption(SOCKET, 1 /* SOL_SOCKET */, SO_TYPE) != SOCK_SEQPACKET) {
+                throw new IllegalStateException("not a SOCK_SEQPACKET socket");
+            }
+        } catch (Libc.Failure | RuntimeException e) {
+            System.err.println("jinetd spawner: descriptor 3 is not the daemon's socket (" + e.getMessage()
+                    + "); only jinetd starts this");
+            System.exit(64);
+        }
+        try {
+            Processes.becomeSubreaper();
+        } catch (Libc.Failure | RuntimeException e) {
+            // Orphans then go to init, in this session still, where the daemon's end of it finds them.
+            System.err.println("jinetd spawner: cannot adopt orphans: " + e.getMessage());
+        }
+        Libc.linkChildCalls();
+        int status;
+        try {
+            new UserSpawner(SOCKET).serve();
+            status = 0;
+        } catch (Libc.Failure | RuntimeException e) {
+            System.err.println("jinetd spawner: " + e);
+            status = 70;
+        }
+        // Whatever way out: no program of ours outlives the spawner.
+        System.exit(status);
+    }
+
+    /** Serves until the daemon closes the socket; then ends what is left. */
+    private void serve() throws Libc.Failure {
+        try {
+            say(new SpawnWire.Hello(SpawnWire.VERSION));
+            try (var arena = Arena.ofConfined()) {
+                while (true) {
+                    var fds = pollSet(arena);
+                    try {
+                        Libc.poll(fds, programs.size() + 1, REAP_EVERY_MS);
+                    } catch (Libc.Failure e) {
+                        if (e.errno != Libc.EINTR) {
+                            throw e;
+                        }
+                    }
+                    if (fds.get(JAVA_SHORT, 6) != 0 && !readRequests()) {
+                        return;
+                    }
+                    reap();
+                }
+            }
+        } finally {
+            endAll();
+        }
+    }
+
+    private MemorySegment pollSet(Arena arena) {
+        var fds = arena.allocate(8L * (programs.size() + 1), 8);
+        set(fds, 0, socket);
+        int i = 1;
+        for (int pidfd : programs.values()) {
+            set(fds, i++, pidfd);
+        }
+        return fds;
+    }
+
+    private static void set(MemorySegment fds, int index, int fd) {
+        fds.set(JAVA_INT, 8L * index, fd);
+        fds.set(JAVA_SHORT, 8L * index + 4, Libc.POLLIN);
+        fds.set(JAVA_SHORT, 8L * index + 6, (short) 0);
+    }
+
+    /** Reads and answers the requests there are; false when the daemon has closed the socket. */
+    private boolean readRequests() throws Libc.Failure {
+        while (true) {
+            UnixMessages.Received message;
+            try {
+                message = UnixMessages.receive(socket, SpawnWire.MOST_REQUEST, UnixMessages.MOST_FDS, false);
+            } catch (Libc.Failure e) {
+                if (e.errno == Libc.EAGAIN) {
+                    return true;
+                }
+                throw e;
+            }
+            if (message.data().length == 0) {
+                close(message.fds());
+                return false;
+            }
+            try {
+                if (message.truncated()) {
+                    throw new IllegalArgumentException("a request longer than " + SpawnWire.MOST_REQUEST + " bytes");
+                }
+                switch (SpawnWire.request(message.data())) {
+                    case SpawnWire.Spawn spawn -> say(spawn(spawn, message.fds()));
+                    case SpawnWire.End end -> say(new SpawnWire.Ended(end.seq(), signalGroup(end.pid(), end.signal())));
+                }
+            } finally {
+                close(message.fds());
+            }
+        }
+    }
+
+    /** Spawns the program of {@code request} with {@code passed}, the descriptors that came with it. */
+    private SpawnWire.Reply spawn(SpawnWire.Spawn request, int[] passed) {
+        var fds = new int[request.fds().length];
+        for (int i = 0; i < fds.length; i++) {
+            int index = request.fds()[i];
+            if (index >= passed.length) {
+                return new SpawnWire.Failed(request.seq(), EBADF);
+            }
+            fds[i] = index < 0 ? -1 : passed[index];
+        }
+        int pid;
+        // Set on this process for the length of the spawn, which the child takes with it: posix_spawn
+        // sets neither. No other thread of this JVM creates files or opens descriptors meanwhile.
+        int umask = request.umask() >= 0 ? Processes.umask(request.umask()) : -1;
+        long[] limits = null;
+        try {
+            if (request.nofile() != SpawnWire.NOFILE_KEEP) {
+                limits = Processes.openFiles();
+                Processes.openFiles(request.nofile(), limits[1]);
+            }
+            pid = NativeSpawn.spawn(request.argv(), request.env(), request.cwd(), fds, false);
+        } catch (Libc.Failure e) {
+            return new SpawnWire.Failed(request.seq(), e.errno);
+        } catch (RuntimeException e) {
+            System.err.println("jinetd spawner: spawn " + request.argv().getFirst() + ": " + e);
+            return new SpawnWire.Failed(request.seq(), EINVAL);
+        } finally {
+            if (umask >= 0) {
+                Processes.umask(umask);
+            }
+            restore(limits);
+        }
+        int pidfd;
+        try {
+            pidfd = Libc.pidfdOpen(pid);
+        } catch (Libc.Failure | RuntimeException e) {
+            pidfd = -1;
+        }
+        programs.put(pid, pidfd);
+        return new SpawnWire.Spawned(request.seq(), pid);
+    }
+
+    private static void restore(long[] limits) {
+        if (limits == null) {
+            return;
+        }
+        try {
+            Processes.openFiles(limits[0], limits[1]);
+        } catch (Libc.Failure e) {
+            System.err.println("jinetd spawner: cannot restore its limit of open files: " + e.getMessage());
+        }
+    }
+
+    /** Sends {@code signal} to the process group {@code pid} leads; 0 or kill's error. */
+    private static int signalGroup(int pid, int signal) {
+        if (pid <= 1 || signal < 1 || signal > 64) {
+            return EINVAL;
+        }
+        try {
+            Libc.kill(-pid, signal);
+            return 0;
+        } catch (Libc.Failure e) {
+            return e.errno;
+        }
+    }
+
+    /** Reaps every child that has ended, and says so for those that are programs. */
+    private void reap() throws Libc.Failure {
+        for (var ended = Processes.reapAny(); ended.isPresent(); ended = Processes.reapAny()) {
+            var done = ended.get();
+            var pidfd = programs.remove(done.pid());
+            if (pidfd == null) {
+                continue; // an orphan adopted from a program: only reaped
+            }
+            if (pidfd >= 0) {
+                Libc.close(pidfd);
+            }
+            say(new SpawnWire.Exited(done.pid(), done.exited(), done.value()));
+        }
+    }
+
+    private void say(SpawnWire.Reply reply) throws Libc.Failure {
+        UnixMessages.send(socket, SpawnWire.encode(reply), new int[0], true);
+    }
+
+    /** The way out: every program's group, then anything else left in this session, killed. */
+    private void endAll() {
+        for (int pid : new ArrayList<>(programs.keySet())) {
+            signalGroup(pid, SIGKILL);
+        }
+        Sessions.kill((int) ProcessHandle.current().pid(), Duration.ofSeconds(2));
+    }
+
+    private static void close(int[] fds) {
+        for (int fd : fds) {
+            try {
+                Libc.close(fd);
+            } catch (Libc.Failure e) {
+                // Closed already.
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package org.jinetd.daemon.launch;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.jinetd.daemon.config.RunAs;
+import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.os.Libc;
+
+/**
+ * The spawners of a root daemon: one per user and group whose programs it runs, each started
+ * when the first of them is needed and closed after {@link Settings#IDLE} with nothing to do,
+ * so that a quiet server costs nothing. See {@link UserSpawner} for what one does and
+ * {@link SpawnerLink} for how the daemon keeps it in check.
+ */
+public final class UserSpawners implements AutoCloseable {
+    /** Whose spawner: programs of one user and group share one. */
+    record Account(int uid, int gid, String user) {
+        static Account of(RunAs runAs) {
+            return new Account(runAs.uid(), runAs.gid(), runAs.user());
+        }
+    }
+
+    /**
+     * How spawners are started and kept.
+     *
+     * @param command what setpriv runs as the user: the JVM and its class
+     * @param idle    how long a spawner with no program and no request lives on
+     * @param start   how long it has to say it is ready
+     * @param reply   how long it has to answer a request
+     */
+    public record Settings(List<String> command, Duration idle, Duration start, Duration reply) {
+        /** A spawner with nothing to do for this long exits; the next program of its user starts another. */
+        public static final Duration IDLE = Duration.ofSeconds(30);
+        /** A JVM starts in well under a second, or a few on a loaded machine. */
+        public static final Duration START = Duration.ofSeconds(30);
+        /** A spawn takes a millisecond; a spawner that does not answer in this is stuck or stopped. */
+        public static final Duration REPLY = Duration.ofSeconds(10);
+
+        public Settings {
+            command = List.copyOf(command);
+        }
+
+        /**
+         * The spawner as this JVM starts it: the same java and the same jar (or classes), the
+         * smallest heap and the quick compiler only, and this JVM's AOT cache where it has one.
+         * IllegalStateException, with why, where the class path cannot be handed to another JVM.
+         */
+        public static Settings ofThisJvm() {
+            var java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Path classes;
+            try {
+                var source = UserSpawner.class.getProtectionDomain().getCodeSource();
+                classes = Path.of(source.getLocation().toURI());
+            } catch (URISyntaxException | RuntimeException e) {
+                throw new IllegalStateException("the jar of jinetd cannot be found (" + e + ")");
+            }
+            if (!Files.isExecutable(java) || !Files.exists(classes)) {
+                throw new IllegalStateException("no " + java + " or " + classes);
+            }
+            var command = new ArrayList<>(List.of(java.toString(),
+                    "-Xms2m", "-Xmx16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+                    "-Xss256k", "-XX:ReservedCodeCacheSize=8m", "-XX:MaxMetaspaceSize=32m",
+                    // No files of its own in /tmp, no attach listener, no handlers for the terminal's signals.
+                    "-XX:-UsePerfData", "-XX:+DisableAttachMechanism", "-Xrs",
+                    "--enable-native-access=ALL-UNNAMED"));
+            command.addAll(aotOptions());
+            command.addAll(List.of("-cp", classes.toString(), UserSpawner.class.getName()));
+            return new Settings(command, IDLE, START, REPLY);
+        }
+
+        /** This JVM's AOT cache, which holds the classes of the same jar and runtime. */
+        private static List<String> aotOptions() {
+            var options = new ArrayList<String>();
+            ProcessHandle.current().info().arguments().ifPresent(arguments -> {
+                for (var argument : arguments) {
+                    if (argument.startsWith("-XX:AOTCache=") || argument.startsWith("-XX:AOTMode=")
+                            || argument.startsWith("--add-exports=") || argument.startsWith("--add-opens=")) {
+                        options.add(argument);
+                    }
+                }
+            });
+            return options.stream().anyMatch(o -> o.startsWith("-XX:AOTCache=")) ? options : List.of();
+        }
+    }
+
+    private final Children children;
+    private final ConnectionLog log;
+    private final Settings settings;
+    private final Map<Account, SpawnerLink> links = new HashMap<>();
+    private boolean closed;
+
+    UserSpawners(Children children, ConnectionLog log, Settings settings) {
+        this.children = children;
+        this.log = log;
+        this.settings = settings;
+    }
+
+    /**
+     * Has the spawner of {@code runAs} start a program (started first if it is not running).
+     * See {@link SpawnWire.Spawn}; {@code passed} go with the request, {@code stderr} (or -1)
+     * is the read end of the program's stderr pipe, the spawner's to close from here on.
+     */
+    CompletableFuture<Program> spawn(RunAs runAs, String service, SpawnWire.Spawn request, int[] passed, int stderr)
+            throws Libc.Failure {
+        var account = Account.of(runAs);
+        while (true) {
+            SpawnerLink link;
+            synchronized (this) {
+                if (closed) {
+                    throw new IllegalStateException("the daemon is stopping");
+                }
+                link = links.get(account);
+                if (link == null) {
+                    link = SpawnerLink.start(account, settings, children, log, this::forget);
+                    links.put(account, link);
+                }
+            }
+            var started = link.spawn(service, request, passed, stderr);
+            if (started != null) {
+                return started;
+            }
+            // Closing after its idle spell, or ended, as this came: the next one takes it.
+            forget(link);
+        }
+    }
+
+    private synchronized void forget(SpawnerLink link) {
+        links.remove(link.account(), link);
+    }
+
+    /** The spawners running now, by user. */
+    synchronized List<SpawnerLink> running() {
+        return List.copyOf(links.values());
+    }
+
+    /** Closes every spawner: each exits once it has read the end of its socket, or is ended. */
+    @Override
+    public void close() {
+        List<SpawnerLink> all;
+        synchronized (this) {
+            closed = true;
+            all = List.copyOf(links.values());
+            links.clear();
+        }
+        all.forEach(SpawnerLink::close);
+    }
+}
