@@ -31,6 +31,8 @@ import org.jinetd.daemon.os.UnixMessages;
  */
 final class SpawnerLink {
     private static final int SIGKILL = 9;
+    private static final int ECONNRESET = 104;
+    private static final int EPIPE = 32;
     /** After it closed its socket, how long its exit has to come before it is ended. */
     private static final Duration EXIT_AFTER_CLOSE = Duration.ofSeconds(2);
 
@@ -96,7 +98,8 @@ final class SpawnerLink {
             var argv = new ArrayList<>(List.of(Tools.SETPRIV.orElse("setpriv"), "--reuid=" + account.uid(),
                     "--regid=" + account.gid(), "--init-groups", "--"));
             argv.addAll(settings.command());
-            pid = NativeSpawn.spawn(argv, Command.WRAPPERS_ENV, "/", new int[] {-1, -1, stderr[1], pair[1]});
+            // Its stdout too: the JVM reports there why it could not start.
+            pid = NativeSpawn.spawn(argv, Command.WRAPPERS_ENV, "/", new int[] {-1, stderr[1], stderr[1], pair[1]});
         } catch (Libc.Failure | RuntimeException e) {
             Programs.closeQuietly(pair[0]);
             Programs.closeQuietly(pair[1]);
@@ -146,7 +149,17 @@ final class SpawnerLink {
             }
             var numbered = new SpawnWire.Spawn(seq, request.argv(), request.env(), request.cwd(), request.umask(),
                     request.nofile(), request.fds());
-            UnixMessages.send(socket, SpawnWire.encode(numbered), passed, false);
+            try {
+                UnixMessages.send(socket, SpawnWire.encode(numbered), passed, false);
+            } catch (Libc.Failure e) {
+                if (e.errno != EPIPE && e.errno != ECONNRESET) {
+                    throw e;
+                }
+                // It has gone already: this request fails with the reason its exit gives.
+                if (closedAt < 0) {
+                    closedAt = System.nanoTime();
+                }
+            }
             var result = new CompletableFuture<Program>();
             pending.add(new Spawning(seq++, System.nanoTime(), service, stderr, result));
             return result;
@@ -193,8 +206,11 @@ final class SpawnerLink {
                     // No descriptor is accepted: the kernel closes any it sends.
                     message = UnixMessages.receive(socket, SpawnWire.MOST_REPLY + 1, 0, false);
                 } catch (Libc.Failure e) {
-                    if (e.errno != Libc.EAGAIN) {
-                        failure = "its socket cannot be read (" + e.getMessage() + ")";
+                    if (e.errno == ECONNRESET) {
+                        // It exited with requests unread.
+                        closed = true;
+                    } else if (e.errno != Libc.EAGAIN) {
+                        failure = "could not be read (" + e.getMessage() + ")";
                     }
                     break;
                 }
@@ -299,7 +315,8 @@ final class SpawnerLink {
      * spell is closed.
      */
     private void watch() {
-        long tick = Math.max(1, Math.min(1000, Math.min(settings.reply().toMillis(), settings.idle().toMillis()) / 4));
+        long shortest = Math.min(settings.start().toMillis(), Math.min(settings.reply().toMillis(), settings.idle().toMillis()));
+        long tick = Math.max(1, Math.min(1000, shortest / 4));
         while (true) {
             try {
                 Thread.sleep(tick);

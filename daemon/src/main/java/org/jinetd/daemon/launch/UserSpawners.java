@@ -65,7 +65,8 @@ public final class UserSpawners implements AutoCloseable {
                 throw new IllegalStateException("no " + java + " or " + classes);
             }
             var command = new ArrayList<>(List.of(java.toString(),
-                    "-Xms2m", "-Xmx16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+                    // The AOT cache's objects need 8 MB of heap at start.
+                    "-Xms8m", "-Xmx16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
                     "-Xss256k", "-XX:ReservedCodeCacheSize=8m", "-XX:MaxMetaspaceSize=32m",
                     // No files of its own in /tmp, no attach listener, no handlers for the terminal's signals.
                     "-XX:-UsePerfData", "-XX:+DisableAttachMechanism", "-Xrs",

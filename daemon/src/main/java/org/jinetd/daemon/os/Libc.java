@@ -63,21 +63,28 @@ public final class Libc {
     private static final VarHandle ERRNO_VALUE = Linker.Option.captureStateLayout()
             .varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle WAITID = handle("waitid",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
     private static final MethodHandle POLL = handle("poll",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
-    private static final MethodHandle EVENTFD = handle("eventfd",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
-    private static final MethodHandle READ = handle("read",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
-    private static final MethodHandle WRITE = handle("write",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
     private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
     private static final MethodHandle FCNTL = LINKER.downcallHandle(LIBC.find("fcntl").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle PIPE2 = handle("pipe2",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
+
+    /**
+     * The reaper's calls and pipes: linked with the calls that end children, not by a spawner
+     * of one user, for which each kind of call linked is start-up time.
+     */
+    private static final class Watching {
+        static final MethodHandle WAITID = handle("waitid",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+        static final MethodHandle EVENTFD = handle("eventfd",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+        static final MethodHandle READ = handle("read",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
+        static final MethodHandle WRITE = handle("write",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
+        static final MethodHandle PIPE2 = handle("pipe2",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
+    }
 
     /** getrlimit: linked at start, where the daemon reads its limit of open files. */
     private static final class Limits {
@@ -132,6 +139,7 @@ public final class Libc {
     public static void linkChildCalls() {
         java.util.Objects.requireNonNull(Pidfds.WAITPID);
         java.util.Objects.requireNonNull(Text.STRERROR);
+        java.util.Objects.requireNonNull(Watching.PIPE2);
     }
 
     /** Socket calls: linked when a socket option, sd_notify or a reply first needs one. */
@@ -366,7 +374,7 @@ public final class Libc {
 
     /** Reaps the child of {@code pidfd}, which must have exited; fills {@code info} (a siginfo_t). */
     public static void waitidPidfd(int pidfd, MemorySegment info) throws Failure {
-        call("waitid", state -> (int) WAITID.invokeExact(state, P_PIDFD, pidfd, info, WEXITED));
+        call("waitid", state -> (int) Watching.WAITID.invokeExact(state, P_PIDFD, pidfd, info, WEXITED));
     }
 
     /** poll(2) on an array of struct pollfd; returns how many are ready. */
@@ -375,15 +383,15 @@ public final class Libc {
     }
 
     public static int eventfd() throws Failure {
-        return (int) call("eventfd", state -> (int) EVENTFD.invokeExact(state, 0, EFD_CLOEXEC));
+        return (int) call("eventfd", state -> (int) Watching.EVENTFD.invokeExact(state, 0, EFD_CLOEXEC));
     }
 
     public static long read(int fd, MemorySegment buffer, long count) throws Failure {
-        return call("read", state -> (long) READ.invokeExact(state, fd, buffer, count));
+        return call("read", state -> (long) Watching.READ.invokeExact(state, fd, buffer, count));
     }
 
     public static long write(int fd, MemorySegment buffer, long count) throws Failure {
-        return call("write", state -> (long) WRITE.invokeExact(state, fd, buffer, count));
+        return call("write", state -> (long) Watching.WRITE.invokeExact(state, fd, buffer, count));
     }
 
     /** A unix datagram socket, close-on-exec. */
@@ -515,7 +523,7 @@ public final class Libc {
     public static int[] pipe() throws Failure {
         try (var arena = Arena.ofConfined()) {
             var fds = arena.allocate(JAVA_INT, 2);
-            call("pipe2", state -> (int) PIPE2.invokeExact(state, fds, O_CLOEXEC));
+            call("pipe2", state -> (int) Watching.PIPE2.invokeExact(state, fds, O_CLOEXEC));
             int read = fds.getAtIndex(JAVA_INT, 0);
             int write = fds.getAtIndex(JAVA_INT, 1);
             call("fcntl", state -> (int) FCNTL.invokeExact(state, read, 4 /* F_SETFL */, 2048 /* O_NONBLOCK */));

@@ -24,17 +24,29 @@ public final class Processes {
     /** RLIM_INFINITY. */
     public static final long UNLIMITED = -1;
 
-    private static final MethodHandle PIDFD_SEND_SIGNAL = Libc.handle("pidfd_send_signal",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
-    private static final MethodHandle GETRLIMIT = Libc.handle("getrlimit",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), true);
-    private static final MethodHandle SETRLIMIT = Libc.handle("setrlimit",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), true);
-    private static final MethodHandle UMASK = Libc.handle("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
-    private static final MethodHandle PRCTL = Libc.variadic("prctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
-    private static final MethodHandle WAITID = Libc.handle("waitid",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+    // Each linked at its first use: a spawner starts sooner for each kind of call it does not link.
+    private static final class Signal {
+        static final MethodHandle PIDFD_SEND_SIGNAL = Libc.handle("pidfd_send_signal",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+    }
+
+    private static final class Limits {
+        static final MethodHandle GETRLIMIT = Libc.handle("getrlimit",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), true);
+        static final MethodHandle SETRLIMIT = Libc.handle("setrlimit",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), true);
+    }
+
+    private static final class Mask {
+        static final MethodHandle UMASK = Libc.handle("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
+    }
+
+    private static final class Reaper {
+        static final MethodHandle PRCTL = Libc.variadic("prctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
+        static final MethodHandle WAITID = Libc.handle("waitid",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+    }
 
     private Processes() {}
 
@@ -43,7 +55,7 @@ public final class Processes {
 
     /** Sends {@code signal} to the process of {@code pidfd}, which cannot be another. */
     public static void signal(int pidfd, int signal) throws Libc.Failure {
-        Libc.call("pidfd_send_signal", state -> (int) PIDFD_SEND_SIGNAL.invokeExact(state, pidfd, signal,
+        Libc.call("pidfd_send_signal", state -> (int) Signal.PIDFD_SEND_SIGNAL.invokeExact(state, pidfd, signal,
                 MemorySegment.NULL, 0));
     }
 
@@ -51,7 +63,7 @@ public final class Processes {
     public static long[] openFiles() throws Libc.Failure {
         try (var arena = Arena.ofConfined()) {
             var limit = arena.allocate(16, 8);
-            Libc.call("getrlimit", state -> (int) GETRLIMIT.invokeExact(state, RLIMIT_NOFILE, limit));
+            Libc.call("getrlimit", state -> (int) Limits.GETRLIMIT.invokeExact(state, RLIMIT_NOFILE, limit));
             return new long[] {limit.get(JAVA_LONG, 0), limit.get(JAVA_LONG, 8)};
         }
     }
@@ -62,14 +74,14 @@ public final class Processes {
             var limit = arena.allocate(16, 8);
             limit.set(JAVA_LONG, 0, soft);
             limit.set(JAVA_LONG, 8, hard);
-            Libc.call("setrlimit", state -> (int) SETRLIMIT.invokeExact(state, RLIMIT_NOFILE, limit));
+            Libc.call("setrlimit", state -> (int) Limits.SETRLIMIT.invokeExact(state, RLIMIT_NOFILE, limit));
         }
     }
 
     /** Sets the file creation mask of this process; returns the one before. */
     public static int umask(int mask) {
         try {
-            return (int) UMASK.invokeExact(mask);
+            return (int) Mask.UMASK.invokeExact(mask);
         } catch (Throwable t) {
             throw new IllegalStateException("umask", t);
         }
@@ -80,7 +92,7 @@ public final class Processes {
      * becomes its own child, not init's, and stays in reach.
      */
     public static void becomeSubreaper() throws Libc.Failure {
-        Libc.call("prctl", state -> (int) PRCTL.invokeExact(state, PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L));
+        Libc.call("prctl", state -> (int) Reaper.PRCTL.invokeExact(state, PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L));
     }
 
     /** Reaps one child that has ended, if any has; never waits. */
@@ -88,7 +100,7 @@ public final class Processes {
         try (var arena = Arena.ofConfined()) {
             var info = arena.allocate(Libc.SIGINFO_SIZE, 8);
             try {
-                Libc.call("waitid", state -> (int) WAITID.invokeExact(state, P_ALL, 0, info, Libc.WEXITED | WNOHANG));
+                Libc.call("waitid", state -> (int) Reaper.WAITID.invokeExact(state, P_ALL, 0, info, Libc.WEXITED | WNOHANG));
             } catch (Libc.Failure e) {
                 if (e.errno == ECHILD) {
                     return Optional.empty();

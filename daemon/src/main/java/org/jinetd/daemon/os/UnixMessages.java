@@ -37,8 +37,11 @@ public final class UnixMessages {
     /** The most descriptors one message carries. */
     public static final int MOST_FDS = 8;
 
-    private static final MethodHandle SOCKETPAIR = Libc.handle("socketpair",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), true);
+    /** The daemon's alone: a spawner does not link it. */
+    private static final class Pair {
+        static final MethodHandle SOCKETPAIR = Libc.handle("socketpair",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), true);
+    }
     private static final MethodHandle SENDMSG = Libc.handle("sendmsg",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), true);
     private static final MethodHandle RECVMSG = Libc.handle("recvmsg",
@@ -59,7 +62,7 @@ public final class UnixMessages {
     public static int[] pair() throws Libc.Failure {
         try (var arena = Arena.ofConfined()) {
             var fds = arena.allocate(JAVA_INT, 2);
-            Libc.call("socketpair", state -> (int) SOCKETPAIR.invokeExact(state, AF_UNIX,
+            Libc.call("socketpair", state -> (int) Pair.SOCKETPAIR.invokeExact(state, AF_UNIX,
                     SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds));
             return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
         }
