@@ -47,6 +47,7 @@ class SpawnerTest {
             var lines = Clients.exchange(d.port("who"), "").lines().toList();
             int spawner = Integer.parseInt(lines.get(0));
             assertEquals(List.of(spawner), d.daemon().spawners());
+            assertTrue(d.awaitLog("spawner of nobody (pid " + spawner + "): ready after ").matches(".* ready after \\d+\\.\\d\\ds"));
             assertEquals(List.of("65534", "65534"), lines.subList(1, 3));
             var status = Files.readAllLines(Path.of("/proc/" + spawner + "/status"));
             assertTrue(status.contains("Uid:\t65534\t65534\t65534\t65534"), status.toString());
@@ -141,7 +142,7 @@ class SpawnerTest {
             assertEquals("", Clients.exchange(d.port("hello"), ""));
             var line = d.awaitLog("service=hello peer=");
             assertTrue(line.contains(" error=\"spawn failed: spawner of nobody " + why + "\" "), line);
-            var warning = d.awaitLog("spawner of nobody (pid ");
+            var warning = d.awaitLog(l -> l.startsWith("spawner of nobody (pid ") && l.contains("; ending it"));
             assertTrue(warning.endsWith(") " + why + "; ending it"), warning);
             assertGone(Integer.parseInt(warning.replaceAll(".*\\(pid (\\d+)\\).*", "$1")));
             assertNothingCounted(d);
@@ -181,7 +182,8 @@ class SpawnerTest {
             int first = d.daemon().spawners().getFirst();
             assertTrue(await(() -> d.daemon().spawners().isEmpty() && ProcessHandle.of(first).isEmpty()),
                     "the spawner exits after its idle spell");
-            assertTrue(d.log().stream().noneMatch(l -> l.contains("spawner of nobody")), "quietly: " + d.log());
+            d.awaitLog("spawner of nobody (pid " + first + "): closed after 300ms without a program");
+            assertTrue(d.log().stream().noneMatch(l -> l.contains("ending it")), "closed, not ended: " + d.log());
             assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
             assertNotEquals(first, d.daemon().spawners().getFirst());
         }

@@ -254,6 +254,9 @@ final class SpawnerLink {
                 }
                 state = State.READY;
                 readyAt = System.nanoTime();
+                var after = Duration.ofNanos(readyAt - started);
+                done.add(() -> log.note("spawner of %s (pid %d): ready after %.2fs".formatted(account.user(), pid,
+                        after.toNanos() / 1e9)));
             }
             case SpawnWire.Spawned spawned -> {
                 if (!(pending.peek() instanceof Spawning asked) || asked.seq() != spawned.seq() || state != State.READY) {
@@ -357,6 +360,8 @@ final class SpawnerLink {
                 // It reads the end of its socket and exits; a program of its user asks a new one.
                 forget.accept(this);
                 drop();
+                log.note("spawner of %s (pid %d): closed after %s without a program".formatted(account.user(), pid,
+                        shown(settings.idle())));
             }
         }
     }

@@ -38,18 +38,28 @@ public final class UserSpawner {
     private static final int SIGKILL = 9;
     private static final int EBADF = 9;
     private static final int EINVAL = 22;
+    private static final int EPIPE = 32;
+    private static final int ECONNRESET = 104;
     /** An orphan adopted from a program is reaped within this; the programs themselves at once (their pidfds). */
     private static final int REAP_EVERY_MS = 1000;
 
     /** Programs not yet reaped: pid → pidfd (-1 when it could not be had; the round of reaping finds it). */
     private final Map<Integer, Integer> programs = new LinkedHashMap<>();
     private final int socket;
+    private MemorySegment pollFds = Arena.ofAuto().allocate(8L * 64, 8);
 
     private UserSpawner(int socket) {
         this.socket = socket;
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        // The build's training runs, which make lib/spawner.aot.
+        if (args.length == 2 && args[0].equals("--aot-cache")) {
+            System.exit(SpawnerTraining.makeCache(Path.of(args[1])));
+        }
+        if (args.length == 1 && args[0].equals("--train")) {
+            System.exit(SpawnerTraining.train());
+        }
         try {
             // Read from /proc, not asked of the socket: each C call linked is start-up time.
             if (!Files.readSymbolicLink(Path.of("/proc/self/fd/" + SOCKET)).toString().startsWith("socket:")) {
@@ -78,33 +88,51 @@ public final class UserSpawner {
         System.exit(status);
     }
 
+    /** A spawner on {@code socket} in this JVM, for its training run. */
+    static void serve(int socket) {
+        try {
+            new UserSpawner(socket).serve();
+        } catch (Libc.Failure | RuntimeException e) {
+            System.err.println("jinetd spawner: " + e);
+        }
+    }
+
     /** Serves until the daemon closes the socket; then ends what is left. */
     private void serve() throws Libc.Failure {
         try {
             say(new SpawnWire.Hello(SpawnWire.VERSION));
-            try (var arena = Arena.ofConfined()) {
-                while (true) {
-                    var fds = pollSet(arena);
-                    try {
-                        Libc.poll(fds, programs.size() + 1, REAP_EVERY_MS);
-                    } catch (Libc.Failure e) {
-                        if (e.errno != Libc.EINTR) {
-                            throw e;
-                        }
-                    }
-                    if (fds.get(JAVA_SHORT, 6) != 0 && !readRequests()) {
-                        return;
-                    }
-                    reap();
-                }
-            }
+            loop();
+        } catch (Gone e) {
+            // As for the end of its requests.
         } finally {
             endAll();
         }
     }
 
-    private MemorySegment pollSet(Arena arena) {
-        var fds = arena.allocate(8L * (programs.size() + 1), 8);
+    private void loop() throws Libc.Failure {
+        while (true) {
+            var fds = pollSet();
+            try {
+                Libc.poll(fds, programs.size() + 1, REAP_EVERY_MS);
+            } catch (Libc.Failure e) {
+                if (e.errno != Libc.EINTR) {
+                    throw e;
+                }
+            }
+            if (fds.get(JAVA_SHORT, 6) != 0 && !readRequests()) {
+                return;
+            }
+            reap();
+        }
+    }
+
+    /** The socket and every program's pidfd, as poll(2) takes them; grown as programs are added. */
+    private MemorySegment pollSet() {
+        long size = 8L * (programs.size() + 1);
+        if (pollFds.byteSize() < size) {
+            pollFds = Arena.ofAuto().allocate(Math.max(size, 2 * pollFds.byteSize()), 8);
+        }
+        var fds = pollFds;
         set(fds, 0, socket);
         int i = 1;
         for (int pidfd : programs.values()) {
@@ -231,15 +259,35 @@ public final class UserSpawner {
     }
 
     private void say(SpawnWire.Reply reply) throws Libc.Failure {
-        UnixMessages.send(socket, SpawnWire.encode(reply), new int[0], true);
+        try {
+            UnixMessages.send(socket, SpawnWire.encode(reply), new int[0], true);
+        } catch (Libc.Failure e) {
+            if (e.errno == EPIPE || e.errno == ECONNRESET) {
+                throw new Gone();
+            }
+            throw e;
+        }
     }
 
-    /** The way out: every program's group, then anything else left in this session, killed. */
+    /** The daemon has closed its end: nobody is left to tell, and the spawner's work is over. */
+    private static final class Gone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Gone() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The way out: every program's group, then anything else left in its session, killed. */
     private void endAll() {
         for (int pid : new ArrayList<>(programs.keySet())) {
             signalGroup(pid, SIGKILL);
         }
-        Sessions.kill((int) ProcessHandle.current().pid(), Duration.ofSeconds(2));
+        // The session is its own only when it leads it, as the daemon starts it; not so in training.
+        int self = (int) ProcessHandle.current().pid();
+        if (Sessions.leads(self)) {
+            Sessions.kill(self, Duration.ofSeconds(2));
+        }
     }
 
     private static void close(int[] fds) {

@@ -71,23 +71,21 @@ public final class UserSpawners implements AutoCloseable {
                     // No files of its own in /tmp, no attach listener, no handlers for the terminal's signals.
                     "-XX:-UsePerfData", "-XX:+DisableAttachMechanism", "-Xrs",
                     "--enable-native-access=ALL-UNNAMED"));
-            command.addAll(aotOptions());
+            command.addAll(aotOptions(java, classes));
             command.addAll(List.of("-cp", classes.toString(), UserSpawner.class.getName()));
             return new Settings(command, IDLE, START, REPLY);
         }
 
-        /** This JVM's AOT cache, which holds the classes of the same jar and runtime. */
-        private static List<String> aotOptions() {
-            var options = new ArrayList<String>();
-            ProcessHandle.current().info().arguments().ifPresent(arguments -> {
-                for (var argument : arguments) {
-                    if (argument.startsWith("-XX:AOTCache=") || argument.startsWith("-XX:AOTMode=")
-                            || argument.startsWith("--add-exports=") || argument.startsWith("--add-opens=")) {
-                        options.add(argument);
-                    }
-                }
-            });
-            return options.stream().anyMatch(o -> o.startsWith("-XX:AOTCache=")) ? options : List.of();
+        /**
+         * The spawner's AOT cache, made by the build for this jar and this runtime
+         * ({@code lib/spawner.aot} beside the jar, {@code runtime/} beside {@code lib/}).
+         */
+        private static List<String> aotOptions(Path java, Path classes) {
+            var lib = classes.getParent();
+            var cache = lib == null ? null : lib.resolve("spawner.aot");
+            boolean itsRuntime = lib != null && java.getParent().getParent().getParent() != null
+                    && java.getParent().getParent().getParent().equals(lib.getParent());
+            return cache != null && itsRuntime && Files.isReadable(cache) ? List.of("-XX:AOTCache=" + cache) : List.of();
         }
     }
 

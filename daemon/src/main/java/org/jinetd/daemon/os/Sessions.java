@@ -91,6 +91,11 @@ public final class Sessions {
         }
     }
 
+    /** Whether {@code pid} leads its session. */
+    public static boolean leads(int pid) {
+        return session(pid).orElse(-1) == pid;
+    }
+
     /** The session of {@code pid}, empty when it is gone or a zombie. */
     static OptionalInt session(int pid) {
         try {
