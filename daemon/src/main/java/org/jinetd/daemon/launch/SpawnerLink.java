@@ -139,7 +139,7 @@ final class SpawnerLink {
      * Asks for a program; the answer completes the result. Null if this spawner takes no more
      * requests (it is closing, or ended): then another is asked.
      *
-     * @throws Libc.Failure EAGAIN where its queue is full: it is behind, or stuck
+     * @throws SpawnFailure EAGAIN where its queue is full: it is behind, or stuck
      */
     CompletableFuture<Program> spawn(String service, SpawnWire.Spawn request, int[] passed, int stderr)
             throws Libc.Failure {
@@ -152,6 +152,11 @@ final class SpawnerLink {
             try {
                 UnixMessages.send(socket, SpawnWire.encode(numbered), passed, false);
             } catch (Libc.Failure e) {
+                if (e.errno == Libc.EAGAIN) {
+                    // As a machine short of processes: the listener waits a little before the next.
+                    throw new SpawnFailure("spawner of " + account.user() + " is behind: its queue of requests is full",
+                            Libc.EAGAIN);
+                }
                 if (e.errno != EPIPE && e.errno != ECONNRESET) {
                     throw e;
                 }
