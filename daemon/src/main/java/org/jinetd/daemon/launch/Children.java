@@ -73,7 +73,6 @@ final class Children implements AutoCloseable {
     private final Map<Integer, Watch> byPid = new ConcurrentHashMap<>();
     /** Where stderr is read into; the reaper thread's alone. */
     private final MemorySegment chunk = Arena.ofAuto().allocate(CHUNK);
-    /** Programs of spawners, not yet ended. */
     /** Programs not yet ended: children reaped here, and those of spawners. */
     private final java.util.concurrent.atomic.AtomicInteger programs = new java.util.concurrent.atomic.AtomicInteger();
     private final Thread thread;
@@ -105,12 +104,12 @@ final class Children implements AutoCloseable {
         return watch(pid, stderr, lines, false);
     }
 
-    /** As {@link #watch(int, int, StderrLines)}, for a child that is not a program: a spawner, not counted in {@link #size}. */
-    CompletableFuture<Exit> watchHelper(int pid, int stderr, StderrLines lines) throws Libc.Failure {
+    /** As {@link #watch(int, int, StderrLines)}, for a spawner: a child that is not a program, not counted in {@link #size}. */
+    CompletableFuture<Exit> watchSpawner(int pid, int stderr, StderrLines lines) throws Libc.Failure {
         return watch(pid, stderr, lines, true);
     }
 
-    private CompletableFuture<Exit> watch(int pid, int stderr, StderrLines lines, boolean helper) throws Libc.Failure {
+    private CompletableFuture<Exit> watch(int pid, int stderr, StderrLines lines, boolean spawner) throws Libc.Failure {
         int pidfd;
         try {
             pidfd = opener.open(pid);
@@ -119,7 +118,7 @@ final class Children implements AutoCloseable {
             throw e;
         }
         var watch = new Watch(pid, pidfd, stderr, lines);
-        watch.program = !helper;
+        watch.program = !spawner;
         if (watch.program) {
             programs.incrementAndGet();
         }

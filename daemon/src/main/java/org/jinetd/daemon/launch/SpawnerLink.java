@@ -113,7 +113,7 @@ final class SpawnerLink {
         Programs.closeQuietly(stderr[1]);
         var link = new SpawnerLink(account, settings, children, log, forget, pid, pair[0]);
         try {
-            link.exit = children.watchHelper(pid, stderr[0], new StderrLines(log, "spawner:" + account.user(), pid));
+            link.exit = children.watchSpawner(pid, stderr[0], new StderrLines(log, "spawner:" + account.user(), pid));
         } catch (Libc.Failure e) {
             // Killed and reaped by the reaper already.
             Programs.closeQuietly(stderr[0]);
