@@ -114,7 +114,7 @@ class SpawnerTest {
 
     @Test
     void aSpawnerThatSendsAHugeMessageIsEnded() throws Exception {
-        assertEndedForSaying("head -c 1000000 /dev/zero >&3", "sent a message longer than 16 bytes");
+        assertEndedForSaying("head -c 1000000 /dev/zero >&3", "sent a message longer than 640 bytes");
     }
 
     @Test

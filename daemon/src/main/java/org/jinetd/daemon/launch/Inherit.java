@@ -72,10 +72,15 @@ final class Inherit {
             // A banner sent from a virtual thread left the socket non-blocking: the program's first read would fail.
             Libc.setBlocking(Fds.of(accepted.channel()));
             started = start(service, exec, accepted.channel(),
-                    ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(), accepted.credentials()));
+                    ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(), accepted.credentials()), true);
         } catch (Libc.Failure | IOException | RuntimeException e) {
             failed(accepted, ending, e);
             return;
+        }
+        if (programs.bySpawner(exec)) {
+            // The spawner keeps the socket until the program has ended, and cuts it when asked to end
+            // it: ours would keep the client waiting after the program's end until the spawner said so.
+            StreamLauncher.close(accepted);
         }
         started.whenComplete((program, failure) -> {
             if (failure != null) {
@@ -159,7 +164,7 @@ final class Inherit {
         var ending = Ending.waiting(service.name(), since, log);
         Program program;
         try {
-            program = start(service, exec, listening, ChildEnvironment.of(service, exec, null, null)).join();
+            program = start(service, exec, listening, ChildEnvironment.of(service, exec, null, null), false).join();
         } catch (Libc.Failure | IOException | RuntimeException e) {
             ending.end(Optional.empty(), Optional.of("spawn failed: " + unwrapped(e).getMessage()));
             return false;
@@ -180,9 +185,13 @@ final class Inherit {
         }
     }
 
-    /** Starts the program with {@code socket}; on failure, no descriptor made for it is left open. */
-    CompletableFuture<Program> start(Service service, Launch.Exec exec, Channel socket, Map<String, String> environment)
-            throws Libc.Failure, IOException {
+    /**
+     * Starts the program with {@code socket}; on failure, no descriptor made for it is left open.
+     *
+     * @param connection whether {@code socket} is the client's (not a listening socket)
+     */
+    CompletableFuture<Program> start(Service service, Launch.Exec exec, Channel socket, Map<String, String> environment,
+                                      boolean connection) throws Libc.Failure, IOException {
         int fd = Fds.of(socket);
         int stderr = switch (exec.stderr()) {
             case SOCKET -> fd;
@@ -199,6 +208,6 @@ final class Inherit {
         } else {
             fds = new int[] {fd, fd, stderr};
         }
-        return programs.start(service.name(), exec, env, fds);
+        return programs.start(service.name(), exec, env, fds, connection ? fd : -1);
     }
 }

@@ -62,7 +62,7 @@ sealed interface Piped {
                     case LOG -> Programs.STDERR_PIPE;
                 };
                 var started = programs.start(service, exec, environment,
-                        new int[] {Fds.of(in.source()), stdout, stderr});
+                        new int[] {Fds.of(in.source()), stdout, stderr}, -1);
                 Program program;
                 try {
                     program = started.join();

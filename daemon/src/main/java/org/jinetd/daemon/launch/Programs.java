@@ -41,9 +41,12 @@ final class Programs {
      * {@link #STDERR_PIPE}: a pipe to the log). Spawned here, the program runs when this
      * returns; by a spawner, the answer comes later, and may be a {@link SpawnFailure}. On
      * failure, no descriptor made here is left open; the caller's are the caller's.
+     *
+     * @param connection the client's socket among {@code fds}, or -1: a spawner keeps it
+     *                   until the program ends, and shuts it down when asked to end it
      */
-    CompletableFuture<Program> start(String service, Launch.Exec exec, Map<String, String> environment, int[] fds)
-            throws Libc.Failure {
+    CompletableFuture<Program> start(String service, Launch.Exec exec, Map<String, String> environment, int[] fds,
+                                      int connection) throws Libc.Failure {
         int[] pipe = Arrays.stream(fds).anyMatch(fd -> fd == STDERR_PIPE) ? Libc.pipe() : null;
         var actual = fds.clone();
         for (int i = 0; i < actual.length; i++) {
@@ -54,7 +57,7 @@ final class Programs {
         int read = pipe == null ? -1 : pipe[0];
         if (bySpawner(exec)) {
             try {
-                return bySpawner(service, exec, environment, actual, read);
+                return bySpawner(service, exec, environment, actual, read, connection);
             } catch (Libc.Failure | RuntimeException e) {
                 closeQuietly(read);
                 throw e;
@@ -86,7 +89,7 @@ final class Programs {
     }
 
     private CompletableFuture<Program> bySpawner(String service, Launch.Exec exec, Map<String, String> environment,
-                                                 int[] fds, int stderr) throws Libc.Failure {
+                                                 int[] fds, int stderr, int connection) throws Libc.Failure {
         var command = Command.forSpawner(exec, environment);
         // Each descriptor is sent once; the request says which becomes which of the program's.
         var passed = new ArrayList<Integer>();
@@ -106,7 +109,7 @@ final class Programs {
                 .orElse(SpawnWire.NOFILE_KEEP);
         List<String> envp = command.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         var request = new SpawnWire.Spawn(0, command.argv(), envp, command.cwd(),
-                exec.resources().umask().orElse(-1), nofile, layout);
+                exec.resources().umask().orElse(-1), nofile, layout, passed.indexOf(connection));
         return spawners.spawn(exec.runAs(), service, request, passed.stream().mapToInt(Integer::intValue).toArray(),
                 stderr);
     }

@@ -7,19 +7,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The messages between the daemon and the spawner of one user: each is one message of a
- * {@code SOCK_SEQPACKET} socket, big-endian, its first byte its kind. The daemon asks, in
- * order; the spawner answers each request in the same order, and says on its own when a
- * program has ended. Whatever the spawner says is read as a stranger's words: a message too
- * long, of an unknown kind, with a field out of bounds or bytes left over is refused whole.
+ * The messages between the daemon and the spawner of one user: each request is one message
+ * of a {@code SOCK_SEQPACKET} socket, big-endian, its first byte its kind; a message of the
+ * spawner holds one reply or several in a row (what it had to say after one turn of its
+ * loop: one wake-up of the daemon for them all). The daemon asks, in order; the spawner
+ * answers each request in the same order, and says on its own when a program has ended.
+ * Whatever the spawner says is read as a stranger's words: a message too long, of an
+ * unknown kind, with a field out of bounds or a reply cut short is refused whole.
  */
 final class SpawnWire {
     /** Changes whenever a message does: the daemon and its spawner are the same jar, but a reply is checked. */
     static final int VERSION = 1;
     /** The largest request: a program's argv and environment, which come from the table. */
     static final int MOST_REQUEST = 128 * 1024;
-    /** The largest message a spawner may send; every reply is shorter. */
-    static final int MOST_REPLY = 16;
+    /** The most replies in one message of a spawner. */
+    static final int MOST_REPLIES = 64;
+    /** The largest message a spawner may send: {@link #MOST_REPLIES} of the longest reply. */
+    static final int MOST_REPLY = MOST_REPLIES * 10;
     /** The most descriptors a program gets from the daemon (0, 1, 2 and a listen_fds socket). */
     static final int MOST_FDS = 4;
     static final int MOST_STRINGS = 4096;
@@ -54,16 +58,22 @@ final class SpawnWire {
      * @param nofile its soft limit of open files, or {@link #NOFILE_KEEP}
      * @param fds    for each of its descriptors 0, 1, ...: which of the descriptors sent with
      *               the request becomes it, or -1 for /dev/null
+     * @param keep   which of the descriptors sent the spawner keeps until it has reaped the
+     *               program (the connection, which it closes then, so that the client sees
+     *               the end at once, and shuts down when asked to end the program), or -1
      */
-    record Spawn(int seq, List<String> argv, List<String> env, String cwd, int umask, long nofile, int[] fds)
-            implements Request {
+    record Spawn(int seq, List<String> argv, List<String> env, String cwd, int umask, long nofile, int[] fds,
+                 int keep) implements Request {
         Spawn {
             argv = List.copyOf(argv);
             env = List.copyOf(env);
         }
     }
 
-    /** Send {@code signal} to the process group of the program {@code pid} (its own group). */
+    /**
+     * Shut its kept connection down (if the program has not ended) and send {@code signal} to
+     * the process group of the program {@code pid} (its own group).
+     */
     record End(int seq, int pid, int signal) implements Request {}
 
     /** What the spawner says. */
@@ -91,7 +101,7 @@ final class SpawnWire {
                 var cwd = s.cwd().getBytes(StandardCharsets.UTF_8);
                 var argv = bytes(s.argv());
                 var env = bytes(s.env());
-                long size = 1 + 4 + 4 + 8 + 1 + s.fds().length + 4 + cwd.length + size(argv) + size(env);
+                long size = 1 + 4 + 4 + 8 + 1 + s.fds().length + 1 + 4 + cwd.length + size(argv) + size(env);
                 if (size > MOST_REQUEST) {
                     throw new IllegalArgumentException("the program's arguments and environment take " + size
                             + " bytes, more than the " + MOST_REQUEST + " a request to the spawner holds");
@@ -102,6 +112,7 @@ final class SpawnWire {
                 for (int fd : s.fds()) {
                     out.put((byte) fd);
                 }
+                out.put((byte) s.keep());
                 out.putInt(cwd.length).put(cwd);
                 put(out, argv);
                 put(out, env);
@@ -130,8 +141,17 @@ final class SpawnWire {
         }
     }
 
-    static byte[] encode(Reply reply) {
+    /** Replies as one message; at most {@value #MOST_REPLIES}. */
+    static byte[] encode(List<Reply> replies) {
+        if (replies.size() > MOST_REPLIES) {
+            throw new IllegalArgumentException(replies.size() + " replies in one message");
+        }
         var out = ByteBuffer.allocate(MOST_REPLY);
+        replies.forEach(reply -> put(out, reply));
+        return java.util.Arrays.copyOf(out.array(), out.position());
+    }
+
+    private static void put(ByteBuffer out, Reply reply) {
         switch (reply) {
             case Hello h -> out.put(HELLO).putInt(h.version());
             case Spawned s -> out.put(SPAWNED).putInt(s.seq()).putInt(s.pid());
@@ -139,7 +159,6 @@ final class SpawnWire {
             case Exited x -> out.put(EXITED).putInt(x.pid()).put((byte) (x.exited() ? 1 : 0)).putInt(x.value());
             case Ended e -> out.put(ENDED).putInt(e.seq()).putInt(e.errno());
         }
-        return java.util.Arrays.copyOf(out.array(), out.position());
     }
 
     /** A request, or IllegalArgumentException saying what is wrong with it. */
@@ -162,13 +181,15 @@ final class SpawnWire {
                             throw new IllegalArgumentException("descriptor " + fds[i]);
                         }
                     }
+                    int keep = in.get();
                     var cwd = string(in);
                     var argv = strings(in);
                     var env = strings(in);
-                    if (argv.isEmpty() || umask < -1 || umask > 0777 || nofile < NOFILE_KEEP) {
-                        throw new IllegalArgumentException("argv, umask or nofile out of bounds");
+                    if (argv.isEmpty() || umask < -1 || umask > 0777 || nofile < NOFILE_KEEP || keep < -1
+                            || keep >= MOST_FDS) {
+                        throw new IllegalArgumentException("argv, umask, nofile or keep out of bounds");
                     }
-                    yield new Spawn(seq, argv, env, cwd, umask, nofile, fds);
+                    yield new Spawn(seq, argv, env, cwd, umask, nofile, fds, keep);
                 }
                 case END -> new End(in.getInt(), in.getInt(), in.getInt());
                 default -> throw new IllegalArgumentException("unknown request " + (bytes[0] & 0xff));
@@ -180,14 +201,22 @@ final class SpawnWire {
         }
     }
 
-    /** A reply, or IllegalArgumentException saying what is wrong with it. */
-    static Reply reply(byte[] bytes) {
+    /** The replies of one message, or IllegalArgumentException saying what is wrong with one. */
+    static List<Reply> replies(byte[] bytes) {
         if (bytes.length == 0 || bytes.length > MOST_REPLY) {
             throw new IllegalArgumentException("a message of " + bytes.length + " bytes");
         }
         var in = ByteBuffer.wrap(bytes);
+        var replies = new ArrayList<Reply>();
+        while (in.hasRemaining()) {
+            replies.add(reply(in, bytes));
+        }
+        return replies;
+    }
+
+    private static Reply reply(ByteBuffer in, byte[] bytes) {
         try {
-            Reply reply = switch (in.get()) {
+            return switch (in.get()) {
                 case HELLO -> new Hello(in.getInt());
                 case SPAWNED -> new Spawned(in.getInt(), pid(in.getInt()));
                 case FAILED -> {
@@ -216,10 +245,8 @@ final class SpawnWire {
                     }
                     yield new Ended(seq, errno);
                 }
-                default -> throw new IllegalArgumentException("unknown message " + (bytes[0] & 0xff));
+                default -> throw new IllegalArgumentException("unknown message " + (bytes[in.position() - 1] & 0xff));
             };
-            done(in);
-            return reply;
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("message cut short");
         }

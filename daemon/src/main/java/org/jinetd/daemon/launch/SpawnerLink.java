@@ -71,6 +71,8 @@ final class SpawnerLink {
     private long quietSince = started;
     private long closedAt = -1;
     private boolean dropped;
+    /** Where its messages are read: one longer than any reply is cut, and refused. */
+    private final java.lang.foreign.MemorySegment replies = UnixMessages.buffer(SpawnWire.MOST_REPLY + 1);
 
     private SpawnerLink(UserSpawners.Account account, UserSpawners.Settings settings, Children children,
                         ConnectionLog log, Consumer<SpawnerLink> forget, int pid, int socket) {
@@ -148,7 +150,7 @@ final class SpawnerLink {
                 return null;
             }
             var numbered = new SpawnWire.Spawn(seq, request.argv(), request.env(), request.cwd(), request.umask(),
-                    request.nofile(), request.fds());
+                    request.nofile(), request.fds(), request.keep());
             try {
                 UnixMessages.send(socket, SpawnWire.encode(numbered), passed, false);
             } catch (Libc.Failure e) {
@@ -209,14 +211,17 @@ final class SpawnerLink {
                 UnixMessages.Received message;
                 try {
                     // No descriptor is accepted: the kernel closes any it sends.
-                    message = UnixMessages.receive(socket, SpawnWire.MOST_REPLY + 1, 0, false);
+                    message = UnixMessages.receive(socket, replies, 0, false);
                 } catch (Libc.Failure e) {
                     if (e.errno == ECONNRESET) {
                         // It exited with requests unread.
                         closed = true;
-                    } else if (e.errno != Libc.EAGAIN) {
+                    } else {
                         failure = "could not be read (" + e.getMessage() + ")";
                     }
+                    break;
+                }
+                if (message == null) {
                     break;
                 }
                 if (message.data().length == 0) {
@@ -228,7 +233,9 @@ final class SpawnerLink {
                     break;
                 }
                 try {
-                    failure = take(SpawnWire.reply(message.data()), done);
+                    for (var reply : SpawnWire.replies(message.data())) {
+                        failure = failure != null ? failure : take(reply, done);
+                    }
                 } catch (IllegalArgumentException e) {
                     failure = "sent a message that does not parse (" + e.getMessage() + ")";
                 }

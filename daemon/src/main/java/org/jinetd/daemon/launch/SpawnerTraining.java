@@ -39,13 +39,14 @@ final class SpawnerTraining {
         var spawner = Thread.ofPlatform().start(() -> UserSpawner.serve(pair[1]));
         int[] out = Libc.pipe();
         try {
-            expect(pair[0], 'H');
+            expect(pair[0], SpawnWire.Hello.class);
             for (int seq = 0; seq < PROGRAMS; seq++) {
                 var argv = seq == 0 ? List.of("/bin/sleep", "60") : List.of("/bin/true");
                 var request = new SpawnWire.Spawn(seq, argv, List.of("PATH=" + ChildEnvironment.PATH), "/",
-                        seq % 2 == 0 ? 022 : -1, seq % 3 == 0 ? 1024 : SpawnWire.NOFILE_KEEP, new int[] {-1, 0, 0});
+                        seq % 2 == 0 ? 022 : -1, seq % 3 == 0 ? 1024 : SpawnWire.NOFILE_KEEP, new int[] {-1, 0, 0},
+                        seq % 2 == 0 ? 0 : -1);
                 UnixMessages.send(pair[0], SpawnWire.encode(request), new int[] {out[1]}, true);
-                var started = (SpawnWire.Spawned) expect(pair[0], 'P');
+                var started = (SpawnWire.Spawned) expect(pair[0], SpawnWire.Spawned.class);
                 if (seq == 0) {
                     UnixMessages.send(pair[0], SpawnWire.encode(new SpawnWire.End(-1, started.pid(), SIGKILL)),
                             new int[0], true);
@@ -61,15 +62,17 @@ final class SpawnerTraining {
         return 0;
     }
 
-    /** The next message of kind {@code kind}, past the ends of programs said meanwhile. */
-    private static SpawnWire.Reply expect(int socket, char kind) throws Libc.Failure {
+    /** The next reply of kind {@code kind}, past the ends of programs said meanwhile. */
+    private static SpawnWire.Reply expect(int socket, Class<? extends SpawnWire.Reply> kind) throws Libc.Failure {
         while (true) {
-            var message = UnixMessages.receive(socket, SpawnWire.MOST_REPLY + 1, 0, true);
-            if (message.data().length > 0 && message.data()[0] == kind) {
-                return SpawnWire.reply(message.data());
-            }
+            var message = UnixMessages.receive(socket, UnixMessages.buffer(SpawnWire.MOST_REPLY + 1), 0, true);
             if (message.data().length == 0) {
                 throw new IllegalStateException("the spawner ended");
+            }
+            for (var reply : SpawnWire.replies(message.data())) {
+                if (kind.isInstance(reply)) {
+                    return reply;
+                }
             }
         }
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.os.Processes;
@@ -43,10 +44,21 @@ public final class UserSpawner {
     /** An orphan adopted from a program is reaped within this; the programs themselves at once (their pidfds). */
     private static final int REAP_EVERY_MS = 1000;
 
-    /** Programs not yet reaped: pid → pidfd (-1 when it could not be had; the round of reaping finds it). */
-    private final Map<Integer, Integer> programs = new LinkedHashMap<>();
+    /**
+     * A program not yet reaped.
+     *
+     * @param pidfd what says it has ended (-1 when it could not be had: the round of reaping finds it)
+     * @param kept  its connection, kept until it ends, or -1
+     */
+    private record Running(int pidfd, int kept) {}
+
+    private final Map<Integer, Running> programs = new LinkedHashMap<>();
+    /** Replies not yet sent. */
+    private final List<SpawnWire.Reply> said = new ArrayList<>();
     private final int socket;
     private MemorySegment pollFds = Arena.ofAuto().allocate(8L * 64, 8);
+    /** Where requests are read: one message longer than this is cut, and refused. */
+    private final MemorySegment requests = UnixMessages.buffer(SpawnWire.MOST_REQUEST);
 
     private UserSpawner(int socket) {
         this.socket = socket;
@@ -101,6 +113,7 @@ public final class UserSpawner {
     private void serve() throws Libc.Failure {
         try {
             say(new SpawnWire.Hello(SpawnWire.VERSION));
+            flush();
             loop();
         } catch (Gone e) {
             // As for the end of its requests.
@@ -123,6 +136,7 @@ public final class UserSpawner {
                 return;
             }
             reap();
+            flush();
         }
     }
 
@@ -135,8 +149,8 @@ public final class UserSpawner {
         var fds = pollFds;
         set(fds, 0, socket);
         int i = 1;
-        for (int pidfd : programs.values()) {
-            set(fds, i++, pidfd);
+        for (var program : programs.values()) {
+            set(fds, i++, program.pidfd());
         }
         return fds;
     }
@@ -150,14 +164,9 @@ public final class UserSpawner {
     /** Reads and answers the requests there are; false when the daemon has closed the socket. */
     private boolean readRequests() throws Libc.Failure {
         while (true) {
-            UnixMessages.Received message;
-            try {
-                message = UnixMessages.receive(socket, SpawnWire.MOST_REQUEST, UnixMessages.MOST_FDS, false);
-            } catch (Libc.Failure e) {
-                if (e.errno == Libc.EAGAIN) {
-                    return true;
-                }
-                throw e;
+            var message = UnixMessages.receive(socket, requests, UnixMessages.MOST_FDS, false);
+            if (message == null) {
+                return true;
             }
             if (message.data().length == 0) {
                 close(message.fds());
@@ -169,7 +178,7 @@ public final class UserSpawner {
                 }
                 switch (SpawnWire.request(message.data())) {
                     case SpawnWire.Spawn spawn -> say(spawn(spawn, message.fds()));
-                    case SpawnWire.End end -> say(new SpawnWire.Ended(end.seq(), signalGroup(end.pid(), end.signal())));
+                    case SpawnWire.End end -> say(new SpawnWire.Ended(end.seq(), end(end.pid(), end.signal())));
                 }
             } finally {
                 close(message.fds());
@@ -215,8 +224,29 @@ public final class UserSpawner {
         } catch (Libc.Failure | RuntimeException e) {
             pidfd = -1;
         }
-        programs.put(pid, pidfd);
+        int kept = -1;
+        if (request.keep() >= 0 && request.keep() < passed.length) {
+            try {
+                kept = Libc.dupAbove(passed[request.keep()], SOCKET + 1);
+            } catch (Libc.Failure e) {
+                // Not kept: the client sees the program's end when the daemon hears of it.
+            }
+        }
+        programs.put(pid, new Running(pidfd, kept));
         return new SpawnWire.Spawned(request.seq(), pid);
+    }
+
+    /** Ends the program {@code pid}: its connection cut, then {@code signal} to its group; 0 or kill's error. */
+    private int end(int pid, int signal) {
+        var program = programs.get(pid);
+        if (program != null && program.kept() >= 0) {
+            try {
+                UnixMessages.shutdown(program.kept());
+            } catch (Libc.Failure e) {
+                // The client went away already.
+            }
+        }
+        return signalGroup(pid, signal);
     }
 
     private static void restore(long[] limits) {
@@ -247,25 +277,37 @@ public final class UserSpawner {
     private void reap() throws Libc.Failure {
         for (var ended = Processes.reapAny(); ended.isPresent(); ended = Processes.reapAny()) {
             var done = ended.get();
-            var pidfd = programs.remove(done.pid());
-            if (pidfd == null) {
+            var program = programs.remove(done.pid());
+            if (program == null) {
                 continue; // an orphan adopted from a program: only reaped
             }
-            if (pidfd >= 0) {
-                Libc.close(pidfd);
-            }
+            // The connection first: the client sees the end as soon as the program has ended.
+            close(new int[] {program.kept(), program.pidfd()});
             say(new SpawnWire.Exited(done.pid(), done.exited(), done.value()));
         }
     }
 
+    /** What to tell the daemon at the end of this turn of the loop, in one message. */
     private void say(SpawnWire.Reply reply) throws Libc.Failure {
+        said.add(reply);
+        if (said.size() == SpawnWire.MOST_REPLIES) {
+            flush();
+        }
+    }
+
+    private void flush() throws Libc.Failure {
+        if (said.isEmpty()) {
+            return;
+        }
         try {
-            UnixMessages.send(socket, SpawnWire.encode(reply), new int[0], true);
+            UnixMessages.send(socket, SpawnWire.encode(said), new int[0], true);
         } catch (Libc.Failure e) {
             if (e.errno == EPIPE || e.errno == ECONNRESET) {
                 throw new Gone();
             }
             throw e;
+        } finally {
+            said.clear();
         }
     }
 
@@ -292,6 +334,9 @@ public final class UserSpawner {
 
     private static void close(int[] fds) {
         for (int fd : fds) {
+            if (fd < 0) {
+                continue;
+            }
             try {
                 Libc.close(fd);
             } catch (Libc.Failure e) {

@@ -46,13 +46,16 @@ public final class Libc {
     /** The most {@link #sendNow} offers at once. */
     private static final int SEND_AT_ONCE = 256 * 1024;
 
-    /** A C call failed; {@code errno} says why. */
+    /**
+     * A C call failed; {@code errno} says why. A value, not a trace: the message says what
+     * failed, and no stack is recorded, as some come at every turn of a loop (EAGAIN).
+     */
     public static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
         public final int errno;
 
         Failure(String call, int errno) {
-            super(call + ": " + describe(errno));
+            super(call + ": " + describe(errno), null, false, false);
             this.errno = errno;
         }
     }
@@ -222,6 +225,24 @@ public final class Libc {
                 throw new Failure(name, (int) ERRNO_VALUE.get(state, 0L));
             }
             return value;
+        }
+    }
+
+    /**
+     * Makes {@code call}, whose results are never negative; a failure comes back as -errno,
+     * for the failures that are answers in a loop (EAGAIN: nothing more now; ECHILD: no
+     * child), not errors.
+     */
+    static long attempt(Call call) {
+        try (var arena = Arena.ofConfined()) {
+            var state = arena.allocate(Linker.Option.captureStateLayout());
+            long value;
+            try {
+                value = call.invoke(state);
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+            return value == -1 ? -(int) ERRNO_VALUE.get(state, 0L) : value;
         }
     }
 

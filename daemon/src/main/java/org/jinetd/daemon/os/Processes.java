@@ -99,13 +99,13 @@ public final class Processes {
     public static Optional<Ended> reapAny() throws Libc.Failure {
         try (var arena = Arena.ofConfined()) {
             var info = arena.allocate(Libc.SIGINFO_SIZE, 8);
-            try {
-                Libc.call("waitid", state -> (int) Reaper.WAITID.invokeExact(state, P_ALL, 0, info, Libc.WEXITED | WNOHANG));
-            } catch (Libc.Failure e) {
-                if (e.errno == ECHILD) {
-                    return Optional.empty();
-                }
-                throw e;
+            long result = Libc.attempt(state -> (int) Reaper.WAITID.invokeExact(state, P_ALL, 0, info,
+                    Libc.WEXITED | WNOHANG));
+            if (result == -ECHILD) {
+                return Optional.empty();
+            }
+            if (result < 0) {
+                throw new Libc.Failure("waitid", (int) -result);
             }
             int pid = info.get(JAVA_INT, SIGINFO_PID);
             if (pid == 0) {

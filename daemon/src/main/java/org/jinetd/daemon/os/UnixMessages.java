@@ -37,6 +37,12 @@ public final class UnixMessages {
     /** The most descriptors one message carries. */
     public static final int MOST_FDS = 8;
 
+    /** Linked when a spawner first ends a program. */
+    private static final class Shutdown {
+        static final MethodHandle SHUTDOWN = Libc.handle("shutdown",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+    }
+
     /** The daemon's alone: a spawner does not link it. */
     private static final class Pair {
         static final MethodHandle SOCKETPAIR = Libc.handle("socketpair",
@@ -112,38 +118,49 @@ public final class UnixMessages {
     }
 
     /**
-     * Receives one message of at most {@code most} bytes with at most {@code mostFds}
-     * descriptors; with {@code mostFds} 0 none is accepted (the kernel closes any sent).
-     * {@code wait}: block until one comes; else EAGAIN when none is there.
+     * Ends a connection both ways now, whoever else holds it: the client sees its end though
+     * a program's helper still holds the socket.
      */
-    public static Received receive(int socket, int most, int mostFds, boolean wait) throws Libc.Failure {
+    public static void shutdown(int socket) throws Libc.Failure {
+        Libc.call("shutdown", state -> (int) Shutdown.SHUTDOWN.invokeExact(state, socket, 2 /* SHUT_RDWR */));
+    }
+
+    /** Room for messages of up to {@code most} bytes, kept by a receiver so that a message costs no allocation of its size. */
+    public static MemorySegment buffer(int most) {
+        return Arena.ofAuto().allocate(Math.max(1, most));
+    }
+
+    /**
+     * Receives one message into {@code buffer} (at most its size) with at most {@code mostFds}
+     * descriptors; with {@code mostFds} 0 none is accepted (the kernel closes any sent).
+     * {@code wait}: block until one comes; else null when none is there.
+     */
+    public static Received receive(int socket, MemorySegment buffer, int mostFds, boolean wait) throws Libc.Failure {
         try (var arena = Arena.ofConfined()) {
+            long most = buffer.byteSize();
             var header = arena.allocate(MSGHDR_SIZE, 8);
             var iov = arena.allocate(16, 8);
-            var buffer = arena.allocate(Math.max(1, most));
             iov.set(ADDRESS, 0, buffer);
             iov.set(JAVA_LONG, 8, most);
             header.set(ADDRESS, MSG_IOV, iov);
             header.set(JAVA_LONG, MSG_IOVLEN, 1);
             MemorySegment control = MemorySegment.NULL;
-            long space = 0;
             if (mostFds > 0) {
-                space = CMSG_HEADER + align(4L * mostFds);
+                long space = CMSG_HEADER + align(4L * mostFds);
                 control = arena.allocate(space, 8);
                 header.set(ADDRESS, MSG_CONTROL, control);
                 header.set(JAVA_LONG, MSG_CONTROLLEN, space);
             }
             int flags = MSG_CMSG_CLOEXEC | (wait ? 0 : MSG_DONTWAIT);
             long n;
-            while (true) {
-                try {
-                    n = Libc.call("recvmsg", state -> (long) RECVMSG.invokeExact(state, socket, header, flags));
-                    break;
-                } catch (Libc.Failure e) {
-                    if (e.errno != Libc.EINTR) {
-                        throw e;
-                    }
-                }
+            do {
+                n = Libc.attempt(state -> (long) RECVMSG.invokeExact(state, socket, header, flags));
+            } while (n == -Libc.EINTR);
+            if (n == -Libc.EAGAIN && !wait) {
+                return null;
+            }
+            if (n < 0) {
+                throw new Libc.Failure("recvmsg", (int) -n);
             }
             int got = header.get(JAVA_INT, MSG_FLAGS);
             int[] fds = new int[0];

@@ -72,14 +72,14 @@ class DescriptorShortageTest {
             var log = new ConnectionLog(line -> { });
             var inherit = new Inherit(new Live(), log, new Programs(children, null, new Setup(Optional.empty()), log));
             // Once through, so that every class and call on the way is loaded and linked.
-            inherit.start(service, exec, accepted, Map.of()).join().exit().get(10, TimeUnit.SECONDS);
+            inherit.start(service, exec, accepted, Map.of(), true).join().exit().get(10, TimeUnit.SECONDS);
             long[] limits = limits();
             for (int free = 0; free <= 4; free++) {
                 var before = openFds();
                 Program child = null;
                 setLimits(lowestWithFree(before, free), limits[1]);
                 try {
-                    child = inherit.start(service, exec, accepted, Map.of()).join();
+                    child = inherit.start(service, exec, accepted, Map.of(), true).join();
                 } catch (Libc.Failure e) {
                     failures.add(e.getMessage());
                 } finally {
