@@ -82,6 +82,27 @@ class SpawnerTest {
     }
 
     @Test
+    void aStopEndsAProgramOfAnotherUserThatIgnoresSigtermAndThenItsSpawner() throws Exception {
+        var d = TestDaemon.start("""
+                shutdown_grace: 200ms
+                services:
+                  stubborn: {bind: 127.0.0.1, user: nobody, kill_grace: 300ms, exec: %s}
+                """.formatted(STUBBORN));
+        int spawner;
+        try (var client = Clients.connect(d.port("stubborn"))) {
+            assertEquals("ready\n", new String(client.getInputStream().readNBytes(6), StandardCharsets.US_ASCII));
+            awaitRunning(d);
+            spawner = d.daemon().spawners().getFirst();
+            d.close();
+            assertEquals(-1, client.getInputStream().read(), "the client is let go");
+        }
+        var line = d.awaitLog("service=stubborn peer=");
+        assertTrue(line.contains(" signal=KILL reason=stop "), line);
+        assertGone(spawner);
+        assertTrue(d.log().stream().noneMatch(l -> l.contains("ending it")), "closed, not ended: " + d.log());
+    }
+
+    @Test
     void aSpawnerThatStopsAnsweringIsEndedWithItsPrograms() throws Exception {
         var settings = UserSpawners.Settings.ofThisJvm();
         settings = new UserSpawners.Settings(settings.command(), settings.idle(), settings.start(), Duration.ofSeconds(1));
