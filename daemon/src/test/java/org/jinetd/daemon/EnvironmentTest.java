@@ -67,8 +67,9 @@ class EnvironmentTest {
                   direct:
                     bind: 127.0.0.1
                     user: nobody
+                    cwd: /tmp
                     env: {LD_PRELOAD: %1$s, HOOK_LOG: %2$s, LD_LIBRARY_PATH: /nonexistent/lib}
-                    exec: [/bin/sh, -c, 'echo "$LD_LIBRARY_PATH $(id -u) $(umask)"']
+                    exec: [/bin/sh, -c, 'echo "$LD_LIBRARY_PATH $(id -u) $(umask) $(pwd)"']
                   wrapped:
                     bind: 127.0.0.1
                     user: nobody
@@ -77,7 +78,7 @@ class EnvironmentTest {
                     env: {LD_PRELOAD: %1$s, HOOK_LOG: %2$s, GCONV_PATH: /nonexistent/gconv}
                     exec: [/bin/sh, -c, 'echo "$GCONV_PATH $(id -u) $(umask) $(nice)"']
                 """.formatted(hook.library(), hook.log()))) {
-            assertEquals("/nonexistent/lib 65534 0022\n", Clients.exchange(d.port("direct"), ""));
+            assertEquals("/nonexistent/lib 65534 0022 /tmp\n", Clients.exchange(d.port("direct"), ""));
             assertEquals("/nonexistent/gconv 65534 0027 1\n", Clients.exchange(d.port("wrapped"), ""));
             assertTrue(((org.jinetd.daemon.config.Launch.Exec) d.daemon().table().service("wrapped").orElseThrow()
                     .launch()).shown().contains("via spawner"));
