@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import org.jinetd.daemon.config.Tools;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.os.Sessions;
@@ -58,7 +57,7 @@ final class SpawnerLink {
     private final int pid;
     private final int socket;
     private final long started = System.nanoTime();
-    private volatile CompletableFuture<Children.Exit> exit = new CompletableFuture<>();
+    private final CompletableFuture<Children.Exit> exit;
     /** Done when it has been ended and every program of it told. */
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
@@ -75,7 +74,9 @@ final class SpawnerLink {
     private final java.lang.foreign.MemorySegment replies = UnixMessages.buffer(SpawnWire.MOST_REPLY + 1);
 
     private SpawnerLink(UserSpawners.Account account, UserSpawners.Settings settings, Children children,
-                        ConnectionLog log, Consumer<SpawnerLink> forget, int pid, int socket) {
+                        ConnectionLog log, Consumer<SpawnerLink> forget, int pid, int socket,
+                        CompletableFuture<Children.Exit> exit) {
+        this.exit = exit;
         this.account = account;
         this.settings = settings;
         this.children = children;
@@ -86,44 +87,17 @@ final class SpawnerLink {
     }
 
     /**
-     * Starts the spawner of {@code account}: setpriv (as root, with PATH alone) switches to the
-     * user, its groups and no capabilities, in a session of its own, and runs the spawner
-     * with the socket as its descriptor 3 and its stderr to the log.
+     * Takes the spawner {@code pid} just started, whose end of the socket pair is {@code socket}:
+     * the reaper reads it from now on, and watches the clock for it.
+     *
+     * @param exit its end, from the reaper, which reads its stderr
      */
-    static SpawnerLink start(UserSpawners.Account account, UserSpawners.Settings settings, Children children,
-                             ConnectionLog log, Consumer<SpawnerLink> forget) throws Libc.Failure {
-        int[] pair = UnixMessages.pair();
-        int[] stderr = null;
-        int pid;
-        try {
-            stderr = Libc.pipe();
-            var argv = new ArrayList<>(List.of(Tools.SETPRIV.orElse("setpriv"), "--reuid=" + account.uid(),
-                    "--regid=" + account.gid(), "--init-groups", "--"));
-            argv.addAll(settings.command());
-            // Its stdout too: the JVM reports there why it could not start.
-            pid = NativeSpawn.spawn(argv, Command.WRAPPERS_ENV, "/", new int[] {-1, stderr[1], stderr[1], pair[1]});
-        } catch (Libc.Failure | RuntimeException e) {
-            Programs.closeQuietly(pair[0]);
-            Programs.closeQuietly(pair[1]);
-            if (stderr != null) {
-                Programs.closeQuietly(stderr[0]);
-                Programs.closeQuietly(stderr[1]);
-            }
-            throw e;
-        }
-        Programs.closeQuietly(pair[1]);
-        Programs.closeQuietly(stderr[1]);
-        var link = new SpawnerLink(account, settings, children, log, forget, pid, pair[0]);
-        try {
-            link.exit = children.watchSpawner(pid, stderr[0], new StderrLines(log, "spawner:" + account.user(), pid));
-        } catch (Libc.Failure e) {
-            // Killed and reaped by the reaper already.
-            Programs.closeQuietly(stderr[0]);
-            Programs.closeQuietly(pair[0]);
-            throw e;
-        }
-        children.listen(pair[0], link::read);
-        link.exit.whenComplete((how, failure) -> link.exited(how));
+    static SpawnerLink of(UserSpawners.Account account, UserSpawners.Settings settings, Children children,
+                          ConnectionLog log, Consumer<SpawnerLink> forget, int pid, int socket,
+                          CompletableFuture<Children.Exit> exit) {
+        var link = new SpawnerLink(account, settings, children, log, forget, pid, socket, exit);
+        children.listen(socket, link::read);
+        exit.whenComplete((how, failure) -> link.exited(how));
         Thread.ofVirtual().name("spawner-" + account.user()).start(link::watch);
         return link;
     }

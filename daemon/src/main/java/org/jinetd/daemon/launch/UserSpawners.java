@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.jinetd.daemon.config.RunAs;
+import org.jinetd.daemon.config.Tools;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.UnixMessages;
 
 /**
  * The spawners of a root daemon: one per user and group whose programs it runs, each started
@@ -117,7 +119,7 @@ public final class UserSpawners implements AutoCloseable {
                 }
                 link = links.get(account);
                 if (link == null) {
-                    link = SpawnerLink.start(account, settings, children, log, this::forget);
+                    link = start(account);
                     links.put(account, link);
                 }
             }
@@ -128,6 +130,45 @@ public final class UserSpawners implements AutoCloseable {
             // Closing after its idle spell, or ended, as this came: the next one takes it.
             forget(link);
         }
+    }
+
+    /**
+     * Starts the spawner of {@code account}: setpriv (as root, with PATH alone) switches to the
+     * user, its groups and no capabilities, in a session of its own, and runs the spawner
+     * with its end of a socket pair as its descriptor 3 and its stdout and stderr to the log.
+     */
+    private SpawnerLink start(Account account) throws Libc.Failure {
+        int[] pair = UnixMessages.pair();
+        int[] stderr = null;
+        int pid;
+        try {
+            stderr = Libc.pipe();
+            var argv = new ArrayList<>(List.of(Tools.SETPRIV.orElse("setpriv"), "--reuid=" + account.uid(),
+                    "--regid=" + account.gid(), "--init-groups", "--"));
+            argv.addAll(settings.command());
+            // Its stdout too: the JVM says there why it could not start.
+            pid = NativeSpawn.spawn(argv, Command.WRAPPERS_ENV, "/", new int[] {-1, stderr[1], stderr[1], pair[1]});
+        } catch (Libc.Failure | RuntimeException e) {
+            Programs.closeQuietly(pair[0]);
+            Programs.closeQuietly(pair[1]);
+            if (stderr != null) {
+                Programs.closeQuietly(stderr[0]);
+                Programs.closeQuietly(stderr[1]);
+            }
+            throw e;
+        }
+        Programs.closeQuietly(pair[1]);
+        Programs.closeQuietly(stderr[1]);
+        CompletableFuture<Children.Exit> exit;
+        try {
+            exit = children.watchSpawner(pid, stderr[0], new StderrLines(log, "spawner:" + account.user(), pid));
+        } catch (Libc.Failure e) {
+            // Killed and reaped by the reaper already.
+            Programs.closeQuietly(stderr[0]);
+            Programs.closeQuietly(pair[0]);
+            throw e;
+        }
+        return SpawnerLink.of(account, settings, children, log, this::forget, pid, pair[0], exit);
     }
 
     private synchronized void forget(SpawnerLink link) {
