@@ -14,6 +14,8 @@
 #                 bench/spawnloop.c, a C accept loop with posix_spawn; jinetd-info is jinetd with
 #                 its per-connection INFO log line on, to show what logging costs
 #   STARTS        starts averaged for the start-up figure (5); STARTUP=0 skips start-up and RSS
+#   SPAWNER_STARTS  first connections of user nobody after the spawner's 30 s idle close (3; 0
+#                 skips them): what such a connection waits, the spawner's own start, its memory
 #   JINETD_JAVA_OPTS  passed through to the launcher (appended after its own JVM flags)
 #   EXAMPLE_TABLE table for the start-up and idle-RSS figures (../conf/services.yaml); must suit
 #                 the jinetd being measured (e.g. $JINETD_HOME/conf/services.yaml for an older build)
@@ -32,6 +34,7 @@ CASES=${CASES:-"daytime hello nobody"}
 SERVERS=${SERVERS-"xinetd jinetd jinetd-bridge jinetd-info ceiling"}
 STARTS=${STARTS:-5}
 STARTUP=${STARTUP:-1}
+SPAWNER_STARTS=${SPAWNER_STARTS:-3}
 BENCH_KIT=${BENCH_KIT:-/work/shared/bench}
 EXAMPLE_TABLE=${EXAMPLE_TABLE:-"$here/../conf/services.yaml"}
 HOST=127.0.0.1
@@ -168,9 +171,26 @@ stop_server() {
 
 # ---------------------------------------------------------------- measurement
 declare -A R_CPS=() R_P50=() R_P99=() R_ERR=() R_EMPTY=() R_CPU=() RSS_IDLE=() RSS_LOAD=() RSS_QUIET=() HWM=()
+declare -A SPAWNER_RSS=()
 
-cpu_ticks() {   # utime+stime+cutime+cstime of a process (its reaped children included)
-    sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 + $14 + $15 }'
+spawners() { cat /proc/"$SERVER_PID"/task/*/children 2>/dev/null || true; }   # jinetd's children now: its spawners
+
+spawner_rss() {   # "VmRSS kB / Pss kB" of each spawner of the server now
+    local p out=""
+    for p in $(spawners); do
+        out+="$(rss_kb "$p" VmRSS) / $(awk '$1 == "Pss:" { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null) kB; "
+    done
+    echo "${out:-none}"
+}
+
+cpu_ticks() {   # utime+stime+cutime+cstime of a process (its reaped children included), and of
+                # its children now running (jinetd's spawners, which reap the programs of other users)
+    local p total=0 t
+    for p in "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+        t=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 + $14 + $15 }')
+        total=$((total + ${t:-0}))
+    done
+    echo "$total"
 }
 declare -a ROWS=()
 
@@ -219,8 +239,31 @@ bench_server() {   # bench_server NAME
     done
     RSS_LOAD[$srv]=$(rss_kb "$SERVER_PID" VmRSS)
     HWM[$srv]=$(rss_kb "$SERVER_PID" VmHWM)
+    SPAWNER_RSS[$srv]=$(spawner_rss)
     sleep 7   # quiet, as after a busy spell (a measurement, not synchronisation)
     RSS_QUIET[$srv]=$(rss_kb "$SERVER_PID" VmRSS)
+    stop_server
+}
+
+FIRST_MS=() READY_S=() FIRST_RSS=()
+spawner_starts() {   # the first connection of user nobody after the spawner's idle close, SPAWNER_STARTS times
+    local i j t0 t1 line lf="$WORK/jinetd-info.log"
+    start_jinetd info inherit
+    for ((i = 1; i <= SPAWNER_STARTS; i++)); do
+        # It closes after 30 s without a program (the first round: none has started yet).
+        for ((j = 0; j < 700 && $(spawners | wc -w) > 0; j++)); do sleep 0.1; done
+        [ "$(spawners | wc -w)" = 0 ] || die "the spawner did not close after its idle spell"
+        t0=${EPOCHREALTIME/./}
+        line=$(probe "${PORT[nobody]}")
+        t1=${EPOCHREALTIME/./}
+        [ -n "$line" ] || die "nobody answered nothing after an idle spell"
+        FIRST_MS+=("$(( (t1 - t0) / 1000 ))")
+        sleep 2   # idle before the RSS reading (a measurement, not synchronisation)
+        READY_S+=("$( (grep -o 'spawner of nobody (pid [0-9]*): ready after [0-9.]*s' "$lf" || echo '?') | tail -n 1 \
+            | grep -o '[0-9.?]*s*$')")
+        FIRST_RSS+=("$(spawner_rss)")
+        log "spawner start $i: first connection ${FIRST_MS[-1]} ms, spawner ready after ${READY_S[-1]}, ${FIRST_RSS[-1]}"
+    done
     stop_server
 }
 
@@ -252,6 +295,9 @@ startup_jinetd() {   # STARTS starts on the example table: launcher exec .. 'rea
 log "JINETD_HOME=$JINETD_HOME DURATION=$DURATION WARMUP=$WARMUP CONCS='$CONCS' CASES='$CASES' SERVERS='$SERVERS' JINETD_JAVA_OPTS='${JINETD_JAVA_OPTS:-}'"
 for s in $SERVERS; do bench_server "$s"; done
 if [ "$STARTUP" = 1 ]; then startup_jinetd; fi
+if [ "$SPAWNER_STARTS" -gt 0 ] && [[ " $SERVERS " == *" jinetd "* && " $CASES " == *" nobody "* ]]; then
+    spawner_starts
+fi
 
 # ---------------------------------------------------------------- report
 fmt_int() { LC_ALL=C printf '%.0f' "$1"; }
@@ -300,6 +346,19 @@ echo "|---|---:|---:|---:|---:|"
 for s in $SERVERS; do
     echo "| $s | $((RSS_IDLE[$s] / 1024)) MiB (${RSS_IDLE[$s]} kB) | $((RSS_LOAD[$s] / 1024)) MiB | $((RSS_QUIET[$s] / 1024)) MiB | $((HWM[$s] / 1024)) MiB |"
 done
+for s in $SERVERS; do
+    [ -n "${SPAWNER_RSS[$s]:-}" ] && [ "${SPAWNER_RSS[$s]}" != none ] || continue
+    echo
+    echo "$s's spawners after the runs (VmRSS / Pss): ${SPAWNER_RSS[$s]}"
+done
+if [ "${#FIRST_MS[@]}" -gt 0 ]; then
+    echo
+    echo "| spawner of nobody after its idle close | each |"
+    echo "|---|---|"
+    echo "| first connection (connect to the program's line, ms) | ${FIRST_MS[*]} |"
+    echo "| the spawner ready after (its log line) | ${READY_S[*]} |"
+    echo "| its memory 2 s later (VmRSS / Pss) | ${FIRST_RSS[*]} |"
+fi
 
 if [ "$STARTUP" = 1 ]; then
     echo

@@ -3,16 +3,29 @@
 # `jinetd run` through the launcher itself (so the cache is made with the very flags it is
 # later used with) on a small table of its own, which serves a TCP, a UDP and a program
 # connection, then stops on SIGTERM. The JVM writes the cache as it exits.
+# And DIST/lib/spawner.aot, that of the spawner of one user (started with the flags the
+# daemon gives it, trained by spawning a few hundred programs in the same JVM).
 # Usage: train.sh DIST
 set -euo pipefail
 
 dist=$1
 cache=$dist/lib/jinetd.aot
-rm -f "$cache"
+rm -f "$cache" "$dist/lib/spawner.aot"
 if [ ! -x "$dist/runtime/bin/java" ]; then
     echo "train.sh: no runtime in $dist/runtime; no AOT cache made" >&2
     exit 0
 fi
+
+spawner_out=$(mktemp)
+"$dist/runtime/bin/java" --enable-native-access=ALL-UNNAMED -cp "$dist/lib/jinetd-daemon.jar" \
+    org.jinetd.daemon.launch.UserSpawner --aot-cache "$dist/lib/spawner.aot" > "$spawner_out" 2>&1 || true
+if [ ! -s "$dist/lib/spawner.aot" ]; then
+    echo "train.sh: the spawner's training run made no cache:" >&2; cat "$spawner_out" >&2; rm -f "$spawner_out"
+    exit 1
+fi
+rm -f "$spawner_out"
+echo "train.sh: $dist/lib/spawner.aot ($(du -h "$dist/lib/spawner.aot" | cut -f1))"
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -13,6 +13,7 @@ import org.jinetd.daemon.launch.DatagramLauncher;
 import org.jinetd.daemon.launch.Live;
 import org.jinetd.daemon.launch.Spawner;
 import org.jinetd.daemon.launch.StreamLauncher;
+import org.jinetd.daemon.launch.UserSpawners;
 import org.jinetd.daemon.listen.BindException;
 import org.jinetd.daemon.listen.Listener;
 import org.jinetd.daemon.listen.Passed;
@@ -97,11 +98,21 @@ public final class Daemon implements AutoCloseable {
 
     /** As {@link #start(ServiceTable, ConnectionLog)}, with the listening sockets systemd passed in. */
     public static Daemon start(ServiceTable table, ConnectionLog log, Passed passed) throws StartFailure {
+        return start(table, log, passed, Optional.empty());
+    }
+
+    /** As {@link #start(ServiceTable, ConnectionLog)}, with spawners of other users started as {@code spawners} says. */
+    static Daemon start(ServiceTable table, ConnectionLog log, UserSpawners.Settings spawners) throws StartFailure {
+        return start(table, log, Passed.none(), Optional.of(spawners));
+    }
+
+    private static Daemon start(ServiceTable table, ConnectionLog log, Passed passed,
+                                Optional<UserSpawners.Settings> spawners) throws StartFailure {
         warmPoller();
         hold(table);
         var live = new Live();
-        var spawner = new Spawner(live, log);
-        var served = new Served(new StreamLauncher(live, log, spawner), new DatagramLauncher(live, log), spawner,
+        var spawner = new Spawner(live, log, spawners);
+        var served = new Served(new StreamLauncher(live, log, spawner), new DatagramLauncher(live, log, spawner), spawner,
                 new Global(table.maxConnections()), new Reflection(), log);
         var bound = new ArrayList<Listener>();
         var failures = new ArrayList<String>();
@@ -339,6 +350,11 @@ public final class Daemon implements AutoCloseable {
     /** Programs spawned natively and not yet reaped. */
     public int children() {
         return spawner.children();
+    }
+
+    /** The pids of the spawners of other users running now (the daemon's own children). */
+    public java.util.List<Integer> spawners() {
+        return spawner.spawners();
     }
 
     /** A count that moves whenever a connection or datagram is admitted, ends or is refused. */

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The service's {@code env} reaches the program only: the wrappers that run as root before
- * the switch of user (prlimit, nice, the umask's shell, setpriv) never see it.
+ * the switch of user (prlimit, nice, the umask's shell, setpriv) never see it, nor does the
+ * spawner of the user, nor setpriv that starts it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EnvironmentTest {
@@ -38,6 +39,61 @@ class EnvironmentTest {
 
     @Test
     void aPreloadedLibraryIsLoadedInTheProgramAsItsUserAndNeverAsRoot() throws Exception {
+        var hook = hook();
+        // Every wrapper runs: prlimit (rlimits), nice, the umask's shell, setpriv (nobody).
+        try (var d = TestDaemon.start("""
+                services:
+                  hooked:
+                    bind: 127.0.0.1
+                    user: nobody
+                    rlimits: {core: 0}
+                    nice: 1
+                    umask: '022'
+                    env: {LD_PRELOAD: %s, HOOK_LOG: %s, LD_LIBRARY_PATH: /nonexistent/lib, GCONV_PATH: /nonexistent/gconv}
+                    exec: [/bin/sh, -c, 'echo "$LD_LIBRARY_PATH $GCONV_PATH $(id -u)"']
+                """.formatted(hook.library(), hook.log()))) {
+            assertEquals("/nonexistent/lib /nonexistent/gconv 65534\n", Clients.exchange(d.port("hooked"), ""));
+            d.awaitLog("service=hooked peer=");
+        }
+        assertLoadedOnlyAsNobody(hook.log(), "comm=sh");
+    }
+
+    @Test
+    void throughTheSpawnerAPreloadedLibraryIsLoadedInTheProgramAsItsUserAndNeverAsRoot() throws Exception {
+        var hook = hook();
+        // One program spawned by the spawner directly, one behind nice and env (umask set by the spawner).
+        try (var d = TestDaemon.start("""
+                services:
+                  direct:
+                    bind: 127.0.0.1
+                    user: nobody
+                    cwd: /tmp
+                    env: {LD_PRELOAD: %1$s, HOOK_LOG: %2$s, LD_LIBRARY_PATH: /nonexistent/lib}
+                    exec: [/bin/sh, -c, 'echo "$LD_LIBRARY_PATH $(id -u) $(umask) $(pwd)"']
+                  wrapped:
+                    bind: 127.0.0.1
+                    user: nobody
+                    nice: 1
+                    umask: '027'
+                    env: {LD_PRELOAD: %1$s, HOOK_LOG: %2$s, GCONV_PATH: /nonexistent/gconv}
+                    exec: [/bin/sh, -c, 'echo "$GCONV_PATH $(id -u) $(umask) $(nice)"']
+                """.formatted(hook.library(), hook.log()))) {
+            assertEquals("/nonexistent/lib 65534 0022 /tmp\n", Clients.exchange(d.port("direct"), ""));
+            assertEquals("/nonexistent/gconv 65534 0027 1\n", Clients.exchange(d.port("wrapped"), ""));
+            assertTrue(((org.jinetd.daemon.config.Launch.Exec) d.daemon().table().service("wrapped").orElseThrow()
+                    .launch()).shown().contains("via spawner"));
+            d.awaitLog("service=wrapped peer=");
+        }
+        // Loaded by the programs (and what they ran), never by the spawner, setpriv or a wrapper.
+        var lines = assertLoadedOnlyAsNobody(hook.log(), "comm=sh");
+        assertTrue(lines.stream().noneMatch(l -> l.contains("comm=java") || l.contains("comm=setpriv")),
+                String.join("\n", lines));
+    }
+
+    /** A library that logs who loads it, and its log (writable by all), in a directory all can read. */
+    private record Hook(Path library, Path log) {}
+
+    private static Hook hook() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/gcc")), "gcc is not installed (.ci/run installs it)");
         assumeTrue(System.getProperty("user.name").equals("root"), "switching to nobody needs root");
         var dir = Files.createTempDirectory("jinetd-preload");
@@ -53,27 +109,18 @@ class EnvironmentTest {
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.createFile(log);
         Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-rw-rw-"));
-        // Every wrapper runs: prlimit (rlimits), nice, the umask's shell, setpriv (nobody).
-        try (var d = TestDaemon.start("""
-                services:
-                  hooked:
-                    bind: 127.0.0.1
-                    user: nobody
-                    rlimits: {core: 0}
-                    nice: 1
-                    umask: '022'
-                    env: {LD_PRELOAD: %s, HOOK_LOG: %s, LD_LIBRARY_PATH: /nonexistent/lib, GCONV_PATH: /nonexistent/gconv}
-                    exec: [/bin/sh, -c, 'echo "$LD_LIBRARY_PATH $GCONV_PATH $(id -u)"']
-                """.formatted(hook, log))) {
-            assertEquals("/nonexistent/lib /nonexistent/gconv 65534\n", Clients.exchange(d.port("hooked"), ""));
-            d.awaitLog("service=hooked peer=");
-        }
+        return new Hook(hook, log);
+    }
+
+    /** Every line of the hook's log is nobody's, and one is {@code program}'s; returns the lines. */
+    private static java.util.List<String> assertLoadedOnlyAsNobody(Path log, String program) throws Exception {
         var lines = Files.readAllLines(log);
         assertFalse(lines.isEmpty(), "the library was loaded in the program");
-        assertTrue(lines.contains("uid=65534 euid=65534 comm=sh"), String.join("\n", lines));
+        assertTrue(lines.contains("uid=65534 euid=65534 " + program), String.join("\n", lines));
         for (var line : lines) {
             assertTrue(line.startsWith("uid=65534 euid=65534 "), "loaded by another user: " + line);
         }
+        return lines;
     }
 
     @Test

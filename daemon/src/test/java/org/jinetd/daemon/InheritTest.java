@@ -47,17 +47,18 @@ class InheritTest {
     }
 
     @Test
-    void theChildStartsWithAnEmptySignalMaskDefaultDispositionsAndItsOwnSession() throws Exception {
+    void theChildStartsWithAnEmptySignalMaskDefaultDispositionsApart() throws Exception {
         // Read by the spawned program itself: a shell would show its own mask while it waits.
-        try (var d = TestDaemon.start("""
-                services:
-                  signals: {bind: 127.0.0.1, exec: [/bin/grep, -E, '^Sig(Blk|Ign)', /proc/self/status]}
-                  session: {bind: 127.0.0.1, exec: [/bin/cat, /proc/self/stat]}
-                """)) {
-            assertEquals("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n", Clients.exchange(d.port("signals"), ""));
-            var stat = Clients.exchange(d.port("session"), "");
-            var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            assertEquals(stat.substring(0, stat.indexOf(' ')), fields[3], "the child leads its own session: " + stat);
+        try (var d = TestDaemon.start("services:\n"
+                + ProgramStartTest.asBoth("signals", "exec: [/bin/grep, -E, '^Sig(Blk|Ign)', /proc/self/status]")
+                + ProgramStartTest.asBoth("session", "exec: " + ProgramStartTest.PID_GROUP_SESSION))) {
+            for (var service : ProgramStartTest.both("signals")) {
+                assertEquals("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n",
+                        Clients.exchange(d.port(service), ""), service);
+            }
+            for (var service : ProgramStartTest.both("session")) {
+                ProgramStartTest.assertStartsApart(d, Clients.exchange(d.port(service), ""));
+            }
         }
     }
 

@@ -20,7 +20,10 @@ class OpenFilesIT {
                   limit: {bind: 127.0.0.1, user: %1$s, exec: [/bin/sh, -c, 'ulimit -Sn; ulimit -Hn']}
                   own: {bind: 127.0.0.1, user: %1$s, rlimits: {nofile: 300}, exec: [/bin/sh, -c, 'ulimit -Sn']}
                   bridged: {bind: 127.0.0.1, user: %1$s, io: bridge, exec: [/bin/sh, -c, 'ulimit -Sn']}
-                """.formatted(System.getProperty("user.name")));
+                  other: {bind: 127.0.0.1, user: %2$s, exec: [/bin/sh, -c, 'ulimit -Sn; ulimit -Hn']}
+                """.formatted(System.getProperty("user.name"),
+                // A root daemon's program of another user: its spawner sets the limit.
+                System.getProperty("user.name").equals("root") ? "nobody" : System.getProperty("user.name")));
         // The hard limit stays where it is: the JVM raises its soft limit up to it.
         try (var jinetd = Launched.under(List.of("/usr/bin/prlimit", "--nofile=321:", "--"), Map.of(),
                 "run", "-c", table.toString())) {
@@ -31,6 +34,7 @@ class OpenFilesIT {
             assertEquals("321\n" + hard + "\n", Clients.exchange(yaml.at("/limit/port").asInt(), ""));
             assertEquals("300\n", Clients.exchange(yaml.at("/own/port").asInt(), ""));
             assertEquals("321\n", Clients.exchange(yaml.at("/bridged/port").asInt(), ""));
+            assertEquals("321\n" + hard + "\n", Clients.exchange(yaml.at("/other/port").asInt(), ""));
             jinetd.signal("TERM");
             assertEquals(0, jinetd.exit());
         }

@@ -39,18 +39,35 @@ class RealProgramsTest {
         var head = run(work, "git", "rev-parse", "HEAD");
         run(dir, "git", "clone", "-q", "--bare", work.toString(), repo.toString());
         var base = dir.resolve("srv");
-        try (var d = TestDaemon.start("""
-                services:
-                  git:
-                    bind: 127.0.0.1
-                    user: root
-                    exec: [/usr/bin/git, daemon, --inetd, --export-all, --base-path=%1$s, %1$s]
-                """.formatted(base))) {
-            var clone = dir.resolve("clone");
-            run(dir, "git", "clone", "-q", "git://127.0.0.1:" + d.port("git") + "/project.git", clone.toString());
-            assertEquals(head, run(clone, "git", "rev-parse", "HEAD"));
-            assertEquals("served by jinetd\n", Files.readString(clone.resolve("README")));
-            assertTrue(d.awaitLog("service=git peer=127.0.0.1:").contains(" exit=0 "));
+        for (var user : WaitModeTest.users()) {
+            // The repositories are the user's, as git's own safe.directory check wants them.
+            chown(base, user);
+            try (var d = TestDaemon.start("""
+                    services:
+                      git:
+                        bind: 127.0.0.1
+                        user: %2$s
+                        exec: [/usr/bin/git, daemon, --inetd, --export-all, --base-path=%1$s, %1$s]
+                    """.formatted(base, user))) {
+                var clone = dir.resolve("clone-" + user);
+                run(dir, "git", "clone", "-q", "git://127.0.0.1:" + d.port("git") + "/project.git", clone.toString());
+                assertEquals(head, run(clone, "git", "rev-parse", "HEAD"));
+                assertEquals("served by jinetd\n", Files.readString(clone.resolve("README")));
+                assertTrue(d.awaitLog("service=git peer=127.0.0.1:").contains(" exit=0 "));
+            }
+        }
+    }
+
+    /** Gives {@code dir} and all in it to {@code user}, readable on the way down from /. */
+    private void chown(Path tree, String user) throws IOException {
+        var owner = tree.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
+        for (var parent = tree.getParent(); parent != null && parent.startsWith(dir); parent = parent.getParent()) {
+            java.nio.file.Files.setPosixFilePermissions(parent, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        try (var all = Files.walk(tree)) {
+            for (var path : (Iterable<Path>) all::iterator) {
+                Files.setOwner(path, owner);
+            }
         }
     }
 

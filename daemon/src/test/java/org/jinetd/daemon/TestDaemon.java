@@ -19,6 +19,8 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.config.Loaded;
+import org.jinetd.daemon.config.ServiceTable;
+import org.jinetd.daemon.launch.UserSpawners;
 import org.jinetd.daemon.log.ConnectionLog;
 
 /**
@@ -39,17 +41,32 @@ public final class TestDaemon implements AutoCloseable {
     }
 
     public static TestDaemon start(String yaml) throws Exception {
-        var file = write(yaml);
+        var table = table(yaml);
         var log = new CopyOnWriteArrayList<String>();
-        return switch (Config.load(file)) {
+        return new TestDaemon(Daemon.start(table, tapped(log)), log, table.file());
+    }
+
+    /** As {@link #start(String)}, with spawners of other users started as {@code spawners} says. */
+    public static TestDaemon start(ServiceTable table, UserSpawners.Settings spawners) throws Exception {
+        var log = new CopyOnWriteArrayList<String>();
+        return new TestDaemon(Daemon.start(table, tapped(log), spawners), log, table.file());
+    }
+
+    /** The table of {@code yaml}, with free ports filled in. */
+    public static ServiceTable table(String yaml) throws IOException {
+        return switch (Config.load(write(yaml))) {
             case Loaded.Bad(var problems) -> throw new AssertionError("bad table: " + problems);
-            case Loaded.Ok(var table) -> new TestDaemon(Daemon.start(table, new ConnectionLog(line -> {
-                synchronized (log) {
-                    log.add(line);
-                    log.notifyAll();
-                }
-            })), log, file);
+            case Loaded.Ok(var table) -> table;
         };
+    }
+
+    private static ConnectionLog tapped(List<String> log) {
+        return new ConnectionLog(line -> {
+            synchronized (log) {
+                log.add(line);
+                log.notifyAll();
+            }
+        });
     }
 
     /** Writes {@code yaml} to a temporary file, with free ports filled in. */

@@ -52,28 +52,30 @@ class TimeoutsTest {
     }
 
     @Test
-    void aTimeoutEndsTheProgramsWholeSessionAndItsClient() throws Exception {
-        try (var d = TestDaemon.start("""
-                services:
-                  pipeline: {bind: 127.0.0.1, timeout_max: 300ms, exec: [/bin/sh, -c, 'echo ready; sleep 30 | cat']}
-                  stubborn: {bind: 127.0.0.1, timeout_max: 300ms, kill_grace: 2s,
-                             exec: [/bin/sh, -c, '(trap "" TERM; exec sleep 30) & echo ready; wait']}
-                """)) {
-            try (var client = Clients.connect(d.port("pipeline"))) {
-                var in = client.getInputStream();
-                assertEquals("ready\n", new String(in.readNBytes(6), java.nio.charset.StandardCharsets.US_ASCII));
-                assertEquals(-1, in.read());
-                int pid = pid(d.awaitLog("service=pipeline peer="));
-                assertTrue(awaitNoSession(pid), "sleep and cat of session " + pid + " outlived the timeout");
+    void aTimeoutEndsTheProgramsWholeGroupAndItsClient() throws Exception {
+        try (var d = TestDaemon.start("services:\n"
+                + ProgramStartTest.asBoth("pipeline", "timeout_max: 300ms, exec: [/bin/sh, -c, 'echo ready; sleep 30 | cat']")
+                + ProgramStartTest.asBoth("stubborn", "timeout_max: 300ms, kill_grace: 2s, "
+                        + "exec: [/bin/sh, -c, '(trap \"\" TERM; exec sleep 30) & echo ready; wait']"))) {
+            for (var service : ProgramStartTest.both("pipeline")) {
+                try (var client = Clients.connect(d.port(service))) {
+                    var in = client.getInputStream();
+                    assertEquals("ready\n", new String(in.readNBytes(6), java.nio.charset.StandardCharsets.US_ASCII));
+                    assertEquals(-1, in.read());
+                    int pid = pid(d.awaitLog("service=" + service + " peer="));
+                    assertTrue(awaitNoGroup(pid), "sleep and cat of group " + pid + " outlived the timeout");
+                }
             }
-            try (var client = Clients.connect(d.port("stubborn"))) {
-                var in = client.getInputStream();
-                assertEquals("ready\n", new String(in.readNBytes(6), java.nio.charset.StandardCharsets.US_ASCII));
-                // The client is cut off at the timeout, though a grandchild that ignores SIGTERM still holds the socket.
-                assertEquals(-1, in.read());
-                int pid = pid(d.awaitLog("service=stubborn peer="));
-                assertTrue(!session(pid).isEmpty(), "the grandchild that ignores SIGTERM is there until kill_grace");
-                assertTrue(awaitNoSession(pid), "the grandchild got no SIGKILL after kill_grace");
+            for (var service : ProgramStartTest.both("stubborn")) {
+                try (var client = Clients.connect(d.port(service))) {
+                    var in = client.getInputStream();
+                    assertEquals("ready\n", new String(in.readNBytes(6), java.nio.charset.StandardCharsets.US_ASCII));
+                    // The client is cut off at the timeout, though a grandchild that ignores SIGTERM still holds the socket.
+                    assertEquals(-1, in.read());
+                    int pid = pid(d.awaitLog("service=" + service + " peer="));
+                    assertTrue(!group(pid).isEmpty(), "the grandchild that ignores SIGTERM is there until kill_grace");
+                    assertTrue(awaitNoGroup(pid), "the grandchild got no SIGKILL after kill_grace");
+                }
             }
         }
     }
@@ -82,8 +84,8 @@ class TimeoutsTest {
         return Integer.parseInt(line.replaceAll(".* pid=(\\d+) .*", "$1"));
     }
 
-    /** The processes of session {@code sid} now, from /proc. */
-    private static java.util.List<Long> session(int sid) throws java.io.IOException {
+    /** The processes of process group {@code pgid} now, from /proc. */
+    static java.util.List<Long> group(int pgid) throws java.io.IOException {
         var found = new java.util.ArrayList<Long>();
         try (var all = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
             for (var dir : (Iterable<java.nio.file.Path>) all::iterator) {
@@ -94,7 +96,7 @@ class TimeoutsTest {
                     var stat = java.nio.file.Files.readString(dir.resolve("stat"));
                     // pid (comm) state ppid pgrp session ...: comm may hold spaces, so count from its ')'.
                     var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    if (Integer.parseInt(fields[3]) == sid) {
+                    if (Integer.parseInt(fields[2]) == pgid && !fields[0].equals("Z")) {
                         found.add(Long.parseLong(dir.getFileName().toString()));
                     }
                 } catch (java.io.IOException | RuntimeException gone) {
@@ -105,9 +107,9 @@ class TimeoutsTest {
         return found;
     }
 
-    private static boolean awaitNoSession(int sid) throws Exception {
+    static boolean awaitNoGroup(int pgid) throws Exception {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (!session(sid).isEmpty()) {
+        while (!group(pgid).isEmpty()) {
             if (System.nanoTime() > deadline) {
                 return false;
             }

@@ -27,28 +27,30 @@ class UnixSocketTest {
 
     @Test
     void servesAUnixSocketWithItsModeAndTellsTheProgramWhoConnected() throws Exception {
-        var echo = dir.resolve("echo.sock");
-        var who = dir.resolve("who.sock");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        try (var d = TestDaemon.start("""
-                services:
-                  echo: {protocol: unix, path: %s, socket_mode: '0660', handler: echo}
-                  who: {protocol: unix, path: %s, user: root, exec: [/bin/sh, -c, 'echo "$PROTO $UNIXREMOTEPID $UNIXREMOTEUID $UNIXREMOTEGID $UNIXLOCALPATH"']}
-                  where: {protocol: unix, path: %s, handler: replying, options: {bytes: local}}
-                """.formatted(echo, who, dir.resolve("where.sock")))) {
-            assertEquals("over unix", Clients.exchange(echo, "over unix"));
-            // The socket was bound elsewhere and moved into place: a handler still sees the table's path.
-            assertEquals(dir.resolve("where.sock").toString(), Clients.exchange(dir.resolve("where.sock"), ""));
-            assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(echo)));
-            var fields = Clients.exchange(who, "").strip().split(" ");
-            assertEquals("UNIX", fields[0]);
-            assertEquals(Long.toString(ProcessHandle.current().pid()), fields[1]);
-            assertEquals(Files.getAttribute(dir, "unix:uid").toString(), fields[2]);
-            assertEquals(who.toString(), fields[4]);
-            assertTrue(d.awaitLog("service=echo ").startsWith("service=echo peer="));
+        for (var user : WaitModeTest.users()) {
+            var echo = dir.resolve("echo.sock");
+            var who = dir.resolve("who.sock");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            try (var d = TestDaemon.start("""
+                    services:
+                      echo: {protocol: unix, path: %s, socket_mode: '0660', handler: echo}
+                      who: {protocol: unix, path: %s, user: %s, exec: [/bin/sh, -c, 'echo "$PROTO $UNIXREMOTEPID $UNIXREMOTEUID $UNIXREMOTEGID $UNIXLOCALPATH"']}
+                      where: {protocol: unix, path: %s, handler: replying, options: {bytes: local}}
+                    """.formatted(echo, who, user, dir.resolve("where.sock")))) {
+                assertEquals("over unix", Clients.exchange(echo, "over unix"));
+                // The socket was bound elsewhere and moved into place: a handler still sees the table's path.
+                assertEquals(dir.resolve("where.sock").toString(), Clients.exchange(dir.resolve("where.sock"), ""));
+                assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(echo)));
+                var fields = Clients.exchange(who, "").strip().split(" ");
+                assertEquals("UNIX", fields[0], user);
+                assertEquals(Long.toString(ProcessHandle.current().pid()), fields[1]);
+                assertEquals(Files.getAttribute(dir, "unix:uid").toString(), fields[2]);
+                assertEquals(who.toString(), fields[4]);
+                assertTrue(d.awaitLog("service=echo ").startsWith("service=echo peer="));
+            }
+            // Stopping removes the socket files.
+            assertTrue(!Files.exists(echo));
         }
-        // Stopping removes the socket files.
-        assertTrue(!Files.exists(echo));
     }
 
     @Test

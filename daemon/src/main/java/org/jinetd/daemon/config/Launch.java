@@ -46,9 +46,40 @@ public sealed interface Launch {
 
         @Override
         public String shown() {
-            return "exec " + String.join(" ", argv) + " (as " + runAs.user() + ", " + io.key()
+            var by = switch (start()) {
+                case SELF -> "";
+                case SPAWNER -> " via spawner";
+                case SETPRIV -> " via setpriv";
+            };
+            return "exec " + String.join(" ", argv) + " (as " + runAs.user() + by + ", " + io.key()
                     + (waits ? ", wait" : "") + (listenFds ? ", listen_fds" : "") + ")";
         }
+
+        /**
+         * How it is started: a root daemon has the spawner of the program's user start it, unless
+         * the program runs as root (in another group) or needs what only root can set before the
+         * switch of user ({@code rlimits}, which may go above the user's hard limits, and a
+         * negative {@code nice}); those go through setpriv.
+         */
+        public Start start() {
+            if (!runAs.switches()) {
+                return Start.SELF;
+            }
+            if (runAs.uid() == 0 || !resources.rlimits().isEmpty() || resources.nice().orElse(0) < 0) {
+                return Start.SETPRIV;
+            }
+            return Start.SPAWNER;
+        }
+    }
+
+    /** Who starts a program. */
+    enum Start {
+        /** The daemon, as the user it runs as. */
+        SELF,
+        /** The spawner of the program's user: a process of that user, started once, that spawns its programs. */
+        SPAWNER,
+        /** The daemon, through util-linux setpriv, which switches to the user for each program. */
+        SETPRIV
     }
 
     /**

@@ -20,13 +20,13 @@ final class Bridge {
 
     private final ConnectionLog log;
     private final Setup setup;
-    private final Children children;
+    private final Programs programs;
 
-    /** @param children the reaper of programs spawned natively, or null where they cannot be */
-    Bridge(ConnectionLog log, Setup setup, Children children) {
+    /** @param programs what starts programs natively, or null where they cannot be */
+    Bridge(ConnectionLog log, Setup setup, Programs programs) {
         this.log = log;
         this.setup = setup;
-        this.children = children;
+        this.programs = programs;
     }
 
     /** Runs on the connection's own virtual thread until the program has exited. */
@@ -36,7 +36,7 @@ final class Bridge {
         Piped process;
         try {
             process = Piped.start(exec, ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(),
-                    accepted.credentials()), setup, children, log, service.name());
+                    accepted.credentials()), setup, programs, log, service.name());
         } catch (IOException | Libc.Failure | RuntimeException e) {
             ending.end(Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
             return;
@@ -44,8 +44,8 @@ final class Bridge {
         var channel = accepted.channel();
         var timeouts = service.timeouts();
         entry.onAbort(() -> {
-            process.signal(false);
-            StreamLauncher.close(accepted);
+            // The signal first: the client's EOF would reach the program as the end of its work.
+            process.signal(false).whenComplete((sent, e) -> StreamLauncher.close(accepted));
             Thread.ofVirtual().start(() -> {
                 try {
                     Thread.sleep(timeouts.killGrace());
@@ -60,11 +60,17 @@ final class Bridge {
         try (var watchdog = Watchdog.start(timeouts, accepted.since(), true, entry)) {
             var inbound = Thread.ofVirtual().start(() -> inbound(channel, process.stdin(), watchdog));
             outbound(process.stdout(), channel, watchdog);
-            var exit = waitFor(process);
+            Children.Exit exit = null;
+            Optional<String> error = Optional.empty();
+            try {
+                exit = waitFor(process);
+            } catch (SpawnFailure e) {
+                error = Optional.of(e.getMessage());
+            }
             // The program is gone: whatever the client still sends has nowhere to go.
             StreamLauncher.close(accepted);
             join(inbound);
-            ending.end(OptionalLong.of(process.pid()), exit, entry.reason(), Optional.empty());
+            ending.end(OptionalLong.of(process.pid()), exit, entry.reason(), error);
         }
     }
 

@@ -20,9 +20,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Reaps the programs jinetd spawned itself, and only those: each is watched through a pidfd
  * (never waitpid(-1), which would steal the JVM's own children), and one platform thread
- * polls them all, with the pipes of their stderr. A child not yet reaped keeps its pid, so
- * signals to its session, sent under its watch's lock, cannot reach another. A child is done when it is reaped: its stderr is read to what is there then and
- * closed, so that a grandchild holding the pipe cannot hold the connection's place.
+ * polls them all, with the pipes of their stderr and the sockets of the spawners of other
+ * users (whose programs the spawner reaps, and says so). A child not yet reaped keeps its
+ * pid, so signals to its session, sent under its watch's lock, cannot reach another. A child
+ * is done when it is reaped (or its spawner says it ended): its stderr is read to what is
+ * there then and closed, so that a grandchild holding the pipe cannot hold the connection's
+ * place.
  */
 final class Children implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Children.class);
@@ -33,7 +36,8 @@ final class Children implements AutoCloseable {
     /** How a child ended: its exit status, or the signal that killed it. */
     record Exit(int pid, OptionalInt status, OptionalInt signal) {}
 
-    private static final class Watch {
+    /** A child of this daemon (with a pidfd), or a program of a spawner's (without: its spawner reaps it). */
+    static final class Watch {
         final int pid;
         final int pidfd;
         final int stderr;
@@ -41,6 +45,8 @@ final class Children implements AutoCloseable {
         final CompletableFuture<Exit> exit = new CompletableFuture<>();
         boolean reaped;
         boolean stderrOpen;
+        /** Counted in {@link #size}: not a spawner. */
+        volatile boolean program;
 
         Watch(int pid, int pidfd, int stderr, StderrLines lines) {
             this.pid = pid;
@@ -59,8 +65,16 @@ final class Children implements AutoCloseable {
 
     private final PidfdOpener opener;
     private final int wakeup;
-    private final ConcurrentLinkedQueue<Watch> added = new ConcurrentLinkedQueue<>();
+    /** What the reaper thread does before its next poll: watches to add, sockets to listen to or drop, ends. */
+    private final ConcurrentLinkedQueue<java.util.function.Consumer<Map<Integer, Watch>>> tasks =
+            new ConcurrentLinkedQueue<>();
+    /** Sockets the reaper reads for others (the spawners'): fd → what reads it. Only the reaper thread touches it. */
+    private final Map<Integer, Runnable> listened = new HashMap<>();
     private final Map<Integer, Watch> byPid = new ConcurrentHashMap<>();
+    /** Where stderr is read into; the reaper thread's alone. */
+    private final MemorySegment chunk = Arena.ofAuto().allocate(CHUNK);
+    /** Programs not yet ended: children reaped here, and those of spawners. */
+    private final java.util.concurrent.atomic.AtomicInteger programs = new java.util.concurrent.atomic.AtomicInteger();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -87,6 +101,15 @@ final class Children implements AutoCloseable {
      * @param lines  where its stderr goes, a line at a time (null without a pipe)
      */
     CompletableFuture<Exit> watch(int pid, int stderr, StderrLines lines) throws Libc.Failure {
+        return watch(pid, stderr, lines, false);
+    }
+
+    /** As {@link #watch(int, int, StderrLines)}, for a spawner: a child that is not a program, not counted in {@link #size}. */
+    CompletableFuture<Exit> watchSpawner(int pid, int stderr, StderrLines lines) throws Libc.Failure {
+        return watch(pid, stderr, lines, true);
+    }
+
+    private CompletableFuture<Exit> watch(int pid, int stderr, StderrLines lines, boolean spawner) throws Libc.Failure {
         int pidfd;
         try {
             pidfd = opener.open(pid);
@@ -95,10 +118,85 @@ final class Children implements AutoCloseable {
             throw e;
         }
         var watch = new Watch(pid, pidfd, stderr, lines);
+        watch.program = !spawner;
+        if (watch.program) {
+            programs.incrementAndGet();
+        }
         byPid.put(pid, watch);
-        added.add(watch);
-        wake();
+        run(byFd -> add(byFd, watch));
         return watch.exit;
+    }
+
+    /**
+     * Follows the stderr of a program that a spawner started (and reaps): read as a child's
+     * is, until {@link #finish} says how the program ended.
+     *
+     * @param stderr the read end of its stderr pipe (the reaper closes it), or -1
+     * @param lines  where its stderr goes (null without a pipe)
+     */
+    Watch follow(int pid, int stderr, StderrLines lines) {
+        var watch = new Watch(pid, -1, stderr, lines);
+        watch.program = true;
+        programs.incrementAndGet();
+        run(byFd -> add(byFd, watch));
+        return watch;
+    }
+
+    /**
+     * The program of {@code watch} (from {@link #follow}) has ended: its stderr is read and
+     * closed, then its end told: {@code exit}, or {@code failure} where how it ended is not known.
+     */
+    void finish(Watch watch, Exit exit, Throwable failure) {
+        run(byFd -> {
+            if (watch.exit.isDone()) {
+                return;
+            }
+            if (watch.stderrOpen) {
+                byFd.remove(watch.stderr);
+                readStderr(watch, chunk);
+                closeStderr(watch);
+            }
+            programs.decrementAndGet();
+            if (failure != null) {
+                watch.exit.completeExceptionally(failure);
+            } else {
+                watch.exit.complete(exit);
+            }
+        });
+    }
+
+    /** From now on the reaper reads {@code socket} for {@code reader} whenever it is readable (or closed). */
+    void listen(int socket, Runnable reader) {
+        run(byFd -> listened.put(socket, reader));
+    }
+
+    /** The reaper stops reading {@code socket}, and closes it: not before, as it may be polling it now. */
+    void drop(int socket) {
+        run(byFd -> {
+            listened.remove(socket);
+            try {
+                Libc.close(socket);
+            } catch (Libc.Failure e) {
+                LOG.warn("reaper: close socket: {}", e.getMessage());
+            }
+        });
+    }
+
+    private static void add(Map<Integer, Watch> byFd, Watch watch) {
+        if (watch.pidfd >= 0) {
+            byFd.put(watch.pidfd, watch);
+        }
+        if (watch.stderrOpen) {
+            byFd.put(watch.stderr, watch);
+        }
+    }
+
+    /** Runs {@code task} on the reaper thread, before it next polls. */
+    private void run(java.util.function.Consumer<Map<Integer, Watch>> task) {
+        tasks.add(task);
+        if (Thread.currentThread() != thread) {
+            wake();
+        }
     }
 
     /**
@@ -141,9 +239,9 @@ final class Children implements AutoCloseable {
         }
     }
 
-    /** Children spawned and not yet reaped. */
+    /** Children spawned and not yet reaped, and programs of spawners not yet ended. */
     int size() {
-        return byPid.size();
+        return programs.get();
     }
 
     private void wake() {
@@ -162,17 +260,17 @@ final class Children implements AutoCloseable {
         try (var arena = Arena.ofConfined()) {
             var info = arena.allocate(Libc.SIGINFO_SIZE, 8);
             var counter = arena.allocate(JAVA_LONG);
-            var chunk = arena.allocate(CHUNK);
             int capacity = 1024;
             var fds = arena.allocate(8L * capacity, 8);
             while (!closed) {
-                for (Watch w; (w = added.poll()) != null; ) {
-                    byFd.put(w.pidfd, w);
-                    if (w.stderrOpen) {
-                        byFd.put(w.stderr, w);
+                for (java.util.function.Consumer<Map<Integer, Watch>> task; (task = tasks.poll()) != null; ) {
+                    try {
+                        task.accept(byFd);
+                    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                        LOG.warn("reaper: {}", e.toString());
                     }
                 }
-                int count = byFd.size() + 1;
+                int count = byFd.size() + listened.size() + 1;
                 if (count > capacity) {
                     capacity = Integer.highestOneBit(count) * 2;
                     fds = arena.allocate(8L * capacity, 8);
@@ -180,6 +278,9 @@ final class Children implements AutoCloseable {
                 set(fds, 0, wakeup);
                 int i = 1;
                 for (var fd : byFd.keySet()) {
+                    set(fds, i++, fd);
+                }
+                for (var fd : listened.keySet()) {
                     set(fds, i++, fd);
                 }
                 try {
@@ -202,12 +303,21 @@ final class Children implements AutoCloseable {
                         continue;
                     }
                     int fd = fds.get(JAVA_INT, 8L * j);
+                    var reader = listened.get(fd);
+                    if (reader != null) {
+                        try {
+                            reader.run();
+                        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                            LOG.warn("reaper: socket {}: {}", fd, e.toString());
+                        }
+                        continue;
+                    }
                     var watch = byFd.get(fd);
                     if (watch == null) {
                         continue;
                     }
                     try {
-                        serve(watch, fd, byFd, chunk, info);
+                        serve(watch, fd, byFd, info);
                     } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
                         // One child's trouble must not end the thread that reaps them all.
                         LOG.warn("reaper: pid {}: {}", watch.pid, e.toString());
@@ -222,7 +332,7 @@ final class Children implements AutoCloseable {
     }
 
     /** What poll found on {@code fd}: stderr to read, or a child to reap. */
-    private void serve(Watch watch, int fd, Map<Integer, Watch> byFd, MemorySegment chunk, MemorySegment info) {
+    private void serve(Watch watch, int fd, Map<Integer, Watch> byFd, MemorySegment info) {
         if (fd == watch.stderr) {
             if (!readStderr(watch, chunk)) {
                 byFd.remove(fd);
@@ -307,6 +417,9 @@ final class Children implements AutoCloseable {
             }
         }
         byPid.remove(watch.pid);
+        if (watch.program) {
+            programs.decrementAndGet();
+        }
         watch.exit.complete(exit);
     }
 

@@ -47,8 +47,23 @@ record Command(List<String> argv, Map<String, String> env, String cwd) {
      * @param ownSession  whether a wrapper must make the session (the JDK's spawn does not)
      */
     static Command of(Launch.Exec exec, Map<String, String> environment, Setup setup, boolean ownSession) {
+        return of(exec, environment, wrappers(exec, setup, ownSession));
+    }
+
+    /**
+     * What the spawner of the program's user runs: it is that user already, and sets the umask
+     * and the limit of open files itself around its posix_spawn. What is left is {@code nice}
+     * (never negative there) and the shells of {@code listen_fds} and of a path with a '='.
+     */
+    static Command forSpawner(Launch.Exec exec, Map<String, String> environment) {
+        var wrappers = new ArrayList<String>();
+        exec.resources().nice().ifPresent(n -> wrappers.addAll(List.of(Tools.NICE.orElse("nice"), "-n",
+                Integer.toString(n), "--")));
+        return of(exec, environment, wrappers);
+    }
+
+    private static Command of(Launch.Exec exec, Map<String, String> environment, List<String> wrappers) {
         var cwd = exec.resources().cwd().orElse("/");
-        var wrappers = wrappers(exec, setup, ownSession);
         if (wrappers.isEmpty() && !exec.listenFds()) {
             return new Command(exec.argv(), environment, cwd);
         }

@@ -8,6 +8,7 @@ import java.util.OptionalLong;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.HandlerScope;
+import org.jinetd.daemon.os.Libc;
 import org.jinetd.handler.Datagram;
 
 /**
@@ -18,11 +19,12 @@ public final class DatagramLauncher {
 
     private final Live live;
     private final ConnectionLog log;
-    private final Setup setup = Setup.ofThisDaemon();
+    private final Spawner spawner;
 
-    public DatagramLauncher(Live live, ConnectionLog log) {
+    public DatagramLauncher(Live live, ConnectionLog log, Spawner spawner) {
         this.live = live;
         this.log = log;
+        this.spawner = spawner;
     }
 
     /** Serves a datagram on a virtual thread of its own; its end is set up here, on the listener's thread. */
@@ -66,42 +68,42 @@ public final class DatagramLauncher {
     }
 
     private void spawn(Received received, Launch.Exec exec, Ending ending) {
-        // The JDK cannot give a child a session of its own: setsid does, first of the wrappers.
-        var command = Command.of(exec, ChildEnvironment.of(received.service(), exec, received.peer(), received.local()),
-                setup, true);
-        var builder = new ProcessBuilder(command.argv()).directory(new java.io.File(command.cwd()));
-        builder.environment().clear();
-        builder.environment().putAll(command.env());
-        builder.redirectError(exec.stderr() == Launch.Stderr.LOG ? ProcessBuilder.Redirect.PIPE
-                : ProcessBuilder.Redirect.DISCARD);
-        Optional<String> error = Optional.empty();
-        OptionalLong pid = OptionalLong.empty();
-        OptionalLong exit = OptionalLong.empty();
+        // Its stdout is the way back to the client: stderr: socket has no socket to go to.
+        var run = exec.stderr() != Launch.Stderr.SOCKET ? exec : new Launch.Exec(exec.argv(), exec.runAs(), exec.env(),
+                exec.io(), Launch.Stderr.NULL, exec.waits(), exec.listenFds(), exec.resources());
+        Piped process;
         try {
-            var process = builder.start();
-            pid = OptionalLong.of(process.pid());
-            var stderr = exec.stderr() == Launch.Stderr.LOG
-                    ? StderrLines.follow(log, received.service().name(), process.pid(), process.getErrorStream()) : null;
-            try (var stdin = process.getOutputStream()) {
-                var payload = received.payload().duplicate();
-                var bytes = new byte[payload.remaining()];
-                payload.get(bytes);
-                stdin.write(bytes);
-            } catch (IOException e) {
-                // The program did not read its datagram; its answer may still come.
-            }
-            replies(received, process.getInputStream());
-            exit = OptionalLong.of(process.waitFor());
-            if (stderr != null) {
-                stderr.join();
-            }
+            process = spawner.startPiped(run, ChildEnvironment.of(received.service(), exec, received.peer(),
+                    received.local()), log, received.service().name());
+        } catch (IOException | Libc.Failure | RuntimeException e) {
+            ending.end(Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
+            return;
+        }
+        try (var stdin = process.stdin()) {
+            var payload = received.payload().duplicate();
+            var bytes = new byte[payload.remaining()];
+            payload.get(bytes);
+            stdin.write(bytes);
         } catch (IOException e) {
-            error = Optional.of("spawn failed: " + e.getMessage());
+            // The program did not read its datagram; its answer may still come.
+        }
+        Optional<String> error = Optional.empty();
+        Children.Exit exit = null;
+        try {
+            replies(received, process.stdout());
+        } catch (IOException e) {
+            // The program closed its stdout, or a reply could not be sent: its exit still comes.
+        }
+        try {
+            exit = process.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            process.signal(true);
             error = Optional.of("interrupted");
+        } catch (SpawnFailure e) {
+            error = Optional.of(e.getMessage());
         }
-        ending.end(pid, exit, Optional.empty(), Optional.empty(), error);
+        ending.end(OptionalLong.of(process.pid()), exit, Optional.empty(), error);
     }
 
     private static void replies(Received received, InputStream stdout) throws IOException {

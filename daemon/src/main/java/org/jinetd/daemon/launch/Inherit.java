@@ -24,14 +24,12 @@ final class Inherit {
     static final int SIGKILL = 9;
     private final Live live;
     private final ConnectionLog log;
-    private final Children children;
-    private final Setup setup;
+    private final Programs programs;
 
-    Inherit(Live live, ConnectionLog log, Children children, Setup setup) {
+    Inherit(Live live, ConnectionLog log, Programs programs) {
         this.live = live;
         this.log = log;
-        this.children = children;
-        this.setup = setup;
+        this.programs = programs;
     }
 
     /** Why programs cannot get the real socket here, or empty when they can. */
@@ -56,17 +54,10 @@ final class Inherit {
         return Optional.empty();
     }
 
-    /** A spawned program, until it is reaped. */
-    record Child(int pid, CompletableFuture<Children.Exit> exit) {
-        Children.Exit await() {
-            return exit.join();
-        }
-    }
-
     /**
-     * Spawns the program and returns at once: the reaper ends the connection when the
-     * program is reaped. Called on the listener's thread (the fast way, no thread of the
-     * connection's own) or on the connection's virtual thread.
+     * Starts the program and returns at once: the reaper ends the connection when the
+     * program is reaped (or its spawner says it ended). Called on the listener's thread (the
+     * fast way, no thread of the connection's own) or on the connection's virtual thread.
      */
     void serve(Accepted accepted, Launch.Exec exec, Ending ending) {
         var service = accepted.service();
@@ -76,54 +67,82 @@ final class Inherit {
             ending.end(entry.reason(), Optional.empty());
             return;
         }
-        Child child;
+        CompletableFuture<Program> started;
         try {
             // A banner sent from a virtual thread left the socket non-blocking: the program's first read would fail.
             Libc.setBlocking(Fds.of(accepted.channel()));
-            child = start(service, exec, accepted.channel(),
-                    ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(), accepted.credentials()));
+            started = start(service, exec, accepted.channel(),
+                    ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(), accepted.credentials()), true);
         } catch (Libc.Failure | IOException | RuntimeException e) {
-            if (e instanceof Libc.Failure failure && Shortage.isShortage(failure.errno)) {
-                // Short of processes or memory: the listener backs off and says so once, not per client.
-                ending.endCounted();
-                accepted.spawns().failed("spawn: " + e.getMessage());
-                log.tally().error(service.name(), "spawn failed: " + e.getMessage());
-                return;
-            }
-            ending.end(Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
+            failed(accepted, ending, e);
             return;
         }
-        accepted.spawns().succeeded();
-        // Our copy stays open until the program is reaped (then closed, so the peer sees EOF),
-        // so that ending the connection can cut it even where a grandchild still holds it.
-        entry.pid(child.pid());
-        entry.onAbort(() -> {
-            cut(accepted);
-            end(child.pid(), service.timeouts().killGrace());
-        });
-        var watchdog = Watchdog.start(service.timeouts(), accepted.since(), false, entry);
-        child.exit().whenComplete((exit, failure) -> {
-            watchdog.close();
-            ending.end(OptionalLong.of(child.pid()), exit, entry.reason(),
-                    failure == null ? Optional.empty() : Optional.of(failure.toString()));
+        if (programs.bySpawner(exec)) {
+            // The spawner keeps the socket until the program has ended, and cuts it when asked to end
+            // it: ours would keep the client waiting after the program's end until the spawner said so.
+            StreamLauncher.close(accepted);
+        }
+        started.whenComplete((program, failure) -> {
+            if (failure != null) {
+                failed(accepted, ending, unwrapped(failure));
+            } else {
+                running(accepted, ending, program);
+            }
         });
     }
 
-    /**
-     * SIGTERM to the program's whole session now, SIGKILL after the grace to whatever of it
-     * is still there: a pipeline or a helper the program forked does not outlive its limits.
-     */
-    private void end(int pid, Duration grace) {
-        if (children.signalSession(pid, SIGTERM)) {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    Thread.sleep(grace);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                children.signalSession(pid, SIGKILL);
-            });
+    private void failed(Accepted accepted, Ending ending, Throwable e) {
+        int errno = e instanceof Libc.Failure f ? f.errno : e instanceof SpawnFailure f ? f.errno : 0;
+        if (Shortage.isShortage(errno)) {
+            // Short of processes or memory (or its spawner is behind): the listener backs off and says so once, not per client.
+            ending.endCounted();
+            accepted.spawns().failed("spawn: " + e.getMessage());
+            log.tally().error(accepted.service().name(), "spawn failed: " + e.getMessage());
+            return;
         }
+        ending.end(Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
+    }
+
+    private void running(Accepted accepted, Ending ending, Program program) {
+        var service = accepted.service();
+        var entry = ending.entry();
+        accepted.spawns().succeeded();
+        // Our copy stays open until the program is reaped (then closed, so the peer sees EOF),
+        // so that ending the connection can cut it even where a grandchild still holds it.
+        entry.pid(program.pid());
+        // The signal first, then the cut: a program that reads its socket would take the EOF
+        // for the end of its work and exit before a signal that has to go through its spawner.
+        entry.onAbort(() -> end(program, service.timeouts().killGrace()).whenComplete((sent, e) -> cut(accepted)));
+        var watchdog = Watchdog.start(service.timeouts(), accepted.since(), false, entry);
+        program.exit().whenComplete((exit, failure) -> {
+            watchdog.close();
+            ending.end(OptionalLong.of(program.pid()), exit, entry.reason(),
+                    failure == null ? Optional.empty() : Optional.of(unwrapped(failure).toString()));
+        });
+    }
+
+    static Throwable unwrapped(Throwable failure) {
+        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+    }
+
+    /**
+     * SIGTERM to the program's whole process group now, SIGKILL after the grace to whatever
+     * of it is still there: a pipeline or a helper the program forked does not outlive its limits.
+     */
+    static CompletableFuture<Boolean> end(Program program, Duration grace) {
+        return program.group().signal(SIGTERM).whenComplete((sent, failure) -> {
+            if (Boolean.TRUE.equals(sent)) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(grace);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    program.group().signal(SIGKILL);
+                });
+            }
+        });
     }
 
     /** Ends the client's connection now, whoever else holds the socket. */
@@ -143,77 +162,52 @@ final class Inherit {
     boolean serveWaiting(Service service, Launch.Exec exec, Channel listening) {
         long since = System.nanoTime();
         var ending = Ending.waiting(service.name(), since, log);
-        Child child;
+        Program program;
         try {
-            child = start(service, exec, listening, ChildEnvironment.of(service, exec, null, null));
+            program = start(service, exec, listening, ChildEnvironment.of(service, exec, null, null), false).join();
         } catch (Libc.Failure | IOException | RuntimeException e) {
-            ending.end(Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
+            ending.end(Optional.empty(), Optional.of("spawn failed: " + unwrapped(e).getMessage()));
             return false;
         }
-        var entry = live.add(service.name(), null, since, () -> end(child.pid(), service.timeouts().killGrace()));
+        var entry = live.add(service.name(), null, since, () -> end(program, service.timeouts().killGrace()));
         ending.live(entry);
-        entry.pid(child.pid());
+        entry.pid(program.pid());
         try (var watchdog = Watchdog.start(service.timeouts(), since, false, entry)) {
-            var exit = child.await();
-            ending.end(OptionalLong.of(child.pid()), exit, entry.reason(), Optional.empty());
+            Children.Exit exit = null;
+            Optional<String> error = Optional.empty();
+            try {
+                exit = program.await();
+            } catch (RuntimeException e) {
+                error = Optional.of(unwrapped(e).toString());
+            }
+            ending.end(OptionalLong.of(program.pid()), exit, entry.reason(), error);
             return true;
         }
     }
 
-    /** Spawns the program with {@code socket}; on failure, no descriptor of its is left open. */
-    Child start(Service service, Launch.Exec exec, Channel socket, Map<String, String> environment)
-            throws Libc.Failure, IOException {
+    /**
+     * Starts the program with {@code socket}; on failure, no descriptor made for it is left open.
+     *
+     * @param connection whether {@code socket} is the client's (not a listening socket)
+     */
+    CompletableFuture<Program> start(Service service, Launch.Exec exec, Channel socket, Map<String, String> environment,
+                                      boolean connection) throws Libc.Failure, IOException {
         int fd = Fds.of(socket);
-        int[] stderrPipe = exec.stderr() == Launch.Stderr.LOG ? Libc.pipe() : null;
-        int pid;
-        try {
-            int stderr = switch (exec.stderr()) {
-                case SOCKET -> fd;
-                case NULL -> -1;
-                case LOG -> stderrPipe[1];
-            };
-            var env = new LinkedHashMap<>(environment);
-            int[] fds;
-            if (exec.listenFds()) {
-                env.put("LISTEN_FDS", "1");
-                env.put("LISTEN_FDNAMES", service.name());
-                // As systemd runs a socket-activated service: stdin /dev/null, stdout with stderr.
-                fds = new int[] {-1, stderr, stderr, fd};
-            } else {
-                fds = new int[] {fd, fd, stderr};
-            }
-            var command = Command.of(exec, env, setup, false);
-            pid = NativeSpawn.spawn(command.argv(), command.env(), command.cwd(), fds);
-        } catch (Libc.Failure | RuntimeException e) {
-            if (stderrPipe != null) {
-                closeQuietly(stderrPipe[0]);
-                closeQuietly(stderrPipe[1]);
-            }
-            throw e;
+        int stderr = switch (exec.stderr()) {
+            case SOCKET -> fd;
+            case NULL -> -1;
+            case LOG -> Programs.STDERR_PIPE;
+        };
+        var env = new LinkedHashMap<>(environment);
+        int[] fds;
+        if (exec.listenFds()) {
+            env.put("LISTEN_FDS", "1");
+            env.put("LISTEN_FDNAMES", service.name());
+            // As systemd runs a socket-activated service: stdin /dev/null, stdout with stderr.
+            fds = new int[] {-1, stderr, stderr, fd};
+        } else {
+            fds = new int[] {fd, fd, stderr};
         }
-        if (stderrPipe != null) {
-            // The child has its copy; ours would keep the pipe from ever reaching its end.
-            closeQuietly(stderrPipe[1]);
-        }
-        try {
-            var name = service.name();
-            return new Child(pid, children.watch(pid, stderrPipe == null ? -1 : stderrPipe[0],
-                    stderrPipe == null ? null : new StderrLines(log, name, pid)));
-        } catch (Libc.Failure e) {
-            if (stderrPipe != null) {
-                closeQuietly(stderrPipe[0]);
-            }
-            throw e;
-        }
+        return programs.start(service.name(), exec, env, fds, connection ? fd : -1);
     }
-
-    private static void closeQuietly(int fd) {
-        try {
-            Libc.close(fd);
-        } catch (Libc.Failure e) {
-            // Closing a descriptor that is already gone: nothing more to do.
-        }
-    }
-
-
 }

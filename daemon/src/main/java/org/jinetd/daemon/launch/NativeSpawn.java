@@ -12,7 +12,8 @@ import org.jinetd.daemon.os.Libc;
  * posix_spawn of a program the way inetd forks one: the given descriptors as its 0, 1, 2
  * (and 3...), every other descriptor of the daemon closed, an empty signal mask, every
  * signal at its default (the JVM ignores SIGPIPE and others, which children must not
- * inherit), a session of its own, and a working directory.
+ * inherit), a session of its own (or, under a spawner of one user, a process group of its
+ * own in the spawner's session), and a working directory.
  */
 final class NativeSpawn {
     private NativeSpawn() {}
@@ -25,6 +26,15 @@ final class NativeSpawn {
      * @return the child's pid
      */
     static int spawn(List<String> argv, Map<String, String> env, String cwd, int[] fds) throws Libc.Failure {
+        return spawn(argv, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(), cwd, fds, true);
+    }
+
+    /**
+     * @param envp       its whole environment, {@code NAME=value} each
+     * @param ownSession a session of its own, else a process group of its own in this process's session
+     */
+    static int spawn(List<String> argv, List<String> envp, String cwd, int[] fds, boolean ownSession)
+            throws Libc.Failure {
         // A source among the targets would be overwritten before its own dup2: move it above them first.
         var sources = fds.clone();
         var moved = new java.util.ArrayList<Integer>();
@@ -35,7 +45,7 @@ final class NativeSpawn {
                     moved.add(sources[i]);
                 }
             }
-            return spawnWith(argv, env, cwd, sources);
+            return spawnWith(argv, envp, cwd, sources, ownSession);
         } finally {
             for (var fd : moved) {
                 Libc.close(fd);
@@ -43,8 +53,8 @@ final class NativeSpawn {
         }
     }
 
-    private static int spawnWith(List<String> argv, Map<String, String> env, String cwd, int[] fds)
-            throws Libc.Failure {
+    private static int spawnWith(List<String> argv, List<String> envp, String cwd, int[] fds,
+                                 boolean ownSession) throws Libc.Failure {
         try (var arena = Arena.ofConfined()) {
             var actions = arena.allocate(Libc.SPAWN_FILE_ACTIONS_SIZE, 16);
             var attr = arena.allocate(Libc.SPAWNATTR_SIZE, 16);
@@ -69,12 +79,12 @@ final class NativeSpawn {
                     defaults(all);
                     Libc.attrSigmask(attr, empty);
                     Libc.attrSigdefault(attr, all);
+                    // A process group of its own is group 0 of the attributes: the child's pid.
                     Libc.attrFlags(attr, (short) (Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF
-                            | Libc.POSIX_SPAWN_SETSID));
+                            | (ownSession ? Libc.POSIX_SPAWN_SETSID : Libc.POSIX_SPAWN_SETPGROUP)));
 
                     var path = arena.allocateFrom(argv.getFirst());
-                    return Libc.posixSpawn(path, actions, attr, strings(arena, argv),
-                            strings(arena, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+                    return Libc.posixSpawn(path, actions, attr, strings(arena, argv), strings(arena, envp));
                 } finally {
                     Libc.attrDestroy(attr);
                 }

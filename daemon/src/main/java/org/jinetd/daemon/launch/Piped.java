@@ -25,65 +25,63 @@ sealed interface Piped {
     /** The program's stdout. */
     InputStream stdout();
 
-    /** SIGTERM, or SIGKILL when {@code force}. */
-    void signal(boolean force);
+    /** SIGTERM, or SIGKILL when {@code force}; completes once it is sent. */
+    CompletableFuture<Boolean> signal(boolean force);
 
-    /** Waits until the program has ended, and says how; its stderr has been logged by then. */
+    /**
+     * Waits until the program has ended, and says how; its stderr has been logged by then.
+     * A {@link SpawnFailure} where its spawner ended first, with it.
+     */
     Children.Exit await() throws InterruptedException;
 
     /**
-     * Starts {@code exec}: natively where there are {@code children} to watch it, else
-     * (null) through the JDK.
+     * Starts {@code exec}: natively (here or by its user's spawner) where there are
+     * {@code programs} to start it, else (null) through the JDK. Returns once it runs.
      */
-    static Piped start(Launch.Exec exec, java.util.Map<String, String> environment, Setup setup, Children children,
+    static Piped start(Launch.Exec exec, java.util.Map<String, String> environment, Setup setup, Programs programs,
                        ConnectionLog log, String service) throws IOException, Libc.Failure {
-        if (children == null) {
+        if (programs == null) {
             return Jdk.start(exec, environment, setup, log, service);
         }
-        return Native.spawn(exec, environment, setup, children, log, service);
+        return Native.spawn(exec, environment, programs, service);
     }
 
-    /** Spawned by posix_spawn, reaped by {@link Children}. */
-    record Native(int id, OutputStream stdin, InputStream stdout, Children children,
-                  CompletableFuture<Children.Exit> exit) implements Piped {
-        static Native spawn(Launch.Exec exec, java.util.Map<String, String> environment, Setup setup,
-                            Children children, ConnectionLog log, String service) throws IOException, Libc.Failure {
-            var command = Command.of(exec, environment, setup, false);
+    /** Spawned by posix_spawn, here or by the spawner of its user. */
+    record Native(Program program, OutputStream stdin, InputStream stdout) implements Piped {
+        static Native spawn(Launch.Exec exec, java.util.Map<String, String> environment, Programs programs,
+                            String service) throws IOException, Libc.Failure {
             Pipe in = null;
             Pipe out = null;
-            int[] stderrPipe = null;
             try {
                 in = Pipe.open();
                 out = Pipe.open();
-                stderrPipe = exec.stderr() == Launch.Stderr.LOG ? Libc.pipe() : null;
                 int stdout = Fds.of(out.sink());
                 int stderr = switch (exec.stderr()) {
                     case SOCKET -> stdout;
                     case NULL -> -1;
-                    case LOG -> stderrPipe[1];
+                    case LOG -> Programs.STDERR_PIPE;
                 };
-                int pid = NativeSpawn.spawn(command.argv(), command.env(), command.cwd(),
-                        new int[] {Fds.of(in.source()), stdout, stderr});
-                // The child has its copies; ours would keep each pipe from reaching its end.
-                in.source().close();
-                out.sink().close();
-                if (stderrPipe != null) {
-                    Libc.close(stderrPipe[1]);
+                var started = programs.start(service, exec, environment,
+                        new int[] {Fds.of(in.source()), stdout, stderr}, -1);
+                Program program;
+                try {
+                    program = started.join();
+                } finally {
+                    // The child has its copies (or there is no child); ours would keep each pipe from reaching its end.
+                    in.source().close();
+                    out.sink().close();
                 }
-                // From here the reaper closes the read end, or, if it cannot watch, the catch does.
-                int read = stderrPipe == null ? -1 : stderrPipe[0];
-                stderrPipe = read < 0 ? null : new int[] {read};
-                var exit = children.watch(pid, read, read < 0 ? null : new StderrLines(log, service, pid));
-                stderrPipe = null;
-                return new Native(pid, Channels.newOutputStream(in.sink()), Channels.newInputStream(out.source()),
-                        children, exit);
+                return new Native(program, Channels.newOutputStream(in.sink()), Channels.newInputStream(out.source()));
             } catch (IOException | Libc.Failure | RuntimeException e) {
-                closeAll(in, out, stderrPipe);
+                closeAll(in, out);
+                if (Inherit.unwrapped(e) instanceof SpawnFailure failure) {
+                    throw failure;
+                }
                 throw e;
             }
         }
 
-        private static void closeAll(Pipe in, Pipe out, int[] stderrPipe) {
+        private static void closeAll(Pipe in, Pipe out) {
             for (var pipe : new Pipe[] {in, out}) {
                 if (pipe == null) {
                     continue;
@@ -94,33 +92,24 @@ sealed interface Piped {
                     // Closing what failed to start: nothing more to do.
                 }
             }
-            if (stderrPipe != null) {
-                for (int fd : stderrPipe) {
-                    try {
-                        Libc.close(fd);
-                    } catch (Libc.Failure e) {
-                        // Closed already.
-                    }
-                }
-            }
         }
 
         @Override
         public long pid() {
-            return id;
+            return program.pid();
         }
 
         @Override
-        public void signal(boolean force) {
-            children.signalSession(id, force ? Inherit.SIGKILL : Inherit.SIGTERM);
+        public CompletableFuture<Boolean> signal(boolean force) {
+            return program.group().signal(force ? Inherit.SIGKILL : Inherit.SIGTERM);
         }
 
         @Override
         public Children.Exit await() throws InterruptedException {
             try {
-                return exit.get();
+                return program.exit().get();
             } catch (java.util.concurrent.ExecutionException e) {
-                return new Children.Exit(id, OptionalInt.empty(), OptionalInt.empty());
+                throw new SpawnFailure(Inherit.unwrapped(e).getMessage(), 0);
             }
         }
     }
@@ -161,12 +150,13 @@ sealed interface Piped {
         }
 
         @Override
-        public void signal(boolean force) {
+        public CompletableFuture<Boolean> signal(boolean force) {
             if (force) {
                 process.destroyForcibly();
             } else {
                 process.destroy();
             }
+            return CompletableFuture.completedFuture(true);
         }
 
         @Override

@@ -8,15 +8,26 @@ import org.jinetd.daemon.os.Libc;
 
 /**
  * Starts programs for connections: the socket itself as fd 0 and 1 where it can
- * ({@code io: inherit}, spawned natively), else pipes and a copy both ways ({@code io: bridge}).
+ * ({@code io: inherit}, spawned natively), else pipes and a copy both ways ({@code io: bridge});
+ * spawned by the daemon, or, for a root daemon and a program of another user, by the spawner
+ * of that user.
  */
 public final class Spawner implements AutoCloseable {
     private final Bridge bridge;
     private final Inherit inherit;
     private final Children children;
+    private final Programs programs;
+    private final UserSpawners spawners;
+    private final Setup setup;
 
+    /** Spawners of other users as this JVM starts them. */
     public Spawner(Live live, ConnectionLog log) {
-        var setup = Setup.ofThisDaemon();
+        this(live, log, Optional.empty());
+    }
+
+    /** @param settings how spawners of other users are started; empty: as this JVM starts them */
+    public Spawner(Live live, ConnectionLog log, Optional<UserSpawners.Settings> settings) {
+        this.setup = Setup.ofThisDaemon();
         var why = Inherit.unavailable();
         Children reaper = null;
         if (why.isEmpty()) {
@@ -27,8 +38,19 @@ public final class Spawner implements AutoCloseable {
             }
         }
         this.children = reaper;
-        this.bridge = new Bridge(log, setup, reaper);
-        this.inherit = reaper == null ? null : new Inherit(live, log, reaper, setup);
+        UserSpawners users = null;
+        if (reaper != null) {
+            try {
+                users = new UserSpawners(reaper, log, settings.orElseGet(UserSpawners.Settings::ofThisJvm));
+            } catch (IllegalStateException e) {
+                log.warn("no spawner of other users can be started (" + e.getMessage()
+                        + "); their programs go through setpriv");
+            }
+        }
+        this.spawners = users;
+        this.programs = reaper == null ? null : new Programs(reaper, users, setup, log);
+        this.bridge = new Bridge(log, setup, programs);
+        this.inherit = reaper == null ? null : new Inherit(live, log, programs);
         why.ifPresent(reason -> log.warn("io=inherit is not available (" + reason
                 + "); programs get pipes (io=bridge) instead"));
     }
@@ -63,13 +85,27 @@ public final class Spawner implements AutoCloseable {
         return inherit.serveWaiting(service, exec, listening);
     }
 
-    /** Programs spawned natively and not yet reaped. */
+    /** Starts a program on pipes (a datagram's), natively where it can, else through the JDK. */
+    Piped startPiped(Launch.Exec exec, java.util.Map<String, String> environment, ConnectionLog log, String service)
+            throws java.io.IOException, Libc.Failure {
+        return Piped.start(exec, environment, setup, programs, log, service);
+    }
+
+    /** Programs started and not yet ended: reaped here, or said ended by their spawner. */
     public int children() {
-        return children == null ? 0 : children.size();
+        return programs == null ? 0 : programs.size();
+    }
+
+    /** The pids of the spawners running now: the daemon's own children. */
+    public java.util.List<Integer> spawners() {
+        return spawners == null ? java.util.List.of() : spawners.running().stream().map(SpawnerLink::pid).toList();
     }
 
     @Override
     public void close() {
+        if (spawners != null) {
+            spawners.close();
+        }
         if (children != null) {
             children.close();
         }

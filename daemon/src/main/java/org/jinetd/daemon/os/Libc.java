@@ -24,6 +24,7 @@ public final class Libc {
     public static final int SPAWN_FILE_ACTIONS_SIZE = 80;
     public static final int SPAWNATTR_SIZE = 336;
     public static final int SIGSET_SIZE = 128;
+    public static final short POSIX_SPAWN_SETPGROUP = 0x02;
     public static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     public static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     public static final short POSIX_SPAWN_SETSID = 0x80;
@@ -49,13 +50,16 @@ public final class Libc {
     /** The most {@link #sendNow} offers at once. */
     private static final int SEND_AT_ONCE = 256 * 1024;
 
-    /** A C call failed; {@code errno} says why. */
+    /**
+     * A C call failed; {@code errno} says why. A value, not a trace: the message says what
+     * failed, and no stack is recorded, as some come at every turn of a loop (EAGAIN).
+     */
     public static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
         public final int errno;
 
         Failure(String call, int errno) {
-            super(call + ": " + describe(errno));
+            super(call + ": " + describe(errno), null, false, false);
             this.errno = errno;
         }
     }
@@ -66,21 +70,28 @@ public final class Libc {
     private static final VarHandle ERRNO_VALUE = Linker.Option.captureStateLayout()
             .varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle WAITID = handle("waitid",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
     private static final MethodHandle POLL = handle("poll",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
-    private static final MethodHandle EVENTFD = handle("eventfd",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
-    private static final MethodHandle READ = handle("read",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
-    private static final MethodHandle WRITE = handle("write",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
     private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
     private static final MethodHandle FCNTL = LINKER.downcallHandle(LIBC.find("fcntl").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle PIPE2 = handle("pipe2",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
+
+    /**
+     * The reaper's calls and pipes: linked with the calls that end children, not by a spawner
+     * of one user, for which each kind of call linked is start-up time.
+     */
+    private static final class Watching {
+        static final MethodHandle WAITID = handle("waitid",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+        static final MethodHandle EVENTFD = handle("eventfd",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+        static final MethodHandle READ = handle("read",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
+        static final MethodHandle WRITE = handle("write",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
+        static final MethodHandle PIPE2 = handle("pipe2",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
+    }
 
     /** open: linked when a log file is first opened. */
     private static final class Opening {
@@ -141,6 +152,7 @@ public final class Libc {
     public static void linkChildCalls() {
         java.util.Objects.requireNonNull(Pidfds.WAITPID);
         java.util.Objects.requireNonNull(Text.STRERROR);
+        java.util.Objects.requireNonNull(Watching.PIPE2);
     }
 
     /** Socket calls: linked when a socket option, sd_notify or a reply first needs one. */
@@ -168,9 +180,15 @@ public final class Libc {
 
     private Libc() {}
 
-    private static MethodHandle handle(String name, FunctionDescriptor descriptor, boolean errno) {
+    static MethodHandle handle(String name, FunctionDescriptor descriptor, boolean errno) {
         var symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("no " + name + " in the C library"));
         return errno ? LINKER.downcallHandle(symbol, descriptor, ERRNO) : LINKER.downcallHandle(symbol, descriptor);
+    }
+
+    /** A C function whose arguments from {@code first} on are variadic, capturing errno. */
+    static MethodHandle variadic(String name, FunctionDescriptor descriptor, int first) {
+        var symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("no " + name + " in the C library"));
+        return LINKER.downcallHandle(symbol, descriptor, ERRNO, Linker.Option.firstVariadicArg(first));
     }
 
     private static Optional<MethodHandle> optionalHandle(String name, FunctionDescriptor descriptor) {
@@ -199,12 +217,12 @@ public final class Libc {
 
     /** One C call that captures errno into {@code state}, with its arguments typed exactly. */
     @FunctionalInterface
-    private interface Call {
+    interface Call {
         long invoke(MemorySegment state) throws Throwable;
     }
 
     /** Makes {@code call}; -1 is the failure, with errno. */
-    private static long call(String name, Call call) throws Failure {
+    static long call(String name, Call call) throws Failure {
         try (var arena = Arena.ofConfined()) {
             var state = arena.allocate(Linker.Option.captureStateLayout());
             long value;
@@ -217,6 +235,24 @@ public final class Libc {
                 throw new Failure(name, (int) ERRNO_VALUE.get(state, 0L));
             }
             return value;
+        }
+    }
+
+    /**
+     * Makes {@code call}, whose results are never negative; a failure comes back as -errno,
+     * for the failures that are answers in a loop (EAGAIN: nothing more now; ECHILD: no
+     * child), not errors.
+     */
+    static long attempt(Call call) {
+        try (var arena = Arena.ofConfined()) {
+            var state = arena.allocate(Linker.Option.captureStateLayout());
+            long value;
+            try {
+                value = call.invoke(state);
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+            return value == -1 ? -(int) ERRNO_VALUE.get(state, 0L) : value;
         }
     }
 
@@ -369,7 +405,7 @@ public final class Libc {
 
     /** Reaps the child of {@code pidfd}, which must have exited; fills {@code info} (a siginfo_t). */
     public static void waitidPidfd(int pidfd, MemorySegment info) throws Failure {
-        call("waitid", state -> (int) WAITID.invokeExact(state, P_PIDFD, pidfd, info, WEXITED));
+        call("waitid", state -> (int) Watching.WAITID.invokeExact(state, P_PIDFD, pidfd, info, WEXITED));
     }
 
     /** poll(2) on an array of struct pollfd; returns how many are ready. */
@@ -378,15 +414,15 @@ public final class Libc {
     }
 
     public static int eventfd() throws Failure {
-        return (int) call("eventfd", state -> (int) EVENTFD.invokeExact(state, 0, EFD_CLOEXEC));
+        return (int) call("eventfd", state -> (int) Watching.EVENTFD.invokeExact(state, 0, EFD_CLOEXEC));
     }
 
     public static long read(int fd, MemorySegment buffer, long count) throws Failure {
-        return call("read", state -> (long) READ.invokeExact(state, fd, buffer, count));
+        return call("read", state -> (long) Watching.READ.invokeExact(state, fd, buffer, count));
     }
 
     public static long write(int fd, MemorySegment buffer, long count) throws Failure {
-        return call("write", state -> (long) WRITE.invokeExact(state, fd, buffer, count));
+        return call("write", state -> (long) Watching.WRITE.invokeExact(state, fd, buffer, count));
     }
 
     /** A unix datagram socket, close-on-exec. */
@@ -556,7 +592,7 @@ public final class Libc {
     public static int[] pipe() throws Failure {
         try (var arena = Arena.ofConfined()) {
             var fds = arena.allocate(JAVA_INT, 2);
-            call("pipe2", state -> (int) PIPE2.invokeExact(state, fds, O_CLOEXEC));
+            call("pipe2", state -> (int) Watching.PIPE2.invokeExact(state, fds, O_CLOEXEC));
             int read = fds.getAtIndex(JAVA_INT, 0);
             int write = fds.getAtIndex(JAVA_INT, 1);
             call("fcntl", state -> (int) FCNTL.invokeExact(state, read, 4 /* F_SETFL */, 2048 /* O_NONBLOCK */));

@@ -235,7 +235,33 @@ class ConfigTest {
         assertTrue(plain.runAs().switches());
         assertEquals("root", admin.runAs().user());
         assertFalse(admin.runAs().switches());
-        assertTrue(plain.shown().contains("(as nobody,"), plain.shown());
+        assertTrue(plain.shown().contains("(as nobody via spawner,"), plain.shown());
+    }
+
+    @Test
+    void aRootDaemonHasTheSpawnerOfTheUserStartAProgramUnlessItNeedsRootBeforeTheSwitch() throws IOException {
+        var table = table("""
+                services:
+                  plain: {port: 1, exec: [/bin/cat]}
+                  kind: {port: 2, exec: [/bin/cat], nice: 5, umask: '027', cwd: /tmp}
+                  limited: {port: 3, exec: [/bin/cat], rlimits: {core: 0}}
+                  eager: {port: 4, exec: [/bin/cat], nice: -5}
+                  admin: {port: 5, exec: [/bin/cat], user: root}
+                  grouped: {port: 6, exec: [/bin/cat], user: root, group: nogroup}
+                """, 0);
+        var expected = java.util.Map.of("plain", Launch.Start.SPAWNER, "kind", Launch.Start.SPAWNER,
+                "limited", Launch.Start.SETPRIV, "eager", Launch.Start.SETPRIV, "admin", Launch.Start.SELF,
+                "grouped", Launch.Start.SETPRIV);
+        expected.forEach((name, start) -> {
+            var exec = (Launch.Exec) table.service(name).orElseThrow().launch();
+            assertEquals(start, exec.start(), name);
+        });
+        assertEquals("exec /bin/cat (as nobody via setpriv, inherit)",
+                table.service("limited").orElseThrow().launch().shown());
+        assertEquals("exec /bin/cat (as root, inherit)", table.service("admin").orElseThrow().launch().shown());
+        // A daemon that is not root starts every program itself.
+        var own = table("services:\n  plain: {port: 1, exec: [/bin/cat], rlimits: {core: 0}}\n", 1000);
+        assertEquals(Launch.Start.SELF, ((Launch.Exec) own.service("plain").orElseThrow().launch()).start());
     }
 
     @Test

@@ -69,16 +69,17 @@ class DescriptorShortageTest {
              var server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              var client = SocketChannel.open(server.getLocalAddress());
              var accepted = server.accept()) {
-            var inherit = new Inherit(new Live(), new ConnectionLog(line -> { }), children, new Setup(Optional.empty()));
+            var log = new ConnectionLog(line -> { });
+            var inherit = new Inherit(new Live(), log, new Programs(children, null, new Setup(Optional.empty()), log));
             // Once through, so that every class and call on the way is loaded and linked.
-            inherit.start(service, exec, accepted, Map.of()).exit().get(10, TimeUnit.SECONDS);
+            inherit.start(service, exec, accepted, Map.of(), true).join().exit().get(10, TimeUnit.SECONDS);
             long[] limits = limits();
             for (int free = 0; free <= 4; free++) {
                 var before = openFds();
-                Inherit.Child child = null;
+                Program child = null;
                 setLimits(lowestWithFree(before, free), limits[1]);
                 try {
-                    child = inherit.start(service, exec, accepted, Map.of());
+                    child = inherit.start(service, exec, accepted, Map.of(), true).join();
                 } catch (Libc.Failure e) {
                     failures.add(e.getMessage());
                 } finally {
@@ -104,15 +105,16 @@ class DescriptorShortageTest {
         var setup = new Setup(Optional.empty());
         var failures = new ArrayList<String>();
         try (var children = new Children()) {
+            var programs = new Programs(children, null, setup, log);
             // Once through, so that every class and call on the way is loaded and linked.
-            finish(Piped.start(exec, Map.of(), setup, children, log, "piped"));
+            finish(Piped.start(exec, Map.of(), setup, programs, log, "piped"));
             long[] limits = limits();
             for (int free = 0; free <= 8; free++) {
                 var before = openFds();
                 Piped program = null;
                 setLimits(lowestWithFree(before, free), limits[1]);
                 try {
-                    program = Piped.start(exec, Map.of(), setup, children, log, "piped");
+                    program = Piped.start(exec, Map.of(), setup, programs, log, "piped");
                 } catch (IOException | Libc.Failure e) {
                     failures.add(e.getMessage());
                 } finally {

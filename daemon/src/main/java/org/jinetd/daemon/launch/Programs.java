@@ -1,0 +1,132 @@
+package org.jinetd.daemon.launch;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.jinetd.daemon.config.Launch;
+import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.os.Libc;
+
+/**
+ * Starts a program with the descriptors it gets: spawned by the daemon itself and reaped by
+ * its {@link Children}, or, for a root daemon and a program of another user, spawned by the
+ * spawner of that user ({@link UserSpawners}), which says when it has ended.
+ */
+final class Programs {
+    /** In a program's descriptors: its stderr goes to the log, through a pipe made here. */
+    static final int STDERR_PIPE = -2;
+
+    private final Children children;
+    private final UserSpawners spawners;
+    private final Setup setup;
+    private final ConnectionLog log;
+
+    /** @param spawners the spawners of other users, or null where programs go through setpriv instead */
+    Programs(Children children, UserSpawners spawners, Setup setup, ConnectionLog log) {
+        this.children = children;
+        this.spawners = spawners;
+        this.setup = setup;
+        this.log = log;
+    }
+
+    /** Whether this program is started by the spawner of its user. */
+    boolean bySpawner(Launch.Exec exec) {
+        return spawners != null && exec.start() == Launch.Start.SPAWNER;
+    }
+
+    /**
+     * Starts {@code exec} with {@code fds} as its descriptors 0, 1, ... (-1: /dev/null;
+     * {@link #STDERR_PIPE}: a pipe to the log). Spawned here, the program runs when this
+     * returns; by a spawner, the answer comes later, and may be a {@link SpawnFailure}. On
+     * failure, no descriptor made here is left open; the caller's are the caller's.
+     *
+     * @param connection the client's socket among {@code fds}, or -1: a spawner keeps it
+     *                   until the program ends, and shuts it down when asked to end it
+     */
+    CompletableFuture<Program> start(String service, Launch.Exec exec, Map<String, String> environment, int[] fds,
+                                      int connection) throws Libc.Failure {
+        int[] pipe = Arrays.stream(fds).anyMatch(fd -> fd == STDERR_PIPE) ? Libc.pipe() : null;
+        var actual = fds.clone();
+        for (int i = 0; i < actual.length; i++) {
+            if (actual[i] == STDERR_PIPE) {
+                actual[i] = pipe[1];
+            }
+        }
+        int read = pipe == null ? -1 : pipe[0];
+        if (bySpawner(exec)) {
+            try {
+                return bySpawner(service, exec, environment, actual, read, connection);
+            } catch (Libc.Failure | RuntimeException e) {
+                closeQuietly(read);
+                throw e;
+            } finally {
+                // Sent with the request (or not at all): the spawner's copy is the program's.
+                closeQuietly(pipe == null ? -1 : pipe[1]);
+            }
+        }
+        int pid;
+        try {
+            var command = Command.of(exec, environment, setup, false);
+            pid = NativeSpawn.spawn(command.argv(), command.env(), command.cwd(), actual);
+        } catch (Libc.Failure | RuntimeException e) {
+            closeQuietly(read);
+            closeQuietly(pipe == null ? -1 : pipe[1]);
+            throw e;
+        }
+        // The child has its copy; ours would keep the pipe from ever reaching its end.
+        closeQuietly(pipe == null ? -1 : pipe[1]);
+        CompletableFuture<Children.Exit> exit;
+        try {
+            exit = children.watch(pid, read, read < 0 ? null : new StderrLines(log, service, pid));
+        } catch (Libc.Failure e) {
+            closeQuietly(read);
+            throw e;
+        }
+        return CompletableFuture.completedFuture(new Program(pid, exit,
+                signal -> CompletableFuture.completedFuture(children.signalSession(pid, signal))));
+    }
+
+    private CompletableFuture<Program> bySpawner(String service, Launch.Exec exec, Map<String, String> environment,
+                                                 int[] fds, int stderr, int connection) throws Libc.Failure {
+        var command = Command.forSpawner(exec, environment);
+        // Each descriptor is sent once; the request says which becomes which of the program's.
+        var passed = new ArrayList<Integer>();
+        var layout = new int[fds.length];
+        for (int i = 0; i < fds.length; i++) {
+            if (fds[i] < 0) {
+                layout[i] = -1;
+            } else {
+                if (!passed.contains(fds[i])) {
+                    passed.add(fds[i]);
+                }
+                layout[i] = passed.indexOf(fds[i]);
+            }
+        }
+        long nofile = setup.openFiles()
+                .map(n -> n.equals("unlimited") ? SpawnWire.NOFILE_UNLIMITED : Long.parseLong(n))
+                .orElse(SpawnWire.NOFILE_KEEP);
+        List<String> envp = command.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        var request = new SpawnWire.Spawn(0, command.argv(), envp, command.cwd(),
+                exec.resources().umask().orElse(-1), nofile, layout, passed.indexOf(connection));
+        return spawners.spawn(exec.runAs(), service, request, passed.stream().mapToInt(Integer::intValue).toArray(),
+                stderr);
+    }
+
+    /** Programs not yet ended, of either kind. */
+    int size() {
+        return children.size();
+    }
+
+    static void closeQuietly(int fd) {
+        if (fd < 0) {
+            return;
+        }
+        try {
+            Libc.close(fd);
+        } catch (Libc.Failure e) {
+            // Closing a descriptor that is already gone: nothing more to do.
+        }
+    }
+}

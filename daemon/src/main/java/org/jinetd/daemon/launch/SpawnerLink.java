@@ -1,0 +1,468 @@
+package org.jinetd.daemon.launch;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.Sessions;
+import org.jinetd.daemon.os.UnixMessages;
+
+/**
+ * The daemon's end of the spawner of one user ({@link UserSpawner}): the daemon's own child,
+ * started through setpriv, whose socket the reaper thread reads. The daemon trusts nothing it
+ * says: every message is checked against what was asked, in order, and a spawner that answers
+ * late ({@link UserSpawners.Settings#reply}), says what it was not asked, sends what does not
+ * parse, or closes its socket is ended at once, with every program it started. Ending it is
+ * the daemon's work, not the spawner's: SIGKILL to the spawner (its own child, not yet reaped,
+ * so the pid is its own), then to every process of the spawner's session, which the programs
+ * never leave unless they make a session of their own, found in /proc; never to a pid the
+ * spawner gave. Until a program's end is said, or the spawner is ended, its connection holds
+ * its place in the limits.
+ */
+final class SpawnerLink {
+    private static final int SIGKILL = 9;
+    private static final int ECONNRESET = 104;
+    private static final int EPIPE = 32;
+    /** After it closed its socket, how long its exit has to come before it is ended. */
+    private static final Duration EXIT_AFTER_CLOSE = Duration.ofSeconds(2);
+
+    private enum State { STARTING, READY, CLOSING, DEAD }
+
+    /** A request sent and not yet answered. */
+    private sealed interface Pending {
+        int seq();
+
+        long sent();
+    }
+
+    private record Spawning(int seq, long sent, String service, int stderr, CompletableFuture<Program> result)
+            implements Pending {}
+
+    private record Signalling(int seq, long sent, CompletableFuture<Boolean> result) implements Pending {}
+
+    private final UserSpawners.Account account;
+    private final UserSpawners.Settings settings;
+    private final Children children;
+    private final ConnectionLog log;
+    private final Consumer<SpawnerLink> forget;
+    private final int pid;
+    private final int socket;
+    private final long started = System.nanoTime();
+    private final CompletableFuture<Children.Exit> exit;
+    /** Done when it has been ended and every program of it told. */
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+    // Guarded by this.
+    private State state = State.STARTING;
+    private int seq;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final Map<Integer, Children.Watch> running = new HashMap<>();
+    private long readyAt;
+    private long quietSince = started;
+    private long closedAt = -1;
+    private boolean dropped;
+    /** Where its messages are read: one longer than any reply is cut, and refused. */
+    private final java.lang.foreign.MemorySegment replies = UnixMessages.buffer(SpawnWire.MOST_REPLY + 1);
+
+    private SpawnerLink(UserSpawners.Account account, UserSpawners.Settings settings, Children children,
+                        ConnectionLog log, Consumer<SpawnerLink> forget, int pid, int socket,
+                        CompletableFuture<Children.Exit> exit) {
+        this.exit = exit;
+        this.account = account;
+        this.settings = settings;
+        this.children = children;
+        this.log = log;
+        this.forget = forget;
+        this.pid = pid;
+        this.socket = socket;
+    }
+
+    /**
+     * Takes the spawner {@code pid} just started, whose end of the socket pair is {@code socket}:
+     * the reaper reads it from now on, and watches the clock for it.
+     *
+     * @param exit its end, from the reaper, which reads its stderr
+     */
+    static SpawnerLink of(UserSpawners.Account account, UserSpawners.Settings settings, Children children,
+                          ConnectionLog log, Consumer<SpawnerLink> forget, int pid, int socket,
+                          CompletableFuture<Children.Exit> exit) {
+        var link = new SpawnerLink(account, settings, children, log, forget, pid, socket, exit);
+        children.listen(socket, link::read);
+        exit.whenComplete((how, failure) -> link.exited(how));
+        Thread.ofVirtual().name("spawner-" + account.user()).start(link::watch);
+        return link;
+    }
+
+    UserSpawners.Account account() {
+        return account;
+    }
+
+    /** The spawner's pid: the daemon's own child. */
+    int pid() {
+        return pid;
+    }
+
+    /**
+     * Asks for a program; the answer completes the result. Null if this spawner takes no more
+     * requests (it is closing, or ended): then another is asked.
+     *
+     * @throws SpawnFailure EAGAIN where its queue is full: it is behind, or stuck
+     */
+    CompletableFuture<Program> spawn(String service, SpawnWire.Spawn request, int[] passed, int stderr)
+            throws Libc.Failure {
+        synchronized (this) {
+            if (state == State.CLOSING || state == State.DEAD || dropped) {
+                return null;
+            }
+            var numbered = new SpawnWire.Spawn(seq, request.argv(), request.env(), request.cwd(), request.umask(),
+                    request.nofile(), request.fds(), request.keep());
+            try {
+                UnixMessages.send(socket, SpawnWire.encode(numbered), passed, false);
+            } catch (Libc.Failure e) {
+                if (e.errno == Libc.EAGAIN) {
+                    // As a machine short of processes: the listener waits a little before the next.
+                    throw new SpawnFailure("spawner of " + account.user() + " is behind: its queue of requests is full",
+                            Libc.EAGAIN);
+                }
+                if (e.errno != EPIPE && e.errno != ECONNRESET) {
+                    throw e;
+                }
+                // It has gone already: this request fails with the reason its exit gives.
+                if (closedAt < 0) {
+                    closedAt = System.nanoTime();
+                }
+            }
+            var result = new CompletableFuture<Program>();
+            pending.add(new Spawning(seq++, System.nanoTime(), service, stderr, result));
+            return result;
+        }
+    }
+
+    /**
+     * Asks the spawner to send {@code signal} to the process group of its program {@code program}
+     * (after it has ended too: a helper it left in its group goes as well). Completes when
+     * the spawner says it did, true if any process got it; false where the spawner is ended,
+     * which ends its programs anyway.
+     */
+    private CompletableFuture<Boolean> end(int program, int signal) {
+        var result = new CompletableFuture<Boolean>();
+        String failure = null;
+        synchronized (this) {
+            if (state != State.READY || dropped) {
+                return CompletableFuture.completedFuture(false);
+            }
+            try {
+                UnixMessages.send(socket, SpawnWire.encode(new SpawnWire.End(seq, program, signal)), new int[0], false);
+                pending.add(new Signalling(seq++, System.nanoTime(), result));
+            } catch (Libc.Failure e) {
+                failure = "does not take requests (" + e.getMessage() + ")";
+            }
+        }
+        if (failure != null) {
+            // Not asked, it may not end the program: ending the spawner does.
+            fail(failure);
+            return CompletableFuture.completedFuture(false);
+        }
+        return result;
+    }
+
+    /** What the spawner said: read on the reaper thread whenever its socket is readable. */
+    private void read() {
+        var done = new ArrayList<Runnable>();
+        String failure = null;
+        boolean closed = false;
+        synchronized (this) {
+            while (failure == null && !dropped) {
+                UnixMessages.Received message;
+                try {
+                    // No descriptor is accepted: the kernel closes any it sends.
+                    message = UnixMessages.receive(socket, replies, 0, false);
+                } catch (Libc.Failure e) {
+                    if (e.errno == ECONNRESET) {
+                        // It exited with requests unread.
+                        closed = true;
+                    } else {
+                        failure = "could not be read (" + e.getMessage() + ")";
+                    }
+                    break;
+                }
+                if (message == null) {
+                    break;
+                }
+                if (message.data().length == 0) {
+                    closed = true;
+                    break;
+                }
+                if (message.truncated()) {
+                    failure = "sent a message longer than " + SpawnWire.MOST_REPLY + " bytes";
+                    break;
+                }
+                try {
+                    for (var reply : SpawnWire.replies(message.data())) {
+                        failure = failure != null ? failure : take(reply, done);
+                    }
+                } catch (IllegalArgumentException e) {
+                    failure = "sent a message that does not parse (" + e.getMessage() + ")";
+                }
+            }
+            if (closed && closedAt < 0) {
+                closedAt = System.nanoTime();
+            }
+        }
+        if (closed) {
+            // Its exit follows, and says how it ended; the watch ends it if none comes.
+            drop();
+        }
+        done.forEach(Runnable::run);
+        if (failure != null) {
+            fail(failure);
+        }
+    }
+
+    /** Takes one reply; what it completes goes into {@code done}, run outside the lock. Returns what is wrong, or null. */
+    private String take(SpawnWire.Reply reply, List<Runnable> done) {
+        switch (reply) {
+            case SpawnWire.Hello hello -> {
+                if (state != State.STARTING) {
+                    return "said it was ready twice";
+                }
+                if (hello.version() != SpawnWire.VERSION) {
+                    return "speaks version " + hello.version() + ", not " + SpawnWire.VERSION;
+                }
+                state = State.READY;
+                readyAt = System.nanoTime();
+                var after = Duration.ofNanos(readyAt - started);
+                done.add(() -> log.note("spawner of %s (pid %d): ready after %.2fs".formatted(account.user(), pid,
+                        after.toNanos() / 1e9)));
+            }
+            case SpawnWire.Spawned spawned -> {
+                if (!(pending.peek() instanceof Spawning asked) || asked.seq() != spawned.seq() || state != State.READY) {
+                    return "answered request " + spawned.seq() + ", which was not the one asked";
+                }
+                if (running.containsKey(spawned.pid())) {
+                    return "gave pid " + spawned.pid() + " to two programs";
+                }
+                pending.poll();
+                int program = spawned.pid();
+                var watch = children.follow(program, asked.stderr(),
+                        asked.stderr() < 0 ? null : new StderrLines(log, asked.service(), program));
+                running.put(program, watch);
+                var started = new Program(program, watch.exit, signal -> end(program, signal));
+                done.add(() -> asked.result().complete(started));
+            }
+            case SpawnWire.Failed failed -> {
+                if (!(pending.peek() instanceof Spawning asked) || asked.seq() != failed.seq() || state != State.READY) {
+                    return "answered request " + failed.seq() + ", which was not the one asked";
+                }
+                pending.poll();
+                Programs.closeQuietly(asked.stderr());
+                var why = new SpawnFailure("posix_spawn: " + Libc.describe(failed.errno()), failed.errno());
+                done.add(() -> asked.result().completeExceptionally(why));
+                quiet();
+            }
+            case SpawnWire.Exited exited -> {
+                var watch = running.remove(exited.pid());
+                if (watch == null) {
+                    return "said pid " + exited.pid() + " ended, which it was not running";
+                }
+                children.finish(watch, new Children.Exit(exited.pid(),
+                        exited.exited() ? OptionalInt.of(exited.value()) : OptionalInt.empty(),
+                        exited.exited() ? OptionalInt.empty() : OptionalInt.of(exited.value())), null);
+                quiet();
+            }
+            case SpawnWire.Ended ended -> {
+                if (!(pending.peek() instanceof Signalling asked) || asked.seq() != ended.seq()) {
+                    return "answered request " + ended.seq() + ", which was not the one asked";
+                }
+                pending.poll();
+                done.add(() -> asked.result().complete(ended.errno() == 0));
+                quiet();
+            }
+        }
+        return null;
+    }
+
+    /** Notes when it last had nothing to do: its idle spell starts there. */
+    private void quiet() {
+        if (pending.isEmpty() && running.isEmpty()) {
+            quietSince = System.nanoTime();
+        }
+    }
+
+    /**
+     * Watches the clock: a request not answered in time ends the spawner, and so does a
+     * spawner that closed its socket and does not exit; one with nothing to do for its idle
+     * spell is closed.
+     */
+    private void watch() {
+        long shortest = Math.min(settings.start().toMillis(), Math.min(settings.reply().toMillis(), settings.idle().toMillis()));
+        long tick = Math.max(1, Math.min(1000, shortest / 4));
+        while (true) {
+            try {
+                Thread.sleep(tick);
+            } catch (InterruptedException e) {
+                return;
+            }
+            String overdue = null;
+            boolean idle = false;
+            synchronized (this) {
+                long now = System.nanoTime();
+                if (state == State.DEAD) {
+                    return;
+                }
+                if (closedAt >= 0) {
+                    if (now - closedAt > EXIT_AFTER_CLOSE.toNanos()) {
+                        overdue = state == State.CLOSING ? "did not exit when its idle spell was over"
+                                : "closed its socket and did not exit";
+                    }
+                } else if (state == State.STARTING) {
+                    if (now - started > settings.start().toNanos()) {
+                        overdue = "was not ready within " + shown(settings.start());
+                    }
+                } else if (!pending.isEmpty()) {
+                    if (now - Math.max(pending.peek().sent(), readyAt) > settings.reply().toNanos()) {
+                        overdue = "gave no answer within " + shown(settings.reply());
+                    }
+                } else if (running.isEmpty() && now - quietSince >= settings.idle().toNanos()) {
+                    state = State.CLOSING;
+                    closedAt = now;
+                    idle = true;
+                }
+            }
+            if (overdue != null) {
+                fail(overdue);
+                return;
+            }
+            if (idle) {
+                // It reads the end of its socket and exits; a program of its user asks a new one.
+                forget.accept(this);
+                drop();
+                log.note("spawner of %s (pid %d): closed after %s without a program".formatted(account.user(), pid,
+                        shown(settings.idle())));
+            }
+        }
+    }
+
+    /** The spawner has been reaped. */
+    private void exited(Children.Exit how) {
+        synchronized (this) {
+            if (state == State.CLOSING && running.isEmpty() && pending.isEmpty()) {
+                state = State.DEAD;
+                ended.complete(null);
+                return;
+            }
+        }
+        if (how == null) {
+            fail("could not be watched");
+        } else if (how.signal().isPresent()) {
+            fail("was killed by signal " + Signals.name(how.signal().getAsInt()));
+        } else {
+            fail("exited with status " + (how.status().isPresent() ? how.status().getAsInt() : "unknown"));
+        }
+    }
+
+    /**
+     * Ends the spawner and every program it started, once: SIGKILL to it, then to its whole
+     * session, after which each program's connection ends with {@code reason} and gives back
+     * its place.
+     */
+    void fail(String reason) {
+        List<Pending> asked;
+        List<Children.Watch> programs;
+        synchronized (this) {
+            if (state == State.DEAD) {
+                return;
+            }
+            state = State.DEAD;
+            asked = List.copyOf(pending);
+            programs = List.copyOf(running.values());
+            pending.clear();
+            running.clear();
+        }
+        forget.accept(this);
+        log.warn("spawner of %s (pid %d) %s; ending it%s".formatted(account.user(), pid, reason,
+                programs.isEmpty() ? "" : " and its " + programs.size() + " program" + (programs.size() == 1 ? "" : "s")));
+        Thread.ofVirtual().name("spawner-" + account.user() + "-end").start(() -> {
+            children.signalSession(pid, SIGKILL);
+            int left = Sessions.kill(pid, Duration.ofSeconds(5));
+            if (left > 0) {
+                log.warn("spawner of %s (pid %d): %d process%s of its session outlived SIGKILL".formatted(
+                        account.user(), pid, left, left == 1 ? "" : "es"));
+            }
+            drop();
+            var gone = new SpawnFailure("spawner of " + account.user() + " " + reason, 0);
+            for (var request : asked) {
+                switch (request) {
+                    case Spawning spawning -> {
+                        Programs.closeQuietly(spawning.stderr());
+                        spawning.result().completeExceptionally(gone);
+                    }
+                    case Signalling signalling -> signalling.result().complete(false);
+                }
+            }
+            programs.forEach(watch -> children.finish(watch, null, gone));
+            ended.complete(null);
+        });
+    }
+
+    /** Stops reading its socket and closes it, once. */
+    private void drop() {
+        synchronized (this) {
+            if (dropped) {
+                return;
+            }
+            dropped = true;
+        }
+        children.drop(socket);
+    }
+
+    /** The daemon stops: the spawner is closed, and ended if it does not exit or still has work. */
+    void close() {
+        boolean busy = false;
+        boolean dead;
+        synchronized (this) {
+            dead = state == State.DEAD;
+            if (!dead) {
+                busy = !running.isEmpty() || !pending.isEmpty();
+                if (!busy) {
+                    state = State.CLOSING;
+                    closedAt = System.nanoTime();
+                }
+            }
+        }
+        if (!dead && !busy) {
+            drop();
+            try {
+                exit.get(EXIT_AFTER_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+                // Not gone by itself: ended below.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!dead) {
+            // Nothing if it exited as asked.
+            fail(busy ? "was still running programs when the daemon stopped" : "did not exit when the daemon stopped");
+        }
+        try {
+            ended.get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            log.warn("spawner of %s (pid %d) could not be ended in time".formatted(account.user(), pid));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String shown(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+}

@@ -1,0 +1,347 @@
+package org.jinetd.daemon.launch;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.Processes;
+import org.jinetd.daemon.os.Sessions;
+import org.jinetd.daemon.os.UnixMessages;
+
+/**
+ * The spawner of one user: a small JVM that a root daemon starts, through setpriv, as the
+ * user (with the user's groups, in a session of its own), and that spawns that user's
+ * programs for it, so that a connection costs one exec as it does for root. It reads the
+ * daemon's requests ({@link SpawnWire}) on descriptor 3, a socket the daemon made, with the
+ * connection's descriptors passed alongside; it spawns each program with posix_spawn as the
+ * daemon would (nothing of its own descriptors, a clean signal mask and dispositions, the
+ * environment, working directory, umask and soft limit of open files asked for), in a
+ * process group of its own within this session, answers with its pid or the error, and says
+ * when it has ended. It ends a program's group when asked. When the daemon closes the socket
+ * (it has no more work for it, or the daemon is gone), it kills what is left of its programs
+ * and exits. Its only way out to the daemon is that socket; it holds nothing of the daemon's.
+ *
+ * <p>Only the daemon starts it. It is one thread: a request is answered before the next is read.
+ */
+public final class UserSpawner {
+    /** The daemon's socket. */
+    static final int SOCKET = 3;
+    private static final int SIGKILL = 9;
+    private static final int EBADF = 9;
+    private static final int EINVAL = 22;
+    private static final int EPIPE = 32;
+    private static final int ECONNRESET = 104;
+    /** An orphan adopted from a program is reaped within this; the programs themselves at once (their pidfds). */
+    private static final int REAP_EVERY_MS = 1000;
+
+    /**
+     * A program not yet reaped.
+     *
+     * @param pidfd what says it has ended (-1 when it could not be had: the round of reaping finds it)
+     * @param kept  its connection, kept until it ends, or -1
+     */
+    private record Running(int pidfd, int kept) {}
+
+    private final Map<Integer, Running> programs = new LinkedHashMap<>();
+    /** Replies not yet sent. */
+    private final List<SpawnWire.Reply> said = new ArrayList<>();
+    private final int socket;
+    private MemorySegment pollFds = Arena.ofAuto().allocate(8L * 64, 8);
+    /** Where requests are read: one message longer than this is cut, and refused. */
+    private final MemorySegment requests = UnixMessages.buffer(SpawnWire.MOST_REQUEST);
+
+    private UserSpawner(int socket) {
+        this.socket = socket;
+    }
+
+    public static void main(String[] args) throws Exception {
+        // The build's training runs, which make lib/spawner.aot.
+        if (args.length == 2 && args[0].equals("--aot-cache")) {
+            System.exit(SpawnerTraining.makeCache(Path.of(args[1])));
+        }
+        if (args.length == 1 && args[0].equals("--train")) {
+            System.exit(SpawnerTraining.train());
+        }
+        try {
+            // Read from /proc, not asked of the socket: each C call linked is start-up time.
+            if (!Files.readSymbolicLink(Path.of("/proc/self/fd/" + SOCKET)).toString().startsWith("socket:")) {
+                throw new IllegalStateException("not a socket");
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("jinetd spawner: descriptor 3 is not the daemon's socket (" + e.getMessage()
+                    + "); only jinetd starts this");
+            System.exit(64);
+        }
+        try {
+            Processes.becomeSubreaper();
+        } catch (Libc.Failure | RuntimeException e) {
+            // Orphans then go to init, in this session still, where the daemon's end of it finds them.
+            System.err.println("jinetd spawner: cannot adopt orphans: " + e.getMessage());
+        }
+        int status;
+        try {
+            new UserSpawner(SOCKET).serve();
+            status = 0;
+        } catch (Libc.Failure | RuntimeException e) {
+            System.err.println("jinetd spawner: " + e);
+            status = 70;
+        }
+        // Whatever way out: no program of ours outlives the spawner.
+        System.exit(status);
+    }
+
+    /** A spawner on {@code socket} in this JVM, for its training run. */
+    static void serve(int socket) {
+        try {
+            new UserSpawner(socket).serve();
+        } catch (Libc.Failure | RuntimeException e) {
+            System.err.println("jinetd spawner: " + e);
+        }
+    }
+
+    /** Serves until the daemon closes the socket; then ends what is left. */
+    private void serve() throws Libc.Failure {
+        try {
+            say(new SpawnWire.Hello(SpawnWire.VERSION));
+            flush();
+            loop();
+        } catch (Gone e) {
+            // As for the end of its requests.
+        } finally {
+            endAll();
+        }
+    }
+
+    private void loop() throws Libc.Failure {
+        while (true) {
+            var fds = pollSet();
+            try {
+                Libc.poll(fds, programs.size() + 1, REAP_EVERY_MS);
+            } catch (Libc.Failure e) {
+                if (e.errno != Libc.EINTR) {
+                    throw e;
+                }
+            }
+            if (fds.get(JAVA_SHORT, 6) != 0 && !readRequests()) {
+                return;
+            }
+            reap();
+            flush();
+        }
+    }
+
+    /** The socket and every program's pidfd, as poll(2) takes them; grown as programs are added. */
+    private MemorySegment pollSet() {
+        long size = 8L * (programs.size() + 1);
+        if (pollFds.byteSize() < size) {
+            pollFds = Arena.ofAuto().allocate(Math.max(size, 2 * pollFds.byteSize()), 8);
+        }
+        var fds = pollFds;
+        set(fds, 0, socket);
+        int i = 1;
+        for (var program : programs.values()) {
+            set(fds, i++, program.pidfd());
+        }
+        return fds;
+    }
+
+    private static void set(MemorySegment fds, int index, int fd) {
+        fds.set(JAVA_INT, 8L * index, fd);
+        fds.set(JAVA_SHORT, 8L * index + 4, Libc.POLLIN);
+        fds.set(JAVA_SHORT, 8L * index + 6, (short) 0);
+    }
+
+    /** Reads and answers the requests there are; false when the daemon has closed the socket. */
+    private boolean readRequests() throws Libc.Failure {
+        while (true) {
+            var message = UnixMessages.receive(socket, requests, UnixMessages.MOST_FDS, false);
+            if (message == null) {
+                return true;
+            }
+            if (message.data().length == 0) {
+                close(message.fds());
+                return false;
+            }
+            try {
+                if (message.truncated()) {
+                    throw new IllegalArgumentException("a request longer than " + SpawnWire.MOST_REQUEST + " bytes");
+                }
+                switch (SpawnWire.request(message.data())) {
+                    case SpawnWire.Spawn spawn -> say(spawn(spawn, message.fds()));
+                    case SpawnWire.End end -> say(new SpawnWire.Ended(end.seq(), end(end.pid(), end.signal())));
+                }
+            } finally {
+                close(message.fds());
+            }
+        }
+    }
+
+    /** Spawns the program of {@code request} with {@code passed}, the descriptors that came with it. */
+    private SpawnWire.Reply spawn(SpawnWire.Spawn request, int[] passed) {
+        var fds = new int[request.fds().length];
+        for (int i = 0; i < fds.length; i++) {
+            int index = request.fds()[i];
+            if (index >= passed.length) {
+                return new SpawnWire.Failed(request.seq(), EBADF);
+            }
+            fds[i] = index < 0 ? -1 : passed[index];
+        }
+        int pid;
+        // Set on this process for the length of the spawn, which the child takes with it: posix_spawn
+        // sets neither. No other thread of this JVM creates files or opens descriptors meanwhile.
+        int umask = request.umask() >= 0 ? Processes.umask(request.umask()) : -1;
+        long[] limits = null;
+        try {
+            if (request.nofile() != SpawnWire.NOFILE_KEEP) {
+                limits = Processes.openFiles();
+                Processes.openFiles(request.nofile(), limits[1]);
+            }
+            pid = NativeSpawn.spawn(request.argv(), request.env(), request.cwd(), fds, false);
+        } catch (Libc.Failure e) {
+            return new SpawnWire.Failed(request.seq(), e.errno);
+        } catch (RuntimeException e) {
+            System.err.println("jinetd spawner: spawn " + request.argv().getFirst() + ": " + e);
+            return new SpawnWire.Failed(request.seq(), EINVAL);
+        } finally {
+            if (umask >= 0) {
+                Processes.umask(umask);
+            }
+            restore(limits);
+        }
+        int pidfd;
+        try {
+            pidfd = Libc.pidfdOpen(pid);
+        } catch (Libc.Failure | RuntimeException e) {
+            pidfd = -1;
+        }
+        int kept = -1;
+        if (request.keep() >= 0 && request.keep() < passed.length) {
+            try {
+                kept = Libc.dupAbove(passed[request.keep()], SOCKET + 1);
+            } catch (Libc.Failure e) {
+                // Not kept: the client sees the program's end when the daemon hears of it.
+            }
+        }
+        programs.put(pid, new Running(pidfd, kept));
+        return new SpawnWire.Spawned(request.seq(), pid);
+    }
+
+    /** Ends the program {@code pid}: its connection cut, then {@code signal} to its group; 0 or kill's error. */
+    private int end(int pid, int signal) {
+        var program = programs.get(pid);
+        if (program != null && program.kept() >= 0) {
+            try {
+                UnixMessages.shutdown(program.kept());
+            } catch (Libc.Failure e) {
+                // The client went away already.
+            }
+        }
+        return signalGroup(pid, signal);
+    }
+
+    private static void restore(long[] limits) {
+        if (limits == null) {
+            return;
+        }
+        try {
+            Processes.openFiles(limits[0], limits[1]);
+        } catch (Libc.Failure e) {
+            System.err.println("jinetd spawner: cannot restore its limit of open files: " + e.getMessage());
+        }
+    }
+
+    /** Sends {@code signal} to the process group {@code pid} leads; 0 or kill's error. */
+    private static int signalGroup(int pid, int signal) {
+        if (pid <= 1 || signal < 1 || signal > 64) {
+            return EINVAL;
+        }
+        try {
+            Libc.kill(-pid, signal);
+            return 0;
+        } catch (Libc.Failure e) {
+            return e.errno;
+        }
+    }
+
+    /** Reaps every child that has ended, and says so for those that are programs. */
+    private void reap() throws Libc.Failure {
+        for (var ended = Processes.reapAny(); ended.isPresent(); ended = Processes.reapAny()) {
+            var done = ended.get();
+            var program = programs.remove(done.pid());
+            if (program == null) {
+                continue; // an orphan adopted from a program: only reaped
+            }
+            // The connection first: the client sees the end as soon as the program has ended.
+            close(new int[] {program.kept(), program.pidfd()});
+            say(new SpawnWire.Exited(done.pid(), done.exited(), done.value()));
+        }
+    }
+
+    /** What to tell the daemon at the end of this turn of the loop, in one message. */
+    private void say(SpawnWire.Reply reply) throws Libc.Failure {
+        said.add(reply);
+        if (said.size() == SpawnWire.MOST_REPLIES) {
+            flush();
+        }
+    }
+
+    private void flush() throws Libc.Failure {
+        if (said.isEmpty()) {
+            return;
+        }
+        try {
+            UnixMessages.send(socket, SpawnWire.encode(said), new int[0], true);
+        } catch (Libc.Failure e) {
+            if (e.errno == EPIPE || e.errno == ECONNRESET) {
+                throw new Gone();
+            }
+            throw e;
+        } finally {
+            said.clear();
+        }
+    }
+
+    /** The daemon has closed its end: nobody is left to tell, and the spawner's work is over. */
+    private static final class Gone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Gone() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The way out: every program's group, then anything else left in its session, killed. */
+    private void endAll() {
+        for (int pid : new ArrayList<>(programs.keySet())) {
+            signalGroup(pid, SIGKILL);
+        }
+        // The session is its own only when it leads it, as the daemon starts it; not so in training.
+        int self = (int) ProcessHandle.current().pid();
+        if (Sessions.leads(self)) {
+            Sessions.kill(self, Duration.ofSeconds(2));
+        }
+    }
+
+    private static void close(int[] fds) {
+        for (int fd : fds) {
+            if (fd < 0) {
+                continue;
+            }
+            try {
+                Libc.close(fd);
+            } catch (Libc.Failure e) {
+                // Closed already.
+            }
+        }
+    }
+}

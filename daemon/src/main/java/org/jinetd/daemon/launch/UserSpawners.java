@@ -1,0 +1,194 @@
+package org.jinetd.daemon.launch;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.jinetd.daemon.config.RunAs;
+import org.jinetd.daemon.config.Tools;
+import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.UnixMessages;
+
+/**
+ * The spawners of a root daemon: one per user and group whose programs it runs, each started
+ * when the first of them is needed and closed after {@link Settings#IDLE} with nothing to do,
+ * so that a quiet server costs nothing. See {@link UserSpawner} for what one does and
+ * {@link SpawnerLink} for how the daemon keeps it in check.
+ */
+public final class UserSpawners implements AutoCloseable {
+    /** Whose spawner: programs of one user and group share one. */
+    record Account(int uid, int gid, String user) {
+        static Account of(RunAs runAs) {
+            return new Account(runAs.uid(), runAs.gid(), runAs.user());
+        }
+    }
+
+    /**
+     * How spawners are started and kept.
+     *
+     * @param command what setpriv runs as the user: the JVM and its class
+     * @param idle    how long a spawner with no program and no request lives on
+     * @param start   how long it has to say it is ready
+     * @param reply   how long it has to answer a request
+     */
+    public record Settings(List<String> command, Duration idle, Duration start, Duration reply) {
+        /** A spawner with nothing to do for this long exits; the next program of its user starts another. */
+        public static final Duration IDLE = Duration.ofSeconds(30);
+        /** A JVM starts in well under a second, or a few on a loaded machine. */
+        public static final Duration START = Duration.ofSeconds(30);
+        /** A spawn takes a millisecond; a spawner that does not answer in this is stuck or stopped. */
+        public static final Duration REPLY = Duration.ofSeconds(10);
+
+        public Settings {
+            command = List.copyOf(command);
+        }
+
+        /**
+         * The spawner as this JVM starts it: the same java and the same jar (or classes), the
+         * smallest heap and the quick compiler only, and this JVM's AOT cache where it has one.
+         * IllegalStateException, with why, where the class path cannot be handed to another JVM.
+         */
+        public static Settings ofThisJvm() {
+            var java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Path classes;
+            try {
+                var source = UserSpawner.class.getProtectionDomain().getCodeSource();
+                classes = Path.of(source.getLocation().toURI());
+            } catch (URISyntaxException | RuntimeException e) {
+                throw new IllegalStateException("the jar of jinetd cannot be found (" + e + ")");
+            }
+            if (!Files.isExecutable(java) || !Files.exists(classes)) {
+                throw new IllegalStateException("no " + java + " or " + classes);
+            }
+            var command = new ArrayList<>(List.of(java.toString(),
+                    // The AOT cache's objects need 8 MB of heap at start.
+                    "-Xms8m", "-Xmx16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+                    "-Xss256k", "-XX:ReservedCodeCacheSize=8m", "-XX:MaxMetaspaceSize=32m",
+                    // No files of its own in /tmp, no attach listener, no handlers for the terminal's signals.
+                    "-XX:-UsePerfData", "-XX:+DisableAttachMechanism", "-Xrs",
+                    "--enable-native-access=ALL-UNNAMED"));
+            command.addAll(aotOptions(java, classes));
+            command.addAll(List.of("-cp", classes.toString(), UserSpawner.class.getName()));
+            return new Settings(command, IDLE, START, REPLY);
+        }
+
+        /**
+         * The spawner's AOT cache, made by the build for this jar and this runtime
+         * ({@code lib/spawner.aot} beside the jar, {@code runtime/} beside {@code lib/}).
+         */
+        private static List<String> aotOptions(Path java, Path classes) {
+            var lib = classes.getParent();
+            var cache = lib == null ? null : lib.resolve("spawner.aot");
+            boolean itsRuntime = lib != null && java.getParent().getParent().getParent() != null
+                    && java.getParent().getParent().getParent().equals(lib.getParent());
+            return cache != null && itsRuntime && Files.isReadable(cache) ? List.of("-XX:AOTCache=" + cache) : List.of();
+        }
+    }
+
+    private final Children children;
+    private final ConnectionLog log;
+    private final Settings settings;
+    private final Map<Account, SpawnerLink> links = new HashMap<>();
+    private boolean closed;
+
+    UserSpawners(Children children, ConnectionLog log, Settings settings) {
+        this.children = children;
+        this.log = log;
+        this.settings = settings;
+    }
+
+    /**
+     * Has the spawner of {@code runAs} start a program (started first if it is not running).
+     * See {@link SpawnWire.Spawn}; {@code passed} go with the request, {@code stderr} (or -1)
+     * is the read end of the program's stderr pipe, the spawner's to close from here on.
+     */
+    CompletableFuture<Program> spawn(RunAs runAs, String service, SpawnWire.Spawn request, int[] passed, int stderr)
+            throws Libc.Failure {
+        var account = Account.of(runAs);
+        while (true) {
+            SpawnerLink link;
+            synchronized (this) {
+                if (closed) {
+                    throw new IllegalStateException("the daemon is stopping");
+                }
+                link = links.get(account);
+                if (link == null) {
+                    link = start(account);
+                    links.put(account, link);
+                }
+            }
+            var started = link.spawn(service, request, passed, stderr);
+            if (started != null) {
+                return started;
+            }
+            // Closing after its idle spell, or ended, as this came: the next one takes it.
+            forget(link);
+        }
+    }
+
+    /**
+     * Starts the spawner of {@code account}: setpriv (as root, with PATH alone) switches to the
+     * user, its groups and no capabilities, in a session of its own, and runs the spawner
+     * with its end of a socket pair as its descriptor 3 and its stdout and stderr to the log.
+     */
+    private SpawnerLink start(Account account) throws Libc.Failure {
+        int[] pair = UnixMessages.pair();
+        int[] stderr = null;
+        int pid;
+        try {
+            stderr = Libc.pipe();
+            var argv = new ArrayList<>(List.of(Tools.SETPRIV.orElse("setpriv"), "--reuid=" + account.uid(),
+                    "--regid=" + account.gid(), "--init-groups", "--"));
+            argv.addAll(settings.command());
+            // Its stdout too: the JVM says there why it could not start.
+            pid = NativeSpawn.spawn(argv, Command.WRAPPERS_ENV, "/", new int[] {-1, stderr[1], stderr[1], pair[1]});
+        } catch (Libc.Failure | RuntimeException e) {
+            Programs.closeQuietly(pair[0]);
+            Programs.closeQuietly(pair[1]);
+            if (stderr != null) {
+                Programs.closeQuietly(stderr[0]);
+                Programs.closeQuietly(stderr[1]);
+            }
+            throw e;
+        }
+        Programs.closeQuietly(pair[1]);
+        Programs.closeQuietly(stderr[1]);
+        CompletableFuture<Children.Exit> exit;
+        try {
+            exit = children.watchSpawner(pid, stderr[0], new StderrLines(log, "spawner:" + account.user(), pid));
+        } catch (Libc.Failure e) {
+            // Killed and reaped by the reaper already.
+            Programs.closeQuietly(stderr[0]);
+            Programs.closeQuietly(pair[0]);
+            throw e;
+        }
+        return SpawnerLink.of(account, settings, children, log, this::forget, pid, pair[0], exit);
+    }
+
+    private synchronized void forget(SpawnerLink link) {
+        links.remove(link.account(), link);
+    }
+
+    /** The spawners running now, by user. */
+    synchronized List<SpawnerLink> running() {
+        return List.copyOf(links.values());
+    }
+
+    /** Closes every spawner: each exits once it has read the end of its socket, or is ended. */
+    @Override
+    public void close() {
+        List<SpawnerLink> all;
+        synchronized (this) {
+            closed = true;
+            all = List.copyOf(links.values());
+            links.clear();
+        }
+        all.forEach(SpawnerLink::close);
+    }
+}

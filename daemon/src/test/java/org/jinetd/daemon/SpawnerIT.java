@@ -1,0 +1,76 @@
+package org.jinetd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.jinetd.daemon.os.Sessions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The spawner of a user, as the installed launcher starts it: with its own AOT cache, and
+ * gone with its programs when the daemon dies without a word.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SpawnerIT {
+    @Test
+    void whenTheDaemonIsKilledItsSpawnerEndsItsProgramsAndExits() throws Exception {
+        assumeTrue(System.getProperty("user.name").equals("root"), "a spawner of another user needs a root daemon");
+        var table = TestDaemon.write("""
+                services:
+                  stubborn: {bind: 127.0.0.1, user: nobody,
+                             exec: [/bin/sh, -c, 'trap "" TERM; echo ready; sleep 60 & sleep 60; wait']}
+                """);
+        int port = new ObjectMapper(new YAMLFactory()).readTree(table.toFile()).at("/services/stubborn/port").asInt();
+        try (var jinetd = Launched.start("run", "-c", table.toString());
+             var client = awaitReady(jinetd, port)) {
+            assertEquals("ready\n", new String(client.getInputStream().readNBytes(6), StandardCharsets.US_ASCII));
+            int spawner = child(jinetd.pid());
+            var command = Files.readString(Path.of("/proc/" + spawner + "/cmdline")).replace('\0', ' ');
+            assertTrue(command.contains("-XX:AOTCache=") && command.contains("spawner.aot"), command);
+            assertTrue(await(() -> Sessions.members(spawner).size() >= 4), "the spawner, sh and two sleeps");
+            jinetd.signal("KILL");
+            jinetd.exit();
+            // Its socket's end tells the spawner: it kills what it started, and goes.
+            assertTrue(await(() -> Sessions.members(spawner).isEmpty()),
+                    "left of the spawner's session: " + Sessions.members(spawner));
+            assertEquals(-1, client.getInputStream().read(), "the client is let go");
+        }
+    }
+
+    /** The one child of {@code pid}: the thread that spawned it may be any of the JVM's. */
+    private static int child(long pid) throws java.io.IOException {
+        var children = new StringBuilder();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (var task : (Iterable<Path>) tasks::iterator) {
+                children.append(Files.readString(task.resolve("children")));
+            }
+        }
+        var pids = children.toString().strip().split(" +");
+        assertEquals(1, pids.length, "children of the daemon: " + children);
+        return Integer.parseInt(pids[0]);
+    }
+
+    private static boolean await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    private static java.net.Socket awaitReady(Launched jinetd, int port) throws Exception {
+        jinetd.awaitErr("ready:");
+        return Clients.connect(port);
+    }
+}

@@ -1,0 +1,241 @@
+package org.jinetd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.jinetd.daemon.config.Launch;
+import org.jinetd.daemon.config.RunAs;
+import org.jinetd.daemon.config.Service;
+import org.jinetd.daemon.config.ServiceTable;
+import org.jinetd.daemon.launch.UserSpawners;
+import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.Sessions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A root daemon has the spawner of a user start that user's programs. The spawner is that
+ * user's process: whatever it does, the daemon lives on, says what happened in one line,
+ * ends it and every program it started, and holds no place in the limits for them.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SpawnerTest {
+    private static final int SIGKILL = 9;
+    private static final int SIGSTOP = 19;
+    /** A program that forks, and whose every process ignores SIGTERM. */
+    private static final String STUBBORN = "[/bin/sh, -c, 'trap \"\" TERM; echo ready; sleep 60 & sleep 60; wait']";
+
+    @BeforeEach
+    void asRoot() {
+        assumeTrue(System.getProperty("user.name").equals("root"), "a spawner of another user needs a root daemon");
+    }
+
+    @Test
+    void aProgramOfAnotherUserIsTheChildOfItsSpawnerWhichRunsAsThatUserInASessionOfItsOwn() throws Exception {
+        try (var d = TestDaemon.start("services: {who: {bind: 127.0.0.1, user: nobody, "
+                + "exec: [/bin/sh, -c, 'echo $PPID; id -u; id -G']}}")) {
+            var lines = Clients.exchange(d.port("who"), "").lines().toList();
+            int spawner = Integer.parseInt(lines.get(0));
+            assertEquals(List.of(spawner), d.daemon().spawners());
+            assertTrue(d.awaitLog("spawner of nobody (pid " + spawner + "): ready after ").matches(".* ready after \\d+\\.\\d\\ds"));
+            assertEquals(List.of("65534", "65534"), lines.subList(1, 3));
+            var status = Files.readAllLines(Path.of("/proc/" + spawner + "/status"));
+            assertTrue(status.contains("Uid:\t65534\t65534\t65534\t65534"), status.toString());
+            assertTrue(status.contains("CapEff:\t0000000000000000"), status.toString());
+            assertTrue(Sessions.members(spawner).contains(spawner), "it leads its own session");
+        }
+    }
+
+    @Test
+    void aSpawnerKilledMidConnectionTakesItsProgramsWithItAndGivesBackTheirPlaces() throws Exception {
+        try (var d = TestDaemon.start("services: {stubborn: {bind: 127.0.0.1, user: nobody, instances: 1, exec: "
+                + STUBBORN + "}}");
+             var client = Clients.connect(d.port("stubborn"))) {
+            var in = client.getInputStream();
+            assertEquals("ready\n", new String(in.readNBytes(6), StandardCharsets.US_ASCII));
+            awaitRunning(d);
+            int spawner = d.daemon().spawners().getFirst();
+            assertTrue(await(() -> Sessions.members(spawner).size() >= 4), "the spawner, sh and two sleeps");
+            Libc.kill(spawner, SIGKILL);
+            assertEquals(-1, in.read(), "the client is let go");
+            var line = d.awaitLog("service=stubborn peer=");
+            assertTrue(line.contains(" error=\"spawner of nobody was killed by signal KILL\" "), line);
+            d.awaitLog("spawner of nobody (pid " + spawner + ") was killed by signal KILL; ending it and its 1 program");
+            assertGone(spawner);
+            assertNothingCounted(d);
+            // Its place is free again, and a new spawner serves it.
+            try (var again = Clients.connect(d.port("stubborn"))) {
+                assertEquals("ready\n", new String(again.getInputStream().readNBytes(6), StandardCharsets.US_ASCII));
+                assertNotEquals(List.of(spawner), d.daemon().spawners());
+            }
+        }
+    }
+
+    @Test
+    void aStopEndsAProgramOfAnotherUserThatIgnoresSigtermAndThenItsSpawner() throws Exception {
+        var d = TestDaemon.start("""
+                shutdown_grace: 200ms
+                services:
+                  stubborn: {bind: 127.0.0.1, user: nobody, kill_grace: 300ms, exec: %s}
+                """.formatted(STUBBORN));
+        int spawner;
+        try (var client = Clients.connect(d.port("stubborn"))) {
+            assertEquals("ready\n", new String(client.getInputStream().readNBytes(6), StandardCharsets.US_ASCII));
+            awaitRunning(d);
+            spawner = d.daemon().spawners().getFirst();
+            d.close();
+            assertEquals(-1, client.getInputStream().read(), "the client is let go");
+        }
+        var line = d.awaitLog("service=stubborn peer=");
+        assertTrue(line.contains(" signal=KILL reason=stop "), line);
+        assertGone(spawner);
+        assertTrue(d.log().stream().noneMatch(l -> l.contains("ending it")), "closed, not ended: " + d.log());
+    }
+
+    @Test
+    void aSpawnerThatStopsAnsweringIsEndedWithItsPrograms() throws Exception {
+        var settings = UserSpawners.Settings.ofThisJvm();
+        settings = new UserSpawners.Settings(settings.command(), settings.idle(), settings.start(), Duration.ofSeconds(1));
+        try (var d = TestDaemon.start(TestDaemon.table("""
+                services:
+                  hello: {bind: 127.0.0.1, user: nobody, exec: [/bin/echo, hello]}
+                  stubborn: {bind: 127.0.0.1, user: nobody, exec: %s}
+                """.formatted(STUBBORN)), settings);
+             var running = Clients.connect(d.port("stubborn"))) {
+            assertEquals("ready\n", new String(running.getInputStream().readNBytes(6), StandardCharsets.US_ASCII));
+            awaitRunning(d);
+            int spawner = d.daemon().spawners().getFirst();
+            Libc.kill(spawner, SIGSTOP);
+            assertEquals("", Clients.exchange(d.port("hello"), ""), "no program for a request not answered");
+            var line = d.awaitLog("service=hello peer=");
+            assertTrue(line.contains(" error=\"spawn failed: spawner of nobody gave no answer within 1s\" "), line);
+            assertEquals(-1, running.getInputStream().read(), "its running program is ended too");
+            var ended = d.awaitLog("service=stubborn peer=");
+            assertTrue(ended.contains(" error=\"spawner of nobody gave no answer within 1s\" "), ended);
+            assertGone(spawner);
+            assertNothingCounted(d);
+            assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
+        }
+    }
+
+    @Test
+    void aSpawnerThatSaysWhatDoesNotParseIsEnded() throws Exception {
+        assertEndedForSaying("printf garbage >&3", "sent a message that does not parse (unknown message 103)");
+    }
+
+    @Test
+    void aSpawnerThatSendsAHugeMessageIsEnded() throws Exception {
+        assertEndedForSaying("head -c 1000000 /dev/zero >&3", "sent a message longer than 640 bytes");
+    }
+
+    @Test
+    void aSpawnerThatAnswersWhatWasNotAskedIsEnded() throws Exception {
+        // Ready, then a program started for request 7, which was never sent.
+        assertEndedForSaying("printf 'H\\000\\000\\000\\001' >&3; printf 'P\\000\\000\\000\\007\\000\\000\\020\\000' >&3",
+                "answered request 7, which was not the one asked");
+    }
+
+    @Test
+    void aSpawnerThatNeverSaysItIsReadyIsEnded() throws Exception {
+        assertEndedForSaying(":", "was not ready within 1s");
+    }
+
+    /**
+     * A stand-in spawner (a shell, as nobody) that runs {@code script} with the socket as its
+     * fd 3, then sleeps in its session: the connection fails with {@code why}, and nothing of
+     * the stand-in is left.
+     */
+    private static void assertEndedForSaying(String script, String why) throws Exception {
+        var settings = new UserSpawners.Settings(List.of("/bin/sh", "-c", script + "; exec sleep 60"),
+                Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1));
+        try (var d = TestDaemon.start(TestDaemon.table("services: {hello: {bind: 127.0.0.1, user: nobody, "
+                + "exec: [/bin/echo, hello]}}"), settings)) {
+            assertEquals("", Clients.exchange(d.port("hello"), ""));
+            var line = d.awaitLog("service=hello peer=");
+            assertTrue(line.contains(" error=\"spawn failed: spawner of nobody " + why + "\" "), line);
+            var warning = d.awaitLog(l -> l.startsWith("spawner of nobody (pid ") && l.contains("; ending it"));
+            assertTrue(warning.endsWith(") " + why + "; ending it"), warning);
+            assertGone(Integer.parseInt(warning.replaceAll(".*\\(pid (\\d+)\\).*", "$1")));
+            assertNothingCounted(d);
+        }
+    }
+
+    @Test
+    void aUserThatNoLongerExistsWhenItsProgramIsStartedGetsAClearLine() throws Exception {
+        var table = TestDaemon.table("services: {ghost: {bind: 127.0.0.1, user: nobody, exec: [/bin/echo, hello]}}");
+        var service = table.services().getFirst();
+        var exec = (Launch.Exec) service.launch();
+        // As if the user had been removed after the table was read: a uid no account has.
+        int uid = 54_321;
+        assumeTrue(!Files.readString(Path.of("/etc/passwd")).contains(":" + uid + ":"), "uid " + uid + " is taken here");
+        var ghost = new Launch.Exec(exec.argv(), new RunAs("ghost", uid, "ghost", uid, "/", "/bin/sh", true), exec.env(),
+                exec.io(), exec.stderr(), exec.waits(), exec.listenFds(), exec.resources());
+        var haunted = new ServiceTable(table.file(), table.shutdownGrace(), table.maxConnections(), table.controlSocket(),
+                List.of(new Service(service.name(), service.endpoint(), service.socket(), ghost, service.access(),
+                        service.limits(), service.rates(), service.timeouts(), service.banners(), false)));
+        try (var d = TestDaemon.start(haunted, UserSpawners.Settings.ofThisJvm())) {
+            assertEquals("", Clients.exchange(d.port("ghost"), ""));
+            var line = d.awaitLog("service=ghost peer=");
+            assertTrue(line.contains(" error=\"spawn failed: spawner of ghost exited with status 1\" "), line);
+            assertTrue(d.awaitLog("service=spawner:ghost pid=").contains("setpriv"), "setpriv says why");
+            assertNothingCounted(d);
+        }
+    }
+
+    @Test
+    void anIdleSpawnerExitsAndTheNextProgramOfItsUserStartsAnother() throws Exception {
+        var settings = UserSpawners.Settings.ofThisJvm();
+        settings = new UserSpawners.Settings(settings.command(), Duration.ofMillis(300), settings.start(),
+                settings.reply());
+        try (var d = TestDaemon.start(TestDaemon.table("services: {hello: {bind: 127.0.0.1, user: nobody, "
+                + "exec: [/bin/echo, hello]}}"), settings)) {
+            assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
+            int first = d.daemon().spawners().getFirst();
+            assertTrue(await(() -> d.daemon().spawners().isEmpty() && ProcessHandle.of(first).isEmpty()),
+                    "the spawner exits after its idle spell");
+            d.awaitLog("spawner of nobody (pid " + first + "): closed after 300ms without a program");
+            assertTrue(d.log().stream().noneMatch(l -> l.contains("ending it")), "closed, not ended: " + d.log());
+            assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
+            assertNotEquals(first, d.daemon().spawners().getFirst());
+        }
+    }
+
+    /** Waits until the daemon has heard from the spawner that the program runs: its connection shows its pid. */
+    private static void awaitRunning(TestDaemon d) throws InterruptedException {
+        assertTrue(await(() -> d.daemon().connections().stream().anyMatch(c -> c.pid().isPresent())),
+                "the spawner said the program runs");
+    }
+
+    /** Nothing is left of the spawner's session: not it, not a program, not a grandchild. */
+    private static void assertGone(int spawner) throws InterruptedException {
+        assertTrue(await(() -> Sessions.members(spawner).isEmpty()),
+                "left in the spawner's session: " + Sessions.members(spawner));
+    }
+
+    /** No connection, no program is counted any more. */
+    private static void assertNothingCounted(TestDaemon d) throws InterruptedException {
+        assertTrue(d.daemon().awaitIdle(Duration.ofSeconds(10)), "connections still live");
+        assertTrue(await(() -> d.daemon().children() == 0), "programs still counted: " + d.daemon().children());
+    }
+
+    private static boolean await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+}
