@@ -19,7 +19,7 @@
 #   JINETD_JAVA_OPTS  passed through to the launcher (appended after its own JVM flags)
 #   EXAMPLE_TABLE table for the start-up and idle-RSS figures (../conf/services.yaml); must suit
 #                 the jinetd being measured (e.g. $JINETD_HOME/conf/services.yaml for an older build)
-#   BENCH_KIT     folder with connbench.c, hello.c, xinetd-bench.conf.in (/work/shared/bench)
+#   BENCH_KIT     folder with connbench.c, hello.c, xinetd-bench.conf.in (../shared/bench beside the repository)
 #   KEEP_WORK=1   keep the temp work dir (logs, tables) instead of deleting it
 # Only 127.0.0.1 is ever contacted. Markdown goes to stdout, progress to stderr.
 set -euo pipefail
@@ -35,7 +35,7 @@ SERVERS=${SERVERS-"xinetd jinetd jinetd-bridge jinetd-info ceiling"}
 STARTS=${STARTS:-5}
 STARTUP=${STARTUP:-1}
 SPAWNER_STARTS=${SPAWNER_STARTS:-3}
-BENCH_KIT=${BENCH_KIT:-/work/shared/bench}
+BENCH_KIT=${BENCH_KIT:-"$(cd "$(dirname "$0")/../.." && pwd -P)/shared/bench"}
 EXAMPLE_TABLE=${EXAMPLE_TABLE:-"$here/../conf/services.yaml"}
 HOST=127.0.0.1
 

@@ -18,7 +18,7 @@
 #   SOAK_IDLE            idle seconds before the first and after the last phase (10)
 #   SOAK_PORT_DAYTIME, SOAK_PORT_HELLO   fixed ports (default: free ports, checked)
 #   JINETD_JAVA_OPTS     passed through to the launcher
-#   BENCH_KIT            folder with connbench.c and hello.c (/work/shared/bench)
+#   BENCH_KIT            folder with connbench.c and hello.c (../shared/bench beside the repository)
 #   KEEP_WORK            1 (default) keeps the work dir: samples.csv, summary.txt, runs.txt, the
 #                        daemon log; 0 deletes it at exit
 # Only 127.0.0.1 is contacted. Results go to stdout (and the work dir), progress to stderr.
@@ -36,7 +36,7 @@ SOAK_RUN_SECONDS=${SOAK_RUN_SECONDS:-10}
 SOAK_MAX_RUNS=${SOAK_MAX_RUNS:-2000}
 SOAK_PHASE_LIMIT=${SOAK_PHASE_LIMIT:-1800}
 SOAK_IDLE=${SOAK_IDLE:-10}
-BENCH_KIT=${BENCH_KIT:-/work/shared/bench}
+BENCH_KIT=${BENCH_KIT:-"$(cd "$(dirname "$0")/../.." && pwd -P)/shared/bench"}
 KEEP_WORK=${KEEP_WORK:-1}
 HOST=127.0.0.1
 

@@ -32,7 +32,7 @@
 #   STORM_PORT_DAYTIME, STORM_PORT_HELLO, STORM_PORT_LIMITED, STORM_PORT_HOLD  fixed ports
 #                        (default: free ports, checked)
 #   JINETD_JAVA_OPTS     passed through to the launcher
-#   BENCH_KIT            folder with connbench.c and hello.c (/work/shared/bench)
+#   BENCH_KIT            folder with connbench.c and hello.c (../shared/bench beside the repository)
 #   KEEP_WORK            1 (default) keeps the work dir (daemon log, client outputs, report)
 # Only loopback addresses are used (127.0.0.1 as the server, 127.0.0.x as sources).
 # Report to stdout (and report.txt in the work dir), progress to stderr. Exit status 0 when
@@ -53,7 +53,7 @@ STORM_HOLD_START=${STORM_HOLD_START:-$((STORM_SECONDS / 3))}
 STORM_HOLD_SECONDS=${STORM_HOLD_SECONDS:-$((STORM_SECONDS / 3))}
 STORM_WINDOW=${STORM_WINDOW:-5}
 STORM_LOG_LEVEL=${STORM_LOG_LEVEL:-info}
-BENCH_KIT=${BENCH_KIT:-/work/shared/bench}
+BENCH_KIT=${BENCH_KIT:-"$(cd "$(dirname "$0")/../.." && pwd -P)/shared/bench"}
 KEEP_WORK=${KEEP_WORK:-1}
 HOST=127.0.0.1
 
