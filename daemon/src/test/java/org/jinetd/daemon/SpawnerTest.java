@@ -181,8 +181,8 @@ class SpawnerTest {
         var ghost = new Launch.Exec(exec.argv(), new RunAs("ghost", uid, "ghost", uid, "/", "/bin/sh", true), exec.env(),
                 exec.io(), exec.stderr(), exec.waits(), exec.listenFds(), exec.resources());
         var haunted = new ServiceTable(table.file(), table.shutdownGrace(), table.maxConnections(), table.controlSocket(),
-                List.of(new Service(service.name(), service.endpoint(), service.socket(), ghost, service.access(),
-                        service.limits(), service.rates(), service.timeouts(), service.banners(), false)));
+                table.log(), List.of(new Service(service.name(), service.endpoint(), service.socket(), ghost, service.access(),
+                        service.limits(), service.rates(), service.timeouts(), service.banners(), false)), table.plugins());
         try (var d = TestDaemon.start(haunted, UserSpawners.Settings.ofThisJvm())) {
             assertEquals("", Clients.exchange(d.port("ghost"), ""));
             var line = d.awaitLog("service=ghost peer=");
