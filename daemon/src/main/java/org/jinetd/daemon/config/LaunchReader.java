@@ -237,17 +237,20 @@ final class LaunchReader {
         try {
             if (transport.streams()) {
                 // Declared a reply known at accept, whatever the lambda's type: answered on the listener's thread.
-                var reply = Objects.requireNonNull(provider.reply(options.get()), "reply() returned null");
+                var reply = Objects.requireNonNull(PluginCall.within(found.get().loader(), "reply(options)",
+                        () -> provider.reply(options.get())), "reply() returned null");
                 if (reply.isPresent()) {
                     return Optional.of(new Launch.Stream(name.get(), options.get(), reply.get(), reply, jar));
                 }
-                var handler = Objects.requireNonNull(provider.stream(options.get()), "stream() returned null");
+                var handler = Objects.requireNonNull(PluginCall.within(found.get().loader(), "stream(options)",
+                        () -> provider.stream(options.get())), "stream() returned null");
                 if (handler.isPresent()) {
                     return Optional.of(new Launch.Stream(name.get(), options.get(), handler.get(), Optional.empty(),
                             jar));
                 }
             } else {
-                var handler = Objects.requireNonNull(provider.datagram(options.get()), "datagram() returned null");
+                var handler = Objects.requireNonNull(PluginCall.within(found.get().loader(), "datagram(options)",
+                        () -> provider.datagram(options.get())), "datagram() returned null");
                 if (handler.isPresent()) {
                     return Optional.of(new Launch.Datagrams(name.get(), options.get(), handler.get(), jar));
                 }
@@ -265,6 +268,9 @@ final class LaunchReader {
                 label += ", option '" + e.option() + "'";
             }
             fields.problem(mark, label + ": " + e.getMessage(), null);
+        } catch (PluginCall.Hung e) {
+            fields.problem(entry.value().mark(), "handler '" + name.get() + "': " + e.getMessage(),
+                    "a provider that returns at once");
         } catch (RuntimeException e) {
             fields.problem(entry.value().mark(), "handler '" + name.get() + "' failed to start: " + e, null);
         } finally {

@@ -94,10 +94,16 @@ public final class Providers {
             while (problems < MOST_PROBLEMS) {
                 HandlerProvider provider;
                 try {
-                    if (!iterator.hasNext()) {
+                    // The next provider's class is loaded and its constructor run here.
+                    provider = PluginCall.within(jar.loader(), "a provider's constructor",
+                            () -> iterator.hasNext() ? iterator.next() : null);
+                    if (provider == null) {
                         break;
                     }
-                    provider = iterator.next();
+                } catch (PluginCall.Hung e) {
+                    problems++;
+                    problem.accept(jar.name() + ": " + e.getMessage(), "providers that return at once");
+                    break;
                 } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
                     problems++;
                     problem.accept(jar.name() + ": " + failure(e),
@@ -109,7 +115,12 @@ public final class Providers {
                 var type = provider.getClass().getName();
                 String name;
                 try {
-                    name = provider.name();
+                    name = PluginCall.within(jar.loader(), "name()", provider::name);
+                } catch (PluginCall.Hung e) {
+                    problems++;
+                    problem.accept(jar.name() + ": provider " + type + ": " + e.getMessage(),
+                            "providers that return at once");
+                    break;
                 } catch (LinkageError | RuntimeException e) {
                     problems++;
                     problem.accept(jar.name() + ": provider " + type + ": name() threw " + failure(e),

@@ -121,6 +121,39 @@ class PluginErrorsTest {
     }
 
     @Test
+    void aProviderThatNeverAnswersIsAProblemAtItsDeadlineNotAHang() throws Exception {
+        var plugins = plugins();
+        PluginJars.write(plugins.resolve("stuck.jar"), provider("Stuck", "\"stuck\"",
+                "public Stuck() { try { Thread.sleep(Long.MAX_VALUE); } catch (InterruptedException e) { } }"),
+                "example.Stuck");
+        PluginJars.write(plugins.resolve("slow.jar"), Map.of("example.Slow", """
+                package example;
+                import java.util.*;
+                import org.jinetd.handler.*;
+                public final class Slow implements HandlerProvider {
+                    public String name() { return "slow"; }
+                    public Optional<StreamHandler> stream(Map<String, String> options) {
+                        try { Thread.sleep(Long.MAX_VALUE); } catch (InterruptedException e) { }
+                        return Optional.empty();
+                    }
+                }
+                """), "example.Slow");
+        var table = Files.writeString(dir.resolve("services.yaml"), """
+                plugins: %s
+                services:
+                  s: {bind: 127.0.0.1, port: 7101, handler: slow}
+                """.formatted(plugins));
+        var loaded = new Config(Providers.installed(), new Plugins(), new Accounts(), new PortNames(), 0).read(table);
+        var problems = assertInstanceOf(Loaded.Bad.class, loaded, loaded::toString).problems().stream()
+                .map(Object::toString).toList();
+        assertEquals(List.of(
+                table + ":1:10: plugins '" + plugins + "': stuck.jar: a provider's constructor did not return within 5s "
+                        + "(expected providers that return at once)",
+                table + ":3:45: handler 'slow': stream(options) did not return within 5s "
+                        + "(expected a provider that returns at once)"), problems);
+    }
+
+    @Test
     void aHostileJarCostsABoundedReadAndABoundedReport() throws Exception {
         var plugins = plugins();
         // A class that inflates to 17 MiB from a few KiB: refused, not read into memory whole.
