@@ -233,14 +233,7 @@ class PluginReloadTest {
             }
         }), signals, new LogOutput(java.io.OutputStream.nullOutputStream(), false, "/nonexistent/journal",
                 "/nonexistent/log", org.jinetd.daemon.os.AppendFile.ANY));
-        var running = new CompletableFuture<Supervisor.Outcome>();
-        Thread.ofPlatform().name("supervisor-test").start(() -> {
-            try {
-                running.complete(supervisor.run());
-            } catch (Throwable e) {
-                running.completeExceptionally(e);
-            }
-        });
+        var running = TestDaemon.running(supervisor);
         await("ready:");
         return running;
     }

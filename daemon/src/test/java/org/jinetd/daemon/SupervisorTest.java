@@ -146,14 +146,7 @@ class SupervisorTest {
     private CompletableFuture<Supervisor.Outcome> start(Function<Path, Loaded> reader, Path file)
             throws InterruptedException {
         var supervisor = new Supervisor(reader, file, log(), signals, output);
-        var running = new CompletableFuture<Supervisor.Outcome>();
-        Thread.ofPlatform().name("supervisor-test").start(() -> {
-            try {
-                running.complete(supervisor.run());
-            } catch (Throwable e) {
-                running.completeExceptionally(e);
-            }
-        });
+        var running = TestDaemon.running(supervisor);
         await("ready:");
         return running;
     }

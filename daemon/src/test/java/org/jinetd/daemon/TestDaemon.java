@@ -28,6 +28,19 @@ import org.jinetd.daemon.log.ConnectionLog;
  * {@code port} gets a free one. Its log lines are kept for assertions.
  */
 public final class TestDaemon implements AutoCloseable {
+    /** Runs {@code supervisor} on a platform thread of its own; its outcome, or what it threw. */
+    static java.util.concurrent.CompletableFuture<Supervisor.Outcome> running(Supervisor supervisor) {
+        var running = new java.util.concurrent.CompletableFuture<Supervisor.Outcome>();
+        Thread.ofPlatform().name("supervisor-test").start(() -> {
+            try {
+                running.complete(supervisor.run());
+            } catch (Throwable e) {
+                running.completeExceptionally(e);
+            }
+        });
+        return running;
+    }
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Daemon daemon;
