@@ -44,6 +44,11 @@ install -D -m 644 "$dist/share/bash-completion/completions/jinetd" \
 doc=$root/usr/share/doc/jinetd
 install -D -m 644 "$repo/README.md" "$doc/README.md"
 gzip -9n "$doc/README.md"
+# The README's pages by subject, as its links expect them beside it (docs/table.md, ...);
+# small enough that Debian's policy leaves them uncompressed.
+for page in "$repo"/docs/*.md; do
+    install -D -m 644 "$page" "$doc/docs/$(basename "$page")"
+done
 install -m 644 "$here/copyright" "$doc/copyright"
 
 # Control data. The maintainer is DEBFULLNAME <DEBEMAIL> (Debian's convention) when they are

@@ -71,7 +71,8 @@ dpkg -i "$deb" > "$work/install.log" 2>&1 || fail "dpkg -i failed"
 [ "$(readlink -f /usr/bin/jinetd)" = /usr/lib/jinetd/bin/jinetd ] || fail "/usr/bin/jinetd is not a link to /usr/lib/jinetd/bin/jinetd"
 for f in /etc/jinetd/services.yaml /usr/lib/systemd/system/jinetd.service /usr/share/man/man8/jinetd.8.gz \
          /usr/share/man/man5/jinetd.yaml.5.gz /usr/share/bash-completion/completions/jinetd \
-         /usr/share/doc/jinetd/copyright /usr/share/doc/jinetd/README.md.gz /usr/lib/jinetd/runtime/bin/java; do
+         /usr/share/doc/jinetd/copyright /usr/share/doc/jinetd/README.md.gz /usr/share/doc/jinetd/docs/table.md \
+         /usr/lib/jinetd/runtime/bin/java; do
     [ -e "$f" ] || fail "$f is not installed"
 done
 [ -d /etc/jinetd/conf.d ] && [ -d /usr/lib/jinetd/plugins ] || fail "/etc/jinetd/conf.d or /usr/lib/jinetd/plugins is missing"

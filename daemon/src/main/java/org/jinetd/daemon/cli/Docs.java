@@ -66,8 +66,9 @@ public final class Docs {
         }
         man.append(".SH DESCRIPTION\n").append(escape(String.join(" ", root.usageMessage().header()))).append('\n');
         man.append(".PP\nThe service table is YAML; the default is \\fI/etc/jinetd/services.yaml\\fR. "
-                + "Its keys are described in \\fBjinetd.yaml\\fR(5); the handler API and the operations in the README "
-                + "of the distribution (\\fI/usr/share/doc/jinetd/README.md.gz\\fR where the package is installed).\n");
+                + "Its keys are described in \\fBjinetd.yaml\\fR(5); the handler API, the operations and security in the README "
+                + "and its pages (\\fI/usr/share/doc/jinetd/README.md.gz\\fR and \\fI/usr/share/doc/jinetd/docs/\\fR "
+                + "where the package is installed).\n");
         man.append(".SH COMMANDS\n");
         for (var sub : subcommands(root)) {
             man.append(".TP\n.B ").append(sub.name()).append('\n');
