@@ -436,6 +436,7 @@ public final class Daemon implements AutoCloseable {
                 var killGrace = table.services().stream().map(s -> s.timeouts().killGrace())
                         .max(Duration::compareTo).orElse(Duration.ZERO);
                 awaitDone(killGrace.plusSeconds(5));
+                spawner.awaitEnded(killGrace.plusSeconds(2));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -141,7 +141,7 @@ class SpawnerTest {
     @Test
     void aSpawnerThatAnswersWhatWasNotAskedIsEnded() throws Exception {
         // Ready, then a program started for request 7, which was never sent.
-        assertEndedForSaying("printf 'H\\000\\000\\000\\001' >&3; printf 'P\\000\\000\\000\\007\\000\\000\\020\\000' >&3",
+        assertEndedForSaying("printf 'H\\000\\000\\000\\002' >&3; printf 'P\\000\\000\\000\\007\\000\\000\\020\\000' >&3",
                 "answered request 7, which was not the one asked");
     }
 

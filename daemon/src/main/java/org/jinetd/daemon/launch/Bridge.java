@@ -43,27 +43,17 @@ final class Bridge {
         }
         var channel = accepted.channel();
         var timeouts = service.timeouts();
-        entry.onAbort(() -> {
-            // The signal first: the client's EOF would reach the program as the end of its work.
-            process.signal(false).whenComplete((sent, e) -> StreamLauncher.close(accepted));
-            Thread.ofVirtual().start(() -> {
-                try {
-                    Thread.sleep(timeouts.killGrace());
-                } catch (InterruptedException e) {
-                    return;
-                }
-                // Gone by then, it is not signalled: a reaped child is never sent anything.
-                process.signal(true);
-            });
-        });
+        // The signal first: the client's EOF would reach the program as the end of its work.
+        entry.onAbort(() -> process.end(timeouts.killGrace())
+                .whenComplete((sent, e) -> StreamLauncher.close(accepted)));
         entry.pid(process.pid());
         try (var watchdog = Watchdog.start(timeouts, accepted.since(), true, entry)) {
             var inbound = Thread.ofVirtual().start(() -> inbound(channel, process.stdin(), watchdog));
             outbound(process.stdout(), channel, watchdog);
-            Children.Exit exit = null;
+            Exit exit = null;
             Optional<String> error = Optional.empty();
             try {
-                exit = waitFor(process);
+                exit = waitFor(process, timeouts.killGrace());
             } catch (SpawnFailure e) {
                 error = Optional.of(e.getMessage());
             }
@@ -106,13 +96,13 @@ final class Bridge {
         }
     }
 
-    private static Children.Exit waitFor(Piped process) {
+    private static Exit waitFor(Piped process, java.time.Duration grace) {
         while (true) {
             try {
                 return process.await();
             } catch (InterruptedException e) {
-                // A connection thread is interrupted only by a stop; the abort kills the program.
-                process.signal(false);
+                // A connection thread is interrupted only by a stop, whose abort ends the program too.
+                process.end(grace);
             }
         }
     }

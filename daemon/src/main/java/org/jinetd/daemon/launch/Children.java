@@ -18,44 +18,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reaps the programs jinetd spawned itself, and only those: each is watched through a pidfd
- * (never waitpid(-1), which would steal the JVM's own children), and one platform thread
- * polls them all, with the pipes of their stderr and the sockets of the spawners of other
- * users (whose programs the spawner reaps, and says so). A child not yet reaped keeps its
- * pid, so signals to its session, sent under its watch's lock, cannot reach another. A child
- * is done when it is reaped (or its spawner says it ended): its stderr is read to what is
- * there then and closed, so that a grandchild holding the pipe cannot hold the connection's
- * place.
+ * Watches the programs jinetd spawned itself, and only those: each through a pidfd (never
+ * waitpid(-1), which would steal the JVM's own children), on one platform thread that polls
+ * them all, with the pipes of their stderr and the sockets of the spawners of other users
+ * (whose programs the spawner reaps, and says so). A child that has ended is seen without
+ * being reaped ({@link Watch}): its end is told at once, and it is reaped once nothing holds
+ * it, so that what signals its group after its end (a {@link Termination}) cannot reach a
+ * process that took its number. Its stderr is read to what is there when it ends, and closed,
+ * so that a grandchild holding the pipe cannot hold the connection's place.
  */
 final class Children implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Children.class);
     private static final int CHUNK = 4096;
     /** Chunks of one child's stderr read before the others get their turn. */
     private static final int READS_AT_ONCE = 16;
-
-    /** How a child ended: its exit status, or the signal that killed it. */
-    record Exit(int pid, OptionalInt status, OptionalInt signal) {}
-
-    /** A child of this daemon (with a pidfd), or a program of a spawner's (without: its spawner reaps it). */
-    static final class Watch {
-        final int pid;
-        final int pidfd;
-        final int stderr;
-        final StderrLines lines;
-        final CompletableFuture<Exit> exit = new CompletableFuture<>();
-        boolean reaped;
-        boolean stderrOpen;
-        /** Counted in {@link #size}: not a spawner. */
-        volatile boolean program;
-
-        Watch(int pid, int pidfd, int stderr, StderrLines lines) {
-            this.pid = pid;
-            this.pidfd = pidfd;
-            this.stderr = stderr;
-            this.lines = lines;
-            this.stderrOpen = stderr >= 0;
-        }
-    }
 
     /** Opens the pidfd of a child; a test makes it fail. */
     @FunctionalInterface
@@ -73,10 +49,16 @@ final class Children implements AutoCloseable {
     private final Map<Integer, Watch> byPid = new ConcurrentHashMap<>();
     /** Where stderr is read into; the reaper thread's alone. */
     private final MemorySegment chunk = Arena.ofAuto().allocate(CHUNK);
+    /** Where waitid says how a child ended; the reaper thread's alone. */
+    private final MemorySegment info = Arena.ofAuto().allocate(Libc.SIGINFO_SIZE, 8);
+    /** Notified whenever a hold is given back. */
+    private final Object held = new Object();
     /** Programs not yet ended: children reaped here, and those of spawners. */
     private final java.util.concurrent.atomic.AtomicInteger programs = new java.util.concurrent.atomic.AtomicInteger();
     private final Thread thread;
     private volatile boolean closed;
+    /** The reaper thread has stopped: tasks run on their caller's thread. Guarded by {@link #tasks}. */
+    private boolean stopped;
 
     Children() throws Libc.Failure {
         this(Libc::pidfdOpen);
@@ -95,21 +77,26 @@ final class Children implements AutoCloseable {
     }
 
     /**
-     * Starts watching {@code pid}, a child just spawned; completes when it has been reaped.
+     * Starts watching {@code pid}, a child just spawned: its {@link Watch#exit} completes when
+     * it has ended. Killed and reaped at once where it cannot be watched.
      *
      * @param stderr the read end of its stderr pipe (the reaper closes it), or -1
      * @param lines  where its stderr goes, a line at a time (null without a pipe)
      */
-    CompletableFuture<Exit> watch(int pid, int stderr, StderrLines lines) throws Libc.Failure {
+    Watch watch(int pid, int stderr, StderrLines lines) throws Libc.Failure {
         return watch(pid, stderr, lines, false);
     }
 
-    /** As {@link #watch(int, int, StderrLines)}, for a spawner: a child that is not a program, not counted in {@link #size}. */
-    CompletableFuture<Exit> watchSpawner(int pid, int stderr, StderrLines lines) throws Libc.Failure {
+    /**
+     * As {@link #watch(int, int, StderrLines)}, for a spawner: a child that is not a program, not
+     * counted in {@link #size}, and held from the start ({@link Watch#hold}), so that it is not
+     * reaped before its session has been ended; whoever ends it gives the hold back.
+     */
+    Watch watchSpawner(int pid, int stderr, StderrLines lines) throws Libc.Failure {
         return watch(pid, stderr, lines, true);
     }
 
-    private CompletableFuture<Exit> watch(int pid, int stderr, StderrLines lines, boolean spawner) throws Libc.Failure {
+    private Watch watch(int pid, int stderr, StderrLines lines, boolean spawner) throws Libc.Failure {
         int pidfd;
         try {
             pidfd = opener.open(pid);
@@ -117,14 +104,16 @@ final class Children implements AutoCloseable {
             end(pid);
             throw e;
         }
-        var watch = new Watch(pid, pidfd, stderr, lines);
-        watch.program = !spawner;
+        var watch = new Watch(pid, pidfd, stderr, lines, !spawner);
+        if (spawner) {
+            watch.hold();
+        }
         if (watch.program) {
             programs.incrementAndGet();
         }
         byPid.put(pid, watch);
         run(byFd -> add(byFd, watch));
-        return watch.exit;
+        return watch;
     }
 
     /**
@@ -135,8 +124,7 @@ final class Children implements AutoCloseable {
      * @param lines  where its stderr goes (null without a pipe)
      */
     Watch follow(int pid, int stderr, StderrLines lines) {
-        var watch = new Watch(pid, -1, stderr, lines);
-        watch.program = true;
+        var watch = new Watch(pid, -1, stderr, lines, true);
         programs.incrementAndGet();
         run(byFd -> add(byFd, watch));
         return watch;
@@ -191,12 +179,18 @@ final class Children implements AutoCloseable {
         }
     }
 
-    /** Runs {@code task} on the reaper thread, before it next polls. */
+    /** Runs {@code task} on the reaper thread, before it next polls; here, once the reaper has stopped. */
     private void run(java.util.function.Consumer<Map<Integer, Watch>> task) {
-        tasks.add(task);
-        if (Thread.currentThread() != thread) {
-            wake();
+        synchronized (tasks) {
+            if (!stopped) {
+                tasks.add(task);
+                if (Thread.currentThread() != thread) {
+                    wake();
+                }
+                return;
+            }
         }
+        task.accept(new HashMap<>());
     }
 
     /**
@@ -205,7 +199,7 @@ final class Children implements AutoCloseable {
      */
     private static void end(int pid) {
         try {
-            Libc.kill(pid, Inherit.SIGKILL);
+            Libc.kill(pid, Termination.SIGKILL);
             Libc.waitpid(pid);
         } catch (Libc.Failure | RuntimeException | LinkageError e) {
             LOG.warn("reaper: cannot end unwatched child {}: {}", pid, e.getMessage());
@@ -213,30 +207,31 @@ final class Children implements AutoCloseable {
     }
 
     /**
-     * Sends {@code signal} to the whole session of a child: it leads its own (posix_spawn's
-     * setsid), so its process group is its pid, and a pipeline or a forked helper of the
-     * program goes with it. While the child is not reaped its pid is its own; after, the
-     * kernel does not give the number to another process while any of the group lives.
-     * True if any process got it.
+     * Gives back a {@link Watch#hold}: a child that has ended and that nothing holds any more
+     * is reaped, on the reaper thread.
      */
-    boolean signalSession(int pid, int signal) {
-        var watch = byPid.get(pid);
-        if (watch != null) {
-            synchronized (watch) {
-                return killGroup(pid, signal);
-            }
+    void release(Watch watch) {
+        if (watch.unhold()) {
+            run(byFd -> reap(watch));
         }
-        return killGroup(pid, signal);
+        synchronized (held) {
+            held.notifyAll();
+        }
     }
 
-    private static boolean killGroup(int pid, int signal) {
-        try {
-            Libc.kill(-pid, signal);
-            return true;
-        } catch (Libc.Failure | RuntimeException | LinkageError e) {
-            // ESRCH: no process of the session is left.
-            return false;
+    /** Waits until no program is held for its end (a {@link Termination} under way), or {@code limit} has passed. */
+    boolean awaitEnded(java.time.Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (held) {
+            while (byPid.values().stream().anyMatch(watch -> watch.program && watch.held())) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                held.wait(Math.max(1, Math.min(100, left / 1_000_000)));
+            }
         }
+        return true;
     }
 
     /** Children spawned and not yet reaped, and programs of spawners not yet ended. */
@@ -258,18 +253,11 @@ final class Children implements AutoCloseable {
         // pidfd → child, and stderr fd → child: everything the poll watches.
         var byFd = new HashMap<Integer, Watch>();
         try (var arena = Arena.ofConfined()) {
-            var info = arena.allocate(Libc.SIGINFO_SIZE, 8);
             var counter = arena.allocate(JAVA_LONG);
             int capacity = 1024;
             var fds = arena.allocate(8L * capacity, 8);
             while (!closed) {
-                for (java.util.function.Consumer<Map<Integer, Watch>> task; (task = tasks.poll()) != null; ) {
-                    try {
-                        task.accept(byFd);
-                    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-                        LOG.warn("reaper: {}", e.toString());
-                    }
-                }
+                runTasks(byFd);
                 int count = byFd.size() + listened.size() + 1;
                 if (count > capacity) {
                     capacity = Integer.highestOneBit(count) * 2;
@@ -317,7 +305,7 @@ final class Children implements AutoCloseable {
                         continue;
                     }
                     try {
-                        serve(watch, fd, byFd, info);
+                        serve(watch, fd, byFd);
                     } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
                         // One child's trouble must not end the thread that reaps them all.
                         LOG.warn("reaper: pid {}: {}", watch.pid, e.toString());
@@ -329,10 +317,26 @@ final class Children implements AutoCloseable {
                 }
             }
         }
+        // What was asked before the close is done (a child to reap, a socket to close); what
+        // is asked after it, its caller does.
+        synchronized (tasks) {
+            stopped = true;
+        }
+        runTasks(new HashMap<>());
     }
 
-    /** What poll found on {@code fd}: stderr to read, or a child to reap. */
-    private void serve(Watch watch, int fd, Map<Integer, Watch> byFd, MemorySegment info) {
+    private void runTasks(Map<Integer, Watch> byFd) {
+        for (java.util.function.Consumer<Map<Integer, Watch>> task; (task = tasks.poll()) != null; ) {
+            try {
+                task.accept(byFd);
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                LOG.warn("reaper: {}", e.toString());
+            }
+        }
+    }
+
+    /** What poll found on {@code fd}: stderr to read, or a child that has ended. */
+    private void serve(Watch watch, int fd, Map<Integer, Watch> byFd) {
         if (fd == watch.stderr) {
             if (!readStderr(watch, chunk)) {
                 byFd.remove(fd);
@@ -346,7 +350,7 @@ final class Children implements AutoCloseable {
             byFd.remove(watch.stderr);
         }
         byFd.remove(fd);
-        reap(watch, info);
+        ended(watch);
     }
 
     private static void set(MemorySegment fds, int index, int fd) {
@@ -394,33 +398,42 @@ final class Children implements AutoCloseable {
         }
     }
 
-    private void reap(Watch watch, MemorySegment info) {
+    /**
+     * A child has ended: it is reaped now if nothing holds it (its group is not being ended),
+     * else when the last hold is given back; either way, how it ended is told now.
+     */
+    private void ended(Watch watch) {
         Exit exit;
-        synchronized (watch) {
-            try {
-                info.fill((byte) 0);
-                Libc.waitidPidfd(watch.pidfd, info);
-                int code = info.get(JAVA_INT, Libc.SIGINFO_CODE);
-                int status = info.get(JAVA_INT, Libc.SIGINFO_STATUS);
-                exit = code == Libc.CLD_EXITED
-                        ? new Exit(watch.pid, OptionalInt.of(status), OptionalInt.empty())
-                        : new Exit(watch.pid, OptionalInt.empty(), OptionalInt.of(status));
-            } catch (Libc.Failure e) {
-                LOG.warn("reaper: pid {}: {}", watch.pid, e.getMessage());
-                exit = new Exit(watch.pid, OptionalInt.empty(), OptionalInt.empty());
-            }
-            watch.reaped = true;
-            try {
-                Libc.close(watch.pidfd);
-            } catch (Libc.Failure e) {
-                LOG.warn("reaper: close pidfd: {}", e.getMessage());
-            }
+        try {
+            info.fill((byte) 0);
+            Libc.waitidPidfd(watch.pidfd, info, Libc.WEXITED | Libc.WNOWAIT);
+            int code = info.get(JAVA_INT, Libc.SIGINFO_CODE);
+            int status = info.get(JAVA_INT, Libc.SIGINFO_STATUS);
+            exit = code == Libc.CLD_EXITED
+                    ? new Exit(watch.pid, OptionalInt.of(status), OptionalInt.empty())
+                    : new Exit(watch.pid, OptionalInt.empty(), OptionalInt.of(status));
+        } catch (Libc.Failure e) {
+            LOG.warn("reaper: pid {}: {}", watch.pid, e.getMessage());
+            exit = new Exit(watch.pid, OptionalInt.empty(), OptionalInt.empty());
         }
-        byPid.remove(watch.pid);
+        if (watch.seen()) {
+            reap(watch);
+        }
         if (watch.program) {
             programs.decrementAndGet();
         }
         watch.exit.complete(exit);
+    }
+
+    /** Reaps a child that has ended and that nothing holds: on the reaper thread, whose {@link #info} it uses. */
+    private void reap(Watch watch) {
+        try {
+            // The reaper's own, or, once it has stopped, one for this call.
+            watch.reap(Thread.currentThread() == thread ? info : Arena.ofAuto().allocate(Libc.SIGINFO_SIZE, 8));
+        } catch (Libc.Failure e) {
+            LOG.warn("reaper: pid {}: {}", watch.pid, e.getMessage());
+        }
+        byPid.remove(watch.pid);
     }
 
     @Override

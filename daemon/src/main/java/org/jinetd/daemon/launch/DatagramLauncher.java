@@ -87,30 +87,38 @@ public final class DatagramLauncher {
         } catch (IOException e) {
             // The program did not read its datagram; its answer may still come.
         }
+        var entry = ending.entry();
+        var timeouts = received.service().timeouts();
+        // A timeout, a stop or its service gone ends the program as it would a connection's.
+        entry.onAbort(() -> process.end(timeouts.killGrace()));
         Optional<String> error = Optional.empty();
-        Children.Exit exit = null;
-        try {
-            replies(received, process.stdout());
-        } catch (IOException e) {
-            // The program closed its stdout, or a reply could not be sent: its exit still comes.
+        Exit exit = null;
+        try (var watchdog = Watchdog.start(timeouts, received.since(), true, entry)) {
+            try {
+                replies(received, process.stdout(), watchdog);
+            } catch (IOException e) {
+                // The program closed its stdout, or a reply could not be sent: its exit still comes.
+            }
+            while (exit == null && error.isEmpty()) {
+                try {
+                    exit = process.await();
+                } catch (InterruptedException e) {
+                    // Only a stop interrupts this thread, and its abort ends the program.
+                    process.end(timeouts.killGrace());
+                } catch (SpawnFailure e) {
+                    error = Optional.of(e.getMessage());
+                }
+            }
         }
-        try {
-            exit = process.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.signal(true);
-            error = Optional.of("interrupted");
-        } catch (SpawnFailure e) {
-            error = Optional.of(e.getMessage());
-        }
-        ending.end(OptionalLong.of(process.pid()), exit, Optional.empty(), error);
+        ending.end(OptionalLong.of(process.pid()), exit, entry.reason(), error);
     }
 
-    private static void replies(Received received, InputStream stdout) throws IOException {
+    private static void replies(Received received, InputStream stdout, Watchdog watchdog) throws IOException {
         var bytes = new byte[65_507];
         try (stdout) {
             int n;
             while ((n = stdout.read(bytes)) >= 0) {
+                watchdog.touch();
                 if (n > 0) {
                     received.channel().send(ByteBuffer.wrap(bytes, 0, n), received.peer());
                 }

@@ -82,7 +82,7 @@ final class Ending {
     }
 
     /** Ends a connection whose program ended as {@code exit} (null if it never started). */
-    void end(OptionalLong pid, Children.Exit exit, Optional<String> reason, Optional<String> error) {
+    void end(OptionalLong pid, Exit exit, Optional<String> reason, Optional<String> error) {
         var status = exit == null || exit.status().isEmpty() ? OptionalLong.empty()
                 : OptionalLong.of(exit.status().getAsInt());
         Optional<String> signal = exit == null || exit.signal().isEmpty() ? Optional.empty()

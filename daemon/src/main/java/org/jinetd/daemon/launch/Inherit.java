@@ -20,8 +20,6 @@ import org.jinetd.daemon.os.Libc;
  * {@code listen_fds: true} the socket is fd 3 instead, as systemd passes it.
  */
 final class Inherit {
-    static final int SIGTERM = 15;
-    static final int SIGKILL = 9;
     private final Live live;
     private final ConnectionLog log;
     private final Programs programs;
@@ -112,7 +110,7 @@ final class Inherit {
         entry.pid(program.pid());
         // The signal first, then the cut: a program that reads its socket would take the EOF
         // for the end of its work and exit before a signal that has to go through its spawner.
-        entry.onAbort(() -> end(program, service.timeouts().killGrace()).whenComplete((sent, e) -> cut(accepted)));
+        entry.onAbort(() -> program.end().begin(service.timeouts().killGrace()).whenComplete((sent, e) -> cut(accepted)));
         var watchdog = Watchdog.start(service.timeouts(), accepted.since(), false, entry);
         program.exit().whenComplete((exit, failure) -> {
             watchdog.close();
@@ -124,25 +122,6 @@ final class Inherit {
     static Throwable unwrapped(Throwable failure) {
         return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-    }
-
-    /**
-     * SIGTERM to the program's whole process group now, SIGKILL after the grace to whatever
-     * of it is still there: a pipeline or a helper the program forked does not outlive its limits.
-     */
-    static CompletableFuture<Boolean> end(Program program, Duration grace) {
-        return program.group().signal(SIGTERM).whenComplete((sent, failure) -> {
-            if (Boolean.TRUE.equals(sent)) {
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        Thread.sleep(grace);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    program.group().signal(SIGKILL);
-                });
-            }
-        });
     }
 
     /** Ends the client's connection now, whoever else holds the socket. */
@@ -169,11 +148,11 @@ final class Inherit {
             ending.end(Optional.empty(), Optional.of("spawn failed: " + unwrapped(e).getMessage()));
             return false;
         }
-        var entry = live.add(service.name(), null, since, () -> end(program, service.timeouts().killGrace()));
+        var entry = live.add(service.name(), null, since, () -> program.end().begin(service.timeouts().killGrace()));
         ending.live(entry);
         entry.pid(program.pid());
         try (var watchdog = Watchdog.start(service.timeouts(), since, false, entry)) {
-            Children.Exit exit = null;
+            Exit exit = null;
             Optional<String> error = Optional.empty();
             try {
                 exit = program.await();

@@ -25,14 +25,17 @@ sealed interface Piped {
     /** The program's stdout. */
     InputStream stdout();
 
-    /** SIGTERM, or SIGKILL when {@code force}; completes once it is sent. */
-    CompletableFuture<Boolean> signal(boolean force);
+    /**
+     * Ends it (once): SIGTERM now, SIGKILL after {@code grace} to what is left; completes once
+     * SIGTERM is sent.
+     */
+    CompletableFuture<Boolean> end(java.time.Duration grace);
 
     /**
      * Waits until the program has ended, and says how; its stderr has been logged by then.
      * A {@link SpawnFailure} where its spawner ended first, with it.
      */
-    Children.Exit await() throws InterruptedException;
+    Exit await() throws InterruptedException;
 
     /**
      * Starts {@code exec}: natively (here or by its user's spawner) where there are
@@ -100,12 +103,12 @@ sealed interface Piped {
         }
 
         @Override
-        public CompletableFuture<Boolean> signal(boolean force) {
-            return program.group().signal(force ? Inherit.SIGKILL : Inherit.SIGTERM);
+        public CompletableFuture<Boolean> end(java.time.Duration grace) {
+            return program.end().begin(grace);
         }
 
         @Override
-        public Children.Exit await() throws InterruptedException {
+        public Exit await() throws InterruptedException {
             try {
                 return program.exit().get();
             } catch (java.util.concurrent.ExecutionException e) {
@@ -150,17 +153,16 @@ sealed interface Piped {
         }
 
         @Override
-        public CompletableFuture<Boolean> signal(boolean force) {
-            if (force) {
-                process.destroyForcibly();
-            } else {
-                process.destroy();
-            }
+        public CompletableFuture<Boolean> end(java.time.Duration grace) {
+            // The JDK signals a child only while it has not reaped it.
+            process.destroy();
+            process.onExit().completeOnTimeout(null, grace.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)
+                    .thenRun(process::destroyForcibly);
             return CompletableFuture.completedFuture(true);
         }
 
         @Override
-        public Children.Exit await() throws InterruptedException {
+        public Exit await() throws InterruptedException {
             int status = process.waitFor();
             if (stderrLines != null) {
                 stderrLines.join();
@@ -168,9 +170,9 @@ sealed interface Piped {
             int pid = (int) process.pid();
             // The JDK reports death by signal N as status 128+N.
             if (status > 128 && status < 128 + 65) {
-                return new Children.Exit(pid, OptionalInt.empty(), OptionalInt.of(status - 128));
+                return new Exit(pid, OptionalInt.empty(), OptionalInt.of(status - 128));
             }
-            return new Children.Exit(pid, OptionalInt.of(status), OptionalInt.empty());
+            return new Exit(pid, OptionalInt.of(status), OptionalInt.empty());
         }
     }
 }

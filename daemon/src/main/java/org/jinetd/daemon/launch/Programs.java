@@ -77,15 +77,15 @@ final class Programs {
         }
         // The child has its copy; ours would keep the pipe from ever reaching its end.
         closeQuietly(pipe == null ? -1 : pipe[1]);
-        CompletableFuture<Children.Exit> exit;
+        Watch watch;
         try {
-            exit = children.watch(pid, read, read < 0 ? null : new StderrLines(log, service, pid));
+            watch = children.watch(pid, read, read < 0 ? null : new StderrLines(log, service, pid));
         } catch (Libc.Failure e) {
             closeQuietly(read);
             throw e;
         }
-        return CompletableFuture.completedFuture(new Program(pid, exit,
-                signal -> CompletableFuture.completedFuture(children.signalSession(pid, signal))));
+        return CompletableFuture.completedFuture(new Program(pid, watch.exit,
+                grace -> Termination.begin(watch, children, grace)));
     }
 
     private CompletableFuture<Program> bySpawner(String service, Launch.Exec exec, Map<String, String> environment,

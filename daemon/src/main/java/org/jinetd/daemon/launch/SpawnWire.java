@@ -17,7 +17,7 @@ import java.util.List;
  */
 final class SpawnWire {
     /** Changes whenever a message does: the daemon and its spawner are the same jar, but a reply is checked. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     /** The largest request: a program's argv and environment, which come from the table. */
     static final int MOST_REQUEST = 128 * 1024;
     /** The most replies in one message of a spawner. */
@@ -71,10 +71,17 @@ final class SpawnWire {
     }
 
     /**
-     * Shut its kept connection down (if the program has not ended) and send {@code signal} to
-     * the process group of the program {@code pid} (its own group).
+     * End the program {@code pid}: its kept connection shut down, SIGTERM to its process group,
+     * and after {@code graceMillis} SIGKILL to whatever of the group is left. The spawner keeps
+     * the program unreaped until then, so that the group stays the program's.
      */
-    record End(int seq, int pid, int signal) implements Request {}
+    record End(int seq, int pid, int graceMillis) implements Request {
+        End {
+            if (graceMillis < 0) {
+                throw new IllegalArgumentException("a grace of " + graceMillis + " ms");
+            }
+        }
+    }
 
     /** What the spawner says. */
     sealed interface Reply {}
@@ -91,7 +98,7 @@ final class SpawnWire {
     /** The program {@code pid} has ended: it exited with {@code value}, or {@code value} killed it. */
     record Exited(int pid, boolean exited, int value) implements Reply {}
 
-    /** The {@link End} of request {@code seq} was done: 0, or kill's error (ESRCH: none left). */
+    /** The SIGTERM of the {@link End} of request {@code seq} was sent: 0, or kill's error (ESRCH: not a program of its, or none left). */
     record Ended(int seq, int errno) implements Reply {}
 
     /** A request as bytes; a spawn request longer than {@value #MOST_REQUEST} bytes is refused. */
@@ -118,7 +125,7 @@ final class SpawnWire {
                 put(out, env);
                 yield out.array();
             }
-            case End e -> ByteBuffer.allocate(13).put(END).putInt(e.seq()).putInt(e.pid()).putInt(e.signal()).array();
+            case End e -> ByteBuffer.allocate(13).put(END).putInt(e.seq()).putInt(e.pid()).putInt(e.graceMillis()).array();
         };
     }
 

@@ -101,6 +101,16 @@ public final class Spawner implements AutoCloseable {
         return spawners == null ? java.util.List.of() : spawners.running().stream().map(SpawnerLink::pid).toList();
     }
 
+    /**
+     * Waits until every program being ended has had its SIGKILL, or nothing of it is left, for
+     * at most {@code limit}: a stop does not leave a program that ignores SIGTERM behind.
+     */
+    public void awaitEnded(java.time.Duration limit) throws InterruptedException {
+        if (children != null) {
+            children.awaitEnded(limit);
+        }
+    }
+
     @Override
     public void close() {
         if (spawners != null) {

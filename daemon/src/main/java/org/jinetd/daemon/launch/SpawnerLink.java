@@ -22,10 +22,11 @@ import org.jinetd.daemon.os.UnixMessages;
  * says: every message is checked against what was asked, in order, and a spawner that answers
  * late ({@link UserSpawners.Settings#reply}), says what it was not asked, sends what does not
  * parse, or closes its socket is ended at once, with every program it started. Ending it is
- * the daemon's work, not the spawner's: SIGKILL to the spawner (its own child, not yet reaped,
- * so the pid is its own), then to every process of the spawner's session, which the programs
- * never leave unless they make a session of their own, found in /proc; never to a pid the
- * spawner gave. Until a program's end is said, or the spawner is ended, its connection holds
+ * the daemon's work, not the spawner's: SIGKILL to the spawner, then to every process of the
+ * spawner's session, which the programs never leave unless they make a session of their own,
+ * found in /proc; never to a pid the spawner gave. The spawner is held unreaped until then
+ * ({@link Watch#hold}), so its session cannot pass to another meanwhile. Until a program's end
+ * is said, or the spawner is ended, its connection holds
  * its place in the limits.
  */
 final class SpawnerLink {
@@ -57,7 +58,8 @@ final class SpawnerLink {
     private final int pid;
     private final int socket;
     private final long started = System.nanoTime();
-    private final CompletableFuture<Children.Exit> exit;
+    /** The spawner as the reaper sees it: held unreaped until it has been ended, and its session with it. */
+    private final Watch watch;
     /** Done when it has been ended and every program of it told. */
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
@@ -65,7 +67,7 @@ final class SpawnerLink {
     private State state = State.STARTING;
     private int seq;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private final Map<Integer, Children.Watch> running = new HashMap<>();
+    private final Map<Integer, Watch> running = new HashMap<>();
     private long readyAt;
     private long quietSince = started;
     private long closedAt = -1;
@@ -74,9 +76,8 @@ final class SpawnerLink {
     private final java.lang.foreign.MemorySegment replies = UnixMessages.buffer(SpawnWire.MOST_REPLY + 1);
 
     private SpawnerLink(UserSpawners.Account account, UserSpawners.Settings settings, Children children,
-                        ConnectionLog log, Consumer<SpawnerLink> forget, int pid, int socket,
-                        CompletableFuture<Children.Exit> exit) {
-        this.exit = exit;
+                        ConnectionLog log, Consumer<SpawnerLink> forget, int pid, int socket, Watch watch) {
+        this.watch = watch;
         this.account = account;
         this.settings = settings;
         this.children = children;
@@ -90,14 +91,14 @@ final class SpawnerLink {
      * Takes the spawner {@code pid} just started, whose end of the socket pair is {@code socket}:
      * the reaper reads it from now on, and watches the clock for it.
      *
-     * @param exit its end, from the reaper, which reads its stderr
+     * @param watch the spawner, as the reaper watches it (and reads its stderr), held from its
+     *              start ({@link Children#watchSpawner}); given back once it is ended
      */
     static SpawnerLink of(UserSpawners.Account account, UserSpawners.Settings settings, Children children,
-                          ConnectionLog log, Consumer<SpawnerLink> forget, int pid, int socket,
-                          CompletableFuture<Children.Exit> exit) {
-        var link = new SpawnerLink(account, settings, children, log, forget, pid, socket, exit);
+                          ConnectionLog log, Consumer<SpawnerLink> forget, int pid, int socket, Watch watch) {
+        var link = new SpawnerLink(account, settings, children, log, forget, pid, socket, watch);
         children.listen(socket, link::read);
-        exit.whenComplete((how, failure) -> link.exited(how));
+        watch.exit.whenComplete((how, failure) -> link.exited(how));
         Thread.ofVirtual().name("spawner-" + account.user()).start(link::watch);
         return link;
     }
@@ -148,12 +149,12 @@ final class SpawnerLink {
     }
 
     /**
-     * Asks the spawner to send {@code signal} to the process group of its program {@code program}
-     * (after it has ended too: a helper it left in its group goes as well). Completes when
-     * the spawner says it did, true if any process got it; false where the spawner is ended,
-     * which ends its programs anyway.
+     * Asks the spawner to end its program {@code program}: SIGTERM to its process group now,
+     * SIGKILL after {@code grace} to what is left of it (a helper it left in its group goes as
+     * well). Completes when the spawner says SIGTERM is sent, true if any process got it;
+     * false where the spawner is ended, which ends its programs anyway.
      */
-    private CompletableFuture<Boolean> end(int program, int signal) {
+    private CompletableFuture<Boolean> end(int program, Duration grace) {
         var result = new CompletableFuture<Boolean>();
         String failure = null;
         synchronized (this) {
@@ -161,7 +162,8 @@ final class SpawnerLink {
                 return CompletableFuture.completedFuture(false);
             }
             try {
-                UnixMessages.send(socket, SpawnWire.encode(new SpawnWire.End(seq, program, signal)), new int[0], false);
+                var millis = (int) Math.min(Integer.MAX_VALUE, grace.toMillis());
+                UnixMessages.send(socket, SpawnWire.encode(new SpawnWire.End(seq, program, millis)), new int[0], false);
                 pending.add(new Signalling(seq++, System.nanoTime(), result));
             } catch (Libc.Failure e) {
                 failure = "does not take requests (" + e.getMessage() + ")";
@@ -256,7 +258,7 @@ final class SpawnerLink {
                 var watch = children.follow(program, asked.stderr(),
                         asked.stderr() < 0 ? null : new StderrLines(log, asked.service(), program));
                 running.put(program, watch);
-                var started = new Program(program, watch.exit, signal -> end(program, signal));
+                var started = new Program(program, watch.exit, grace -> end(program, grace));
                 done.add(() -> asked.result().complete(started));
             }
             case SpawnWire.Failed failed -> {
@@ -274,7 +276,7 @@ final class SpawnerLink {
                 if (watch == null) {
                     return "said pid " + exited.pid() + " ended, which it was not running";
                 }
-                children.finish(watch, new Children.Exit(exited.pid(),
+                children.finish(watch, new Exit(exited.pid(),
                         exited.exited() ? OptionalInt.of(exited.value()) : OptionalInt.empty(),
                         exited.exited() ? OptionalInt.empty() : OptionalInt.of(exited.value())), null);
                 quiet();
@@ -353,11 +355,11 @@ final class SpawnerLink {
     }
 
     /** The spawner has been reaped. */
-    private void exited(Children.Exit how) {
+    private void exited(Exit how) {
         synchronized (this) {
             if (state == State.CLOSING && running.isEmpty() && pending.isEmpty()) {
                 state = State.DEAD;
-                ended.complete(null);
+                done();
                 return;
             }
         }
@@ -377,7 +379,7 @@ final class SpawnerLink {
      */
     void fail(String reason) {
         List<Pending> asked;
-        List<Children.Watch> programs;
+        List<Watch> programs;
         synchronized (this) {
             if (state == State.DEAD) {
                 return;
@@ -392,7 +394,7 @@ final class SpawnerLink {
         log.warn("spawner of %s (pid %d) %s; ending it%s".formatted(account.user(), pid, reason,
                 programs.isEmpty() ? "" : " and its " + programs.size() + " program" + (programs.size() == 1 ? "" : "s")));
         Thread.ofVirtual().name("spawner-" + account.user() + "-end").start(() -> {
-            children.signalSession(pid, SIGKILL);
+            watch.signalGroup(SIGKILL);
             int left = Sessions.kill(pid, Duration.ofSeconds(5));
             if (left > 0) {
                 log.warn("spawner of %s (pid %d): %d process%s of its session outlived SIGKILL".formatted(
@@ -409,9 +411,16 @@ final class SpawnerLink {
                     case Signalling signalling -> signalling.result().complete(false);
                 }
             }
-            programs.forEach(watch -> children.finish(watch, null, gone));
-            ended.complete(null);
+            programs.forEach(program -> children.finish(program, null, gone));
+            done();
         });
+    }
+
+    /** It is over, with all of its session: the reaper may reap it. */
+    private void done() {
+        if (ended.complete(null)) {
+            children.release(watch);
+        }
     }
 
     /** Stops reading its socket and closes it, once. */
@@ -442,7 +451,7 @@ final class SpawnerLink {
         if (!dead && !busy) {
             drop();
             try {
-                exit.get(EXIT_AFTER_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
+                watch.exit.get(EXIT_AFTER_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
                 // Not gone by itself: ended below.
             } catch (InterruptedException e) {

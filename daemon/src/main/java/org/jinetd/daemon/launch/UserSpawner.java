@@ -27,36 +27,62 @@ import org.jinetd.daemon.os.UnixMessages;
  * daemon would (nothing of its own descriptors, a clean signal mask and dispositions, the
  * environment, working directory, umask and soft limit of open files asked for), in a
  * process group of its own within this session, answers with its pid or the error, and says
- * when it has ended. It ends a program's group when asked. When the daemon closes the socket
- * (it has no more work for it, or the daemon is gone), it kills what is left of its programs
- * and exits. Its only way out to the daemon is that socket; it holds nothing of the daemon's.
+ * when it has ended. It ends a program when asked: SIGTERM to its group, SIGKILL after the
+ * grace to what is left, holding the program unreaped meanwhile so that its group stays its
+ * own. When the daemon closes the socket (it has no more work for it, or the daemon is gone),
+ * it kills what is left of its programs and exits. Its only way out to the daemon is that
+ * socket; it holds nothing of the daemon's.
+ *
+ * <p>It makes itself non-dumpable before it reads anything: no other process of its user may
+ * trace it or take its descriptors (the clients' sockets, the daemon's socket). Its programs
+ * are dumpable again once they exec.
  *
  * <p>Only the daemon starts it. It is one thread: a request is answered before the next is read.
  */
 public final class UserSpawner {
     /** The daemon's socket. */
     static final int SOCKET = 3;
+    private static final int SIGTERM = 15;
     private static final int SIGKILL = 9;
     private static final int EBADF = 9;
+    private static final int ESRCH = 3;
     private static final int EINVAL = 22;
     private static final int EPIPE = 32;
     private static final int ECONNRESET = 104;
-    /** An orphan adopted from a program is reaped within this; the programs themselves at once (their pidfds). */
-    private static final int REAP_EVERY_MS = 1000;
+    /** The first look for what an ended program left in its group; each next one waits twice as long. */
+    private static final long FIRST_LOOK_NANOS = 2_000_000;
+    private static final long LONGEST_LOOK_NANOS = 250_000_000;
 
-    /**
-     * A program not yet reaped.
-     *
-     * @param pidfd what says it has ended (-1 when it could not be had: the round of reaping finds it)
-     * @param kept  its connection, kept until it ends, or -1
-     */
-    private record Running(int pidfd, int kept) {}
+    /** A program not yet reaped. */
+    private static final class Running {
+        final int pid;
+        final int pidfd;
+        /** Its connection, kept until it ends, or -1. */
+        int kept;
+        /** It has ended (seen, not reaped): its pidfd is no longer polled. */
+        boolean seen;
+        /** Being ended: when SIGKILL goes to what is left of its group, or -1 once it has. */
+        long killAt = -1;
+        boolean ending;
+        /** After its end, when to look again for what it left in its group, and the pause before the next look. */
+        long lookAt;
+        long look = FIRST_LOOK_NANOS;
+
+        Running(int pid, int pidfd, int kept) {
+            this.pid = pid;
+            this.pidfd = pidfd;
+            this.kept = kept;
+        }
+    }
 
     private final Map<Integer, Running> programs = new LinkedHashMap<>();
     /** Replies not yet sent. */
     private final List<SpawnWire.Reply> said = new ArrayList<>();
     private final int socket;
     private MemorySegment pollFds = Arena.ofAuto().allocate(8L * 64, 8);
+    private final MemorySegment info = Arena.ofAuto().allocate(Libc.SIGINFO_SIZE, 8);
+    /** The programs of the poll set, in its order after the socket. */
+    private final List<Running> polled = new ArrayList<>();
     /** Where requests are read: one message longer than this is cut, and refused. */
     private final MemorySegment requests = UnixMessages.buffer(SpawnWire.MOST_REQUEST);
 
@@ -73,6 +99,14 @@ public final class UserSpawner {
             System.exit(SpawnerTraining.train());
         }
         try {
+            // First of all: another process of this user must not trace it or take its descriptors.
+            Processes.nonDumpable();
+        } catch (Libc.Failure | RuntimeException e) {
+            System.err.println("jinetd spawner: cannot make itself non-dumpable (" + e.getMessage()
+                    + "); not serving, so that no other process of its user can take its sockets");
+            System.exit(71);
+        }
+        try {
             // Read from /proc, not asked of the socket: each C call linked is start-up time.
             if (!Files.readSymbolicLink(Path.of("/proc/self/fd/" + SOCKET)).toString().startsWith("socket:")) {
                 throw new IllegalStateException("not a socket");
@@ -81,12 +115,6 @@ public final class UserSpawner {
             System.err.println("jinetd spawner: descriptor 3 is not the daemon's socket (" + e.getMessage()
                     + "); only jinetd starts this");
             System.exit(64);
-        }
-        try {
-            Processes.becomeSubreaper();
-        } catch (Libc.Failure | RuntimeException e) {
-            // Orphans then go to init, in this session still, where the daemon's end of it finds them.
-            System.err.println("jinetd spawner: cannot adopt orphans: " + e.getMessage());
         }
         int status;
         try {
@@ -126,7 +154,7 @@ public final class UserSpawner {
         while (true) {
             var fds = pollSet();
             try {
-                Libc.poll(fds, programs.size() + 1, REAP_EVERY_MS);
+                Libc.poll(fds, polled.size() + 1, timeout());
             } catch (Libc.Failure e) {
                 if (e.errno != Libc.EINTR) {
                     throw e;
@@ -135,24 +163,49 @@ public final class UserSpawner {
             if (fds.get(JAVA_SHORT, 6) != 0 && !readRequests()) {
                 return;
             }
-            reap();
+            for (int i = 0; i < polled.size(); i++) {
+                if (fds.get(JAVA_SHORT, 8L * (i + 1) + 6) != 0) {
+                    ended(polled.get(i));
+                }
+            }
+            ending(System.nanoTime());
             flush();
         }
     }
 
-    /** The socket and every program's pidfd, as poll(2) takes them; grown as programs are added. */
+    /** The socket and the pidfd of every program not yet seen to end, as poll(2) takes them. */
     private MemorySegment pollSet() {
-        long size = 8L * (programs.size() + 1);
+        polled.clear();
+        for (var program : programs.values()) {
+            if (!program.seen) {
+                polled.add(program);
+            }
+        }
+        long size = 8L * (polled.size() + 1);
         if (pollFds.byteSize() < size) {
             pollFds = Arena.ofAuto().allocate(Math.max(size, 2 * pollFds.byteSize()), 8);
         }
         var fds = pollFds;
         set(fds, 0, socket);
-        int i = 1;
-        for (var program : programs.values()) {
-            set(fds, i++, program.pidfd());
+        for (int i = 0; i < polled.size(); i++) {
+            set(fds, i + 1, polled.get(i).pidfd);
         }
         return fds;
+    }
+
+    /** How long poll may wait: until the next step of a program being ended, or for ever. */
+    private int timeout() {
+        long next = Long.MAX_VALUE;
+        long now = System.nanoTime();
+        for (var program : programs.values()) {
+            if (program.killAt >= 0) {
+                next = Math.min(next, program.killAt - now);
+            }
+            if (program.ending && program.seen) {
+                next = Math.min(next, program.lookAt - now);
+            }
+        }
+        return next == Long.MAX_VALUE ? -1 : (int) Math.max(0, Math.min(60_000, (next + 999_999) / 1_000_000));
     }
 
     private static void set(MemorySegment fds, int index, int fd) {
@@ -178,7 +231,7 @@ public final class UserSpawner {
                 }
                 switch (SpawnWire.request(message.data())) {
                     case SpawnWire.Spawn spawn -> say(spawn(spawn, message.fds()));
-                    case SpawnWire.End end -> say(new SpawnWire.Ended(end.seq(), end(end.pid(), end.signal())));
+                    case SpawnWire.End end -> say(new SpawnWire.Ended(end.seq(), end(end.pid(), end.graceMillis())));
                 }
             } finally {
                 close(message.fds());
@@ -221,8 +274,10 @@ public final class UserSpawner {
         int pidfd;
         try {
             pidfd = Libc.pidfdOpen(pid);
-        } catch (Libc.Failure | RuntimeException e) {
-            pidfd = -1;
+        } catch (Libc.Failure e) {
+            // Not watched, it would run outside every limit: ended now, while its pid is still its own.
+            killAndReap(pid);
+            return new SpawnWire.Failed(request.seq(), e.errno);
         }
         int kept = -1;
         if (request.keep() >= 0 && request.keep() < passed.length) {
@@ -232,21 +287,37 @@ public final class UserSpawner {
                 // Not kept: the client sees the program's end when the daemon hears of it.
             }
         }
-        programs.put(pid, new Running(pidfd, kept));
+        programs.put(pid, new Running(pid, pidfd, kept));
         return new SpawnWire.Spawned(request.seq(), pid);
     }
 
-    /** Ends the program {@code pid}: its connection cut, then {@code signal} to its group; 0 or kill's error. */
-    private int end(int pid, int signal) {
+    /**
+     * Ends the program {@code pid}: its connection cut, SIGTERM to its group, and SIGKILL after
+     * {@code graceMillis} to what is left of it; 0 or kill's error. A pid that is not a program
+     * of this spawner's, or one reaped already, gets nothing: ESRCH.
+     */
+    private int end(int pid, int graceMillis) {
         var program = programs.get(pid);
-        if (program != null && program.kept() >= 0) {
+        if (program == null) {
+            return ESRCH;
+        }
+        if (program.ending) {
+            return 0;
+        }
+        program.ending = true;
+        program.killAt = System.nanoTime() + graceMillis * 1_000_000L;
+        if (program.kept >= 0) {
             try {
-                UnixMessages.shutdown(program.kept());
+                UnixMessages.shutdown(program.kept);
             } catch (Libc.Failure e) {
                 // The client went away already.
             }
         }
-        return signalGroup(pid, signal);
+        int sent = signalGroup(pid, SIGTERM);
+        if (program.seen) {
+            program.lookAt = System.nanoTime();
+        }
+        return sent;
     }
 
     private static void restore(long[] limits) {
@@ -273,17 +344,77 @@ public final class UserSpawner {
         }
     }
 
-    /** Reaps every child that has ended, and says so for those that are programs. */
-    private void reap() throws Libc.Failure {
-        for (var ended = Processes.reapAny(); ended.isPresent(); ended = Processes.reapAny()) {
-            var done = ended.get();
-            var program = programs.remove(done.pid());
-            if (program == null) {
-                continue; // an orphan adopted from a program: only reaped
+    /**
+     * A program has ended: the daemon is told at once, and its connection closed, so that the
+     * client sees the end; it is reaped now, or, while it is being ended, once SIGKILL has gone
+     * to its group or nothing of the group is left.
+     */
+    private void ended(Running program) throws Libc.Failure {
+        program.seen = true;
+        boolean exited = false;
+        int value = 0;
+        try {
+            info.fill((byte) 0);
+            Libc.waitidPidfd(program.pidfd, info, Libc.WEXITED | Libc.WNOWAIT);
+            exited = info.get(JAVA_INT, Libc.SIGINFO_CODE) == Libc.CLD_EXITED;
+            value = info.get(JAVA_INT, Libc.SIGINFO_STATUS);
+        } catch (Libc.Failure e) {
+            System.err.println("jinetd spawner: pid " + program.pid + ": " + e.getMessage());
+        }
+        close(new int[] {program.kept});
+        program.kept = -1;
+        say(new SpawnWire.Exited(program.pid, exited, value));
+        if (program.ending && program.killAt >= 0) {
+            program.lookAt = System.nanoTime();
+        } else {
+            reap(program);
+        }
+    }
+
+    /** The next steps of the programs being ended, as their times come. */
+    private void ending(long now) {
+        for (var program : new ArrayList<>(programs.values())) {
+            if (!program.ending) {
+                continue;
             }
-            // The connection first: the client sees the end as soon as the program has ended.
-            close(new int[] {program.kept(), program.pidfd()});
-            say(new SpawnWire.Exited(done.pid(), done.exited(), done.value()));
+            if (program.killAt >= 0 && now - program.killAt >= 0) {
+                signalGroup(program.pid, SIGKILL);
+                program.killAt = -1;
+                if (program.seen) {
+                    reap(program);
+                }
+                continue;
+            }
+            if (program.seen && now - program.lookAt >= 0) {
+                if (!Sessions.groupLives(program.pid)) {
+                    // Nothing of it is left to end.
+                    reap(program);
+                } else {
+                    program.lookAt = now + program.look;
+                    program.look = Math.min(2 * program.look, LONGEST_LOOK_NANOS);
+                }
+            }
+        }
+    }
+
+    /** Reaps a program that has ended: from now on its pid may be another's, and it is never signalled again. */
+    private void reap(Running program) {
+        programs.remove(program.pid);
+        try {
+            Libc.waitidPidfd(program.pidfd, info);
+        } catch (Libc.Failure e) {
+            System.err.println("jinetd spawner: reap " + program.pid + ": " + e.getMessage());
+        }
+        close(new int[] {program.pidfd, program.kept});
+    }
+
+    /** A child that cannot be watched: killed and reaped, while its pid is still its own. */
+    private static void killAndReap(int pid) {
+        try {
+            Libc.kill(pid, SIGKILL);
+            Libc.waitpid(pid);
+        } catch (Libc.Failure e) {
+            System.err.println("jinetd spawner: cannot end unwatched child " + pid + ": " + e.getMessage());
         }
     }
 
@@ -320,7 +451,7 @@ public final class UserSpawner {
         }
     }
 
-    /** The way out: every program's group, then anything else left in its session, killed. */
+    /** The way out: every program's group (each unreaped, so still its own), then anything else left in its session, killed. */
     private void endAll() {
         for (int pid : new ArrayList<>(programs.keySet())) {
             signalGroup(pid, SIGKILL);

@@ -159,16 +159,16 @@ public final class UserSpawners implements AutoCloseable {
         }
         Programs.closeQuietly(pair[1]);
         Programs.closeQuietly(stderr[1]);
-        CompletableFuture<Children.Exit> exit;
+        Watch watch;
         try {
-            exit = children.watchSpawner(pid, stderr[0], new StderrLines(log, "spawner:" + account.user(), pid));
+            watch = children.watchSpawner(pid, stderr[0], new StderrLines(log, "spawner:" + account.user(), pid));
         } catch (Libc.Failure e) {
             // Killed and reaped by the reaper already.
             Programs.closeQuietly(stderr[0]);
             Programs.closeQuietly(pair[0]);
             throw e;
         }
-        return SpawnerLink.of(account, settings, children, log, this::forget, pid, pair[0], exit);
+        return SpawnerLink.of(account, settings, children, log, this::forget, pid, pair[0], watch);
     }
 
     private synchronized void forget(SpawnerLink link) {

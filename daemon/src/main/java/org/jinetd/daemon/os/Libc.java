@@ -31,6 +31,8 @@ public final class Libc {
     // <sys/wait.h>, <linux/wait.h>, <signal.h>
     public static final int P_PIDFD = 3;
     public static final int WEXITED = 4;
+    /** waitid(2): say how a child ended and leave it a zombie, its pid still its own. */
+    public static final int WNOWAIT = 0x01000000;
     public static final int CLD_EXITED = 1;
     public static final int SIGINFO_SIZE = 128;
     public static final int SIGINFO_CODE = 8;
@@ -405,7 +407,15 @@ public final class Libc {
 
     /** Reaps the child of {@code pidfd}, which must have exited; fills {@code info} (a siginfo_t). */
     public static void waitidPidfd(int pidfd, MemorySegment info) throws Failure {
-        call("waitid", state -> (int) Watching.WAITID.invokeExact(state, P_PIDFD, pidfd, info, WEXITED));
+        waitidPidfd(pidfd, info, WEXITED);
+    }
+
+    /**
+     * waitid(P_PIDFD) with {@code options}: {@link #WEXITED} reaps the child, and with
+     * {@link #WNOWAIT} only says how it ended, leaving it unreaped.
+     */
+    public static void waitidPidfd(int pidfd, MemorySegment info, int options) throws Failure {
+        call("waitid", state -> (int) Watching.WAITID.invokeExact(state, P_PIDFD, pidfd, info, options));
     }
 
     /** poll(2) on an array of struct pollfd; returns how many are ready. */

@@ -8,19 +8,15 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.util.Optional;
 
 /**
- * What a process that starts others sets on itself around a spawn, and how it reaps: the
- * calls a spawner of one user makes, and the signal the daemon sends through a pidfd.
+ * What a process that starts others sets on itself around a spawn: the calls a spawner of
+ * one user makes, and the signal the daemon sends through a pidfd.
  */
 public final class Processes {
     private static final int RLIMIT_NOFILE = 7;
-    private static final int PR_SET_CHILD_SUBREAPER = 36;
-    private static final int P_ALL = 0;
-    private static final int WNOHANG = 1;
-    private static final int SIGINFO_PID = 16;
-    private static final int ECHILD = 10;
+    private static final int PR_GET_DUMPABLE = 3;
+    private static final int PR_SET_DUMPABLE = 4;
     /** RLIM_INFINITY. */
     public static final long UNLIMITED = -1;
 
@@ -44,14 +40,9 @@ public final class Processes {
     private static final class Reaper {
         static final MethodHandle PRCTL = Libc.variadic("prctl",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
-        static final MethodHandle WAITID = Libc.handle("waitid",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
     }
 
     private Processes() {}
-
-    /** How a child ended: its exit status, or the signal that killed it. */
-    public record Ended(int pid, boolean exited, int value) {}
 
     /** Sends {@code signal} to the process of {@code pidfd}, which cannot be another. */
     public static void signal(int pidfd, int signal) throws Libc.Failure {
@@ -88,31 +79,16 @@ public final class Processes {
     }
 
     /**
-     * Makes this process the reaper of its descendants: an orphan of one of its children
-     * becomes its own child, not init's, and stays in reach.
+     * Makes this process non-dumpable: no process of its user may ptrace it, read its memory
+     * or take its descriptors (pidfd_getfd), and its /proc entries are root's. A program it
+     * spawns is dumpable again from its exec.
      */
-    public static void becomeSubreaper() throws Libc.Failure {
-        Libc.call("prctl", state -> (int) Reaper.PRCTL.invokeExact(state, PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L));
+    public static void nonDumpable() throws Libc.Failure {
+        Libc.call("prctl", state -> (int) Reaper.PRCTL.invokeExact(state, PR_SET_DUMPABLE, 0L, 0L, 0L, 0L));
     }
 
-    /** Reaps one child that has ended, if any has; never waits. */
-    public static Optional<Ended> reapAny() throws Libc.Failure {
-        try (var arena = Arena.ofConfined()) {
-            var info = arena.allocate(Libc.SIGINFO_SIZE, 8);
-            long result = Libc.attempt(state -> (int) Reaper.WAITID.invokeExact(state, P_ALL, 0, info,
-                    Libc.WEXITED | WNOHANG));
-            if (result == -ECHILD) {
-                return Optional.empty();
-            }
-            if (result < 0) {
-                throw new Libc.Failure("waitid", (int) -result);
-            }
-            int pid = info.get(JAVA_INT, SIGINFO_PID);
-            if (pid == 0) {
-                return Optional.empty();
-            }
-            boolean exited = info.get(JAVA_INT, Libc.SIGINFO_CODE) == Libc.CLD_EXITED;
-            return Optional.of(new Ended(pid, exited, info.get(JAVA_INT, Libc.SIGINFO_STATUS)));
-        }
+    /** Whether this process is dumpable (PR_GET_DUMPABLE). */
+    public static boolean dumpable() throws Libc.Failure {
+        return Libc.call("prctl", state -> (int) Reaper.PRCTL.invokeExact(state, PR_GET_DUMPABLE, 0L, 0L, 0L, 0L)) != 0;
     }
 }

@@ -91,6 +91,24 @@ public final class Sessions {
         }
     }
 
+    /**
+     * Whether any process of process group {@code pgid} lives (zombies aside): what a program
+     * left in its group after its end, while its leader is held unreaped.
+     */
+    public static boolean groupLives(int pgid) {
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(PROC, entry -> isNumber(entry.getFileName().toString()))) {
+            for (var entry : all) {
+                var fields = stat(Integer.parseInt(entry.getFileName().toString()));
+                if (fields != null && Integer.parseInt(fields[2]) == pgid) {
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // /proc unreadable: as if none were left; the grace's SIGKILL still comes where one is.
+        }
+        return false;
+    }
+
     /** Whether {@code pid} leads its session. */
     public static boolean leads(int pid) {
         return session(pid).orElse(-1) == pid;
@@ -98,17 +116,27 @@ public final class Sessions {
 
     /** The session of {@code pid}, empty when it is gone or a zombie. */
     static OptionalInt session(int pid) {
+        var fields = stat(pid);
+        try {
+            return fields == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(fields[3]));
+        } catch (RuntimeException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /**
+     * The fields of /proc/PID/stat after the command's name (state, ppid, pgrp, session, ...),
+     * or null when the process is gone or a zombie.
+     */
+    private static String[] stat(int pid) {
         try {
             var stat = new String(Files.readAllBytes(PROC.resolve(Integer.toString(pid)).resolve("stat")),
                     StandardCharsets.US_ASCII);
             // pid (comm) state ppid pgrp session ...: comm may hold anything, so count from its last ')'.
             var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            if (fields[0].equals("Z") || fields[0].equals("X")) {
-                return OptionalInt.empty();
-            }
-            return OptionalInt.of(Integer.parseInt(fields[3]));
+            return fields[0].equals("Z") || fields[0].equals("X") || fields.length < 4 ? null : fields;
         } catch (IOException | RuntimeException e) {
-            return OptionalInt.empty();
+            return null;
         }
     }
 

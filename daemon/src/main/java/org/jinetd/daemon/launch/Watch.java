@@ -1,0 +1,109 @@
+package org.jinetd.daemon.launch;
+
+import java.util.concurrent.CompletableFuture;
+import org.jinetd.daemon.os.Libc;
+
+/**
+ * A child under watch: one this daemon spawned (with a pidfd), or a program of a spawner's
+ * (without one: its spawner reaps it and says so). A child of the daemon that has ended is
+ * seen first ({@code waitid} with {@code WNOWAIT}) and reaped only once nothing holds it: a
+ * zombie keeps its pid, and so its process group and session, from being given to another
+ * process, and so signals to them reach only what the program left. A child reaped is never
+ * signalled again.
+ */
+final class Watch {
+    final int pid;
+    final int pidfd;
+    final int stderr;
+    final StderrLines lines;
+    /** Completes when its end is seen and its stderr read; the connection ends then, whether or not it is reaped. */
+    final CompletableFuture<Exit> exit = new CompletableFuture<>();
+    /** Counted among the programs: not a spawner. */
+    final boolean program;
+    /** Whether its stderr is still read: the reaper thread's alone. */
+    boolean stderrOpen;
+
+    // Guarded by this.
+    private boolean seen;
+    private boolean reaped;
+    private int holds;
+    /** Its end as begun by {@link Termination}, once. */
+    private CompletableFuture<Boolean> ending;
+
+    Watch(int pid, int pidfd, int stderr, StderrLines lines, boolean program) {
+        this.pid = pid;
+        this.pidfd = pidfd;
+        this.stderr = stderr;
+        this.lines = lines;
+        this.program = program;
+        this.stderrOpen = stderr >= 0;
+    }
+
+    /**
+     * Keeps it unreaped, even after it has ended, until {@link Children#release}: what signals
+     * its group holds it from the first signal to the last. False if it is reaped already.
+     */
+    synchronized boolean hold() {
+        if (reaped) {
+            return false;
+        }
+        holds++;
+        return true;
+    }
+
+    /** Gives a hold back; true when it has ended and nothing holds it any more, so it is to be reaped. */
+    synchronized boolean unhold() {
+        holds--;
+        return seen && holds == 0 && !reaped;
+    }
+
+    /** Its end has been seen; true when nothing holds it, so it is to be reaped now. */
+    synchronized boolean seen() {
+        seen = true;
+        return holds == 0 && !reaped;
+    }
+
+    /** Whether anything holds it now. */
+    synchronized boolean held() {
+        return holds > 0;
+    }
+
+    /** Reaps it, under its lock, so that no signal to it can come after: once. */
+    synchronized void reap(java.lang.foreign.MemorySegment info) throws Libc.Failure {
+        if (reaped) {
+            return;
+        }
+        reaped = true;
+        try {
+            Libc.waitidPidfd(pidfd, info);
+        } finally {
+            Libc.close(pidfd);
+        }
+    }
+
+    /**
+     * Sends {@code signal} to its process group (it leads one), while it is unreaped: then the
+     * group is still the program's, and a pipeline or helper it forked gets it too. False if
+     * it is reaped or no process got it.
+     */
+    synchronized boolean signalGroup(int signal) {
+        if (reaped || pidfd < 0) {
+            return false;
+        }
+        try {
+            Libc.kill(-pid, signal);
+            return true;
+        } catch (Libc.Failure | RuntimeException | LinkageError e) {
+            // ESRCH: nothing of the group is left to signal.
+            return false;
+        }
+    }
+
+    /** The end begun for it, or {@code begin}'s when none is yet: a child is ended once. */
+    synchronized CompletableFuture<Boolean> ending(java.util.function.Supplier<CompletableFuture<Boolean>> begin) {
+        if (ending == null) {
+            ending = begin.get();
+        }
+        return ending;
+    }
+}
