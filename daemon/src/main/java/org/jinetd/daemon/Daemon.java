@@ -204,6 +204,8 @@ public final class Daemon implements AutoCloseable {
         listeners.clear();
         listeners.addAll(fresh);
         served.global().limit(next.maxConnections());
+        // A spawner keeps the groups its user had when it started: the next program gets a new one.
+        spawner.retireSpawners();
         served.reflection().internal(internalPorts(fresh));
         var before = table;
         table = next;

@@ -180,7 +180,8 @@ class SpawnerTest {
         assumeTrue(!Files.readString(Path.of("/etc/passwd")).contains(":" + uid + ":"), "uid " + uid + " is taken here");
         var ghost = new Launch.Exec(exec.argv(), new RunAs("ghost", uid, "ghost", uid, "/", "/bin/sh", true), exec.env(),
                 exec.io(), exec.stderr(), exec.waits(), exec.listenFds(), exec.resources());
-        var haunted = new ServiceTable(table.file(), table.shutdownGrace(), table.maxConnections(), table.controlSocket(),
+        var haunted = new ServiceTable(table.file(), table.shutdownGrace(), table.maxConnections(), table.maxSpawners(),
+                table.controlSocket(),
                 table.log(), List.of(new Service(service.name(), service.endpoint(), service.socket(), ghost, service.access(),
                         service.limits(), service.rates(), service.timeouts(), service.banners(), false)), table.plugins());
         try (var d = TestDaemon.start(haunted, UserSpawners.Settings.ofThisJvm())) {
@@ -208,6 +209,58 @@ class SpawnerTest {
             assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
             assertNotEquals(first, d.daemon().spawners().getFirst());
         }
+    }
+
+    @Test
+    void aReloadRetiresEverySpawnerWhichClosesAfterItsLastProgramWhileTheNextGetsANewOne() throws Exception {
+        var yaml = "services: {held: {bind: 127.0.0.1, user: nobody, exec: [/bin/sh, -c, 'echo $PPID; exec cat']}}";
+        try (var d = TestDaemon.start(yaml); var before = Clients.connect(d.port("held"))) {
+            int first = Integer.parseInt(firstLine(before));
+            assertEquals(List.of(first), d.daemon().spawners());
+            d.daemon().reload(TestDaemon.table(yaml));
+            try (var after = Clients.connect(d.port("held"))) {
+                int second = Integer.parseInt(firstLine(after));
+                assertNotEquals(first, second, "a program after the reload has a spawner of its own");
+                // The program of before runs on under its spawner, which takes nothing new.
+                before.getOutputStream().write("still\n".getBytes());
+                assertEquals("still", firstLine(before));
+                before.shutdownOutput();
+                assertEquals(-1, before.getInputStream().read());
+                d.awaitLog("spawner of nobody (pid " + first + "): closed after its last program of the table before");
+                assertTrue(await(() -> ProcessHandle.of(first).isEmpty()), "the retired spawner exits");
+                assertEquals(List.of(second), d.daemon().spawners());
+                assertTrue(d.log().stream().noneMatch(l -> l.contains("ending it")), "closed, not ended: " + d.log());
+            }
+        }
+    }
+
+    @Test
+    void programsOfUsersPastMaxSpawnersGoThroughSetprivAndSaySo() throws Exception {
+        try (var d = TestDaemon.start("""
+                max_spawners: 1
+                services:
+                  first: {bind: 127.0.0.1, user: nobody, exec: [/bin/sh, -c, 'echo $PPID; id -un']}
+                  second: {bind: 127.0.0.1, user: daemon, exec: [/bin/sh, -c, 'echo $PPID; id -un']}
+                """)) {
+            var launches = d.daemon().table().services().stream().map(s -> s.launch().shown()).toList();
+            assertTrue(launches.get(0).contains("(as nobody via spawner, inherit)"), launches.toString());
+            assertTrue(launches.get(1).contains("(as daemon via setpriv, past max_spawners, inherit)"), launches.toString());
+            var first = Clients.exchange(d.port("first"), "").lines().toList();
+            var second = Clients.exchange(d.port("second"), "").lines().toList();
+            assertEquals("nobody", first.get(1));
+            assertEquals("daemon", second.get(1));
+            assertEquals(List.of(Integer.parseInt(first.get(0))), d.daemon().spawners(), "one spawner, of nobody");
+            assertEquals(ProcessHandle.current().pid(), Long.parseLong(second.get(0)),
+                    "the program of daemon is the daemon's own child, through setpriv");
+        }
+    }
+
+    private static String firstLine(java.net.Socket client) throws java.io.IOException {
+        var line = new StringBuilder();
+        for (int c; (c = client.getInputStream().read()) >= 0 && c != '\n'; ) {
+            line.append((char) c);
+        }
+        return line.toString();
     }
 
     /** Waits until the daemon has heard from the spawner that the program runs: its connection shows its pid. */

@@ -81,12 +81,14 @@ public final class Config {
             problems.add(Problem.at(root.mark(), "the table is " + Node.shape(root) + ", not a map",
                     "a map with a 'services:' key"));
             return new ServiceTable(file, ServiceTable.DEFAULT_SHUTDOWN_GRACE, ServiceTable.DEFAULT_MAX_CONNECTIONS,
-                    Optional.empty(), Optional.empty(), List.of(), List.of());
+                    ServiceTable.DEFAULT_MAX_SPAWNERS, Optional.empty(), Optional.empty(), List.of(), List.of());
         }
         fields.rejectUnknown(top, Keys.TOP, "top-level key");
         var grace = fields.duration(top.entries().get("shutdown_grace"), ServiceTable.DEFAULT_SHUTDOWN_GRACE);
         var max = top.entries().get("max_connections") == null ? Optional.of(ServiceTable.DEFAULT_MAX_CONNECTIONS)
                 : fields.integer(top.entries().get("max_connections"), 1, 10_000_000, Limits.UNLIMITED);
+        int spawners = top.entries().get("max_spawners") == null ? ServiceTable.DEFAULT_MAX_SPAWNERS
+                : fields.integer(top.entries().get("max_spawners"), 0, 1000, null).orElse(ServiceTable.DEFAULT_MAX_SPAWNERS);
         var control = controlSocket(fields, top.entries().get("control_socket"));
         var log = log(fields, top.entries().get("log"));
 
@@ -101,8 +103,8 @@ public final class Config {
         var includeEntry = top.entries().get("include");
         if (servicesEntry == null && includeEntry == null) {
             problems.add(Problem.at(top.mark(), "no 'services:' key", "a map of services by name"));
-            return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), control, log,
-                    List.of(), List.of());
+            return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), spawners, control,
+                    log, List.of(), List.of());
         }
         var written = new ArrayList<Node.Entry>();
         if (servicesEntry != null && fields.mapping(servicesEntry) instanceof Node.Mapping all) {
@@ -130,8 +132,30 @@ public final class Config {
             });
         }
         clashes(services, marks, problems);
-        return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), control, log, services,
-                handlers.jars());
+        return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), spawners, control, log,
+                capSpawners(services, spawners), handlers.jars());
+    }
+
+    /**
+     * The users of the first {@code most} spawners, in table order, get one; a program of any
+     * other user goes through setpriv, and check and list say so.
+     */
+    private static List<Service> capSpawners(List<Service> services, int most) {
+        var accounts = new LinkedHashSet<List<Integer>>();
+        var capped = new ArrayList<Service>();
+        for (var service : services) {
+            if (!service.disabled() && service.launch() instanceof Launch.Exec exec && exec.wantsSpawner()) {
+                var account = List.of(exec.runAs().uid(), exec.runAs().gid());
+                if (accounts.contains(account) || accounts.size() < most) {
+                    accounts.add(account);
+                } else {
+                    capped.add(service.with(exec.withoutSpawner()));
+                    continue;
+                }
+            }
+            capped.add(service);
+        }
+        return capped;
     }
 
     /** The providers a table's services may name, and the plugin jars they came from. */

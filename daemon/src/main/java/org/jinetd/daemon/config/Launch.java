@@ -29,9 +29,11 @@ public sealed interface Launch {
      * @param waits  {@code wait: true}: it gets the listening socket
      * @param listenFds {@code listen_fds: true}: the socket is fd 3, announced as sd_listen_fds(3) expects
      * @param resources its limits, niceness, umask and working directory
+     * @param pastSpawners its user is not among the first {@code max_spawners} of the table
+     *                     whose programs a spawner would start: it goes through setpriv
      */
     record Exec(List<String> argv, RunAs runAs, Map<String, String> env, Io io, Stderr stderr, boolean waits,
-                boolean listenFds, Resources resources) implements Launch {
+                boolean listenFds, Resources resources, boolean pastSpawners) implements Launch {
         public Exec {
             argv = List.copyOf(argv);
             env = Map.copyOf(env);
@@ -44,12 +46,27 @@ public sealed interface Launch {
             }
         }
 
+        public Exec(List<String> argv, RunAs runAs, Map<String, String> env, Io io, Stderr stderr, boolean waits,
+                    boolean listenFds, Resources resources) {
+            this(argv, runAs, env, io, stderr, waits, listenFds, resources, false);
+        }
+
+        /** The same program, with its stderr elsewhere. */
+        public Exec withStderr(Stderr to) {
+            return new Exec(argv, runAs, env, io, to, waits, listenFds, resources, pastSpawners);
+        }
+
+        /** The same program, started through setpriv: its user is past {@code max_spawners}. */
+        Exec withoutSpawner() {
+            return new Exec(argv, runAs, env, io, stderr, waits, listenFds, resources, true);
+        }
+
         @Override
         public String shown() {
             var by = switch (start()) {
                 case SELF -> "";
                 case SPAWNER -> " via spawner";
-                case SETPRIV -> " via setpriv";
+                case SETPRIV -> pastSpawners && wantsSpawner() ? " via setpriv, past max_spawners" : " via setpriv";
             };
             return "exec " + String.join(" ", argv) + " (as " + runAs.user() + by + ", " + io.key()
                     + (waits ? ", wait" : "") + (listenFds ? ", listen_fds" : "") + ")";
@@ -57,18 +74,21 @@ public sealed interface Launch {
 
         /**
          * How it is started: a root daemon has the spawner of the program's user start it, unless
-         * the program runs as root (in another group) or needs what only root can set before the
+         * the program runs as root (in another group), needs what only root can set before the
          * switch of user ({@code rlimits}, which may go above the user's hard limits, and a
-         * negative {@code nice}); those go through setpriv.
+         * negative {@code nice}), or its user is past {@code max_spawners}; those go through setpriv.
          */
         public Start start() {
             if (!runAs.switches()) {
                 return Start.SELF;
             }
-            if (runAs.uid() == 0 || !resources.rlimits().isEmpty() || resources.nice().orElse(0) < 0) {
-                return Start.SETPRIV;
-            }
-            return Start.SPAWNER;
+            return wantsSpawner() && !pastSpawners ? Start.SPAWNER : Start.SETPRIV;
+        }
+
+        /** Whether a spawner would start it, were there no cap on spawners. */
+        boolean wantsSpawner() {
+            return runAs.switches() && runAs.uid() != 0 && resources.rlimits().isEmpty()
+                    && resources.nice().orElse(0) >= 0;
         }
     }
 

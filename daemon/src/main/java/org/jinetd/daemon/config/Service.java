@@ -30,6 +30,11 @@ public record Service(String name, Endpoint endpoint, SocketOptions socket, Laun
         Objects.requireNonNull(banners, "banners");
     }
 
+    /** The same service, launching {@code other}. */
+    Service with(Launch other) {
+        return new Service(name, endpoint, socket, other, access, limits, rates, timeouts, banners, disabled);
+    }
+
     /** How runtime messages name the service first: {@code echo/tcp}, as inetd does. */
     public String label() {
         return name + "/" + endpoint.transport().key();

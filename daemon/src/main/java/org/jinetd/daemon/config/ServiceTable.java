@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param file          where it was read from
  * @param shutdownGrace  how long live connections may run on after a stop before they are ended
  * @param maxConnections live connections of all services together ({@code max_connections})
+ * @param maxSpawners    spawners of other users at once ({@code max_spawners}): the users of the
+ *                       first this many, in table order, get one; programs of the rest go through setpriv
  * @param controlSocket  where {@code jinetd status/reload/stop} reach the daemon; empty when
  *                       written {@code control_socket: none}
  * @param log            where the log goes ({@code log:}); empty where the table does not say,
@@ -21,10 +23,13 @@ import java.util.Optional;
  * @param plugins        the jars of its plugin directory as they were read for it: held while
  *                       it is served, so that none is closed under it
  */
-public record ServiceTable(Path file, Duration shutdownGrace, int maxConnections, Optional<Path> controlSocket,
+public record ServiceTable(Path file, Duration shutdownGrace, int maxConnections, int maxSpawners,
+                           Optional<Path> controlSocket,
                            Optional<LogDestination> log, List<Service> services, List<PluginJar> plugins) {
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+    /** Spawners are JVMs: a small host carries this many at once beside the daemon. */
+    public static final int DEFAULT_MAX_SPAWNERS = 8;
 
     public ServiceTable {
         Objects.requireNonNull(file, "file");

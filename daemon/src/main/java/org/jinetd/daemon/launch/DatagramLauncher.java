@@ -69,8 +69,7 @@ public final class DatagramLauncher {
 
     private void spawn(Received received, Launch.Exec exec, Ending ending) {
         // Its stdout is the way back to the client: stderr: socket has no socket to go to.
-        var run = exec.stderr() != Launch.Stderr.SOCKET ? exec : new Launch.Exec(exec.argv(), exec.runAs(), exec.env(),
-                exec.io(), Launch.Stderr.NULL, exec.waits(), exec.listenFds(), exec.resources());
+        var run = exec.stderr() != Launch.Stderr.SOCKET ? exec : exec.withStderr(Launch.Stderr.NULL);
         Piped process;
         try {
             process = spawner.startPiped(run, ChildEnvironment.of(received.service(), exec, received.peer(),

@@ -91,6 +91,16 @@ public final class Spawner implements AutoCloseable {
         return Piped.start(exec, environment, setup, programs, log, service);
     }
 
+    /**
+     * A new table is served: the spawners running now take no more programs and close after
+     * their last; new ones start the programs of their users from now on.
+     */
+    public void retireSpawners() {
+        if (spawners != null) {
+            spawners.retire();
+        }
+    }
+
     /** Programs started and not yet ended: reaped here, or said ended by their spawner. */
     public int children() {
         return programs == null ? 0 : programs.size();

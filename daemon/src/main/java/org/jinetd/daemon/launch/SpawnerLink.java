@@ -72,6 +72,8 @@ final class SpawnerLink {
     private long quietSince = started;
     private long closedAt = -1;
     private boolean dropped;
+    /** A new table is served: it takes no more programs, and closes after its last. */
+    private boolean retired;
     /** Where its messages are read: one longer than any reply is cut, and refused. */
     private final java.lang.foreign.MemorySegment replies = UnixMessages.buffer(SpawnWire.MOST_REPLY + 1);
 
@@ -121,7 +123,7 @@ final class SpawnerLink {
     CompletableFuture<Program> spawn(String service, SpawnWire.Spawn request, int[] passed, int stderr)
             throws Libc.Failure {
         synchronized (this) {
-            if (state == State.CLOSING || state == State.DEAD || dropped) {
+            if (state == State.CLOSING || state == State.DEAD || dropped || retired) {
                 return null;
             }
             var numbered = new SpawnWire.Spawn(seq, request.argv(), request.env(), request.cwd(), request.umask(),
@@ -334,7 +336,7 @@ final class SpawnerLink {
                     if (now - Math.max(pending.peek().sent(), readyAt) > settings.reply().toNanos()) {
                         overdue = "gave no answer within " + shown(settings.reply());
                     }
-                } else if (running.isEmpty() && now - quietSince >= settings.idle().toNanos()) {
+                } else if (running.isEmpty() && (retired || now - quietSince >= settings.idle().toNanos())) {
                     state = State.CLOSING;
                     closedAt = now;
                     idle = true;
@@ -348,10 +350,22 @@ final class SpawnerLink {
                 // It reads the end of its socket and exits; a program of its user asks a new one.
                 forget.accept(this);
                 drop();
-                log.note("spawner of %s (pid %d): closed after %s without a program".formatted(account.user(), pid,
-                        shown(settings.idle())));
+                log.note(retiring() ? "spawner of %s (pid %d): closed after its last program of the table before"
+                        .formatted(account.user(), pid) : "spawner of %s (pid %d): closed after %s without a program"
+                        .formatted(account.user(), pid, shown(settings.idle())));
             }
         }
+    }
+
+    /** A new table is served: no more programs, and closed after the last (at the next look of its watch). */
+    void retire() {
+        synchronized (this) {
+            retired = true;
+        }
+    }
+
+    private synchronized boolean retiring() {
+        return retired;
     }
 
     /** The spawner has been reaped. */

@@ -95,6 +95,8 @@ public final class UserSpawners implements AutoCloseable {
     private final ConnectionLog log;
     private final Settings settings;
     private final Map<Account, SpawnerLink> links = new HashMap<>();
+    /** Spawners of an earlier table, which take no more programs and close after their last. */
+    private final List<SpawnerLink> retired = new ArrayList<>();
     private boolean closed;
 
     UserSpawners(Children children, ConnectionLog log, Settings settings) {
@@ -173,11 +175,29 @@ public final class UserSpawners implements AutoCloseable {
 
     private synchronized void forget(SpawnerLink link) {
         links.remove(link.account(), link);
+        retired.remove(link);
     }
 
-    /** The spawners running now, by user. */
+    /**
+     * A new table is served: every spawner running now takes no more programs and closes after
+     * its last, and the next program of its user gets a new one, with that user's groups as
+     * they are now (a spawner keeps those it started with).
+     */
+    void retire() {
+        List<SpawnerLink> old;
+        synchronized (this) {
+            old = List.copyOf(links.values());
+            links.clear();
+            retired.addAll(old);
+        }
+        old.forEach(SpawnerLink::retire);
+    }
+
+    /** The spawners running now, by user, those retired included. */
     synchronized List<SpawnerLink> running() {
-        return List.copyOf(links.values());
+        var all = new ArrayList<>(links.values());
+        all.addAll(retired);
+        return List.copyOf(all);
     }
 
     /** Closes every spawner: each exits once it has read the end of its socket, or is ended. */
@@ -186,8 +206,10 @@ public final class UserSpawners implements AutoCloseable {
         List<SpawnerLink> all;
         synchronized (this) {
             closed = true;
-            all = List.copyOf(links.values());
+            all = new ArrayList<>(links.values());
+            all.addAll(retired);
             links.clear();
+            retired.clear();
         }
         all.forEach(SpawnerLink::close);
     }

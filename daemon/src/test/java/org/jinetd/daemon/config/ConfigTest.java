@@ -119,6 +119,14 @@ class ConfigTest {
     }
 
     @Test
+    void maxSpawnersIsAWholeNumberFromZero() throws IOException {
+        assertEquals(List.of("1:15: 'max_spawners' is -1, out of range (expected a whole number from 0 to 1000)"),
+                problems("max_spawners: -1\nservices: {echo: {port: 7, handler: echo}}\n"));
+        assertEquals(List.of("1:15: 'max_spawners' is string 'many' (expected a whole number from 0 to 1000)"),
+                problems("max_spawners: many\nservices: {echo: {port: 7, handler: echo}}\n"));
+    }
+
+    @Test
     void aServiceHasExactlyOneLaunchKind() throws IOException {
         assertEquals(List.of(
                 "2:3: service 'none' has no exec, handler or redirect "
