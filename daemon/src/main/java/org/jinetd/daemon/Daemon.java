@@ -22,6 +22,7 @@ import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Peers;
 import org.jinetd.daemon.policy.Global;
 import org.jinetd.daemon.policy.Reflection;
+import org.jinetd.daemon.policy.ReplyBudget;
 
 /**
  * A running super-server: every enabled service of a table bound and listening, and the
@@ -112,8 +113,9 @@ public final class Daemon implements AutoCloseable {
         hold(table);
         var live = new Live();
         var spawner = new Spawner(live, log, spawners);
-        var served = new Served(new StreamLauncher(live, log, spawner), new DatagramLauncher(live, log, spawner), spawner,
-                new Global(table.maxConnections()), new Reflection(), log);
+        var replies = new ReplyBudget(table.datagramReplyRate(), log);
+        var served = new Served(new StreamLauncher(live, log, spawner), new DatagramLauncher(live, log, spawner, replies),
+                spawner, new Global(table.maxConnections()), new Reflection(), replies, log);
         var bound = new ArrayList<Listener>();
         var failures = new ArrayList<String>();
         for (var service : table.enabled()) {
@@ -130,7 +132,7 @@ public final class Daemon implements AutoCloseable {
             failures.forEach(log::warn);
             throw new StartFailure(failures);
         }
-        served.reflection().internal(internalPorts(bound));
+        served.reflection().servicePorts(udpPorts(bound));
         var daemon = new Daemon(table, log, live, spawner, served, bound, passed);
         descriptorsFor(table.maxConnections()).ifPresent(log::warn);
         passed.unclaimed().forEach(address -> log.warn("systemd passed a socket on " + address
@@ -185,6 +187,12 @@ public final class Daemon implements AutoCloseable {
         for (var gone : remaining) {
             gone.close();
             removed.add(gone.service().name());
+            if (gone.service().endpoint().transport() == org.jinetd.daemon.config.Transport.UDP) {
+                // Its programs answer through the socket just closed: nothing they send can arrive
+                // (a stream connection has a socket of its own, and runs to its end).
+                live.entries().stream().filter(e -> e.service().equals(gone.service().name()))
+                        .forEach(e -> e.abort("removed"));
+            }
         }
         for (var service : wanted) {
             if (kept.contains(service.name())) {
@@ -204,9 +212,10 @@ public final class Daemon implements AutoCloseable {
         listeners.clear();
         listeners.addAll(fresh);
         served.global().limit(next.maxConnections());
+        served.replies().limit(next.datagramReplyRate());
         // A spawner keeps the groups its user had when it started: the next program gets a new one.
         spawner.retireSpawners();
-        served.reflection().internal(internalPorts(fresh));
+        served.reflection().servicePorts(udpPorts(fresh));
         var before = table;
         table = next;
         letGo(before, next);
@@ -253,11 +262,15 @@ public final class Daemon implements AutoCloseable {
         table.plugins().forEach(org.jinetd.daemon.config.PluginJar::release);
     }
 
-    /** The ports the UDP internal services are bound to: none of them may be answered. */
-    private static java.util.Set<Integer> internalPorts(List<Listener> listeners) {
+    /**
+     * The ports every UDP service of the table is bound to, whatever serves it: a datagram
+     * handler never answers one of them, or a forged datagram would set it and that service
+     * answering each other.
+     */
+    private static java.util.Set<Integer> udpPorts(List<Listener> listeners) {
         var ports = new java.util.HashSet<Integer>();
         for (var listener : listeners) {
-            if (listener.service().launch() instanceof Launch.Datagrams
+            if (listener.service().endpoint().transport() == org.jinetd.daemon.config.Transport.UDP
                     && address(listener).orElse(null) instanceof java.net.InetSocketAddress bound) {
                 ports.add(bound.getPort());
             }

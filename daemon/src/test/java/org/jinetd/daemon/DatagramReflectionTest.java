@@ -64,4 +64,75 @@ class DatagramReflectionTest {
             assertEquals(1, d.daemon().log().tally().of("echo-udp").refused().get("source_port"));
         }
     }
+
+    @Test
+    void chargenNeverAnswersThePortOfAUdpProgramOfItsTable() throws Exception {
+        try (var d = TestDaemon.start("""
+                services:
+                  chargen-udp: {protocol: udp, bind: 127.0.0.1, handler: chargen}
+                  answers-udp: {protocol: udp, bind: 127.0.0.1, exec: [/bin/cat]}
+                """)) {
+            var program = (InetSocketAddress) d.address("answers-udp");
+            // "From" the program's port: chargen's answer would start the program, whose
+            // answer would reach chargen again, for ever.
+            try (var forged = DatagramChannel.open(StandardProtocolFamily.INET)) {
+                forged.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                forged.bind(program);
+                forged.send(ByteBuffer.wrap("loop".getBytes(StandardCharsets.US_ASCII)), d.address("chargen-udp"));
+            }
+            d.awaitLog(line -> line.contains("chargen-udp/udp") && line.contains("server's port"));
+            assertEquals(1, d.daemon().log().tally().of("chargen-udp").refused().get("source_port"));
+            assertEquals(0, d.daemon().log().tally().of("answers-udp").connections(), "the program never ran");
+        }
+    }
+
+    @Test
+    void theDatagramHandlersRepliesStayWithinDatagramReplyRateWhateverTheSources() throws Exception {
+        // 2,000 bytes a second in all; each source within its own rate.
+        try (var d = TestDaemon.start("""
+                datagram_reply_rate: 2000
+                services:
+                  chargen-udp: {protocol: udp, bind: 127.0.0.1, handler: chargen,
+                                rate_per_source: {per_second: 1000, burst: 1000}}
+                """)) {
+            int sent = 0;
+            var sources = new java.util.ArrayList<DatagramChannel>();
+            try {
+                for (int i = 0; i < 50; i++) {
+                    var source = DatagramChannel.open(StandardProtocolFamily.INET);
+                    source.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                    sources.add(source);
+                }
+                long started = System.nanoTime();
+                for (int round = 0; round < 20; round++) {
+                    for (var source : sources) {
+                        source.send(ByteBuffer.wrap(new byte[] {1}), d.address("chargen-udp"));
+                        sent++;
+                    }
+                }
+                var counts = d.daemon().log().tally().of("chargen-udp");
+                int all = sent;
+                assertTrue(d.awaitLogs(lines -> counts.connections() + counts.refused().values().stream()
+                        .mapToLong(Long::longValue).sum() >= all), counts.connections() + " " + counts.refused());
+                long took = System.nanoTime() - started;
+                long received = 0;
+                var buffer = ByteBuffer.allocate(1024);
+                for (var source : sources) {
+                    source.configureBlocking(false);
+                    while (source.receive(buffer.clear()) != null) {
+                        received += buffer.position();
+                    }
+                }
+                // A second's worth at the start, then the rate for as long as it took.
+                long most = 2000 + (long) (2000 * (took / 1e9)) + 512;
+                assertTrue(received <= most, received + " bytes answered in " + took / 1_000_000 + " ms, more than " + most);
+                assertTrue(counts.refused().getOrDefault("datagram_reply_rate", 0L) > 0, counts.refused().toString());
+                d.awaitLog(line -> line.contains("chargen-udp/udp: datagram_reply_rate reached"));
+            } finally {
+                for (var source : sources) {
+                    source.close();
+                }
+            }
+        }
+    }
 }

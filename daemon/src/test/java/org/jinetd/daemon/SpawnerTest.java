@@ -181,6 +181,7 @@ class SpawnerTest {
         var ghost = new Launch.Exec(exec.argv(), new RunAs("ghost", uid, "ghost", uid, "/", "/bin/sh", true), exec.env(),
                 exec.io(), exec.stderr(), exec.waits(), exec.listenFds(), exec.resources());
         var haunted = new ServiceTable(table.file(), table.shutdownGrace(), table.maxConnections(), table.maxSpawners(),
+                table.datagramReplyRate(),
                 table.controlSocket(),
                 table.log(), List.of(new Service(service.name(), service.endpoint(), service.socket(), ghost, service.access(),
                         service.limits(), service.rates(), service.timeouts(), service.banners(), false)), table.plugins());

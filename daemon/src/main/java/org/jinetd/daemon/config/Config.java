@@ -81,7 +81,8 @@ public final class Config {
             problems.add(Problem.at(root.mark(), "the table is " + Node.shape(root) + ", not a map",
                     "a map with a 'services:' key"));
             return new ServiceTable(file, ServiceTable.DEFAULT_SHUTDOWN_GRACE, ServiceTable.DEFAULT_MAX_CONNECTIONS,
-                    ServiceTable.DEFAULT_MAX_SPAWNERS, Optional.empty(), Optional.empty(), List.of(), List.of());
+                    ServiceTable.DEFAULT_MAX_SPAWNERS, ServiceTable.DEFAULT_DATAGRAM_REPLY_RATE, Optional.empty(),
+                    Optional.empty(), List.of(), List.of());
         }
         fields.rejectUnknown(top, Keys.TOP, "top-level key");
         var grace = fields.duration(top.entries().get("shutdown_grace"), ServiceTable.DEFAULT_SHUTDOWN_GRACE);
@@ -89,6 +90,9 @@ public final class Config {
                 : fields.integer(top.entries().get("max_connections"), 1, 10_000_000, Limits.UNLIMITED);
         int spawners = top.entries().get("max_spawners") == null ? ServiceTable.DEFAULT_MAX_SPAWNERS
                 : fields.integer(top.entries().get("max_spawners"), 0, 1000, null).orElse(ServiceTable.DEFAULT_MAX_SPAWNERS);
+        var replyEntry = top.entries().get("datagram_reply_rate");
+        long replies = replyEntry == null ? ServiceTable.DEFAULT_DATAGRAM_REPLY_RATE
+                : fields.amount(replyEntry, "datagram_reply_rate", true).orElse(ServiceTable.DEFAULT_DATAGRAM_REPLY_RATE);
         var control = controlSocket(fields, top.entries().get("control_socket"));
         var log = log(fields, top.entries().get("log"));
 
@@ -103,8 +107,8 @@ public final class Config {
         var includeEntry = top.entries().get("include");
         if (servicesEntry == null && includeEntry == null) {
             problems.add(Problem.at(top.mark(), "no 'services:' key", "a map of services by name"));
-            return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), spawners, control,
-                    log, List.of(), List.of());
+            return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), spawners, replies,
+                    control, log, List.of(), List.of());
         }
         var written = new ArrayList<Node.Entry>();
         if (servicesEntry != null && fields.mapping(servicesEntry) instanceof Node.Mapping all) {
@@ -132,8 +136,8 @@ public final class Config {
             });
         }
         clashes(services, marks, problems);
-        return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), spawners, control, log,
-                capSpawners(services, spawners), handlers.jars());
+        return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), spawners, replies,
+                control, log, capSpawners(services, spawners), handlers.jars());
     }
 
     /**

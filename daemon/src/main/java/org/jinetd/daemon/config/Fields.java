@@ -126,6 +126,43 @@ final class Fields {
         return Optional.empty();
     }
 
+    /**
+     * A count or a size: a whole number, with K, M or G (powers of 1024) for sizes, up to
+     * 2^62; {@code unlimited} (-1) where {@code unlimitedAllowed}.
+     *
+     * @param name how the problem names the key ({@code rlimits.nofile})
+     */
+    Optional<Long> amount(Node.Entry entry, String name, boolean unlimitedAllowed) {
+        var expected = "a whole number (K, M or G for sizes)" + (unlimitedAllowed ? " or 'unlimited'" : "");
+        if (entry.value() instanceof Node.Scalar s && s.kind() != Node.Kind.NULL) {
+            var text = s.text().strip();
+            if (unlimitedAllowed && text.equalsIgnoreCase("unlimited")) {
+                return Optional.of(-1L);
+            }
+            var m = java.util.regex.Pattern.compile("(\\d+)([KMG]?)").matcher(text);
+            if (m.matches()) {
+                int shift = switch (m.group(2)) {
+                    case "K" -> 10;
+                    case "M" -> 20;
+                    case "G" -> 30;
+                    default -> 0;
+                };
+                try {
+                    long value = Long.parseLong(m.group(1));
+                    if (value <= (1L << 62) >> shift) {
+                        return Optional.of(value << shift);
+                    }
+                } catch (NumberFormatException e) {
+                    // Past a long: out of range, as below.
+                }
+                problem(s.mark(), "'" + name + "' is " + Node.token(text) + ", out of range", expected + ", at most 2^62");
+                return Optional.empty();
+            }
+        }
+        problem(entry.value().mark(), "'" + name + "' is " + Node.describe(entry.value()), expected);
+        return Optional.empty();
+    }
+
     /** A list of text; a single text is a list of one. */
     Optional<List<Node.Scalar>> strings(Node.Entry entry) {
         if (entry == null) {

@@ -8,7 +8,7 @@ import java.util.Optional;
 public final class Keys {
     /** Keys at the top of the table. */
     public static final List<String> TOP = List.of("defaults", "services", "include", "plugins", "shutdown_grace",
-            "max_connections", "max_spawners", "control_socket", "log");
+            "max_connections", "max_spawners", "datagram_reply_rate", "control_socket", "log");
 
     /** Keys of a service, each also allowed under {@code defaults:}. */
     public static final List<String> SERVICE = List.of(

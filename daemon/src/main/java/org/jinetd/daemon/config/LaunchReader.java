@@ -361,7 +361,7 @@ final class LaunchReader {
                         ok = false;
                         continue;
                     }
-                    var value = amount(e);
+                    var value = fields.amount(e, "rlimits." + e.key().name(), true);
                     ok &= value.isPresent();
                     value.ifPresent(v -> rlimits.put(e.key().name(), v));
                 }
@@ -383,26 +383,4 @@ final class LaunchReader {
         return Optional.of(new Resources(rlimits, nice, umask, cwd));
     }
 
-    /** A count or size: a whole number, with K, M or G for sizes, or unlimited (-1). */
-    private Optional<Long> amount(Node.Entry entry) {
-        if (entry.value() instanceof Node.Scalar s && s.kind() != Node.Kind.NULL) {
-            var text = s.text().strip();
-            if (text.equalsIgnoreCase("unlimited")) {
-                return Optional.of(-1L);
-            }
-            var m = java.util.regex.Pattern.compile("(\\d+)([KMG]?)").matcher(text);
-            if (m.matches()) {
-                long unit = switch (m.group(2)) {
-                    case "K" -> 1L << 10;
-                    case "M" -> 1L << 20;
-                    case "G" -> 1L << 30;
-                    default -> 1L;
-                };
-                return Optional.of(Long.parseLong(m.group(1)) * unit);
-            }
-        }
-        fields.problem(entry.value().mark(), "rlimits." + entry.key().name() + " is " + Node.describe(entry.value()),
-                "a whole number (K, M or G for sizes) or 'unlimited'");
-        return Optional.empty();
-    }
 }

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param maxConnections live connections of all services together ({@code max_connections})
  * @param maxSpawners    spawners of other users at once ({@code max_spawners}): the users of the
  *                       first this many, in table order, get one; programs of the rest go through setpriv
+ * @param datagramReplyRate bytes a second that the datagram handlers may send in all
+ *                       ({@code datagram_reply_rate}), or -1 for no bound
  * @param controlSocket  where {@code jinetd status/reload/stop} reach the daemon; empty when
  *                       written {@code control_socket: none}
  * @param log            where the log goes ({@code log:}); empty where the table does not say,
@@ -24,12 +26,17 @@ import java.util.Optional;
  *                       it is served, so that none is closed under it
  */
 public record ServiceTable(Path file, Duration shutdownGrace, int maxConnections, int maxSpawners,
-                           Optional<Path> controlSocket,
+                           long datagramReplyRate, Optional<Path> controlSocket,
                            Optional<LogDestination> log, List<Service> services, List<PluginJar> plugins) {
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
     /** Spawners are JVMs: a small host carries this many at once beside the daemon. */
     public static final int DEFAULT_MAX_SPAWNERS = 8;
+    /**
+     * What a host carries without notice (8 Mbit/s), and far more than the RFC 862-868 services
+     * need: a bound on what forged datagrams can make them send elsewhere.
+     */
+    public static final long DEFAULT_DATAGRAM_REPLY_RATE = 1L << 20;
 
     public ServiceTable {
         Objects.requireNonNull(file, "file");

@@ -9,6 +9,7 @@ import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.HandlerScope;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.policy.ReplyBudget;
 import org.jinetd.handler.Datagram;
 
 /**
@@ -20,11 +21,13 @@ public final class DatagramLauncher {
     private final Live live;
     private final ConnectionLog log;
     private final Spawner spawner;
+    private final ReplyBudget replies;
 
-    public DatagramLauncher(Live live, ConnectionLog log, Spawner spawner) {
+    public DatagramLauncher(Live live, ConnectionLog log, Spawner spawner, ReplyBudget replies) {
         this.live = live;
         this.log = log;
         this.spawner = spawner;
+        this.replies = replies;
     }
 
     /** Serves a datagram on a virtual thread of its own; its end is set up here, on the listener's thread. */
@@ -56,7 +59,7 @@ public final class DatagramLauncher {
         Optional<String> error = Optional.empty();
         handler.plugin().ifPresent(jar -> Thread.currentThread().setContextClassLoader(jar.loader()));
         try {
-            var datagram = new ReceivedDatagram(received);
+            var datagram = new ReceivedDatagram(received, replies);
             new HandlerScope(log, received.service().name(), received.peer()).call(() -> {
                 handler.handler().handle(datagram);
                 return null;
@@ -125,8 +128,8 @@ public final class DatagramLauncher {
         }
     }
 
-    /** What a datagram handler sees. */
-    private record ReceivedDatagram(Received received) implements Datagram {
+    /** What a datagram handler sees: its replies within the daemon's {@code datagram_reply_rate}. */
+    private record ReceivedDatagram(Received received, ReplyBudget replies) implements Datagram {
         @Override
         public ByteBuffer payload() {
             return received.payload().duplicate();
@@ -149,7 +152,9 @@ public final class DatagramLauncher {
 
         @Override
         public void reply(ByteBuffer answer) throws IOException {
-            received.channel().send(answer, received.peer());
+            if (replies.take(received.service().name(), received.service().label(), answer.remaining())) {
+                received.channel().send(answer, received.peer());
+            }
         }
     }
 }

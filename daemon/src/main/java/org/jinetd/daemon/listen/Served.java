@@ -6,7 +6,8 @@ import org.jinetd.daemon.launch.StreamLauncher;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.policy.Global;
 import org.jinetd.daemon.policy.Reflection;
+import org.jinetd.daemon.policy.ReplyBudget;
 
 /** What a listener hands its connections to, and where it reports. */
 public record Served(StreamLauncher streams, DatagramLauncher datagrams, Spawner spawner, Global global,
-                     Reflection reflection, ConnectionLog log) {}
+                     Reflection reflection, ReplyBudget replies, ConnectionLog log) {}

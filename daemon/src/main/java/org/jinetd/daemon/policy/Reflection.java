@@ -25,22 +25,22 @@ public final class Reflection {
     /** Ports below this belong to servers run by root: an answer there could be another server's. */
     private static final int RESERVED = 1024;
 
-    private volatile Set<Integer> internal = Set.of();
+    private volatile Set<Integer> servicePorts = Set.of();
     private volatile Set<InetAddress> broadcasts = Set.of();
 
     /**
-     * The ports of the table's UDP internal services, where a reply would start a loop; and,
-     * read again now, the broadcast addresses of this host's interfaces.
+     * The ports of the table's UDP services (handlers and programs alike), where a reply would
+     * start a loop; and, read again now, the broadcast addresses of this host's interfaces.
      */
-    public void internal(Set<Integer> ports) {
-        internal = Set.copyOf(ports);
+    public void servicePorts(Set<Integer> ports) {
+        servicePorts = Set.copyOf(ports);
         broadcasts = broadcasts();
     }
 
     /** Why answering a datagram from {@code source} is refused, or empty when it may be answered. */
     public Optional<String> refusal(InetSocketAddress source) {
         int port = source.getPort();
-        if (port < RESERVED || WELL_KNOWN.contains(port) || internal.contains(port)) {
+        if (port < RESERVED || WELL_KNOWN.contains(port) || servicePorts.contains(port)) {
             return Optional.of("source_port");
         }
         var address = source.getAddress();

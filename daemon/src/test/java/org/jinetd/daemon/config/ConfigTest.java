@@ -127,6 +127,19 @@ class ConfigTest {
     }
 
     @Test
+    void sizesPastALongOrWithoutAUnitThatIsKnownAreProblemsNotFailures() throws IOException {
+        assertEquals(List.of("1:22: 'datagram_reply_rate' is 99999999999999999999, out of range "
+                        + "(expected a whole number (K, M or G for sizes) or 'unlimited', at most 2^62)"),
+                problems("datagram_reply_rate: 99999999999999999999\nservices: {echo: {port: 7, handler: echo}}\n"));
+        assertEquals(List.of("1:22: 'datagram_reply_rate' is string '1T' "
+                        + "(expected a whole number (K, M or G for sizes) or 'unlimited')"),
+                problems("datagram_reply_rate: 1T\nservices: {echo: {port: 7, handler: echo}}\n"));
+        assertEquals(List.of("2:60: 'rlimits.as' is 9000000000000G, out of range "
+                        + "(expected a whole number (K, M or G for sizes) or 'unlimited', at most 2^62)"),
+                problems("services:\n  p: {port: 7, exec: [/bin/cat], user: root, rlimits: {as: 9000000000000G}}\n"));
+    }
+
+    @Test
     void aServiceHasExactlyOneLaunchKind() throws IOException {
         assertEquals(List.of(
                 "2:3: service 'none' has no exec, handler or redirect "

@@ -18,7 +18,7 @@ class ReflectionTest {
 
     @Test
     void serversPortsAreNeverAnswered() throws Exception {
-        reflection.internal(Set.of(7019));
+        reflection.servicePorts(Set.of(7019));
         for (int port : new int[] {0, 7, 19, 123, 1023, 2049, 7019}) {
             assertEquals(Optional.of("source_port"), from("127.0.0.1", port), "port " + port);
         }

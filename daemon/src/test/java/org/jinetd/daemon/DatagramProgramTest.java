@@ -1,0 +1,93 @@
+package org.jinetd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A program started per datagram ({@code wait: false} on UDP) meets every limit a program of
+ * a connection does: {@code timeout_max}, a stop and its service gone from the table end its
+ * whole group, with its line.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DatagramProgramTest {
+    /** Says where it runs, then waits for ever: only its end can end it. */
+    private static final String LINGERS = "exec: [/bin/sh, -c, 'echo $$; exec sleep 600']";
+
+    @Test
+    void aDatagramsProgramPastTimeoutMaxIsEnded() throws Exception {
+        try (var d = TestDaemon.start("services:\n" + ProgramStartTest.asBoth("lingers",
+                "protocol: udp, timeout_max: 1s, kill_grace: 1s, " + LINGERS))) {
+            for (var service : ProgramStartTest.both("lingers")) {
+                int pid = start(d, service);
+                var line = d.awaitLog("service=" + service + " peer=");
+                assertTrue(line.contains(" signal=TERM reason=timeout "), line);
+                assertTrue(TimeoutsTest.awaitNoGroup(pid), "the program outlived its timeout");
+            }
+        }
+    }
+
+    @Test
+    void aStopEndsADatagramsProgram() throws Exception {
+        var d = TestDaemon.start("shutdown_grace: 100ms\nservices:\n" + ProgramStartTest.asBoth("lingers",
+                "protocol: udp, kill_grace: 1s, " + LINGERS));
+        try {
+            var pids = new java.util.ArrayList<Integer>();
+            for (var service : ProgramStartTest.both("lingers")) {
+                pids.add(start(d, service));
+            }
+            d.daemon().stop();
+            for (var service : ProgramStartTest.both("lingers")) {
+                var line = d.awaitLog("service=" + service + " peer=");
+                assertTrue(line.contains(" signal=TERM reason=stop "), line);
+            }
+            for (int pid : pids) {
+                assertTrue(TimeoutsTest.group(pid).isEmpty(), "program " + pid + " outlived the stop");
+            }
+        } finally {
+            d.close();
+        }
+    }
+
+    @Test
+    void aDatagramsProgramEndsWithItsServiceWhenAReloadRemovesIt() throws Exception {
+        try (var d = TestDaemon.start("services:\n" + ProgramStartTest.asBoth("lingers",
+                "protocol: udp, kill_grace: 1s, " + LINGERS) + "  other: {bind: 127.0.0.1, handler: echo}\n")) {
+            var pids = new java.util.ArrayList<Integer>();
+            for (var service : ProgramStartTest.both("lingers")) {
+                pids.add(start(d, service));
+            }
+            d.daemon().reload(TestDaemon.table("services: {other: {bind: 127.0.0.1, handler: echo}}"));
+            for (var service : ProgramStartTest.both("lingers")) {
+                var line = d.awaitLog("service=" + service + " peer=");
+                assertTrue(line.contains(" signal=TERM reason=removed "), line);
+            }
+            for (int pid : pids) {
+                assertTrue(TimeoutsTest.awaitNoGroup(pid), "program " + pid + " outlived its service");
+            }
+        }
+    }
+
+    /** Sends one datagram to {@code service}; returns the pid its program answers with. */
+    private static int start(TestDaemon d, String service) throws Exception {
+        try (var client = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            client.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            client.send(ByteBuffer.wrap("go".getBytes(StandardCharsets.US_ASCII)), d.address(service));
+            client.socket().setSoTimeout(Clients.DEADLINE_MS);
+            var packet = new java.net.DatagramPacket(new byte[64], 64);
+            client.socket().receive(packet);
+            var pid = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.US_ASCII).strip();
+            assertEquals(pid, pid.replaceAll("[^0-9]", ""), "a pid: " + pid);
+            return Integer.parseInt(pid);
+        }
+    }
+}
