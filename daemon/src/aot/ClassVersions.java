@@ -93,6 +93,9 @@ public final class ClassVersions {
                 out.closeEntry();
             }
         }
+        // A temporary file is made 0600: the jar keeps its own mode, or no user but the builder
+        // could read it, and `jinetd` run by anyone else fails wherever the AOT cache is not used.
+        Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(jar));
         Files.move(temporary, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         System.out.println("ClassVersions: " + jar.getFileName() + ": " + count + " classes now version " + MODERN);
     }

@@ -61,6 +61,29 @@ fi
 printf 'jinetd (%s) unstable; urgency=medium\n\n  * Built from the jinetd sources.\n\n -- %s  %s\n' \
     "$version" "$maintainer" "$(date -R -d "@${SOURCE_DATE_EPOCH:-$(git -C "$repo" log -1 --format=%ct 2>/dev/null || date +%s)}")" \
     | gzip -9n > "$doc/changelog.Debian.gz"
+
+# Every installed file gets the mode the package means, whatever the build left (a tool's
+# temporary file is 0600, jlink's legal notices are 0444): directories and the programs of
+# /usr/lib/jinetd (ELF executables and scripts) 0755, everything else 0644 (bash completion
+# is sourced, not run). A file only root may read breaks jinetd for every other user
+# wherever the AOT cache is not used.
+program() {
+    case $1 in "$root"/usr/lib/jinetd/*) ;; *) return 1 ;; esac
+    case $1 in *.so | *.so.*) return 1 ;; esac
+    local magic
+    magic=$(head -c 4 "$1" | od -An -tx1 | tr -d ' \n')
+    [ "$magic" = 7f454c46 ] || [ "${magic:0:4}" = 2321 ]
+}
+while IFS= read -r -d '' f; do
+    if [ -d "$f" ] || program "$f"; then chmod 0755 "$f"; else chmod 0644 "$f"; fi
+done < <(find "$root" -path "$root/DEBIAN" -prune -o \( -type d -o -type f \) -print0)
+for f in usr/lib/jinetd/bin/jinetd usr/lib/jinetd/runtime/bin/java usr/lib/jinetd/runtime/lib/jspawnhelper; do
+    [ "$(stat -c %a "$root/$f")" = 755 ] || { echo "build.sh: $f is not a program (mode $(stat -c %a "$root/$f"))" >&2; exit 1; }
+done
+odd=$(find "$root" -path "$root/DEBIAN" -prune -o \( -type d ! -perm 0755 -printf '%m %P\n' \) \
+    -o \( -type f ! -perm 0644 ! -perm 0755 -printf '%m %P\n' \) -o \( ! -type d ! -type f ! -type l -printf 'type %y %P\n' \))
+[ -z "$odd" ] || { printf 'build.sh: modes the package does not mean:\n%s\n' "$odd" >&2; exit 1; }
+
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" -e "s|@MAINTAINER@|$maintainer|" "$here/control" > "$root/DEBIAN/control"
 echo /etc/jinetd/services.yaml > "$root/DEBIAN/conffiles"

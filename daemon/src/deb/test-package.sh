@@ -4,6 +4,8 @@
 #   - dpkg -i works without systemd as PID 1, and enables the unit (deb-systemd-helper);
 #   - the installed jinetd runs with no JDK on PATH and no JAVA_HOME, on its own runtime,
 #     with its AOT cache; `jinetd check` passes on /etc/jinetd/services.yaml;
+#   - every file is packed and installed with the mode meant (0644, programs and directories
+#     0755), and nobody runs jinetd --version and check from the jars, the cache turned off;
 #   - systemd-analyze verify finds nothing to say about the installed unit;
 #   - the daemon serves its default table, answers status, and stops on `jinetd stop`;
 #   - under the unit's own capability bounding set and no_new_privs, a program that chroots
@@ -92,6 +94,45 @@ grep -q 'org.jinetd.daemon.cli.Main source: shared objects file' "$work/version.
     || fail "the installed jinetd does not load its classes from its AOT cache"
 bash -c 'source /usr/share/bash-completion/completions/jinetd && declare -F _jinetd_services' >/dev/null \
     || fail "the bash completion script does not load"
+
+step "every file has the mode the package means"
+# Packed: directories and programs 0755, everything else 0644, links as links.
+listing=$(dpkg-deb -c "$deb")
+odd=$(awk '$1 !~ /^(drwxr-xr-x|-rw-r--r--|-rwxr-xr-x|lrwxrwxrwx)$/' <<<"$listing")
+[ -z "$odd" ] || fail "packed with modes the package does not mean: $odd"
+odd=$(awk '$1 == "-rwxr-xr-x" && $6 !~ /^\.\/usr\/lib\/jinetd\//' <<<"$listing")
+[ -z "$odd" ] || fail "executable outside /usr/lib/jinetd: $odd"
+for program in ./usr/lib/jinetd/bin/jinetd ./usr/lib/jinetd/runtime/bin/java ./usr/lib/jinetd/runtime/lib/jspawnhelper; do
+    awk -v p="$program" '$6 == p {print $1}' <<<"$listing" | grep -qx -- -rwxr-xr-x || fail "$program is not packed 0755"
+done
+# Installed: what dpkg made of them.
+odd=$(dpkg -L jinetd | while read -r f; do
+          if [ -f "$f" ] && [ ! -L "$f" ]; then stat -c '%a %n' "$f"; fi
+      done | grep -v '^\(644\|755\) ' || true)
+[ -z "$odd" ] || fail "installed with modes the package does not mean: $odd"
+odd=$(find /usr/lib/jinetd /etc/jinetd /usr/share/doc/jinetd /usr/share/jinetd -type d ! -perm 0755 -printf '%m %p\n')
+[ -z "$odd" ] || fail "directories installed with modes the package does not mean: $odd"
+
+# Any user may run jinetd (--version, check of a table), and the AOT cache hides a jar that
+# only root may read: so nobody runs it here with the cache turned off, from its jars. The
+# table is readable by all, as inetd.conf and xinetd.conf are; secrets belong in files the
+# programs read, not in the table.
+step "jinetd --version and check as nobody, from the jars, without the AOT cache"
+command -v setpriv >/dev/null || fail "setpriv is missing (.ci/run installs util-linux)"
+nobody() {
+    local opts=$1; shift
+    (cd / && "${env_clean[@]}" JINETD_JAVA_OPTS="-XX:AOTMode=off $opts" \
+        setpriv --reuid=nobody --regid=nogroup --clear-groups /usr/bin/jinetd "$@")
+}
+nobody -Xlog:class+load=info --version > "$work/nobody-version.classes" 2>&1 \
+    || fail "jinetd --version as nobody: $(grep -v '\[class,load\]' "$work/nobody-version.classes")"
+grep -q '^jinetd ' "$work/nobody-version.classes" || fail "jinetd --version as nobody printed no version"
+grep -q 'picocli.CommandLine source: file:/usr/lib/jinetd/lib/picocli.jar' "$work/nobody-version.classes" \
+    || fail "jinetd --version as nobody did not load picocli from its jar; the test proves nothing"
+nobody "" check -c /etc/jinetd/services.yaml > "$work/nobody-check.log" 2>&1 \
+    || fail "jinetd check as nobody: $(cat "$work/nobody-check.log")"
+grep -q '^/etc/jinetd/services.yaml: ok: 2 services' "$work/nobody-check.log" \
+    || fail "check as nobody said: $(cat "$work/nobody-check.log")"
 
 if command -v systemd-analyze >/dev/null; then
     step "systemd-analyze verify jinetd.service"

@@ -117,6 +117,27 @@ class LauncherIT {
         }
     }
 
+    /**
+     * Any user may read what the distribution runs: a jar rewritten in the build (picocli's,
+     * for the AOT cache) keeps its mode, or everyone but root would fail to load it wherever
+     * the cache is not used.
+     */
+    @Test
+    void everyJarAndCacheIsReadableByAll() throws Exception {
+        var lib = Launched.LAUNCHER.getParent().resolveSibling("lib");
+        try (var files = Files.list(lib)) {
+            var unreadable = files.filter(f -> {
+                try {
+                    return !Files.getPosixFilePermissions(f).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+                } catch (java.io.IOException e) {
+                    return true;
+                }
+            }).map(f -> f.getFileName().toString()).toList();
+            assertEquals(java.util.List.of(), unreadable);
+        }
+        assertTrue(Files.exists(lib.resolve("picocli.jar")));
+    }
+
     /** The launcher as it was before the build made a runtime: a copy beside lib/, without runtime/. */
     private Path launcherWithoutRuntime() throws Exception {
         var home = Files.createDirectories(dir.resolve("home"));

@@ -106,4 +106,28 @@ class LogFileIT {
                     + "group- and other-writable"), check.err());
         }
     }
+
+    @Test
+    void aDirectoryAboveTheFileThatIsASymlinkIsAProblemOfTheTableAndNothingIsMadeWhereItLeads() throws Exception {
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        var elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        var link = Files.createSymbolicLink(dir.resolve("logs"), elsewhere);
+        var table = dir.resolve("services.yaml");
+        Files.writeString(table, "control_socket: none\nlog: " + link.resolve("jinetd.log")
+                + "\nservices: {echo: {port: 7, handler: echo}}\n");
+        boolean root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+        try (var check = Launched.start("check", "-c", table.toString())) {
+            assertEquals(root ? 1 : 0, check.exit(), check.err());
+            assertEquals(root, check.err().contains(table + ":2:6: log '" + link.resolve("jinetd.log")
+                    + "': directory " + link + " is a symlink"), check.err());
+        }
+        if (root) {
+            // A root daemon does not start on that table, and writes nothing where the link leads.
+            try (var run = Launched.start("run", "-c", table.toString())) {
+                assertEquals(1, run.exit(), run.err());
+                assertTrue(run.err().contains("directory " + link + " is a symlink"), run.err());
+            }
+            assertFalse(Files.exists(elsewhere.resolve("jinetd.log")));
+        }
+    }
 }

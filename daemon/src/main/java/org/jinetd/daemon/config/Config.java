@@ -211,8 +211,8 @@ public final class Config {
 
     /**
      * {@code log}: stderr, journal, syslog, or the absolute path of a file to append to, which
-     * (when it is there) a root daemon must be able to trust: the file is checked again as it
-     * is opened, at the start and at each reload.
+     * a root daemon must be able to trust, with every directory above it: both are checked
+     * again as the file is opened, at the start and at each reload.
      */
     private Optional<LogDestination> log(Fields fields, Node.Entry entry) {
         if (entry == null) {
@@ -243,13 +243,7 @@ public final class Config {
         }
         var refusal = AppendFile.refusal(path.get(), selfUid == 0 ? 0 : AppendFile.ANY);
         if (refusal.isPresent()) {
-            fields.problem(mark, "log '" + path.get() + "': " + refusal.get(),
-                    refusal.get().startsWith("not trusted") ? AppendFile.TRUSTED : "a regular file to append to");
-            return Optional.empty();
-        }
-        var directory = path.get().getParent();
-        if (directory == null || !java.nio.file.Files.isDirectory(directory)) {
-            fields.problem(mark, "log '" + path.get() + "': no directory " + directory, "a file in a directory that is there");
+            fields.problem(mark, "log '" + path.get() + "': " + refusal.get().what(), refusal.get().expected());
             return Optional.empty();
         }
         return Optional.of(new LogDestination.File(path.get()));

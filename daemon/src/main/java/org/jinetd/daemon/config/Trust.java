@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jinetd.daemon.os.FileStatus;
 
 /**
  * Whether a file that decides what root runs (the table, an include, a banner, the plugin
@@ -81,20 +82,19 @@ final class Trust {
     }
 
     private Optional<Refusal> refusalOf(Path p, boolean target) throws IOException {
-        var attributes = Files.readAttributes(p, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+        var attributes = Files.readAttributes(p, "unix:uid,gid,mode,nlink", LinkOption.NOFOLLOW_LINKS);
         int uid = (int) attributes.get("uid");
         int mode = (int) attributes.get("mode");
-        boolean link = (mode & 0170000) == 0120000;
-        boolean directory = (mode & 0170000) == 0040000;
+        var status = new FileStatus(mode, uid, (int) attributes.get("gid"), (int) attributes.get("nlink"));
+        boolean link = status.isSymlink();
         String why = null;
-        if (uid != 0 && uid != self) {
+        if (status.isDirectory() && !target) {
+            // The rule the log file's directories are held to as well.
+            why = status.unsafeDirectory(self).orElse(null);
+        } else if (uid != 0 && uid != self) {
             why = "not owned by " + owners();
-        } else if (!link && (mode & 0022) != 0 && !(directory && !target && (mode & 01000) != 0)) {
-            why = (mode & 0022) == 0022 ? "group- and other-writable"
-                    : (mode & 0020) != 0 ? "group-writable" : "writable by others";
-            if (directory && !target) {
-                why += " without the sticky bit";
-            }
+        } else if (!link && (mode & 0022) != 0) {
+            why = status.writable();
         }
         if (why == null) {
             return Optional.empty();

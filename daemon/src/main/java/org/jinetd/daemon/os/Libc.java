@@ -45,10 +45,6 @@ public final class Libc {
     public static final int EFD_CLOEXEC = 0x80000;
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
-    // <fcntl.h>: O_NOFOLLOW is the one open flag aarch64 numbers differently from x86_64.
-    private static final int O_CREAT = 0100;
-    private static final int O_APPEND = 02000;
-    private static final int O_NOFOLLOW = "aarch64".equals(System.getProperty("os.arch")) ? 0100000 : 0400000;
     /** The most {@link #sendNow} offers at once. */
     private static final int SEND_AT_ONCE = 256 * 1024;
 
@@ -93,12 +89,6 @@ public final class Libc {
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), true);
         static final MethodHandle PIPE2 = handle("pipe2",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
-    }
-
-    /** open: linked when a log file is first opened. */
-    private static final class Opening {
-        static final MethodHandle OPEN = LINKER.downcallHandle(LIBC.find("open").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), ERRNO, Linker.Option.firstVariadicArg(2));
     }
 
     /** getrlimit: linked at start, where the daemon reads its limit of open files. */
@@ -479,20 +469,6 @@ public final class Libc {
             MemorySegment.copy(message, 0, data, ValueLayout.JAVA_BYTE, 0, length);
             call("sendto", state -> (long) Sockets.SENDTO.invokeExact(state, fd, data, (long) length,
                     0x40 /* MSG_DONTWAIT */ | 0x4000 /* MSG_NOSIGNAL */, address, addressLength));
-        }
-    }
-
-    /**
-     * Opens {@code path} for appending, creating it with mode 0640 (less the umask) if it is
-     * not there; close-on-exec, and without waiting (a FIFO with no reader fails at once, rather
-     * than hang the caller). With {@code noFollow}, a symlink as the last part of the path fails
-     * with ELOOP.
-     */
-    public static int openToAppend(String path, boolean noFollow) throws Failure {
-        try (var arena = Arena.ofConfined()) {
-            var name = arena.allocateFrom(path);
-            int flags = O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC | (noFollow ? O_NOFOLLOW : 0);
-            return (int) call("open", state -> (int) Opening.OPEN.invokeExact(state, name, flags, 0640));
         }
     }
 

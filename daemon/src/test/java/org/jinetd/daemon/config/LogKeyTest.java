@@ -91,6 +91,27 @@ class LogKeyTest {
     }
 
     @Test
+    void aDirectoryAboveTheFileThatIsASymlinkOrThatOthersMayChangeIsRefusedByName() throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        var elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        Files.createSymbolicLink(dir.resolve("link"), elsewhere);
+        assertEquals(List.of("DIR/services.yaml:1:6: log 'DIR/link/jinetd.log': directory DIR/link is a symlink "
+                + "(expected a path with no symlink on it, as root writes the log; name the directory it leads to, "
+                + "if that one can be trusted)"), problems("log: " + dir.resolve("link/jinetd.log")));
+        // As /var/log on Ubuntu (root:syslog 0775) above a directory of root's own: its group may swap that one.
+        var varLog = Files.createDirectory(dir.resolve("log"));
+        Files.setAttribute(varLog, "unix:mode", 0775);
+        Files.createDirectory(varLog.resolve("jinetd"));
+        var group = Files.readAttributes(varLog, java.nio.file.attribute.PosixFileAttributes.class).group().getName();
+        assertEquals(List.of("DIR/services.yaml:1:6: log 'DIR/log/jinetd/current': not trusted: directory DIR/log is "
+                + "owned by uid 0 (root), mode 0775: group-writable without the sticky bit, so group " + group
+                + " may put another file or directory in the log's place (expected every directory above the log file "
+                + "owned by root and writable by root only, or sticky as /tmp is; fix with chmod g-w DIR/log, or log to "
+                + "journal or syslog)"), problems("log: " + varLog.resolve("jinetd/current")));
+        assertEquals(false, Files.exists(varLog.resolve("jinetd/current")), "the check made the file");
+    }
+
+    @Test
     void aDirectoryOrAFifoIsRefusedWithoutOpeningIt() throws Exception {
         Files.createDirectory(dir.resolve("sub"));
         var mkfifo = new ProcessBuilder("mkfifo", dir.resolve("fifo").toString()).inheritIO().start();

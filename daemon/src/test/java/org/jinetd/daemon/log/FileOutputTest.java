@@ -140,6 +140,36 @@ class FileOutputTest {
     }
 
     @Test
+    void aDirectorySwappedForASymlinkIsRefusedAtTheNextOpen() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        var logs = Files.createDirectory(dir.resolve("logs"));
+        var file = logs.resolve("jinetd.log");
+        output.toFile(file);
+        entry("INFO to the file");
+        // Whoever could rename the directory puts a link to another in its place; a reload opens the file again.
+        var elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        Files.move(logs, dir.resolve("logs.old"));
+        Files.createSymbolicLink(logs, elsewhere);
+        output.toFile(file);
+        entry("INFO after the refusal");
+        assertTrue(stderr().contains("WARN log: cannot write to " + file + ": directory " + logs + " is a symlink; the log "
+                + "goes to stderr"), stderr());
+        assertTrue(stderr().endsWith(" INFO after the refusal\n"), stderr());
+        assertEquals("stderr", output.place());
+        assertTrue(Files.notExists(elsewhere.resolve("jinetd.log")), "the file was made where the link leads");
+    }
+
+    @Test
+    void aDirectoryOthersMayWriteIsRefusedByName() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertEquals(("WARN log: cannot write to DIR/jinetd.log: not trusted: directory DIR is owned by uid %d (%s), mode "
+                + "0777: group- and other-writable without the sticky bit, so anyone may put another file or directory in "
+                + "the log's place; the log goes to stderr").formatted(OWNER, System.getProperty("user.name")),
+                refusal(dir.resolve("jinetd.log")));
+        assertTrue(Files.notExists(dir.resolve("jinetd.log")));
+    }
+
+    @Test
     void aFifoIsRefusedWithoutWaitingForAReader() throws Exception {
         var fifo = dir.resolve("fifo");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
