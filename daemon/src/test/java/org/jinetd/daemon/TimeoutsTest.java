@@ -143,6 +143,62 @@ class TimeoutsTest {
     }
 
     @Test
+    void aRedirectWhoseTargetNeverAnswersGivesBackItsPlaceAtConnectTimeout() throws Exception {
+        try (var target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            var filling = fillAcceptQueue(target);
+            try (var d = TestDaemon.start("""
+                    services:
+                      fwd: {bind: 127.0.0.1, instances: 1, connect_timeout: 500ms, redirect: '127.0.0.1:%1$d'}
+                      capped: {bind: 127.0.0.1, timeout_max: 300ms, redirect: '127.0.0.1:%1$d'}
+                    """.formatted(target.getLocalPort()))) {
+                assertEquals("", Clients.exchange(d.port("fwd"), ""));
+                var line = d.awaitLog("service=fwd ");
+                assertTrue(line.contains("error=\"redirect to 127.0.0.1:" + target.getLocalPort()
+                        + ": no answer within 500ms\""), line);
+                // The place came back: the next client is taken, not refused for instances.
+                assertEquals("", Clients.exchange(d.port("fwd"), ""));
+                assertTrue(d.awaitLogs(lines -> lines.stream().filter(l -> l.startsWith("service=fwd ")
+                        && l.contains("no answer within")).count() == 2), d.log().toString());
+                // timeout_max is the longest a connection lasts, its handshake included.
+                assertEquals("", Clients.exchange(d.port("capped"), ""));
+                var capped = d.awaitLog("service=capped ");
+                assertTrue(capped.matches(".*no answer within \\d+ms.*"), capped);
+            } finally {
+                for (var socket : filling) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Connections to {@code server}, never accepted, until its accept queue is full: from then
+     * on the kernel drops a new client's SYN, and the client waits for an answer that never comes.
+     */
+    private static java.util.List<java.net.Socket> fillAcceptQueue(ServerSocket server) throws Exception {
+        var filling = new java.util.ArrayList<java.net.Socket>();
+        for (int i = 0; i < 64; i++) {
+            var socket = new java.net.Socket();
+            try {
+                socket.connect(server.getLocalSocketAddress(), 200);
+                filling.add(socket);
+            } catch (java.net.SocketTimeoutException full) {
+                socket.close();
+                return filling;
+            }
+        }
+        throw new AssertionError("the accept queue of a backlog of 1 never filled");
+    }
+
+    @Test
+    void connectTimeoutOnAServiceThatForwardsNothingIsAProblem() throws Exception {
+        var problems = org.jinetd.daemon.config.Config.load(TestDaemon.write(
+                "services: {echo: {port: 7, handler: echo, connect_timeout: 1s}}"));
+        assertTrue(problems.toString().contains("'connect_timeout' applies to 'redirect:' services only"),
+                problems.toString());
+    }
+
+    @Test
     void anIdleRedirectIsEnded() throws Exception {
         try (var target = TestDaemon.start("services: {echo: {bind: 127.0.0.1, handler: echo}}");
              var d = TestDaemon.start("services: {fwd: {bind: 127.0.0.1, timeout_idle: 300ms, redirect: '127.0.0.1:%d'}}"

@@ -21,7 +21,7 @@ public final class Keys {
             // who and how much
             "only_from", "no_access", "only_users", "only_groups", "instances", "per_source",
             "per_source_ipv4_prefix", "per_source_ipv6_prefix", "rate", "rate_per_source", "rate_wait",
-            "banner", "banner_fail", "timeout_idle", "timeout_max", "kill_grace",
+            "banner", "banner_fail", "timeout_idle", "timeout_max", "kill_grace", "connect_timeout",
             "disabled");
 
     /** The keys that say how a service launches; exactly one per service. */

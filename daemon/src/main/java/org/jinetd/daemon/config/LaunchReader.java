@@ -52,6 +52,7 @@ final class LaunchReader {
     }
 
     private Optional<Launch> exec(Written at, Transport transport) {
+        notForRedirects(at, "an 'exec:'");
         var entry = at.entry("exec");
         if (at.writes("options")) {
             fields.problem(at.entry("options").key().mark(), "'options' are for handlers", "'exec:' arguments in its list");
@@ -213,6 +214,7 @@ final class LaunchReader {
 
     private Optional<Launch> handler(Written at, Transport transport) {
         notForPrograms(at, "handler");
+        notForRedirects(at, "a handler");
         var entry = at.entry("handler");
         var name = fields.string(entry);
         var options = fields.texts(at.entry("options"));
@@ -308,6 +310,14 @@ final class LaunchReader {
             return Optional.empty();
         }
         return Optional.of(new Launch.Redirect(host, port));
+    }
+
+    /** {@code connect_timeout} written on a service that forwards nothing is a mistake; from defaults it does not apply. */
+    private void notForRedirects(Written at, String kind) {
+        if (at.writes("connect_timeout")) {
+            fields.problem(at.entry("connect_timeout").key().mark(), "'connect_timeout' applies to 'redirect:' services only",
+                    "no 'connect_timeout' on " + kind + " service");
+        }
     }
 
     /** Program keys written on a service that runs no program are a mistake; from defaults they do not apply. */

@@ -162,10 +162,11 @@ final class PolicyReader {
         var idle = optionalDuration(at.entry("timeout_idle"));
         var max = optionalDuration(at.entry("timeout_max"));
         var grace = fields.duration(at.entry("kill_grace"), Timeouts.DEFAULT_KILL_GRACE);
+        var connect = fields.duration(at.entry("connect_timeout"), Timeouts.DEFAULT_CONNECT);
         if (idle == null || max == null) {
             return Optional.empty();
         }
-        return Optional.of(new Timeouts(idle, max, grace));
+        return Optional.of(new Timeouts(idle, max, grace, connect));
     }
 
     /** A duration, or none ({@code 0} or {@code none}); null when it is wrong. */
