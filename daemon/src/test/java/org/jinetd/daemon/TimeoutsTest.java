@@ -36,16 +36,22 @@ class TimeoutsTest {
 
     @Test
     void aProgramPastItsLifetimeGetsSigtermThenSigkill() throws Exception {
+        // The stubborn program's lifetime is long enough for its shell to ignore SIGTERM first,
+        // which it says before its clock runs out, even on a loaded machine.
         try (var d = TestDaemon.start("""
                 services:
                   polite: {bind: 127.0.0.1, timeout_max: 300ms, exec: [/bin/sleep, '60']}
-                  stubborn: {bind: 127.0.0.1, timeout_max: 300ms, kill_grace: 300ms,
+                  stubborn: {bind: 127.0.0.1, timeout_max: 3s, kill_grace: 300ms,
                              exec: [/bin/sh, -c, 'trap "" TERM; echo ready; while :; do sleep 1; done']}
                 """);
              var first = Clients.connect(d.port("polite")); var second = Clients.connect(d.port("stubborn"))) {
+            long connected = System.nanoTime();
             assertEquals(-1, first.getInputStream().read());
             var polite = d.awaitLog("service=polite peer=");
             assertTrue(polite.contains(" signal=TERM reason=timeout "), polite);
+            assertEquals("ready\n", new String(second.getInputStream().readNBytes(6), java.nio.charset.StandardCharsets.US_ASCII));
+            assertTrue(System.nanoTime() - connected < java.util.concurrent.TimeUnit.SECONDS.toNanos(3),
+                    "the shell took longer than its lifetime to start");
             var stubborn = d.awaitLog("service=stubborn peer=");
             assertTrue(stubborn.contains(" signal=KILL reason=timeout "), stubborn);
         }
@@ -54,9 +60,9 @@ class TimeoutsTest {
     @Test
     void aTimeoutEndsTheProgramsWholeGroupAndItsClient() throws Exception {
         try (var d = TestDaemon.start("services:\n"
-                + ProgramStartTest.asBoth("pipeline", "timeout_max: 300ms, exec: [/bin/sh, -c, 'echo ready; sleep 30 | cat']")
-                + ProgramStartTest.asBoth("stubborn", "timeout_max: 300ms, kill_grace: 2s, "
-                        + "exec: [/bin/sh, -c, '(trap \"\" TERM; exec sleep 30) & echo ready; wait']"))) {
+                + ProgramStartTest.asBoth("pipeline", "timeout_max: 3s, exec: [/bin/sh, -c, 'echo ready; sleep 30 | cat']")
+                + ProgramStartTest.asBoth("stubborn", "timeout_max: 3s, kill_grace: 2s, "
+                        + "exec: [/bin/sh, -c, '(trap \"\" TERM; echo ready; exec sleep 30) & wait']"))) {
             for (var service : ProgramStartTest.both("pipeline")) {
                 try (var client = Clients.connect(d.port(service))) {
                     var in = client.getInputStream();
