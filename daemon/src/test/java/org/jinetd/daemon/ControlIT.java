@@ -127,6 +127,7 @@ class ControlIT {
                     assertEquals("bye\n", new String(held.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
                     assertEquals(0, stop.exit(), stop.err());
                     assertEquals("stopped\n", stop.out());
+                    assertTrue(exited(daemon.pid()), "stop returned while the daemon's process was still running");
                     assertTrue(daemon.err().contains("\nstopped") || daemon.err().contains(" stopped"), daemon.err());
                 }
             }
@@ -138,7 +139,18 @@ class ControlIT {
             var stop = jinetd("stop", "-c", table.toString());
             assertEquals(0, stop.code(), stop.err());
             assertEquals("stopped\n", stop.out());
+            assertTrue(exited(daemon.pid()), "stop returned while the daemon's process was still running");
             assertEquals(0, daemon.exit());
+        }
+    }
+
+    /** Whether process {@code pid} has exited: gone, or a zombie its parent (this JVM) has yet to reap. */
+    private static boolean exited(long pid) {
+        try {
+            var stat = Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.io.IOException gone) {
+            return true;
         }
     }
 

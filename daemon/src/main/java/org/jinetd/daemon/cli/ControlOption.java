@@ -37,6 +37,17 @@ final class ControlOption {
         }
     }
 
+    /** Asks the daemon to stop and waits for its process to exit; empty, with the reason printed, when none answers. */
+    Optional<ControlClient.Stopped> stop(java.time.Duration exitWithin, PrintWriter err) {
+        try {
+            return Optional.of(ControlClient.stop(socket(), exitWithin));
+        } catch (IOException e) {
+            err.println("jinetd: " + e.getMessage());
+            err.flush();
+            return Optional.empty();
+        }
+    }
+
     /**
      * The socket to ask: {@code --socket}, else the table's {@code control_socket}, else the
      * default. Only that one key is read, leniently: nothing the table names (plugins,

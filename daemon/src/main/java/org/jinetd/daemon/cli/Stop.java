@@ -8,10 +8,14 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "stop", mixinStandardHelpOptions = true,
         header = "Stop a running daemon as SIGTERM does: stop listening, drain, end the rest.",
-        description = "Returns once the daemon has stopped, and exits 0; 4 when no daemon answers on the control socket, or the one "
-                + "that answers runs as neither root nor this user (it is then not asked); 77 when the daemon refuses "
-                + "this user.")
+        description = "Returns once the daemon has stopped and its process has exited, and exits 0; 4 when no daemon "
+                + "answers on the control socket, or the one that answers runs as neither root nor this user (it is "
+                + "then not asked); 77 when the daemon refuses this user; 70 when the daemon said it stopped but its "
+                + "process was still there 10 seconds later.")
 final class Stop implements Callable<Integer> {
+    /** Once drained and stopped, a daemon's process ends at once: this is a margin for a loaded machine. */
+    private static final java.time.Duration EXIT_WITHIN = java.time.Duration.ofSeconds(10);
+
     @Spec
     CommandSpec spec;
 
@@ -22,14 +26,26 @@ final class Stop implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        var answer = control.ask("stop", null, err);
+        var answer = control.stop(EXIT_WITHIN, err);
         if (answer.isEmpty()) {
             return ExitCodes.NOT_RUNNING;
         }
-        // The daemon keeps the connection open until it has stopped: an answer now means it has.
-        (answer.get().ok() ? out : err).println(answer.get().ok() ? "stopped" : answer.get().message());
+        // The daemon keeps the connection open until it has stopped; then its process goes.
+        var stopped = answer.get();
+        int code;
+        if (!stopped.reply().ok()) {
+            err.println(stopped.reply().message());
+            code = ExitCodes.NOT_ALLOWED;
+        } else if (stopped.exited()) {
+            out.println("stopped");
+            code = ExitCodes.OK;
+        } else {
+            err.println("jinetd said it stopped, but its process (pid %d) was still there %ds later"
+                    .formatted(stopped.pid(), EXIT_WITHIN.toSeconds()));
+            code = ExitCodes.SOFTWARE;
+        }
         out.flush();
         err.flush();
-        return answer.get().ok() ? ExitCodes.OK : ExitCodes.NOT_ALLOWED;
+        return code;
     }
 }

@@ -91,4 +91,30 @@ public final class Processes {
     public static boolean dumpable() throws Libc.Failure {
         return Libc.call("prctl", state -> (int) Reaper.PRCTL.invokeExact(state, PR_GET_DUMPABLE, 0L, 0L, 0L, 0L)) != 0;
     }
+
+    /** Waits until the process of {@code pidfd} has exited (its pidfd turns readable), at most {@code within}. */
+    public static boolean awaitExit(int pidfd, java.time.Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        try (var arena = Arena.ofConfined()) {
+            var fds = arena.allocate(8, 4);
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                fds.set(JAVA_INT, 0, pidfd);
+                fds.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
+                fds.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 6, (short) 0);
+                try {
+                    if (Libc.poll(fds, 1, (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000))) > 0) {
+                        return true;
+                    }
+                } catch (Libc.Failure e) {
+                    if (e.errno != Libc.EINTR) {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,48 @@
+package org.jinetd.daemon.os;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * How the process ends once its work is done: at once. The JVM's own exit waits up to 300 ms
+ * for every thread blocked in a native call to come back (HotSpot's VM_Exit); the JDK's I/O
+ * pollers wait in epoll_wait for as long as there is nothing to read, so a stopped daemon,
+ * and every command, would linger that long after it has finished.
+ */
+public final class Exit {
+    private static final class Call {
+        static final MethodHandle EXIT = Libc.handle("_exit", FunctionDescriptor.ofVoid(JAVA_INT), false);
+    }
+
+    private Exit() {}
+
+    /**
+     * Ends the process with {@code status} now, as _exit(2) does: no shutdown hook runs and no
+     * buffer is flushed but by the caller, who has closed and flushed what it owns. A JVM that
+     * records an AOT cache writes it as it exits, and so exits its own way; so does one where
+     * the C library cannot be called.
+     */
+    public static void now(int status) {
+        if (!recordsCache()) {
+            try {
+                Call.EXIT.invokeExact(status);
+            } catch (Throwable t) {
+                // Not callable here: the JVM's way below.
+            }
+        }
+        System.exit(status);
+    }
+
+    /** Whether this JVM was started to record an AOT cache (the build's training runs). */
+    private static boolean recordsCache() {
+        try {
+            var command = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            return command.contains("-XX:AOTCacheOutput") || command.contains("-XX:AOTMode=record");
+        } catch (java.io.IOException | RuntimeException e) {
+            return true;
+        }
+    }
+}
