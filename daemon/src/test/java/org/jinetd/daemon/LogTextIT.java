@@ -29,7 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class LogTextIT {
-    /** Throws, as Integer.parseInt of a client's line would, or with 70 KiB of message ({@code how: long}). */
+    /**
+     * Throws, as Integer.parseInt of a client's line would, or with 70 KiB of message ({@code how:
+     * long}), or starts a thread that dies ({@code how: thread}).
+     */
     private static final String FORGE = """
             package example;
             import java.util.*;
@@ -37,9 +40,16 @@ class LogTextIT {
             public final class Forge implements HandlerProvider {
                 public String name() { return "forge"; }
                 public Optional<StreamHandler> stream(Map<String, String> options) {
-                    boolean long_ = "long".equals(options.get("how"));
+                    var how = options.getOrDefault("how", "forge");
                     return Optional.of(c -> {
-                        if (long_) {
+                        if (how.equals("thread")) {
+                            // A thread of its own that dies, its name and its message the client's.
+                            Thread.ofPlatform().name("worker\\nWARN service=x").start(() -> {
+                                throw new IllegalStateException("x\\nWARN service=x peer=1.2.3.4 refused=only_from");
+                            });
+                            return;
+                        }
+                        if (how.equals("long")) {
                             throw new IllegalArgumentException("x".repeat(70 * 1024) + "\\nERROR service=x peer=1.2.3.4 refused=only_from");
                         }
                         throw new NumberFormatException("For input string: \\"x\\u001b[2J\\r\\u0007\\nWARN service=x peer=1.2.3.4 refused=only_from\\"");
@@ -60,6 +70,7 @@ class LogTextIT {
     private int forge;
     private int longMessage;
     private int noisy;
+    private int thread;
 
     /** A table of the three services, with {@code log} as its first line. */
     private Path table(String log) throws Exception {
@@ -71,6 +82,7 @@ class LogTextIT {
         forge = TestDaemon.freePort();
         longMessage = TestDaemon.freePort();
         noisy = TestDaemon.freePort();
+        thread = TestDaemon.freePort();
         return Files.writeString(dir.resolve("services.yaml"), """
                 %s
                 control_socket: none
@@ -78,12 +90,13 @@ class LogTextIT {
                 services:
                   forge: {bind: 127.0.0.1, port: %d, handler: forge}
                   long: {bind: 127.0.0.1, port: %d, handler: forge, options: {how: long}}
+                  thread: {bind: 127.0.0.1, port: %d, handler: forge, options: {how: thread}}
                   noisy:
                     bind: 127.0.0.1
                     port: %d
                     # ESC, CR, BEL, NUL, a backslash and an n; then a newline, which ends the line.
                     exec: [/bin/sh, -c, 'printf ''a\\033[2J\\r\\007\\000b\\\\nWARN service=x\\n'' >&2; echo done']
-                """.formatted(log, plugins, forge, longMessage, noisy));
+                """.formatted(log, plugins, forge, longMessage, thread, noisy));
     }
 
     /** Connects to each service once. */
@@ -91,7 +104,12 @@ class LogTextIT {
         assertEquals("", Clients.exchange(forge, ""));
         assertEquals("", Clients.exchange(longMessage, ""));
         assertEquals("done\n", Clients.exchange(noisy, ""));
+        assertEquals("", Clients.exchange(thread, ""));
     }
+
+    /** What each destination waits for: every event's entry. */
+    private static final String[] EVENTS = {"service=forge peer=", "service=long peer=", "service=noisy peer=", STDERR,
+            "service=thread peer=", " died: "};
 
     /** An entry as a destination has it: its syslog priority, and its message after the level or header. */
     private record Entry(int priority, String message) {}
@@ -112,9 +130,16 @@ class LogTextIT {
         assertEquals(4, cut.getFirst().priority());
         assertEquals(1, entries.stream().filter(e -> e.message().matches("service=noisy pid=\\d+ " + Pattern.quote(STDERR)))
                 .count(), shown);
+        var died = entries.stream().filter(e -> e.message().contains(" died: ")).toList();
+        assertEquals(1, died.size(), shown);
+        assertTrue(died.getFirst().message().startsWith("thread \"worker\\nWARN service=x\" died: error=\"java.lang."
+                + "IllegalStateException: x\\nWARN service=x peer=1.2.3.4 refused=only_from\" trace=\"\\tat "),
+                died.getFirst().message());
+        assertEquals(3, died.getFirst().priority());
         // The client's words are never at the head of an entry, where the daemon's keys are.
         assertTrue(entries.stream().noneMatch(e -> e.message().startsWith("service=x ")), shown);
-        assertTrue(entries.stream().allMatch(e -> e.priority() != 3), "no entry at the client's ERROR: " + shown);
+        assertTrue(entries.stream().allMatch(e -> e.priority() != 3 || e == died.getFirst()),
+                "no entry at the client's ERROR: " + shown);
     }
 
     /** {@code 2025-06-01T12:00:00.123+02:00 WARN message}, as on stderr and in a file. */
@@ -134,7 +159,7 @@ class LogTextIT {
         try (var jinetd = Launched.start("run", "-c", table("").toString())) {
             jinetd.awaitErr("ready:");
             exchange();
-            for (var end : List.of("service=forge peer=", "service=long peer=", "service=noisy peer=", STDERR)) {
+            for (var end : EVENTS) {
                 jinetd.awaitErr(end);
             }
             jinetd.signal("TERM");
@@ -150,7 +175,7 @@ class LogTextIT {
             jinetd.awaitErr("INFO log: to " + log + " from now on");
             awaitIn(log, "ready:");
             exchange();
-            var content = awaitIn(log, "service=forge peer=", "service=long peer=", "service=noisy peer=", STDERR);
+            var content = awaitIn(log, EVENTS);
             jinetd.signal("TERM");
             assertEquals(0, jinetd.exit());
             assertOneEntryEach(timed(content.lines().toList()));
@@ -168,7 +193,7 @@ class LogTextIT {
                 datagrams.add(syslog.receiveText());
             }
             exchange();
-            while (!seen(datagrams, "service=forge peer=", "service=long peer=", "service=noisy peer=", STDERR)) {
+            while (!seen(datagrams, EVENTS)) {
                 datagrams.add(syslog.receiveText());
             }
             jinetd.signal("TERM");
@@ -197,7 +222,7 @@ class LogTextIT {
                 messages.add(Inbox.only(entries.getLast(), "MESSAGE"));
             }
             exchange();
-            while (!seen(messages, "service=forge peer=", "service=long peer=", "service=noisy peer=", STDERR)) {
+            while (!seen(messages, EVENTS)) {
                 entries.add(journal.receiveEntry());
                 messages.add(Inbox.only(entries.getLast(), "MESSAGE"));
             }
