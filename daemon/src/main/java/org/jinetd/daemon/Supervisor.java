@@ -21,6 +21,7 @@ import org.jinetd.daemon.control.StatusReport;
 import org.jinetd.daemon.listen.Passed;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.LogOutput;
+import org.jinetd.daemon.log.LogText;
 import org.jinetd.daemon.os.SystemdSockets;
 
 /**
@@ -162,7 +163,7 @@ public final class Supervisor {
     private ControlMessages.Reply apply(Daemon daemon, Loaded outcome) {
         return switch (outcome) {
             case Loaded.Bad(var problems) -> {
-                problems.forEach(p -> log.warn(p.toString()));
+                problems.forEach(p -> log.warn("reload: problem=" + LogText.quoted(p.toString())));
                 var message = "%s has %d problem%s; still serving the table loaded before".formatted(file,
                         problems.size(), problems.size() == 1 ? "" : "s");
                 log.warn("reload: " + message);
@@ -178,7 +179,7 @@ public final class Supervisor {
                 try {
                     reloaded = daemon.reload(next);
                 } catch (RuntimeException e) {
-                    log.warn("reload: " + file + " could not be applied: " + e);
+                    log.warn("reload: " + file + " could not be applied: " + LogText.thrown(e));
                     yield ControlMessages.Reply.of(false, "%s could not be applied: %s".formatted(file, e));
                 }
                 yield new ControlMessages.Reply(reloaded.failed().isEmpty(), "reloaded " + file + ": "

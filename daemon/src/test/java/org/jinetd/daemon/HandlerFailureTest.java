@@ -2,16 +2,24 @@ package org.jinetd.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.jinetd.daemon.log.Inbox;
+import org.jinetd.daemon.log.LogOutput;
+import org.jinetd.daemon.os.AppendFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HandlerFailureTest {
@@ -28,6 +36,44 @@ class HandlerFailureTest {
                     line);
             assertEquals("", Clients.exchange(d.port("broken"), ""));
             assertEquals("still", Clients.exchange(d.port("echo"), "still"));
+        }
+    }
+
+    @Test
+    void anExceptionThatQuotesAClientIsOneLineWithItsMessageAndTraceQuoted(@TempDir Path dir) throws Exception {
+        try (var d = TestDaemon.start("""
+                services:
+                  forge: {bind: 127.0.0.1, handler: misbehaving, options: {how: forge}}
+                  long: {bind: 127.0.0.1, handler: misbehaving, options: {how: long}}
+                """)) {
+            assertEquals("", Clients.exchange(d.port("forge"), ""));
+            var line = d.awaitLog("service=forge ");
+            assertTrue(line.matches("service=forge peer=127\\.0\\.0\\.1:\\d+ error=" + Pattern.quote(
+                    "\"java.lang.NumberFormatException: For input string: \\\"x\\x1b[2J\\r\\x07\\nWARN service=x "
+                    + "peer=1.2.3.4 refused=only_from\\\"\" trace=\"\\tat org.jinetd.daemon.Misbehaving")
+                    + ".*\" duration=\\d+\\.\\d{3}s"), line);
+            assertTrue(line.chars().noneMatch(c -> c < ' ' || c == 0x7f), "a control character in " + line);
+            assertEquals(1, d.log().stream().filter(l -> l.contains("service=forge")).count(), "one line for the one event");
+
+            assertEquals("", Clients.exchange(d.port("long"), ""));
+            var cut = d.awaitLog("service=long ");
+            assertTrue(cut.contains(" [cut at 16384 characters]\" trace=\"\\tat "), cut.substring(cut.length() - 300));
+            assertFalse(cut.contains("ERROR"), "the end of the message was cut");
+            assertTrue(cut.length() < 64 * 1024, "length " + cut.length());
+
+            // What journald makes of the line: the daemon's fields, the message one value.
+            try (var journal = new Inbox(dir.resolve("journal.sock"))) {
+                var output = new LogOutput(OutputStream.nullOutputStream(), true, journal.path(), "/nonexistent/log",
+                        AppendFile.ANY);
+                output.toJournal();
+                output.entries().write(("WARN " + line + "\n").getBytes(StandardCharsets.UTF_8));
+                output.entries().flush();
+                var fields = journal.receiveEntry();
+                assertEquals("forge", Inbox.only(fields, "JINETD_SERVICE"));
+                assertEquals("4", Inbox.only(fields, "PRIORITY"));
+                assertEquals("java.lang.NumberFormatException: " + Misbehaving.FORGED, Inbox.only(fields, "JINETD_ERROR"));
+                assertTrue(fields.stream().noneMatch(f -> f.name().equals("JINETD_REFUSED")), Inbox.shown(fields));
+            }
         }
     }
 

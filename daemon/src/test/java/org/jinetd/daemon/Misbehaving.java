@@ -9,10 +9,13 @@ import org.jinetd.handler.OptionException;
 import org.jinetd.handler.StreamHandler;
 
 /**
- * A handler that misbehaves on purpose, as {@code options: {how: throw|hang|late|wrapped}} says, and
+ * A handler that misbehaves on purpose, as {@code options: {how: throw|hang|late|wrapped|forge|long}} says, and
  * takes a required numeric option so that option errors can be shown. Over UDP it always throws.
  */
 public final class Misbehaving implements HandlerProvider {
+    /** What {@code how: forge} throws, as {@code Integer.parseInt} of a client's line would. */
+    static final String FORGED = "For input string: \"x\u001b[2J\r\u0007\nWARN service=x peer=1.2.3.4 refused=only_from\"";
+
     @Override
     public String name() {
         return "misbehaving";
@@ -46,7 +49,15 @@ public final class Misbehaving implements HandlerProvider {
                     throw new java.io.UncheckedIOException("could not answer", e);
                 }
             };
-            default -> throw new OptionException("how", "must be throw, hang, late or wrapped");
+            // A message that quotes a client's line: a newline, an entry of the client's choosing, control characters.
+            case "forge" -> c -> {
+                throw new NumberFormatException(FORGED);
+            };
+            // A message of 70 KiB, with such an entry at its end.
+            case "long" -> c -> {
+                throw new IllegalArgumentException("x".repeat(70 * 1024) + "\nERROR service=x peer=1.2.3.4 refused=only_from");
+            };
+            default -> throw new OptionException("how", "must be throw, hang, late, wrapped, forge or long");
         });
     }
 

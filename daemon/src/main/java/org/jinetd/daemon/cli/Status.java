@@ -1,5 +1,6 @@
 package org.jinetd.daemon.cli;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.jinetd.daemon.control.ControlMessages;
 import org.jinetd.daemon.control.StatusReport;
+import org.jinetd.daemon.log.LogText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,13 +47,15 @@ final class Status implements Callable<Integer> {
         }
         var report = reply.get().status();
         if (service != null && report.services().isEmpty()) {
-            err.println("jinetd: no service '" + service + "' in " + report.table());
+            err.println("jinetd: no service '" + LogText.escaped(service) + "' in " + LogText.escaped(report.table()));
             err.flush();
             return ExitCodes.USAGE;
         }
         try {
             if (json) {
-                out.println(ControlMessages.json().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+                // Every character past ASCII escaped too: a C1 control (U+009B, CSI to some terminals) never reaches one.
+                out.println(ControlMessages.json().writerWithDefaultPrettyPrinter()
+                        .with(JsonWriteFeature.ESCAPE_NON_ASCII).writeValueAsString(report));
             } else if (prometheus) {
                 prometheus(report, out);
             } else {
@@ -67,7 +71,7 @@ final class Status implements Callable<Integer> {
 
     private void table(StatusReport report, PrintWriter out) {
         out.println("jinetd pid %d, up %s, %d of %d connections live, table %s loaded %s%s".formatted(report.pid(),
-                age(report.uptimeSeconds()), report.live(), report.maxConnections(), report.table(),
+                age(report.uptimeSeconds()), report.live(), report.maxConnections(), LogText.escaped(report.table()),
                 report.tableLoaded(), report.tableChanged() ? " (changed since: 'jinetd reload' reads it)" : ""));
         var rows = new ArrayList<List<String>>();
         rows.add(List.of("SERVICE", "PROTOCOL", "ADDRESS", "STATE", "LIVE", "TOTAL", "REFUSED", "FAILED", "LAST ERROR"));

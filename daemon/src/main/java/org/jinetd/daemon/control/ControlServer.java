@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.log.LogText;
 import org.jinetd.daemon.os.Credentials;
 import org.jinetd.daemon.os.SocketFile;
 
@@ -138,7 +139,7 @@ public final class ControlServer implements AutoCloseable {
                 // One client not served, never the loop ended.
                 clients.release();
                 closeQuietly(client);
-                log.warn("control: cannot serve a client: " + e);
+                log.warn("control: cannot serve a client: " + LogText.thrown(e));
             }
         }
     }
@@ -179,7 +180,7 @@ public final class ControlServer implements AutoCloseable {
             // daemon's end (the command line reads to the end).
             hold = reply.ok() && "stop".equals(request.command()) && held.add(client);
         } catch (IOException | RuntimeException e) {
-            log.note("control: " + e);
+            log.note("control: a client's request ended: " + LogText.error(e));
         } finally {
             if (!hold) {
                 closeQuietly(client);
@@ -197,7 +198,7 @@ public final class ControlServer implements AutoCloseable {
         try {
             return handler.handle(request);
         } catch (RuntimeException e) {
-            log.warn("control: %s failed: %s".formatted(request.command(), e));
+            log.warn("control: " + LogText.quoted(request.command()) + " failed: " + LogText.thrown(e));
             return ControlMessages.Reply.of(false, request.command() + " failed: " + e.getMessage());
         }
     }

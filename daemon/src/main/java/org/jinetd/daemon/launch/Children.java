@@ -13,6 +13,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jinetd.daemon.log.LogText;
 import org.jinetd.daemon.os.Libc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,8 +72,11 @@ final class Children implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("reaper").daemon(true).uncaughtExceptionHandler((t, e) -> {
             // Past the guards in the loop: serving on with no reaper would fill every limit with
             // programs never reaped. Better to end, and be restarted by the service manager.
-            LOG.error("reaper: died ({}); no program would be reaped again: exiting", e.toString());
-            Runtime.getRuntime().halt(70);
+            try {
+                LOG.error("reaper: died; no program would be reaped again: exiting: {}", LogText.thrown(e));
+            } finally {
+                Runtime.getRuntime().halt(70);
+            }
         }).start(this::loop);
     }
 
@@ -296,7 +300,7 @@ final class Children implements AutoCloseable {
                         try {
                             reader.run();
                         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-                            LOG.warn("reaper: socket {}: {}", fd, e.toString());
+                            LOG.warn("reaper: socket {}: {}", fd, LogText.thrown(e));
                         }
                         continue;
                     }
@@ -308,7 +312,7 @@ final class Children implements AutoCloseable {
                         serve(watch, fd, byFd);
                     } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
                         // One child's trouble must not end the thread that reaps them all.
-                        LOG.warn("reaper: pid {}: {}", watch.pid, e.toString());
+                        LOG.warn("reaper: pid {}: {}", watch.pid, LogText.thrown(e));
                         if (fd == watch.stderr) {
                             closeStderr(watch);
                             byFd.remove(fd);
@@ -330,7 +334,7 @@ final class Children implements AutoCloseable {
             try {
                 task.accept(byFd);
             } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-                LOG.warn("reaper: {}", e.toString());
+                LOG.warn("reaper: {}", LogText.thrown(e));
             }
         }
     }

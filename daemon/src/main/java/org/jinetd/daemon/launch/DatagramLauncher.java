@@ -8,6 +8,7 @@ import java.util.OptionalLong;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.HandlerScope;
+import org.jinetd.daemon.log.LogText;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.policy.ReplyBudget;
 import org.jinetd.handler.Datagram;
@@ -65,7 +66,8 @@ public final class DatagramLauncher {
                 return null;
             });
         } catch (IOException | RuntimeException | Error e) {
-            error = Optional.of(e.toString());
+            // A plugin's exception may throw from its own toString: what it says, or that it could not.
+            error = Optional.of(LogText.describe(e));
         }
         log.datagram(received.service().name(), received.shownPeer(), handler.name(), error);
     }

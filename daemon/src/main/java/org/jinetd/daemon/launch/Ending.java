@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jinetd.daemon.config.PluginJar;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Ended;
+import org.jinetd.daemon.log.LogText;
 import org.jinetd.daemon.policy.Admission;
 
 /**
@@ -78,7 +79,16 @@ final class Ending {
 
     /** Ends a connection that ran no program. */
     void end(Optional<String> reason, Optional<String> error) {
-        end(OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), reason, error);
+        end(OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), reason, error, Optional.empty());
+    }
+
+    /**
+     * Ends a connection whose handler, or the way to it, threw {@code thrown}: its one line has
+     * the error and where it was thrown, each a quoted value.
+     */
+    void threw(Throwable thrown) {
+        end(OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(LogText.describe(thrown)), Optional.of(LogText.trace(thrown)));
     }
 
     /** Ends a connection whose program ended as {@code exit} (null if it never started). */
@@ -92,8 +102,13 @@ final class Ending {
 
     void end(OptionalLong pid, OptionalLong status, Optional<String> signal, Optional<String> reason,
              Optional<String> error) {
+        end(pid, status, signal, reason, error, Optional.empty());
+    }
+
+    private void end(OptionalLong pid, OptionalLong status, Optional<String> signal, Optional<String> reason,
+                     Optional<String> error, Optional<String> trace) {
         if (release()) {
-            log.ended(new Ended(service, peer, pid, status, signal, reason, error,
+            log.ended(new Ended(service, peer, pid, status, signal, reason, error, trace,
                     Duration.ofNanos(System.nanoTime() - since)));
             leave();
         }

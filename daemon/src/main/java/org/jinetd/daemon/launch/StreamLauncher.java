@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.HandlerScope;
+import org.jinetd.daemon.log.LogText;
 import org.jinetd.daemon.os.Fds;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.handler.ReplyHandler;
@@ -74,8 +75,7 @@ public final class StreamLauncher {
             }
             start(ending, () -> serve(accepted, ending));
         } catch (RuntimeException | LinkageError e) {
-            LOG.warn("service={} peer={} failed on its way", accepted.service().name(), accepted.shownPeer(), e);
-            ending.end(Optional.empty(), Optional.of(e.toString()));
+            ending.threw(e);
         }
     }
 
@@ -185,11 +185,11 @@ public final class StreamLauncher {
                     return;
                 }
                 if (!(e instanceof IOException)) {
-                    LOG.warn("service={} peer={} handler={} threw", accepted.service().name(), accepted.shownPeer(),
-                            stream.name(), e);
+                    // One line for the failure, the connection's, with where the handler threw.
+                    ending.threw(e);
+                    return;
                 }
-                error = Optional.of(e instanceof IOException ? e.getClass().getSimpleName() + ": " + e.getMessage()
-                        : e.toString());
+                error = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         }
         ending.end(entry.reason(), error);
@@ -236,9 +236,7 @@ public final class StreamLauncher {
             bytes = Objects.requireNonNull(scope(accepted).call(() -> handler.reply(connection)),
                     "reply() returned null");
         } catch (RuntimeException | Error e) {
-            LOG.warn("service={} peer={} handler={} threw", accepted.service().name(), accepted.shownPeer(),
-                    stream.name(), e);
-            ending.end(Optional.empty(), Optional.of(e.toString()));
+            ending.threw(e);
             return;
         } finally {
             // The listener's own thread: it goes back to the daemon's context.
@@ -253,7 +251,8 @@ public final class StreamLauncher {
             return;
         } catch (RuntimeException | LinkageError e) {
             // The descriptor or the C call failed us: the connection's own thread writes it all.
-            LOG.warn("service={}: reply not sent at once ({}); sent on a thread", accepted.service().name(), e.toString());
+            LOG.warn("service={}: reply not sent at once, sent on a thread: {}", accepted.service().name(),
+                    LogText.thrown(e));
         }
         if (!bytes.hasRemaining()) {
             ending.end(Optional.empty(), Optional.empty());

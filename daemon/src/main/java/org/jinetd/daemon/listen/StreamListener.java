@@ -22,6 +22,7 @@ import java.util.Set;
 import org.jinetd.daemon.config.Endpoint;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.launch.Accepted;
+import org.jinetd.daemon.log.LogText;
 import org.jinetd.daemon.log.Peers;
 import org.jinetd.daemon.os.AcceptQueue;
 import org.jinetd.daemon.os.Credentials;
@@ -203,7 +204,7 @@ public final class StreamListener implements Listener {
                     // A fault before the connection was admitted (launching guards its own way)
                     // costs that connection, never the listener.
                     closeQuietly(channel);
-                    LOG.warn("{}: connection dropped by a fault", current.label(), e);
+                    LOG.warn("{}: connection dropped by a fault: {}", current.label(), LogText.thrown(e));
                 }
             }
         }

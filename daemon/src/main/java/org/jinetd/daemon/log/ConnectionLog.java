@@ -70,7 +70,7 @@ public final class ConnectionLog {
     public void refused(String service, String peer, String reason) {
         tally.refused(service, reason, 1);
         throttled("service=" + service + " refused=" + reason, () -> "service=" + service + " peer="
-                + Peers.quoted(peer) + " refused=" + reason);
+                + LogText.quoted(peer) + " refused=" + reason);
     }
 
     /**
@@ -81,8 +81,8 @@ public final class ConnectionLog {
     public void datagram(String service, String peer, String handler, java.util.Optional<String> error) {
         tally.datagram(service, error);
         error.ifPresent(e -> throttled("service=" + service + " handler=" + handler + " failed",
-                () -> "service=" + service + " peer=" + Peers.quoted(peer) + " handler=" + handler
-                        + " error=" + Peers.quoted(e)));
+                () -> "service=" + service + " peer=" + LogText.quoted(peer) + " handler=" + handler
+                        + " error=" + LogText.quoted(e)));
     }
 
     /**
@@ -124,24 +124,21 @@ public final class ConnectionLog {
         if (!handlerLogs(level) || !handlerLines.admit(service)) {
             return;
         }
-        var line = "service=" + service + " peer=" + Peers.quoted(Peers.shown(peer)) + " logger="
-                + Peers.quoted(oneLine(logger)) + " log=" + Peers.quoted(oneLine(text.get()))
-                + (thrown == null ? "" : " exception=" + Peers.quoted(oneLine(thrown.toString())));
+        var line = "service=" + service + " peer=" + LogText.quoted(Peers.shown(peer)) + " logger="
+                + LogText.quoted(cut(logger)) + " log=" + LogText.quoted(cut(text.get()))
+                + (thrown == null ? "" : " exception=" + LogText.quoted(cut(LogText.describe(thrown))));
         SystemLoggers.write(CONNECTIONS, level, line);
         tap.accept(line);
     }
 
-    /** Text for one log line: at most {@value #MOST_HANDLER_LINE} characters, no control character but newlines (quoted later). */
-    static String oneLine(String text) {
-        var value = String.valueOf(text);
-        var cut = value.length() > MOST_HANDLER_LINE
-                ? value.substring(0, MOST_HANDLER_LINE) + " [cut at " + MOST_HANDLER_LINE + " characters]" : value;
-        return cut.replaceAll("[\\p{Cntrl}&&[^\\n]]", "?");
+    /** A handler's text, at most {@value #MOST_HANDLER_LINE} characters of it. */
+    static String cut(String text) {
+        return LogText.cut(String.valueOf(text), MOST_HANDLER_LINE);
     }
 
     /** One line that a program wrote to its stderr. */
     public void stderr(String service, long pid, String text) {
-        var line = "service=" + service + " pid=" + pid + " stderr=" + Peers.quoted(text);
+        var line = "service=" + service + " pid=" + pid + " stderr=" + LogText.quoted(text);
         CONNECTIONS.info(line);
         tap.accept(line);
     }

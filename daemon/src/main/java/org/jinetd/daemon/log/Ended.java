@@ -16,22 +16,25 @@ import java.util.OptionalLong;
  * @param signal  the signal that ended it, for programs that were killed
  * @param reason  why it ended early ({@code timeout}, {@code stop}, ...), if it did
  * @param error   what went wrong, for handlers that threw and spawns that failed
+ * @param trace   where a handler threw: its stack trace ({@link LogText#trace}), one quoted value of the line
  * @param took    from accept to the end
  */
 public record Ended(String service, SocketAddress peer, OptionalLong pid, OptionalLong exit, Optional<String> signal,
-                    Optional<String> reason, Optional<String> error, Duration took) {
+                    Optional<String> reason, Optional<String> error, Optional<String> trace,
+                    Duration took) {
     public Ended {
         Objects.requireNonNull(service, "service");
     }
 
     public String line() {
         var b = new StringBuilder(96).append("service=").append(service).append(" peer=")
-                .append(Peers.quoted(Peers.shown(peer)));
+                .append(LogText.quoted(Peers.shown(peer)));
         pid.ifPresent(p -> b.append(" pid=").append(p));
         exit.ifPresent(e -> b.append(" exit=").append(e));
         signal.ifPresent(s -> b.append(" signal=").append(s));
         reason.ifPresent(r -> b.append(" reason=").append(r));
-        error.ifPresent(e -> b.append(" error=").append(Peers.quoted(e)));
+        error.ifPresent(e -> b.append(" error=").append(LogText.quoted(e)));
+        trace.ifPresent(t -> b.append(" trace=").append(LogText.quoted(t)));
         // Milliseconds as seconds with three decimals, without String.format on every connection.
         long millis = took.toMillis();
         b.append(" duration=").append(millis / 1000).append('.');

@@ -6,10 +6,12 @@ import org.jinetd.daemon.os.Libc;
 
 /**
  * journald's own socket, written as sd_journal_send(3) does (systemd's "Native Journal
- * Protocol"): one datagram per entry, of {@code FIELD=value} lines: MESSAGE (a stack trace
- * included), PRIORITY, SYSLOG_IDENTIFIER=jinetd and the fields of the entry's {@link Pairs}.
- * A value holding a newline is sent in the protocol's binary form: the name, a newline, its
- * length as 64 bits little-endian, the value. An entry is at most
+ * Protocol"): one datagram per entry, of {@code FIELD=value} lines: MESSAGE, PRIORITY,
+ * SYSLOG_IDENTIFIER=jinetd and the fields of the entry's {@link Pairs}. Their names are the
+ * daemon's, never a value's. A value holding a control character other than a tab (a quoted
+ * value read back: a client's error may hold a newline) is sent in the protocol's binary form:
+ * the name, a newline, its length as 64 bits little-endian, the value; journald reads its
+ * bytes as one value whatever they are. An entry is at most
  * {@link LogOutput#MOST_ENTRY} bytes and its fields are parts of it, so that it fits a
  * datagram; none needs the sealed memfd sd_journal_send passes for larger ones. Sending
  * never waits: a journal that does not keep up gets the entry on stderr instead.
@@ -48,7 +50,7 @@ final class JournalSink implements Sink {
         record.add("PRIORITY=").add((char) ('0' + entry.priority())).add('\n');
         record.add("SYSLOG_IDENTIFIER=jinetd\n");
         if (entry.levelled()) {
-            Pairs.read(entry.firstLine(), (name, value) -> {
+            Pairs.read(entry.message(), (name, value) -> {
                 var v = value.getBytes(StandardCharsets.UTF_8);
                 field(name, v, 0, v.length);
             });
@@ -64,14 +66,14 @@ final class JournalSink implements Sink {
         }
     }
 
-    /** {@code NAME=value\n}, or the binary form when the value holds a newline. */
+    /** {@code NAME=value\n}, or the binary form when the value holds a newline or another control character. */
     private void field(String name, byte[] value, int offset, int length) {
         record.add(name);
-        boolean newline = false;
-        for (int i = offset; i < offset + length && !newline; i++) {
-            newline = value[i] == '\n';
+        boolean binary = false;
+        for (int i = offset; i < offset + length && !binary; i++) {
+            binary = (value[i] & 0xff) < ' ' && value[i] != '\t' || value[i] == 0x7f;
         }
-        if (newline) {
+        if (binary) {
             record.add('\n');
             for (int i = 0; i < 8; i++) {
                 record.write((int) ((long) length >>> 8 * i) & 0xff);

@@ -11,18 +11,16 @@ import org.jinetd.daemon.os.AppendFile;
 /**
  * Where the daemon's log goes: stderr until the table says otherwise ({@code log:}), then
  * the journal, syslog or a file. The log provider writes its entries to {@link #entries()},
- * each ended by a flush, so that an entry with a stack trace stays one; anything else
- * written to stderr comes through {@link #lines()}, a line at a time. Each entry is passed
- * on whole, in one write or one datagram. An entry the destination does not take goes to
- * stderr, with a warning the first time, so that nothing is lost unsaid.
+ * each ended by a flush; anything else written to stderr comes through {@link #lines()}, a
+ * line at a time. Each is made one line by {@link Entry#of} (a stack trace the provider adds
+ * becomes one quoted value, control characters are escaped, a long one is cut with a mark)
+ * and passed on whole, in one write or one datagram. An entry the destination does not take
+ * goes to stderr, with a warning the first time, so that nothing is lost unsaid.
  */
 public final class LogOutput {
-    /** An entry longer than this is passed on in pieces, each with the priority. */
+    /** An entry longer than this is cut, with a mark: it fits a datagram, and no part of it becomes an entry. */
     static final int MOST_ENTRY = 64 * 1024;
     private static final int INFO = 6;
-    /** Priorities of the level words the log provider writes first. */
-    private static final Map<String, Integer> PRIORITIES = Map.of(
-            "ERROR", 3, "WARN", 4, "INFO", INFO, "DEBUG", 7, "TRACE", 7);
     /** Between two warnings that a destination fails: a syslog daemon that comes and goes says so once a minute. */
     private static final long WARN_AGAIN_NANOS = 60_000_000_000L;
 
@@ -33,6 +31,9 @@ public final class LogOutput {
     private final int fileOwner;
     private final Bytes entry = new Bytes(512);
     private final Bytes line = new Bytes(512);
+    /** Whether what the provider wrote since the last flush, or the line being read, went past {@link #MOST_ENTRY}. */
+    private boolean entryCut;
+    private boolean lineCut;
     private final OutputStream entries = new Entries();
     private final OutputStream lines = new Lines();
 
@@ -191,7 +192,7 @@ public final class LogOutput {
     /** A line of this class's own, written to {@code to} only, or to stderr if that fails. */
     private void say(Sink to, String text) {
         var bytes = text.getBytes(StandardCharsets.UTF_8);
-        var said = new Entry(bytes, PRIORITIES.get(text.substring(0, text.indexOf(' '))), text.indexOf(' ') + 1);
+        var said = Entry.of(bytes, bytes.length, true, INFO, false);
         try {
             to.write(said);
         } catch (IOException e) {
@@ -199,21 +200,13 @@ public final class LogOutput {
         }
     }
 
-    /** Passes on {@code length} bytes of {@code bytes} as one entry. */
-    private void emit(byte[] bytes, int length) {
-        int level = 0;
-        while (level < length && level < 6 && bytes[level] >= 'A' && bytes[level] <= 'Z') {
-            level++;
-        }
-        int messageStart = 0;
-        if (level < length && bytes[level] == ' ') {
-            var known = PRIORITIES.get(new String(bytes, 0, level, StandardCharsets.US_ASCII));
-            if (known != null) {
-                priority = known;
-                messageStart = level + 1;
-            }
-        }
-        var entry = new Entry(java.util.Arrays.copyOf(bytes, length), priority, messageStart);
+    /**
+     * Passes on {@code length} bytes of {@code bytes} as one entry: {@code levelled} when the log
+     * provider wrote them, level word first; {@code cut} when their end was not kept.
+     */
+    private void emit(byte[] bytes, int length, boolean levelled, boolean cut) {
+        var entry = Entry.of(bytes, length, levelled, priority, cut);
+        priority = entry.priority();
         if (sink == stderr) {
             writeQuietly(stderr, entry);
             return;
@@ -252,26 +245,16 @@ public final class LogOutput {
     private final class Entries extends OutputStream {
         @Override
         public void write(int b) {
-            synchronized (LogOutput.this) {
-                entry.write(b);
-                if (entry.size() >= MOST_ENTRY) {
-                    flushEntry();
-                }
-            }
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
+        /** Keeps at most {@link #MOST_ENTRY} bytes and one more, to tell a cut; the rest, up to the flush, is dropped. */
         @Override
         public void write(byte[] bytes, int offset, int length) {
             synchronized (LogOutput.this) {
-                while (length > 0) {
-                    int part = Math.min(length, MOST_ENTRY - entry.size());
-                    entry.write(bytes, offset, part);
-                    offset += part;
-                    length -= part;
-                    if (entry.size() >= MOST_ENTRY) {
-                        flushEntry();
-                    }
-                }
+                int part = Math.min(length, MOST_ENTRY + 1 - entry.size());
+                entry.write(bytes, offset, part);
+                entryCut |= part < length;
             }
         }
 
@@ -284,17 +267,21 @@ public final class LogOutput {
 
         private void flushEntry() {
             int length = entry.size();
-            if (length > 0 && entry.array()[length - 1] == '\n') {
+            if (length > 0 && entry.array()[length - 1] == '\n' && !entryCut) {
                 length--;
             }
             if (length > 0) {
-                emit(entry.array(), length);
+                emit(entry.array(), length, true, entryCut);
             }
-            entry.clear(MOST_ENTRY);
+            entry.clear(2 * MOST_ENTRY);
+            entryCut = false;
         }
     }
 
-    /** The rest of stderr: an entry per line. */
+    /**
+     * The rest of stderr: an entry per line, never read for a level word. A line longer than
+     * {@link #MOST_ENTRY} is cut, and the rest of it dropped up to its newline.
+     */
     private final class Lines extends OutputStream {
         @Override
         public void write(int b) {
@@ -304,17 +291,18 @@ public final class LogOutput {
         @Override
         public void write(byte[] bytes, int offset, int length) {
             synchronized (LogOutput.this) {
-                int start = offset;
                 int end = offset + length;
                 for (int i = offset; i < end; i++) {
-                    if (bytes[i] == '\n' || line.size() + i - start >= MOST_ENTRY) {
-                        line.write(bytes, start, i - start);
-                        emit(line.array(), line.size());
-                        line.clear(MOST_ENTRY);
-                        start = bytes[i] == '\n' ? i + 1 : i;
+                    if (bytes[i] == '\n') {
+                        emit(line.array(), line.size(), false, lineCut);
+                        line.clear(2 * MOST_ENTRY);
+                        lineCut = false;
+                    } else if (line.size() <= MOST_ENTRY) {
+                        line.write(bytes[i]);
+                    } else {
+                        lineCut = true;
                     }
                 }
-                line.write(bytes, start, end - start);
             }
         }
     }

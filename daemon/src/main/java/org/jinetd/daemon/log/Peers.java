@@ -43,7 +43,7 @@ public final class Peers {
 
     /**
      * {@code 127.0.0.1:50514}, {@code [::1]:50514}, or a unix socket's path. A client names its
-     * own unix socket: in a log line it is {@link #quoted}.
+     * own unix socket: in a log line it is {@link LogText#quoted}, on a terminal {@link LogText#escaped}.
      */
     public static String shown(SocketAddress address) {
         return switch (address) {
@@ -53,21 +53,5 @@ public final class Peers {
             case null -> "-";
             default -> address.toString();
         };
-    }
-
-    /**
-     * A value for a key=value line: bare when it has no spaces or quotes, else in double quotes.
-     * Nothing in a value can then pass for a pair of its own, nor start a line.
-     */
-    static String quoted(String value) {
-        boolean bare = !value.isEmpty();
-        for (int i = 0; i < value.length() && bare; i++) {
-            char c = value.charAt(i);
-            bare = c > ' ' && c != '"' && c != '\\' && c != '=';
-        }
-        if (bare) {
-            return value;
-        }
-        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
     }
 }

@@ -5,8 +5,8 @@ import java.io.OutputStream;
 
 /**
  * Stderr, an entry in one write: with the time in front; or, when stderr is the journal's
- * stream, each line with the entry's priority in front as sd-daemon(3) describes ({@code <4>}
- * for a warning) and no time, which journald adds itself. An entry without a level word (a
+ * stream, with the entry's priority in front as sd-daemon(3) describes ({@code <4>} for a
+ * warning) and no time, which journald adds itself. An entry without a level word (a
  * command's own output) gets no time.
  */
 final class StderrSink implements Sink {
@@ -25,15 +25,8 @@ final class StderrSink implements Sink {
     public void write(Entry entry) throws IOException {
         bytes.clear(LogOutput.MOST_ENTRY);
         if (journal) {
-            // journald reads its stream a line at a time: each line says its priority.
-            var all = entry.bytes();
-            int start = 0;
-            for (int i = 0; i <= all.length; i++) {
-                if (i == all.length || all[i] == '\n') {
-                    bytes.add('<').add((char) ('0' + entry.priority())).add('>').add(all, start, i - start).add('\n');
-                    start = i + 1;
-                }
-            }
+            // journald reads its stream a line at a time, and an entry is one: it says its priority.
+            bytes.add('<').add((char) ('0' + entry.priority())).add('>').add(entry.bytes()).add('\n');
         } else {
             timed(entry, time, bytes);
         }

@@ -10,8 +10,8 @@ import org.jinetd.daemon.os.Libc;
  * Syslog, as syslog(3) and xinetd write to it: a datagram per line to /dev/log, in the
  * form of RFC 3164, {@code <30>Jun  1 12:00:00 jinetd[4120]: service=echo ...}: facility
  * daemon, the entry's level as severity, the tag {@code jinetd} with the daemon's pid. The
- * level word is left out; the severity says it. A stack trace's lines follow as datagrams of
- * their own, as a syslog daemon shows no newline. Sending never waits: a syslog daemon that
+ * level word is left out; the severity says it. An entry is one line (a stack trace is one
+ * quoted value of it), so it is one datagram. Sending never waits: a syslog daemon that
  * does not keep up gets the entry on stderr instead.
  */
 final class SyslogSink implements Sink {
@@ -40,16 +40,10 @@ final class SyslogSink implements Sink {
     @Override
     public void write(Entry entry) throws IOException {
         var bytes = entry.bytes();
-        var header = "<" + (FACILITY + entry.priority()) + ">" + TIME.format(LocalDateTime.now()) + tag;
-        int start = entry.messageStart();
-        for (int i = start; i <= bytes.length; i++) {
-            if (i == bytes.length || bytes[i] == '\n') {
-                datagram.clear(2 * LogOutput.MOST_ENTRY);
-                datagram.add(header).add(bytes, start, i - start);
-                send();
-                start = i + 1;
-            }
-        }
+        datagram.clear(2 * LogOutput.MOST_ENTRY);
+        datagram.add("<" + (FACILITY + entry.priority()) + ">" + TIME.format(LocalDateTime.now()) + tag)
+                .add(bytes, entry.messageStart(), bytes.length - entry.messageStart());
+        send();
     }
 
     private void send() throws IOException {

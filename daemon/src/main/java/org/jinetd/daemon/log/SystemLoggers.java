@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * <li>One logged by a plugin outside any connection (a thread of its own, its provider as the
  * table is read) goes to {@code jinetd.handler} as {@code service=- logger=NAME log="..."},
  * at most {@value #OUTSIDE_PER_SECOND} a second in all.</li>
- * <li>The JDK's own loggers (those of named modules) keep their names.</li>
+ * <li>The JDK's own loggers (those of named modules) keep their names, and their lines are
+ * {@code logger=NAME log="..."} as a handler's are.</li>
  * </ul>
  * Past those rates lines are counted, not kept: a handler that logs in a loop costs neither
  * memory nor more than one line a second for the rest.
@@ -135,12 +136,14 @@ public final class SystemLoggers extends System.LoggerFinder {
             } else if (jdk) {
                 var logger = own();
                 if (enabled(logger, level)) {
-                    write(logger, level, safely(text) + (thrown == null ? "" : ": " + thrown));
+                    // The JDK's words may carry a client's (a host name, a header): a value, never a field.
+                    write(logger, level, "logger=" + LogText.quoted(name) + " log=" + LogText.quoted(safely(text))
+                            + (thrown == null ? "" : " " + LogText.thrown(thrown)));
                 }
             } else if (enabled(outside(), level) && outsideLines.admit("outside")) {
-                write(outside(), level, "service=- logger=" + Peers.quoted(ConnectionLog.oneLine(name)) + " log="
-                        + Peers.quoted(ConnectionLog.oneLine(safely(text)))
-                        + (thrown == null ? "" : " exception=" + Peers.quoted(ConnectionLog.oneLine(thrown.toString()))));
+                write(outside(), level, "service=- logger=" + LogText.quoted(ConnectionLog.cut(name)) + " log="
+                        + LogText.quoted(ConnectionLog.cut(safely(text)))
+                        + (thrown == null ? "" : " exception=" + LogText.quoted(ConnectionLog.cut(LogText.describe(thrown)))));
             }
         }
 

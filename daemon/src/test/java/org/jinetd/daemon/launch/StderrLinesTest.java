@@ -49,4 +49,15 @@ class StderrLinesTest {
         lines.end();
         assertEquals(List.of("service=s pid=42 stderr=\"no newline\""), logged);
     }
+
+    @Test
+    void controlCharactersAndNewlinesOfAProgramAreEscapedInOneValueALine() {
+        var bytes = "a\u001b[2J\r\u0007\u0000b\\nWARN service=x\none\nWARN service=x peer=1.2.3.4 refused=only_from\n"
+                .getBytes(StandardCharsets.UTF_8);
+        lines.feed(bytes, 0, bytes.length);
+        lines.end();
+        assertEquals(List.of("service=s pid=42 stderr=\"a\\x1b[2J\\r\\x07\\x00b\\\\nWARN service=x\"",
+                "service=s pid=42 stderr=one",
+                "service=s pid=42 stderr=\"WARN service=x peer=1.2.3.4 refused=only_from\""), logged);
+    }
 }

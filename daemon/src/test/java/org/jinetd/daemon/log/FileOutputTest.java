@@ -62,6 +62,58 @@ class FileOutputTest {
     }
 
     @Test
+    void anExceptionsTextAndAProgramsControlCharactersAreEscapedInOneLine() throws Exception {
+        var file = dir.resolve("jinetd.log");
+        output.toFile(file);
+        // As slf4j-simple writes an entry with a throwable: println, the trace, one flush.
+        var print = new java.io.PrintStream(output.entries(), false, StandardCharsets.UTF_8);
+        print.println("WARN echo/tcp: connection dropped by a fault");
+        new NumberFormatException("For input string: \"x\nWARN service=x peer=1.2.3.4 refused=only_from\"")
+                .printStackTrace(print);
+        print.flush();
+        entry("INFO service=greet pid=7 stderr=" + LogText.quoted("a\u001b[2J\r\u0007\u0000b\\nWARN service=x"));
+        var lines = lines(file);
+        assertEquals(2, lines.size(), lines::toString);
+        assertTrue(lines.get(0).matches(TIME + java.util.regex.Pattern.quote("WARN echo/tcp: connection dropped by a fault "
+                + "trace=\"java.lang.NumberFormatException: For input string: \\\"x\\nWARN service=x peer=1.2.3.4 "
+                + "refused=only_from\\\"\\n\\tat ") + ".*\""), lines::toString);
+        assertTrue(lines.get(1).matches(TIME + java.util.regex.Pattern.quote(
+                "INFO service=greet pid=7 stderr=\"a\\x1b[2J\\r\\x07\\x00b\\\\nWARN service=x\"")), lines::toString);
+        assertTrue(Files.readString(file).chars().noneMatch(c -> c < ' ' && c != '\n'), "a control character in the file");
+    }
+
+    @Test
+    void onStderrTooAnEntryWithATraceIsOneLine() throws Exception {
+        var print = new java.io.PrintStream(output.entries(), false, StandardCharsets.UTF_8);
+        print.println("WARN echo/tcp: connection dropped by a fault");
+        new NumberFormatException("For input string: \"x\nWARN service=x peer=1.2.3.4 refused=only_from\"")
+                .printStackTrace(print);
+        print.flush();
+        var lines = stderr().lines().toList();
+        assertEquals(1, lines.size(), stderr());
+        assertTrue(lines.getFirst().matches(TIME + java.util.regex.Pattern.quote("WARN echo/tcp: connection dropped by "
+                + "a fault trace=\"java.lang.NumberFormatException: For input string: \\\"x\\nWARN service=x") + ".*"),
+                stderr());
+    }
+
+    @Test
+    void aLongEntryIsOneLineCutWithAMark() throws Exception {
+        var file = dir.resolve("jinetd.log");
+        output.toFile(file);
+        // 70 KiB, with an entry of the writer's choosing where a piece of 64 KiB would have ended.
+        var head = "WARN service=echo error=\"";
+        var forged = "\nERROR service=x peer=1.2.3.4 refused=only_from\n";
+        entry(head + "x".repeat(64 * 1024 - 1 - head.length()) + forged + "y".repeat(6 * 1024));
+        entry("INFO after");
+        var lines = lines(file);
+        assertEquals(2, lines.size(), () -> lines.stream().map(l -> l.substring(0, Math.min(l.length(), 80))).toList()
+                .toString());
+        assertTrue(lines.get(0).matches(TIME + "WARN service=echo error=\"x+ \\[cut at 65536 bytes\\]"),
+                lines.get(0).substring(0, 80));
+        assertTrue(lines.get(1).matches(TIME + "INFO after"), lines.get(1));
+    }
+
+    @Test
     void aFileThatIsThereIsAppendedTo() throws Exception {
         var file = Files.writeString(dir.resolve("jinetd.log"), "an earlier line\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));

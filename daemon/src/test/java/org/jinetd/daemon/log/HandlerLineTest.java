@@ -20,9 +20,11 @@ class HandlerLineTest {
         var text = "\u001b[31mred\r\n" + "x".repeat(1 << 20) + "\u0000";
         log.handlerLine("big", peer, "ex\u0007ample", System.Logger.Level.WARNING, () -> text, null);
         var line = lines.getFirst();
-        assertTrue(line.startsWith("service=big peer=192.0.2.7:4711 logger=ex?ample log=\"?[31mred?\\n"), line);
+        assertTrue(line.startsWith("service=big peer=192.0.2.7:4711 logger=\"ex\\x07ample\" log=\"\\x1b[31mred\\r\\n"),
+                line.substring(0, 100));
         assertTrue(line.endsWith(" [cut at 4096 characters]\""), line.substring(line.length() - 80));
         assertTrue(line.length() < 4096 + 200, "length " + line.length());
+        assertTrue(line.endsWith("x".repeat(100) + " [cut at 4096 characters]\""), "the NUL past the cut is not there");
         assertFalse(line.chars().anyMatch(c -> c < ' '), "a control character in the line");
     }
 

@@ -91,7 +91,7 @@ class JournalOutputTest {
             var output = output(dir.resolve("journal.sock"));
             output.toJournal();
             var error = "spawn failed: \"no\" such file = x\nsecond line \\ end";
-            entry(output, "WARN service=echo peer=127.0.0.1:4711 error=" + Peers.quoted(error) + " duration=0.001s");
+            entry(output, "WARN service=echo peer=127.0.0.1:4711 error=" + LogText.quoted(error) + " duration=0.001s");
             var fields = journal.receiveEntry();
             var field = fields.stream().filter(f -> f.name().equals("JINETD_ERROR")).findFirst().orElseThrow();
             assertTrue(field.binary(), Inbox.shown(fields));
@@ -102,40 +102,63 @@ class JournalOutputTest {
     }
 
     @Test
-    void theBinaryFormIsTheNameANewlineTheLengthLittleEndianAndTheValue() throws Exception {
+    void aValueWithANewlineIsSentInTheBinaryFormAndJournaldReadsOneFieldOfIt() throws Exception {
         try (var journal = new Inbox(dir.resolve("journal.sock"))) {
             var output = output(dir.resolve("journal.sock"));
             output.toJournal();
-            entry(output, "WARN echo/tcp: connection dropped by a fault\njava.lang.IllegalStateException: boom\n\tat a.B.c(B.java:1)");
+            var error = "java.lang.NumberFormatException: For input string: \"x\nPRIORITY=0\nJINETD_SERVICE=x\n\"";
+            entry(output, "WARN service=echo peer=127.0.0.1:4711 error=" + LogText.quoted(error) + " duration=0.001s");
             var datagram = journal.receive();
-            var message = "echo/tcp: connection dropped by a fault\njava.lang.IllegalStateException: boom\n\tat a.B.c(B.java:1)";
-            var bytes = message.getBytes(StandardCharsets.UTF_8);
+            // The field as the protocol has it: the name, a newline, the length in 64 bits little-endian, the value.
+            var value = error.getBytes(StandardCharsets.UTF_8);
             var expected = new ByteArrayOutputStream();
-            expected.write("MESSAGE\n".getBytes(StandardCharsets.US_ASCII));
-            expected.write(new byte[] {(byte) bytes.length, (byte) (bytes.length >>> 8), 0, 0, 0, 0, 0, 0});
-            expected.write(bytes);
+            expected.write("\nJINETD_ERROR\n".getBytes(StandardCharsets.US_ASCII));
+            expected.write(new byte[] {(byte) value.length, 0, 0, 0, 0, 0, 0, 0});
+            expected.write(value);
             expected.write('\n');
-            var head = java.util.Arrays.copyOf(datagram, expected.size());
-            assertArrayEquals(expected.toByteArray(), head, new String(datagram, StandardCharsets.UTF_8));
-            assertEquals("4", only(Inbox.fields(datagram), "PRIORITY"));
+            assertTrue(indexOf(datagram, expected.toByteArray()) >= 0, new String(datagram, StandardCharsets.UTF_8));
+            // Read as journald reads it: the newlines in the value make no field of their own.
+            var fields = Inbox.fields(datagram);
+            assertEquals(List.of("MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "JINETD_SERVICE", "JINETD_PEER",
+                    "JINETD_ERROR", "JINETD_DURATION"), fields.stream().map(Inbox.Field::name).toList(), Inbox.shown(fields));
+            assertEquals(error, only(fields, "JINETD_ERROR"));
+            assertEquals("4", only(fields, "PRIORITY"));
+            assertEquals("echo", only(fields, "JINETD_SERVICE"));
+            assertFalse(only(fields, "MESSAGE").contains("\n"), "the message is one line");
         }
     }
 
+    private static int indexOf(byte[] in, byte[] part) {
+        for (int i = 0; i + part.length <= in.length; i++) {
+            if (java.util.Arrays.equals(in, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     @Test
-    void aStackTraceIsOneEntryWithItsFirstLinesFields() throws Exception {
+    void aStackTraceTheProviderPrintsIsOneQuotedValueOfOneEntry() throws Exception {
         try (var journal = new Inbox(dir.resolve("journal.sock"))) {
             var output = output(dir.resolve("journal.sock"));
             output.toJournal();
             // As slf4j-simple writes an entry with a throwable: println, the trace, one flush.
             var print = new java.io.PrintStream(output.entries(), false, StandardCharsets.UTF_8);
             print.println("WARN service=echo peer=127.0.0.1:4711 failed on its way");
-            new IllegalStateException("boom service=forged").printStackTrace(print);
+            new NumberFormatException("For input string: \"x\nWARN service=x peer=1.2.3.4 refused=only_from\"")
+                    .printStackTrace(print);
             print.flush();
+            entry(output, "INFO after");
             var fields = journal.receiveEntry();
-            assertTrue(only(fields, "MESSAGE").startsWith("service=echo peer=127.0.0.1:4711 failed on its way\n"
-                    + "java.lang.IllegalStateException: boom service=forged\n\tat "), Inbox.shown(fields));
+            assertTrue(only(fields, "MESSAGE").startsWith("service=echo peer=127.0.0.1:4711 failed on its way trace=\""
+                    + "java.lang.NumberFormatException: For input string: \\\"x\\nWARN service=x peer=1.2.3.4 "
+                    + "refused=only_from\\\"\\n\\tat "), Inbox.shown(fields));
             assertEquals("echo", only(fields, "JINETD_SERVICE"));
             assertEquals("4", only(fields, "PRIORITY"));
+            assertTrue(only(fields, "JINETD_TRACE").startsWith("java.lang.NumberFormatException: For input string: "
+                    + "\"x\nWARN service=x peer=1.2.3.4 refused=only_from\"\n\tat "), Inbox.shown(fields));
+            assertTrue(fields.stream().noneMatch(f -> f.name().equals("JINETD_REFUSED")), Inbox.shown(fields));
+            assertEquals("after", only(journal.receiveEntry(), "MESSAGE"), "the trace made no entry of its own");
         }
     }
 
@@ -146,13 +169,13 @@ class JournalOutputTest {
             output.toJournal();
             // A program's stderr line, as the connection log writes it.
             var text = "hello\nPRIORITY=0\nJINETD_SERVICE=x exit=0 service=y peer=\"z";
-            entry(output, "INFO service=greet pid=7 stderr=" + Peers.quoted(text));
+            entry(output, "INFO service=greet pid=7 stderr=" + LogText.quoted(text));
             var fields = journal.receiveEntry();
             assertEquals("6", only(fields, "PRIORITY"));
             assertEquals("greet", only(fields, "JINETD_SERVICE"));
             assertEquals("7", only(fields, "JINETD_PID"));
             assertEquals("jinetd", only(fields, "SYSLOG_IDENTIFIER"));
-            assertEquals("service=greet pid=7 stderr=" + Peers.quoted(text), only(fields, "MESSAGE"));
+            assertEquals("service=greet pid=7 stderr=" + LogText.quoted(text), only(fields, "MESSAGE"));
             assertEquals(List.of("MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "JINETD_SERVICE", "JINETD_PID"),
                     fields.stream().map(Inbox.Field::name).toList());
 
@@ -174,7 +197,7 @@ class JournalOutputTest {
             var output = output(dir.resolve("journal.sock"));
             output.toJournal();
             entry(output, "WARN service=reverse peer=127.0.0.1:4711 logger=org.example.Reverse log="
-                    + Peers.quoted("x service=forged error=none") + " exception=" + Peers.quoted("java.io.IOException: y"));
+                    + LogText.quoted("x service=forged error=none") + " exception=" + LogText.quoted("java.io.IOException: y"));
             var fields = journal.receiveEntry();
             assertEquals("reverse", only(fields, "JINETD_SERVICE"));
             assertEquals("org.example.Reverse", only(fields, "JINETD_LOGGER"));
@@ -183,16 +206,45 @@ class JournalOutputTest {
     }
 
     @Test
-    void aLongLineArrivesWholeInPiecesOfAtMost64KiB() throws Exception {
+    void onTheJournalsStreamAnEntryWithATraceIsOneLineWithItsPriority() throws Exception {
+        var output = output(dir.resolve("absent.sock"));
+        output.toStderr();
+        var print = new java.io.PrintStream(output.entries(), false, StandardCharsets.UTF_8);
+        print.println("WARN echo/tcp: connection dropped by a fault");
+        new NumberFormatException("For input string: \"x\nWARN service=x peer=1.2.3.4 refused=only_from\"")
+                .printStackTrace(print);
+        print.flush();
+        var lines = stderr().lines().toList();
+        assertEquals(1, lines.size(), stderr());
+        assertTrue(lines.getFirst().startsWith("<4>WARN echo/tcp: connection dropped by a fault trace=\"java.lang."
+                + "NumberFormatException: For input string: \\\"x\\nWARN service=x"), stderr());
+    }
+
+    @Test
+    void aLongEntryIsCutWithAMarkAndNothingPastTheCutIsAnEntryOfItsOwn() throws Exception {
         try (var journal = new Inbox(dir.resolve("journal.sock"))) {
             var output = output(dir.resolve("journal.sock"));
             output.toJournal();
-            var text = "x".repeat(100 * 1024);
-            entry(output, "INFO service=echo stderr=" + text);
-            var first = only(journal.receiveEntry(), "MESSAGE");
-            var second = only(journal.receiveEntry(), "MESSAGE");
-            assertEquals("service=echo stderr=" + text, first + second);
-            assertEquals(64 * 1024 - "INFO ".length(), first.length());
+            var forged = "ERROR service=x peer=1.2.3.4 refused=only_from";
+            var head = "INFO service=echo pid=7 stderr=\"";
+            // 70 KiB, with an entry of the writer's choosing where a piece of 64 KiB would have ended.
+            entry(output, head + "x".repeat(64 * 1024 - head.length() - 1) + "\n" + forged + "\n" + "y".repeat(6 * 1024));
+            // The rest of stderr: a line of 70 KiB, the same entry at 64 KiB.
+            output.lines().write(("x".repeat(64 * 1024) + forged + "y".repeat(6 * 1024) + "\n").getBytes(
+                    StandardCharsets.UTF_8));
+            entry(output, "INFO after");
+            for (var levelled : List.of(true, false)) {
+                var fields = journal.receiveEntry();
+                var message = only(fields, "MESSAGE");
+                assertTrue(message.endsWith("x [cut at 65536 bytes]"), message.substring(message.length() - 80));
+                assertTrue(message.getBytes(StandardCharsets.UTF_8).length <= 64 * 1024, "at most 64 KiB");
+                assertEquals("6", only(fields, "PRIORITY"));
+                assertEquals(levelled ? List.of("echo") : List.of(), fields.stream()
+                        .filter(f -> f.name().equals("JINETD_SERVICE")).map(Inbox.Field::text).toList());
+                assertTrue(fields.stream().noneMatch(f -> f.name().equals("JINETD_REFUSED")), Inbox.shown(fields));
+            }
+            assertEquals("after", only(journal.receiveEntry(), "MESSAGE"), "nothing past the cut made an entry");
+            assertEquals("", stderr());
         }
     }
 

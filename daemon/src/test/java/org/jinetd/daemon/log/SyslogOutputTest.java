@@ -58,16 +58,44 @@ class SyslogOutputTest {
     }
 
     @Test
-    void aStackTracesLinesFollowAsDatagramsOfTheirOwn() throws Exception {
+    void anEntryWithAStackTraceIsOneDatagramAndForgesNone() throws Exception {
         try (var syslog = new Inbox(dir.resolve("log"))) {
             var output = output(dir.resolve("log"));
             output.toSyslog();
-            entry(output, "WARN echo/tcp: connection dropped by a fault\njava.lang.IllegalStateException: boom\n\tat a.B.c(B.java:1)");
-            for (var line : List.of("echo/tcp: connection dropped by a fault", "java.lang.IllegalStateException: boom",
-                    "\tat a.B.c(B.java:1)")) {
-                var datagram = syslog.receiveText();
-                assertTrue(datagram.matches(HEAD.formatted(28) + java.util.regex.Pattern.quote(line)), datagram);
-            }
+            // As slf4j-simple writes an entry with a throwable: println, the trace, one flush.
+            var print = new java.io.PrintStream(output.entries(), false, StandardCharsets.UTF_8);
+            print.println("WARN echo/tcp: connection dropped by a fault");
+            new NumberFormatException("For input string: \"x\nWARN service=x peer=1.2.3.4 refused=only_from\"")
+                    .printStackTrace(print);
+            print.flush();
+            entry(output, "INFO after");
+            var datagram = syslog.receiveText();
+            assertTrue(datagram.matches(HEAD.formatted(28) + java.util.regex.Pattern.quote(
+                    "echo/tcp: connection dropped by a fault trace=\"java.lang.NumberFormatException: For input string: "
+                    + "\\\"x\\nWARN service=x peer=1.2.3.4 refused=only_from\\\"\\n\\tat ") + ".*\""), datagram);
+            assertTrue(datagram.chars().noneMatch(c -> c < ' '), "no control character: " + datagram);
+            assertTrue(syslog.receiveText().matches(HEAD.formatted(30) + "after"), "the trace made no datagram of its own");
+        }
+    }
+
+    @Test
+    void aProgramsControlCharactersAndALongEntryReachSyslogEscapedAndCut() throws Exception {
+        try (var syslog = new Inbox(dir.resolve("log"))) {
+            var output = output(dir.resolve("log"));
+            output.toSyslog();
+            var text = "a\u001b[2J\r\u0007\u0000b\\nWARN service=x";
+            entry(output, "INFO service=greet pid=7 stderr=" + LogText.quoted(text));
+            assertTrue(syslog.receiveText().matches(HEAD.formatted(30) + java.util.regex.Pattern.quote(
+                    "service=greet pid=7 stderr=\"a\\x1b[2J\\r\\x07\\x00b\\\\nWARN service=x\"")));
+            // 70 KiB, with an entry of the writer's choosing where a piece of 64 KiB would have ended.
+            var head = "WARN service=echo error=\"";
+            var forged = "\nERROR service=x peer=1.2.3.4 refused=only_from\n";
+            entry(output, head + "x".repeat(64 * 1024 - 1 - head.length()) + forged + "y".repeat(6 * 1024));
+            entry(output, "INFO after");
+            var cut = syslog.receiveText();
+            assertTrue(cut.matches(HEAD.formatted(28) + "service=echo error=\"x+"
+                    + java.util.regex.Pattern.quote(" [cut at 65536 bytes]")), cut.substring(0, 100));
+            assertTrue(syslog.receiveText().matches(HEAD.formatted(30) + "after"), "nothing past the cut made an entry");
         }
     }
 

@@ -1,0 +1,139 @@
+package org.jinetd.daemon.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.jinetd.daemon.Supervisor;
+import org.jinetd.daemon.config.Config;
+import org.jinetd.daemon.control.Signals;
+import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.log.LogOutput;
+import org.jinetd.daemon.os.AppendFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jinetd status} prints what clients and handlers chose (a unix client's socket path,
+ * a handler's error) escaped, as {@code --json} does: no escape sequence, carriage return or
+ * bell of theirs reaches root's terminal.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StatusTextTest {
+    @TempDir
+    Path dir;
+
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Signals signals = new Signals();
+
+    @Test
+    void aClientsSocketPathAndAHandlersErrorAreShownEscaped() throws Exception {
+        var control = dir.resolve("run/control.sock");
+        var file = dir.resolve("services.yaml");
+        Files.writeString(file, """
+                control_socket: %s
+                shutdown_grace: 200ms
+                services:
+                  held: {protocol: unix, path: %s, handler: misbehaving, options: {how: hang}}
+                  forge: {protocol: unix, path: %s, handler: misbehaving, options: {how: forge}}
+                """.formatted(control, dir.resolve("held.sock"), dir.resolve("forge.sock")));
+        var running = start(file);
+        try {
+            await(l -> l.startsWith("control: listening on "));
+            // A client names its own socket: an escape sequence that sets the terminal's title, a CR, a bell.
+            var hostile = dir.resolve("c\u001b]0;owned\u0007\rx.sock");
+            try (var client = SocketChannel.open(StandardProtocolFamily.UNIX);
+                 var failing = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                client.bind(UnixDomainSocketAddress.of(hostile));
+                client.connect(UnixDomainSocketAddress.of(dir.resolve("held.sock")));
+                failing.bind(UnixDomainSocketAddress.of(dir.resolve("f\u001b[2J\u0007.sock")));
+                failing.connect(UnixDomainSocketAddress.of(dir.resolve("forge.sock")));
+                await(l -> l.startsWith("service=forge "));
+                awaitLive(control);
+
+                var table = Cli.run("status", "--socket", control.toString());
+                assertEquals(0, table.code(), table.err());
+                assertNoControlCharacter(table.out());
+                assertTrue(table.out().contains("java.lang.NumberFormatException: For input string: "
+                        + "\"x\\x1b[2J\\r\\x07\\nWARN service=x peer=1.2.3.4 refused=only_from\""), table.out());
+
+                var one = Cli.run("status", "held", "--socket", control.toString());
+                assertEquals(0, one.code(), one.err());
+                assertNoControlCharacter(one.out());
+                assertTrue(one.out().contains(dir + "/c\\x1b]0;owned\\x07\\rx.sock  "), one.out());
+
+                var json = Cli.run("status", "held", "--json", "--socket", control.toString());
+                assertNoControlCharacter(json.out());
+                var report = new ObjectMapper().readTree(json.out());
+                assertEquals(hostile.toString(), report.get("connections").get(0).get("peer").asText());
+            }
+        } finally {
+            signals.request(new Signals.Request.Stop("SIGTERM"));
+            running.get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void assertNoControlCharacter(String out) {
+        assertTrue(out.chars().noneMatch(c -> c < ' ' && c != '\n' || c >= 0x7f && c < 0xa0), out);
+    }
+
+    /** Waits until status lists the held connection: it is live once its handler runs. */
+    private void awaitLive(Path control) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            var one = Cli.run("status", "held", "--json", "--socket", control.toString());
+            if (one.out().contains("\"peer\"")) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "the held connection is not live: " + one.out() + one.err());
+            // Asked again at once would be a busy loop: wait for the log to change or a tenth of a second.
+            synchronized (lines) {
+                lines.wait(100);
+            }
+        }
+    }
+
+    private CompletableFuture<Supervisor.Outcome> start(Path file) {
+        var output = new LogOutput(new ByteArrayOutputStream(), false, "/nonexistent/journal", "/nonexistent/log",
+                AppendFile.ANY);
+        var log = new ConnectionLog(line -> {
+            synchronized (lines) {
+                lines.add(line);
+                lines.notifyAll();
+            }
+        });
+        var supervisor = new Supervisor(Config::load, file, log, signals, output);
+        var running = new CompletableFuture<Supervisor.Outcome>();
+        Thread.ofPlatform().name("supervisor-status").start(() -> {
+            try {
+                running.complete(supervisor.run());
+            } catch (Throwable e) {
+                running.completeExceptionally(e);
+            }
+        });
+        return running;
+    }
+
+    private void await(Predicate<String> matching) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        synchronized (lines) {
+            while (lines.stream().noneMatch(matching)) {
+                long left = deadline - System.nanoTime();
+                assertTrue(left > 0, "no such log line within 10 s: " + lines);
+                lines.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+}
