@@ -19,7 +19,7 @@ public final class SmallFile {
     /** Tables and included files. */
     public static final int TABLE_CAP = 1 << 20;
     /** Banner files: text sent to every client. */
-    static final int BANNER_CAP = 64 << 10;
+    public static final int BANNER_CAP = 64 << 10;
     static final Duration DEADLINE = Duration.ofSeconds(5);
 
     private SmallFile() {}

@@ -39,13 +39,18 @@ final class YamlReader {
     /** Maps and lists inside each other: Jackson's own limit. */
     private static final int MAX_DEPTH = 1_000;
     private static final Pattern QUOTED = Pattern.compile("'([^'\\n]{" + Node.TOKEN + "})[^'\\n]*'");
+    /** Controls, format characters, separators and code points no text has. */
+    private static final Pattern UNPRINTABLE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Cs}\\p{Co}\\p{Cn}\\p{Zl}\\p{Zp}]");
 
     private final Path file;
     private final List<Problem> problems;
     private final Trust trust;
     private final Map<String, Anchored> anchors = new HashMap<>();
     private int values;
-    private Map<String, String> scalarAnchors = Map.of();
+    /** The anchors of scalars, by the code point offset of their value. */
+    private Map<Long, String> scalarAnchors = Map.of();
+    /** How the parser's places become an editor's; set once the text is decoded. */
+    private LineBreaks breaks = LineBreaks.of("");
 
     private record Anchored(Node node, int size) {}
 
@@ -91,6 +96,13 @@ final class YamlReader {
         if (text.isEmpty()) {
             return Optional.empty();
         }
+        breaks = LineBreaks.of(text.get());
+        var odd = breaks.outsideQuotes(file);
+        if (!odd.isEmpty()) {
+            // What the parser would read is not what an editor shows: nothing of it is read.
+            problems.addAll(odd);
+            return Optional.empty();
+        }
         scalarAnchors = scalarAnchors(text.get());
         try (var parser = FACTORY.createParser(text.get())) {
             var first = parser.nextToken();
@@ -114,16 +126,16 @@ final class YamlReader {
     /** SnakeYAML's problem and its context on one line, at the problem's place. */
     private Problem syntax(JsonProcessingException e) {
         if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
-            var at = marked.getProblemMark();
+            var at = mark(marked.getProblemMark());
             var what = "YAML syntax error: " + quiet(marked.getProblem());
             var context = marked.getContext();
             var contextMark = marked.getContextMark();
             if (context != null && contextMark != null) {
+                var start = mark(contextMark);
                 what += " (in the %s that starts at %d:%d)".formatted(
-                        context.replaceFirst("^while (parsing|scanning) (an? )?", ""),
-                        contextMark.getLine() + 1, contextMark.getColumn() + 1);
+                        context.replaceFirst("^while (parsing|scanning) (an? )?", ""), start.line(), start.col());
             }
-            return new Problem(file, at.getLine() + 1, at.getColumn() + 1, what, null);
+            return Problem.at(at, what, null);
         }
         var where = e.getLocation();
         var mark = where == null ? Node.Mark.start(file) : mark(where);
@@ -132,12 +144,15 @@ final class YamlReader {
 
     /**
      * A parser's message, first line, with any quoted text cut to a token: the file may be
-     * no table at all (an include of /etc/shadow), and messages reach logs and replies.
+     * no table at all (an include of /etc/shadow), and messages reach logs and replies. A
+     * character of the file it names that is no printable text (a U+2029, an escape) is
+     * shown by its number, so that the message stays one line of text.
      */
     private static String quiet(String message) {
         var first = message == null ? "" : message.lines().findFirst().orElse("");
         first = QUOTED.matcher(first).replaceAll("'$1...'");
-        return first.length() > 160 ? first.substring(0, 160) + "..." : first;
+        first = first.length() > 160 ? first.substring(0, 160) + "..." : first;
+        return UNPRINTABLE.matcher(first).replaceAll(m -> "U+%04X".formatted(m.group().codePointAt(0)));
     }
 
     /** Strict UTF-8: a table in Latin-1 would otherwise load with mangled names and paths. */
@@ -184,7 +199,8 @@ final class YamlReader {
             return alias(parser.getText(), mark);
         }
         // Read before the value: the parser moves on inside a map or list.
-        var anchor = yaml.getCurrentAnchor() != null ? yaml.getCurrentAnchor() : scalarAnchors.get(place(mark));
+        var anchor = yaml.getCurrentAnchor() != null ? yaml.getCurrentAnchor()
+                : scalarAnchors.get(parser.currentTokenLocation().getCharOffset());
         int before = values;
         count(1, mark);
         var node = switch (token) {
@@ -226,8 +242,8 @@ final class YamlReader {
      * maps and lists only. SnakeYAML's own events say them all; a syntax error ends this pass
      * quietly, and the main one reports it.
      */
-    private static Map<String, String> scalarAnchors(String text) {
-        var out = new HashMap<String, String>();
+    private static Map<Long, String> scalarAnchors(String text) {
+        var out = new HashMap<Long, String>();
         if (text.indexOf('&') < 0) {
             return out;
         }
@@ -239,8 +255,8 @@ final class YamlReader {
                     new org.yaml.snakeyaml.reader.StreamReader(text), new org.yaml.snakeyaml.LoaderOptions());
             for (org.yaml.snakeyaml.events.Event event; (event = parser.getEvent()) != null; ) {
                 if (event instanceof org.yaml.snakeyaml.events.ScalarEvent scalar && scalar.getAnchor() != null) {
-                    var at = scalar.getStartMark();
-                    out.put((at.getLine() + 1) + ":" + (at.getColumn() + 1), scalar.getAnchor());
+                    // Jackson's places are SnakeYAML's: the same offset, in code points.
+                    out.put((long) scalar.getStartMark().getIndex(), scalar.getAnchor());
                 } else if (event instanceof org.yaml.snakeyaml.events.CollectionStartEvent) {
                     // Deeper than Jackson reads, the main pass reports it; and SnakeYAML's
                     // parser slows down with the depth.
@@ -255,10 +271,6 @@ final class YamlReader {
             // reported by the main pass
         }
         return out;
-    }
-
-    private static String place(Node.Mark mark) {
-        return mark.line() + ":" + mark.col();
     }
 
     private void count(int more, Node.Mark mark) {
@@ -330,7 +342,14 @@ final class YamlReader {
     }
 
     private Node.Mark mark(JsonLocation location) {
+        if (breaks.odd() && location.getCharOffset() >= 0) {
+            return breaks.mark(file, (int) location.getCharOffset());
+        }
         return new Node.Mark(file, Math.max(1, location.getLineNr()), Math.max(1, location.getColumnNr()));
+    }
+
+    private Node.Mark mark(org.yaml.snakeyaml.error.Mark at) {
+        return breaks.odd() ? breaks.mark(file, at.getIndex()) : new Node.Mark(file, at.getLine() + 1, at.getColumn() + 1);
     }
 
     static String reason(IOException e) {

@@ -1,21 +1,23 @@
 package org.jinetd.daemon.convert;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /** Tells xinetd's format from inetd's and converts the file into a jinetd table (YAML text). */
 public final class Converter {
-    /** A {@code service NAME}, {@code defaults} or {@code includedir} line: xinetd's format. */
-    private static final Pattern XINETD = Pattern.compile("(?m)^\\s*(service\\s+\\S+|defaults|includedir\\s+\\S+)\\s*$");
+    /**
+     * A {@code service NAME}, {@code defaults} or {@code includedir} line: xinetd's format. Lines
+     * are split where the importers split them (LF, CR, CRLF), not also at a U+2028 as a
+     * multi-line pattern would.
+     */
+    private static final Pattern XINETD = Pattern.compile("\\s*(service\\s+\\S+|defaults|includedir\\s+\\S+)\\s*");
 
     private Converter() {}
 
     public static String convert(Path file) throws IOException {
-        var text = Files.readString(file, StandardCharsets.UTF_8);
-        var imported = XINETD.matcher(text).find() ? XinetdImport.convert(file) : InetdImport.convert(file);
+        var xinetd = Imported.lines(file).stream().anyMatch(line -> XINETD.matcher(line).matches());
+        var imported = xinetd ? XinetdImport.convert(file) : InetdImport.convert(file);
         return imported.yaml();
     }
 }

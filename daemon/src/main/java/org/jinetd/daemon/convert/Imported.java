@@ -1,5 +1,10 @@
 package org.jinetd.daemon.convert;
 
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,8 +15,8 @@ import java.util.Map;
  * their keys in order, and a comment wherever a setting had no counterpart.
  */
 final class Imported {
-    /** One key of a service: a YAML value already written, and why, when it needs a word. */
-    record Key(String name, String yaml, String comment) {}
+    /** One key of a service: its value, and why, when it needs a word (null otherwise). */
+    record Key(String name, Value value, String comment) {}
 
     /** One service: its keys, and the comments that stand above it. */
     static final class Service {
@@ -23,12 +28,12 @@ final class Imported {
             this.name = name;
         }
 
-        void put(String key, String yaml) {
-            keys.put(key, new Key(key, yaml, null));
+        void put(String key, Value value) {
+            keys.put(key, new Key(key, value, null));
         }
 
-        void put(String key, String yaml, String comment) {
-            keys.put(key, new Key(key, yaml, comment));
+        void put(String key, Value value, String comment) {
+            keys.put(key, new Key(key, value, comment));
         }
 
         /** A setting with no counterpart, kept as a comment so that nothing is lost silently. */
@@ -53,7 +58,7 @@ final class Imported {
         if (!taken.contains(wanted)) {
             return wanted;
         }
-        if (protocol != null && !taken.contains(wanted + "-" + protocol)) {
+        if (protocol != null && !taken.contains(wanted + "-" + protocol) && Yaml.fits(wanted + "-" + protocol)) {
             return wanted + "-" + protocol;
         }
         for (int i = 2; ; i++) {
@@ -63,18 +68,27 @@ final class Imported {
         }
     }
 
-    /** The table, with a schema line for editors and every comment in place. */
+    /** The comments at the top of the table: a schema line for editors, where it came from, what to do next. */
+    List<String> header() {
+        return List.of("yaml-language-server: $schema=services.schema.json",
+                "Converted by jinetd import from " + source + ".", "Check it with: jinetd check -c FILE");
+    }
+
+    /**
+     * The table, with every comment in place. Every text goes through {@link Yaml}, so that
+     * each comment stays one comment and each value reads back as itself.
+     */
     String yaml() {
         var out = new StringBuilder();
-        out.append("# yaml-language-server: $schema=services.schema.json\n");
-        out.append("# Converted by jinetd import from ").append(source).append(".\n");
-        out.append("# Check it with: jinetd check -c FILE\n");
+        for (var line : header()) {
+            out.append("# ").append(Yaml.comment(line)).append('\n');
+        }
         for (var note : notes) {
-            out.append("# ").append(note).append('\n');
+            out.append("# ").append(Yaml.comment(note)).append('\n');
         }
         if (defaults != null) {
             for (var note : defaults.notes) {
-                out.append("# defaults: ").append(note).append('\n');
+                out.append("# ").append(Yaml.comment("defaults: " + note)).append('\n');
             }
             if (!defaults.keys.isEmpty()) {
                 out.append("defaults:\n");
@@ -88,7 +102,7 @@ final class Imported {
         for (var service : services) {
             out.append('\n');
             for (var note : service.notes) {
-                out.append("  # ").append(note).append('\n');
+                out.append("  # ").append(Yaml.comment(note)).append('\n');
             }
             out.append("  ").append(Yaml.key(service.name)).append(":\n");
             keys(out, service, "    ");
@@ -96,11 +110,32 @@ final class Imported {
         return out.toString();
     }
 
+    /**
+     * The lines of an old table, split where its daemon splits them (LF, CR, CRLF). An error
+     * names the file: it may be one that an include brought in.
+     */
+    static List<String> lines(Path file) throws IOException {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + " is not UTF-8 text", e);
+        }
+    }
+
+    /**
+     * The last part of a path as written, for comparing program names: text from the old
+     * file, which may be no path at all ("/", or with a NUL).
+     */
+    static String fileName(String path) {
+        var cut = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        return cut.substring(cut.lastIndexOf('/') + 1);
+    }
+
     private static void keys(StringBuilder out, Service service, String indent) {
         for (var key : service.keys.values()) {
-            out.append(indent).append(key.name()).append(": ").append(key.yaml());
+            out.append(indent).append(key.name()).append(": ").append(key.value().yaml());
             if (key.comment() != null) {
-                out.append("  # ").append(key.comment());
+                out.append("  # ").append(Yaml.comment(key.comment()));
             }
             out.append('\n');
         }

@@ -1,11 +1,12 @@
 package org.jinetd.daemon.convert;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -20,7 +21,7 @@ final class InetdImport {
     static Imported convert(Path file) throws IOException {
         var out = new Imported("the inetd table " + file);
         int number = 0;
-        for (var raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        for (var raw : Imported.lines(file)) {
             number++;
             var hash = raw.indexOf('#');
             var line = (hash < 0 ? raw : raw.substring(0, hash)).strip();
@@ -61,30 +62,38 @@ final class InetdImport {
             case "unix" -> "unix";
             default -> null;
         };
-        var serviceName = protocol.equals("unix") ? Path.of(name).getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "-")
-                : name;
+        var serviceName = protocol.equals("unix") ? Imported.fileName(name).replaceAll("[^A-Za-z0-9._-]", "-") : name;
+        if (serviceName.isEmpty()) {
+            // A path that ends in '/' names no file.
+            serviceName = "unix";
+        }
+        if (!Yaml.fits(serviceName)) {
+            out.notes.add("line " + number + ": a service name of " + serviceName.length() + " characters, longer than a"
+                    + " table's key may be, was skipped");
+            return;
+        }
         var s = new Imported.Service(out.unique(serviceName, transport));
         out.services.add(s);
         if (transport == null) {
             s.note("line " + number + ": protocol " + protocol + " is not supported; disabled");
-            s.put("handler", "echo", "a stand-in: set what should serve it");
-            s.put("disabled", "true");
+            s.put("handler", Value.text("echo"), "a stand-in: set what should serve it");
+            s.put("disabled", Value.on());
             return;
         }
         if (!transport.equals("tcp")) {
-            s.put("protocol", transport);
+            s.put("protocol", Value.text(transport));
         }
         if (transport.equals("unix")) {
-            s.put("path", Yaml.string(name));
+            s.put("path", Value.text(name));
         } else {
-            s.put("port", Yaml.string(name));
+            s.put("port", Value.text(name));
             if (bind != null) {
-                s.put("bind", Yaml.string(bind));
+                s.put("bind", Value.text(bind));
             } else if (protocol.endsWith("4")) {
-                s.put("bind", Yaml.string("0.0.0.0"));
+                s.put("bind", Value.text("0.0.0.0"));
             } else if (protocol.endsWith("6")) {
-                s.put("bind", Yaml.string("::"));
-                s.put("v6only", "true");
+                s.put("bind", Value.text("::"));
+                s.put("v6only", Value.on());
             }
         }
         if (!socketType.equals("stream") && !socketType.equals("dgram")) {
@@ -94,36 +103,71 @@ final class InetdImport {
         var server = w[5];
         if (server.equals("internal")) {
             if (BUILTINS.contains(name)) {
-                s.put("handler", name);
+                s.put("handler", Value.text(name));
             } else {
                 s.note("inetd's internal service " + name + " has no jinetd counterpart; disabled");
-                s.put("handler", "echo", "a stand-in: set what should serve it");
-                s.put("disabled", "true");
+                s.put("handler", Value.text("echo"), "a stand-in: set what should serve it");
+                s.put("disabled", Value.on());
             }
         } else {
             var argv = new ArrayList<String>();
             argv.add(server);
             var args = List.of(w).subList(Math.min(7, w.length), w.length);
             argv.addAll(args);
-            s.put("exec", Yaml.list(argv));
-            if (w.length > 6 && !Path.of(server).getFileName().toString().equals(w[6])) {
+            s.put("exec", Value.texts(argv));
+            if (w.length > 6 && !Imported.fileName(server).equals(w[6])) {
                 s.note("inetd passed argv[0] '" + w[6] + "'; jinetd passes the program's path");
             }
             if (waitField[0].equals("wait")) {
-                s.put("wait", "true");
+                s.put("wait", Value.on());
             }
             var user = w[4].split("[:.]", 3);
-            s.put("user", Yaml.string(user[0]));
+            s.put("user", Value.text(user[0]));
             if (user.length > 1 && !user[1].isEmpty()) {
-                s.put("group", Yaml.string(user[1]));
+                s.put("group", Value.text(user[1]));
             }
             if (user.length > 2) {
                 s.note("login class " + user[2] + ": no counterpart");
             }
         }
         if (waitField.length > 1) {
-            s.put("rate", "{per_second: %.3f, burst: %s}".formatted(Integer.parseInt(waitField[1]) / 60.0, waitField[1]),
-                    "inetd's ." + waitField[1] + " switched the service off when exceeded; jinetd holds clients back");
+            var max = max(waitField[1]);
+            if (max.isEmpty()) {
+                s.note("line " + number + ": " + w[3] + ": inetd reads no number of at least 1 in '" + waitField[1]
+                        + "' (it logs 'illegal max field' and takes its default of 256 a minute); no rate is written");
+            } else {
+                var perSecond = BigDecimal.valueOf(max.getAsInt()).divide(BigDecimal.valueOf(60), 3, RoundingMode.HALF_UP);
+                s.put("rate", Value.entries("per_second", new Value.Decimal(perSecond), "burst", Value.whole(max.getAsInt())),
+                        "inetd's ." + waitField[1] + " switched the service off when exceeded; jinetd holds clients back");
+            }
+        }
+    }
+
+    /**
+     * The {@code N} of {@code nowait.N}, connections a minute, as OpenBSD inetd reads it
+     * ({@code strtoul(s, &p, 0)}): decimal, {@code 0x} hex or {@code 0} octal, nothing after
+     * it, at least 1. Empty where inetd logs "illegal max field".
+     */
+    private static OptionalInt max(String text) {
+        var number = text.startsWith("+") ? text.substring(1) : text;
+        int radix = 10;
+        if (number.startsWith("0x") || number.startsWith("0X")) {
+            radix = 16;
+            number = number.substring(2);
+        } else if (number.startsWith("0") && number.length() > 1) {
+            radix = 8;
+            number = number.substring(1);
+        }
+        int base = radix;
+        if (number.isEmpty() || !number.chars().allMatch(c -> c < 0x80 && Character.digit(c, base) >= 0)) {
+            return OptionalInt.empty();
+        }
+        try {
+            long value = Long.parseLong(number, radix);
+            return value >= 1 && value <= Integer.MAX_VALUE ? OptionalInt.of((int) value) : OptionalInt.empty();
+        } catch (NumberFormatException e) {
+            // More digits than a long holds: strtoul's ULONG_MAX, which inetd refuses too.
+            return OptionalInt.empty();
         }
     }
 }

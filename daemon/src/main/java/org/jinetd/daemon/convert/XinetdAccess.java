@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * xinetd's {@code only_from} and {@code no_access} as xinetd 2.3.15 combines them, and as
@@ -73,7 +74,7 @@ final class XinetdAccess {
     private static String meant(String word) {
         var parts = word.split("\\.", -1);
         if (!word.endsWith(".") || parts.length < 2 || parts.length > 4
-                || !word.chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
+                || !word.chars().allMatch(c -> c >= '0' && c <= '9' || c == '.')) {
             return "";
         }
         var network = new StringBuilder(word);
@@ -83,8 +84,12 @@ final class XinetdAccess {
         return "; if " + network + "/" + 8 * (parts.length - 1) + " was meant, write it";
     }
 
-    /** The jinetd list for {@code key}, with a comment on every word that is not an address. */
-    static Converted convert(String key, Rules rules) {
+    /**
+     * The jinetd list for {@code key}, with a comment on every word that is not an address.
+     *
+     * @param resolver the addresses xinetd would admit for a host name ({@link XinetdAddress#resolve})
+     */
+    static Converted convert(String key, Rules rules, Function<String, List<String>> resolver) {
         var prefixes = new LinkedHashSet<String>();
         var notes = new ArrayList<String>();
         String disable = null;
@@ -95,7 +100,7 @@ final class XinetdAccess {
             switch (entry) {
                 case XinetdAddress.Prefixes(var p) -> prefixes.addAll(p);
                 case XinetdAddress.Host(var name) -> {
-                    var addresses = XinetdAddress.resolve(name);
+                    var addresses = resolver.apply(name);
                     prefixes.addAll(addresses);
                     notes.add(key + " " + name + ": " + (addresses.isEmpty()
                             ? "no address here has that name, so none is written"

@@ -78,12 +78,12 @@ sealed interface XinetdAddress {
     private static XinetdAddress explicitMask(String word) {
         var slash = word.indexOf('/');
         var address = word.substring(0, slash);
-        int bits;
-        try {
-            bits = Integer.parseInt(word.substring(slash + 1));
-        } catch (NumberFormatException e) {
+        // strtol's sign and ASCII digits; Integer.parseInt would take other scripts' digits too.
+        var mask = word.substring(slash + 1);
+        if (!mask.matches("[+-]?[0-9]{1,9}")) {
             return new Unparsed(word, false);
         }
+        int bits = Integer.parseInt(mask);
         if (bits < 0) {
             return new Unparsed(word, false);
         }
@@ -105,7 +105,7 @@ sealed interface XinetdAddress {
         char last = '.';
         for (int i = 0; i < brace; last = word.charAt(i++)) {
             char c = word.charAt(i);
-            if (Character.isDigit(c)) {
+            if (c >= '0' && c <= '9') {
                 number = number * 10 + (c - '0');
             } else if (c == '.') {
                 if (last == '.') {
@@ -126,7 +126,7 @@ sealed interface XinetdAddress {
         }
         var out = new ArrayList<String>();
         for (var value : word.substring(brace + 1, word.length() - 1).split(",", -1)) {
-            if (value.isEmpty() || !value.chars().allMatch(Character::isDigit) || value.length() > 9) {
+            if (!value.matches("[0-9]{1,9}")) {
                 return new Unparsed(word, true);
             }
             out.add(v4((address + ((long) Integer.parseInt(value) << shift)) & 0xffffffffL, 32 - shift));
@@ -173,7 +173,7 @@ sealed interface XinetdAddress {
     }
 
     private static boolean onlyDigitsAndDots(String word) {
-        return word.chars().allMatch(c -> Character.isDigit(c) || c == '.');
+        return word.chars().allMatch(c -> c >= '0' && c <= '9' || c == '.');
     }
 
     /**
@@ -189,7 +189,8 @@ sealed interface XinetdAddress {
         long[] values = new long[parts.length];
         for (int i = 0; i < parts.length; i++) {
             var p = parts[i];
-            if (p.isEmpty() || !Character.isDigit(p.charAt(0))) {
+            // glibc's digits only: Long.parseLong would take a sign and other scripts' digits too.
+            if (!p.matches("0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*")) {
                 return -1;
             }
             try {

@@ -1,12 +1,13 @@
 package org.jinetd.daemon.convert;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jinetd.daemon.config.SmallFile;
 
 /**
  * xinetd's three banners on jinetd's two. xinetd sends {@code banner} to every client as
@@ -22,30 +23,38 @@ final class XinetdBanners {
         var always = first(own, defaults, "banner");
         var success = first(own, defaults, "banner_success");
         var fail = first(own, defaults, "banner_fail");
-        if (always.isEmpty() && success.isEmpty() && fail.isEmpty()) {
-            return;
-        }
         put(s, "banner", always, success, "xinetd's banner, then its banner_success");
         put(s, "banner_fail", always, fail, "xinetd's banner (sent to every client, refused ones too), then its banner_fail");
     }
 
     private static void put(Imported.Service s, String key, Optional<String> always, Optional<String> then, String why) {
+        if (always.isEmpty() && then.isEmpty()) {
+            return;
+        }
         if (always.isEmpty() || then.isEmpty()) {
             var file = always.or(() -> then).orElseThrow();
-            s.put(key, "{file: " + Yaml.string(file) + "}", always.isPresent()
+            s.put(key, Value.entries("file", Value.text(file)), always.isPresent()
                     ? "xinetd's banner: it was sent to every client, refused ones too" : null);
             return;
         }
         try {
-            var text = Files.readString(Path.of(always.get()), StandardCharsets.UTF_8)
-                    + Files.readString(Path.of(then.get()), StandardCharsets.UTF_8);
-            s.put(key, Yaml.text(text), why + ", as the files read at import (" + always.get() + ", " + then.get()
+            var text = read(always.get()) + read(then.get());
+            s.put(key, Value.text(text), why + ", as the files read at import (" + always.get() + ", " + then.get()
                     + "); jinetd sends one text");
         } catch (IOException | RuntimeException e) {
-            s.put(key, "{file: " + Yaml.string(then.get()) + "}");
+            s.put(key, Value.entries("file", Value.text(then.get())));
             s.note(key + ": xinetd sent " + always.get() + " first; it could not be read here ("
                     + e.getMessage() + "), so only " + then.get() + " is sent");
         }
+    }
+
+    /**
+     * A banner file, as jinetd reads one: a regular file of at most 64 KiB, with a deadline
+     * (a FIFO or /dev/zero would never end), in UTF-8.
+     */
+    private static String read(String file) throws IOException {
+        var bytes = SmallFile.read(Path.of(file), SmallFile.BANNER_CAP);
+        return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
     }
 
     private static Optional<String> first(Map<String, List<String>> own, Map<String, List<String>> defaults,

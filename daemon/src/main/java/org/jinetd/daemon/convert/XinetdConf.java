@@ -1,13 +1,14 @@
 package org.jinetd.daemon.convert;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -23,10 +24,11 @@ final class XinetdConf {
     /** xinetd's modifiable attributes (its table marks them -2): lists that take += and -=. */
     static final Set<String> LISTS = Set.of("only_from", "no_access", "log_on_success", "log_on_failure", "passenv",
             "env", "disabled", "enabled", "log_type");
-    private static final Pattern ATTRIBUTE = Pattern.compile("(\\w+)\\s*([+-]?=)\\s*(.*)");
+    /** {@code key op values}; the values run to the end of the line, a U+2028 in them included. */
+    private static final Pattern ATTRIBUTE = Pattern.compile("(?s)(\\w+)\\s*([+-]?=)\\s*(.*)");
 
-    /** One line {@code key op values...}, in the order written. */
-    record Assignment(String key, String op, List<String> values) {}
+    /** One line {@code key op values...}, in the order written, and where: {@code FILE line N}. */
+    record Assignment(String key, String op, List<String> values, String where) {}
 
     /** A {@code service NAME} entry, or the {@code defaults} (name null), as written. */
     record Entry(String name, List<Assignment> assignments) {}
@@ -79,6 +81,17 @@ final class XinetdConf {
         return out;
     }
 
+    /** Where the value xinetd keeps of each plain attribute of {@code entry} was written ({@code FILE line N}). */
+    static Map<String, String> places(Entry entry) {
+        var out = new LinkedHashMap<String, String>();
+        for (var a : entry.assignments()) {
+            if (a.op().equals("=") && !LISTS.contains(a.key())) {
+                out.putIfAbsent(a.key(), a.where());
+            }
+        }
+        return out;
+    }
+
     private void parse(Path file) throws IOException {
         var real = file.toAbsolutePath().normalize();
         if (reading.contains(real)) {
@@ -102,7 +115,9 @@ final class XinetdConf {
     private void entries(Path file) throws IOException {
         List<Assignment> current = null;
         String name = null;
-        for (var raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        int number = 0;
+        for (var raw : Imported.lines(file)) {
+            number++;
             var hash = raw.indexOf('#');
             var line = (hash < 0 ? raw : raw.substring(0, hash)).strip();
             if (line.isEmpty() || line.equals("{")) {
@@ -121,12 +136,18 @@ final class XinetdConf {
                     }
                     case "include" -> {
                         if (words.length > 1) {
-                            parse(file.resolveSibling(words[1]));
+                            var included = sibling(file, number, words[1]);
+                            if (included.isPresent()) {
+                                parse(included.get());
+                            }
                         }
                     }
                     case "includedir" -> {
                         if (words.length > 1) {
-                            includeDir(file.resolveSibling(words[1]));
+                            var dir = sibling(file, number, words[1]);
+                            if (dir.isPresent()) {
+                                includeDir(dir.get());
+                            }
                         }
                     }
                     default -> { }
@@ -143,8 +164,18 @@ final class XinetdConf {
             var m = ATTRIBUTE.matcher(line);
             if (m.matches()) {
                 var values = m.group(3).isBlank() ? List.<String>of() : List.of(m.group(3).strip().split("\\s+"));
-                current.add(new Assignment(m.group(1), m.group(2), values));
+                current.add(new Assignment(m.group(1), m.group(2), values, file + " line " + number));
             }
+        }
+    }
+
+    /** The file an include names, beside the including one; empty, with a note, when the name is no path (a NUL). */
+    private Optional<Path> sibling(Path file, int number, String name) {
+        try {
+            return Optional.of(file.resolveSibling(name));
+        } catch (InvalidPathException e) {
+            notes.add(file + " line " + number + ": '" + name + "' is no path (" + e.getReason() + "); not read");
+            return Optional.empty();
         }
     }
 

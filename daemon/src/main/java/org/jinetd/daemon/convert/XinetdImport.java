@@ -1,14 +1,16 @@
 package org.jinetd.daemon.convert;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Converts an xinetd.conf (its {@code defaults}, {@code include} and {@code includedir},
@@ -52,24 +54,34 @@ final class XinetdImport {
 
     private final Imported out;
     private final Map<String, List<String>> defaults;
+    /** Where each of the defaults' attributes was written, for notes. */
+    private final Map<String, String> defaultPlaces;
     private final Map<String, XinetdAccess.Rules> defaultRules;
     /** The jinetd lists written in the table's defaults, by key. */
     private final Map<String, List<String>> defaultLists = new LinkedHashMap<>();
+    /** Attributes of the defaults that xinetd fails on, and so exits: it served nothing with the file. */
+    private final List<String> fatal = new ArrayList<>();
+    private final Function<String, List<String>> resolver;
 
-    private XinetdImport(Path file, XinetdConf conf) {
+    private XinetdImport(Path file, XinetdConf conf, Function<String, List<String>> resolver) {
         this.out = new Imported("the xinetd table " + file);
         this.defaults = XinetdConf.fold(conf.defaults);
+        this.defaultPlaces = XinetdConf.places(conf.defaults);
         this.defaultRules = XinetdAccess.fold(conf.defaults, Map.of());
+        this.resolver = resolver;
     }
 
     static Imported convert(Path file) throws IOException {
-        return convert(file, List.of(Path.of("/etc/hosts.allow"), Path.of("/etc/hosts.deny")));
+        return convert(file, List.of(Path.of("/etc/hosts.allow"), Path.of("/etc/hosts.deny")), XinetdAddress::resolve);
     }
 
-    /** @param wrappers tcp_wrappers' files, which Debian's xinetd (built with libwrap) applies to every service */
-    static Imported convert(Path file, List<Path> wrappers) throws IOException {
+    /**
+     * @param wrappers tcp_wrappers' files, which Debian's xinetd (built with libwrap) applies to every service
+     * @param resolver the addresses xinetd would admit for a host name of only_from or no_access
+     */
+    static Imported convert(Path file, List<Path> wrappers, Function<String, List<String>> resolver) throws IOException {
         var conf = XinetdConf.read(file);
-        var importer = new XinetdImport(file, conf);
+        var importer = new XinetdImport(file, conf, resolver);
         importer.out.notes.addAll(conf.notes);
         importer.wrappers(wrappers, conf);
         importer.defaults();
@@ -87,7 +99,7 @@ final class XinetdImport {
             if (!wrapped || !Files.isRegularFile(file)) {
                 continue;
             }
-            var rules = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
+            var rules = Imported.lines(file).stream().map(String::strip)
                     .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
             if (!rules.isEmpty()) {
                 out.notes.add(file + " has " + rules.size() + " rule" + (rules.size() == 1 ? "" : "s") + ", which xinetd"
@@ -107,15 +119,15 @@ final class XinetdImport {
                         + NO_COUNTERPART.getOrDefault(key, "no counterpart in defaults"));
             }
         });
-        first(defaults, defaults.containsKey("bind") ? "bind" : "interface").ifPresent(b -> d.put("bind", Yaml.string(b)));
-        first(defaults, "v6only").filter("yes"::equalsIgnoreCase).ifPresent(v -> d.put("v6only", "true"));
-        first(defaults, "umask").ifPresent(u -> d.put("umask", Yaml.string(u)));
+        first(defaults, defaults.containsKey("bind") ? "bind" : "interface").ifPresent(b -> d.put("bind", Value.text(b)));
+        first(defaults, "v6only").filter("yes"::equalsIgnoreCase).ifPresent(v -> d.put("v6only", Value.on()));
+        first(defaults, "umask").ifPresent(u -> d.put("umask", Value.text(u)));
         for (var key : List.of("only_from", "no_access")) {
             var rules = defaultRules.get(key);
             if (rules == null) {
                 continue;
             }
-            var converted = XinetdAccess.convert(key, rules);
+            var converted = XinetdAccess.convert(key, rules, resolver);
             converted.notes().forEach(d::note);
             if (rules.fatal()) {
                 d.note("xinetd rejects this " + key + " ('" + rules.badWord() + "') in defaults and exits: it served"
@@ -124,31 +136,54 @@ final class XinetdImport {
                 d.note(converted.disable() + "; every service that keeps this " + key + " is disabled");
             }
             if (!converted.prefixes().isEmpty()) {
-                d.put(key, Yaml.list(converted.prefixes()));
+                d.put(key, Value.texts(converted.prefixes()));
                 defaultLists.put(key, converted.prefixes());
             }
         }
         var instances = first(defaults, "instances");
-        if (instances.filter("0"::equals).isPresent()) {
+        if (instances.isPresent() && XinetdLimits.limit(instances.get()).isEmpty()) {
+            fails(d, "instances", instances.get());
+        } else if (instances.flatMap(XinetdLimits::limit).filter(Value.whole(0)::equals).isPresent()) {
             d.note("instances = 0: xinetd refused every client; every service that keeps it is disabled");
         } else if (instances.isPresent()) {
-            d.put("instances", limit(instances.get()));
+            d.put("instances", XinetdLimits.limit(instances.get()).orElseThrow());
         } else {
-            d.put("instances", "unlimited", "xinetd's default: no limit (jinetd's is 64)");
+            d.put("instances", Value.text("unlimited"), "xinetd's default: no limit (jinetd's is 64)");
         }
-        first(defaults, "per_source").ifPresent(p -> d.put("per_source", limit(p)));
+        var perSource = first(defaults, "per_source");
+        if (perSource.isPresent() && XinetdLimits.limit(perSource.get()).isEmpty()) {
+            fails(d, "per_source", perSource.get());
+        }
+        perSource.flatMap(XinetdLimits::limit).ifPresent(p -> d.put("per_source", p));
         var cps = defaults.get("cps");
-        if (cps == null) {
-            d.put("rate", "{per_second: 50, burst: 50}", "xinetd's default cps = 50 10 switched a service off for 10 s"
-                    + " past 50 connections a second; jinetd holds clients back instead");
-        } else {
-            rate(cps, d);
+        if (cps != null && cps.size() != 2) {
+            d.note(XinetdLimits.ignored(defaultPlaces, cps));
         }
+        if (cps == null || cps.size() != 2) {
+            d.put("rate", Value.entries("per_second", Value.whole(50), "burst", Value.whole(50)),
+                    "xinetd's default cps = 50 10 switched a service off for 10 s past 50 connections a second; jinetd"
+                    + " holds clients back instead");
+        } else if (!XinetdLimits.rate(cps, d)) {
+            fails(d, "cps", String.join(" ", cps));
+        }
+    }
+
+    /** An attribute of the defaults that xinetd cannot read: it exits, so every service is written disabled. */
+    private void fails(Imported.Service d, String key, String value) {
+        d.note(XinetdLimits.written(defaultPlaces, key, value) + ": xinetd cannot read it and exits (it served nothing with this"
+                + " file), so every service is disabled");
+        fatal.add("xinetd exits on the defaults' " + key + " = " + value);
     }
 
     private void service(XinetdConf.Entry entry) {
         var a = XinetdConf.fold(entry);
+        var places = XinetdConf.places(entry);
         var name = entry.name();
+        if (!Yaml.fits(name)) {
+            out.notes.add("a service name of " + name.length() + " characters, longer than a table's key may be, was"
+                    + " skipped");
+            return;
+        }
         var protocol = first(a, "protocol").orElse(first(a, "socket_type").filter("dgram"::equals).map(t -> "udp")
                 .orElse("tcp"));
         var s = new Imported.Service(out.unique(name, protocol));
@@ -156,7 +191,7 @@ final class XinetdImport {
         if (!s.name.equals(name)) {
             s.note("xinetd's service " + name + " (" + protocol + ")");
         }
-        var disable = new ArrayList<String>();
+        var disable = new ArrayList<String>(fatal);
         var id = first(a, "id").orElse(name);
         if (first(a, "disable").map("yes"::equalsIgnoreCase).orElse(false)) {
             disable.add("disable = yes");
@@ -169,50 +204,66 @@ final class XinetdImport {
         }
         var socketType = first(a, "socket_type").orElse("stream");
         if (!protocol.equals("tcp")) {
-            s.put("protocol", Yaml.string(protocol));
+            s.put("protocol", Value.text(protocol));
         }
         if (socketType.equals("raw") || socketType.equals("seqpacket")) {
             s.note("socket_type = " + socketType + ": not supported (stream and dgram are)");
         }
         var port = first(a, "port");
-        if (port.isPresent()) {
-            s.put("port", port.get());
+        var portNumber = port.map(XinetdLimits::decimal).orElse(OptionalLong.empty());
+        if (port.isPresent() && (portNumber.isEmpty() || portNumber.getAsLong() < 0 || portNumber.getAsLong() > 0xffff)) {
+            disable.add(XinetdLimits.failed(places, "port", port.get()));
+        } else if (port.isPresent()) {
+            s.put("port", Value.whole(portNumber.getAsLong()));
         } else if (!s.name.equals(name)) {
             // Renamed to be unique: the port still comes from the name xinetd knew it by.
-            s.put("port", Yaml.string(name));
+            s.put("port", Value.text(name));
         }
-        first(a, a.containsKey("bind") ? "bind" : "interface").ifPresent(b -> s.put("bind", Yaml.string(b)));
+        first(a, a.containsKey("bind") ? "bind" : "interface").ifPresent(b -> s.put("bind", Value.text(b)));
         var flags = a.getOrDefault("flags", List.of());
         if (flags.contains("IPv4") && !s.keys.containsKey("bind") && !defaults.containsKey("bind")) {
-            s.put("bind", Yaml.string("0.0.0.0"));
+            s.put("bind", Value.text("0.0.0.0"));
         }
-        first(a, "v6only").filter("yes"::equalsIgnoreCase).ifPresent(v -> s.put("v6only", "true"));
+        first(a, "v6only").filter("yes"::equalsIgnoreCase).ifPresent(v -> s.put("v6only", Value.on()));
         if (flags.contains("NODELAY")) {
-            s.put("nodelay", "true");
+            s.put("nodelay", Value.on());
         }
         if (flags.contains("KEEPALIVE")) {
-            s.put("keepalive", "true");
+            s.put("keepalive", Value.on());
         }
         var otherFlags = flags.stream().filter(f -> !SILENT_FLAGS.contains(f)).toList();
         if (!otherFlags.isEmpty()) {
             s.note("flags " + String.join(" ", otherFlags) + ": no counterpart");
         }
-        boolean waits = XinetdLaunch.write(name, a, s, disable);
+        boolean waits = XinetdLaunch.write(name, a, places, s, disable);
         if (a.getOrDefault("type", List.of()).contains("UNLISTED") && !a.containsKey("port")) {
             s.note("UNLISTED without a port: set port");
         }
-        first(a, "instances").filter(i -> !i.equals("0")).ifPresent(i -> s.put("instances", limit(i)));
-        if (first(a, "instances").or(() -> first(defaults, "instances")).filter("0"::equals).isPresent()) {
+        var instances = first(a, "instances");
+        if (instances.isPresent() && XinetdLimits.limit(instances.get()).isEmpty()) {
+            disable.add(XinetdLimits.failed(places, "instances", instances.get()));
+        }
+        instances.flatMap(XinetdLimits::limit).filter(i -> !i.equals(Value.whole(0)))
+                .ifPresent(i -> s.put("instances", i));
+        if (instances.or(() -> first(defaults, "instances")).flatMap(XinetdLimits::limit)
+                .filter(Value.whole(0)::equals).isPresent()) {
             disable.add("instances = 0: xinetd refused every client");
         }
-        first(a, "per_source").ifPresent(i -> s.put("per_source", limit(i)));
-        if (a.containsKey("cps")) {
-            rate(a.get("cps"), s);
+        var perSource = first(a, "per_source");
+        if (perSource.isPresent() && XinetdLimits.limit(perSource.get()).isEmpty()) {
+            disable.add(XinetdLimits.failed(places, "per_source", perSource.get()));
+        }
+        perSource.flatMap(XinetdLimits::limit).ifPresent(p -> s.put("per_source", p));
+        var cps = a.get("cps");
+        if (cps != null && cps.size() != 2) {
+            s.note(XinetdLimits.ignored(places, cps));
+        } else if (cps != null && !XinetdLimits.rate(cps, s)) {
+            disable.add(XinetdLimits.failed(places, "cps", String.join(" ", cps)));
         }
         access(XinetdAccess.fold(entry, defaultRules), waits ? protocol : null, s, disable);
         if (waits) {
             if (defaults.containsKey("per_source") && !a.containsKey("per_source")) {
-                s.put("per_source", "unlimited", "jinetd never sees the clients of a wait service");
+                s.put("per_source", Value.text("unlimited"), "jinetd never sees the clients of a wait service");
             }
             if (a.containsKey("banner") || a.containsKey("banner_success") || a.containsKey("banner_fail")
                     || defaults.containsKey("banner") || defaults.containsKey("banner_success")
@@ -229,7 +280,7 @@ final class XinetdImport {
             }
         }
         if (!disable.isEmpty()) {
-            s.put("disabled", "true", String.join("; ", disable));
+            s.put("disabled", Value.on(), String.join("; ", disable));
         }
     }
 
@@ -243,10 +294,11 @@ final class XinetdImport {
                 continue;
             }
             var inherited = mine.equals(defaultRules.get(key));
-            var converted = XinetdAccess.convert(key, mine);
+            var converted = XinetdAccess.convert(key, mine, resolver);
             if (waits != null) {
                 if (defaultLists.containsKey(key)) {
-                    s.put(key, "[]", "a wait service's program accepts its clients itself: jinetd cannot check them");
+                    s.put(key, Value.texts(List.of()),
+                            "a wait service's program accepts its clients itself: jinetd cannot check them");
                 }
                 if (waits.equals("tcp")) {
                     s.note(key + ": not applied, as xinetd did not apply it to a tcp wait service either");
@@ -264,7 +316,7 @@ final class XinetdImport {
             converted.notes().forEach(s::note);
             var written = defaultLists.getOrDefault(key, List.of());
             if (!converted.prefixes().equals(written) && (!converted.prefixes().isEmpty() || key.equals("no_access"))) {
-                s.put(key, Yaml.list(converted.prefixes()));
+                s.put(key, Value.texts(converted.prefixes()));
             }
         }
         if (!unchecked.isEmpty()) {
@@ -273,23 +325,8 @@ final class XinetdImport {
         }
     }
 
-    /** xinetd's cps switched a busy service off; jinetd's rate holds clients back. 0 turns xinetd's check off. */
-    private static void rate(List<String> cps, Imported.Service s) {
-        if (cps.isEmpty() || cps.getFirst().equals("0")) {
-            s.note("cps = " + String.join(" ", cps) + ": xinetd's check is off, so no rate is written");
-            return;
-        }
-        s.put("rate", "{per_second: %s, burst: %s}".formatted(cps.getFirst(), cps.getFirst()),
-                "xinetd's cps switched the service off for " + (cps.size() > 1 ? cps.get(1) : "?")
-                        + " s; jinetd holds clients back instead");
-    }
-
-    private static String limit(String value) {
-        return value.equalsIgnoreCase("UNLIMITED") ? "unlimited" : value;
-    }
-
-    static java.util.Optional<String> first(Map<String, List<String>> a, String key) {
+    static Optional<String> first(Map<String, List<String>> a, String key) {
         var values = a.get(key);
-        return values == null || values.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(values.getFirst());
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
     }
 }

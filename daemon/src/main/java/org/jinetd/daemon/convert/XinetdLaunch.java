@@ -1,11 +1,11 @@
 package org.jinetd.daemon.convert;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** What runs for an xinetd service: a built-in, a redirect, or a program with its user and resources. */
 final class XinetdLaunch {
@@ -17,53 +17,83 @@ final class XinetdLaunch {
     /**
      * Writes the launch keys of service {@code name} into {@code s}, adding to {@code disable}
      * why it cannot run. True for a program in wait mode (it accepts its clients itself).
+     *
+     * @param places where each attribute was written, for notes
      */
-    static boolean write(String name, Map<String, List<String>> a, Imported.Service s, List<String> disable) {
+    static boolean write(String name, Map<String, List<String>> a, Map<String, String> places, Imported.Service s,
+                         List<String> disable) {
         var type = a.getOrDefault("type", List.of());
         if (type.contains("INTERNAL")) {
             if (BUILTINS.contains(name)) {
-                s.put("handler", name);
+                s.put("handler", Value.text(name));
             } else {
                 s.note("xinetd's internal service " + name + " has no jinetd counterpart; disabled");
-                s.put("handler", "echo", "a stand-in: set what should serve it");
+                s.put("handler", Value.text("echo"), "a stand-in: set what should serve it");
                 disable.add("no counterpart");
             }
             return false;
         }
-        if (a.containsKey("redirect")) {
-            var target = a.get("redirect");
-            s.put("redirect", Yaml.string(target.size() > 1 ? target.get(0) + ":" + target.get(1) : target.getFirst()));
+        var target = a.getOrDefault("redirect", List.of());
+        if (!target.isEmpty()) {
+            s.put("redirect", Value.text(target.size() > 1 ? target.get(0) + ":" + target.get(1) : target.getFirst()));
             return false;
         }
-        if (!a.containsKey("server")) {
+        if (XinetdImport.first(a, "server").isEmpty()) {
             s.note("no server, redirect or INTERNAL type: nothing to run; disabled");
-            s.put("handler", "echo", "a stand-in: set what should serve it");
+            s.put("handler", Value.text("echo"), "a stand-in: set what should serve it");
             disable.add("nothing to run");
             return false;
         }
-        s.put("exec", Yaml.list(argv(a, s)));
+        s.put("exec", Value.texts(argv(a, s)));
         boolean waits = XinetdImport.first(a, "wait").filter("yes"::equalsIgnoreCase).isPresent();
         if (waits) {
-            s.put("wait", "true");
+            s.put("wait", Value.on());
         }
-        XinetdImport.first(a, "user").ifPresent(u -> s.put("user", Yaml.string(u)));
-        XinetdImport.first(a, "group").ifPresent(g -> s.put("group", Yaml.string(g)));
-        var env = a.getOrDefault("env", List.of());
-        if (!env.isEmpty()) {
-            s.put("env", env.stream().filter(e -> e.contains("="))
-                    .map(e -> Yaml.key(e.substring(0, e.indexOf('='))) + ": " + Yaml.string(e.substring(e.indexOf('=') + 1)))
-                    .collect(Collectors.joining(", ", "{", "}")));
+        XinetdImport.first(a, "user").ifPresent(u -> s.put("user", Value.text(u)));
+        XinetdImport.first(a, "group").ifPresent(g -> s.put("group", Value.text(g)));
+        env(a.getOrDefault("env", List.of()), s, disable);
+        var nice = XinetdImport.first(a, "nice");
+        var niceness = nice.map(XinetdLimits::decimal).orElse(OptionalLong.empty());
+        if (nice.isPresent() && niceness.isEmpty()) {
+            disable.add(XinetdLimits.failed(places, "nice", nice.get()));
         }
-        XinetdImport.first(a, "nice").ifPresent(n -> s.put("nice", n));
-        XinetdImport.first(a, "umask").ifPresent(u -> s.put("umask", Yaml.string(u)));
-        var rlimits = new ArrayList<String>();
-        XinetdImport.first(a, "rlimit_as").ifPresent(v -> rlimits.add("as: " + Yaml.string(limit(v))));
-        XinetdImport.first(a, "rlimit_cpu").ifPresent(v -> rlimits.add("cpu: " + Yaml.string(limit(v))));
-        XinetdImport.first(a, "rlimit_files").ifPresent(v -> rlimits.add("nofile: " + Yaml.string(limit(v))));
+        niceness.ifPresent(n -> s.put("nice", Value.whole(n)));
+        XinetdImport.first(a, "umask").ifPresent(u -> s.put("umask", Value.text(u)));
+        var rlimits = new LinkedHashMap<String, Value>();
+        XinetdImport.first(a, "rlimit_as").ifPresent(v -> rlimits.put("as", Value.text(limit(v))));
+        XinetdImport.first(a, "rlimit_cpu").ifPresent(v -> rlimits.put("cpu", Value.text(limit(v))));
+        XinetdImport.first(a, "rlimit_files").ifPresent(v -> rlimits.put("nofile", Value.text(limit(v))));
         if (!rlimits.isEmpty()) {
-            s.put("rlimits", "{" + String.join(", ", rlimits) + "}");
+            s.put("rlimits", new Value.Entries(rlimits));
         }
         return waits;
+    }
+
+    /**
+     * xinetd's {@code env = NAME=VALUE ...}: each sets NAME, a later one over an earlier. A word
+     * without '=' fails the attribute, and xinetd disables the service; a name too long for a
+     * key is left out, with a note.
+     */
+    private static void env(List<String> words, Imported.Service s, List<String> disable) {
+        var env = new LinkedHashMap<String, Value>();
+        for (var word : words) {
+            int equals = word.indexOf('=');
+            if (equals < 0) {
+                disable.add(XinetdLimits.failed(Map.of(), "env", word) + " (it has no '=')");
+                continue;
+            }
+            var variable = word.substring(0, equals);
+            if (!Yaml.fits(variable)) {
+                s.note("env: a variable name of " + variable.length() + " characters, longer than a table's key may"
+                        + " be, is left out");
+                continue;
+            }
+            env.remove(variable);
+            env.put(variable, Value.text(word.substring(equals + 1)));
+        }
+        if (!env.isEmpty()) {
+            s.put("env", new Value.Entries(env));
+        }
     }
 
     /**
@@ -73,7 +103,7 @@ final class XinetdLaunch {
      * argv[0], where tcpd would find itself again).
      */
     private static List<String> argv(Map<String, List<String>> a, Imported.Service s) {
-        var server = a.get("server").getFirst();
+        var server = XinetdImport.first(a, "server").orElseThrow();
         var args = a.getOrDefault("server_args", List.of());
         var argv = new ArrayList<String>();
         if (!a.getOrDefault("flags", List.of()).contains("NAMEINARGS") || args.isEmpty()) {
@@ -88,14 +118,14 @@ final class XinetdLaunch {
                     + " (argv[0] NULL); written as NAMEINARGS means");
         }
         var argv0 = args.getFirst();
-        if (Path.of(server).getFileName().toString().equals("tcpd")) {
+        if (Imported.fileName(server).equals("tcpd")) {
             var program = argv0.startsWith("/") ? argv0 : "/usr/sbin/" + argv0;
             argv.add(program);
             s.note("server = " + server + ": tcpd is dropped and " + program + " runs itself: the rules of "
                     + "/etc/hosts.allow and /etc/hosts.deny are not applied; write them as only_from and no_access");
         } else {
             argv.add(server);
-            if (!Path.of(server).getFileName().toString().equals(Path.of(argv0).getFileName().toString())) {
+            if (!Imported.fileName(server).equals(Imported.fileName(argv0))) {
                 s.note("xinetd passed argv[0] '" + argv0 + "' (NAMEINARGS); jinetd passes the program's path");
             }
         }

@@ -1,10 +1,19 @@
 package org.jinetd.daemon.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.jinetd.daemon.config.Config;
+import org.jinetd.daemon.config.Launch;
+import org.jinetd.daemon.config.Loaded;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ImportTest {
     @TempDir
     Path dir;
-
-
 
     private static Path resource(String name) throws Exception {
         return Path.of(ImportTest.class.getResource("/import/" + name).toURI());
@@ -137,6 +144,34 @@ class ImportTest {
         var clean = Cli.run("import", good.toString());
         assertEquals(0, clean.code(), clean.err());
         assertEquals("", clean.err());
+    }
+
+    /**
+     * A line separator (U+2028) on a line inetd's import skips: YAML reads it as a line break,
+     * so written raw into the comment that quotes the line it would end the comment, and the
+     * rest would become the table's defaults, LD_PRELOAD for a program that runs as root.
+     */
+    @Test
+    void aLineSeparatorOnASkippedLineStaysInItsComment() throws Exception {
+        var conf = dir.resolve("inetd.conf");
+        Files.writeString(conf, "oops\u2028defaults: {env: {LD_PRELOAD: /dev/shm/x.so}}\n"
+                + "7100 stream tcp nowait root /bin/cat cat\n");
+        var table = dir.resolve("services.yaml");
+        var imported = Cli.run("import", conf.toString(), "-o", table.toString());
+        assertEquals(0, imported.code(), imported.err());
+        var yaml = Files.readString(table);
+        assertTrue(yaml.contains("# line 1 has fewer than six fields and was skipped: oops\\Ldefaults: {env: "
+                + "{LD_PRELOAD: /dev/shm/x.so}}\n"), yaml);
+        assertFalse(yaml.contains("\u2028"), yaml);
+        var loaded = assertInstanceOf(Loaded.Ok.class, Config.load(table), yaml);
+        assertEquals(1, loaded.table().services().size(), yaml);
+        for (var service : loaded.table().services()) {
+            var exec = assertInstanceOf(Launch.Exec.class, service.launch(), yaml);
+            assertEquals(Map.of(), exec.env(), yaml);
+        }
+        var keys = new java.util.ArrayList<String>();
+        new ObjectMapper(new YAMLFactory()).readTree(table.toFile()).fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("services"), keys, yaml);
     }
 
     @Test

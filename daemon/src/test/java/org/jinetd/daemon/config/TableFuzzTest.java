@@ -39,12 +39,12 @@ class TableFuzzTest {
               sock: {protocol: unix, path: /run/x.sock, socket_mode: '0660', handler: daytime}
               fwd: {port: 7200, redirect: '127.0.0.1:7007', disabled: true}
             """;
-    /** Pieces a mutation may insert: YAML syntax, odd scalars, anchors, NULs, huge numbers. */
+    /** Pieces a mutation may insert: YAML syntax, odd scalars, anchors, NULs, huge numbers, every line break. */
     private static final List<String> PIECES = List.of(":", "- ", "{", "}", "[", "]", ",", "&a ", "*a", "*b", "<<: *a",
             "!!binary ", "!!str ", "\"\\0\"", "\"\\u0000x\"", "'", "\"", "\n", "\n  ", "\t", "#", "|\n  x", ">-\n  y",
             "99999999999999999999", "-1", "0x10", "1e400", "null", "~", "true", "yes", "\u00e9", "\ud83d\ude00",
             "port", "exec", "handler", "user", "include", "plugins", "services", "defaults", "? ", "---\n", "...\n",
-            "%YAML 1.1\n", "&x [*x]", "0777", "/../..", "*");
+            "%YAML 1.1\n", "&x [*x]", "0777", "/../..", "*", "\r", "\u0085", "\u2028", "\u2029", "\r\n");
 
     @TempDir
     Path dir;
