@@ -24,7 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ControlPeerTest {
-    /** Answers every request with "stopped", as a real daemon would; says on stdout what it was sent. */
+    /**
+     * Answers every request with "stopped", as a real daemon would; says on stdout what it was
+     * sent. With a second argument {@code exits}, it then exits, as a real daemon does.
+     */
     private static final String FAKE = """
             import java.io.*;
             import java.net.*;
@@ -43,6 +46,10 @@ class ControlPeerTest {
                             var out = Channels.newOutputStream(client);
                             out.write("{\\"ok\\":true,\\"message\\":\\"stopped\\"}\\n".getBytes());
                             out.flush();
+                            if (args.length > 1 && line != null) {
+                                System.out.flush();
+                                Runtime.getRuntime().halt(0);
+                            }
                         } catch (IOException e) {
                             System.out.println("sent nothing");
                         }
@@ -62,7 +69,7 @@ class ControlPeerTest {
         }
     }
 
-    private Fake fake(List<String> prefix, Path socket) throws Exception {
+    private Fake fake(List<String> prefix, Path socket, String... more) throws Exception {
         var source = dir.resolve("Fake.java");
         Files.writeString(source, FAKE);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -70,6 +77,7 @@ class ControlPeerTest {
         var command = new ArrayList<>(prefix);
         command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), source.toString(),
                 socket.toString()));
+        command.addAll(List.of(more));
         var process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         var fake = new Fake(process, new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8)));
@@ -101,11 +109,25 @@ class ControlPeerTest {
     @Test
     void theSameAnswerFromOwnUserIsBelieved() throws Exception {
         var socket = dir.resolve("control.sock");
-        try (var fake = fake(List.of(), socket)) {
+        try (var fake = fake(List.of(), socket, "exits")) {
             var stop = Cli.run("stop", "--socket", socket.toString());
             assertEquals(0, stop.code(), stop.err());
             assertEquals("stopped\n", stop.out());
             assertTrue(fake.said().readLine().startsWith("sent {\"command\":\"stop\""));
+            assertTrue(!fake.process().isAlive() || fake.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aDaemonThatSaysItStoppedButStaysIsNotTakenAtItsWord() throws Exception {
+        var socket = dir.resolve("control.sock");
+        try (var fake = fake(List.of(), socket)) {
+            var stop = Cli.run("stop", "--socket", socket.toString());
+            assertEquals(70, stop.code(), stop.err());
+            assertEquals("", stop.out());
+            assertTrue(stop.err().matches("jinetd said it stopped, but its process \\(pid \\d+\\) was still there 10s later\\s*"),
+                    stop.err());
+            assertTrue(fake.process().isAlive());
         }
     }
 }
