@@ -18,7 +18,7 @@ fi
 
 spawner_out=$(mktemp)
 "$dist/runtime/bin/java" --enable-native-access=ALL-UNNAMED -cp "$dist/lib/jinetd-daemon.jar" \
-    org.jinetd.daemon.launch.UserSpawner --aot-cache "$dist/lib/spawner.aot" > "$spawner_out" 2>&1 || true
+    org.jinetd.daemon.launch.spawner.UserSpawner --aot-cache "$dist/lib/spawner.aot" > "$spawner_out" 2>&1 || true
 if [ ! -s "$dist/lib/spawner.aot" ]; then
     echo "train.sh: the spawner's training run made no cache:" >&2; cat "$spawner_out" >&2; rm -f "$spawner_out"
     exit 1

@@ -13,7 +13,6 @@ import org.jinetd.daemon.launch.DatagramLauncher;
 import org.jinetd.daemon.launch.Live;
 import org.jinetd.daemon.launch.Spawner;
 import org.jinetd.daemon.launch.StreamLauncher;
-import org.jinetd.daemon.launch.UserSpawners;
 import org.jinetd.daemon.listen.BindException;
 import org.jinetd.daemon.listen.Listener;
 import org.jinetd.daemon.listen.Passed;
@@ -23,6 +22,7 @@ import org.jinetd.daemon.log.Peers;
 import org.jinetd.daemon.policy.Global;
 import org.jinetd.daemon.policy.Reflection;
 import org.jinetd.daemon.policy.ReplyBudget;
+import org.jinetd.daemon.launch.spawner.UserSpawners;
 
 /**
  * A running super-server: every enabled service of a table bound and listening, and the

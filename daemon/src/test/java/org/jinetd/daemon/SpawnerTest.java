@@ -16,12 +16,12 @@ import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.RunAs;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.config.ServiceTable;
-import org.jinetd.daemon.launch.UserSpawners;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.os.Sessions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.jinetd.daemon.launch.spawner.UserSpawners;
 
 /**
  * A root daemon has the spawner of a user start that user's programs. The spawner is that

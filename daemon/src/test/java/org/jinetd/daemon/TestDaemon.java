@@ -20,8 +20,8 @@ import java.util.function.Predicate;
 import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.config.Loaded;
 import org.jinetd.daemon.config.ServiceTable;
-import org.jinetd.daemon.launch.UserSpawners;
 import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.launch.spawner.UserSpawners;
 
 /**
  * A daemon in this JVM, on a table written by a test: every TCP/UDP service without a

@@ -10,6 +10,12 @@ import java.util.OptionalLong;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.launch.program.Exit;
+import org.jinetd.daemon.launch.program.Programs;
+import org.jinetd.daemon.launch.program.Setup;
+import org.jinetd.daemon.launch.program.ChildEnvironment;
+import org.jinetd.daemon.launch.program.Piped;
+import org.jinetd.daemon.launch.program.SpawnFailure;
 
 /**
  * A program on pipes: the daemon copies the connection to its stdin and its stdout to the

@@ -12,6 +12,10 @@ import org.jinetd.daemon.log.LogText;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.policy.ReplyBudget;
 import org.jinetd.handler.Datagram;
+import org.jinetd.daemon.launch.program.Exit;
+import org.jinetd.daemon.launch.program.ChildEnvironment;
+import org.jinetd.daemon.launch.program.Piped;
+import org.jinetd.daemon.launch.program.SpawnFailure;
 
 /**
  * Serves a datagram: an in-JVM handler, or a program that reads the datagram on stdin and

@@ -10,6 +10,8 @@ import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Ended;
 import org.jinetd.daemon.log.LogText;
 import org.jinetd.daemon.policy.Admission;
+import org.jinetd.daemon.launch.program.Exit;
+import org.jinetd.daemon.launch.program.Signals;
 
 /**
  * The one way a connection ends, whatever served it (a handler, a program on its socket or

@@ -13,13 +13,18 @@ import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.os.Fds;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.launch.program.Exit;
+import org.jinetd.daemon.launch.program.Program;
+import org.jinetd.daemon.launch.program.Programs;
+import org.jinetd.daemon.launch.program.ChildEnvironment;
+import org.jinetd.daemon.launch.program.SpawnFailure;
 
 /**
  * A program that owns the real socket, spawned natively: the accepted connection as its fd 0
  * and 1 (and 2 with {@code stderr: socket}), or, in wait mode, the listening socket. With
  * {@code listen_fds: true} the socket is fd 3 instead, as systemd passes it.
  */
-final class Inherit {
+public final class Inherit {
     private final Live live;
     private final ConnectionLog log;
     private final Programs programs;
@@ -82,7 +87,7 @@ final class Inherit {
         }
         started.whenComplete((program, failure) -> {
             if (failure != null) {
-                failed(accepted, ending, unwrapped(failure));
+                failed(accepted, ending, SpawnFailure.unwrapped(failure));
             } else {
                 running(accepted, ending, program);
             }
@@ -115,14 +120,10 @@ final class Inherit {
         program.exit().whenComplete((exit, failure) -> {
             watchdog.close();
             ending.end(OptionalLong.of(program.pid()), exit, entry.reason(),
-                    failure == null ? Optional.empty() : Optional.of(unwrapped(failure).toString()));
+                    failure == null ? Optional.empty() : Optional.of(SpawnFailure.unwrapped(failure).toString()));
         });
     }
 
-    static Throwable unwrapped(Throwable failure) {
-        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-    }
 
     /** Ends the client's connection now, whoever else holds the socket. */
     private static void cut(Accepted accepted) {
@@ -145,7 +146,7 @@ final class Inherit {
         try {
             program = start(service, exec, listening, ChildEnvironment.of(service, exec, null, null), false).join();
         } catch (Libc.Failure | IOException | RuntimeException e) {
-            ending.end(Optional.empty(), Optional.of("spawn failed: " + unwrapped(e).getMessage()));
+            ending.end(Optional.empty(), Optional.of("spawn failed: " + SpawnFailure.unwrapped(e).getMessage()));
             return false;
         }
         var entry = live.add(service.name(), null, since, () -> program.end().begin(service.timeouts().killGrace()));
@@ -157,7 +158,7 @@ final class Inherit {
             try {
                 exit = program.await();
             } catch (RuntimeException e) {
-                error = Optional.of(unwrapped(e).toString());
+                error = Optional.of(SpawnFailure.unwrapped(e).toString());
             }
             ending.end(OptionalLong.of(program.pid()), exit, entry.reason(), error);
             return true;

@@ -5,6 +5,12 @@ import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.launch.program.Children;
+import org.jinetd.daemon.launch.program.Programs;
+import org.jinetd.daemon.launch.program.Setup;
+import org.jinetd.daemon.launch.program.Piped;
+import org.jinetd.daemon.launch.spawner.UserSpawners;
+import org.jinetd.daemon.launch.spawner.SpawnerLink;
 
 /**
  * Starts programs for connections: the socket itself as fd 0 and 1 where it can
@@ -41,7 +47,7 @@ public final class Spawner implements AutoCloseable {
         UserSpawners users = null;
         if (reaper != null) {
             try {
-                users = new UserSpawners(reaper, log, settings.orElseGet(UserSpawners.Settings::ofThisJvm));
+                users = new UserSpawners(reaper, log, settings.orElseGet(UserSpawners.Settings::ofThisJvm), setup);
             } catch (IllegalStateException e) {
                 log.warn("no spawner of other users can be started (" + e.getMessage()
                         + "); their programs go through setpriv");

@@ -15,6 +15,8 @@ import org.jinetd.daemon.os.Libc;
 import org.jinetd.handler.ReplyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jinetd.daemon.launch.handler.HandlerConnection;
+import org.jinetd.daemon.launch.handler.WatchedChannel;
 
 /**
  * Serves an admitted stream connection with what its service launches, each on a virtual

@@ -8,7 +8,7 @@ import org.jinetd.daemon.config.Timeouts;
  * Ends a connection that lasts too long ({@code timeout_max}) or goes quiet
  * ({@code timeout_idle}): a virtual thread that sleeps until the next deadline.
  */
-final class Watchdog implements AutoCloseable {
+public final class Watchdog implements AutoCloseable {
     private final Optional<Long> max;
     private final Optional<Long> quiet;
     private final long since;
@@ -64,7 +64,7 @@ final class Watchdog implements AutoCloseable {
     }
 
     /** Bytes went through: the idle clock starts again. */
-    void touch() {
+    public void touch() {
         lastActivity = System.nanoTime();
     }
 

@@ -1,5 +1,15 @@
 package org.jinetd.daemon.launch;
 
+import org.jinetd.daemon.launch.program.Program;
+
+import org.jinetd.daemon.launch.program.Children;
+
+import org.jinetd.daemon.launch.program.Piped;
+
+import org.jinetd.daemon.launch.program.Setup;
+
+import org.jinetd.daemon.launch.program.Programs;
+
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -32,6 +42,8 @@ import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.os.Libc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.jinetd.daemon.launch.Inherit;
+import org.jinetd.daemon.launch.Live;
 
 /** A spawn that runs out of descriptors (EMFILE) at any of its steps leaves none of them open. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.program;
 
 import java.util.Optional;
 import org.jinetd.daemon.os.Libc;
@@ -12,11 +12,11 @@ import org.jinetd.daemon.os.Libc;
  *                  program that uses select() breaks above 1024. The launcher reads the limit
  *                  it was started with ({@code ulimit -Sn}) into {@value #PROPERTY}.
  */
-record Setup(Optional<String> openFiles) {
+public record Setup(Optional<String> openFiles) {
     static final String PROPERTY = "jinetd.nofile";
 
     /** This daemon's: from {@value #PROPERTY}, when it is set and differs from the limit in force. */
-    static Setup ofThisDaemon() {
+    public static Setup ofThisDaemon() {
         return new Setup(restore(System.getProperty(PROPERTY)));
     }
 

@@ -1,15 +1,16 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.handler;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import org.jinetd.daemon.launch.Watchdog;
 
 /** A handler's view of its connection: every byte moved counts as activity for {@code timeout_idle}. */
-final class WatchedChannel implements ByteChannel {
+public final class WatchedChannel implements ByteChannel {
     private final ByteChannel channel;
     private final Watchdog watchdog;
 
-    WatchedChannel(ByteChannel channel, Watchdog watchdog) {
+    public WatchedChannel(ByteChannel channel, Watchdog watchdog) {
         this.channel = channel;
         this.watchdog = watchdog;
     }

@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.handler;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -6,14 +6,15 @@ import java.nio.channels.ByteChannel;
 import java.util.Optional;
 import org.jinetd.handler.Connection;
 import org.jinetd.handler.PeerCredentials;
+import org.jinetd.daemon.launch.Accepted;
 
 /** What a stream handler sees of an accepted connection. */
-final class HandlerConnection implements Connection {
+public final class HandlerConnection implements Connection {
     private final Accepted accepted;
     private final ByteChannel channel;
 
     /** @param channel the connection as the handler uses it (watched for {@code timeout_idle}) */
-    HandlerConnection(Accepted accepted, ByteChannel channel) {
+    public HandlerConnection(Accepted accepted, ByteChannel channel) {
         this.accepted = accepted;
         this.channel = channel;
     }

@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.program;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,7 @@ import org.jinetd.daemon.log.ConnectionLog;
  * lines in a second the lines are counted, not logged, and the count is logged with the
  * next line after that second, or when the program closes its stderr.
  */
-final class StderrLines {
+public final class StderrLines {
     static final int MOST_LINE = 4096;
     static final int LINES_PER_SECOND = 100;
     private static final int CHUNK = 8192;
@@ -28,7 +28,7 @@ final class StderrLines {
     private int logged;
     private long unlogged;
 
-    StderrLines(ConnectionLog log, String service, long pid) {
+    public StderrLines(ConnectionLog log, String service, long pid) {
         this.log = log;
         this.service = service;
         this.pid = pid;

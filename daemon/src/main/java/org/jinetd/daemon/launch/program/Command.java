@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.program;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +25,9 @@ import org.jinetd.daemon.config.Tools;
  * @param env  the first process's whole environment
  * @param cwd  the working directory
  */
-record Command(List<String> argv, Map<String, String> env, String cwd) {
+public record Command(List<String> argv, Map<String, String> env, String cwd) {
     /** All a wrapper gets. */
-    static final Map<String, String> WRAPPERS_ENV = Map.of("PATH", ChildEnvironment.PATH);
+    public static final Map<String, String> WRAPPERS_ENV = Map.of("PATH", ChildEnvironment.PATH);
     private static final String ENV = Tools.ENV.orElse("/usr/bin/env");
     private static final List<String> UMASK = List.of("/bin/sh", "-c", "umask \"$0\" && exec \"$@\"");
     /** LISTEN_PID is the program's own pid: this shell's, which the execs that follow keep. */
@@ -36,7 +36,7 @@ record Command(List<String> argv, Map<String, String> env, String cwd) {
     /** env reads every word with a '=' before the program as a variable: such a program goes behind a shell. */
     private static final List<String> EXEC = List.of("/bin/sh", "-c", "exec \"$@\"", "jinetd-exec");
 
-    Command {
+    public Command {
         argv = List.copyOf(argv);
         env = Map.copyOf(env);
     }
@@ -55,7 +55,7 @@ record Command(List<String> argv, Map<String, String> env, String cwd) {
      * and the limit of open files itself around its posix_spawn. What is left is {@code nice}
      * (never negative there) and the shells of {@code listen_fds} and of a path with a '='.
      */
-    static Command forSpawner(Launch.Exec exec, Map<String, String> environment) {
+    public static Command forSpawner(Launch.Exec exec, Map<String, String> environment) {
         var wrappers = new ArrayList<String>();
         exec.resources().nice().ifPresent(n -> wrappers.addAll(List.of(Tools.NICE.orElse("nice"), "-n",
                 Integer.toString(n), "--")));

@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.program;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * process that took its number. Its stderr is read to what is there when it ends, and closed,
  * so that a grandchild holding the pipe cannot hold the connection's place.
  */
-final class Children implements AutoCloseable {
+public final class Children implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Children.class);
     private static final int CHUNK = 4096;
     /** Chunks of one child's stderr read before the others get their turn. */
@@ -61,7 +61,7 @@ final class Children implements AutoCloseable {
     /** The reaper thread has stopped: tasks run on their caller's thread. Guarded by {@link #tasks}. */
     private boolean stopped;
 
-    Children() throws Libc.Failure {
+    public Children() throws Libc.Failure {
         this(Libc::pidfdOpen);
     }
 
@@ -96,7 +96,7 @@ final class Children implements AutoCloseable {
      * counted in {@link #size}, and held from the start ({@link Watch#hold}), so that it is not
      * reaped before its session has been ended; whoever ends it gives the hold back.
      */
-    Watch watchSpawner(int pid, int stderr, StderrLines lines) throws Libc.Failure {
+    public Watch watchSpawner(int pid, int stderr, StderrLines lines) throws Libc.Failure {
         return watch(pid, stderr, lines, true);
     }
 
@@ -127,7 +127,7 @@ final class Children implements AutoCloseable {
      * @param stderr the read end of its stderr pipe (the reaper closes it), or -1
      * @param lines  where its stderr goes (null without a pipe)
      */
-    Watch follow(int pid, int stderr, StderrLines lines) {
+    public Watch follow(int pid, int stderr, StderrLines lines) {
         var watch = new Watch(pid, -1, stderr, lines, true);
         programs.incrementAndGet();
         run(byFd -> add(byFd, watch));
@@ -138,7 +138,7 @@ final class Children implements AutoCloseable {
      * The program of {@code watch} (from {@link #follow}) has ended: its stderr is read and
      * closed, then its end told: {@code exit}, or {@code failure} where how it ended is not known.
      */
-    void finish(Watch watch, Exit exit, Throwable failure) {
+    public void finish(Watch watch, Exit exit, Throwable failure) {
         run(byFd -> {
             if (watch.exit.isDone()) {
                 return;
@@ -158,12 +158,12 @@ final class Children implements AutoCloseable {
     }
 
     /** From now on the reaper reads {@code socket} for {@code reader} whenever it is readable (or closed). */
-    void listen(int socket, Runnable reader) {
+    public void listen(int socket, Runnable reader) {
         run(byFd -> listened.put(socket, reader));
     }
 
     /** The reaper stops reading {@code socket}, and closes it: not before, as it may be polling it now. */
-    void drop(int socket) {
+    public void drop(int socket) {
         run(byFd -> {
             listened.remove(socket);
             try {
@@ -214,7 +214,7 @@ final class Children implements AutoCloseable {
      * Gives back a {@link Watch#hold}: a child that has ended and that nothing holds any more
      * is reaped, on the reaper thread.
      */
-    void release(Watch watch) {
+    public void release(Watch watch) {
         if (watch.unhold()) {
             run(byFd -> reap(watch));
         }
@@ -224,7 +224,7 @@ final class Children implements AutoCloseable {
     }
 
     /** Waits until no program is held for its end (a {@link Termination} under way), or {@code limit} has passed. */
-    boolean awaitEnded(java.time.Duration limit) throws InterruptedException {
+    public boolean awaitEnded(java.time.Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         synchronized (held) {
             while (byPid.values().stream().anyMatch(watch -> watch.program && watch.held())) {
@@ -239,7 +239,7 @@ final class Children implements AutoCloseable {
     }
 
     /** Children spawned and not yet reaped, and programs of spawners not yet ended. */
-    int size() {
+    public int size() {
         return programs.get();
     }
 

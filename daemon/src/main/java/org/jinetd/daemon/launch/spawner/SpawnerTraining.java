@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.spawner;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.os.UnixMessages;
+import org.jinetd.daemon.launch.program.ChildEnvironment;
 
 /**
  * The AOT cache of the spawner ({@code lib/spawner.aot}, made when the distribution is built):

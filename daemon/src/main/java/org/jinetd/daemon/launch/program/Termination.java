@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.program;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.spawner;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -15,7 +15,7 @@ import java.util.List;
  * Whatever the spawner says is read as a stranger's words: a message too long, of an
  * unknown kind, with a field out of bounds or a reply cut short is refused whole.
  */
-final class SpawnWire {
+public final class SpawnWire {
     /** Changes whenever a message does: the daemon and its spawner are the same jar, but a reply is checked. */
     static final int VERSION = 2;
     /** The largest request: a program's argv and environment, which come from the table. */
@@ -28,9 +28,9 @@ final class SpawnWire {
     static final int MOST_FDS = 4;
     static final int MOST_STRINGS = 4096;
     /** {@link Spawn#nofile}: leave the limit of open files as it is. */
-    static final long NOFILE_KEEP = -2;
+    public static final long NOFILE_KEEP = -2;
     /** {@link Spawn#nofile}: RLIM_INFINITY. */
-    static final long NOFILE_UNLIMITED = -1;
+    public static final long NOFILE_UNLIMITED = -1;
     /** The highest pid Linux gives (pid_max's ceiling). */
     static final int MOST_PID = 4 * 1024 * 1024;
 
@@ -62,9 +62,9 @@ final class SpawnWire {
      *               program (the connection, which it closes then, so that the client sees
      *               the end at once, and shuts down when asked to end the program), or -1
      */
-    record Spawn(int seq, List<String> argv, List<String> env, String cwd, int umask, long nofile, int[] fds,
+    public record Spawn(int seq, List<String> argv, List<String> env, String cwd, int umask, long nofile, int[] fds,
                  int keep) implements Request {
-        Spawn {
+        public Spawn {
             argv = List.copyOf(argv);
             env = List.copyOf(env);
         }
@@ -75,8 +75,8 @@ final class SpawnWire {
      * and after {@code graceMillis} SIGKILL to whatever of the group is left. The spawner keeps
      * the program unreaped until then, so that the group stays the program's.
      */
-    record End(int seq, int pid, int graceMillis) implements Request {
-        End {
+    public record End(int seq, int pid, int graceMillis) implements Request {
+        public End {
             if (graceMillis < 0) {
                 throw new IllegalArgumentException("a grace of " + graceMillis + " ms");
             }

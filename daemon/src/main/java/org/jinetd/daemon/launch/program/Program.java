@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.program;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -11,15 +11,15 @@ import java.util.concurrent.CompletableFuture;
  *             spawner ended first (and took it with it)
  * @param end  ends it: SIGTERM to its process group, SIGKILL after the grace to what is left
  */
-record Program(int pid, CompletableFuture<Exit> exit, End end) {
+public record Program(int pid, CompletableFuture<Exit> exit, End end) {
     /** How a program is ended: by the daemon ({@link Termination}), or by its spawner when asked. */
     @FunctionalInterface
-    interface End {
+    public interface End {
         /** Completes, true if any process got SIGTERM, once it is sent (by a spawner, when it says so). */
         CompletableFuture<Boolean> begin(Duration grace);
     }
 
-    Exit await() {
+    public Exit await() {
         return exit.join();
     }
 }

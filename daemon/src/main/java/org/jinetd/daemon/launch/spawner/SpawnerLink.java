@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.spawner;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -15,6 +15,14 @@ import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.os.Sessions;
 import org.jinetd.daemon.os.UnixMessages;
+import org.jinetd.daemon.launch.program.Children;
+import org.jinetd.daemon.launch.program.Watch;
+import org.jinetd.daemon.launch.program.Exit;
+import org.jinetd.daemon.launch.program.Program;
+import org.jinetd.daemon.launch.program.Programs;
+import org.jinetd.daemon.launch.program.StderrLines;
+import org.jinetd.daemon.launch.program.SpawnFailure;
+import org.jinetd.daemon.launch.program.Signals;
 
 /**
  * The daemon's end of the spawner of one user ({@link UserSpawner}): the daemon's own child,
@@ -29,7 +37,7 @@ import org.jinetd.daemon.os.UnixMessages;
  * is said, or the spawner is ended, its connection holds
  * its place in the limits.
  */
-final class SpawnerLink {
+public final class SpawnerLink {
     private static final int SIGKILL = 9;
     private static final int ECONNRESET = 104;
     private static final int EPIPE = 32;
@@ -110,7 +118,7 @@ final class SpawnerLink {
     }
 
     /** The spawner's pid: the daemon's own child. */
-    int pid() {
+    public int pid() {
         return pid;
     }
 

@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.program;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
@@ -15,7 +15,7 @@ import org.jinetd.daemon.os.Libc;
  * inherit), a session of its own (or, under a spawner of one user, a process group of its
  * own in the spawner's session), and a working directory.
  */
-final class NativeSpawn {
+public final class NativeSpawn {
     private NativeSpawn() {}
 
     /**
@@ -25,7 +25,7 @@ final class NativeSpawn {
      * @param fds  {@code fds[i]} becomes the child's descriptor {@code i}; -1 opens /dev/null there
      * @return the child's pid
      */
-    static int spawn(List<String> argv, Map<String, String> env, String cwd, int[] fds) throws Libc.Failure {
+    public static int spawn(List<String> argv, Map<String, String> env, String cwd, int[] fds) throws Libc.Failure {
         return spawn(argv, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(), cwd, fds, true);
     }
 
@@ -33,7 +33,7 @@ final class NativeSpawn {
      * @param envp       its whole environment, {@code NAME=value} each
      * @param ownSession a session of its own, else a process group of its own in this process's session
      */
-    static int spawn(List<String> argv, List<String> envp, String cwd, int[] fds, boolean ownSession)
+    public static int spawn(List<String> argv, List<String> envp, String cwd, int[] fds, boolean ownSession)
             throws Libc.Failure {
         // A source among the targets would be overwritten before its own dup2: move it above them first.
         var sources = fds.clone();

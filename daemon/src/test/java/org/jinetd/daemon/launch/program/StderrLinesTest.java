@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.program;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.program;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -17,17 +17,17 @@ import org.jinetd.handler.PeerCredentials;
  * The whole environment of a program: tcpserver's and systemd's names for the connection,
  * the account's, a fixed PATH, and the service's {@code env:}; nothing of the daemon's own.
  */
-final class ChildEnvironment {
+public final class ChildEnvironment {
     /** systemd's default PATH for services. */
-    static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    public static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private ChildEnvironment() {}
 
-    static Map<String, String> of(Service service, Launch.Exec exec, SocketAddress peer, SocketAddress local) {
+    public static Map<String, String> of(Service service, Launch.Exec exec, SocketAddress peer, SocketAddress local) {
         return of(service, exec, peer, local, Optional.empty());
     }
 
-    static Map<String, String> of(Service service, Launch.Exec exec, SocketAddress peer, SocketAddress local,
+    public static Map<String, String> of(Service service, Launch.Exec exec, SocketAddress peer, SocketAddress local,
                                   Optional<PeerCredentials> credentials) {
         var env = new LinkedHashMap<String, String>();
         var proto = service.endpoint().transport().key().toUpperCase(Locale.ROOT);

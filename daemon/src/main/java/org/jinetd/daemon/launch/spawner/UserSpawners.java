@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.spawner;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -9,11 +9,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.RunAs;
 import org.jinetd.daemon.config.Tools;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.os.UnixMessages;
+import org.jinetd.daemon.launch.program.Children;
+import org.jinetd.daemon.launch.program.Watch;
+import org.jinetd.daemon.launch.program.Program;
+import org.jinetd.daemon.launch.program.Programs;
+import org.jinetd.daemon.launch.program.NativeSpawn;
+import org.jinetd.daemon.launch.program.Command;
+import org.jinetd.daemon.launch.program.OtherUsers;
+import org.jinetd.daemon.launch.program.Setup;
+import org.jinetd.daemon.launch.program.StderrLines;
 
 /**
  * The spawners of a root daemon: one per user and group whose programs it runs, each started
@@ -21,7 +31,7 @@ import org.jinetd.daemon.os.UnixMessages;
  * so that a quiet server costs nothing. See {@link UserSpawner} for what one does and
  * {@link SpawnerLink} for how the daemon keeps it in check.
  */
-public final class UserSpawners implements AutoCloseable {
+public final class UserSpawners implements AutoCloseable, OtherUsers {
     /** Whose spawner: programs of one user and group share one. */
     record Account(int uid, int gid, String user) {
         static Account of(RunAs runAs) {
@@ -94,15 +104,44 @@ public final class UserSpawners implements AutoCloseable {
     private final Children children;
     private final ConnectionLog log;
     private final Settings settings;
+    private final Setup setup;
     private final Map<Account, SpawnerLink> links = new HashMap<>();
     /** Spawners of an earlier table, which take no more programs and close after their last. */
     private final List<SpawnerLink> retired = new ArrayList<>();
     private boolean closed;
 
-    UserSpawners(Children children, ConnectionLog log, Settings settings) {
+    /** @param setup what the daemon's programs get: its soft limit of open files, which theirs get too */
+    public UserSpawners(Children children, ConnectionLog log, Settings settings, Setup setup) {
+        this.setup = setup;
         this.children = children;
         this.log = log;
         this.settings = settings;
+    }
+
+    @Override
+    public CompletableFuture<Program> start(String service, Launch.Exec exec, Map<String, String> environment, int[] fds,
+                                            int stderr, int connection) throws Libc.Failure {
+        var command = Command.forSpawner(exec, environment);
+        // Each descriptor is sent once; the request says which becomes which of the program's.
+        var passed = new ArrayList<Integer>();
+        var layout = new int[fds.length];
+        for (int i = 0; i < fds.length; i++) {
+            if (fds[i] < 0) {
+                layout[i] = -1;
+            } else {
+                if (!passed.contains(fds[i])) {
+                    passed.add(fds[i]);
+                }
+                layout[i] = passed.indexOf(fds[i]);
+            }
+        }
+        long nofile = setup.openFiles()
+                .map(n -> n.equals("unlimited") ? SpawnWire.NOFILE_UNLIMITED : Long.parseLong(n))
+                .orElse(SpawnWire.NOFILE_KEEP);
+        List<String> envp = command.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        var request = new SpawnWire.Spawn(0, command.argv(), envp, command.cwd(),
+                exec.resources().umask().orElse(-1), nofile, layout, passed.indexOf(connection));
+        return spawn(exec.runAs(), service, request, passed.stream().mapToInt(Integer::intValue).toArray(), stderr);
     }
 
     /**
@@ -110,7 +149,7 @@ public final class UserSpawners implements AutoCloseable {
      * See {@link SpawnWire.Spawn}; {@code passed} go with the request, {@code stderr} (or -1)
      * is the read end of the program's stderr pipe, the spawner's to close from here on.
      */
-    CompletableFuture<Program> spawn(RunAs runAs, String service, SpawnWire.Spawn request, int[] passed, int stderr)
+    public CompletableFuture<Program> spawn(RunAs runAs, String service, SpawnWire.Spawn request, int[] passed, int stderr)
             throws Libc.Failure {
         var account = Account.of(runAs);
         while (true) {
@@ -183,7 +222,7 @@ public final class UserSpawners implements AutoCloseable {
      * its last, and the next program of its user gets a new one, with that user's groups as
      * they are now (a spawner keeps those it started with).
      */
-    void retire() {
+    public void retire() {
         List<SpawnerLink> old;
         synchronized (this) {
             old = List.copyOf(links.values());
@@ -194,7 +233,7 @@ public final class UserSpawners implements AutoCloseable {
     }
 
     /** The spawners running now, by user, those retired included. */
-    synchronized List<SpawnerLink> running() {
+    public synchronized List<SpawnerLink> running() {
         var all = new ArrayList<>(links.values());
         all.addAll(retired);
         return List.copyOf(all);

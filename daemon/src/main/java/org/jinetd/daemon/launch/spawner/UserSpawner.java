@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.spawner;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -17,6 +17,7 @@ import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.os.Processes;
 import org.jinetd.daemon.os.Sessions;
 import org.jinetd.daemon.os.UnixMessages;
+import org.jinetd.daemon.launch.program.NativeSpawn;
 
 /**
  * The spawner of one user: a small JVM that a root daemon starts, through setpriv, as the

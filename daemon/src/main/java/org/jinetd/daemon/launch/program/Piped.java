@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.program;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +16,7 @@ import org.jinetd.daemon.os.Libc;
  * A program on pipes (bridge and datagram programs): spawned natively where it can be, with
  * a session of its own from posix_spawn itself, else started by the JDK behind {@code setsid}.
  */
-sealed interface Piped {
+public sealed interface Piped {
     long pid();
 
     /** The program's stdin: closing it is the program's EOF. */
@@ -77,7 +77,7 @@ sealed interface Piped {
                 return new Native(program, Channels.newOutputStream(in.sink()), Channels.newInputStream(out.source()));
             } catch (IOException | Libc.Failure | RuntimeException e) {
                 closeAll(in, out);
-                if (Inherit.unwrapped(e) instanceof SpawnFailure failure) {
+                if (SpawnFailure.unwrapped(e) instanceof SpawnFailure failure) {
                     throw failure;
                 }
                 throw e;
@@ -112,7 +112,7 @@ sealed interface Piped {
             try {
                 return program.exit().get();
             } catch (java.util.concurrent.ExecutionException e) {
-                throw new SpawnFailure(Inherit.unwrapped(e).getMessage(), 0);
+                throw new SpawnFailure(SpawnFailure.unwrapped(e).getMessage(), 0);
             }
         }
     }

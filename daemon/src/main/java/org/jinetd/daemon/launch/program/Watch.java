@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.program;
 
 import java.util.concurrent.CompletableFuture;
 import org.jinetd.daemon.os.Libc;
@@ -11,13 +11,13 @@ import org.jinetd.daemon.os.Libc;
  * process, and so signals to them reach only what the program left. A child reaped is never
  * signalled again.
  */
-final class Watch {
+public final class Watch {
     final int pid;
     final int pidfd;
     final int stderr;
     final StderrLines lines;
     /** Completes when its end is seen and its stderr read; the connection ends then, whether or not it is reaped. */
-    final CompletableFuture<Exit> exit = new CompletableFuture<>();
+    public final CompletableFuture<Exit> exit = new CompletableFuture<>();
     /** Counted among the programs: not a spawner. */
     final boolean program;
     /** Whether its stderr is still read: the reaper thread's alone. */
@@ -86,7 +86,7 @@ final class Watch {
      * group is still the program's, and a pipeline or helper it forked gets it too. False if
      * it is reaped or no process got it.
      */
-    synchronized boolean signalGroup(int signal) {
+    public synchronized boolean signalGroup(int signal) {
         if (reaped || pidfd < 0) {
             return false;
         }

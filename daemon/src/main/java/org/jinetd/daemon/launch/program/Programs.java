@@ -1,4 +1,4 @@
-package org.jinetd.daemon.launch;
+package org.jinetd.daemon.launch.program;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,19 +12,19 @@ import org.jinetd.daemon.os.Libc;
 /**
  * Starts a program with the descriptors it gets: spawned by the daemon itself and reaped by
  * its {@link Children}, or, for a root daemon and a program of another user, spawned by the
- * spawner of that user ({@link UserSpawners}), which says when it has ended.
+ * spawner of that user ({@link OtherUsers}), which says when it has ended.
  */
-final class Programs {
+public final class Programs {
     /** In a program's descriptors: its stderr goes to the log, through a pipe made here. */
-    static final int STDERR_PIPE = -2;
+    public static final int STDERR_PIPE = -2;
 
     private final Children children;
-    private final UserSpawners spawners;
+    private final OtherUsers spawners;
     private final Setup setup;
     private final ConnectionLog log;
 
     /** @param spawners the spawners of other users, or null where programs go through setpriv instead */
-    Programs(Children children, UserSpawners spawners, Setup setup, ConnectionLog log) {
+    public Programs(Children children, OtherUsers spawners, Setup setup, ConnectionLog log) {
         this.children = children;
         this.spawners = spawners;
         this.setup = setup;
@@ -32,7 +32,7 @@ final class Programs {
     }
 
     /** Whether this program is started by the spawner of its user. */
-    boolean bySpawner(Launch.Exec exec) {
+    public boolean bySpawner(Launch.Exec exec) {
         return spawners != null && exec.start() == Launch.Start.SPAWNER;
     }
 
@@ -45,7 +45,7 @@ final class Programs {
      * @param connection the client's socket among {@code fds}, or -1: a spawner keeps it
      *                   until the program ends, and shuts it down when asked to end it
      */
-    CompletableFuture<Program> start(String service, Launch.Exec exec, Map<String, String> environment, int[] fds,
+    public CompletableFuture<Program> start(String service, Launch.Exec exec, Map<String, String> environment, int[] fds,
                                       int connection) throws Libc.Failure {
         int[] pipe = Arrays.stream(fds).anyMatch(fd -> fd == STDERR_PIPE) ? Libc.pipe() : null;
         var actual = fds.clone();
@@ -57,7 +57,7 @@ final class Programs {
         int read = pipe == null ? -1 : pipe[0];
         if (bySpawner(exec)) {
             try {
-                return bySpawner(service, exec, environment, actual, read, connection);
+                return spawners.start(service, exec, environment, actual, read, connection);
             } catch (Libc.Failure | RuntimeException e) {
                 closeQuietly(read);
                 throw e;
@@ -88,38 +88,12 @@ final class Programs {
                 grace -> Termination.begin(watch, children, grace)));
     }
 
-    private CompletableFuture<Program> bySpawner(String service, Launch.Exec exec, Map<String, String> environment,
-                                                 int[] fds, int stderr, int connection) throws Libc.Failure {
-        var command = Command.forSpawner(exec, environment);
-        // Each descriptor is sent once; the request says which becomes which of the program's.
-        var passed = new ArrayList<Integer>();
-        var layout = new int[fds.length];
-        for (int i = 0; i < fds.length; i++) {
-            if (fds[i] < 0) {
-                layout[i] = -1;
-            } else {
-                if (!passed.contains(fds[i])) {
-                    passed.add(fds[i]);
-                }
-                layout[i] = passed.indexOf(fds[i]);
-            }
-        }
-        long nofile = setup.openFiles()
-                .map(n -> n.equals("unlimited") ? SpawnWire.NOFILE_UNLIMITED : Long.parseLong(n))
-                .orElse(SpawnWire.NOFILE_KEEP);
-        List<String> envp = command.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
-        var request = new SpawnWire.Spawn(0, command.argv(), envp, command.cwd(),
-                exec.resources().umask().orElse(-1), nofile, layout, passed.indexOf(connection));
-        return spawners.spawn(exec.runAs(), service, request, passed.stream().mapToInt(Integer::intValue).toArray(),
-                stderr);
-    }
-
     /** Programs not yet ended, of either kind. */
-    int size() {
+    public int size() {
         return children.size();
     }
 
-    static void closeQuietly(int fd) {
+    public static void closeQuietly(int fd) {
         if (fd < 0) {
             return;
         }
