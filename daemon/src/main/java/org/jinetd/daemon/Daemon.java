@@ -12,7 +12,7 @@ import org.jinetd.daemon.config.ServiceTable;
 import org.jinetd.daemon.launch.DatagramLauncher;
 import org.jinetd.daemon.launch.Live;
 import org.jinetd.daemon.launch.Spawner;
-import org.jinetd.daemon.launch.StreamLauncher;
+import org.jinetd.daemon.launch.Way;
 import org.jinetd.daemon.listen.BindException;
 import org.jinetd.daemon.listen.Listener;
 import org.jinetd.daemon.listen.Passed;
@@ -114,7 +114,7 @@ public final class Daemon implements AutoCloseable {
         var live = new Live();
         var spawner = new Spawner(live, log, spawners);
         var replies = new ReplyBudget(table.datagramReplyRate(), log);
-        var served = new Served(new StreamLauncher(live, log, spawner), new DatagramLauncher(live, log, spawner, replies),
+        var served = new Served(new Way(live, log, spawner), new DatagramLauncher(live, log, spawner, replies),
                 spawner, new Global(table.maxConnections()), new Reflection(), replies, log);
         var bound = new ArrayList<Listener>();
         var failures = new ArrayList<String>();
@@ -377,7 +377,7 @@ public final class Daemon implements AutoCloseable {
         return served.global().admitted() + log.tally().events();
     }
 
-    /** Live connections (and datagrams being served) now, from their admission to their end. */
+    /** Live connections (and datagrams being served, and programs in wait mode) now. */
     public int live() {
         return running();
     }
@@ -389,7 +389,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Waits until no connection is live; false if {@code limit} passed first. */
     public boolean awaitIdle(Duration limit) throws InterruptedException {
-        return live.awaitEmpty(limit);
+        return awaitDone(limit);
     }
 
     public ServiceTable table() {
@@ -464,8 +464,8 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Connections not yet over: those live, and those admitted but not yet registered as live
-     * (on their way to a handler or a program, or waiting for their rate).
+     * What is not yet over: connections, from their accept (max_connections counts them) to
+     * their end, and programs in wait mode, which hold no place but are live all the same.
      */
     private int running() {
         return Math.max(live.size(), served.global().live());

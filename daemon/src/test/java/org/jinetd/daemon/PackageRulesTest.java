@@ -26,16 +26,19 @@ class PackageRulesTest {
     private static final String API = "(handler API)";
 
     /** What each package may not use. */
-    private static final Map<String, Set<String>> FORBIDDEN = Map.of(
-            "os", Set.of(API, "config", "log", "policy", "launch", "listen", "control", "cli", "convert", ROOT),
-            "log", Set.of(API, "config", "policy", "launch", "listen", "control", "cli", "convert", ROOT),
-            "config", Set.of("log", "policy", "launch", "listen", "control", "cli", "convert", ROOT),
-            "policy", Set.of("launch", "listen", "control", "cli", "convert", ROOT),
-            "launch", Set.of("listen", "control", "cli", "convert", ROOT),
-            "listen", Set.of("control", "cli", "convert", ROOT),
-            "control", Set.of("listen", "launch", "policy", "cli", "convert"),
-            "convert", Set.of("log", "policy", "launch", "listen", "control", "cli", ROOT),
-            ROOT, Set.of("cli", "convert"));
+    private static final Map<String, Set<String>> FORBIDDEN = Map.ofEntries(
+            Map.entry("proxy", Set.of(API, "config", "log", "os", "client", "policy", "launch", "listen", "control",
+                    "cli", "convert", ROOT)),
+            Map.entry("client", Set.of(API, "log", "policy", "launch", "listen", "control", "cli", "convert", ROOT)),
+            Map.entry("os", Set.of(API, "config", "log", "client", "proxy", "policy", "launch", "listen", "control", "cli", "convert", ROOT)),
+            Map.entry("log", Set.of(API, "config", "client", "proxy", "policy", "launch", "listen", "control", "cli", "convert", ROOT)),
+            Map.entry("config", Set.of("log", "client", "proxy", "policy", "launch", "listen", "control", "cli", "convert", ROOT)),
+            Map.entry("policy", Set.of("launch", "listen", "control", "cli", "convert", ROOT)),
+            Map.entry("launch", Set.of("listen", "control", "cli", "convert", ROOT)),
+            Map.entry("listen", Set.of("control", "cli", "convert", ROOT)),
+            Map.entry("control", Set.of("listen", "launch", "policy", "cli", "convert")),
+            Map.entry("convert", Set.of("log", "policy", "launch", "listen", "control", "cli", ROOT)),
+            Map.entry(ROOT, Set.of("cli", "convert")));
 
     @Test
     void noPackageReachesUpOrSideways() throws IOException {

@@ -4,7 +4,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.jinetd.handler.PeerCredentials;
+import org.jinetd.daemon.os.Credentials;
 
 /**
  * Who may connect: {@code no_access} refuses, then a non-empty {@code only_from} admits only
@@ -31,7 +31,7 @@ public record Access(List<Cidr> onlyFrom, List<Cidr> noAccess, Set<Integer> only
     }
 
     /** The key that refuses a unix client, or empty when it may connect. Unknown credentials never pass a rule. */
-    public Optional<String> refusal(Optional<PeerCredentials> client) {
+    public Optional<String> refusal(Optional<Credentials> client) {
         if (!onlyUsers.isEmpty() && client.map(c -> !onlyUsers.contains(c.uid())).orElse(true)) {
             return Optional.of("only_users");
         }

@@ -106,16 +106,26 @@ public sealed interface Launch {
      * The connection forwarded to another address by the daemon itself, as xinetd's
      * {@code redirect}: bytes both ways, half-close passed on.
      *
-     * @param host a name or address, looked up for each connection
+     * @param host  a name or address, looked up for each connection
+     * @param proxy the PROXY protocol's version (1 or 2) whose header, naming the real client,
+     *              goes first to the target; 0 for none
      */
-    record Redirect(String host, int port) implements Launch {
+    record Redirect(String host, int port, int proxy) implements Launch {
         public Redirect {
             Objects.requireNonNull(host, "host");
+            if (proxy < 0 || proxy > 2) {
+                throw new IllegalArgumentException("PROXY version " + proxy);
+            }
+        }
+
+        public Redirect(String host, int port) {
+            this(host, port, 0);
         }
 
         @Override
         public String shown() {
-            return "redirect " + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+            return "redirect " + (host.contains(":") ? "[" + host + "]" : host) + ":" + port
+                    + (proxy == 0 ? "" : " (PROXY v" + proxy + ")");
         }
     }
 

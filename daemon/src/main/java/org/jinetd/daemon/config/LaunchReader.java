@@ -284,6 +284,24 @@ final class LaunchReader {
     private Optional<Launch> redirect(Written at, Transport transport) {
         notForPrograms(at, "redirect");
         var entry = at.entry("redirect");
+        // The long form: {to: HOST:PORT, proxy: 1 | 2}.
+        int proxy = 0;
+        if (entry.value() instanceof Node.Mapping long_) {
+            fields.rejectUnknown(long_, List.of("to", "proxy"), "key of redirect");
+            var proxyEntry = long_.entries().get("proxy");
+            if (proxyEntry != null) {
+                var version = fields.integer(proxyEntry, 1, 2, null);
+                if (version.isEmpty()) {
+                    return Optional.empty();
+                }
+                proxy = version.get();
+            }
+            entry = long_.entries().get("to");
+            if (entry == null) {
+                fields.problem(long_.mark(), "redirect has no 'to'", "to: HOST:PORT");
+                return Optional.empty();
+            }
+        }
         var text = fields.string(entry);
         if (text.isEmpty()) {
             return Optional.empty();
@@ -309,7 +327,7 @@ final class LaunchReader {
                     "an address or name and a port, such as 192.0.2.7:80 or [2001:db8::7]:80");
             return Optional.empty();
         }
-        return Optional.of(new Launch.Redirect(host, port));
+        return Optional.of(new Launch.Redirect(host, port, proxy));
     }
 
     /** {@code connect_timeout} written on a service that forwards nothing is a mistake; from defaults it does not apply. */

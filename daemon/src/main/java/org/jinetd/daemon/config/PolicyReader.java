@@ -46,7 +46,7 @@ final class PolicyReader {
         return onlyFrom.flatMap(o -> noAccess.map(n -> new Access(o, n, onlyUsers, onlyGroups)));
     }
 
-    private Optional<List<Cidr>> prefixes(Node.Entry entry) {
+    Optional<List<Cidr>> prefixes(Node.Entry entry) {
         if (entry == null) {
             return Optional.of(List.of());
         }

@@ -1,6 +1,7 @@
 package org.jinetd.daemon.config;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One entry of the table, with every default applied.
@@ -17,7 +18,8 @@ import java.util.Objects;
  * @param disabled written {@code disabled: true}: checked, listed, not served
  */
 public record Service(String name, Endpoint endpoint, SocketOptions socket, Launch launch, Access access,
-                      Limits limits, Rates rates, Timeouts timeouts, Banners banners, boolean disabled) {
+                      Limits limits, Rates rates, Timeouts timeouts, Banners banners, boolean disabled,
+                      Optional<Proxy> proxy) {
     public Service {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(endpoint, "endpoint");
@@ -28,11 +30,12 @@ public record Service(String name, Endpoint endpoint, SocketOptions socket, Laun
         Objects.requireNonNull(rates, "rates");
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(banners, "banners");
+        Objects.requireNonNull(proxy, "proxy");
     }
 
     /** The same service, launching {@code other}. */
     Service with(Launch other) {
-        return new Service(name, endpoint, socket, other, access, limits, rates, timeouts, banners, disabled);
+        return new Service(name, endpoint, socket, other, access, limits, rates, timeouts, banners, disabled, proxy);
     }
 
     /** How runtime messages name the service first: {@code echo/tcp}, as inetd does. */

@@ -13,12 +13,14 @@ final class ServiceReader {
     private final EndpointReader endpoints;
     private final LaunchReader launches;
     private final PolicyReader policies;
+    private final ProxyReader proxies;
 
     ServiceReader(Fields fields, Providers providers, Accounts accounts, PortNames ports, int selfUid, Trust trust) {
         this.fields = fields;
         this.endpoints = new EndpointReader(fields, accounts, ports);
         this.launches = new LaunchReader(fields, providers, accounts, selfUid);
         this.policies = new PolicyReader(fields, accounts, trust);
+        this.proxies = new ProxyReader(fields, policies);
     }
 
     /**
@@ -68,12 +70,13 @@ final class ServiceReader {
         var timeouts = policies.timeouts(at);
         var banners = policies.banners(at);
         var disabled = fields.bool(at.entry("disabled"), false);
+        var proxy = proxies.read(at, transport.get());
         if (endpoint.isEmpty() || socket.isEmpty() || launch.isEmpty() || access.isEmpty() || limits.isEmpty()
-                || rates.isEmpty() || timeouts.isEmpty() || banners.isEmpty()) {
+                || rates.isEmpty() || timeouts.isEmpty() || banners.isEmpty() || proxy == null) {
             return Optional.empty();
         }
         var service = new Service(name, endpoint.get(), socket.get(), launch.get(), access.get(), limits.get(),
-                rates.get(), timeouts.get(), banners.get(), disabled);
+                rates.get(), timeouts.get(), banners.get(), disabled, proxy);
         if (launch.get() instanceof Launch.Exec exec && exec.waits() && !policies.perClient(at, service)) {
             return Optional.empty();
         }

@@ -36,24 +36,23 @@ final class Bridge {
     }
 
     /** Runs on the connection's own virtual thread until the program has exited. */
-    void serve(Accepted accepted, Launch.Exec exec, Ending ending) {
-        var service = accepted.service();
-        var entry = ending.entry();
+    void serve(Passage passage, Launch.Exec exec, Live.Entry entry) {
+        var service = passage.service();
+        var ending = passage.ending();
         Piped process;
         try {
-            process = Piped.start(exec, ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(),
-                    accepted.credentials()), setup, programs, log, service.name());
+            process = Piped.start(exec, ChildEnvironment.of(service, exec, passage.client(), passage.local()), setup,
+                    programs, log, service.name());
         } catch (IOException | Libc.Failure | RuntimeException e) {
             ending.end(Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
             return;
         }
-        var channel = accepted.channel();
+        var channel = passage.channel();
         var timeouts = service.timeouts();
         // The signal first: the client's EOF would reach the program as the end of its work.
-        entry.onAbort(() -> process.end(timeouts.killGrace())
-                .whenComplete((sent, e) -> StreamLauncher.close(accepted)));
+        entry.onAbort(() -> process.end(timeouts.killGrace()).whenComplete((sent, e) -> ending.close()));
         entry.pid(process.pid());
-        try (var watchdog = Watchdog.start(timeouts, accepted.since(), true, entry)) {
+        try (var watchdog = Watchdog.start(timeouts, passage.since(), true, entry)) {
             var inbound = Thread.ofVirtual().start(() -> inbound(channel, process.stdin(), watchdog));
             outbound(process.stdout(), channel, watchdog);
             Exit exit = null;
@@ -64,7 +63,7 @@ final class Bridge {
                 error = Optional.of(e.getMessage());
             }
             // The program is gone: whatever the client still sends has nowhere to go.
-            StreamLauncher.close(accepted);
+            ending.close();
             join(inbound);
             ending.end(OptionalLong.of(process.pid()), exit, entry.reason(), error);
         }

@@ -37,7 +37,7 @@ public final class DatagramLauncher {
 
     /** Serves a datagram on a virtual thread of its own; its end is set up here, on the listener's thread. */
     public void launch(Received received) {
-        var ending = Ending.of(received, log);
+        var ending = Ending.of(received, received.admission(), log);
         try {
             Thread.ofVirtual().name(received.service().name() + "-dgram").start(() -> serve(received, ending));
         } catch (OutOfMemoryError | RuntimeException e) {
@@ -46,7 +46,7 @@ public final class DatagramLauncher {
     }
 
     private void serve(Received received, Ending ending) {
-        ending.live(live.add(received.service().name(), received.peer(), received.since(), () -> { }));
+        ending.live(live.add(received.service().name(), received::peer, received.since(), () -> { }));
         try {
             switch (received.service().launch()) {
                 case Launch.Datagrams handler -> handle(received, handler);

@@ -1,71 +1,110 @@
 package org.jinetd.daemon.launch;
 
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jinetd.daemon.config.PluginJar;
+import org.jinetd.daemon.config.Service;
+import org.jinetd.daemon.launch.program.Exit;
+import org.jinetd.daemon.launch.program.Signals;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Ended;
 import org.jinetd.daemon.log.LogText;
+import org.jinetd.daemon.log.Peers;
 import org.jinetd.daemon.policy.Admission;
-import org.jinetd.daemon.launch.program.Exit;
-import org.jinetd.daemon.launch.program.Signals;
 
 /**
  * The one way a connection ends, whatever served it (a handler, a program on its socket or
- * on pipes, a redirect, a program per datagram, a program in wait mode): its socket
- * closed, its place in the limits given back, its one log line, and only then its live
- * entry gone, so that whoever waits for the daemon to be idle finds the line written.
- * Only the first end counts, however many ways reach it (a timeout, a stop, the program's
- * exit). Ending the program itself is the live entry's abort; this is what follows.
+ * on pipes, a redirect, a program per datagram, a program in wait mode) and at whatever step
+ * it ends (refused, a bad PROXY header, its program's exit): its socket closed, its places in
+ * the limits given back, its one log line, and only then its live entry gone, so that
+ * whoever waits for the daemon to be idle finds the line written. Only the first end counts,
+ * however many ways reach it (a timeout, a stop, the program's exit). Ending the program
+ * itself is the live entry's abort; this is what follows.
  *
- * <p>A connection served by a plugin's handler holds that plugin's jar from here to its end,
- * so that a reload that replaces the jar closes the old one only after its last connection.
+ * <p>A connection served by a plugin's handler holds that plugin's jar from its accept to its
+ * end, so that a reload that replaces the jar closes the old one only after its last connection.
  */
 final class Ending {
     private final ConnectionLog log;
     private final String service;
-    private final SocketAddress peer;
     private final long since;
-    /** Closes the connection's socket; nothing where the socket is not the connection's own. */
-    private final Runnable close;
-    /** Null where the connection holds no place (wait mode). */
-    private final Admission.Ticket ticket;
+    /** The connection's own socket, closed here and nowhere else; null where it has none (datagrams, wait mode). */
+    private final SocketChannel socket;
+    /** Where it holds a place in max_connections; null where it holds none (wait mode). */
+    private final Admission admission;
     /** The plugin jar whose code serves it, held until it ends; null for any other. */
     private final PluginJar plugin;
     private final AtomicBoolean over = new AtomicBoolean();
+    /** Its place in the service's limits, once admitted. */
+    private volatile Admission.Ticket ticket;
+    /** Who it is from, as the log names it: the socket's peer until identified, then the client. */
+    private volatile SocketAddress peer;
+    /** The balancer it came through, where a PROXY header said. */
+    private volatile SocketAddress via;
     private volatile Live.Entry entry;
 
-    private Ending(ConnectionLog log, String service, SocketAddress peer, long since, Runnable close,
-                   Admission.Ticket ticket, Optional<PluginJar> plugin) {
+    private Ending(ConnectionLog log, Service service, long since, SocketChannel socket, Admission admission,
+                   SocketAddress peer, Optional<PluginJar> plugin) {
         this.log = log;
-        this.service = service;
-        this.peer = peer;
+        this.service = service.name();
         this.since = since;
-        this.close = close;
-        this.ticket = ticket;
+        this.socket = socket;
+        this.admission = admission;
+        this.peer = peer;
         // The listener takes this hold before its table can let go of the jar (see Listener.update);
         // a jar closed all the same has no classes left to give, and the handler's failure says so.
         this.plugin = plugin.isPresent() && plugin.get().hold() ? plugin.get() : null;
     }
 
-    /** A stream connection an accept loop admitted: made on the listener's thread, before anything runs. */
-    static Ending of(Accepted accepted, ConnectionLog log) {
-        return new Ending(log, accepted.service().name(), accepted.peer(), accepted.since(),
-                () -> StreamLauncher.close(accepted), accepted.ticket(), accepted.service().launch().plugin());
+    /**
+     * A stream connection just accepted, which holds a place in max_connections: made on the
+     * listener's thread, before anything of it is read.
+     *
+     * @param peer the socket's peer, which the log names until the client is identified
+     */
+    static Ending accepted(Service service, SocketChannel socket, Admission admission, SocketAddress peer, long since,
+                           ConnectionLog log) {
+        return new Ending(log, service, since, socket, admission, peer, service.launch().plugin());
     }
 
-    /** A datagram: the socket is the listener's, not its own. Made on the listener's thread. */
-    static Ending of(Received received, ConnectionLog log) {
-        return new Ending(log, received.service().name(), received.peer(), received.since(), () -> { },
-                received.ticket(), received.service().launch().plugin());
+    /**
+     * Refuses a connection at accept, before it has a place anywhere (max_connections, or the
+     * service's rate shedding what its queue cannot hold): the same refusal as at any later step.
+     */
+    static void refuseAtAccept(Service service, SocketChannel socket, SocketAddress peer, String reason,
+                                      boolean logged, ConnectionLog log) {
+        new Ending(log, service, System.nanoTime(), socket, null, peer, Optional.empty())
+                .refuse(reason, service.banners().fail(), logged, Optional.empty());
+    }
+
+    /** A datagram let in and admitted: the socket is the listener's, not its own. Made on the listener's thread. */
+    static Ending of(Received received, Admission admission, ConnectionLog log) {
+        var ending = new Ending(log, received.service(), received.since(), null, admission, received.peer(),
+                received.service().launch().plugin());
+        ending.admitted(received.ticket());
+        return ending;
     }
 
     /** A program in wait mode: it has the listening socket, and no client of ours. */
-    static Ending waiting(String service, long since, ConnectionLog log) {
-        return new Ending(log, service, null, since, () -> { }, null, Optional.empty());
+    static Ending waiting(Service service, long since, ConnectionLog log) {
+        return new Ending(log, service, since, null, null, null, Optional.empty());
+    }
+
+    /** Who it is from, now known: the log names the client, and the balancer it came through. */
+    void identified(SocketAddress client, Optional<? extends SocketAddress> relay) {
+        this.peer = client;
+        this.via = relay.orElse(null);
+    }
+
+    /** It holds a place in its service's limits from now on. */
+    void admitted(Admission.Ticket place) {
+        this.ticket = place;
     }
 
     /** From now on the connection is live: its entry goes when it ends. */
@@ -77,6 +116,16 @@ final class Ending {
     /** Its live entry, once it has one. */
     Live.Entry entry() {
         return entry;
+    }
+
+    /** Who it is from, as the log names it now. */
+    SocketAddress peer() {
+        return peer;
+    }
+
+    /** Whether it has ended. */
+    boolean over() {
+        return over.get();
     }
 
     /** Ends a connection that ran no program. */
@@ -99,9 +148,10 @@ final class Ending {
                 : OptionalLong.of(exit.status().getAsInt());
         Optional<String> signal = exit == null || exit.signal().isEmpty() ? Optional.empty()
                 : Optional.of(Signals.name(exit.signal().getAsInt()));
-        end(pid, status, signal, reason, error);
+        end(pid, status, signal, reason, error, Optional.empty());
     }
 
+    /** Ends a connection whose program ended with {@code status} or {@code signal}. */
     void end(OptionalLong pid, OptionalLong status, Optional<String> signal, Optional<String> reason,
              Optional<String> error) {
         end(pid, status, signal, reason, error, Optional.empty());
@@ -110,8 +160,36 @@ final class Ending {
     private void end(OptionalLong pid, OptionalLong status, Optional<String> signal, Optional<String> reason,
                      Optional<String> error, Optional<String> trace) {
         if (release()) {
-            log.ended(new Ended(service, peer, pid, status, signal, reason, error, trace,
+            log.ended(new Ended(service, peer, Optional.ofNullable(via), pid, status, signal, reason, error, trace,
                     Duration.ofNanos(System.nanoTime() - since)));
+            leave();
+        }
+    }
+
+    /**
+     * Refuses it, at whatever step: {@code banner_fail} (what fits in the socket's buffer, never
+     * waiting on the client), the socket closed, and its line unless an episode of limiting has
+     * counted it ({@code logged} false).
+     *
+     * @param why what was wrong, where there is more to say than the reason ({@code refused=proxy})
+     */
+    void refuse(String reason, Optional<String> banner, boolean logged, Optional<String> why) {
+        if (socket != null && !over.get()) {
+            try {
+                socket.configureBlocking(false);
+                if (banner.isPresent()) {
+                    socket.write(ByteBuffer.wrap(banner.get().getBytes(StandardCharsets.UTF_8)));
+                }
+                // Closing with unread bytes sends a reset, which can overtake the banner: read what came.
+                socket.read(ByteBuffer.allocate(4096));
+            } catch (java.io.IOException | RuntimeException e) {
+                // It is being refused anyway.
+            }
+        }
+        if (release()) {
+            if (logged) {
+                log.refused(service, Peers.shown(peer), reason, why);
+            }
             leave();
         }
     }
@@ -130,14 +208,30 @@ final class Ending {
         if (!over.compareAndSet(false, true)) {
             return false;
         }
-        close.run();
-        if (ticket != null) {
-            ticket.release();
+        close();
+        var place = ticket;
+        if (place != null) {
+            place.release();
+        }
+        if (admission != null) {
+            admission.leave();
         }
         if (plugin != null) {
             plugin.release();
         }
         return true;
+    }
+
+    /** Closes the connection's socket: here alone, whoever else holds a copy (a program, its spawner). */
+    void close() {
+        if (socket == null) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (java.io.IOException e) {
+            // Closing a socket that already failed: nothing left to do with it.
+        }
     }
 
     private void leave() {

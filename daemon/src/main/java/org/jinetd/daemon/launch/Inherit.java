@@ -62,9 +62,9 @@ public final class Inherit {
      * program is reaped (or its spawner says it ended). Called on the listener's thread (the
      * fast way, no thread of the connection's own) or on the connection's virtual thread.
      */
-    void serve(Accepted accepted, Launch.Exec exec, Ending ending) {
-        var service = accepted.service();
-        var entry = ending.entry();
+    void serve(Passage passage, Launch.Exec exec, Live.Entry entry) {
+        var service = passage.service();
+        var ending = passage.ending();
         // The socket stays open until the program has it; a stop meanwhile ends the program after.
         if (!entry.onAbortIfLive(() -> { })) {
             ending.end(entry.reason(), Optional.empty());
@@ -73,50 +73,52 @@ public final class Inherit {
         CompletableFuture<Program> started;
         try {
             // A banner sent from a virtual thread left the socket non-blocking: the program's first read would fail.
-            Libc.setBlocking(Fds.of(accepted.channel()));
-            started = start(service, exec, accepted.channel(),
-                    ChildEnvironment.of(service, exec, accepted.peer(), accepted.local(), accepted.credentials()), true);
+            Libc.setBlocking(Fds.of(passage.channel()));
+            started = start(service, exec, passage.channel(),
+                    ChildEnvironment.of(service, exec, passage.client(), passage.local()), true);
         } catch (Libc.Failure | IOException | RuntimeException e) {
-            failed(accepted, ending, e);
+            failed(passage, e);
             return;
         }
         if (programs.bySpawner(exec)) {
             // The spawner keeps the socket until the program has ended, and cuts it when asked to end
             // it: ours would keep the client waiting after the program's end until the spawner said so.
-            StreamLauncher.close(accepted);
+            ending.close();
         }
         started.whenComplete((program, failure) -> {
             if (failure != null) {
-                failed(accepted, ending, SpawnFailure.unwrapped(failure));
+                failed(passage, SpawnFailure.unwrapped(failure));
             } else {
-                running(accepted, ending, program);
+                running(passage, entry, program);
             }
         });
     }
 
-    private void failed(Accepted accepted, Ending ending, Throwable e) {
+    private void failed(Passage passage, Throwable e) {
+        var ending = passage.ending();
         int errno = e instanceof Libc.Failure f ? f.errno : e instanceof SpawnFailure f ? f.errno : 0;
         if (Shortage.isShortage(errno)) {
             // Short of processes or memory (or its spawner is behind): the listener backs off and says so once, not per client.
             ending.endCounted();
-            accepted.spawns().failed("spawn: " + e.getMessage());
-            log.tally().error(accepted.service().name(), "spawn failed: " + e.getMessage());
+            passage.spawns().failed("spawn: " + e.getMessage());
+            log.tally().error(passage.service().name(), "spawn failed: " + e.getMessage());
             return;
         }
         ending.end(Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
     }
 
-    private void running(Accepted accepted, Ending ending, Program program) {
-        var service = accepted.service();
-        var entry = ending.entry();
-        accepted.spawns().succeeded();
+    private void running(Passage passage, Live.Entry entry, Program program) {
+        var service = passage.service();
+        var ending = passage.ending();
+        passage.spawns().succeeded();
         // Our copy stays open until the program is reaped (then closed, so the peer sees EOF),
         // so that ending the connection can cut it even where a grandchild still holds it.
         entry.pid(program.pid());
         // The signal first, then the cut: a program that reads its socket would take the EOF
         // for the end of its work and exit before a signal that has to go through its spawner.
-        entry.onAbort(() -> program.end().begin(service.timeouts().killGrace()).whenComplete((sent, e) -> cut(accepted)));
-        var watchdog = Watchdog.start(service.timeouts(), accepted.since(), false, entry);
+        entry.onAbort(() -> program.end().begin(service.timeouts().killGrace())
+                .whenComplete((sent, e) -> cut(passage.channel())));
+        var watchdog = Watchdog.start(service.timeouts(), passage.since(), false, entry);
         program.exit().whenComplete((exit, failure) -> {
             watchdog.close();
             ending.end(OptionalLong.of(program.pid()), exit, entry.reason(),
@@ -126,10 +128,10 @@ public final class Inherit {
 
 
     /** Ends the client's connection now, whoever else holds the socket. */
-    private static void cut(Accepted accepted) {
+    private static void cut(java.nio.channels.SocketChannel socket) {
         try {
-            accepted.channel().shutdownInput();
-            accepted.channel().shutdownOutput();
+            socket.shutdownInput();
+            socket.shutdownOutput();
         } catch (IOException | RuntimeException e) {
             // Closed already, or the client is gone: nothing left to cut.
         }
@@ -141,15 +143,15 @@ public final class Inherit {
      */
     boolean serveWaiting(Service service, Launch.Exec exec, Channel listening) {
         long since = System.nanoTime();
-        var ending = Ending.waiting(service.name(), since, log);
+        var ending = Ending.waiting(service, since, log);
         Program program;
         try {
-            program = start(service, exec, listening, ChildEnvironment.of(service, exec, null, null), false).join();
+            program = start(service, exec, listening, ChildEnvironment.of(service, exec, (java.net.SocketAddress) null, null), false).join();
         } catch (Libc.Failure | IOException | RuntimeException e) {
             ending.end(Optional.empty(), Optional.of("spawn failed: " + SpawnFailure.unwrapped(e).getMessage()));
             return false;
         }
-        var entry = live.add(service.name(), null, since, () -> program.end().begin(service.timeouts().killGrace()));
+        var entry = live.add(service.name(), () -> null, since, () -> program.end().begin(service.timeouts().killGrace()));
         ending.live(entry);
         entry.pid(program.pid());
         try (var watchdog = Watchdog.start(service.timeouts(), since, false, entry)) {

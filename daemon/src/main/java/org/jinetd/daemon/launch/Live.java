@@ -23,14 +23,15 @@ public final class Live {
     /** One live connection: {@code abort} ends it at once (closes the socket, signals the program). */
     public final class Entry implements AutoCloseable {
         private final String service;
-        private final java.net.SocketAddress peer;
+        private final java.util.function.Supplier<java.net.SocketAddress> peer;
         private final long since;
         /** What ends it in its present stage: guarded by the entry. */
         private Runnable abort;
         private volatile long pid = -1;
         private volatile String reason;
 
-        private Entry(String service, java.net.SocketAddress peer, long since, Runnable abort) {
+        private Entry(String service, java.util.function.Supplier<java.net.SocketAddress> peer, long since,
+                      Runnable abort) {
             this.service = service;
             this.peer = peer;
             this.since = since;
@@ -41,9 +42,9 @@ public final class Live {
             return service;
         }
 
-        /** The client as the log shows it ({@code -} for a program in wait mode). */
+        /** The client as the log shows it ({@code -} for a program in wait mode): the socket's peer until identified. */
         public String peer() {
-            return org.jinetd.daemon.log.Peers.shown(peer);
+            return org.jinetd.daemon.log.Peers.shown(peer.get());
         }
 
         /** How long it has been live. */
@@ -118,11 +119,12 @@ public final class Live {
 
     /**
      * @param service the service's name
-     * @param peer    the client (null for a program in wait mode)
+     * @param peer    the client as it is known now (null for a program in wait mode)
      * @param since   {@link System#nanoTime()} when it began
      * @param abort   ends it at once
      */
-    public Entry add(String service, java.net.SocketAddress peer, long since, Runnable abort) {
+    public Entry add(String service, java.util.function.Supplier<java.net.SocketAddress> peer, long since,
+                     Runnable abort) {
         var entry = new Entry(service, peer, since, abort);
         entries.add(entry);
         wake();

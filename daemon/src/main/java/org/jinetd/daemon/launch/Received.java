@@ -10,11 +10,12 @@ import org.jinetd.daemon.policy.Admission;
 /**
  * A datagram that policy admitted.
  *
- * @param channel the service's socket, which replies leave from
- * @param payload the bytes, read-only
+ * @param channel   the service's socket, which replies leave from
+ * @param payload   the bytes, read-only
+ * @param admission where it holds its places, given back at its end
  */
 public record Received(Service service, DatagramChannel channel, ByteBuffer payload, SocketAddress peer,
-                       SocketAddress local, Admission.Ticket ticket, long since) {
+                       SocketAddress local, Admission.Ticket ticket, Admission admission, long since) {
     String shownPeer() {
         return Peers.shown(peer);
     }

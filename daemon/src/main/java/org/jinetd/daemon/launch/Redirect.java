@@ -12,7 +12,10 @@ import java.util.concurrent.TimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
+import org.jinetd.daemon.client.Client;
 import org.jinetd.daemon.config.Launch;
+import org.jinetd.daemon.proxy.ProxyWriter;
+import org.jinetd.daemon.proxy.Tlvs;
 
 /**
  * xinetd's {@code redirect}: the daemon connects to the target and copies bytes both ways,
@@ -20,15 +23,29 @@ import org.jinetd.daemon.config.Launch;
  */
 final class Redirect {
     private static final int BUFFER = 16 * 1024;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private Redirect() {}
 
+    /** Serves the connection on its own thread: forwarded until both directions are done, then ended. */
+    static void serve(Passage passage, Launch.Redirect target, Live.Entry entry) {
+        var ending = passage.ending();
+        entry.onAbort(ending::close);
+        Optional<String> error;
+        try (var watchdog = Watchdog.start(passage.service().timeouts(), passage.since(), true, entry)) {
+            error = forward(passage, target, watchdog);
+        }
+        ending.end(entry.reason(), error);
+    }
+
     /**
      * Forwards until both directions are done; returns an error if the target could not be
-     * reached within {@code connect_timeout} (its name looked up, then its handshake).
+     * reached within {@code connect_timeout} (its name looked up, then its handshake). With
+     * {@code proxy:}, the header naming the real client goes first, in one write: receivers
+     * such as haproxy refuse a header split across reads.
      */
-    static Optional<String> forward(Accepted accepted, Launch.Redirect target, Watchdog watchdog) {
-        var within = accepted.service().timeouts().connectWithin(Duration.ofNanos(System.nanoTime() - accepted.since()));
+    private static Optional<String> forward(Passage passage, Launch.Redirect target, Watchdog watchdog) {
+        var within = passage.service().timeouts().connectWithin(Duration.ofNanos(System.nanoTime() - passage.since()));
         long deadline = System.nanoTime() + within.toNanos();
         var where = "redirect to " + target.host() + ":" + target.port() + ": ";
         SocketChannel upstream;
@@ -54,9 +71,16 @@ final class Redirect {
         } catch (IOException | RuntimeException e) {
             return Optional.of(where + e.getMessage());
         }
+        var client = passage.channel();
         try (upstream) {
-            var back = Thread.ofVirtual().start(() -> copy(upstream, accepted.channel(), watchdog));
-            copy(accepted.channel(), upstream, watchdog);
+            if (target.proxy() > 0) {
+                var header = ByteBuffer.wrap(header(passage, target.proxy()));
+                while (header.hasRemaining()) {
+                    upstream.write(header);
+                }
+            }
+            var back = Thread.ofVirtual().start(() -> copy(upstream, client, watchdog));
+            copy(client, upstream, watchdog);
             try {
                 back.join();
             } catch (InterruptedException e) {
@@ -66,6 +90,29 @@ final class Redirect {
             // Closing a socket that already failed.
         }
         return Optional.empty();
+    }
+
+    /**
+     * The PROXY header of {@code version} that names the connection's real client and what it
+     * reached; in v2, with its unique id: the one its own balancer gave it, else one of its own.
+     */
+    static byte[] header(Passage passage, int version) {
+        var client = passage.client();
+        var reached = client.relay().flatMap(Client.Relay::destination).orElse(passage.local());
+        var carried = client.relay().map(Client.Relay::tlvs).orElse(Tlvs.NONE);
+        var id = carried.uniqueId().orElseGet(Redirect::uniqueId);
+        var tlvs = new Tlvs(carried.alpn(), carried.authority(), Optional.of(id), carried.ssl(), Optional.empty());
+        if (client.address() instanceof InetSocketAddress from && reached instanceof InetSocketAddress to) {
+            return version == 1 ? ProxyWriter.v1(from, to) : ProxyWriter.v2(from, to, tlvs, false);
+        }
+        return ProxyWriter.unknown(version, tlvs);
+    }
+
+    /** A connection's id for those it is relayed to: 16 random bytes, as hex text. */
+    private static byte[] uniqueId() {
+        var bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /**

@@ -71,12 +71,12 @@ public final class Spawner implements AutoCloseable {
         return exec.io() == Launch.Io.INHERIT && inherit != null;
     }
 
-    /** @param ending how the connection ends; it is live since it was admitted */
-    void serve(Accepted accepted, Launch.Exec exec, Ending ending) {
+    /** @param entry the connection's, live from here to its end */
+    void serve(Passage passage, Launch.Exec exec, Live.Entry entry) {
         if (exec.io() == Launch.Io.INHERIT && inherit != null) {
-            inherit.serve(accepted, exec, ending);
+            inherit.serve(passage, exec, entry);
         } else {
-            bridge.serve(accepted, exec, ending);
+            bridge.serve(passage, exec, entry);
         }
     }
 

@@ -10,13 +10,10 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.Optional;
 import org.jinetd.daemon.config.Endpoint;
-import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.launch.Received;
 import org.jinetd.daemon.log.Peers;
 import org.jinetd.daemon.policy.Admission;
-import org.jinetd.daemon.policy.Episode;
-import org.jinetd.daemon.policy.RateGate;
 
 /** A UDP listener: one platform thread receives, each datagram is served on a virtual thread. */
 public final class DatagramListener implements Listener {
@@ -26,10 +23,6 @@ public final class DatagramListener implements Listener {
     private final DatagramChannel channel;
     private final Served served;
     private final Admission admission;
-    private final RateGate rates;
-    private final Episode rateEpisode;
-    private final Episode fromPort;
-    private final Episode fromAddress;
     private volatile Service service;
     private volatile boolean closed;
     private volatile WaitLoop.Started started = new WaitLoop.Started(null, null);
@@ -38,14 +31,7 @@ public final class DatagramListener implements Listener {
         this.service = service;
         this.channel = channel;
         this.served = served;
-        this.rateEpisode = new Episode(service.name(), service.label(), "rate reached", "rate", served.log());
-        this.rates = new RateGate(new Episode(service.name(), service.label(), "rate_per_source reached",
-                "rate_per_source", served.log()));
-        this.admission = new Admission(served.global(), rates);
-        this.fromPort = new Episode(service.name(), service.label(),
-                "datagrams from a server's port (a possible echo/chargen loop)", "source_port", served.log());
-        this.fromAddress = new Episode(service.name(), service.label(),
-                "datagrams from a broadcast, multicast or unspecified address", "source_address", served.log());
+        this.admission = new Admission(service, served.global(), served.reflection(), served.log());
     }
 
     static DatagramListener bind(Service service, Served served, Optional<DatagramChannel> given)
@@ -128,39 +114,28 @@ public final class DatagramListener implements Listener {
     /** One datagram, under the lock of {@link #update}: it is launched with the service it was admitted for. */
     private void admit(ByteBuffer buffer, java.net.SocketAddress peer, java.net.SocketAddress local) {
         var current = service;
-        var address = ((InetSocketAddress) peer).getAddress();
-        long now = System.nanoTime();
-        // An internal service answers whatever comes: never to another server's port (echo and
-        // chargen would answer each other for ever) nor to an address of many hosts.
-        if (current.launch() instanceof Launch.Datagrams) {
-            var refusal = served.reflection().refusal((InetSocketAddress) peer);
-            if (refusal.isPresent()) {
-                (refusal.get().equals("source_port") ? fromPort : fromAddress).refused(now);
-                return;
-            }
-        }
-        // A datagram cannot wait in a queue of ours: over a rate it is dropped, and counted.
-        if (rates.serviceWait(current, now) > 0) {
-            rateEpisode.refused(now);
+        if (!admission.enter()) {
+            served.log().refused(current.name(), Peers.shown(peer), "global");
             return;
         }
-        switch (admission.admit(address, Optional.empty(), current, true)) {
+        switch (admission.admitDatagram((InetSocketAddress) peer, current)) {
             case Admission.Verdict.Refused refused -> {
+                admission.leave();
                 if (!refused.counted()) {
                     served.log().refused(current.name(), Peers.shown(peer), refused.reason());
                 }
             }
             case Admission.Verdict.Admitted admitted -> {
                 var payload = ByteBuffer.allocate(buffer.flip().remaining()).put(buffer).flip().asReadOnlyBuffer();
-                served.datagrams().launch(
-                        new Received(current, channel, payload, peer, local, admitted.ticket(), System.nanoTime()));
+                served.datagrams().launch(new Received(current, channel, payload, peer, local, admitted.ticket(),
+                        admission, System.nanoTime()));
             }
         }
     }
 
     @Override
     public String state() {
-        return rateEpisode.active() || rates.sourceEpisode().active() ? "limited" : "listening";
+        return admission.limited() ? "limited" : "listening";
     }
 
     @Override

@@ -2,12 +2,12 @@ package org.jinetd.daemon.listen;
 
 import org.jinetd.daemon.launch.DatagramLauncher;
 import org.jinetd.daemon.launch.Spawner;
-import org.jinetd.daemon.launch.StreamLauncher;
+import org.jinetd.daemon.launch.Way;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.policy.Global;
 import org.jinetd.daemon.policy.Reflection;
 import org.jinetd.daemon.policy.ReplyBudget;
 
 /** What a listener hands its connections to, and where it reports. */
-public record Served(StreamLauncher streams, DatagramLauncher datagrams, Spawner spawner, Global global,
+public record Served(Way way, DatagramLauncher datagrams, Spawner spawner, Global global,
                      Reflection reflection, ReplyBudget replies, ConnectionLog log) {}

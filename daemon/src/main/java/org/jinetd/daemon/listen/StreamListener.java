@@ -7,11 +7,9 @@ import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -21,17 +19,14 @@ import java.util.Optional;
 import java.util.Set;
 import org.jinetd.daemon.config.Endpoint;
 import org.jinetd.daemon.config.Service;
-import org.jinetd.daemon.launch.Accepted;
+import org.jinetd.daemon.launch.Way;
+import org.jinetd.daemon.launch.Passage;
 import org.jinetd.daemon.log.LogText;
 import org.jinetd.daemon.log.Peers;
 import org.jinetd.daemon.os.AcceptQueue;
-import org.jinetd.daemon.os.Credentials;
 import org.jinetd.daemon.os.NativeOptions;
 import org.jinetd.daemon.os.SocketFile;
 import org.jinetd.daemon.policy.Admission;
-import org.jinetd.daemon.policy.Episode;
-import org.jinetd.daemon.policy.RateGate;
-import org.jinetd.handler.PeerCredentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,11 +38,9 @@ public final class StreamListener implements Listener {
     private final boolean passed;
     private final Served served;
     private final Admission admission;
-    private final RateGate rates;
     private final Backoff backoff;
     /** Spawns failing with EAGAIN or ENOMEM hold the listener back too, in an episode of their own. */
     private final Backoff spawns;
-    private final Episode rateEpisode;
     private volatile Service service;
     private volatile boolean closed;
     private volatile WaitLoop.Started started = new WaitLoop.Started(null, null);
@@ -59,16 +52,7 @@ public final class StreamListener implements Listener {
         this.served = served;
         this.backoff = new Backoff(service.label(), served.log());
         this.spawns = new Backoff(service.label(), served.log());
-        var rate = service.rates().service().map(r -> "rate %s/s reached".formatted(shown(r.perSecond())))
-                .orElse("rate reached");
-        this.rateEpisode = new Episode(service.name(), service.label(), rate, "rate", served.log());
-        this.rates = new RateGate(new Episode(service.name(), service.label(), "rate_per_source reached",
-                "rate_per_source", served.log()));
-        this.admission = new Admission(served.global(), rates);
-    }
-
-    private static String shown(double perSecond) {
-        return perSecond == Math.rint(perSecond) ? Long.toString((long) perSecond) : Double.toString(perSecond);
+        this.admission = new Admission(service, served.global(), served.reflection(), served.log());
     }
 
     static StreamListener bind(Service service, Served served, Optional<ServerSocketChannel> given)
@@ -166,12 +150,10 @@ public final class StreamListener implements Listener {
             backoff.await();
             spawns.await();
             var current = service;
-            long now = System.nanoTime();
-            long wait = rates.serviceWait(current, now);
-            if (wait > 0 && !overQueued(current)) {
+            var pace = admission.pace(current, System.nanoTime(), () -> AcceptQueue.length(server).orElse(-1));
+            if (pace instanceof Admission.Pace.Hold(long nanos)) {
                 // Over the rate: take nothing for as long as needed; the kernel's queue holds the clients.
-                rateEpisode.delayed(now);
-                Backoff.sleep(wait);
+                Backoff.sleep(nanos);
                 continue;
             }
             SocketChannel channel;
@@ -191,17 +173,16 @@ public final class StreamListener implements Listener {
             synchronized (this) {
                 // The table may have been reloaded while accept() waited: this client meets the rules of now.
                 current = service;
-                if (wait > 0) {
-                    // The queue is longer than rate_wait allows: this one is turned away, without a token.
-                    rateEpisode.refused(now);
-                    refuse(channel, current, null, "rate", false);
-                    continue;
-                }
                 try {
-                    // Its clock starts now, not when the loop began to wait for it.
-                    admit(channel, current, System.nanoTime());
+                    if (pace instanceof Admission.Pace.Shed) {
+                        // The queue is longer than rate_wait allows: this one is turned away, without a token.
+                        Way.refuseAtAccept(current, channel, peer(channel), "rate", false, served.log());
+                    } else {
+                        // Its clock starts now, not when the loop began to wait for it.
+                        accepted(channel, current, System.nanoTime());
+                    }
                 } catch (RuntimeException | LinkageError e) {
-                    // A fault before the connection was admitted (launching guards its own way)
+                    // A fault before the connection was on its way (the way guards its own steps)
                     // costs that connection, never the listener.
                     closeQuietly(channel);
                     LOG.warn("{}: connection dropped by a fault: {}", current.label(), LogText.thrown(e));
@@ -210,19 +191,17 @@ public final class StreamListener implements Listener {
         }
     }
 
-    /** Would the clients queued now wait longer than {@code rate_wait} at the service's rate? */
-    private boolean overQueued(Service current) {
-        var rate = current.rates().service().orElseThrow();
-        var queued = AcceptQueue.length(server);
-        return queued.isPresent() && queued.getAsInt() / rate.perSecond() > current.rates().maxWait().toNanos() / 1e9;
-    }
-
-    private void admit(SocketChannel channel, Service current, long since) {
-        SocketAddress peer;
+    /**
+     * The listener's part of a connection's way: its place in max_connections, the socket's
+     * options; then the way goes on from here (see {@link org.jinetd.daemon.launch.Way}).
+     */
+    private void accepted(SocketChannel channel, Service current, long since) {
+        if (!admission.enter()) {
+            Way.refuseAtAccept(current, channel, peer(channel), "global", true, served.log());
+            return;
+        }
         SocketAddress local;
-        Optional<PeerCredentials> credentials = Optional.empty();
         try {
-            peer = Peers.plain(channel.getRemoteAddress());
             // A unix socket is bound in a private directory and moved into place: the kernel
             // keeps the name it was bound at, so the table's path is the one to show.
             local = current.endpoint() instanceof Endpoint.Unix unix ? UnixDomainSocketAddress.of(unix.path())
@@ -235,48 +214,28 @@ public final class StreamListener implements Listener {
                 if (current.socket().nodelay()) {
                     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 }
-            } else {
-                credentials = Credentials.of(channel).map(c -> new PeerCredentials(c.pid(), c.uid(), c.gid()));
             }
         } catch (IOException e) {
             // Reset before we looked: one socket, not the listener.
+            admission.leave();
             closeQuietly(channel);
             return;
         }
-        var address = peer instanceof InetSocketAddress inet ? inet.getAddress() : null;
-        switch (admission.admit(address, credentials, current, false)) {
-            case Admission.Verdict.Refused refused -> refuse(channel, current, peer, refused.reason(), !refused.counted());
-            case Admission.Verdict.Admitted admitted -> served.streams().launch(new Accepted(current, channel, peer,
-                    local, credentials, admitted.ticket(), admitted.delay(), spawns, since));
-        }
+        served.way().start(new Passage(current, channel, peer(channel), local, admission, spawns, since, served.log()));
     }
 
-    /**
-     * Every refusal goes through here: {@code banner_fail} if there is one, close, and the
-     * log line (or, for rates, only the episode's count).
-     */
-    private void refuse(SocketChannel channel, Service current, SocketAddress peer, String reason, boolean logged) {
+    /** The socket's peer, as the log names a connection until it is identified; null if it is gone. */
+    private static SocketAddress peer(SocketChannel channel) {
         try {
-            // Never block the accept loop on a client: what fits in the socket's buffer is sent.
-            channel.configureBlocking(false);
-            if (current.banners().fail().isPresent()) {
-                channel.write(ByteBuffer.wrap(current.banners().fail().get().getBytes(StandardCharsets.UTF_8)));
-            }
-            // Closing with unread bytes sends a reset, which can overtake the banner: read what came.
-            channel.read(ByteBuffer.allocate(4096));
+            return Peers.plain(channel.getRemoteAddress());
         } catch (IOException e) {
-            // It is being refused anyway.
-        }
-        closeQuietly(channel);
-        if (logged) {
-            served.log().refused(current.name(), Peers.shown(peer), reason);
+            return null;
         }
     }
 
     @Override
     public String state() {
-        return backoff.active() || spawns.active() ? "paused" : rateEpisode.active() || rates.sourceEpisode().active() ? "limited"
-                : "listening";
+        return backoff.active() || spawns.active() ? "paused" : admission.limited() ? "limited" : "listening";
     }
 
     @Override

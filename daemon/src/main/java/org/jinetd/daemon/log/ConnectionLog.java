@@ -68,9 +68,14 @@ public final class ConnectionLog {
      * {@code jinetd status}).
      */
     public void refused(String service, String peer, String reason) {
+        refused(service, peer, reason, java.util.Optional.empty());
+    }
+
+    /** As {@link #refused(String, String, String)}, with what was wrong ({@code error="..."}) where there is more to say. */
+    public void refused(String service, String peer, String reason, java.util.Optional<String> why) {
         tally.refused(service, reason, 1);
         throttled("service=" + service + " refused=" + reason, () -> "service=" + service + " peer="
-                + LogText.quoted(peer) + " refused=" + reason);
+                + LogText.quoted(peer) + " refused=" + reason + why.map(w -> " error=" + LogText.quoted(w)).orElse(""));
     }
 
     /**

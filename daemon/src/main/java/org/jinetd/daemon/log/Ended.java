@@ -11,6 +11,7 @@ import java.util.OptionalLong;
  *
  * @param service the service's name
  * @param peer    the client (null for a program in wait mode, which accepts by itself)
+ * @param via     the balancer the client came through, where a PROXY header named the client
  * @param pid     the program's pid, for programs
  * @param exit    its exit status, for programs that exited
  * @param signal  the signal that ended it, for programs that were killed
@@ -19,16 +20,19 @@ import java.util.OptionalLong;
  * @param trace   where a handler threw: its stack trace ({@link LogText#trace}), one quoted value of the line
  * @param took    from accept to the end
  */
-public record Ended(String service, SocketAddress peer, OptionalLong pid, OptionalLong exit, Optional<String> signal,
+public record Ended(String service, SocketAddress peer, Optional<SocketAddress> via, OptionalLong pid,
+                    OptionalLong exit, Optional<String> signal,
                     Optional<String> reason, Optional<String> error, Optional<String> trace,
                     Duration took) {
     public Ended {
         Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(via, "via");
     }
 
     public String line() {
         var b = new StringBuilder(96).append("service=").append(service).append(" peer=")
                 .append(LogText.quoted(Peers.shown(peer)));
+        via.ifPresent(v -> b.append(" via=").append(LogText.quoted(Peers.shown(v))));
         pid.ifPresent(p -> b.append(" pid=").append(p));
         exit.ifPresent(e -> b.append(" exit=").append(e));
         signal.ifPresent(s -> b.append(" signal=").append(s));

@@ -33,6 +33,9 @@ public final class Libc {
     public static final int WEXITED = 4;
     /** waitid(2): say how a child ended and leave it a zombie, its pid still its own. */
     public static final int WNOWAIT = 0x01000000;
+    /** waitid(2): say at once when no child has ended yet (si_pid 0). */
+    public static final int WNOHANG = 1;
+    public static final int SIGINFO_PID = 16;
     public static final int CLD_EXITED = 1;
     public static final int SIGINFO_SIZE = 128;
     public static final int SIGINFO_CODE = 8;

@@ -1,31 +1,91 @@
 package org.jinetd.daemon.policy;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.jinetd.daemon.config.Cidr;
+import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.Limits;
 import org.jinetd.daemon.config.Service;
+import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.Peers;
-import org.jinetd.handler.PeerCredentials;
+import org.jinetd.daemon.os.Credentials;
 
 /**
- * Decides, per connection, whether a service takes it: access lists first, then the global
- * limit, the service's instances and the client's share. One per listener; it counts the
- * service's live connections, in all and per source (a prefix, so that one IPv6 host with
- * a whole /64 counts once).
+ * Every decision to take, hold back or refuse a connection or datagram of one listener, in
+ * the order they are met: when to accept at all (the service's rate, which holds the clients
+ * in the kernel's queue), the global limit at accept, then, once the client is known, its
+ * access lists, the service's instances, the client's share and its source's rate. It counts
+ * the service's live connections, in all and per source (a prefix, so that one IPv6 host
+ * with a whole /64 counts once).
  */
 public final class Admission {
     private final Object lock = new Object();
     private final Map<Cidr, Integer> bySource = new HashMap<>();
     private final Global global;
     private final RateGate rates;
+    private final Reflection reflection;
+    private final Episode rateEpisode;
+    private final Episode fromPort;
+    private final Episode fromAddress;
     private int live;
 
-    public Admission(Global global, RateGate rates) {
+    /**
+     * @param service    the service as its listener starts (names its episodes)
+     * @param reflection which datagram sources a handler never answers
+     */
+    public Admission(Service service, Global global, Reflection reflection, ConnectionLog log) {
         this.global = global;
-        this.rates = rates;
+        this.reflection = reflection;
+        var rate = service.rates().service().map(r -> "rate %s/s reached".formatted(shown(r.perSecond())))
+                .orElse("rate reached");
+        this.rateEpisode = new Episode(service.name(), service.label(), rate, "rate", log);
+        this.rates = new RateGate(new Episode(service.name(), service.label(), "rate_per_source reached",
+                "rate_per_source", log));
+        this.fromPort = new Episode(service.name(), service.label(),
+                "datagrams from a server's port (a possible echo/chargen loop)", "source_port", log);
+        this.fromAddress = new Episode(service.name(), service.label(),
+                "datagrams from a broadcast, multicast or unspecified address", "source_address", log);
+    }
+
+    private static String shown(double perSecond) {
+        return perSecond == Math.rint(perSecond) ? Long.toString((long) perSecond) : Double.toString(perSecond);
+    }
+
+    /** What a listener does next, by the service's rate. */
+    public sealed interface Pace {
+        /** Accept now. */
+        record Take() implements Pace {}
+
+        /** Accept nothing for this long: the clients wait in the kernel's queue meanwhile. */
+        record Hold(long nanos) implements Pace {}
+
+        /** The queue is longer than {@code rate_wait} allows: accept the next, and refuse it at once. */
+        record Shed() implements Pace {}
+    }
+
+    private static final Pace TAKE = new Pace.Take();
+
+    /**
+     * Before an accept: the service's rate, a token bucket. Over it the listener takes nothing
+     * for as long as the next token takes, unless the clients queued (when the kernel tells)
+     * would wait longer than {@code rate_wait}: then the next one is accepted and refused.
+     */
+    public Pace pace(Service current, long now, java.util.function.IntSupplier queued) {
+        long wait = rates.serviceWait(current, now);
+        if (wait <= 0) {
+            return TAKE;
+        }
+        var rate = current.rates().service().orElseThrow();
+        int queue = queued.getAsInt();
+        if (queue >= 0 && queue / rate.perSecond() > current.rates().maxWait().toNanos() / 1e9) {
+            rateEpisode.refused(now);
+            return new Pace.Shed();
+        }
+        rateEpisode.delayed(now);
+        return new Pace.Hold(wait);
     }
 
     /** The outcome: a ticket to give back when the connection ends, or why not. */
@@ -57,20 +117,56 @@ public final class Admission {
                     bySource.computeIfPresent(source, (k, n) -> n == 1 ? null : n - 1);
                 }
             }
-            global.release();
         }
     }
 
     /**
-     * Access lists, the global limit, the service's instances, the client's share, then its
-     * source's rate: a connection may wait for its turn up to {@code rate_wait}, a datagram
-     * cannot wait at all.
+     * At accept, before anything else and before a thread is spent: {@code max_connections}
+     * for the whole daemon. True if the connection may go on; {@link #leave} gives it back.
+     */
+    public boolean enter() {
+        return global.take();
+    }
+
+    /** A connection that {@link #enter} let in has ended. */
+    public void leave() {
+        global.release();
+    }
+
+    /**
+     * Access lists, the service's instances, the client's share, then its source's rate: a
+     * connection may wait for its turn up to {@code rate_wait}, a datagram cannot wait at all.
      *
      * @param peer        the client's address, or null where there is none (unix sockets)
      * @param credentials the client's credentials, for unix sockets
-     * @param datagram    whether it is a datagram, which is dropped rather than delayed
      */
-    public Verdict admit(InetAddress peer, Optional<PeerCredentials> credentials, Service service, boolean datagram) {
+    public Verdict admit(InetAddress peer, Optional<Credentials> credentials, Service service) {
+        return admit(peer, credentials, service, false);
+    }
+
+    /**
+     * A datagram from {@code peer}: for a handler, first whether answering it could make the
+     * service a weapon (its source a server's port, or no single host); then the service's
+     * rate, which drops what is over it; then as a connection, without a wait.
+     */
+    public Verdict admitDatagram(InetSocketAddress peer, Service service) {
+        long now = System.nanoTime();
+        if (service.launch() instanceof Launch.Datagrams) {
+            var refusal = reflection.refusal(peer);
+            if (refusal.isPresent()) {
+                (refusal.get().equals("source_port") ? fromPort : fromAddress).refused(now);
+                return new Verdict.Refused(refusal.get(), true);
+            }
+        }
+        // A datagram cannot wait in a queue of ours: over the rate it is dropped, and counted.
+        if (rates.serviceWait(service, now) > 0) {
+            rateEpisode.refused(now);
+            return new Verdict.Refused("rate", true);
+        }
+        return admit(peer.getAddress(), Optional.empty(), service, true);
+    }
+
+    private Verdict admit(InetAddress peer, Optional<Credentials> credentials, Service service, boolean datagram) {
         var access = service.access();
         var limits = service.limits();
         var address = peer == null ? null : Peers.plain(peer);
@@ -86,9 +182,6 @@ public final class Admission {
             }
             if (source != null && bySource.getOrDefault(source, 0) >= limits.perSource()) {
                 return new Verdict.Refused("per_source", false);
-            }
-            if (!global.take()) {
-                return new Verdict.Refused("global", false);
             }
             live++;
             if (source != null) {
@@ -115,10 +208,15 @@ public final class Admission {
         return Cidr.around(plain, plain.getAddress().length == 4 ? limits.ipv4Prefix() : limits.ipv6Prefix());
     }
 
-    /** Live connections now. */
+    /** Live connections of the service now. */
     public int live() {
         synchronized (lock) {
             return live;
         }
+    }
+
+    /** Whether a rate holds connections back now. */
+    public boolean limited() {
+        return rateEpisode.active() || rates.sourceEpisode().active();
     }
 }

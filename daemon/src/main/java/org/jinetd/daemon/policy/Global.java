@@ -1,11 +1,18 @@
 package org.jinetd.daemon.policy;
 
-/** Live connections of all services together, against {@code max_connections}. */
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Live connections of all services together, against {@code max_connections}: taken at
+ * accept, before anything of a connection's is read or a thread is spent on it, and given
+ * back at its end.
+ */
 public final class Global {
     private volatile int limit;
-    private final java.util.concurrent.atomic.AtomicInteger live = new java.util.concurrent.atomic.AtomicInteger();
-    /** Connections and datagrams admitted since the start. */
-    private final java.util.concurrent.atomic.LongAdder admitted = new java.util.concurrent.atomic.LongAdder();
+    private final AtomicInteger live = new AtomicInteger();
+    /** Connections and datagrams let in since the start. */
+    private final LongAdder admitted = new LongAdder();
 
     public Global(int limit) {
         this.limit = limit;

@@ -33,6 +33,28 @@ public final class ProxyWriter {
     }
 
     /**
+     * A header for a connection whose client has no address of the protocol's (a unix socket's):
+     * "PROXY UNKNOWN\r\n", or a v2 PROXY header of family AF_UNSPEC with the given TLVs. The
+     * receiver uses the connection's own endpoints, as the protocol says.
+     */
+    public static byte[] unknown(int version, Tlvs tlvs) {
+        if (version == 1) {
+            return "PROXY UNKNOWN\r\n".getBytes(StandardCharsets.US_ASCII);
+        }
+        var out = new ByteArrayOutputStream(32);
+        out.writeBytes(SIGNATURE);
+        out.write(PROXY_V2);
+        out.write(0x00);
+        out.writeBytes(new byte[2]);
+        tlvs.uniqueId().ifPresent(id -> tlv(out, 0x05, id));
+        var header = out.toByteArray();
+        int length = header.length - 16;
+        header[14] = (byte) (length >> 8);
+        header[15] = (byte) length;
+        return header;
+    }
+
+    /**
      * A v2 PROXY header (AF_INET/AF_INET6, STREAM) with the given TLVs (ALPN, AUTHORITY, UNIQUE_ID,
      * SSL, in that order, then NETNS) and a CRC32C TLV when crc is true. The CRC32C TLV comes first,
      * and the SSL sub-TLVs in the order VERSION, CN, KEY_ALG, SIG_ALG, CIPHER, as haproxy writes them.

@@ -17,9 +17,7 @@ import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.config.Loaded;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.policy.Admission;
-import org.jinetd.daemon.policy.Episode;
 import org.jinetd.daemon.policy.Global;
-import org.jinetd.daemon.policy.RateGate;
 import org.junit.jupiter.api.Test;
 
 /** Every way a connection ends goes through one step, and only the first end counts. */
@@ -32,16 +30,19 @@ class EndingTest {
         var lines = new ArrayList<String>();
         var log = new ConnectionLog(lines::add);
         var global = new Global(10);
-        var admission = new Admission(global, new RateGate(new Episode("s", "s/tcp", "r", "rate_per_source", log)));
+        var admission = new Admission(service, global, new org.jinetd.daemon.policy.Reflection(), log);
         var live = new Live();
         try (var server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              var client = SocketChannel.open(server.getLocalAddress());
              var channel = server.accept()) {
+            assertTrue(admission.enter());
+            var passage = new Passage(service, channel, client.getLocalAddress(), server.getLocalAddress(), admission,
+                    null, System.nanoTime(), log);
             var admitted = (Admission.Verdict.Admitted) admission.admit(InetAddress.getLoopbackAddress(), Optional.empty(),
-                    service, false);
-            var accepted = new Accepted(service, channel, client.getLocalAddress(), server.getLocalAddress(),
-                    Optional.empty(), admitted.ticket(), 0, null, System.nanoTime());
-            var ending = Ending.of(accepted, log).live(live.add("s", accepted.peer(), accepted.since(), () -> { }));
+                    service);
+            passage.admitted(admitted.ticket(), 0);
+            var ending = passage.ending();
+            ending.live(live.add("s", ending::peer, passage.since(), () -> { }));
             assertEquals(1, global.live());
             assertEquals(1, live.size());
             // The program's exit and a stop reach the end at once: one line, one release.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.Optional;
 import org.jinetd.daemon.TestDaemon;
@@ -27,39 +28,44 @@ class AdmissionTest {
     }
 
     private final ConnectionLog log = new ConnectionLog(line -> { });
-    private final Admission admission = new Admission(new Global(100), new RateGate(
-            new Episode("s", "s/tcp", "rate_per_source reached", "rate_per_source", log)));
+
+    private Admission admission(Service service) {
+        return new Admission(service, new Global(100), new Reflection(), log);
+    }
 
     @Test
     void aSourceOverItsRateWaitsForItsTurnUpToRateWaitThenIsRefused() throws Exception {
         var service = service("rate_per_source: {per_second: 1, burst: 1}, rate_wait: 2500ms");
+        var admission = admission(service);
         var client = InetAddress.getByName("127.0.0.9");
-        var now = assertInstanceOf(Admission.Verdict.Admitted.class, admission.admit(client, Optional.empty(), service, false));
+        var now = assertInstanceOf(Admission.Verdict.Admitted.class, admission.admit(client, Optional.empty(), service));
         assertEquals(0, now.delay());
-        var second = assertInstanceOf(Admission.Verdict.Admitted.class, admission.admit(client, Optional.empty(), service, false));
+        var second = assertInstanceOf(Admission.Verdict.Admitted.class, admission.admit(client, Optional.empty(), service));
         assertTrue(second.delay() > 500_000_000L && second.delay() <= 1_000_000_000L, second.delay() + " ns");
-        var third = assertInstanceOf(Admission.Verdict.Admitted.class, admission.admit(client, Optional.empty(), service, false));
+        var third = assertInstanceOf(Admission.Verdict.Admitted.class, admission.admit(client, Optional.empty(), service));
         assertTrue(third.delay() > 1_500_000_000L && third.delay() <= 2_000_000_000L, third.delay() + " ns");
-        var fourth = assertInstanceOf(Admission.Verdict.Refused.class, admission.admit(client, Optional.empty(), service, false));
+        var fourth = assertInstanceOf(Admission.Verdict.Refused.class, admission.admit(client, Optional.empty(), service));
         assertEquals(new Admission.Verdict.Refused("rate_per_source", true), fourth);
         // Its place was given back: the three admitted hold three.
         assertEquals(3, admission.live());
         // Another source has its own turn; a datagram never waits.
         var other = InetAddress.getByName("127.0.0.10");
         assertEquals(0, assertInstanceOf(Admission.Verdict.Admitted.class,
-                admission.admit(other, Optional.empty(), service, true)).delay());
-        assertInstanceOf(Admission.Verdict.Refused.class, admission.admit(other, Optional.empty(), service, true));
+                admission.admitDatagram(new InetSocketAddress(other, 40000), service)).delay());
+        assertInstanceOf(Admission.Verdict.Refused.class, admission.admitDatagram(new InetSocketAddress(other, 40000),
+                service));
         assertEquals(2, log.tally().of("s").refused().get("rate_per_source"));
     }
 
     @Test
     void accessAndLimitsAreRefusedWithTheirReasonAndALineOfTheirOwn() throws Exception {
         var service = service("only_from: [127.0.0.0/8], instances: 1");
+        var admission = admission(service);
         assertEquals(new Admission.Verdict.Refused("only_from", false),
-                admission.admit(InetAddress.getByName("192.0.2.1"), Optional.empty(), service, false));
+                admission.admit(InetAddress.getByName("192.0.2.1"), Optional.empty(), service));
         assertInstanceOf(Admission.Verdict.Admitted.class,
-                admission.admit(InetAddress.getByName("127.0.0.1"), Optional.empty(), service, false));
+                admission.admit(InetAddress.getByName("127.0.0.1"), Optional.empty(), service));
         assertEquals(new Admission.Verdict.Refused("instances", false),
-                admission.admit(InetAddress.getByName("127.0.0.1"), Optional.empty(), service, false));
+                admission.admit(InetAddress.getByName("127.0.0.1"), Optional.empty(), service));
     }
 }

@@ -1,6 +1,7 @@
 package org.jinetd.handler;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.ByteChannel;
 import java.util.Optional;
@@ -32,6 +33,17 @@ public interface Connection {
 
     /** {@return the client's process, user and group, for unix-domain sockets; empty for TCP} */
     default Optional<PeerCredentials> credentials() {
+        return Optional.empty();
+    }
+
+    /**
+     * {@return the load balancer the client came through, where the service takes the PROXY
+     * protocol ({@code proxy:}) and the balancer's header named the client; empty otherwise}
+     * {@link #peer()} is then the client the header named.
+     *
+     * @since 0.2
+     */
+    default Optional<InetSocketAddress> via() {
         return Optional.empty();
     }
 }

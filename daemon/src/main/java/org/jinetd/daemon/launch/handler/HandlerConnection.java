@@ -1,22 +1,40 @@
 package org.jinetd.daemon.launch.handler;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.SocketChannel;
 import java.util.Optional;
+import org.jinetd.daemon.os.Credentials;
 import org.jinetd.handler.Connection;
 import org.jinetd.handler.PeerCredentials;
-import org.jinetd.daemon.launch.Accepted;
 
-/** What a stream handler sees of an accepted connection. */
+/** What a stream handler sees of a connection: the client as identifying it fixed it, and a channel to it. */
 public final class HandlerConnection implements Connection {
-    private final Accepted accepted;
+    private final String service;
     private final ByteChannel channel;
+    private final SocketChannel socket;
+    private final SocketAddress peer;
+    private final SocketAddress local;
+    private final Optional<Credentials> credentials;
+    private final Optional<InetSocketAddress> via;
 
-    /** @param channel the connection as the handler uses it (watched for {@code timeout_idle}) */
-    public HandlerConnection(Accepted accepted, ByteChannel channel) {
-        this.accepted = accepted;
+    /**
+     * @param channel     the connection as the handler uses it (watched for {@code timeout_idle})
+     * @param socket      the connection's socket, whose writing side {@link #shutdownOutput} closes
+     * @param credentials a unix client's, as the daemon has them: the handler gets the API's type
+     * @param via         the balancer the client came through, where a PROXY header named it
+     */
+    public HandlerConnection(String service, ByteChannel channel, SocketChannel socket, SocketAddress peer,
+                             SocketAddress local, Optional<Credentials> credentials, Optional<InetSocketAddress> via) {
+        this.service = service;
         this.channel = channel;
+        this.socket = socket;
+        this.peer = peer;
+        this.local = local;
+        this.credentials = credentials;
+        this.via = via;
     }
 
     @Override
@@ -26,26 +44,31 @@ public final class HandlerConnection implements Connection {
 
     @Override
     public SocketAddress peer() {
-        return accepted.peer();
+        return peer;
     }
 
     @Override
     public SocketAddress local() {
-        return accepted.local();
+        return local;
     }
 
     @Override
     public String service() {
-        return accepted.service().name();
+        return service;
     }
 
     @Override
     public void shutdownOutput() throws IOException {
-        accepted.channel().shutdownOutput();
+        socket.shutdownOutput();
     }
 
     @Override
     public Optional<PeerCredentials> credentials() {
-        return accepted.credentials();
+        return credentials.map(c -> new PeerCredentials(c.pid(), c.uid(), c.gid()));
+    }
+
+    @Override
+    public Optional<InetSocketAddress> via() {
+        return via;
     }
 }

@@ -3,23 +3,23 @@ package org.jinetd.daemon.launch.handler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
-import org.jinetd.daemon.launch.Watchdog;
 
 /** A handler's view of its connection: every byte moved counts as activity for {@code timeout_idle}. */
 public final class WatchedChannel implements ByteChannel {
     private final ByteChannel channel;
-    private final Watchdog watchdog;
+    private final Runnable touch;
 
-    public WatchedChannel(ByteChannel channel, Watchdog watchdog) {
+    /** @param touch what notes the activity (the connection's watchdog) */
+    public WatchedChannel(ByteChannel channel, Runnable touch) {
         this.channel = channel;
-        this.watchdog = watchdog;
+        this.touch = touch;
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
         int n = channel.read(dst);
         if (n > 0) {
-            watchdog.touch();
+            touch.run();
         }
         return n;
     }
@@ -28,7 +28,7 @@ public final class WatchedChannel implements ByteChannel {
     public int write(ByteBuffer src) throws IOException {
         int n = channel.write(src);
         if (n > 0) {
-            watchdog.touch();
+            touch.run();
         }
         return n;
     }

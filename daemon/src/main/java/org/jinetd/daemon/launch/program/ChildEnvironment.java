@@ -11,7 +11,7 @@ import org.jinetd.daemon.config.Endpoint;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.Peers;
-import org.jinetd.handler.PeerCredentials;
+import org.jinetd.daemon.client.Client;
 
 /**
  * The whole environment of a program: tcpserver's and systemd's names for the connection,
@@ -23,12 +23,20 @@ public final class ChildEnvironment {
 
     private ChildEnvironment() {}
 
+    /** A datagram's program, or one in wait mode ({@code peer} null): no client but the socket's peer. */
     public static Map<String, String> of(Service service, Launch.Exec exec, SocketAddress peer, SocketAddress local) {
-        return of(service, exec, peer, local, Optional.empty());
+        return of(service, exec, Client.direct(peer, Optional.empty()), local);
     }
 
-    public static Map<String, String> of(Service service, Launch.Exec exec, SocketAddress peer, SocketAddress local,
-                                  Optional<PeerCredentials> credentials) {
+    /**
+     * A connection's program. Where a balancer's PROXY header named the client, the client is
+     * the header's, as everywhere, and the balancer is {@code PROXY_PEER_IP}/{@code PROXY_PEER_PORT},
+     * with what its header said besides ({@code PROXY_AUTHORITY}, {@code PROXY_ALPN},
+     * {@code PROXY_UNIQUE_ID}).
+     */
+    public static Map<String, String> of(Service service, Launch.Exec exec, Client client, SocketAddress local) {
+        var peer = client.address();
+        var credentials = client.credentials();
         var env = new LinkedHashMap<String, String>();
         var proto = service.endpoint().transport().key().toUpperCase(Locale.ROOT);
         env.put("PROTO", proto);
@@ -52,6 +60,14 @@ public final class ChildEnvironment {
         if (service.endpoint() instanceof Endpoint.Unix unix) {
             env.put("UNIXLOCALPATH", unix.path().toString());
         }
+        client.relay().ifPresent(relay -> {
+            env.put("PROXY_PEER_IP", AddressText.of(Peers.plain(relay.by().getAddress())));
+            env.put("PROXY_PEER_PORT", Integer.toString(relay.by().getPort()));
+            relay.tlvs().authority().ifPresent(v -> env.put("PROXY_AUTHORITY", v));
+            relay.tlvs().alpn().ifPresent(v -> env.put("PROXY_ALPN", v));
+            relay.tlvs().uniqueId().ifPresent(v -> env.put("PROXY_UNIQUE_ID", printable(v)
+                    ? new String(v, java.nio.charset.StandardCharsets.US_ASCII) : java.util.HexFormat.of().formatHex(v)));
+        });
         env.put("JINETD_SERVICE", service.name());
         env.put("PATH", PATH);
         var account = exec.runAs();
@@ -61,5 +77,15 @@ public final class ChildEnvironment {
         env.put("SHELL", account.shell());
         env.putAll(exec.env());
         return env;
+    }
+
+    /** Whether an opaque id is printable text as it is; else it is given as hex. */
+    private static boolean printable(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0x21 || b > 0x7e) {
+                return false;
+            }
+        }
+        return bytes.length > 0;
     }
 }

@@ -327,6 +327,25 @@ public final class Children implements AutoCloseable {
             stopped = true;
         }
         runTasks(new HashMap<>());
+        // A child that ended after the last look (a spawner just killed) is reaped now, or it
+        // would stay a zombie for as long as this JVM lives; one that runs on is left as it is.
+        for (var watch : byPid.values()) {
+            if (watch.pidfd >= 0 && !watch.held()) {
+                reapIfEnded(watch);
+            }
+        }
+    }
+
+    private void reapIfEnded(Watch watch) {
+        try {
+            info.fill((byte) 0);
+            Libc.waitidPidfd(watch.pidfd, info, Libc.WEXITED | Libc.WNOWAIT | Libc.WNOHANG);
+            if (info.get(JAVA_INT, Libc.SIGINFO_PID) != 0 && watch.seen()) {
+                reap(watch);
+            }
+        } catch (Libc.Failure e) {
+            // Reaped already, or gone: nothing left of it here.
+        }
     }
 
     private void runTasks(Map<Integer, Watch> byFd) {

@@ -117,6 +117,11 @@ public final class SpawnerLink {
         return account;
     }
 
+    /** Completes when it has been ended, with all of its session, and may be reaped. */
+    java.util.concurrent.CompletableFuture<Void> ended() {
+        return ended;
+    }
+
     /** The spawner's pid: the daemon's own child. */
     public int pid() {
         return pid;

@@ -108,6 +108,8 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
     private final Map<Account, SpawnerLink> links = new HashMap<>();
     /** Spawners of an earlier table, which take no more programs and close after their last. */
     private final List<SpawnerLink> retired = new ArrayList<>();
+    /** Every spawner not yet ended and reaped, those closing by themselves included: a stop waits for each. */
+    private final java.util.Set<SpawnerLink> unfinished = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private boolean closed;
 
     /** @param setup what the daemon's programs get: its soft limit of open files, which theirs get too */
@@ -209,7 +211,10 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
             Programs.closeQuietly(pair[0]);
             throw e;
         }
-        return SpawnerLink.of(account, settings, children, log, this::forget, pid, pair[0], watch);
+        var link = SpawnerLink.of(account, settings, children, log, this::forget, pid, pair[0], watch);
+        unfinished.add(link);
+        link.ended().thenRun(() -> unfinished.remove(link));
+        return link;
     }
 
     private synchronized void forget(SpawnerLink link) {
@@ -242,14 +247,12 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
     /** Closes every spawner: each exits once it has read the end of its socket, or is ended. */
     @Override
     public void close() {
-        List<SpawnerLink> all;
         synchronized (this) {
             closed = true;
-            all = new ArrayList<>(links.values());
-            all.addAll(retired);
             links.clear();
             retired.clear();
         }
-        all.forEach(SpawnerLink::close);
+        // Those closing after an idle spell or a reload too: none is left unreaped behind the daemon.
+        List.copyOf(unfinished).forEach(SpawnerLink::close);
     }
 }

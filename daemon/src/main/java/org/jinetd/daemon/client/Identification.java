@@ -1,0 +1,72 @@
+package org.jinetd.daemon.client;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Optional;
+import org.jinetd.daemon.config.Proxy;
+import org.jinetd.daemon.os.Credentials;
+import org.jinetd.daemon.proxy.Accept;
+import org.jinetd.daemon.proxy.ProxyHeader;
+
+/**
+ * Who a stream connection is from. Without {@code proxy:} it is the socket's peer (and, for
+ * a unix socket, its credentials). With it, the socket's peer must be one of the balancers
+ * in {@code from}, checked before a byte is read, and its header names the real client; a
+ * health check of the balancer's own (LOCAL) or a header that does not know the client
+ * (UNKNOWN) leaves the socket's peer, as the protocol says.
+ */
+public final class Identification {
+    private Identification() {}
+
+    /** The outcome: the client, or why the connection is refused. */
+    public sealed interface Outcome {
+        record Identified(Client client) implements Outcome {}
+
+        /**
+         * @param reason the log's {@code refused=} value: {@code proxy_source} (not a balancer of
+         *               the table's) or {@code proxy} (no good header)
+         * @param why    what was wrong with the header, for {@code proxy}
+         * @param peer   the socket's peer, as the refusal names it
+         */
+        record Refused(String reason, Optional<String> why, SocketAddress peer) implements Outcome {}
+    }
+
+    /**
+     * @param peer        the socket's peer (IPv4 clients of an IPv6 socket as IPv4)
+     * @param credentials for a unix socket, who connected
+     * @param proxy       the service's {@code proxy:}, if it has one
+     */
+    public static Outcome identify(SocketChannel channel, SocketAddress peer, Optional<Credentials> credentials,
+                                   Optional<Proxy> proxy) throws IOException {
+        if (proxy.isEmpty()) {
+            return new Outcome.Identified(Client.direct(peer, credentials));
+        }
+        if (!(peer instanceof InetSocketAddress balancer) || !proxy.get().trusts(balancer.getAddress())) {
+            return new Outcome.Refused("proxy_source", Optional.empty(), peer);
+        }
+        var accept = switch (proxy.get().version()) {
+            case V1 -> Accept.V1;
+            case V2 -> Accept.V2;
+            case ANY -> Accept.ANY;
+        };
+        return switch (HeaderReading.read(channel, accept, proxy.get().timeout())) {
+            case HeaderReading.Outcome.Failed failed -> new Outcome.Refused("proxy", Optional.of(failed.why()), peer);
+            case HeaderReading.Outcome.Read read -> new Outcome.Identified(relayed(read.header(), balancer));
+        };
+    }
+
+    private static Client relayed(ProxyHeader header, InetSocketAddress balancer) {
+        return switch (header) {
+            // The balancer speaks for itself (a health check), or does not know its client.
+            case ProxyHeader.Local _, ProxyHeader.Unknown _ -> Client.direct(balancer, Optional.empty());
+            case ProxyHeader.Inet inet -> new Client(inet.source(), Optional.empty(), Optional.of(
+                    new Client.Relay(balancer, inet.version(), Optional.of(inet.destination()), inet.tlvs())));
+            case ProxyHeader.Unix unix -> new Client(UnixDomainSocketAddress.of(unix.source()),
+                    Optional.empty(), Optional.of(new Client.Relay(balancer, unix.version(),
+                            Optional.of(UnixDomainSocketAddress.of(unix.destination())), unix.tlvs())));
+        };
+    }
+}

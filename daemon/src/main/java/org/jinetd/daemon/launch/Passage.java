@@ -1,0 +1,109 @@
+package org.jinetd.daemon.launch;
+
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+import org.jinetd.daemon.client.Client;
+import org.jinetd.daemon.config.Service;
+import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.policy.Admission;
+
+/**
+ * A stream connection on its way through the daemon ({@link Way}): what accept gave it, and
+ * what each step has fixed since, each once: who it is from (identify), its place and its
+ * turn (admit). Its steps run one after another, never two at once.
+ */
+public final class Passage {
+    private final Service service;
+    private final SocketChannel channel;
+    private final SocketAddress local;
+    private final long since;
+    private final Admission admission;
+    private final Shortage spawns;
+    private final Ending ending;
+    private Client client;
+    private long delay;
+
+    /**
+     * A connection just accepted, which has its place in {@code max_connections}.
+     *
+     * @param service   the service as it was when the connection came
+     * @param channel   the connection, blocking
+     * @param peer      the socket's peer, which only the log names until it is identified
+     * @param local     the address it reached (for a unix socket, the table's path)
+     * @param admission the service's policy, which counts it from admission on
+     * @param spawns    where a spawn that fails for want of processes or memory is reported
+     * @param since     {@link System#nanoTime()} at accept
+     */
+    public Passage(Service service, SocketChannel channel, SocketAddress peer, SocketAddress local, Admission admission,
+                   Shortage spawns, long since, ConnectionLog log) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.channel = channel;
+        this.local = local;
+        this.since = since;
+        this.admission = admission;
+        this.spawns = spawns;
+        this.ending = Ending.accepted(service, channel, admission, peer, since, log);
+    }
+
+    public Service service() {
+        return service;
+    }
+
+    /** The connection's socket, blocking. */
+    SocketChannel channel() {
+        return channel;
+    }
+
+    SocketAddress local() {
+        return local;
+    }
+
+    long since() {
+        return since;
+    }
+
+    Admission admission() {
+        return admission;
+    }
+
+    Shortage spawns() {
+        return spawns;
+    }
+
+    /** The one way it ends. */
+    Ending ending() {
+        return ending;
+    }
+
+    /** Who it is from; only once identified. */
+    Client client() {
+        if (client == null) {
+            throw new IllegalStateException("not identified yet");
+        }
+        return client;
+    }
+
+    void identified(Client who) {
+        if (client != null) {
+            throw new IllegalStateException("identified twice");
+        }
+        client = who;
+        ending.identified(who.address(), who.relay().map(Client.Relay::by));
+    }
+
+    /** Nanoseconds it waits for its turn by its source's rate, as admission said. */
+    long delay() {
+        return delay;
+    }
+
+    void admitted(Admission.Ticket ticket, long turn) {
+        ending.admitted(ticket);
+        delay = turn;
+    }
+
+    /** Ends it as refused, with {@code banner_fail}: see {@link Ending#refuse}. */
+    void refuse(String reason, boolean logged, java.util.Optional<String> why) {
+        ending.refuse(reason, service.banners().fail(), logged, why);
+    }
+}
