@@ -22,6 +22,8 @@ public final class Keys {
             "only_from", "no_access", "only_users", "only_groups", "instances", "per_source",
             "per_source_ipv4_prefix", "per_source_ipv6_prefix", "rate", "rate_per_source", "rate_wait",
             "banner", "banner_fail", "timeout_idle", "timeout_max", "kill_grace", "connect_timeout",
+            // the daemon ends TLS
+            "tls",
             "disabled");
 
     /** The keys that say how a service launches; exactly one per service. */

@@ -1,6 +1,7 @@
 package org.jinetd.daemon.config;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One entry of the table, with every default applied.
@@ -14,10 +15,12 @@ import java.util.Objects;
  * @param rates    how fast new connections are taken
  * @param timeouts how long a connection may last
  * @param banners  what a client reads first, or on refusal
+ * @param tls      the daemon ends TLS for its clients ({@code tls:}); a stream service only
  * @param disabled written {@code disabled: true}: checked, listed, not served
  */
 public record Service(String name, Endpoint endpoint, SocketOptions socket, Launch launch, Access access,
-                      Limits limits, Rates rates, Timeouts timeouts, Banners banners, boolean disabled) {
+                      Limits limits, Rates rates, Timeouts timeouts, Banners banners, Optional<Tls> tls,
+                      boolean disabled) {
     public Service {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(endpoint, "endpoint");
@@ -28,11 +31,12 @@ public record Service(String name, Endpoint endpoint, SocketOptions socket, Laun
         Objects.requireNonNull(rates, "rates");
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(banners, "banners");
+        Objects.requireNonNull(tls, "tls");
     }
 
     /** The same service, launching {@code other}. */
     Service with(Launch other) {
-        return new Service(name, endpoint, socket, other, access, limits, rates, timeouts, banners, disabled);
+        return new Service(name, endpoint, socket, other, access, limits, rates, timeouts, banners, tls, disabled);
     }
 
     /** How runtime messages name the service first: {@code echo/tcp}, as inetd does. */

@@ -13,12 +13,14 @@ final class ServiceReader {
     private final EndpointReader endpoints;
     private final LaunchReader launches;
     private final PolicyReader policies;
+    private final TlsReader tls;
 
     ServiceReader(Fields fields, Providers providers, Accounts accounts, PortNames ports, int selfUid, Trust trust) {
         this.fields = fields;
         this.endpoints = new EndpointReader(fields, accounts, ports);
         this.launches = new LaunchReader(fields, providers, accounts, selfUid);
         this.policies = new PolicyReader(fields, accounts, trust);
+        this.tls = new TlsReader(fields, trust);
     }
 
     /**
@@ -67,13 +69,14 @@ final class ServiceReader {
         var rates = policies.rates(at, launch.isPresent() && launch.get() instanceof Launch.Datagrams);
         var timeouts = policies.timeouts(at);
         var banners = policies.banners(at);
+        var secured = tls.tls(at, transport.get(), launch);
         var disabled = fields.bool(at.entry("disabled"), false);
         if (endpoint.isEmpty() || socket.isEmpty() || launch.isEmpty() || access.isEmpty() || limits.isEmpty()
-                || rates.isEmpty() || timeouts.isEmpty() || banners.isEmpty()) {
+                || rates.isEmpty() || timeouts.isEmpty() || banners.isEmpty() || secured == null) {
             return Optional.empty();
         }
         var service = new Service(name, endpoint.get(), socket.get(), launch.get(), access.get(), limits.get(),
-                rates.get(), timeouts.get(), banners.get(), disabled);
+                rates.get(), timeouts.get(), banners.get(), secured, disabled);
         if (launch.get() instanceof Launch.Exec exec && exec.waits() && !policies.perClient(at, service)) {
             return Optional.empty();
         }
