@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Imports run one way, down the way of a connection: cli, the supervisor, listen, policy
- * and launch, log, then config and os at the bottom; control sits beside and asks the
+ * and launch, tls, log, then config and os at the bottom; control sits beside and asks the
  * supervisor. A file that reaches up or sideways fails here, with its name.
  */
 class PackageRulesTest {
@@ -27,14 +27,15 @@ class PackageRulesTest {
 
     /** What each package may not use. */
     private static final Map<String, Set<String>> FORBIDDEN = Map.of(
-            "os", Set.of(API, "config", "log", "policy", "launch", "listen", "control", "cli", "convert", ROOT),
-            "log", Set.of(API, "config", "policy", "launch", "listen", "control", "cli", "convert", ROOT),
-            "config", Set.of("log", "policy", "launch", "listen", "control", "cli", "convert", ROOT),
+            "os", Set.of(API, "config", "log", "policy", "launch", "listen", "control", "cli", "convert", "tls", ROOT),
+            "log", Set.of(API, "config", "policy", "launch", "listen", "control", "cli", "convert", "tls", ROOT),
+            "config", Set.of("log", "policy", "launch", "listen", "control", "cli", "convert", "tls", ROOT),
+            "tls", Set.of(API, "policy", "launch", "listen", "control", "cli", "convert", ROOT),
             "policy", Set.of("launch", "listen", "control", "cli", "convert", ROOT),
             "launch", Set.of("listen", "control", "cli", "convert", ROOT),
             "listen", Set.of("control", "cli", "convert", ROOT),
             "control", Set.of("listen", "launch", "policy", "cli", "convert"),
-            "convert", Set.of("log", "policy", "launch", "listen", "control", "cli", ROOT),
+            "convert", Set.of("log", "policy", "launch", "listen", "control", "cli", "tls", ROOT),
             ROOT, Set.of("cli", "convert"));
 
     @Test
