@@ -2,7 +2,6 @@ package org.jinetd.daemon.config;
 
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -94,14 +93,16 @@ final class TlsReader {
         if (chain == null || key == null) {
             return null;
         }
+        // Both were read: both are paths.
+        var certificateFile = fields.path(certificateEntry).orElseThrow();
+        var keyFile = fields.path(keyEntry).orElseThrow();
         if (!TlsMaterial.matches(key, chain.getFirst())) {
             fields.problem(keyEntry.value().mark(), "key '%s' does not match the certificate '%s' (%s key, first certificate's: %s)"
-                    .formatted(fields.path(keyEntry).orElseThrow(), fields.path(certificateEntry).orElseThrow(),
-                            key.getAlgorithm(), chain.getFirst().getPublicKey().getAlgorithm()),
+                    .formatted(keyFile, certificateFile, key.getAlgorithm(), chain.getFirst().getPublicKey().getAlgorithm()),
                     "the private key of the first certificate of the file");
             return null;
         }
-        return new Tls.Identity(fields.path(certificateEntry).orElseThrow(), fields.path(keyEntry).orElseThrow(), chain, key);
+        return new Tls.Identity(certificateFile, keyFile, chain, key);
     }
 
     /** {@code sni: {NAME: {certificate, key}}}; empty when not written, null when wrong. */
