@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Imports run one way, down the way of a connection: cli, the supervisor, listen, policy
- * and launch, log, then config and os at the bottom; control sits beside and asks the
+ * and launch, tls, log, then config and os at the bottom; control sits beside and asks the
  * supervisor. A file that reaches up or sideways fails here, with its name.
  */
 class PackageRulesTest {
@@ -27,17 +27,23 @@ class PackageRulesTest {
 
     /** What each package may not use. */
     private static final Map<String, Set<String>> FORBIDDEN = Map.ofEntries(
-            Map.entry("proxy", Set.of(API, "config", "log", "os", "client", "policy", "launch", "listen", "control",
+            Map.entry("proxy", Set.of(API, "config", "log", "os", "client", "tls", "policy", "launch", "listen",
+                    "control", "cli", "convert", ROOT)),
+            Map.entry("client", Set.of(API, "log", "tls", "policy", "launch", "listen", "control", "cli", "convert",
+                    ROOT)),
+            Map.entry("os", Set.of(API, "config", "log", "client", "proxy", "tls", "policy", "launch", "listen",
+                    "control", "cli", "convert", ROOT)),
+            Map.entry("log", Set.of(API, "config", "client", "proxy", "tls", "policy", "launch", "listen", "control",
                     "cli", "convert", ROOT)),
-            Map.entry("client", Set.of(API, "log", "policy", "launch", "listen", "control", "cli", "convert", ROOT)),
-            Map.entry("os", Set.of(API, "config", "log", "client", "proxy", "policy", "launch", "listen", "control", "cli", "convert", ROOT)),
-            Map.entry("log", Set.of(API, "config", "client", "proxy", "policy", "launch", "listen", "control", "cli", "convert", ROOT)),
-            Map.entry("config", Set.of("log", "client", "proxy", "policy", "launch", "listen", "control", "cli", "convert", ROOT)),
+            Map.entry("config", Set.of("log", "client", "proxy", "tls", "policy", "launch", "listen", "control", "cli",
+                    "convert", ROOT)),
+            Map.entry("tls", Set.of(API, "client", "proxy", "policy", "launch", "listen", "control", "cli", "convert",
+                    ROOT)),
             Map.entry("policy", Set.of("launch", "listen", "control", "cli", "convert", ROOT)),
             Map.entry("launch", Set.of("listen", "control", "cli", "convert", ROOT)),
             Map.entry("listen", Set.of("control", "cli", "convert", ROOT)),
             Map.entry("control", Set.of("listen", "launch", "policy", "cli", "convert")),
-            Map.entry("convert", Set.of("log", "policy", "launch", "listen", "control", "cli", ROOT)),
+            Map.entry("convert", Set.of("log", "policy", "launch", "listen", "control", "cli", "tls", ROOT)),
             Map.entry(ROOT, Set.of("cli", "convert")));
 
     @Test

@@ -184,8 +184,8 @@ class SpawnerTest {
                 table.datagramReplyRate(),
                 table.controlSocket(),
                 table.log(), List.of(new Service(service.name(), service.endpoint(), service.socket(), ghost, service.access(),
-                        service.limits(), service.rates(), service.timeouts(), service.banners(), false,
-                        java.util.Optional.empty())), table.plugins());
+                        service.limits(), service.rates(), service.timeouts(), service.banners(), service.proxy(),
+                        service.tls(), false)), table.plugins());
         try (var d = TestDaemon.start(haunted, UserSpawners.Settings.ofThisJvm())) {
             assertEquals("", Clients.exchange(d.port("ghost"), ""));
             var line = d.awaitLog("service=ghost peer=");

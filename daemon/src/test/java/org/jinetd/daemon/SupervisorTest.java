@@ -91,6 +91,40 @@ class SupervisorTest {
     }
 
     @Test
+    void aReloadReadsEveryCertificateAndKeyAgainAndABadOneKeepsTheTableServed() throws Exception {
+        int port = TestDaemon.freePort();
+        var dir = java.nio.file.Files.createTempDirectory("jinetd-tls");
+        try {
+            var made = new org.jinetd.daemon.config.TestCertificates(dir);
+            var web = made.selfSigned("web", "ec", "www.example.org");
+            var other = made.key("other", "ec");
+            var key = dir.resolve("web.key");
+            var file = TestDaemon.write(("services: {echo: {port: %d, bind: 127.0.0.1, handler: echo, "
+                    + "tls: {certificate: %s, key: %s}}}").formatted(port, web.certificate(), key));
+            var running = start(path -> Config.load(path), file);
+            java.nio.file.Files.copy(other, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            var answer = reload().get(20, TimeUnit.SECONDS);
+            assertFalse(answer.ok());
+            assertTrue(answer.problems().getFirst().contains("key '" + key + "' does not match the certificate"),
+                    answer.problems().toString());
+            assertEquals("hi", echo(port), "the table read before is served on");
+            java.nio.file.Files.copy(made.selfSigned("renewed", "ec", "www.example.org").key(), key,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.nio.file.Files.copy(dir.resolve("renewed.pem"), web.certificate(),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            assertTrue(reload().get(20, TimeUnit.SECONDS).ok());
+            signals.request(new Signals.Request.Stop("SIGTERM"));
+            assertInstanceOf(Supervisor.Outcome.Stopped.class, running.get(20, TimeUnit.SECONDS));
+        } finally {
+            try (var files = java.nio.file.Files.walk(dir)) {
+                for (var f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.delete(f);
+                }
+            }
+        }
+    }
+
+    @Test
     void aBadTableAtStartIsReportedAndNothingIsBound() throws Exception {
         var file = TestDaemon.write("services: {echo: {port: 70000, handler: echo}}");
         var outcome = new Supervisor(path -> Config.load(path), file, log(), signals, output).run();

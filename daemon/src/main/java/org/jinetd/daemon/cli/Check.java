@@ -3,6 +3,7 @@ package org.jinetd.daemon.cli;
 import java.util.concurrent.Callable;
 import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.config.Loaded;
+import org.jinetd.daemon.config.Service;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,8 +38,23 @@ final class Check implements Callable<Integer> {
                         t.services().size() == 1 ? "" : "s", enabled, enabled == 1 ? "" : "s",
                         disabled == 0 ? "" : ", " + disabled + " disabled"));
                 ServiceRows.print(t.services(), out);
+                tls(t.services(), out);
                 yield ExitCodes.OK;
             }
         };
+    }
+
+    /**
+     * Each certificate a service serves, and what its admin should hear of before its clients
+     * do: an expired certificate is still served (stunnel serves it too), with a warning.
+     */
+    private static void tls(java.util.List<Service> services, java.io.PrintWriter out) {
+        var now = java.time.Instant.now();
+        for (var service : services) {
+            service.tls().ifPresent(tls -> {
+                tls.facts().forEach(fact -> out.println("tls " + service.name() + ": " + fact));
+                tls.warnings(now).forEach(warning -> out.println("WARN " + service.name() + ": " + warning));
+            });
+        }
     }
 }

@@ -22,8 +22,8 @@ public final class Keys {
             "only_from", "no_access", "only_users", "only_groups", "instances", "per_source",
             "per_source_ipv4_prefix", "per_source_ipv6_prefix", "rate", "rate_per_source", "rate_wait",
             "banner", "banner_fail", "timeout_idle", "timeout_max", "kill_grace", "connect_timeout",
-            // what comes before the launch
-            "proxy",
+            // what comes before the launch: a balancer's PROXY header, TLS
+            "proxy", "tls",
             "disabled");
 
     /** The keys that say how a service launches; exactly one per service. */

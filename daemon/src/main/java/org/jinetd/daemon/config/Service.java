@@ -15,11 +15,12 @@ import java.util.Optional;
  * @param rates    how fast new connections are taken
  * @param timeouts how long a connection may last
  * @param banners  what a client reads first, or on refusal
+ * @param tls      the daemon ends TLS for its clients ({@code tls:}); a stream service only
  * @param disabled written {@code disabled: true}: checked, listed, not served
  */
 public record Service(String name, Endpoint endpoint, SocketOptions socket, Launch launch, Access access,
-                      Limits limits, Rates rates, Timeouts timeouts, Banners banners, boolean disabled,
-                      Optional<Proxy> proxy) {
+                      Limits limits, Rates rates, Timeouts timeouts, Banners banners, Optional<Proxy> proxy,
+                      Optional<Tls> tls, boolean disabled) {
     public Service {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(endpoint, "endpoint");
@@ -31,11 +32,12 @@ public record Service(String name, Endpoint endpoint, SocketOptions socket, Laun
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(banners, "banners");
         Objects.requireNonNull(proxy, "proxy");
+        Objects.requireNonNull(tls, "tls");
     }
 
     /** The same service, launching {@code other}. */
     Service with(Launch other) {
-        return new Service(name, endpoint, socket, other, access, limits, rates, timeouts, banners, disabled, proxy);
+        return new Service(name, endpoint, socket, other, access, limits, rates, timeouts, banners, proxy, tls, disabled);
     }
 
     /** How runtime messages name the service first: {@code echo/tcp}, as inetd does. */

@@ -14,6 +14,7 @@ final class ServiceReader {
     private final LaunchReader launches;
     private final PolicyReader policies;
     private final ProxyReader proxies;
+    private final TlsReader tls;
 
     ServiceReader(Fields fields, Providers providers, Accounts accounts, PortNames ports, int selfUid, Trust trust) {
         this.fields = fields;
@@ -21,6 +22,7 @@ final class ServiceReader {
         this.launches = new LaunchReader(fields, providers, accounts, selfUid);
         this.policies = new PolicyReader(fields, accounts, trust);
         this.proxies = new ProxyReader(fields, policies);
+        this.tls = new TlsReader(fields, trust);
     }
 
     /**
@@ -69,14 +71,15 @@ final class ServiceReader {
         var rates = policies.rates(at, launch.isPresent() && launch.get() instanceof Launch.Datagrams);
         var timeouts = policies.timeouts(at);
         var banners = policies.banners(at);
+        var secured = tls.tls(at, transport.get(), launch);
         var disabled = fields.bool(at.entry("disabled"), false);
         var proxy = proxies.read(at, transport.get());
         if (endpoint.isEmpty() || socket.isEmpty() || launch.isEmpty() || access.isEmpty() || limits.isEmpty()
-                || rates.isEmpty() || timeouts.isEmpty() || banners.isEmpty() || proxy == null) {
+                || rates.isEmpty() || timeouts.isEmpty() || banners.isEmpty() || proxy == null || secured == null) {
             return Optional.empty();
         }
         var service = new Service(name, endpoint.get(), socket.get(), launch.get(), access.get(), limits.get(),
-                rates.get(), timeouts.get(), banners.get(), disabled, proxy);
+                rates.get(), timeouts.get(), banners.get(), proxy, secured, disabled);
         if (launch.get() instanceof Launch.Exec exec && exec.waits() && !policies.perClient(at, service)) {
             return Optional.empty();
         }

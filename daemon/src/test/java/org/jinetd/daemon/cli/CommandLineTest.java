@@ -43,6 +43,23 @@ class CommandLineTest {
     }
 
     @Test
+    void checkShowsEachCertificateAndWarnsOfOneExpiredWithoutFailing() throws Exception {
+        java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        var made = new org.jinetd.daemon.config.TestCertificates(dir);
+        var old = made.dated("old", "old.example.org", "-10d", 5);
+        var file = dir.resolve("tls.yaml");
+        Files.writeString(file, "services:\n  web: {bind: 127.0.0.1, port: 7443, handler: echo, tls: {certificate: %s, key: %s}}\n"
+                .formatted(old.certificate(), old.key()));
+        var r = Cli.run("check", "-c", file.toString());
+        assertEquals(0, r.code(), r.err());
+        var lines = r.out().lines().toList();
+        assertTrue(lines.get(lines.size() - 2).matches("tls web: certificate " + old.certificate()
+                + ": CN=old.example.org; names old.example.org; expires 20\\S+Z"), r.out());
+        assertTrue(lines.getLast().matches("WARN web: certificate " + old.certificate() + " expired on 20\\S+Z; it is "
+                + "still served, and clients will refuse it"), r.out());
+    }
+
+    @Test
     void checkPrintsEveryProblemAndExitsOne() throws Exception {
         var file = dir.resolve("bad.yaml");
         Files.writeString(file, "services:\n  a: {port: 0, handler: echo}\n  b: {port: 1, handler: nope}\n");

@@ -52,6 +52,11 @@ class SchemaTest {
         "shutdown_grace: 500ms\nservices: {x: {port: 1, handler: echo, per_source: unlimited, disabled: true}}",
         "log: syslog\nservices: {echo: {port: 7007, handler: echo}}",
         "log: /var/log/jinetd.log\nservices: {echo: {port: 7007, handler: echo}}",
+        "services: {web: {port: 443, handler: echo, tls: {certificate: /etc/ssl/web.pem, key: /etc/ssl/web.key}}}",
+        "services: {web: {port: 443, redirect: '127.0.0.1:80', tls: {certificate: /c.pem, key: /k.pem, "
+                + "protocols: [TLSv1.3], alpn: [h2, http/1.1], sni: {'*.example.org': {certificate: /w.pem, key: /w.key}}, "
+                + "client: {ca: /ca.pem, require: no}, handshake_timeout: 5s}}}",
+        "defaults: {tls: {certificate: /c.pem, key: /k.pem}}\nservices: {u: {port: 7, protocol: udp, handler: echo, tls: none}}",
     })
     void tablesTheReaderAcceptsValidate(String yaml) throws IOException {
         assertEquals(List.of(), errors(yaml));
@@ -67,6 +72,12 @@ class SchemaTest {
         "servces: {echo: {port: 7007, handler: echo}}",
         "log: sylog\nservices: {echo: {port: 7007, handler: echo}}",
         "log: var/log/jinetd.log\nservices: {echo: {port: 7007, handler: echo}}",
+        "services: {web: {port: 443, handler: echo, tls: {certificate: /c.pem}}}",
+        "services: {web: {port: 443, handler: echo, tls: {certificate: c.pem, key: /k.pem}}}",
+        "services: {web: {port: 443, handler: echo, tls: {certificate: /c.pem, key: /k.pem, protocols: [TLSv1.1]}}}",
+        "services: {web: {port: 443, handler: echo, tls: {certificate: /c.pem, key: /k.pem, ciphers: HIGH}}}",
+        "services: {u: {port: 7, protocol: udp, handler: echo, tls: {certificate: /c.pem, key: /k.pem}}}",
+        "services: {w: {port: 7, exec: [/bin/cat], wait: true, tls: {certificate: /c.pem, key: /k.pem}}}",
     })
     void badTablesAreRejected(String yaml) throws IOException {
         assertFalse(errors(yaml).isEmpty(), "no error for: " + yaml);

@@ -38,12 +38,24 @@ class TableFuzzTest {
                 rlimits: {nofile: 64}
               sock: {protocol: unix, path: /run/x.sock, socket_mode: '0660', handler: daytime}
               fwd: {port: 7200, redirect: '127.0.0.1:7007', disabled: true}
+              tls:
+                port: 7443
+                handler: echo
+                tls:
+                  certificate: CERT
+                  key: KEY
+                  protocols: [TLSv1.3, TLSv1.2]
+                  alpn: [h2, http/1.1]
+                  sni: {'*.example.org': {certificate: CERT, key: KEY}}
+                  client: {ca: CERT, require: false}
+                  handshake_timeout: 5s
             """;
     /** Pieces a mutation may insert: YAML syntax, odd scalars, anchors, NULs, huge numbers, every line break. */
     private static final List<String> PIECES = List.of(":", "- ", "{", "}", "[", "]", ",", "&a ", "*a", "*b", "<<: *a",
             "!!binary ", "!!str ", "\"\\0\"", "\"\\u0000x\"", "'", "\"", "\n", "\n  ", "\t", "#", "|\n  x", ">-\n  y",
             "99999999999999999999", "-1", "0x10", "1e400", "null", "~", "true", "yes", "\u00e9", "\ud83d\ude00",
             "port", "exec", "handler", "user", "include", "plugins", "services", "defaults", "? ", "---\n", "...\n",
+            "tls", "certificate", "key", "sni", "none", "TLSv1.1", "*.", "/etc/shadow",
             "%YAML 1.1\n", "&x [*x]", "0777", "/../..", "*", "\r", "\u0085", "\u2028", "\u2029", "\r\n");
 
     @TempDir
@@ -54,8 +66,12 @@ class TableFuzzTest {
         var random = new SplittableRandom(20261201L);
         var config = new Config(Providers.installed(), new Plugins(), new Accounts(), new PortNames(), 0);
         var file = dir.resolve("services.yaml");
+        // Real files, so that a mutated tls: is read as deep as a real one.
+        var pair = new TestCertificates(dir).selfSigned("web", "ec", "www.example.org");
+        var seed = SEED.replace("CERT", pair.certificate().toString()).replace("KEY", pair.key().toString());
+        assertTrue(config.read(writeSeed(file, seed)) instanceof Loaded.Ok, "the seed is a good table");
         for (int round = 0; round < ROUNDS; round++) {
-            var text = round % 4 == 0 ? noise(random) : mutate(SEED, random);
+            var text = round % 4 == 0 ? noise(random) : mutate(seed, random);
             Files.write(file, text.getBytes(StandardCharsets.UTF_8));
             Loaded loaded;
             try {
@@ -72,6 +88,10 @@ class TableFuzzTest {
                 }
             }
         }
+    }
+
+    private static Path writeSeed(Path file, String seed) throws IOException {
+        return Files.writeString(file, seed);
     }
 
     private static String mutate(String seed, SplittableRandom random) {
