@@ -22,6 +22,7 @@ import org.jinetd.daemon.log.Peers;
 import org.jinetd.daemon.policy.Global;
 import org.jinetd.daemon.policy.Reflection;
 import org.jinetd.daemon.policy.ReplyBudget;
+import org.jinetd.daemon.tls.ServerContexts;
 import org.jinetd.daemon.launch.spawner.UserSpawners;
 
 /**
@@ -114,8 +115,10 @@ public final class Daemon implements AutoCloseable {
         var live = new Live();
         var spawner = new Spawner(live, log, spawners);
         var replies = new ReplyBudget(table.datagramReplyRate(), log);
-        var served = new Served(new Way(live, log, spawner), new DatagramLauncher(live, log, spawner, replies),
-                spawner, new Global(table.maxConnections()), new Reflection(), replies, log);
+        var contexts = new ServerContexts();
+        contexts.apply(table.enabled());
+        var served = new Served(new Way(live, log, spawner, contexts), new DatagramLauncher(live, log, spawner, replies),
+                spawner, new Global(table.maxConnections()), new Reflection(), replies, contexts, log);
         var bound = new ArrayList<Listener>();
         var failures = new ArrayList<String>();
         for (var service : table.enabled()) {
@@ -170,6 +173,9 @@ public final class Daemon implements AutoCloseable {
         // The new table's plugin jars are held before any listener takes it, the old table's let
         // go only once every listener has moved on: a jar both use is never closed in between.
         hold(next);
+        // Before any listener takes the new table: new handshakes get the new certificates at
+        // once, live connections keep theirs, and a new service has its context from its start.
+        served.contexts().apply(next.enabled());
         var remaining = new ArrayList<>(listeners);
         var fresh = new ArrayList<Listener>();
         var wanted = next.enabled();

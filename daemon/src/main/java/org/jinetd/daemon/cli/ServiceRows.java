@@ -14,7 +14,7 @@ final class ServiceRows {
         rows.add(List.of("NAME", "PROTOCOL", "ADDRESS", "LAUNCH"));
         for (var s : services) {
             rows.add(List.of(s.name(), s.endpoint().transport().key(), s.endpoint().shown(),
-                    s.launch().shown() + (s.disabled() ? " [disabled]" : "")));
+                    s.shownLaunch() + (s.disabled() ? " [disabled]" : "")));
         }
         Columns.print(rows, out);
     }

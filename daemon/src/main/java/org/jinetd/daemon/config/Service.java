@@ -40,6 +40,21 @@ public record Service(String name, Endpoint endpoint, SocketOptions socket, Laun
         return new Service(name, endpoint, socket, other, access, limits, rates, timeouts, banners, proxy, tls, disabled);
     }
 
+    /**
+     * What it launches, as check and list show it: with {@code tls:} a program gets plaintext
+     * through the bridge, whatever its {@code io:}, and a handler or redirect says it is behind TLS;
+     * with {@code proxy:} it says its clients come through balancers.
+     */
+    public String shownLaunch() {
+        var shown = launch.shown();
+        if (tls.isPresent()) {
+            shown = launch instanceof Launch.Exec exec
+                    ? shown.replace(", " + exec.io().key(), ", bridge (tls)")
+                    : shown + " (tls)";
+        }
+        return proxy.isPresent() ? shown + " (behind PROXY)" : shown;
+    }
+
     /** How runtime messages name the service first: {@code echo/tcp}, as inetd does. */
     public String label() {
         return name + "/" + endpoint.transport().key();

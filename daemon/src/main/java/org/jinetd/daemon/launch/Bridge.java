@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.jinetd.daemon.config.Launch;
@@ -41,20 +40,21 @@ final class Bridge {
         var ending = passage.ending();
         Piped process;
         try {
-            process = Piped.start(exec, ChildEnvironment.of(service, exec, passage.client(), passage.local()), setup,
-                    programs, log, service.name());
+            process = Piped.start(exec, ChildEnvironment.of(service, exec, passage.client(), passage.local(),
+                    passage.tls()), setup, programs, log, service.name());
         } catch (IOException | Libc.Failure | RuntimeException e) {
             ending.end(Optional.empty(), Optional.of("spawn failed: " + e.getMessage()));
             return;
         }
-        var channel = passage.channel();
+        // The socket, or, with tls:, the plaintext inside it.
+        var channel = passage.plain();
         var timeouts = service.timeouts();
         // The signal first: the client's EOF would reach the program as the end of its work.
         entry.onAbort(() -> process.end(timeouts.killGrace()).whenComplete((sent, e) -> ending.close()));
         entry.pid(process.pid());
         try (var watchdog = Watchdog.start(timeouts, passage.since(), true, entry)) {
             var inbound = Thread.ofVirtual().start(() -> inbound(channel, process.stdin(), watchdog));
-            outbound(process.stdout(), channel, watchdog);
+            outbound(process.stdout(), passage, watchdog);
             Exit exit = null;
             Optional<String> error = Optional.empty();
             try {
@@ -70,7 +70,7 @@ final class Bridge {
     }
 
     /** Client to program; the client's EOF closes the program's stdin. */
-    private static void inbound(SocketChannel channel, OutputStream stdin, Watchdog watchdog) {
+    private static void inbound(java.nio.channels.ByteChannel channel, OutputStream stdin, Watchdog watchdog) {
         var buffer = ByteBuffer.allocate(BUFFER);
         try (stdin) {
             while (channel.read(buffer.clear()) >= 0) {
@@ -84,7 +84,8 @@ final class Bridge {
     }
 
     /** Program to client; the program's EOF half-closes the connection. */
-    private static void outbound(InputStream stdout, SocketChannel channel, Watchdog watchdog) {
+    private static void outbound(InputStream stdout, Passage passage, Watchdog watchdog) {
+        var channel = passage.plain();
         var bytes = new byte[BUFFER];
         try (stdout) {
             int n;
@@ -95,7 +96,7 @@ final class Bridge {
                     channel.write(buffer);
                 }
             }
-            channel.shutdownOutput();
+            passage.shutdownOutput();
         } catch (IOException e) {
             // The client is gone; closing stdout tells the program (EPIPE) on its next write.
         }

@@ -47,6 +47,8 @@ final class Ending {
     private volatile SocketAddress peer;
     /** The balancer it came through, where a PROXY header said. */
     private volatile SocketAddress via;
+    /** What its TLS handshake agreed on, where it had one. */
+    private volatile org.jinetd.daemon.tls.Session tls;
     private volatile Live.Entry entry;
 
     private Ending(ConnectionLog log, Service service, long since, SocketChannel socket, Admission admission,
@@ -100,6 +102,11 @@ final class Ending {
     void identified(SocketAddress client, Optional<? extends SocketAddress> relay) {
         this.peer = client;
         this.via = relay.orElse(null);
+    }
+
+    /** Its TLS handshake is done: the line says what it agreed on. */
+    void secured(org.jinetd.daemon.tls.Session session) {
+        this.tls = session;
     }
 
     /** It holds a place in its service's limits from now on. */
@@ -160,8 +167,11 @@ final class Ending {
     private void end(OptionalLong pid, OptionalLong status, Optional<String> signal, Optional<String> reason,
                      Optional<String> error, Optional<String> trace) {
         if (release()) {
-            log.ended(new Ended(service, peer, Optional.ofNullable(via), pid, status, signal, reason, error, trace,
-                    Duration.ofNanos(System.nanoTime() - since)));
+            var session = tls;
+            var secured = session == null ? Optional.<Ended.Tls>empty() : Optional.of(new Ended.Tls(session.protocol(),
+                    session.cipherSuite(), session.serverName(), session.resumed()));
+            log.ended(new Ended(service, peer, Optional.ofNullable(via), secured, pid, status, signal, reason, error,
+                    trace, Duration.ofNanos(System.nanoTime() - since)));
             leave();
         }
     }

@@ -46,9 +46,12 @@ final class Handle {
         }
     }
 
-    /** Whether this handler's reply is known at accept, and so is sent without a thread. */
-    boolean repliesAtOnce(Launch.Stream stream) {
-        return REPLIES_AT_ONCE && stream.reply().isPresent();
+    /**
+     * Whether this handler's reply is known at accept, and so is sent without a thread: onto the
+     * socket itself, which TLS rules out.
+     */
+    boolean repliesAtOnce(Passage passage, Launch.Stream stream) {
+        return REPLIES_AT_ONCE && stream.reply().isPresent() && passage.service().tls().isEmpty();
     }
 
     /** The handler, on the connection's own thread, until it returns. */
@@ -65,7 +68,7 @@ final class Handle {
         // Its own thread, which ends with it: the plugin's jar is its context from here on.
         stream.plugin().ifPresent(jar -> thread.setContextClassLoader(jar.loader()));
         try (var watchdog = Watchdog.start(passage.service().timeouts(), passage.since(), true, entry)) {
-            var connection = connection(passage, new WatchedChannel(passage.channel(), watchdog::touch));
+            var connection = connection(passage, new WatchedChannel(passage.plain(), watchdog::touch));
             scope(passage).call(() -> {
                 stream.handler().handle(connection);
                 return null;
@@ -144,8 +147,15 @@ final class Handle {
 
     private static HandlerConnection connection(Passage passage, java.nio.channels.ByteChannel channel) {
         var client = passage.client();
-        return new HandlerConnection(passage.service().name(), channel, passage.channel(), client.address(),
-                passage.local(), client.credentials(), client.relay().map(r -> r.by()));
+        return new HandlerConnection(passage.service().name(), channel, passage::shutdownOutput, client.address(),
+                passage.local(), client.credentials(), client.relay().map(r -> r.by()),
+                passage.tls().map(Handle::tlsOf));
+    }
+
+    /** The API's view of a TLS session. */
+    private static org.jinetd.handler.TlsSession tlsOf(org.jinetd.daemon.tls.Session session) {
+        return new org.jinetd.handler.TlsSession(session.protocol(), session.cipherSuite(), session.serverName(),
+                session.applicationProtocol(), session.clientChain());
     }
 
     /** While a handler runs for a connection, what it logs through System.Logger carries the service and client. */

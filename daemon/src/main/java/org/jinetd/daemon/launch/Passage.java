@@ -3,10 +3,13 @@ package org.jinetd.daemon.launch;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
+import java.util.Optional;
 import org.jinetd.daemon.client.Client;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.policy.Admission;
+import org.jinetd.daemon.tls.Session;
+import org.jinetd.daemon.tls.TlsChannel;
 
 /**
  * A stream connection on its way through the daemon ({@link Way}): what accept gave it, and
@@ -23,6 +26,9 @@ public final class Passage {
     private final Ending ending;
     private Client client;
     private long delay;
+    /** What the launch talks through: the socket, or TLS over it once secured. */
+    private java.nio.channels.ByteChannel plain;
+    private TlsChannel tls;
 
     /**
      * A connection just accepted, which has its place in {@code max_connections}.
@@ -44,6 +50,7 @@ public final class Passage {
         this.admission = admission;
         this.spawns = spawns;
         this.ending = Ending.accepted(service, channel, admission, peer, since, log);
+        this.plain = channel;
     }
 
     public Service service() {
@@ -102,8 +109,33 @@ public final class Passage {
         delay = turn;
     }
 
+    /** What the launch reads and writes: the socket, or, after a handshake, TLS over it. */
+    java.nio.channels.ByteChannel plain() {
+        return plain;
+    }
+
+    /** The TLS session, where the service has {@code tls:} and the handshake is done. */
+    Optional<Session> tls() {
+        return Optional.ofNullable(tls).map(TlsChannel::session);
+    }
+
+    void secured(TlsChannel channel) {
+        tls = channel;
+        plain = channel;
+        ending.secured(channel.session());
+    }
+
+    /** Ends the writing side of the connection (TLS: close_notify), so the client sees end-of-stream while it may still send. */
+    void shutdownOutput() throws java.io.IOException {
+        if (tls != null) {
+            tls.shutdownOutput();
+        } else {
+            channel.shutdownOutput();
+        }
+    }
+
     /** Ends it as refused, with {@code banner_fail}: see {@link Ending#refuse}. */
-    void refuse(String reason, boolean logged, java.util.Optional<String> why) {
+    void refuse(String reason, boolean logged, Optional<String> why) {
         ending.refuse(reason, service.banners().fail(), logged, why);
     }
 }

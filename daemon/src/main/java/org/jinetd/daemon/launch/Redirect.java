@@ -71,7 +71,6 @@ final class Redirect {
         } catch (IOException | RuntimeException e) {
             return Optional.of(where + e.getMessage());
         }
-        var client = passage.channel();
         try (upstream) {
             if (target.proxy() > 0) {
                 var header = ByteBuffer.wrap(header(passage, target.proxy()));
@@ -79,8 +78,10 @@ final class Redirect {
                     upstream.write(header);
                 }
             }
-            var back = Thread.ofVirtual().start(() -> copy(upstream, client, watchdog));
-            copy(client, upstream, watchdog);
+            // The client's side is its socket, or, with tls:, the plaintext inside it.
+            var plain = passage.plain();
+            var back = Thread.ofVirtual().start(() -> copy(upstream, plain, passage::shutdownOutput, watchdog));
+            copy(plain, upstream, upstream::shutdownOutput, watchdog);
             try {
                 back.join();
             } catch (InterruptedException e) {
@@ -145,8 +146,15 @@ final class Redirect {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
+    /** Closes a destination's writing side. */
+    @FunctionalInterface
+    private interface HalfClose {
+        void close() throws IOException;
+    }
+
     /** One direction; the source's EOF half-closes the destination. */
-    private static void copy(SocketChannel from, SocketChannel to, Watchdog watchdog) {
+    private static void copy(java.nio.channels.ByteChannel from, java.nio.channels.ByteChannel to, HalfClose halfClose,
+                             Watchdog watchdog) {
         var buffer = ByteBuffer.allocate(BUFFER);
         try {
             while (from.read(buffer.clear()) >= 0) {
@@ -156,7 +164,7 @@ final class Redirect {
                     to.write(buffer);
                 }
             }
-            to.shutdownOutput();
+            halfClose.close();
         } catch (IOException e) {
             // One side went away: close both, so the other direction ends too.
             try {

@@ -73,7 +73,9 @@ public final class Spawner implements AutoCloseable {
 
     /** @param entry the connection's, live from here to its end */
     void serve(Passage passage, Launch.Exec exec, Live.Entry entry) {
-        if (exec.io() == Launch.Io.INHERIT && inherit != null) {
+        // A program cannot be given TLS with its socket (the JDK does not export its keys for
+        // kernel TLS): with tls: it gets plaintext through the bridge.
+        if (exec.io() == Launch.Io.INHERIT && inherit != null && passage.tls().isEmpty()) {
             inherit.serve(passage, exec, entry);
         } else {
             bridge.serve(passage, exec, entry);

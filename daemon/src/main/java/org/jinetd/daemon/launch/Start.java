@@ -24,8 +24,8 @@ final class Start implements Step {
     @Override
     public boolean waits(Passage passage) {
         return switch (passage.service().launch()) {
-            case Launch.Stream stream -> !handle.repliesAtOnce(stream);
-            case Launch.Exec exec -> !spawner.spawnsAtOnce(exec);
+            case Launch.Stream stream -> !handle.repliesAtOnce(passage, stream);
+            case Launch.Exec exec -> !spawner.spawnsAtOnce(exec) || passage.service().tls().isPresent();
             case Launch.Redirect _, Launch.Datagrams _ -> true;
         };
     }
@@ -34,7 +34,7 @@ final class Start implements Step {
     public boolean pass(Passage passage) {
         switch (passage.service().launch()) {
             case Launch.Stream stream -> {
-                if (handle.repliesAtOnce(stream)) {
+                if (handle.repliesAtOnce(passage, stream)) {
                     handle.reply(passage, stream, stream.reply().orElseThrow());
                 } else {
                     handle.stream(passage, stream);

@@ -3,6 +3,7 @@ package org.jinetd.daemon.launch;
 import java.util.List;
 import java.util.Optional;
 import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.tls.ServerContexts;
 
 /**
  * The way of a stream connection through the daemon, in order, each step a class of its own:
@@ -13,6 +14,7 @@ import org.jinetd.daemon.log.ConnectionLog;
  *             balancer's PROXY header names                          {@link Identify}
  *   admit     policy, once, with that client                         {@link Admit}
  *   turn      its source's rate: it waits for its turn               {@link Turn}
+ *   secure    TLS, where tls: is set: the whole handshake            {@link Secure}
  *   greet     the banner                                             {@link Greet}
  *   launch    a handler, a program (the socket itself, or pipes),
  *             a redirect                                             {@link Start}
@@ -28,9 +30,11 @@ public final class Way {
     private final List<Step> steps;
     private final Live live;
 
-    public Way(Live live, ConnectionLog log, Spawner spawner) {
+    /** @param contexts the TLS server contexts of the table's services, kept up to date by reloads */
+    public Way(Live live, ConnectionLog log, Spawner spawner, ServerContexts contexts) {
         this.live = live;
-        this.steps = List.of(new Identify(), new Admit(), new Turn(), new Greet(), new Start(this, log, spawner));
+        this.steps = List.of(new Identify(), new Admit(), new Turn(), new Secure(contexts), new Greet(),
+                new Start(this, log, spawner));
     }
 
     /**

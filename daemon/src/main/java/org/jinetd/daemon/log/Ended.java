@@ -12,6 +12,7 @@ import java.util.OptionalLong;
  * @param service the service's name
  * @param peer    the client (null for a program in wait mode, which accepts by itself)
  * @param via     the balancer the client came through, where a PROXY header named the client
+ * @param tls     what its TLS handshake agreed on, where the service has {@code tls:}
  * @param pid     the program's pid, for programs
  * @param exit    its exit status, for programs that exited
  * @param signal  the signal that ended it, for programs that were killed
@@ -20,19 +21,27 @@ import java.util.OptionalLong;
  * @param trace   where a handler threw: its stack trace ({@link LogText#trace}), one quoted value of the line
  * @param took    from accept to the end
  */
-public record Ended(String service, SocketAddress peer, Optional<SocketAddress> via, OptionalLong pid,
+public record Ended(String service, SocketAddress peer, Optional<SocketAddress> via, Optional<Tls> tls, OptionalLong pid,
                     OptionalLong exit, Optional<String> signal,
                     Optional<String> reason, Optional<String> error, Optional<String> trace,
                     Duration took) {
     public Ended {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(via, "via");
+        Objects.requireNonNull(tls, "tls");
     }
 
     public String line() {
         var b = new StringBuilder(96).append("service=").append(service).append(" peer=")
                 .append(LogText.quoted(Peers.shown(peer)));
         via.ifPresent(v -> b.append(" via=").append(LogText.quoted(Peers.shown(v))));
+        tls.ifPresent(t -> {
+            b.append(" tls=").append(LogText.quoted(t.protocol())).append(" cipher=").append(LogText.quoted(t.cipher()));
+            t.sni().ifPresent(s -> b.append(" sni=").append(LogText.quoted(s)));
+            if (t.resumed()) {
+                b.append(" resumed=yes");
+            }
+        });
         pid.ifPresent(p -> b.append(" pid=").append(p));
         exit.ifPresent(e -> b.append(" exit=").append(e));
         signal.ifPresent(s -> b.append(" signal=").append(s));
@@ -48,4 +57,7 @@ public record Ended(String service, SocketAddress peer, Optional<SocketAddress> 
         }
         return b.append(fraction).append('s').toString();
     }
+
+    /** What a TLS handshake agreed on, as the line shows it: the client's SNI name is its text, quoted. */
+    public record Tls(String protocol, String cipher, Optional<String> sni, boolean resumed) {}
 }

@@ -15,6 +15,7 @@ public final class Tally {
     public static final class Counts {
         private final LongAdder connections = new LongAdder();
         private final LongAdder failed = new LongAdder();
+        private final LongAdder handshakes = new LongAdder();
         private final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
         private volatile String lastError = "";
 
@@ -24,6 +25,11 @@ public final class Tally {
 
         public long failed() {
             return failed.sum();
+        }
+
+        /** TLS handshakes done (their failures are refusals, {@code tls_...}). */
+        public long handshakes() {
+            return handshakes.sum();
         }
 
         /** Refusals by reason, sorted by reason. */
@@ -54,6 +60,9 @@ public final class Tally {
         events.increment();
         var counts = of(ended.service());
         counts.connections.increment();
+        if (ended.tls().isPresent()) {
+            counts.handshakes.increment();
+        }
         var failure = ended.error().or(() -> ended.signal().map(s -> "killed by SIG" + s))
                 .or(() -> ended.exit().isPresent() && ended.exit().getAsLong() != 0
                         ? java.util.Optional.of("exit " + ended.exit().getAsLong()) : java.util.Optional.empty());

@@ -46,4 +46,15 @@ public interface Connection {
     default Optional<InetSocketAddress> via() {
         return Optional.empty();
     }
+
+    /**
+     * {@return what the connection's TLS handshake agreed on, where the service has
+     * {@code tls:}; empty for a plain connection} The daemon did the handshake: {@link #channel()}
+     * carries plaintext.
+     *
+     * @since 0.2
+     */
+    default Optional<TlsSession> tls() {
+        return Optional.empty();
+    }
 }

@@ -4,37 +4,47 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.ByteChannel;
-import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import org.jinetd.daemon.os.Credentials;
 import org.jinetd.handler.Connection;
 import org.jinetd.handler.PeerCredentials;
+import org.jinetd.handler.TlsSession;
 
 /** What a stream handler sees of a connection: the client as identifying it fixed it, and a channel to it. */
 public final class HandlerConnection implements Connection {
     private final String service;
     private final ByteChannel channel;
-    private final SocketChannel socket;
+    private final Shutdown shutdown;
     private final SocketAddress peer;
     private final SocketAddress local;
     private final Optional<Credentials> credentials;
     private final Optional<InetSocketAddress> via;
+    private final Optional<TlsSession> tls;
+
+    /** Closes the connection's writing side: a FIN, or, over TLS, a close_notify. */
+    @FunctionalInterface
+    public interface Shutdown {
+        void output() throws IOException;
+    }
 
     /**
      * @param channel     the connection as the handler uses it (watched for {@code timeout_idle})
-     * @param socket      the connection's socket, whose writing side {@link #shutdownOutput} closes
+     * @param shutdown    closes the connection's writing side, as {@link #shutdownOutput} asks
      * @param credentials a unix client's, as the daemon has them: the handler gets the API's type
      * @param via         the balancer the client came through, where a PROXY header named it
+     * @param tls         what its TLS handshake agreed on, where the service has {@code tls:}
      */
-    public HandlerConnection(String service, ByteChannel channel, SocketChannel socket, SocketAddress peer,
-                             SocketAddress local, Optional<Credentials> credentials, Optional<InetSocketAddress> via) {
+    public HandlerConnection(String service, ByteChannel channel, Shutdown shutdown, SocketAddress peer,
+                             SocketAddress local, Optional<Credentials> credentials, Optional<InetSocketAddress> via,
+                             Optional<TlsSession> tls) {
         this.service = service;
         this.channel = channel;
-        this.socket = socket;
+        this.shutdown = shutdown;
         this.peer = peer;
         this.local = local;
         this.credentials = credentials;
         this.via = via;
+        this.tls = tls;
     }
 
     @Override
@@ -59,7 +69,7 @@ public final class HandlerConnection implements Connection {
 
     @Override
     public void shutdownOutput() throws IOException {
-        socket.shutdownOutput();
+        shutdown.output();
     }
 
     @Override
@@ -70,5 +80,10 @@ public final class HandlerConnection implements Connection {
     @Override
     public Optional<InetSocketAddress> via() {
         return via;
+    }
+
+    @Override
+    public Optional<TlsSession> tls() {
+        return tls;
     }
 }
