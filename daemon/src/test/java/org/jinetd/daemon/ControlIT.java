@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.SocketCalls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -187,9 +188,9 @@ class ControlIT {
     @Test
     void tellsSystemdWhatItIsDoing() throws Exception {
         var notify = dir.resolve("notify.sock").toString();
-        int fd = Libc.unixDatagramSocket();
+        int fd = SocketCalls.unixDatagramSocket();
         try {
-            Libc.bindUnix(fd, notify);
+            SocketCalls.bindUnix(fd, notify);
             var table = TestDaemon.write("control_socket: none\nservices: {echo: {bind: 127.0.0.1, handler: echo}}");
             try (var daemon = Launched.start(Map.of("NOTIFY_SOCKET", notify), "run", "-c", table.toString())) {
                 var ready = receive(fd);
@@ -211,9 +212,9 @@ class ControlIT {
     @Test
     void abstractNotifySocketsWork() throws Exception {
         var name = "@jinetd-test-" + ProcessHandle.current().pid();
-        int fd = Libc.unixDatagramSocket();
+        int fd = SocketCalls.unixDatagramSocket();
         try {
-            Libc.bindUnix(fd, name);
+            SocketCalls.bindUnix(fd, name);
             var table = TestDaemon.write("control_socket: none\nservices: {echo: {bind: 127.0.0.1, handler: echo}}");
             try (var daemon = Launched.start(Map.of("NOTIFY_SOCKET", name, "WATCHDOG_USEC", "200000"),
                     "run", "-c", table.toString())) {
@@ -231,6 +232,6 @@ class ControlIT {
     }
 
     private static String receive(int fd) throws Libc.Failure {
-        return new String(Libc.receive(fd, 4096), StandardCharsets.UTF_8);
+        return new String(SocketCalls.receive(fd, 4096), StandardCharsets.UTF_8);
     }
 }

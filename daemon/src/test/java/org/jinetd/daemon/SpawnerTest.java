@@ -17,6 +17,7 @@ import org.jinetd.daemon.config.RunAs;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.config.ServiceTable;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.Pids;
 import org.jinetd.daemon.os.Sessions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class SpawnerTest {
             awaitRunning(d);
             int spawner = d.daemon().spawners().getFirst();
             assertTrue(await(() -> Sessions.members(spawner).size() >= 4), "the spawner, sh and two sleeps");
-            Libc.kill(spawner, SIGKILL);
+            Pids.kill(spawner, SIGKILL);
             assertEquals(-1, in.read(), "the client is let go");
             var line = d.awaitLog("service=stubborn peer=");
             assertTrue(line.contains(" error=\"spawner of nobody was killed by signal KILL\" "), line);
@@ -115,7 +116,7 @@ class SpawnerTest {
             assertEquals("ready\n", new String(running.getInputStream().readNBytes(6), StandardCharsets.US_ASCII));
             awaitRunning(d);
             int spawner = d.daemon().spawners().getFirst();
-            Libc.kill(spawner, SIGSTOP);
+            Pids.kill(spawner, SIGSTOP);
             assertEquals("", Clients.exchange(d.port("hello"), ""), "no program for a request not answered");
             var line = d.awaitLog("service=hello peer=");
             assertTrue(line.contains(" error=\"spawn failed: spawner of nobody gave no answer within 1s\" "), line);

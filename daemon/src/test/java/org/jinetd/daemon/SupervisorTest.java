@@ -107,12 +107,13 @@ class SupervisorTest {
             assertFalse(answer.ok());
             assertTrue(answer.problems().getFirst().contains("key '" + key + "' does not match the certificate"),
                     answer.problems().toString());
-            assertEquals("hi", echo(port), "the table read before is served on");
+            assertEquals("CN=web", served(port), "the certificate read before is served on");
             java.nio.file.Files.copy(made.selfSigned("renewed", "ec", "www.example.org").key(), key,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             java.nio.file.Files.copy(dir.resolve("renewed.pem"), web.certificate(),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             assertTrue(reload().get(20, TimeUnit.SECONDS).ok());
+            assertEquals("CN=renewed", served(port), "the certificate read at the reload is served at once");
             signals.request(new Signals.Request.Stop("SIGTERM"));
             assertInstanceOf(Supervisor.Outcome.Stopped.class, running.get(20, TimeUnit.SECONDS));
         } finally {
@@ -225,6 +226,32 @@ class SupervisorTest {
             s.getOutputStream().write("hi\n".getBytes(StandardCharsets.US_ASCII));
             s.shutdownOutput();
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        }
+    }
+
+    /** The subject of the certificate the TLS service on {@code port} serves now, from a real handshake. */
+    private static String served(int port) throws Exception {
+        var trustAll = new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+        var context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, new javax.net.ssl.TrustManager[] {trustAll}, null);
+        try (var socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            var leaf = (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
+            return leaf.getSubjectX500Principal().getName();
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.jinetd.daemon.control;
 
+import org.jinetd.daemon.os.Pids;
+
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -67,7 +69,7 @@ public final class ControlClient {
             if (daemon != null) {
                 daemon[0] = pid;
                 try {
-                    daemon[1] = org.jinetd.daemon.os.Libc.pidfdOpen(pid);
+                    daemon[1] = org.jinetd.daemon.os.Pids.pidfdOpen(pid);
                 } catch (org.jinetd.daemon.os.Libc.Failure | RuntimeException | LinkageError e) {
                     // No pidfd: the reply alone says it stopped.
                 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.SocketCalls;
 
 /**
  * sd_notify(3): tells systemd what the daemon is doing, over the datagram socket named in
@@ -30,7 +31,7 @@ public final class Notifier implements AutoCloseable {
             return new Notifier(name, -1, log);
         }
         try {
-            var notifier = new Notifier(name, Libc.unixDatagramSocket(), log);
+            var notifier = new Notifier(name, SocketCalls.unixDatagramSocket(), log);
             notifier.feedWatchdog(environment);
             return notifier;
         } catch (Libc.Failure | RuntimeException | LinkageError e) {
@@ -91,7 +92,7 @@ public final class Notifier implements AutoCloseable {
             return;
         }
         try {
-            Libc.sendTo(fd, socketName.get(), message.getBytes(StandardCharsets.UTF_8));
+            SocketCalls.sendTo(fd, socketName.get(), message.getBytes(StandardCharsets.UTF_8));
         } catch (Libc.Failure e) {
             log.warn("sd_notify: " + socketName.get() + ": " + e.getMessage());
         }

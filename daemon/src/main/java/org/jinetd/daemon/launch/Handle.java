@@ -12,6 +12,7 @@ import org.jinetd.daemon.log.HandlerScope;
 import org.jinetd.daemon.log.LogText;
 import org.jinetd.daemon.os.Fds;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.SocketCalls;
 import org.jinetd.handler.ReplyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +117,7 @@ final class Handle {
             thread.setContextClassLoader(context);
         }
         try {
-            Libc.sendNow(Fds.of(passage.channel()), bytes);
+            SocketCalls.sendNow(Fds.of(passage.channel()), bytes);
         } catch (Libc.Failure e) {
             var byClient = e.errno == ECONNRESET ? Optional.of("reset") : e.errno == EPIPE ? Optional.of("closed")
                     : Optional.<String>empty();

@@ -13,6 +13,9 @@ import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.os.Fds;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.Spawns;
+import org.jinetd.daemon.os.Pids;
+import org.jinetd.daemon.os.Descriptors;
 import org.jinetd.daemon.launch.program.Exit;
 import org.jinetd.daemon.launch.program.Program;
 import org.jinetd.daemon.launch.program.Programs;
@@ -45,10 +48,10 @@ public final class Inherit {
             return fds;
         }
         try {
-            if (!Libc.closesFrom()) {
+            if (!Spawns.closesFrom()) {
                 return Optional.of("the C library has no posix_spawn_file_actions_addclosefrom_np (glibc 2.34+)");
             }
-            if (!Libc.hasPidfds()) {
+            if (!Pids.hasPidfds()) {
                 return Optional.of("the C library has no pidfd_open (glibc 2.36+)");
             }
         } catch (LinkageError | IllegalStateException e) {
@@ -73,7 +76,7 @@ public final class Inherit {
         CompletableFuture<Program> started;
         try {
             // A banner sent from a virtual thread left the socket non-blocking: the program's first read would fail.
-            Libc.setBlocking(Fds.of(passage.channel()));
+            Descriptors.setBlocking(Fds.of(passage.channel()));
             started = start(service, exec, passage.channel(),
                     ChildEnvironment.of(service, exec, passage.client(), passage.local()), true);
         } catch (Libc.Failure | IOException | RuntimeException e) {

@@ -3,6 +3,7 @@ package org.jinetd.daemon.log;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.SocketCalls;
 
 /**
  * journald's own socket, written as sd_journal_send(3) does (systemd's "Native Journal
@@ -31,12 +32,12 @@ final class JournalSink implements Sink {
     JournalSink(String socket) throws IOException {
         this.socket = socket;
         try {
-            this.fd = Libc.unixDatagramSocket();
+            this.fd = SocketCalls.unixDatagramSocket();
         } catch (Libc.Failure | RuntimeException | LinkageError e) {
             throw new IOException("no socket: " + e.getMessage());
         }
         try {
-            Libc.setIntOption(fd, 1 /* SOL_SOCKET */, 7 /* SO_SNDBUF */, SEND_BUFFER);
+            SocketCalls.setIntOption(fd, 1 /* SOL_SOCKET */, 7 /* SO_SNDBUF */, SEND_BUFFER);
         } catch (Libc.Failure e) {
             // The default buffer holds an entry too; only a burst goes to stderr sooner.
         }
@@ -56,7 +57,7 @@ final class JournalSink implements Sink {
             });
         }
         try {
-            Libc.sendNowTo(fd, socket, record.array(), record.size());
+            SocketCalls.sendNowTo(fd, socket, record.array(), record.size());
         } catch (Libc.Failure e) {
             throw new IOException(switch (e.errno) {
                 case Libc.EAGAIN -> "its queue is full";

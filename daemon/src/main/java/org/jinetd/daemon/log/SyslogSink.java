@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.SocketCalls;
 
 /**
  * Syslog, as syslog(3) and xinetd write to it: a datagram per line to /dev/log, in the
@@ -31,7 +32,7 @@ final class SyslogSink implements Sink {
         this.socket = socket;
         this.tag = " jinetd[" + ProcessHandle.current().pid() + "]: ";
         try {
-            this.fd = Libc.unixDatagramSocket();
+            this.fd = SocketCalls.unixDatagramSocket();
         } catch (Libc.Failure | RuntimeException | LinkageError e) {
             throw new IOException("no socket: " + e.getMessage());
         }
@@ -48,7 +49,7 @@ final class SyslogSink implements Sink {
 
     private void send() throws IOException {
         try {
-            Libc.sendNowTo(fd, socket, datagram.array(), datagram.size());
+            SocketCalls.sendNowTo(fd, socket, datagram.array(), datagram.size());
         } catch (Libc.Failure e) {
             throw new IOException(switch (e.errno) {
                 case Libc.EAGAIN -> "its queue is full";

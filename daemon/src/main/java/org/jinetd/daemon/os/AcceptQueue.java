@@ -13,7 +13,7 @@ public final class AcceptQueue {
             return OptionalInt.empty();
         }
         try {
-            return OptionalInt.of(Libc.acceptQueue(Fds.of(listener)));
+            return OptionalInt.of(SocketCalls.acceptQueue(Fds.of(listener)));
         } catch (Libc.Failure | RuntimeException | LinkageError e) {
             return OptionalInt.empty();
         }

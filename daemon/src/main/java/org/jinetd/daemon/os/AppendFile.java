@@ -295,7 +295,7 @@ public final class AppendFile implements AutoCloseable {
         int done = 0;
         while (done < length) {
             try {
-                long written = Libc.write(fd, bytes, done, length - done);
+                long written = Descriptors.write(fd, bytes, done, length - done);
                 if (written == 0) {
                     throw new IOException("the file system took none of it");
                 }

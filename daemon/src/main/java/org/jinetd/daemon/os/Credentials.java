@@ -18,7 +18,7 @@ public record Credentials(long pid, int uid, int gid) {
             return Optional.empty();
         }
         try {
-            var cred = Libc.peerCredentials(Fds.of(channel));
+            var cred = SocketCalls.peerCredentials(Fds.of(channel));
             return Optional.of(new Credentials(cred[0], cred[1], cred[2]));
         } catch (Libc.Failure | RuntimeException | LinkageError e) {
             return Optional.empty();

@@ -14,7 +14,7 @@ public final class NativeOptions {
             throw new IOException("v6only needs " + why.get());
         }
         try {
-            Libc.setIntOption(Fds.of(channel), 41 /* IPPROTO_IPV6 */, 26 /* IPV6_V6ONLY */, 1);
+            SocketCalls.setIntOption(Fds.of(channel), 41 /* IPPROTO_IPV6 */, 26 /* IPV6_V6ONLY */, 1);
         } catch (Libc.Failure e) {
             throw new IOException(e.getMessage(), e);
         }

@@ -103,10 +103,10 @@ public final class Processes {
                     return false;
                 }
                 fds.set(JAVA_INT, 0, pidfd);
-                fds.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
+                fds.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, Descriptors.POLLIN);
                 fds.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 6, (short) 0);
                 try {
-                    if (Libc.poll(fds, 1, (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000))) > 0) {
+                    if (Descriptors.poll(fds, 1, (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000))) > 0) {
                         return true;
                     }
                 } catch (Libc.Failure e) {

@@ -20,7 +20,7 @@ public final class Readiness implements AutoCloseable {
     public Readiness(Channel channel) throws java.io.IOException {
         this.fd = Fds.of(channel);
         try {
-            this.wakeup = Libc.eventfd();
+            this.wakeup = Descriptors.eventfd();
         } catch (Libc.Failure e) {
             throw new java.io.IOException(e.getMessage(), e);
         }
@@ -32,13 +32,13 @@ public final class Readiness implements AutoCloseable {
             var fds = arena.allocate(16, 8);
             while (!closed) {
                 fds.set(JAVA_INT, 0, fd);
-                fds.set(JAVA_SHORT, 4, Libc.POLLIN);
+                fds.set(JAVA_SHORT, 4, Descriptors.POLLIN);
                 fds.set(JAVA_SHORT, 6, (short) 0);
                 fds.set(JAVA_INT, 8, wakeup);
-                fds.set(JAVA_SHORT, 12, Libc.POLLIN);
+                fds.set(JAVA_SHORT, 12, Descriptors.POLLIN);
                 fds.set(JAVA_SHORT, 14, (short) 0);
                 try {
-                    Libc.poll(fds, 2, -1);
+                    Descriptors.poll(fds, 2, -1);
                 } catch (Libc.Failure e) {
                     if (e.errno == Libc.EINTR) {
                         continue;
@@ -71,7 +71,7 @@ public final class Readiness implements AutoCloseable {
         try (var arena = Arena.ofConfined()) {
             var one = arena.allocate(JAVA_LONG);
             one.set(JAVA_LONG, 0, 1L);
-            Libc.write(wakeup, one, 8);
+            Descriptors.write(wakeup, one, 8);
         } catch (Libc.Failure e) {
             // The waiter will see `closed` at its next wake-up.
         }

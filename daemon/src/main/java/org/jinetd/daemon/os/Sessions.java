@@ -71,7 +71,7 @@ public final class Sessions {
     private static void kill(int pid, int sid) {
         int pidfd;
         try {
-            pidfd = Libc.pidfdOpen(pid);
+            pidfd = Pids.pidfdOpen(pid);
         } catch (Libc.Failure | RuntimeException | LinkageError e) {
             return; // gone already
         }

@@ -50,9 +50,9 @@ public final class SystemdSockets {
         int type;
         boolean listening;
         try {
-            domain = Libc.intOption(fd, 1 /* SOL_SOCKET */, 39 /* SO_DOMAIN */);
-            type = Libc.intOption(fd, 1, 3 /* SO_TYPE */);
-            listening = type == 1 && Libc.intOption(fd, 1, 30 /* SO_ACCEPTCONN */) != 0;
+            domain = SocketCalls.intOption(fd, 1 /* SOL_SOCKET */, 39 /* SO_DOMAIN */);
+            type = SocketCalls.intOption(fd, 1, 3 /* SO_TYPE */);
+            listening = type == 1 && SocketCalls.intOption(fd, 1, 30 /* SO_ACCEPTCONN */) != 0;
         } catch (Libc.Failure e) {
             throw new IOException("fd " + fd + " from systemd is not a socket: " + e.getMessage());
         }

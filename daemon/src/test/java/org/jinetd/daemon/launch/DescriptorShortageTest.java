@@ -69,8 +69,10 @@ class DescriptorShortageTest {
         }
         assertTrue(failures.stream().anyMatch(f -> f.startsWith("pipe2")), failures.toString());
         assertTrue(failures.stream().anyMatch(f -> f.startsWith("pidfd_open")), failures.toString());
-        // Said in words even then: what says it was linked before descriptors ran short.
-        assertTrue(failures.stream().allMatch(f -> f.endsWith(": Too many open files")), failures.toString());
+        // Said in words even then: what says it was linked before descriptors ran short. (Where the
+        // socket's own number is past the lowered limit, posix_spawn refuses to pass it on: EBADF.)
+        assertTrue(failures.stream().allMatch(f -> f.endsWith(": Too many open files")
+                || f.endsWith(": Bad file descriptor")), failures.toString());
     }
 
     /** Spawns with 0 to 4 descriptors free; returns the failures. */

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.SocketCalls;
+import org.jinetd.daemon.os.Descriptors;
 
 /**
  * A unix datagram socket of a test's own, where journald's or syslog's would be: what a
@@ -23,8 +25,8 @@ public final class Inbox implements AutoCloseable {
 
     public Inbox(Path path) throws Libc.Failure {
         this.path = path;
-        this.fd = Libc.unixDatagramSocket();
-        Libc.bindUnix(fd, path.toString());
+        this.fd = SocketCalls.unixDatagramSocket();
+        SocketCalls.bindUnix(fd, path.toString());
     }
 
     public String path() {
@@ -36,12 +38,12 @@ public final class Inbox implements AutoCloseable {
         try (var arena = Arena.ofConfined()) {
             var poll = arena.allocate(8, 4);
             poll.set(JAVA_INT, 0, fd);
-            poll.set(JAVA_SHORT, 4, Libc.POLLIN);
-            if (Libc.poll(poll, 1, 10_000) == 0) {
+            poll.set(JAVA_SHORT, 4, Descriptors.POLLIN);
+            if (Descriptors.poll(poll, 1, 10_000) == 0) {
                 fail("no datagram within 10 s at " + path);
             }
         }
-        return Libc.receive(fd, 1 << 20);
+        return SocketCalls.receive(fd, 1 << 20);
     }
 
     public String receiveText() throws Libc.Failure {

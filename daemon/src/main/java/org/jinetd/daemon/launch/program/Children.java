@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jinetd.daemon.log.LogText;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.Pids;
+import org.jinetd.daemon.os.Descriptors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +53,7 @@ public final class Children implements AutoCloseable {
     /** Where stderr is read into; the reaper thread's alone. */
     private final MemorySegment chunk = Arena.ofAuto().allocate(CHUNK);
     /** Where waitid says how a child ended; the reaper thread's alone. */
-    private final MemorySegment info = Arena.ofAuto().allocate(Libc.SIGINFO_SIZE, 8);
+    private final MemorySegment info = Arena.ofAuto().allocate(Pids.SIGINFO_SIZE, 8);
     /** Notified whenever a hold is given back. */
     private final Object held = new Object();
     /** Programs not yet ended: children reaped here, and those of spawners. */
@@ -62,13 +64,13 @@ public final class Children implements AutoCloseable {
     private boolean stopped;
 
     public Children() throws Libc.Failure {
-        this(Libc::pidfdOpen);
+        this(Pids::pidfdOpen);
     }
 
     Children(PidfdOpener opener) throws Libc.Failure {
-        Libc.linkChildCalls();
+        Pids.linkChildCalls();
         this.opener = opener;
-        this.wakeup = Libc.eventfd();
+        this.wakeup = Descriptors.eventfd();
         this.thread = Thread.ofPlatform().name("reaper").daemon(true).uncaughtExceptionHandler((t, e) -> {
             // Past the guards in the loop: serving on with no reaper would fill every limit with
             // programs never reaped. Better to end, and be restarted by the service manager.
@@ -203,8 +205,8 @@ public final class Children implements AutoCloseable {
      */
     private static void end(int pid) {
         try {
-            Libc.kill(pid, Termination.SIGKILL);
-            Libc.waitpid(pid);
+            Pids.kill(pid, Termination.SIGKILL);
+            Pids.waitpid(pid);
         } catch (Libc.Failure | RuntimeException | LinkageError e) {
             LOG.warn("reaper: cannot end unwatched child {}: {}", pid, e.getMessage());
         }
@@ -247,7 +249,7 @@ public final class Children implements AutoCloseable {
         try (var arena = Arena.ofConfined()) {
             var one = arena.allocate(JAVA_LONG);
             one.set(JAVA_LONG, 0, 1L);
-            Libc.write(wakeup, one, 8);
+            Descriptors.write(wakeup, one, 8);
         } catch (Libc.Failure e) {
             LOG.warn("reaper: cannot wake: {}", e.getMessage());
         }
@@ -276,7 +278,7 @@ public final class Children implements AutoCloseable {
                     set(fds, i++, fd);
                 }
                 try {
-                    Libc.poll(fds, count, -1);
+                    Descriptors.poll(fds, count, -1);
                 } catch (Libc.Failure e) {
                     if (e.errno != Libc.EINTR) {
                         LOG.warn("reaper: {}", e.getMessage());
@@ -285,7 +287,7 @@ public final class Children implements AutoCloseable {
                 }
                 if (fds.get(JAVA_SHORT, 6) != 0) {
                     try {
-                        Libc.read(wakeup, counter, 8);
+                        Descriptors.read(wakeup, counter, 8);
                     } catch (Libc.Failure e) {
                         // Nothing to read: another wake-up drained it.
                     }
@@ -339,8 +341,8 @@ public final class Children implements AutoCloseable {
     private void reapIfEnded(Watch watch) {
         try {
             info.fill((byte) 0);
-            Libc.waitidPidfd(watch.pidfd, info, Libc.WEXITED | Libc.WNOWAIT | Libc.WNOHANG);
-            if (info.get(JAVA_INT, Libc.SIGINFO_PID) != 0 && watch.seen()) {
+            Pids.waitidPidfd(watch.pidfd, info, Pids.WEXITED | Pids.WNOWAIT | Pids.WNOHANG);
+            if (info.get(JAVA_INT, Pids.SIGINFO_PID) != 0 && watch.seen()) {
                 reap(watch);
             }
         } catch (Libc.Failure e) {
@@ -378,7 +380,7 @@ public final class Children implements AutoCloseable {
 
     private static void set(MemorySegment fds, int index, int fd) {
         fds.set(JAVA_INT, 8L * index, fd);
-        fds.set(JAVA_SHORT, 8L * index + 4, Libc.POLLIN);
+        fds.set(JAVA_SHORT, 8L * index + 4, Descriptors.POLLIN);
         fds.set(JAVA_SHORT, 8L * index + 6, (short) 0);
     }
 
@@ -394,7 +396,7 @@ public final class Children implements AutoCloseable {
             }
             long n;
             try {
-                n = Libc.read(watch.stderr, chunk, CHUNK);
+                n = Descriptors.read(watch.stderr, chunk, CHUNK);
             } catch (Libc.Failure e) {
                 return true; // EAGAIN: nothing more now
             }
@@ -429,10 +431,10 @@ public final class Children implements AutoCloseable {
         Exit exit;
         try {
             info.fill((byte) 0);
-            Libc.waitidPidfd(watch.pidfd, info, Libc.WEXITED | Libc.WNOWAIT);
-            int code = info.get(JAVA_INT, Libc.SIGINFO_CODE);
-            int status = info.get(JAVA_INT, Libc.SIGINFO_STATUS);
-            exit = code == Libc.CLD_EXITED
+            Pids.waitidPidfd(watch.pidfd, info, Pids.WEXITED | Pids.WNOWAIT);
+            int code = info.get(JAVA_INT, Pids.SIGINFO_CODE);
+            int status = info.get(JAVA_INT, Pids.SIGINFO_STATUS);
+            exit = code == Pids.CLD_EXITED
                     ? new Exit(watch.pid, OptionalInt.of(status), OptionalInt.empty())
                     : new Exit(watch.pid, OptionalInt.empty(), OptionalInt.of(status));
         } catch (Libc.Failure e) {
@@ -452,7 +454,7 @@ public final class Children implements AutoCloseable {
     private void reap(Watch watch) {
         try {
             // The reaper's own, or, once it has stopped, one for this call.
-            watch.reap(Thread.currentThread() == thread ? info : Arena.ofAuto().allocate(Libc.SIGINFO_SIZE, 8));
+            watch.reap(Thread.currentThread() == thread ? info : Arena.ofAuto().allocate(Pids.SIGINFO_SIZE, 8));
         } catch (Libc.Failure e) {
             LOG.warn("reaper: pid {}: {}", watch.pid, e.getMessage());
         }

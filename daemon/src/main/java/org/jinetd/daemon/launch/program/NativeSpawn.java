@@ -7,6 +7,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.Spawns;
+import org.jinetd.daemon.os.Descriptors;
 
 /**
  * posix_spawn of a program the way inetd forks one: the given descriptors as its 0, 1, 2
@@ -41,7 +43,7 @@ public final class NativeSpawn {
         try {
             for (int i = 0; i < sources.length; i++) {
                 if (sources[i] >= 0 && sources[i] < sources.length) {
-                    sources[i] = Libc.dupAbove(sources[i], sources.length);
+                    sources[i] = Descriptors.dupAbove(sources[i], sources.length);
                     moved.add(sources[i]);
                 }
             }
@@ -56,40 +58,40 @@ public final class NativeSpawn {
     private static int spawnWith(List<String> argv, List<String> envp, String cwd, int[] fds,
                                  boolean ownSession) throws Libc.Failure {
         try (var arena = Arena.ofConfined()) {
-            var actions = arena.allocate(Libc.SPAWN_FILE_ACTIONS_SIZE, 16);
-            var attr = arena.allocate(Libc.SPAWNATTR_SIZE, 16);
-            Libc.fileActionsInit(actions);
+            var actions = arena.allocate(Spawns.SPAWN_FILE_ACTIONS_SIZE, 16);
+            var attr = arena.allocate(Spawns.SPAWNATTR_SIZE, 16);
+            Spawns.fileActionsInit(actions);
             try {
-                Libc.attrInit(attr);
+                Spawns.attrInit(attr);
                 try {
                     for (int target = 0; target < fds.length; target++) {
                         if (fds[target] >= 0) {
-                            Libc.addDup2(actions, fds[target], target);
+                            Spawns.addDup2(actions, fds[target], target);
                         } else {
-                            Libc.addOpen(actions, target, arena.allocateFrom("/dev/null"), 2 /* O_RDWR */);
+                            Spawns.addOpen(actions, target, arena.allocateFrom("/dev/null"), 2 /* O_RDWR */);
                         }
                     }
                     // Do not rely on close-on-exec: the JVM and libraries open descriptors without it.
-                    Libc.addCloseFrom(actions, fds.length);
-                    Libc.addChdir(actions, arena.allocateFrom(cwd));
+                    Spawns.addCloseFrom(actions, fds.length);
+                    Spawns.addChdir(actions, arena.allocateFrom(cwd));
 
-                    var empty = arena.allocate(Libc.SIGSET_SIZE, 8);
-                    var all = arena.allocate(Libc.SIGSET_SIZE, 8);
-                    Libc.sigemptyset(empty);
+                    var empty = arena.allocate(Spawns.SIGSET_SIZE, 8);
+                    var all = arena.allocate(Spawns.SIGSET_SIZE, 8);
+                    Spawns.sigemptyset(empty);
                     defaults(all);
-                    Libc.attrSigmask(attr, empty);
-                    Libc.attrSigdefault(attr, all);
+                    Spawns.attrSigmask(attr, empty);
+                    Spawns.attrSigdefault(attr, all);
                     // A process group of its own is group 0 of the attributes: the child's pid.
-                    Libc.attrFlags(attr, (short) (Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF
-                            | (ownSession ? Libc.POSIX_SPAWN_SETSID : Libc.POSIX_SPAWN_SETPGROUP)));
+                    Spawns.attrFlags(attr, (short) (Spawns.POSIX_SPAWN_SETSIGMASK | Spawns.POSIX_SPAWN_SETSIGDEF
+                            | (ownSession ? Spawns.POSIX_SPAWN_SETSID : Spawns.POSIX_SPAWN_SETPGROUP)));
 
                     var path = arena.allocateFrom(argv.getFirst());
-                    return Libc.posixSpawn(path, actions, attr, strings(arena, argv), strings(arena, envp));
+                    return Spawns.posixSpawn(path, actions, attr, strings(arena, argv), strings(arena, envp));
                 } finally {
-                    Libc.attrDestroy(attr);
+                    Spawns.attrDestroy(attr);
                 }
             } finally {
-                Libc.fileActionsDestroy(actions);
+                Spawns.fileActionsDestroy(actions);
             }
         }
     }

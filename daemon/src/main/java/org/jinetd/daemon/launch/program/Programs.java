@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.Descriptors;
 
 /**
  * Starts a program with the descriptors it gets: spawned by the daemon itself and reaped by
@@ -47,7 +48,7 @@ public final class Programs {
      */
     public CompletableFuture<Program> start(String service, Launch.Exec exec, Map<String, String> environment, int[] fds,
                                       int connection) throws Libc.Failure {
-        int[] pipe = Arrays.stream(fds).anyMatch(fd -> fd == STDERR_PIPE) ? Libc.pipe() : null;
+        int[] pipe = Arrays.stream(fds).anyMatch(fd -> fd == STDERR_PIPE) ? Descriptors.pipe() : null;
         var actual = fds.clone();
         for (int i = 0; i < actual.length; i++) {
             if (actual[i] == STDERR_PIPE) {

@@ -2,6 +2,7 @@ package org.jinetd.daemon.launch.program;
 
 import java.util.concurrent.CompletableFuture;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.Pids;
 
 /**
  * A child under watch: one this daemon spawned (with a pidfd), or a program of a spawner's
@@ -75,7 +76,7 @@ public final class Watch {
         }
         reaped = true;
         try {
-            Libc.waitidPidfd(pidfd, info);
+            Pids.waitidPidfd(pidfd, info);
         } finally {
             Libc.close(pidfd);
         }
@@ -91,7 +92,7 @@ public final class Watch {
             return false;
         }
         try {
-            Libc.kill(-pid, signal);
+            Pids.kill(-pid, signal);
             return true;
         } catch (Libc.Failure | RuntimeException | LinkageError e) {
             // ESRCH: nothing of the group is left to signal.

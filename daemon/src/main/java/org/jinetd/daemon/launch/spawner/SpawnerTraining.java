@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.Descriptors;
 import org.jinetd.daemon.os.UnixMessages;
 import org.jinetd.daemon.launch.program.ChildEnvironment;
 
@@ -38,7 +39,7 @@ final class SpawnerTraining {
     static int train() throws Libc.Failure, InterruptedException {
         int[] pair = UnixMessages.pair();
         var spawner = Thread.ofPlatform().start(() -> UserSpawner.serve(pair[1]));
-        int[] out = Libc.pipe();
+        int[] out = Descriptors.pipe();
         try {
             expect(pair[0], SpawnWire.Hello.class);
             for (int seq = 0; seq < PROGRAMS; seq++) {

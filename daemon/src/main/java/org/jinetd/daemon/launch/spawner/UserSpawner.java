@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.Pids;
+import org.jinetd.daemon.os.Descriptors;
 import org.jinetd.daemon.os.Processes;
 import org.jinetd.daemon.os.Sessions;
 import org.jinetd.daemon.os.UnixMessages;
@@ -81,7 +83,7 @@ public final class UserSpawner {
     private final List<SpawnWire.Reply> said = new ArrayList<>();
     private final int socket;
     private MemorySegment pollFds = Arena.ofAuto().allocate(8L * 64, 8);
-    private final MemorySegment info = Arena.ofAuto().allocate(Libc.SIGINFO_SIZE, 8);
+    private final MemorySegment info = Arena.ofAuto().allocate(Pids.SIGINFO_SIZE, 8);
     /** The programs of the poll set, in its order after the socket. */
     private final List<Running> polled = new ArrayList<>();
     /** Where requests are read: one message longer than this is cut, and refused. */
@@ -155,7 +157,7 @@ public final class UserSpawner {
         while (true) {
             var fds = pollSet();
             try {
-                Libc.poll(fds, polled.size() + 1, timeout());
+                Descriptors.poll(fds, polled.size() + 1, timeout());
             } catch (Libc.Failure e) {
                 if (e.errno != Libc.EINTR) {
                     throw e;
@@ -211,7 +213,7 @@ public final class UserSpawner {
 
     private static void set(MemorySegment fds, int index, int fd) {
         fds.set(JAVA_INT, 8L * index, fd);
-        fds.set(JAVA_SHORT, 8L * index + 4, Libc.POLLIN);
+        fds.set(JAVA_SHORT, 8L * index + 4, Descriptors.POLLIN);
         fds.set(JAVA_SHORT, 8L * index + 6, (short) 0);
     }
 
@@ -274,7 +276,7 @@ public final class UserSpawner {
         }
         int pidfd;
         try {
-            pidfd = Libc.pidfdOpen(pid);
+            pidfd = Pids.pidfdOpen(pid);
         } catch (Libc.Failure e) {
             // Not watched, it would run outside every limit: ended now, while its pid is still its own.
             killAndReap(pid);
@@ -283,7 +285,7 @@ public final class UserSpawner {
         int kept = -1;
         if (request.keep() >= 0 && request.keep() < passed.length) {
             try {
-                kept = Libc.dupAbove(passed[request.keep()], SOCKET + 1);
+                kept = Descriptors.dupAbove(passed[request.keep()], SOCKET + 1);
             } catch (Libc.Failure e) {
                 // Not kept: the client sees the program's end when the daemon hears of it.
             }
@@ -338,7 +340,7 @@ public final class UserSpawner {
             return EINVAL;
         }
         try {
-            Libc.kill(-pid, signal);
+            Pids.kill(-pid, signal);
             return 0;
         } catch (Libc.Failure e) {
             return e.errno;
@@ -356,9 +358,9 @@ public final class UserSpawner {
         int value = 0;
         try {
             info.fill((byte) 0);
-            Libc.waitidPidfd(program.pidfd, info, Libc.WEXITED | Libc.WNOWAIT);
-            exited = info.get(JAVA_INT, Libc.SIGINFO_CODE) == Libc.CLD_EXITED;
-            value = info.get(JAVA_INT, Libc.SIGINFO_STATUS);
+            Pids.waitidPidfd(program.pidfd, info, Pids.WEXITED | Pids.WNOWAIT);
+            exited = info.get(JAVA_INT, Pids.SIGINFO_CODE) == Pids.CLD_EXITED;
+            value = info.get(JAVA_INT, Pids.SIGINFO_STATUS);
         } catch (Libc.Failure e) {
             System.err.println("jinetd spawner: pid " + program.pid + ": " + e.getMessage());
         }
@@ -402,7 +404,7 @@ public final class UserSpawner {
     private void reap(Running program) {
         programs.remove(program.pid);
         try {
-            Libc.waitidPidfd(program.pidfd, info);
+            Pids.waitidPidfd(program.pidfd, info);
         } catch (Libc.Failure e) {
             System.err.println("jinetd spawner: reap " + program.pid + ": " + e.getMessage());
         }
@@ -412,8 +414,8 @@ public final class UserSpawner {
     /** A child that cannot be watched: killed and reaped, while its pid is still its own. */
     private static void killAndReap(int pid) {
         try {
-            Libc.kill(pid, SIGKILL);
-            Libc.waitpid(pid);
+            Pids.kill(pid, SIGKILL);
+            Pids.waitpid(pid);
         } catch (Libc.Failure e) {
             System.err.println("jinetd spawner: cannot end unwatched child " + pid + ": " + e.getMessage());
         }

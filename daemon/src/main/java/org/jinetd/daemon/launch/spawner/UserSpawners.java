@@ -14,6 +14,7 @@ import org.jinetd.daemon.config.RunAs;
 import org.jinetd.daemon.config.Tools;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.Descriptors;
 import org.jinetd.daemon.os.UnixMessages;
 import org.jinetd.daemon.launch.program.Children;
 import org.jinetd.daemon.launch.program.Watch;
@@ -185,7 +186,7 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
         int[] stderr = null;
         int pid;
         try {
-            stderr = Libc.pipe();
+            stderr = Descriptors.pipe();
             var argv = new ArrayList<>(List.of(Tools.SETPRIV.orElse("setpriv"), "--reuid=" + account.uid(),
                     "--regid=" + account.gid(), "--init-groups", "--"));
             argv.addAll(settings.command());

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.Pids;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,7 +22,7 @@ class ChildrenTest {
         int pid = NativeSpawn.spawn(List.of("/bin/sleep", "600"), Map.of(), "/", new int[] {-1, -1, -1});
         assertEquals(true, Files.exists(Path.of("/proc/" + pid)), "the child runs");
         // A real failure of pidfd_open: that of a pid that cannot be.
-        try (var children = new Children(ignored -> Libc.pidfdOpen(-1))) {
+        try (var children = new Children(ignored -> Pids.pidfdOpen(-1))) {
             var failure = assertThrows(Libc.Failure.class, () -> children.watch(pid, -1, null));
             assertEquals(22 /* EINVAL */, failure.errno);
             assertEquals(0, children.size());
