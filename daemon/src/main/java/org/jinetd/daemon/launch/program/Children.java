@@ -1,34 +1,30 @@
 package org.jinetd.daemon.launch.program;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import org.jinetd.daemon.log.LogText;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jinetd.daemon.os.Descriptors;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.os.Pids;
-import org.jinetd.daemon.os.Descriptors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Watches the programs jinetd spawned itself, and only those: each through a pidfd (never
- * waitpid(-1), which would steal the JVM's own children), on one platform thread that polls
- * them all, with the pipes of their stderr and the sockets of the spawners of other users
- * (whose programs the spawner reaps, and says so). A child that has ended is seen without
- * being reaped ({@link Watch}): its end is told at once, and it is reaped once nothing holds
- * it, so that what signals its group after its end (a {@link Termination}) cannot reach a
- * process that took its number. Its stderr is read to what is there when it ends, and closed,
- * so that a grandchild holding the pipe cannot hold the connection's place.
+ * waitpid(-1), which would steal the JVM's own children), on one thread that polls them all
+ * ({@link PollLoop}, the "reaper"), with the pipes of their stderr and the sockets of the
+ * spawners of other users (whose programs the spawner reaps, and says so). A child that has
+ * ended is seen without being reaped ({@link Watch}): its end is told at once, and it is
+ * reaped once nothing holds it, so that what signals its group after its end (a
+ * {@link Termination}) cannot reach a process that took its number. Its stderr is read to what
+ * is there when it ends, and closed, so that a grandchild holding the pipe cannot hold the
+ * connection's place.
  */
 public final class Children implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Children.class);
@@ -43,12 +39,6 @@ public final class Children implements AutoCloseable {
     }
 
     private final PidfdOpener opener;
-    private final int wakeup;
-    /** What the reaper thread does before its next poll: watches to add, sockets to listen to or drop, ends. */
-    private final ConcurrentLinkedQueue<java.util.function.Consumer<Map<Integer, Watch>>> tasks =
-            new ConcurrentLinkedQueue<>();
-    /** Sockets the reaper reads for others (the spawners'): fd → what reads it. Only the reaper thread touches it. */
-    private final Map<Integer, Runnable> listened = new HashMap<>();
     private final Map<Integer, Watch> byPid = new ConcurrentHashMap<>();
     /** Where stderr is read into; the reaper thread's alone. */
     private final MemorySegment chunk = Arena.ofAuto().allocate(CHUNK);
@@ -57,11 +47,8 @@ public final class Children implements AutoCloseable {
     /** Notified whenever a hold is given back. */
     private final Object held = new Object();
     /** Programs not yet ended: children reaped here, and those of spawners. */
-    private final java.util.concurrent.atomic.AtomicInteger programs = new java.util.concurrent.atomic.AtomicInteger();
-    private final Thread thread;
-    private volatile boolean closed;
-    /** The reaper thread has stopped: tasks run on their caller's thread. Guarded by {@link #tasks}. */
-    private boolean stopped;
+    private final AtomicInteger programs = new AtomicInteger();
+    private final PollLoop loop;
 
     public Children() throws Libc.Failure {
         this(Pids::pidfdOpen);
@@ -70,16 +57,7 @@ public final class Children implements AutoCloseable {
     Children(PidfdOpener opener) throws Libc.Failure {
         Pids.linkChildCalls();
         this.opener = opener;
-        this.wakeup = Descriptors.eventfd();
-        this.thread = Thread.ofPlatform().name("reaper").daemon(true).uncaughtExceptionHandler((t, e) -> {
-            // Past the guards in the loop: serving on with no reaper would fill every limit with
-            // programs never reaped. Better to end, and be restarted by the service manager.
-            try {
-                LOG.error("reaper: died; no program would be reaped again: exiting: {}", LogText.thrown(e));
-            } finally {
-                Runtime.getRuntime().halt(70);
-            }
-        }).start(this::loop);
+        this.loop = new PollLoop("reaper", this::sweep);
     }
 
     /**
@@ -118,7 +96,7 @@ public final class Children implements AutoCloseable {
             programs.incrementAndGet();
         }
         byPid.put(pid, watch);
-        run(byFd -> add(byFd, watch));
+        loop.run(() -> add(watch));
         return watch;
     }
 
@@ -132,7 +110,7 @@ public final class Children implements AutoCloseable {
     public Watch follow(int pid, int stderr, StderrLines lines) {
         var watch = new Watch(pid, -1, stderr, lines, true);
         programs.incrementAndGet();
-        run(byFd -> add(byFd, watch));
+        loop.run(() -> add(watch));
         return watch;
     }
 
@@ -141,15 +119,11 @@ public final class Children implements AutoCloseable {
      * closed, then its end told: {@code exit}, or {@code failure} where how it ended is not known.
      */
     public void finish(Watch watch, Exit exit, Throwable failure) {
-        run(byFd -> {
+        loop.run(() -> {
             if (watch.exit.isDone()) {
                 return;
             }
-            if (watch.stderrOpen) {
-                byFd.remove(watch.stderr);
-                readStderr(watch, chunk);
-                closeStderr(watch);
-            }
+            drainStderr(watch);
             programs.decrementAndGet();
             if (failure != null) {
                 watch.exit.completeExceptionally(failure);
@@ -161,13 +135,13 @@ public final class Children implements AutoCloseable {
 
     /** From now on the reaper reads {@code socket} for {@code reader} whenever it is readable (or closed). */
     public void listen(int socket, Runnable reader) {
-        run(byFd -> listened.put(socket, reader));
+        loop.run(() -> loop.watch(socket, reader));
     }
 
     /** The reaper stops reading {@code socket}, and closes it: not before, as it may be polling it now. */
     public void drop(int socket) {
-        run(byFd -> {
-            listened.remove(socket);
+        loop.run(() -> {
+            loop.unwatch(socket);
             try {
                 Libc.close(socket);
             } catch (Libc.Failure e) {
@@ -176,27 +150,25 @@ public final class Children implements AutoCloseable {
         });
     }
 
-    private static void add(Map<Integer, Watch> byFd, Watch watch) {
+    /** On the reaper's thread: its pidfd and its stderr are polled from now on. */
+    private void add(Watch watch) {
         if (watch.pidfd >= 0) {
-            byFd.put(watch.pidfd, watch);
+            loop.watch(watch.pidfd, () -> ended(watch));
         }
         if (watch.stderrOpen) {
-            byFd.put(watch.stderr, watch);
-        }
-    }
-
-    /** Runs {@code task} on the reaper thread, before it next polls; here, once the reaper has stopped. */
-    private void run(java.util.function.Consumer<Map<Integer, Watch>> task) {
-        synchronized (tasks) {
-            if (!stopped) {
-                tasks.add(task);
-                if (Thread.currentThread() != thread) {
-                    wake();
+            loop.watch(watch.stderr, () -> {
+                try {
+                    if (!readStderr(watch)) {
+                        loop.unwatch(watch.stderr);
+                    }
+                } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                    // Its stderr is given up on, never the reaper.
+                    loop.unwatch(watch.stderr);
+                    closeStderr(watch);
+                    throw e;
                 }
-                return;
-            }
+            });
         }
-        task.accept(new HashMap<>());
     }
 
     /**
@@ -218,7 +190,7 @@ public final class Children implements AutoCloseable {
      */
     public void release(Watch watch) {
         if (watch.unhold()) {
-            run(byFd -> reap(watch));
+            loop.run(() -> reap(watch));
         }
         synchronized (held) {
             held.notifyAll();
@@ -245,151 +217,12 @@ public final class Children implements AutoCloseable {
         return programs.get();
     }
 
-    private void wake() {
-        try (var arena = Arena.ofConfined()) {
-            var one = arena.allocate(JAVA_LONG);
-            one.set(JAVA_LONG, 0, 1L);
-            Descriptors.write(wakeup, one, 8);
-        } catch (Libc.Failure e) {
-            LOG.warn("reaper: cannot wake: {}", e.getMessage());
-        }
-    }
-
-    private void loop() {
-        // pidfd → child, and stderr fd → child: everything the poll watches.
-        var byFd = new HashMap<Integer, Watch>();
-        try (var arena = Arena.ofConfined()) {
-            var counter = arena.allocate(JAVA_LONG);
-            int capacity = 1024;
-            var fds = arena.allocate(8L * capacity, 8);
-            while (!closed) {
-                runTasks(byFd);
-                int count = byFd.size() + listened.size() + 1;
-                if (count > capacity) {
-                    capacity = Integer.highestOneBit(count) * 2;
-                    fds = arena.allocate(8L * capacity, 8);
-                }
-                set(fds, 0, wakeup);
-                int i = 1;
-                for (var fd : byFd.keySet()) {
-                    set(fds, i++, fd);
-                }
-                for (var fd : listened.keySet()) {
-                    set(fds, i++, fd);
-                }
-                try {
-                    Descriptors.poll(fds, count, -1);
-                } catch (Libc.Failure e) {
-                    if (e.errno != Libc.EINTR) {
-                        LOG.warn("reaper: {}", e.getMessage());
-                    }
-                    continue;
-                }
-                if (fds.get(JAVA_SHORT, 6) != 0) {
-                    try {
-                        Descriptors.read(wakeup, counter, 8);
-                    } catch (Libc.Failure e) {
-                        // Nothing to read: another wake-up drained it.
-                    }
-                }
-                for (int j = 1; j < count; j++) {
-                    if (fds.get(JAVA_SHORT, 8L * j + 6) == 0) {
-                        continue;
-                    }
-                    int fd = fds.get(JAVA_INT, 8L * j);
-                    var reader = listened.get(fd);
-                    if (reader != null) {
-                        try {
-                            reader.run();
-                        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-                            LOG.warn("reaper: socket {}: {}", fd, LogText.thrown(e));
-                        }
-                        continue;
-                    }
-                    var watch = byFd.get(fd);
-                    if (watch == null) {
-                        continue;
-                    }
-                    try {
-                        serve(watch, fd, byFd);
-                    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-                        // One child's trouble must not end the thread that reaps them all.
-                        LOG.warn("reaper: pid {}: {}", watch.pid, LogText.thrown(e));
-                        if (fd == watch.stderr) {
-                            closeStderr(watch);
-                            byFd.remove(fd);
-                        }
-                    }
-                }
-            }
-        }
-        // What was asked before the close is done (a child to reap, a socket to close); what
-        // is asked after it, its caller does.
-        synchronized (tasks) {
-            stopped = true;
-        }
-        runTasks(new HashMap<>());
-        // A child that ended after the last look (a spawner just killed) is reaped now, or it
-        // would stay a zombie for as long as this JVM lives; one that runs on is left as it is.
-        for (var watch : byPid.values()) {
-            if (watch.pidfd >= 0 && !watch.held()) {
-                reapIfEnded(watch);
-            }
-        }
-    }
-
-    private void reapIfEnded(Watch watch) {
-        try {
-            info.fill((byte) 0);
-            Pids.waitidPidfd(watch.pidfd, info, Pids.WEXITED | Pids.WNOWAIT | Pids.WNOHANG);
-            if (info.get(JAVA_INT, Pids.SIGINFO_PID) != 0 && watch.seen()) {
-                reap(watch);
-            }
-        } catch (Libc.Failure e) {
-            // Reaped already, or gone: nothing left of it here.
-        }
-    }
-
-    private void runTasks(Map<Integer, Watch> byFd) {
-        for (java.util.function.Consumer<Map<Integer, Watch>> task; (task = tasks.poll()) != null; ) {
-            try {
-                task.accept(byFd);
-            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-                LOG.warn("reaper: {}", LogText.thrown(e));
-            }
-        }
-    }
-
-    /** What poll found on {@code fd}: stderr to read, or a child that has ended. */
-    private void serve(Watch watch, int fd, Map<Integer, Watch> byFd) {
-        if (fd == watch.stderr) {
-            if (!readStderr(watch, chunk)) {
-                byFd.remove(fd);
-            }
-            return;
-        }
-        // Whatever it wrote before it exited is logged before its end is.
-        if (watch.stderrOpen) {
-            readStderr(watch, chunk);
-            closeStderr(watch);
-            byFd.remove(watch.stderr);
-        }
-        byFd.remove(fd);
-        ended(watch);
-    }
-
-    private static void set(MemorySegment fds, int index, int fd) {
-        fds.set(JAVA_INT, 8L * index, fd);
-        fds.set(JAVA_SHORT, 8L * index + 4, Descriptors.POLLIN);
-        fds.set(JAVA_SHORT, 8L * index + 6, (short) 0);
-    }
-
     /**
      * Reads what is there, up to {@value #READS_AT_ONCE} chunks, so that a program that
      * writes without end cannot keep the reaper from the others; false once the pipe is at
      * its end (and closed).
      */
-    private static boolean readStderr(Watch watch, MemorySegment chunk) {
+    private boolean readStderr(Watch watch) {
         for (int reads = 0; watch.stderrOpen; reads++) {
             if (reads == READS_AT_ONCE) {
                 return true;
@@ -410,6 +243,15 @@ public final class Children implements AutoCloseable {
         return false;
     }
 
+    /** Whatever a child wrote before it ended is logged before its end is; then its pipe is closed. */
+    private void drainStderr(Watch watch) {
+        if (watch.stderrOpen) {
+            loop.unwatch(watch.stderr);
+            readStderr(watch);
+            closeStderr(watch);
+        }
+    }
+
     private static void closeStderr(Watch watch) {
         if (!watch.stderrOpen) {
             return;
@@ -425,9 +267,12 @@ public final class Children implements AutoCloseable {
 
     /**
      * A child has ended: it is reaped now if nothing holds it (its group is not being ended),
-     * else when the last hold is given back; either way, how it ended is told now.
+     * else when the last hold is given back; either way, how it ended is told now, after its
+     * stderr.
      */
     private void ended(Watch watch) {
+        drainStderr(watch);
+        loop.unwatch(watch.pidfd);
         Exit exit;
         try {
             info.fill((byte) 0);
@@ -450,20 +295,41 @@ public final class Children implements AutoCloseable {
         watch.exit.complete(exit);
     }
 
-    /** Reaps a child that has ended and that nothing holds: on the reaper thread, whose {@link #info} it uses. */
+    /** Reaps a child that has ended and that nothing holds. */
     private void reap(Watch watch) {
         try {
             // The reaper's own, or, once it has stopped, one for this call.
-            watch.reap(Thread.currentThread() == thread ? info : Arena.ofAuto().allocate(Pids.SIGINFO_SIZE, 8));
+            watch.reap(loop.onLoop() ? info : Arena.ofAuto().allocate(Pids.SIGINFO_SIZE, 8));
         } catch (Libc.Failure e) {
             LOG.warn("reaper: pid {}: {}", watch.pid, e.getMessage());
         }
         byPid.remove(watch.pid);
     }
 
+    /**
+     * The reaper has stopped: a child that ended after its last look (a spawner just killed)
+     * is reaped now, or it would stay a zombie for as long as this JVM lives; one that runs on
+     * is left as it is.
+     */
+    private void sweep() {
+        for (var watch : byPid.values()) {
+            if (watch.pidfd < 0 || watch.held()) {
+                continue;
+            }
+            try {
+                info.fill((byte) 0);
+                Pids.waitidPidfd(watch.pidfd, info, Pids.WEXITED | Pids.WNOWAIT | Pids.WNOHANG);
+                if (info.get(JAVA_INT, Pids.SIGINFO_PID) != 0 && watch.seen()) {
+                    reap(watch);
+                }
+            } catch (Libc.Failure e) {
+                // Reaped already, or gone: nothing left of it here.
+            }
+        }
+    }
+
     @Override
     public void close() {
-        closed = true;
-        wake();
+        loop.close();
     }
 }
