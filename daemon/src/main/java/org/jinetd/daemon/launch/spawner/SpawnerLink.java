@@ -1,11 +1,8 @@
 package org.jinetd.daemon.launch.spawner;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,18 +43,6 @@ public final class SpawnerLink {
 
     private enum State { STARTING, READY, CLOSING, DEAD }
 
-    /** A request sent and not yet answered. */
-    private sealed interface Pending {
-        int seq();
-
-        long sent();
-    }
-
-    private record Spawning(int seq, long sent, String service, int stderr, CompletableFuture<Program> result)
-            implements Pending {}
-
-    private record Signalling(int seq, long sent, CompletableFuture<Boolean> result) implements Pending {}
-
     private final UserSpawners.Account account;
     private final UserSpawners.Settings settings;
     private final Children children;
@@ -73,11 +58,8 @@ public final class SpawnerLink {
 
     // Guarded by this.
     private State state = State.STARTING;
-    private int seq;
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private final Map<Integer, Watch> running = new HashMap<>();
+    private final Ledger ledger = new Ledger(started);
     private long readyAt;
-    private long quietSince = started;
     private long closedAt = -1;
     private boolean dropped;
     /** A new table is served: it takes no more programs, and closes after its last. */
@@ -139,7 +121,7 @@ public final class SpawnerLink {
             if (state == State.CLOSING || state == State.DEAD || dropped || retired) {
                 return null;
             }
-            var numbered = new SpawnWire.Spawn(seq, request.argv(), request.env(), request.cwd(), request.umask(),
+            var numbered = new SpawnWire.Spawn(ledger.next(), request.argv(), request.env(), request.cwd(), request.umask(),
                     request.nofile(), request.fds(), request.keep());
             try {
                 UnixMessages.send(socket, SpawnWire.encode(numbered), passed, false);
@@ -157,9 +139,7 @@ public final class SpawnerLink {
                     closedAt = System.nanoTime();
                 }
             }
-            var result = new CompletableFuture<Program>();
-            pending.add(new Spawning(seq++, System.nanoTime(), service, stderr, result));
-            return result;
+            return ledger.spawning(service, stderr);
         }
     }
 
@@ -178,8 +158,9 @@ public final class SpawnerLink {
             }
             try {
                 var millis = (int) Math.min(Integer.MAX_VALUE, grace.toMillis());
-                UnixMessages.send(socket, SpawnWire.encode(new SpawnWire.End(seq, program, millis)), new int[0], false);
-                pending.add(new Signalling(seq++, System.nanoTime(), result));
+                UnixMessages.send(socket, SpawnWire.encode(new SpawnWire.End(ledger.next(), program, millis)), new int[0],
+                        false);
+                ledger.signalling(result);
             } catch (Libc.Failure e) {
                 failure = "does not take requests (" + e.getMessage() + ")";
             }
@@ -262,57 +243,48 @@ public final class SpawnerLink {
                         after.toNanos() / 1e9)));
             }
             case SpawnWire.Spawned spawned -> {
-                if (!(pending.peek() instanceof Spawning asked) || asked.seq() != spawned.seq() || state != State.READY) {
-                    return "answered request " + spawned.seq() + ", which was not the one asked";
-                }
-                if (running.containsKey(spawned.pid())) {
+                if (ledger.runs(spawned.pid())) {
                     return "gave pid " + spawned.pid() + " to two programs";
                 }
-                pending.poll();
+                var asked = state == State.READY ? ledger.spawnAnswered(spawned.seq()) : null;
+                if (asked == null) {
+                    return "answered request " + spawned.seq() + ", which was not the one asked";
+                }
                 int program = spawned.pid();
                 var watch = children.follow(program, asked.stderr(),
                         asked.stderr() < 0 ? null : new StderrLines(log, asked.service(), program));
-                running.put(program, watch);
+                ledger.started(program, watch);
                 var started = new Program(program, watch.exit, grace -> end(program, grace));
                 done.add(() -> asked.result().complete(started));
             }
             case SpawnWire.Failed failed -> {
-                if (!(pending.peek() instanceof Spawning asked) || asked.seq() != failed.seq() || state != State.READY) {
+                var asked = state == State.READY ? ledger.spawnAnswered(failed.seq()) : null;
+                if (asked == null) {
                     return "answered request " + failed.seq() + ", which was not the one asked";
                 }
-                pending.poll();
                 Programs.closeQuietly(asked.stderr());
                 var why = new SpawnFailure("posix_spawn: " + Libc.describe(failed.errno()), failed.errno());
                 done.add(() -> asked.result().completeExceptionally(why));
-                quiet();
+                ledger.failed();
             }
             case SpawnWire.Exited exited -> {
-                var watch = running.remove(exited.pid());
+                var watch = ledger.ended(exited.pid());
                 if (watch == null) {
                     return "said pid " + exited.pid() + " ended, which it was not running";
                 }
                 children.finish(watch, new Exit(exited.pid(),
                         exited.exited() ? OptionalInt.of(exited.value()) : OptionalInt.empty(),
                         exited.exited() ? OptionalInt.empty() : OptionalInt.of(exited.value())), null);
-                quiet();
             }
             case SpawnWire.Ended ended -> {
-                if (!(pending.peek() instanceof Signalling asked) || asked.seq() != ended.seq()) {
+                var asked = ledger.endAnswered(ended.seq());
+                if (asked == null) {
                     return "answered request " + ended.seq() + ", which was not the one asked";
                 }
-                pending.poll();
                 done.add(() -> asked.result().complete(ended.errno() == 0));
-                quiet();
             }
         }
         return null;
-    }
-
-    /** Notes when it last had nothing to do: its idle spell starts there. */
-    private void quiet() {
-        if (pending.isEmpty() && running.isEmpty()) {
-            quietSince = System.nanoTime();
-        }
     }
 
     /**
@@ -345,11 +317,11 @@ public final class SpawnerLink {
                     if (now - started > settings.start().toNanos()) {
                         overdue = "was not ready within " + shown(settings.start());
                     }
-                } else if (!pending.isEmpty()) {
-                    if (now - Math.max(pending.peek().sent(), readyAt) > settings.reply().toNanos()) {
+                } else if (ledger.oldest() != null) {
+                    if (now - Math.max(ledger.oldest().sent(), readyAt) > settings.reply().toNanos()) {
                         overdue = "gave no answer within " + shown(settings.reply());
                     }
-                } else if (running.isEmpty() && (retired || now - quietSince >= settings.idle().toNanos())) {
+                } else if (ledger.runsNothing() && (retired || now - ledger.quietSince() >= settings.idle().toNanos())) {
                     state = State.CLOSING;
                     closedAt = now;
                     idle = true;
@@ -384,7 +356,7 @@ public final class SpawnerLink {
     /** The spawner has been reaped. */
     private void exited(Exit how) {
         synchronized (this) {
-            if (state == State.CLOSING && running.isEmpty() && pending.isEmpty()) {
+            if (state == State.CLOSING && ledger.idle()) {
                 state = State.DEAD;
                 done();
                 return;
@@ -405,17 +377,15 @@ public final class SpawnerLink {
      * its place.
      */
     void fail(String reason) {
-        List<Pending> asked;
+        List<Ledger.Pending> asked;
         List<Watch> programs;
         synchronized (this) {
             if (state == State.DEAD) {
                 return;
             }
             state = State.DEAD;
-            asked = List.copyOf(pending);
-            programs = List.copyOf(running.values());
-            pending.clear();
-            running.clear();
+            asked = ledger.dropAsked();
+            programs = ledger.dropRunning();
         }
         forget.accept(this);
         log.warn("spawner of %s (pid %d) %s; ending it%s".formatted(account.user(), pid, reason,
@@ -431,11 +401,11 @@ public final class SpawnerLink {
             var gone = new SpawnFailure("spawner of " + account.user() + " " + reason, 0);
             for (var request : asked) {
                 switch (request) {
-                    case Spawning spawning -> {
+                    case Ledger.Spawning spawning -> {
                         Programs.closeQuietly(spawning.stderr());
                         spawning.result().completeExceptionally(gone);
                     }
-                    case Signalling signalling -> signalling.result().complete(false);
+                    case Ledger.Signalling signalling -> signalling.result().complete(false);
                 }
             }
             programs.forEach(program -> children.finish(program, null, gone));
@@ -468,7 +438,7 @@ public final class SpawnerLink {
         synchronized (this) {
             dead = state == State.DEAD;
             if (!dead) {
-                busy = !running.isEmpty() || !pending.isEmpty();
+                busy = !ledger.idle();
                 if (!busy) {
                     state = State.CLOSING;
                     closedAt = System.nanoTime();
