@@ -325,6 +325,31 @@ class ProxyHostileTest {
     }
 
     @Test
+    void aProgramGetsWhatTheHeaderSaidAndNothingOfALocalOne() throws Exception {
+        try (var d = TestDaemon.start("""
+                services:
+                  env: {bind: 127.0.0.1, user: root, proxy: {from: [127.0.0.1]}, exec: [/bin/sh, -c,
+                        'echo "$TCPREMOTEIP $TCPREMOTEPORT $REMOTE_ADDR $REMOTE_PORT $PROXY_PEER_IP $PROXY_PEER_PORT
+                        ${PROXY_AUTHORITY-none} ${PROXY_ALPN-none} ${PROXY_UNIQUE_ID-none}"']}
+                """)) {
+            var tlvs = concat(tlv(0x01, ascii("h2")), tlv(0x02, ascii("www.example.org")));
+            // An id of bytes that are not text is given as hex; one of printable ASCII as it is.
+            for (var id : java.util.List.of(new byte[] {0, 1, (byte) 0xfe}, ascii("id-42"))) {
+                try (var balancer = Clients.connect(d.port("env"))) {
+                    var shown = id.length == 3 ? "0001fe" : "id-42";
+                    assertEquals("192.0.2.1 56324 192.0.2.1 56324 127.0.0.1 " + balancer.getLocalPort()
+                            + " www.example.org h2 " + shown + "\n", exchange(balancer, v2(0x21, 0x11, IPV4, tlvs,
+                            tlv(0x05, id))));
+                }
+            }
+            try (var balancer = Clients.connect(d.port("env"))) {
+                assertEquals("127.0.0.1 " + balancer.getLocalPort() + " 127.0.0.1 " + balancer.getLocalPort()
+                        + "   none none none\n", exchange(balancer, v2(0x20, 0x11, IPV4, tlvs)));
+            }
+        }
+    }
+
+    @Test
     void aSecondHeaderIsTheClientsDataToAHandlerAndToAProgram() throws Exception {
         var second = "PROXY TCP4 198.51.100.7 127.0.0.1 1234 80\r\n";
         try (var d = TestDaemon.start("""

@@ -52,6 +52,11 @@ class SchemaTest {
         "shutdown_grace: 500ms\nservices: {x: {port: 1, handler: echo, per_source: unlimited, disabled: true}}",
         "log: syslog\nservices: {echo: {port: 7007, handler: echo}}",
         "log: /var/log/jinetd.log\nservices: {echo: {port: 7007, handler: echo}}",
+        "services: {x: {port: 7000, handler: echo, proxy: {from: [10.0.0.0/8], version: 2, timeout: 500ms}}}",
+        "services: {x: {port: 7000, handler: echo, proxy: {from: 10.0.0.1, version: '1'}}}",
+        "services: {x: {port: 7000, redirect: {to: '127.0.0.1:80', proxy: 2}}}",
+        "services: {x: {port: 7000, redirect: {to: '127.0.0.1:80', proxy: '1'}}}",
+        "defaults: {proxy: {from: [10.0.0.1]}}\nservices: {u: {port: 7001, protocol: udp, handler: echo, proxy: null}}",
     })
     void tablesTheReaderAcceptsValidate(String yaml) throws IOException {
         assertEquals(List.of(), errors(yaml));
@@ -67,6 +72,11 @@ class SchemaTest {
         "servces: {echo: {port: 7007, handler: echo}}",
         "log: sylog\nservices: {echo: {port: 7007, handler: echo}}",
         "log: var/log/jinetd.log\nservices: {echo: {port: 7007, handler: echo}}",
+        "services: {x: {port: 7000, handler: echo, proxy: {version: 1}}}",
+        "services: {x: {port: 7000, handler: echo, proxy: {from: [10.0.0.1], version: 3}}}",
+        "services: {x: {port: 7000, handler: echo, proxy: {from: [10.0.0.1], tiemout: 1s}}}",
+        "services: {x: {port: 7000, redirect: {to: '127.0.0.1:80', proxy: 3}}}",
+        "services: {x: {port: 7000, redirect: {proxy: 1}}}",
     })
     void badTablesAreRejected(String yaml) throws IOException {
         assertFalse(errors(yaml).isEmpty(), "no error for: " + yaml);
