@@ -202,6 +202,29 @@ class ProxyHostileTest {
     }
 
     @Test
+    void aHeaderSentAByteAtATimeHasTheTimeoutForAllOfIt() throws Exception {
+        try (var d = TestDaemon.start(TABLE)) {
+            String me;
+            try (var client = Clients.connect(d.port("x"))) {
+                me = "127.0.0.1:" + client.getLocalPort();
+                var line = ascii("PROXY TCP4 192.0.2.1 127.0.0.1 56324 80\r\n");
+                // Every byte well within the timeout of the one before: 4.4 s for the line, 0.5 s allowed for all of it.
+                try {
+                    for (byte b : line) {
+                        client.getOutputStream().write(b);
+                        Thread.sleep(100); // the client's pace, not a synchronisation
+                    }
+                } catch (SocketException e) {
+                    // Closed by the daemon under the writes: what is wanted.
+                }
+                assertClosed(client);
+            }
+            assertEquals("service=x peer=" + me + " refused=proxy error=\"" + TIMEOUT + "\"", d.awaitLog("peer=" + me));
+            assertHoldsNothing(d, me);
+        }
+    }
+
+    @Test
     void aStopEndsAConnectionThatWaitsForItsHeaderAtOnceAndSaysSo() throws Exception {
         var d = TestDaemon.start("""
                 shutdown_grace: 100ms
