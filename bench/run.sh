@@ -8,7 +8,14 @@
 #   JINETD_HOME   jinetd distribution (bin/jinetd, lib/); default ../daemon/target/jinetd
 #   DURATION      seconds of each measured run (10); WARMUP seconds of each discarded run (2)
 #   CONCS         concurrencies ("1 16"); CASES ("daytime hello nobody"): nobody is hello run as
-#                 user nobody by a root server (xinetd's setuid in its child, jinetd's switch)
+#                 user nobody by a root server (xinetd's setuid in its child, jinetd's switch);
+#                 proxy and proxy-daytime are hello and daytime behind a load balancer's PROXY
+#                 header (proxy: {from: [127.0.0.1]}): each client writes a v1 line naming a client
+#                 ("PROXY TCP4 192.0.2.1 127.0.0.1 56324 PORT"), half-closes, and reads to EOF, as
+#                 a balancer would; set beside hello and daytime (CASES="hello proxy daytime
+#                 proxy-daytime"), their ratio is what reading the header costs. jinetd's servers
+#                 only (xinetd and the ceiling take no header); the client's extra send and
+#                 shutdown are part of the figure, as they are for a balancer
 #   SERVERS       servers to run ("xinetd jinetd jinetd-bridge jinetd-info ceiling"; empty: none);
 #                 jinetd runs hello with io: inherit, jinetd-bridge with io: bridge; ceiling is
 #                 bench/spawnloop.c, a C accept loop with posix_spawn; jinetd-info is jinetd with
@@ -91,8 +98,16 @@ wait_log() {   # wait_log FILE PATTERN PID: poll every 10 ms, at most 10 s
     die "'$pat' not logged in $file after 10 s"
 }
 
-probe() {   # probe PORT: first line the service answers (2 s bound)
-    timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"; head -n 1 <&3' "$HOST" "$1" 2>/dev/null || true
+probe() {   # probe PORT [PAYLOAD]: first line the service answers (2 s bound), after PAYLOAD
+    timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"; printf %s "$2" >&3; head -n 1 <&3' "$HOST" "$1" "${2:-}" \
+        2>/dev/null || true
+}
+
+payload() {   # payload CASE: sets PAYLOAD, what each client writes before it half-closes (most: nothing)
+    PAYLOAD=""
+    case $1 in
+        proxy | proxy-daytime) PAYLOAD="PROXY TCP4 192.0.2.1 $HOST 56324 ${PORT[$1]}"$'\r\n' ;;
+    esac
 }
 
 rss_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
@@ -142,6 +157,7 @@ EOF
 
 start_jinetd() {   # start_jinetd LEVEL [IO]
     PORT[daytime]=$(free_port); PORT[hello]=$(free_port); PORT[nobody]=$(free_port)
+    PORT[proxy]=$(free_port); PORT[proxy-daytime]=$(free_port)
     cat > "$WORK/jinetd-bench.yaml" <<EOF
 control_socket: none
 defaults: {bind: $HOST, instances: unlimited}
@@ -149,13 +165,16 @@ services:
   daytime: {port: ${PORT[daytime]}, handler: daytime}
   hello: {port: ${PORT[hello]}, exec: [$WORK/hello], io: ${2:-inherit}, user: root}
   nobody: {port: ${PORT[nobody]}, exec: [$WORK/hello], io: ${2:-inherit}, user: nobody}
+  proxy: {port: ${PORT[proxy]}, exec: [$WORK/hello], io: ${2:-inherit}, user: root, proxy: {from: [$HOST]}}
+  proxy-daytime: {port: ${PORT[proxy-daytime]}, handler: daytime, proxy: {from: [$HOST]}}
 EOF
     : > "$WORK/jinetd-$1.log"; SERVER_LOG="$WORK/jinetd-$1.log"
     JINETD_LOG_LEVEL=$1 "$JINETD_HOME/bin/jinetd" run -c "$WORK/jinetd-bench.yaml" \
         2>>"$WORK/jinetd-$1.log" </dev/null &
     SERVER_PID=$!; PIDS+=("$SERVER_PID")
     wait_port "${PORT[daytime]}" "$SERVER_PID"; wait_port "${PORT[hello]}" "$SERVER_PID"
-    wait_port "${PORT[nobody]}" "$SERVER_PID"
+    wait_port "${PORT[nobody]}" "$SERVER_PID"; wait_port "${PORT[proxy]}" "$SERVER_PID"
+    wait_port "${PORT[proxy-daytime]}" "$SERVER_PID"
 }
 
 start_ceiling() {   # the C accept loop + posix_spawn: hello only
@@ -196,9 +215,10 @@ declare -a ROWS=()
 
 measure() {   # measure SERVER CASE CONC
     local srv=$1 c=$2 n=$3 port=${PORT[$2]} out detail
-    "$CB" "$HOST" "$port" "$n" "$WARMUP" > /dev/null 2>&1
+    local -a send=(); payload "$c"; [ -z "$PAYLOAD" ] || send=("$PAYLOAD")
+    "$CB" "$HOST" "$port" "$n" "$WARMUP" "${send[@]}" > /dev/null 2>&1
     local t0; t0=$(cpu_ticks "$SERVER_PID")
-    out=$("$CB" "$HOST" "$port" "$n" "$DURATION" 2>"$WORK/detail")
+    out=$("$CB" "$HOST" "$port" "$n" "$DURATION" "${send[@]}" 2>"$WORK/detail")
     local t1; t1=$(cpu_ticks "$SERVER_PID")
     detail=$(cat "$WORK/detail")
     local k="$srv|$c|$n"
@@ -227,8 +247,11 @@ bench_server() {   # bench_server NAME
     log "$srv up (pid $SERVER_PID): daytime ${PORT[daytime]}, hello ${PORT[hello]}"
     local cases=$CASES
     [ "$srv" = ceiling ] && cases=hello   # the spawn ceiling has no in-process daytime, nor users
+    if [[ $srv != jinetd* ]]; then   # the others take no PROXY header
+        local keep=""; for c in $cases; do [[ $c == proxy* ]] || keep+="$c "; done; cases=$keep
+    fi
     for c in $cases; do
-        line=$(probe "${PORT[$c]}")
+        payload "$c"; line=$(probe "${PORT[$c]}" "$PAYLOAD")
         [ -n "$line" ] || die "$srv $c answered nothing"
         log "$srv $c answers: $line"
     done
@@ -327,7 +350,7 @@ if [[ " $SERVERS " == *" xinetd "* && " $SERVERS " == *" jinetd "* ]]; then
     echo
     echo "| ratio jinetd/xinetd | conc | conn/s | p99 |"
     echo "|---|---:|---:|---:|"
-    for c in $CASES; do for n in $CONCS; do
+    for c in $CASES; do [[ $c == proxy* ]] && continue; for n in $CONCS; do
         echo "| $c | $n | $(ratio "${R_CPS[jinetd|$c|$n]}" "${R_CPS[xinetd|$c|$n]}") | $(ratio "${R_P99[jinetd|$c|$n]}" "${R_P99[xinetd|$c|$n]}") |"
     done; done
 fi
@@ -338,6 +361,22 @@ if [[ " $SERVERS " == *" jinetd "* && " $SERVERS " == *" jinetd-info "* ]]; then
     for c in $CASES; do for n in $CONCS; do
         echo "| $c | $n | $(ratio "${R_CPS[jinetd-info|$c|$n]}" "${R_CPS[jinetd|$c|$n]}") | $(ratio "${R_P99[jinetd-info|$c|$n]}" "${R_P99[jinetd|$c|$n]}") |"
     done; done
+fi
+
+if [[ " $CASES " == *" proxy"* ]]; then
+    echo
+    echo "| PROXY header cost: with it / without | conc | conn/s | p99 |"
+    echo "|---|---:|---:|---:|"
+    for s in $SERVERS; do
+        [[ $s == jinetd* ]] || continue
+        for pair in "proxy hello" "proxy-daytime daytime"; do
+            read -r with without <<<"$pair"
+            [[ " $CASES " == *" $with "* && " $CASES " == *" $without "* ]] || continue
+            for n in $CONCS; do
+                echo "| $s $with/$without | $n | $(ratio "${R_CPS[$s|$with|$n]}" "${R_CPS[$s|$without|$n]}") | $(ratio "${R_P99[$s|$with|$n]}" "${R_P99[$s|$without|$n]}") |"
+            done
+        done
+    done
 fi
 
 echo

@@ -47,6 +47,12 @@ final class HeaderReading {
                         n = in.read(bytes, have, want - have);
                     } catch (SocketTimeoutException e) {
                         return new Outcome.Failed("no whole header within " + shown(within));
+                    } catch (IOException e) {
+                        // The balancer reset it (or a stop closed it, which the caller tells apart): it
+                        // held a place until now, and ends with a line as any bad header does.
+                        var where = have == 0 ? "before a header" : "within its header";
+                        return new Outcome.Failed("Connection reset".equals(e.getMessage()) ? "reset " + where
+                                : "read failed " + where + ": " + e.getMessage());
                     }
                     if (n < 0) {
                         return new Outcome.Failed(have == 0 ? "closed before a header" : "closed within its header");

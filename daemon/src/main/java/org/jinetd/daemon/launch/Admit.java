@@ -15,8 +15,7 @@ final class Admit implements Step {
 
     @Override
     public boolean pass(Passage passage) {
-        var client = passage.client();
-        return switch (passage.admission().admit(client.ip(), client.credentials(), passage.service())) {
+        return switch (passage.admission().admit(passage.client(), passage.service())) {
             case Admission.Verdict.Refused refused -> {
                 passage.refuse(refused.reason(), !refused.counted(), Optional.empty());
                 yield false;

@@ -198,7 +198,7 @@ final class Ending {
         }
         if (release()) {
             if (logged) {
-                log.refused(service, Peers.shown(peer), reason, why);
+                log.refused(service, Peers.shown(peer), Optional.ofNullable(via).map(Peers::shown), reason, why);
             }
             leave();
         }

@@ -73,9 +73,19 @@ public final class ConnectionLog {
 
     /** As {@link #refused(String, String, String)}, with what was wrong ({@code error="..."}) where there is more to say. */
     public void refused(String service, String peer, String reason, java.util.Optional<String> why) {
+        refused(service, peer, java.util.Optional.empty(), reason, why);
+    }
+
+    /**
+     * As {@link #refused(String, String, String, java.util.Optional)}, for a client that a
+     * balancer's PROXY header named: {@code via=} the balancer, as on the line of a connection served.
+     */
+    public void refused(String service, String peer, java.util.Optional<String> via, String reason,
+                        java.util.Optional<String> why) {
         tally.refused(service, reason, 1);
         throttled("service=" + service + " refused=" + reason, () -> "service=" + service + " peer="
-                + LogText.quoted(peer) + " refused=" + reason + why.map(w -> " error=" + LogText.quoted(w)).orElse(""));
+                + LogText.quoted(peer) + via.map(v -> " via=" + LogText.quoted(v)).orElse("") + " refused=" + reason
+                + why.map(w -> " error=" + LogText.quoted(w)).orElse(""));
     }
 
     /**

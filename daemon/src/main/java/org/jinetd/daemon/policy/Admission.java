@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jinetd.daemon.client.Client;
 import org.jinetd.daemon.config.Cidr;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.Limits;
@@ -142,6 +143,15 @@ public final class Admission {
      */
     public Verdict admit(InetAddress peer, Optional<Credentials> credentials, Service service) {
         return admit(peer, credentials, service, false);
+    }
+
+    /** A stream connection, from its client as identifying it fixed it. */
+    public Verdict admit(Client client, Service service) {
+        if (client.ip() == null && client.relay().isPresent() && !service.access().onlyFrom().isEmpty()) {
+            // A balancer's client of a unix socket has no address: it is in no prefix of only_from.
+            return new Verdict.Refused("only_from", false);
+        }
+        return admit(client.ip(), client.credentials(), service, false);
     }
 
     /**

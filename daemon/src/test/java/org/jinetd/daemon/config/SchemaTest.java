@@ -57,6 +57,11 @@ class SchemaTest {
                 + "protocols: [TLSv1.3], alpn: [h2, http/1.1], sni: {'*.example.org': {certificate: /w.pem, key: /w.key}}, "
                 + "client: {ca: /ca.pem, require: no}, handshake_timeout: 5s}}}",
         "defaults: {tls: {certificate: /c.pem, key: /k.pem}}\nservices: {u: {port: 7, protocol: udp, handler: echo, tls: none}}",
+        "services: {x: {port: 7000, handler: echo, proxy: {from: [10.0.0.0/8], version: 2, timeout: 500ms}}}",
+        "services: {x: {port: 7000, handler: echo, proxy: {from: 10.0.0.1, version: '1'}}}",
+        "services: {x: {port: 7000, redirect: {to: '127.0.0.1:80', proxy: 2}}}",
+        "services: {x: {port: 7000, redirect: {to: '127.0.0.1:80', proxy: '1'}}}",
+        "defaults: {proxy: {from: [10.0.0.1]}}\nservices: {u: {port: 7001, protocol: udp, handler: echo, proxy: null}}",
     })
     void tablesTheReaderAcceptsValidate(String yaml) throws IOException {
         assertEquals(List.of(), errors(yaml));
@@ -78,6 +83,11 @@ class SchemaTest {
         "services: {web: {port: 443, handler: echo, tls: {certificate: /c.pem, key: /k.pem, ciphers: HIGH}}}",
         "services: {u: {port: 7, protocol: udp, handler: echo, tls: {certificate: /c.pem, key: /k.pem}}}",
         "services: {w: {port: 7, exec: [/bin/cat], wait: true, tls: {certificate: /c.pem, key: /k.pem}}}",
+        "services: {x: {port: 7000, handler: echo, proxy: {version: 1}}}",
+        "services: {x: {port: 7000, handler: echo, proxy: {from: [10.0.0.1], version: 3}}}",
+        "services: {x: {port: 7000, handler: echo, proxy: {from: [10.0.0.1], tiemout: 1s}}}",
+        "services: {x: {port: 7000, redirect: {to: '127.0.0.1:80', proxy: 3}}}",
+        "services: {x: {port: 7000, redirect: {proxy: 1}}}",
     })
     void badTablesAreRejected(String yaml) throws IOException {
         assertFalse(errors(yaml).isEmpty(), "no error for: " + yaml);
