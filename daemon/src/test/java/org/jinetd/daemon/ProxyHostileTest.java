@@ -131,8 +131,9 @@ class ProxyHostileTest {
     void aBadHeaderIsOneLineAndHoldsNothing(String what, byte[] sent, boolean close, String error) throws Exception {
         try (var d = TestDaemon.start(TABLE)) {
             String me;
+            // Before connect: the daemon's clock starts at its accept, which may come before connect returns here.
+            long connected = System.nanoTime();
             try (var client = Clients.connect(d.port("x"))) {
-                long connected = System.nanoTime();
                 me = "127.0.0.1:" + client.getLocalPort();
                 client.getOutputStream().write(sent);
                 if (close) {
