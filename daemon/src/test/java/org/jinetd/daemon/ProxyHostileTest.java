@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -222,6 +223,32 @@ class ProxyHostileTest {
             }
             assertEquals("service=x peer=" + me + " refused=proxy error=\"" + TIMEOUT + "\"", d.awaitLog("peer=" + me));
             assertHoldsNothing(d, me);
+        }
+    }
+
+    @Test
+    void aHeaderThatComesWithTheConnectionIsReadAtAcceptAndOneThatLagsOnItsOwnThread() throws Exception {
+        try (var d = TestDaemon.start("""
+                services:
+                  x: {bind: 127.0.0.1, handler: replying, options: {bytes: thread}, proxy: {from: [127.0.0.1], timeout: 1h}}
+                """)) {
+            // The kernel hands the connection over with its first bytes: the whole header, the
+            // reply is sent from the listener's thread, as without a header.
+            for (var header : List.of(ascii("PROXY TCP4 192.0.2.1 127.0.0.1 56324 80\r\n"), v2(0x21, 0x11, IPV4))) {
+                try (var client = Clients.connect(d.port("x"))) {
+                    client.getOutputStream().write(header);
+                    assertEquals("platform", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+                }
+            }
+            // Half of it: the rest is waited for on the connection's own thread.
+            try (var client = Clients.connect(d.port("x"))) {
+                var me = "127.0.0.1:" + client.getLocalPort();
+                client.getOutputStream().write(ascii("PROXY TCP4 192.0"));
+                assertTrue(d.daemon().awaitLive(1, Duration.ofSeconds(30)));
+                client.getOutputStream().write(ascii(".2.1 127.0.0.1 56324 80\r\n"));
+                assertEquals("virtual", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+                assertTrue(d.awaitLog("via=" + me).startsWith("service=x peer=192.0.2.1:56324 via=" + me), me);
+            }
         }
     }
 

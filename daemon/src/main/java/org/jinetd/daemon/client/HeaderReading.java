@@ -4,14 +4,21 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Optional;
+import org.jinetd.daemon.os.Fds;
+import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.SocketCalls;
 import org.jinetd.daemon.proxy.Accept;
 import org.jinetd.daemon.proxy.ProxyHeader;
 import org.jinetd.daemon.proxy.ProxyParser;
 
 /**
- * Reads a PROXY header off a connection, exactly: each read asks for no more bytes than the
- * header certainly still has, so a program that gets the socket next reads the client's
- * first byte. Reads park the connection's virtual thread, within the deadline.
+ * Reads a PROXY header off a connection, exactly, so that a program that gets the socket next
+ * reads the client's first byte. A balancer sends its header as it connects, so it is mostly
+ * there at accept: {@link #readNow} looks at what the socket holds in place and takes the
+ * header's bytes alone, without a wait or a thread. Otherwise {@link #read} waits for it, each
+ * read asking for no more bytes than the header certainly still has; its reads park the
+ * connection's virtual thread, within the deadline.
  */
 final class HeaderReading {
     /** The longest header taken (v2 with its TLVs, as the parser bounds it). */
@@ -25,6 +32,38 @@ final class HeaderReading {
 
         /** @param why a short phrase for the log; it never quotes the client's bytes */
         record Failed(String why) implements Outcome {}
+    }
+
+    /**
+     * The header, where the socket holds the whole of it now; empty where more must come first
+     * (or nothing can be seen), which {@link #read} then waits for.
+     */
+    static Optional<Outcome> readNow(SocketChannel channel, Accept accept) throws IOException {
+        int fd = Fds.of(channel);
+        var bytes = new byte[MOST];
+        int have;
+        try {
+            have = SocketCalls.peekNow(fd, bytes);
+        } catch (Libc.Failure e) {
+            // A reset, say: the read that waits meets it too, and says so.
+            return Optional.empty();
+        }
+        if (have <= 0) {
+            return Optional.empty();
+        }
+        // The parser never looks past the header's end, so what the client sent after it changes nothing.
+        return switch (ProxyParser.parse(bytes, have, accept)) {
+            case ProxyParser.Parsed.Complete complete -> {
+                try {
+                    SocketCalls.takeNow(fd, complete.length());
+                } catch (Libc.Failure e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+                yield Optional.of(new Outcome.Read(complete.header()));
+            }
+            case ProxyParser.Parsed.Bad bad -> Optional.of(new Outcome.Failed(bad.why()));
+            case ProxyParser.Parsed.Partial _ -> Optional.empty();
+        };
     }
 
     static Outcome read(SocketChannel channel, Accept accept, Duration within) throws IOException {

@@ -47,14 +47,36 @@ public final class Identification {
         if (!(peer instanceof InetSocketAddress balancer) || !proxy.get().trusts(balancer.getAddress())) {
             return new Outcome.Refused("proxy_source", Optional.empty(), peer);
         }
-        var accept = switch (proxy.get().version()) {
+        return outcome(HeaderReading.read(channel, accept(proxy.get()), proxy.get().timeout()), balancer);
+    }
+
+    /**
+     * As {@link #identify}, where that needs no wait: without {@code proxy:}, from a source that
+     * is no balancer, or with the whole header in the socket already. Empty where the header has
+     * yet to come.
+     */
+    public static Optional<Outcome> identifyNow(SocketChannel channel, SocketAddress peer,
+                                                Optional<Credentials> credentials, Optional<Proxy> proxy)
+            throws IOException {
+        if (proxy.isEmpty() || !(peer instanceof InetSocketAddress balancer)
+                || !proxy.get().trusts(balancer.getAddress())) {
+            return Optional.of(identify(channel, peer, credentials, proxy));
+        }
+        return HeaderReading.readNow(channel, accept(proxy.get())).map(read -> outcome(read, balancer));
+    }
+
+    private static Accept accept(Proxy proxy) {
+        return switch (proxy.version()) {
             case V1 -> Accept.V1;
             case V2 -> Accept.V2;
             case ANY -> Accept.ANY;
         };
-        return switch (HeaderReading.read(channel, accept, proxy.get().timeout())) {
-            case HeaderReading.Outcome.Failed failed -> new Outcome.Refused("proxy", Optional.of(failed.why()), peer);
-            case HeaderReading.Outcome.Read read -> new Outcome.Identified(relayed(read.header(), balancer));
+    }
+
+    private static Outcome outcome(HeaderReading.Outcome read, InetSocketAddress balancer) {
+        return switch (read) {
+            case HeaderReading.Outcome.Failed failed -> new Outcome.Refused("proxy", Optional.of(failed.why()), balancer);
+            case HeaderReading.Outcome.Read header -> new Outcome.Identified(relayed(header.header(), balancer));
         };
     }
 

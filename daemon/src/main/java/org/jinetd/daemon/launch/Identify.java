@@ -1,7 +1,6 @@
 package org.jinetd.daemon.launch;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.util.Optional;
 import org.jinetd.daemon.client.Identification;
 import org.jinetd.daemon.config.Endpoint;
@@ -11,7 +10,9 @@ import org.jinetd.daemon.os.Credentials;
 /**
  * Who the connection is from: the socket's peer (and a unix client's credentials), or, where
  * the service has {@code proxy:}, the client its balancer's header names, read within
- * {@code proxy.timeout} on the connection's own thread. Fixed here, once, for all that follows.
+ * {@code proxy.timeout}: on the listener's thread where the socket holds the whole header at
+ * accept (as a balancer sends it), else on the connection's own thread. Fixed here, once, for all
+ * that follows.
  */
 final class Identify implements Step {
     @Override
@@ -20,17 +21,35 @@ final class Identify implements Step {
     }
 
     @Override
+    public AtOnce passAtOnce(Passage passage) {
+        return identify(passage, false).map(passed -> passed ? AtOnce.PASSED : AtOnce.ENDED).orElse(AtOnce.WAITS);
+    }
+
+    @Override
     public boolean pass(Passage passage) {
+        return identify(passage, true).orElseThrow();
+    }
+
+    /** Whether it goes on; empty where {@code wait} is false and its header has yet to come. */
+    private static Optional<Boolean> identify(Passage passage, boolean wait) {
         var ending = passage.ending();
-        SocketAddress peer;
-        Optional<Credentials> credentials = Optional.empty();
         Identification.Outcome outcome;
         try {
-            peer = Peers.plain(passage.channel().getRemoteAddress());
+            var peer = Peers.plain(passage.channel().getRemoteAddress());
+            Optional<Credentials> credentials = Optional.empty();
             if (passage.service().endpoint() instanceof Endpoint.Unix) {
                 credentials = Credentials.of(passage.channel());
             }
-            outcome = Identification.identify(passage.channel(), peer, credentials, passage.service().proxy());
+            var proxy = passage.service().proxy();
+            if (wait) {
+                outcome = Identification.identify(passage.channel(), peer, credentials, proxy);
+            } else {
+                var now = Identification.identifyNow(passage.channel(), peer, credentials, proxy);
+                if (now.isEmpty()) {
+                    return Optional.empty();
+                }
+                outcome = now.get();
+            }
         } catch (IOException e) {
             // Reset before it was looked at, or closed by a stop while its header was read.
             var entry = ending.entry();
@@ -39,12 +58,12 @@ final class Identify implements Step {
             } else {
                 ending.endCounted();
             }
-            return false;
+            return Optional.of(false);
         }
         switch (outcome) {
             case Identification.Outcome.Identified identified -> {
                 passage.identified(identified.client());
-                return true;
+                return Optional.of(true);
             }
             case Identification.Outcome.Refused refused -> {
                 var entry = ending.entry();
@@ -54,7 +73,7 @@ final class Identify implements Step {
                 } else {
                     passage.refuse(refused.reason(), true, refused.why());
                 }
-                return false;
+                return Optional.of(false);
             }
         }
     }

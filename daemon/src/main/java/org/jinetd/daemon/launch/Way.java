@@ -56,8 +56,18 @@ public final class Way {
             for (int i = from; i < steps.size(); i++) {
                 var step = steps.get(i);
                 if (!own && step.waits(passage)) {
-                    hop(passage, i);
-                    return;
+                    switch (step.passAtOnce(passage)) {
+                        case PASSED -> {
+                            continue;
+                        }
+                        case ENDED -> {
+                            return;
+                        }
+                        case WAITS -> {
+                            hop(passage, i);
+                            return;
+                        }
+                    }
                 }
                 if (!step.pass(passage)) {
                     return;

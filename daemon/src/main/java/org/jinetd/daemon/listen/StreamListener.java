@@ -58,6 +58,15 @@ public final class StreamListener implements Listener {
     static StreamListener bind(Service service, Served served, Optional<ServerSocketChannel> given)
             throws BindException {
         if (given.isPresent()) {
+            // Without proxy:, a socket from systemd keeps what its unit set (DeferAcceptSec=).
+            if (service.endpoint() instanceof Endpoint.Inet && service.proxy().isPresent()) {
+                try {
+                    deferAccept(given.get(), service);
+                } catch (IOException e) {
+                    throw new BindException("%s: a socket from systemd: %s".formatted(service.label(),
+                            Sockets.reason(e)), e);
+                }
+            }
             return new StreamListener(service, given.get(), true, served);
         }
         ServerSocketChannel server = null;
@@ -75,6 +84,9 @@ public final class StreamListener implements Listener {
                         NativeOptions.v6only(server);
                     }
                     server.bind(new InetSocketAddress(inet.bind(), inet.port()), options.backlog());
+                    if (service.proxy().isPresent()) {
+                        deferAccept(server, service);
+                    }
                 }
                 case Endpoint.Unix unix -> {
                     replaceStale(unix.path());
@@ -127,7 +139,26 @@ public final class StreamListener implements Listener {
      */
     @Override
     public synchronized void update(Service next) {
+        if (next.proxy().isPresent() != service.proxy().isPresent() && next.endpoint() instanceof Endpoint.Inet) {
+            try {
+                deferAccept(server, next);
+            } catch (IOException e) {
+                // Only how soon a header is read changes, not what is taken.
+                LOG.warn("{}: TCP_DEFER_ACCEPT: {}", next.label(), Sockets.reason(e));
+            }
+        }
         this.service = next;
+    }
+
+    /**
+     * A balancer sends its PROXY header as it connects: with {@code proxy:}, the kernel hands a
+     * connection over once its first bytes are there (TCP_DEFER_ACCEPT, as nginx's
+     * {@code deferred} and haproxy's {@code defer-accept}), so the header is most often read at
+     * accept on the listener's thread, without a thread of the connection's own. One second: a
+     * client silent that long is then accepted all the same and meets {@code proxy.timeout}.
+     */
+    private static void deferAccept(ServerSocketChannel server, Service service) throws IOException {
+        NativeOptions.deferAccept(server, service.proxy().isPresent() ? 1 : 0);
     }
 
     /** The port or path actually bound. */

@@ -9,12 +9,25 @@ public final class NativeOptions {
 
     /** IPV6_V6ONLY, before bind: an IPv6 wildcard then takes IPv6 clients only. */
     public static void v6only(NetworkChannel channel) throws IOException {
+        set(channel, "v6only", 41 /* IPPROTO_IPV6 */, 26 /* IPV6_V6ONLY */, 1);
+    }
+
+    /**
+     * TCP_DEFER_ACCEPT of a listening TCP socket: a connection is accepted once its client's
+     * first bytes have come, or after about {@code seconds} (the kernel counts in SYN-ACK
+     * retransmissions) without them; 0 accepts at the handshake, the kernel's default.
+     */
+    public static void deferAccept(NetworkChannel listener, int seconds) throws IOException {
+        set(listener, "TCP_DEFER_ACCEPT", 6 /* IPPROTO_TCP */, 9 /* TCP_DEFER_ACCEPT */, seconds);
+    }
+
+    private static void set(NetworkChannel channel, String what, int level, int name, int value) throws IOException {
         var why = Fds.unavailable();
         if (why.isPresent()) {
-            throw new IOException("v6only needs " + why.get());
+            throw new IOException(what + " needs " + why.get());
         }
         try {
-            SocketCalls.setIntOption(Fds.of(channel), 41 /* IPPROTO_IPV6 */, 26 /* IPV6_V6ONLY */, 1);
+            SocketCalls.setIntOption(Fds.of(channel), level, name, value);
         } catch (Libc.Failure e) {
             throw new IOException(e.getMessage(), e);
         }

@@ -131,6 +131,49 @@ public final class SocketCalls {
         }
     }
 
+    /**
+     * What a stream socket holds for reading now, left there ({@code MSG_PEEK | MSG_DONTWAIT}):
+     * up to {@code into.length} bytes copied into {@code into}, their count; 0 at the end of the
+     * stream; -1 where nothing has come yet.
+     */
+    public static int peekNow(int fd, byte[] into) throws Libc.Failure {
+        try (var arena = Arena.ofConfined()) {
+            var state = arena.allocate(Linker.Option.captureStateLayout());
+            var buffer = arena.allocate(into.length);
+            long n;
+            try {
+                n = (long) Sockets.RECV.invokeExact(state, fd, buffer, (long) into.length,
+                        0x02 /* MSG_PEEK */ | 0x40 /* MSG_DONTWAIT */);
+            } catch (Throwable t) {
+                throw new IllegalStateException("recv", t);
+            }
+            if (n < 0) {
+                int errno = Libc.errno(state);
+                if (errno == Libc.EAGAIN) {
+                    return -1;
+                }
+                throw new Libc.Failure("recv", errno);
+            }
+            MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, into, 0, (int) n);
+            return (int) n;
+        }
+    }
+
+    /**
+     * Takes exactly {@code count} bytes that {@link #peekNow} has shown are there, without
+     * waiting; a socket that gives fewer is a failure.
+     */
+    public static void takeNow(int fd, int count) throws Libc.Failure {
+        try (var arena = Arena.ofConfined()) {
+            var buffer = arena.allocate(Math.max(count, 1));
+            long n = Libc.call("recv", state -> (long) Sockets.RECV.invokeExact(state, fd, buffer, (long) count,
+                    0x40 /* MSG_DONTWAIT */));
+            if (n != count) {
+                throw new Libc.Failure("recv (" + n + " of the " + count + " bytes it held)", Libc.EAGAIN);
+            }
+        }
+    }
+
     /** SO_PEERCRED of a unix socket: {pid, uid, gid}. */
     public static int[] peerCredentials(int fd) throws Libc.Failure {
         try (var arena = Arena.ofConfined()) {
