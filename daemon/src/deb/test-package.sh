@@ -10,7 +10,8 @@
 #   - the daemon serves its default table, answers status, and stops on `jinetd stop`;
 #   - under the unit's own capability bounding set and no_new_privs, a program that chroots
 #     (in.tftpd -s) serves a file, and without CAP_SYS_CHROOT it does not;
-#   - dpkg -r keeps /etc/jinetd (with the admin's edit) and removes everything else;
+#   - dpkg -r keeps /etc/jinetd (with the admin's edit, conf.d/ and plugins/) and removes
+#     everything else;
 #     dpkg -P removes /etc/jinetd and the unit's enablement.
 # Needs root and dpkg; run by .ci/run after the build. Usage: test-package.sh [DEB]
 set -euo pipefail
@@ -77,7 +78,8 @@ for f in /etc/jinetd/services.yaml /usr/lib/systemd/system/jinetd.service /usr/s
          /usr/lib/jinetd/runtime/bin/java; do
     [ -e "$f" ] || fail "$f is not installed"
 done
-[ -d /etc/jinetd/conf.d ] && [ -d /usr/lib/jinetd/plugins ] || fail "/etc/jinetd/conf.d or /usr/lib/jinetd/plugins is missing"
+[ -d /etc/jinetd/conf.d ] && [ -d /etc/jinetd/plugins ] || fail "/etc/jinetd/conf.d or /etc/jinetd/plugins is missing"
+[ ! -e /usr/lib/jinetd/plugins ] || fail "/usr/lib/jinetd/plugins is installed; the admin's jars belong in /etc/jinetd/plugins"
 grep -qx /etc/jinetd/services.yaml /var/lib/dpkg/info/jinetd.conffiles || fail "services.yaml is not a conffile"
 if command -v deb-systemd-helper >/dev/null; then
     [ -L /etc/systemd/system/multi-user.target.wants/jinetd.service ] || fail "the unit was not enabled"
@@ -201,6 +203,7 @@ fi
 step "dpkg -r keeps /etc/jinetd"
 echo "# edited by the admin" >> /etc/jinetd/services.yaml
 echo "services: {}" > /etc/jinetd/conf.d/local.yaml
+echo "an admin's jar" > /etc/jinetd/plugins/local.jar
 dpkg -r jinetd > "$work/remove.log" 2>&1 || fail "dpkg -r failed"
 for gone in /usr/lib/jinetd /usr/bin/jinetd /usr/lib/systemd/system/jinetd.service /usr/share/doc/jinetd \
             /usr/share/man/man8/jinetd.8.gz /usr/share/bash-completion/completions/jinetd; do
@@ -208,6 +211,7 @@ for gone in /usr/lib/jinetd /usr/bin/jinetd /usr/lib/systemd/system/jinetd.servi
 done
 grep -q '^# edited by the admin' /etc/jinetd/services.yaml || fail "dpkg -r did not keep the edited /etc/jinetd/services.yaml"
 [ -f /etc/jinetd/conf.d/local.yaml ] || fail "dpkg -r did not keep /etc/jinetd/conf.d/"
+[ -f /etc/jinetd/plugins/local.jar ] || fail "dpkg -r did not keep /etc/jinetd/plugins/"
 
 step "dpkg -P removes /etc/jinetd"
 dpkg -P jinetd > "$work/purge.log" 2>&1 || fail "dpkg -P failed"
