@@ -240,7 +240,8 @@ env -i PATH=/usr/bin:/bin setsid /usr/bin/jinetd run < /dev/null > "$work/nosyst
 daemon=$!
 ready "$work/nosystemd.log" "$daemon"
 [ "$(readlink "/proc/$daemon/exe")" = /usr/lib/jinetd/runtime/bin/java ] || fail "setsid did not exec the daemon itself"
-[ -S /run/jinetd/control.sock ] || fail "the daemon made no /run/jinetd/control.sock"
+grep -q 'control: listening on /run/jinetd/control.sock' "$work/nosystemd.log" \
+    || fail "the daemon does not listen on /run/jinetd/control.sock: $(cat "$work/nosystemd.log")"
 exec 3<>/dev/tcp/127.0.0.1/10007
 printf 'hi\n' >&3
 read -r -t 10 echoed <&3 || true
