@@ -10,6 +10,7 @@
 #   - the daemon serves its default table, answers status, and stops on `jinetd stop`;
 #   - under the unit's own capability bounding set and no_new_privs, a program that chroots
 #     (in.tftpd -s) serves a file, and without CAP_SYS_CHROOT it does not;
+#   - jinetd import turns an xinetd.conf into a file of conf.d/ that the daemon serves;
 #   - dpkg -r stops a daemon started without systemd (setsid, as docs/operations.md says), so
 #     that nothing serves on its ports and none of its processes is left, and refuses, naming
 #     it, while a daemon of another table and control socket runs, so that nothing serves on
@@ -231,6 +232,41 @@ else
     echo "test-package: in.tftpd, tftp or setpriv is missing; the unit's capabilities are not tried (.ci/run installs tftpd-hpa, tftp-hpa)"
 fi
 
+# An administrator moving from xinetd: one service of theirs, imported into conf.d/.
+step "jinetd import of an xinetd.conf into conf.d/"
+cat > "$work/xinetd.conf" <<'CONF'
+service jtest
+{
+	type        = UNLISTED
+	socket_type = stream
+	protocol    = tcp
+	wait        = no
+	port        = 10079
+	bind        = 127.0.0.1
+	user        = nobody
+	server      = /bin/echo
+	server_args = imported from xinetd
+	only_from   = 127.0.0.1
+}
+CONF
+chmod 644 "$work/xinetd.conf"
+clean /usr/bin/jinetd import "$work/xinetd.conf" -o /etc/jinetd/conf.d/xinetd.yaml > "$work/import.log" 2>&1 \
+    || fail "jinetd import: $(cat "$work/import.log")"
+imported=yes
+# conf.d/ takes files of services: alone. An import that writes a whole table (with
+# defaults:) cannot go there: that is said, and the file taken away.
+if grep -q '^defaults:' /etc/jinetd/conf.d/xinetd.yaml; then
+    echo "test-package: jinetd import wrote a whole table (defaults:), which conf.d/ does not take; the imported service is not tried"
+    rm /etc/jinetd/conf.d/xinetd.yaml
+    imported=no
+else
+    keys=$(grep -o '^[A-Za-z_]*:' /etc/jinetd/conf.d/xinetd.yaml | sort -u | tr '\n' ' ')
+    [ "$keys" = "services: " ] || fail "the imported conf.d/xinetd.yaml has the top-level keys $keys; conf.d/ takes services: alone"
+    clean /usr/bin/jinetd check > "$work/check-import.log" 2>&1 || fail "jinetd check with the imported file: $(cat "$work/check-import.log")"
+    grep -q '^/etc/jinetd/services.yaml: ok: 3 services' "$work/check-import.log" \
+        || fail "check with the imported file said: $(cat "$work/check-import.log")"
+fi
+
 # Where there is no systemd, as docs/operations.md starts it: a session of its own, the
 # package's table, the default control socket (/run/jinetd/control.sock), the log in a file.
 step "a daemon started without systemd serves"
@@ -247,6 +283,13 @@ printf 'hi\n' >&3
 read -r -t 10 echoed <&3 || true
 exec 3>&-
 [ "$echoed" = hi ] || fail "echo on 127.0.0.1:10007 answered '$echoed'"
+if [ "$imported" = yes ]; then
+    # As nobody: through the spawner of that user, a process of the package's Java too.
+    exec 3<>/dev/tcp/127.0.0.1/10079
+    read -r -t 30 said <&3 || true
+    exec 3>&-
+    [ "$said" = "imported from xinetd" ] || fail "the imported service on 127.0.0.1:10079 said '$said'"
+fi
 
 # A second daemon of the package, of another table and control socket, which the package's
 # scripts cannot ask: dpkg -r refuses, names it, and stops nothing.
@@ -285,7 +328,7 @@ status=0; wait "$daemon" || status=$?
 daemon=""
 [ "$status" = 0 ] || fail "the daemon exited $status when dpkg -r stopped it"
 [ -z "$(package_java)" ] || fail "processes of the package's Java are left after dpkg -r (before: $before): $(package_java)"
-for port in 10007 10013; do
+for port in 10007 10013 10079; do
     ! serves "$port" || fail "something still serves on 127.0.0.1:$port after dpkg -r"
 done
 grep -q 'stop: jinetd stop received' "$work/nosystemd.log" || fail "the daemon's log does not say it was asked to stop: $(cat "$work/nosystemd.log")"
