@@ -24,14 +24,15 @@ umask 022
 mkdir -p "$root/DEBIAN"
 
 # The program and its runtime, as the distribution has them.
-mkdir -p "$root/usr/lib/jinetd/plugins"
+mkdir -p "$root/usr/lib/jinetd"
 cp -a "$dist/bin" "$dist/lib" "$dist/runtime" "$root/usr/lib/jinetd/"
 mkdir -p "$root/usr/bin"
 ln -s ../lib/jinetd/bin/jinetd "$root/usr/bin/jinetd"
 
-# The table: a conffile, and the folder it includes.
+# The table: a conffile, the folder it includes, and the folder of handler jars it names. What
+# the admin puts in those two folders is theirs: dpkg keeps it across upgrades and dpkg -r.
 install -D -m 644 "$repo/conf/etc/services.yaml" "$root/etc/jinetd/services.yaml"
-mkdir -p "$root/etc/jinetd/conf.d"
+mkdir -p "$root/etc/jinetd/conf.d" "$root/etc/jinetd/plugins"
 install -D -m 644 "$repo/conf/services.schema.json" "$root/usr/share/jinetd/services.schema.json"
 
 # The unit, the man pages, bash completion, the documents.

@@ -10,8 +10,14 @@
 #   - the daemon serves its default table, answers status, and stops on `jinetd stop`;
 #   - under the unit's own capability bounding set and no_new_privs, a program that chroots
 #     (in.tftpd -s) serves a file, and without CAP_SYS_CHROOT it does not;
-#   - dpkg -r keeps /etc/jinetd (with the admin's edit) and removes everything else;
-#     dpkg -P removes /etc/jinetd and the unit's enablement.
+#   - jinetd import turns an xinetd.conf into a file of conf.d/ that the daemon serves;
+#   - dpkg -r stops a daemon started without systemd (setsid, as docs/operations.md says), so
+#     that nothing serves on its ports and none of its processes is left, and refuses, naming
+#     it, while a daemon of another table and control socket runs, so that nothing serves on
+#     with its files gone;
+#   - dpkg -r keeps /etc/jinetd (with the admin's edit, conf.d/ and plugins/) and removes
+#     everything else, /run/jinetd included; dpkg -P removes /etc/jinetd, the unit's
+#     enablement and a control socket a killed daemon left, and nothing dpkg -L listed is left.
 # Needs root and dpkg; run by .ci/run after the build. Usage: test-package.sh [DEB]
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -30,9 +36,12 @@ fi
 work=$(mktemp -d)
 chmod 755 "$work"
 daemon=""
+other=""
 cleanup() {
     status=$?
-    if [ -n "$daemon" ] && kill -0 "$daemon" 2>/dev/null; then kill -TERM "$daemon"; wait "$daemon" || true; fi
+    for pid in "$daemon" "$other"; do
+        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" || true; fi
+    done
     if [ "$status" != 0 ]; then
         for log in "$work"/*.log; do [ -f "$log" ] && { echo "--- $log"; cat "$log"; }; done
         dpkg -P jinetd >/dev/null 2>&1 || true
@@ -53,12 +62,36 @@ start() {
     # env, not the function clean: $! must be the daemon itself, which env and setpriv exec.
     "${env_clean[@]}" "$@" /usr/bin/jinetd run -c /etc/jinetd/services.yaml > "$log.out" 2> "$log" &
     daemon=$!
+    ready "$log" "$daemon"
+}
+
+# Waits for `ready:` in LOG, or for PID's end, within a minute.
+ready() {
     for _ in $(seq 600); do
-        grep -q 'ready:' "$log" && return 0
-        kill -0 "$daemon" 2>/dev/null || break
+        grep -q 'ready:' "$1" && return 0
+        kill -0 "$2" 2>/dev/null || break
         sleep 0.1
     done
-    grep -q 'ready:' "$log" || fail "the installed jinetd did not get ready: $(cat "$log")"
+    grep -q 'ready:' "$1" || fail "the installed jinetd did not get ready: $(cat "$1")"
+}
+
+# Whether PID is gone: ended (a zombie until this shell reaps it) or reaped.
+gone() {
+    local state
+    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || true
+    [ -z "$state" ] || [ "$state" = Z ]
+}
+
+# The processes that run the package's Java.
+package_java() {
+    # find fails on a process that ends while it looks; what it found is the answer.
+    { find /proc/[0-9]*/exe -maxdepth 0 -lname '/usr/lib/jinetd/runtime/bin/java*' 2>/dev/null || true; } \
+        | cut -d/ -f3 | tr '\n' ' '
+}
+
+# Whether something accepts a TCP connection on 127.0.0.1:PORT.
+serves() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
 stop() {
@@ -77,7 +110,8 @@ for f in /etc/jinetd/services.yaml /usr/lib/systemd/system/jinetd.service /usr/s
          /usr/lib/jinetd/runtime/bin/java; do
     [ -e "$f" ] || fail "$f is not installed"
 done
-[ -d /etc/jinetd/conf.d ] && [ -d /usr/lib/jinetd/plugins ] || fail "/etc/jinetd/conf.d or /usr/lib/jinetd/plugins is missing"
+[ -d /etc/jinetd/conf.d ] && [ -d /etc/jinetd/plugins ] || fail "/etc/jinetd/conf.d or /etc/jinetd/plugins is missing"
+[ ! -e /usr/lib/jinetd/plugins ] || fail "/usr/lib/jinetd/plugins is installed; the admin's jars belong in /etc/jinetd/plugins"
 grep -qx /etc/jinetd/services.yaml /var/lib/dpkg/info/jinetd.conffiles || fail "services.yaml is not a conffile"
 if command -v deb-systemd-helper >/dev/null; then
     [ -L /etc/systemd/system/multi-user.target.wants/jinetd.service ] || fail "the unit was not enabled"
@@ -198,20 +232,130 @@ else
     echo "test-package: in.tftpd, tftp or setpriv is missing; the unit's capabilities are not tried (.ci/run installs tftpd-hpa, tftp-hpa)"
 fi
 
-step "dpkg -r keeps /etc/jinetd"
+# An administrator moving from xinetd: one service of theirs, imported into conf.d/.
+step "jinetd import of an xinetd.conf into conf.d/"
+cat > "$work/xinetd.conf" <<'CONF'
+service jtest
+{
+	type        = UNLISTED
+	socket_type = stream
+	protocol    = tcp
+	wait        = no
+	port        = 10079
+	bind        = 127.0.0.1
+	user        = nobody
+	server      = /bin/echo
+	server_args = imported from xinetd
+	only_from   = 127.0.0.1
+}
+CONF
+chmod 644 "$work/xinetd.conf"
+clean /usr/bin/jinetd import "$work/xinetd.conf" -o /etc/jinetd/conf.d/xinetd.yaml > "$work/import.log" 2>&1 \
+    || fail "jinetd import: $(cat "$work/import.log")"
+imported=yes
+# conf.d/ takes files of services: alone. An import that writes a whole table (with
+# defaults:) cannot go there: that is said, and the file taken away.
+if grep -q '^defaults:' /etc/jinetd/conf.d/xinetd.yaml; then
+    echo "test-package: jinetd import wrote a whole table (defaults:), which conf.d/ does not take; the imported service is not tried"
+    rm /etc/jinetd/conf.d/xinetd.yaml
+    imported=no
+else
+    keys=$(grep -o '^[A-Za-z_]*:' /etc/jinetd/conf.d/xinetd.yaml | sort -u | tr '\n' ' ')
+    [ "$keys" = "services: " ] || fail "the imported conf.d/xinetd.yaml has the top-level keys $keys; conf.d/ takes services: alone"
+    clean /usr/bin/jinetd check > "$work/check-import.log" 2>&1 || fail "jinetd check with the imported file: $(cat "$work/check-import.log")"
+    grep -q '^/etc/jinetd/services.yaml: ok: 3 services' "$work/check-import.log" \
+        || fail "check with the imported file said: $(cat "$work/check-import.log")"
+fi
+
+# Where there is no systemd, as docs/operations.md starts it: a session of its own, the
+# package's table, the default control socket (/run/jinetd/control.sock), the log in a file.
+step "a daemon started without systemd serves"
+! grep -q ' /run/jinetd/control\.sock$' /proc/net/unix || fail "a jinetd already listens on /run/jinetd/control.sock"
 echo "# edited by the admin" >> /etc/jinetd/services.yaml
+env -i PATH=/usr/bin:/bin setsid /usr/bin/jinetd run < /dev/null > "$work/nosystemd.log" 2>&1 &
+daemon=$!
+ready "$work/nosystemd.log" "$daemon"
+[ "$(readlink "/proc/$daemon/exe")" = /usr/lib/jinetd/runtime/bin/java ] || fail "setsid did not exec the daemon itself"
+grep -q 'control: listening on /run/jinetd/control.sock' "$work/nosystemd.log" \
+    || fail "the daemon does not listen on /run/jinetd/control.sock: $(cat "$work/nosystemd.log")"
+exec 3<>/dev/tcp/127.0.0.1/10007
+printf 'hi\n' >&3
+read -r -t 10 echoed <&3 || true
+exec 3>&-
+[ "$echoed" = hi ] || fail "echo on 127.0.0.1:10007 answered '$echoed'"
+if [ "$imported" = yes ]; then
+    # As nobody: through the spawner of that user, a process of the package's Java too.
+    exec 3<>/dev/tcp/127.0.0.1/10079
+    read -r -t 30 said <&3 || true
+    exec 3>&-
+    [ "$said" = "imported from xinetd" ] || fail "the imported service on 127.0.0.1:10079 said '$said'"
+fi
+
+# A second daemon of the package, of another table and control socket, which the package's
+# scripts cannot ask: dpkg -r refuses, names it, and stops nothing.
+step "dpkg -r refuses while a daemon it cannot reach runs"
+mkdir -m 755 "$work/other"
+cat > "$work/other/services.yaml" <<TABLE
+control_socket: $work/other/run/control.sock
+services:
+  other: {bind: 127.0.0.1, port: 10017, handler: echo}
+TABLE
+chmod 644 "$work/other/services.yaml"
+env -i PATH=/usr/bin:/bin /usr/bin/jinetd run -c "$work/other/services.yaml" < /dev/null > "$work/other.log" 2>&1 &
+other=$!
+ready "$work/other.log" "$other"
+! dpkg -r jinetd > "$work/refused.log" 2>&1 || fail "dpkg -r removed jinetd while pid $other ran it: $(cat "$work/refused.log")"
+grep -qx "  pid $other: org.jinetd.daemon.cli.Main run -c $work/other/services.yaml" "$work/refused.log" \
+    || fail "dpkg -r did not name the daemon it could not stop: $(cat "$work/refused.log")"
+[ "$(dpkg-query -W -f '${db:Status-Status}' jinetd)" = installed ] \
+    || fail "jinetd is '$(dpkg-query -W -f '${Status}' jinetd)' after a refused dpkg -r"
+[ -x /usr/lib/jinetd/runtime/bin/java ] || fail "a refused dpkg -r took the package's files"
+! gone "$daemon" && serves 10007 || fail "a refused dpkg -r stopped the daemon it could reach"
+env -i PATH=/usr/bin:/bin /usr/bin/jinetd stop -c "$work/other/services.yaml" > "$work/other-stop.log" 2>&1 \
+    || fail "jinetd stop -c $work/other/services.yaml: $(cat "$work/other-stop.log")"
+wait "$other" || fail "the other daemon exited $? after jinetd stop"
+other=""
+
+step "dpkg -r stops the daemon started without systemd, and keeps /etc/jinetd"
 echo "services: {}" > /etc/jinetd/conf.d/local.yaml
-dpkg -r jinetd > "$work/remove.log" 2>&1 || fail "dpkg -r failed"
+echo "an admin's jar" > /etc/jinetd/plugins/local.jar
+before=$(package_java)
+[ -n "$before" ] || fail "no process runs the package's Java before dpkg -r; the test proves nothing"
+dpkg -L jinetd > "$work/listed"
+dpkg -r jinetd > "$work/remove.log" 2>&1 || fail "dpkg -r failed: $(cat "$work/remove.log")"
+gone "$daemon" || fail "the daemon (pid $daemon) still runs after dpkg -r"
+status=0; wait "$daemon" || status=$?
+daemon=""
+[ "$status" = 0 ] || fail "the daemon exited $status when dpkg -r stopped it"
+[ -z "$(package_java)" ] || fail "processes of the package's Java are left after dpkg -r (before: $before): $(package_java)"
+for port in 10007 10013 10079; do
+    ! serves "$port" || fail "something still serves on 127.0.0.1:$port after dpkg -r"
+done
+grep -q 'stop: jinetd stop received' "$work/nosystemd.log" || fail "the daemon's log does not say it was asked to stop: $(cat "$work/nosystemd.log")"
 for gone in /usr/lib/jinetd /usr/bin/jinetd /usr/lib/systemd/system/jinetd.service /usr/share/doc/jinetd \
-            /usr/share/man/man8/jinetd.8.gz /usr/share/bash-completion/completions/jinetd; do
+            /usr/share/man/man8/jinetd.8.gz /usr/share/bash-completion/completions/jinetd /run/jinetd; do
     [ ! -e "$gone" ] && [ ! -L "$gone" ] || fail "$gone is left after dpkg -r"
 done
 grep -q '^# edited by the admin' /etc/jinetd/services.yaml || fail "dpkg -r did not keep the edited /etc/jinetd/services.yaml"
 [ -f /etc/jinetd/conf.d/local.yaml ] || fail "dpkg -r did not keep /etc/jinetd/conf.d/"
+[ -f /etc/jinetd/plugins/local.jar ] || fail "dpkg -r did not keep /etc/jinetd/plugins/"
 
-step "dpkg -P removes /etc/jinetd"
+step "dpkg -P removes /etc/jinetd and everything else of the package"
+# A daemon killed with SIGKILL leaves its control socket behind, that nothing listens on.
+mkdir -m 700 /run/jinetd
+perl -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new(Local => $ARGV[0], Listen => 1) or die "$!\n"' /run/jinetd/control.sock \
+    || fail "cannot make a socket that nothing listens on"
+[ -S /run/jinetd/control.sock ] || fail "perl left no /run/jinetd/control.sock; the test of it proves nothing"
 dpkg -P jinetd > "$work/purge.log" 2>&1 || fail "dpkg -P failed"
-[ ! -e /etc/jinetd ] || fail "/etc/jinetd is left after dpkg -P"
+for gone in /etc/jinetd /usr/lib/jinetd /usr/share/jinetd /usr/share/doc/jinetd /run/jinetd; do
+    [ ! -e "$gone" ] || fail "$gone is left after dpkg -P"
+done
+# Of what dpkg -L listed, only directories other packages share may stay.
+while IFS= read -r path; do
+    [ "$path" != /. ] && { [ -e "$path" ] || [ -L "$path" ]; } || continue
+    if [ -d "$path" ] && [ ! -L "$path" ] && dpkg-query -S "$path" >/dev/null 2>&1; then continue; fi
+    fail "$path, of the package, is left after dpkg -P"
+done < "$work/listed"
 [ ! -e /etc/systemd/system/multi-user.target.wants/jinetd.service ] && [ ! -L /etc/systemd/system/multi-user.target.wants/jinetd.service ] \
     || fail "the unit's enablement is left after dpkg -P"
 ! dpkg-query -W jinetd >/dev/null 2>&1 || fail "dpkg still knows jinetd after dpkg -P"

@@ -2,12 +2,14 @@ package org.jinetd.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The built distribution, as an administrator runs it. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LauncherIT {
+    /** SIGINT (2) in a signal mask of /proc/PID/status. */
+    private static final long SIGINT_BIT = 1L << (2 - 1);
+
     @TempDir
     Path dir;
 
@@ -60,14 +65,40 @@ class LauncherIT {
         }
     }
 
+    /**
+     * SIGINT as Ctrl-C sends it. A shell without job control starts its background jobs with
+     * SIGINT ignored (a build run with {@code &} or nohup, some CI runners), every process below
+     * inherits that, and the JVM keeps an ignored SIGINT ignored, as a daemon should: so the
+     * launcher is started through {@code env --default-signal=INT}, which sets SIGINT back to its
+     * default before it execs.
+     */
     @Test
     void sigintStopsItToo() throws Exception {
+        assumeTrue(resetsSigint(), "env --default-signal (coreutils 8.31 or later) is not available to undo an "
+                + "ignored SIGINT that this test may have inherited");
         var table = TestDaemon.write("services: {echo: {bind: 127.0.0.1, handler: echo}}");
-        try (var jinetd = Launched.start("run", "-c", table.toString())) {
+        try (var jinetd = Launched.under(List.of("env", "--default-signal=INT"), Map.of(), "run", "-c",
+                table.toString())) {
             jinetd.awaitErr("ready:");
+            assertEquals(0, ignored(jinetd.pid()) & SIGINT_BIT, "SIGINT is still ignored in the daemon");
             jinetd.signal("INT");
             assertEquals(0, jinetd.exit());
+            assertTrue(jinetd.err().contains("stop: SIGINT received"), jinetd.err());
         }
+    }
+
+    /** Whether {@code env} here can set a signal back to its default for the program it runs. */
+    private static boolean resetsSigint() throws Exception {
+        var probe = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0;
+    }
+
+    /** The signals process {@code pid} ignores, as the kernel says (SigIgn of /proc/PID/status). */
+    private static long ignored(long pid) throws Exception {
+        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                .filter(l -> l.startsWith("SigIgn:")).map(l -> Long.parseUnsignedLong(l.substring(7).strip(), 16))
+                .findFirst().orElseThrow();
     }
 
     @Test
