@@ -43,10 +43,12 @@ class LauncherIT {
         int first = TestDaemon.freePort();
         int second = TestDaemon.freePort();
         var table = dir.resolve("services.yaml");
-        Files.writeString(table, "services: {echo: {bind: 127.0.0.1, port: %d, handler: echo}}".formatted(first));
+        Files.writeString(table, "control_socket: none\nservices: {echo: {bind: 127.0.0.1, port: %d, handler: echo}}"
+                .formatted(first));
         try (var jinetd = Launched.start("run", "-c", table.toString())) {
             jinetd.awaitErr("ready:");
             Files.writeString(table, """
+                    control_socket: none
                     services:
                       echo: {bind: 127.0.0.1, port: %d, handler: echo}
                       daytime: {bind: 127.0.0.1, port: %d, handler: daytime}
@@ -54,10 +56,10 @@ class LauncherIT {
             jinetd.signal("HUP");
             jinetd.awaitErr("reloaded " + table + ": 1 kept, 1 added, 0 removed, 0 failed");
             assertTrue(Clients.exchange(second, "").endsWith("\r\n"));
-            Files.writeString(table, "services: {echo: {bind: 127.0.0.1, port: 0, handler: echo}}");
+            Files.writeString(table, "control_socket: none\nservices: {echo: {bind: 127.0.0.1, port: 0, handler: echo}}");
             jinetd.signal("HUP");
             jinetd.awaitErr("reload: " + table + " has 1 problem; still serving the table loaded before");
-            assertTrue(jinetd.err().contains(table + ":1:42: 'port' is 0, out of range"), jinetd.err());
+            assertTrue(jinetd.err().contains(table + ":2:42: 'port' is 0, out of range"), jinetd.err());
             assertEquals("hi", Clients.exchange(first, "hi"));
             assertTrue(Clients.exchange(second, "").endsWith("\r\n"));
             jinetd.signal("TERM");
