@@ -55,11 +55,12 @@ class BridgeTest {
             var vars = Arrays.stream(out.split("\n")).collect(Collectors.toMap(
                     l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
             assertEquals(new TreeSet<>(Set.of("PROTO", "TCPREMOTEIP", "TCPREMOTEPORT", "TCPLOCALIP", "TCPLOCALPORT",
-                    "REMOTE_ADDR", "REMOTE_PORT", "JINETD_SERVICE", "PATH", "HOME", "USER", "LOGNAME", "SHELL",
+                    "REMOTE_ADDR", "REMOTE_PORT", "REMOTE_HOST", "JINETD_SERVICE", "PATH", "HOME", "USER", "LOGNAME", "SHELL",
                     "GREETING", "LEVEL")), new TreeSet<>(vars.keySet()));
             assertEquals("TCP", vars.get("PROTO"));
             assertEquals("127.0.0.1", vars.get("TCPREMOTEIP"));
             assertEquals("127.0.0.1", vars.get("REMOTE_ADDR"));
+            assertEquals("127.0.0.1", vars.get("REMOTE_HOST"));
             assertEquals(Integer.toString(d.port("env")), vars.get("TCPLOCALPORT"));
             assertEquals("env", vars.get("JINETD_SERVICE"));
             assertEquals("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", vars.get("PATH"));

@@ -59,6 +59,8 @@ public final class ChildEnvironment {
             env.put(proto + "REMOTEIP", ip);
             env.put(proto + "REMOTEPORT", Integer.toString(remote.getPort()));
             env.put("REMOTE_ADDR", ip);
+            // xinetd's name for it, which it too fills with the address, never a looked-up name.
+            env.put("REMOTE_HOST", ip);
             env.put("REMOTE_PORT", Integer.toString(remote.getPort()));
         }
         if (local instanceof InetSocketAddress here) {
