@@ -18,6 +18,11 @@ import java.util.Optional;
  */
 public record TlsSession(String protocol, String cipherSuite, Optional<String> serverName,
                          Optional<String> applicationProtocol, List<X509Certificate> clientCertificates) {
+    /**
+     * Checks that every value is there and keeps its own copy of the chain.
+     *
+     * @throws NullPointerException if a value is null
+     */
     public TlsSession {
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(cipherSuite, "cipherSuite");
