@@ -73,6 +73,8 @@ final class Handle {
                 stream.handler().handle(connection);
                 return null;
             });
+            // Still under the watchdog: a client that reads nothing cannot hold the close_notify past it.
+            passage.done();
         } catch (IOException | RuntimeException | Error e) {
             if (entry.reason().isEmpty()) {
                 // The client reset or closed under the handler: its doing, not the handler's failure.

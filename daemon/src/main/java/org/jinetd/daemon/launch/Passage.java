@@ -134,6 +134,21 @@ public final class Passage {
         }
     }
 
+    /**
+     * What serves it is done writing: under TLS, close_notify then FIN, so that the client can
+     * tell this end from a cut (openssl and curl report a cut as "unexpected eof"). A plain
+     * connection says nothing more: its end says it. A client already gone changes nothing.
+     */
+    void done() {
+        if (tls != null) {
+            try {
+                tls.shutdownOutput();
+            } catch (java.io.IOException e) {
+                // Gone, or its side closed both ways (TLS 1.2): it learns nothing more either way.
+            }
+        }
+    }
+
     /** Ends it as refused, with {@code banner_fail}: see {@link Ending#refuse}. */
     void refuse(String reason, boolean logged, Optional<String> why) {
         ending.refuse(reason, service.banners().fail(), logged, why);
