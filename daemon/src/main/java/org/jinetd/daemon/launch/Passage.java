@@ -122,7 +122,7 @@ public final class Passage {
     void secured(TlsChannel channel) {
         tls = channel;
         plain = channel;
-        ending.secured(channel.session());
+        ending.secured(channel);
     }
 
     /** Ends the writing side of the connection (TLS: close_notify), so the client sees end-of-stream while it may still send. */
