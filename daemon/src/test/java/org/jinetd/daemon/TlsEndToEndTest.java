@@ -362,6 +362,59 @@ class TlsEndToEndTest {
         }
     }
 
+    @Test
+    void haproxySendsItsProxyHeaderThenTlsAndTheHandlerSeesItsClient() throws Exception {
+        var haproxy = Path.of("/usr/sbin/haproxy");
+        assumeTrue(Files.isExecutable(haproxy), "haproxy is not installed (.ci/run installs it)");
+        try (var d = TestDaemon.start("services: {web: {bind: 127.0.0.1, handler: http, proxy: {from: [127.0.0.0/8], "
+                + "version: 2}, tls: %s}}".formatted(tls("alpn: [h2, http/1.1]")))) {
+            // haproxy learns its client from the PROXY header of ours (accept-proxy), then sends its own
+            // to the daemon, and TLS after it, checking the daemon's certificate as a client does.
+            var config = Files.writeString(dir.resolve("haproxy.cfg"), """
+                    global
+                      maxconn 16
+                    defaults
+                      mode tcp
+                      timeout connect 30s
+                      timeout client 30s
+                      timeout server 30s
+                    frontend plain
+                      bind unix@%1$s/plain.sock accept-proxy
+                      default_backend daemon
+                    backend daemon
+                      server s 127.0.0.1:%2$d send-proxy-v2 ssl verify required ca-file %3$s sni str(localhost) alpn http/1.1
+                    """.formatted(dir, d.port("web"), localhost.certificate()));
+            var process = new ProcessBuilder(haproxy.toString(), "-db", "-f", config.toString()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+            try {
+                var plain = dir.resolve("plain.sock");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                // haproxy binds a temporary name and renames it: once the name is there, it listens.
+                while (!Files.exists(plain)) {
+                    assertTrue(process.isAlive() && System.nanoTime() < deadline,
+                            "haproxy did not listen:\n" + Files.readString(dir.resolve("haproxy.log")));
+                    java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+                }
+                try (var channel = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(plain))) {
+                    channel.write(java.nio.ByteBuffer.wrap(("PROXY TCP4 198.51.100.4 127.0.0.1 3456 443\r\n"
+                            + "GET / HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+                    var answer = new String(java.nio.channels.Channels.newInputStream(channel).readAllBytes(),
+                            StandardCharsets.UTF_8);
+                    assertTrue(answer.startsWith("HTTP/1.0 200 OK\r\n"), answer);
+                    assertTrue(answer.contains("\nprotocol=TLSv1.3\n") && answer.contains("\nsni=localhost\nalpn=http/1.1\n"),
+                            answer);
+                    assertTrue(answer.contains("\npeer=/198.51.100.4:3456\nvia=/127.0.0.1:"), answer);
+                }
+                var line = lineOf(d, "web", 0);
+                assertTrue(line.startsWith("service=web peer=198.51.100.4:3456 via=127.0.0.1:"), line);
+                assertTrue(line.contains(" tls=TLSv1.3 ") && line.contains(" sni=localhost "), line);
+            } finally {
+                process.destroy();
+                assertTrue(process.waitFor(30, TimeUnit.SECONDS), "haproxy did not stop");
+            }
+        }
+    }
+
     /** A plain connection to {@code port} that has sent {@code header}. */
     private static java.net.Socket headed(int port, byte[] header) throws IOException {
         var socket = Clients.connect(port);
