@@ -73,7 +73,6 @@ final class Handle {
                 stream.handler().handle(connection);
                 return null;
             });
-            // Still under the watchdog: a client that reads nothing cannot hold the close_notify past it.
             passage.done();
         } catch (IOException | RuntimeException | Error e) {
             if (entry.reason().isEmpty()) {

@@ -135,14 +135,15 @@ public final class Passage {
     }
 
     /**
-     * What serves it is done writing: under TLS, close_notify then FIN, so that the client can
-     * tell this end from a cut (openssl and curl report a cut as "unexpected eof"). A plain
+     * What serves it is done: under TLS, close_notify goes out before the end, so that the
+     * client can tell this end from a cut (openssl and curl report a cut as "unexpected eof"),
+     * waiting at most a second for a client that reads nothing, as TLS's close does. A plain
      * connection says nothing more: its end says it. A client already gone changes nothing.
      */
     void done() {
         if (tls != null) {
             try {
-                tls.shutdownOutput();
+                tls.close();
             } catch (java.io.IOException e) {
                 // Gone, or its side closed both ways (TLS 1.2): it learns nothing more either way.
             }
