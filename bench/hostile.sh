@@ -11,7 +11,10 @@
 #   JINETD_HOME      jinetd distribution (bin/jinetd, lib/); default ../daemon/target/jinetd
 #   HOSTILE_SECONDS  length of each attack (10)
 #   HOSTILE_CASES    which attacks, in order (all of them: "none slowloris-handler slowloris-program
-#                    noread reset-flood udp-flood stderr-flood fork-and-ignore")
+#                    noread reset-flood udp-flood stderr-flood fork-and-ignore tls-half-hello")
+#                    tls-half-hello: 400 connections to a tls: service that each send half a
+#                    ClientHello and wait, opened again as the daemon closes them at its
+#                    handshake_timeout (5 s); no program may start for any of them
 #   BENCH_KIT        folder with connbench.c (../shared/bench beside the repository)
 #   KEEP_WORK        1 keeps the work dir (daemon log, client outputs)
 # Only loopback addresses are used. The table reader's fuzzer is a test:
@@ -24,7 +27,7 @@ here=$(cd "$(dirname "$0")" && pwd -P)
 JINETD_HOME=${JINETD_HOME:-"$here/../daemon/target/jinetd"}
 JINETD_HOME=$(cd "$JINETD_HOME" && pwd -P)
 HOSTILE_SECONDS=${HOSTILE_SECONDS:-10}
-HOSTILE_CASES=${HOSTILE_CASES:-"none slowloris-handler slowloris-program noread reset-flood udp-flood stderr-flood fork-and-ignore"}
+HOSTILE_CASES=${HOSTILE_CASES:-"none slowloris-handler slowloris-program noread reset-flood udp-flood stderr-flood fork-and-ignore tls-half-hello"}
 BENCH_KIT=${BENCH_KIT:-"$here/../../shared/bench"}
 HOST=127.0.0.1
 
@@ -43,7 +46,12 @@ declare -a PIDS=()
 
 cc -O2 -pthread -o "$WORK/connbench" "$BENCH_KIT/connbench.c"
 P_GOOD=$(free_port); P_ECHO=$(free_port); P_CAT=$(free_port); P_UDP=$(free_port)
-P_NOISY=$(free_port); P_FORK=$(free_port)
+P_NOISY=$(free_port); P_FORK=$(free_port); P_TLS=$(free_port)
+# The TLS service's certificate, its key 0600 as the daemon requires; each program it starts adds a line.
+(umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/tls.key" \
+    -out "$WORK/tls.pem" -days 2 -subj /CN=localhost 2>/dev/null) || die "openssl could not make a certificate"
+chmod 644 "$WORK/tls.pem"
+: > "$WORK/tls-programs"
 cat > "$WORK/hostile.yaml" <<EOF
 max_connections: 4096
 defaults: {bind: $HOST, user: root}
@@ -55,6 +63,8 @@ services:
   noisy: {port: $P_NOISY, exec: [/bin/sh, -c, 'head -c 20000000 /dev/zero >&2; yes line | head -n 50000 >&2; echo done'], instances: 8}
   forker: {port: $P_FORK, exec: [/bin/sh, -c, 'trap "" TERM; (trap "" TERM; exec sleep 120) & echo forked; wait'],
            instances: 32, timeout_max: 1s, kill_grace: 1s}
+  tls: {port: $P_TLS, exec: [/bin/sh, -c, 'echo ran >> $WORK/tls-programs; echo ran'], instances: 1024,
+        tls: {certificate: $WORK/tls.pem, key: $WORK/tls.key, handshake_timeout: 5s}}
 EOF
 "$JINETD_HOME/bin/jinetd" check -c "$WORK/hostile.yaml" >/dev/null || die "the table does not check"
 DLOG="$WORK/jinetd.log"
@@ -145,8 +155,44 @@ def udp_flood(sources):
             except OSError:
                 pass
     return "datagrams=%d sources=%d" % (n, sources)
+def half_hello():
+    # A real ClientHello (Python's own TLS client), of which each connection sends half.
+    import ssl
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = context.wrap_bio(incoming, outgoing, server_hostname="localhost")
+    try:
+        tls.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return outgoing.read()
+def tls_half(count):
+    hello = half_hello()
+    half = hello[:len(hello) // 2]
+    opened = {"n": 0}
+    def one():
+        # Half a hello, then silence; a connection the daemon closes is opened again.
+        while time.monotonic() < deadline:
+            try:
+                s = socket.create_connection((host, port), timeout=5)
+                with lock:
+                    opened["n"] += 1
+                s.sendall(half)
+                s.settimeout(max(0.1, deadline - time.monotonic()))
+                try:
+                    s.recv(1)
+                except (socket.timeout, OSError):
+                    pass
+                s.close()
+            except OSError:
+                time.sleep(0.1)
+    ts = [threading.Thread(target=one) for _ in range(count)]
+    [t.start() for t in ts]; [t.join() for t in ts]
+    return "connections=%d hello_bytes=%d of %d" % (opened["n"], len(half), len(hello))
 out = {"slowloris": lambda: slowloris(400), "noread": lambda: noread(32), "reset": reset_flood,
-       "udp": lambda: udp_flood(2000)}[kind]()
+       "udp": lambda: udp_flood(2000), "tlshalf": lambda: tls_half(400)}[kind]()
 print(out)
 PY
 
@@ -161,6 +207,7 @@ attack() {   # attack CASE: starts the attack for HOSTILE_SECONDS in the backgro
         udp-flood) python3 "$WORK/attack.py" udp "$HOST" "$P_UDP" "$HOSTILE_SECONDS" >"$out" & ;;
         stderr-flood) "$WORK/connbench" "$HOST" "$P_NOISY" 4 "$HOSTILE_SECONDS" >"$out" 2>/dev/null & ;;
         fork-and-ignore) "$WORK/connbench" "$HOST" "$P_FORK" 8 "$HOSTILE_SECONDS" >"$out" 2>/dev/null & ;;
+        tls-half-hello) python3 "$WORK/attack.py" tlshalf "$HOST" "$P_TLS" "$HOSTILE_SECONDS" >"$out" & ;;
         *) die "unknown case '$1'" ;;
     esac
     APID=$!
@@ -188,6 +235,10 @@ for c in $HOSTILE_CASES; do
     extra=""
     if [ "$c" = fork-and-ignore ]; then
         n=$(leftover_sleepers); extra=" (grandchildren left: $n)"; [ "$n" = 0 ] || status=1
+    fi
+    if [ "$c" = tls-half-hello ]; then
+        # No unfinished handshake may start a program; each was refused as tls_timeout (counted, throttled).
+        n=$(grep -c . "$WORK/tls-programs" || true); extra=" (programs started: $n)"; [ "$n" = 0 ] || status=1
     fi
     printf '| %s | %s%s | %d → %d | %s → %s | %s → %s | %.1f | %s | %s |\n' "$c" "${what:-}" "$extra" \
         $((r0 / 1024)) $((r1 / 1024)) "$t0" "$t1" "$f0" "$f1" "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" \

@@ -23,6 +23,14 @@
 #   STARTS        starts averaged for the start-up figure (5); STARTUP=0 skips start-up and RSS
 #   SPAWNER_STARTS  first connections of user nobody after the spawner's 30 s idle close (3; 0
 #                 skips them): what such a connection waits, the spawner's own start, its memory
+#   TLS_SERVERS   TLS servers to run ("stunnel-xinetd stunnel-exec jinetd-tls jinetd-tls-c2"; empty:
+#                 none), each doing full TLS 1.3 handshakes with bench/tlsbench.c (a session is never
+#                 resumed) for a certificate of localhost: stunnel-xinetd is stunnel (stunnel4) in
+#                 front of xinetd's hello, stunnel-exec stunnel's own exec= of hello, jinetd-tls is
+#                 jinetd with tls: on hello (a program: through the bridge) and on daytime (a
+#                 handler), jinetd-tls-c2 the same with -XX:TieredStopAtLevel=4 after the launcher's
+#                 flags (JSSE's handshake at C2, where the launcher stops at C1)
+#   TLS_KEY       the certificate's key: ec (P-256, the default) or rsa (2048 bits)
 #   JINETD_JAVA_OPTS  passed through to the launcher (appended after its own JVM flags)
 #   EXAMPLE_TABLE table for the start-up and idle-RSS figures (../conf/services.yaml); must suit
 #                 the jinetd being measured (e.g. $JINETD_HOME/conf/services.yaml for an older build)
@@ -39,6 +47,8 @@ WARMUP=${WARMUP:-2}
 CONCS=${CONCS:-"1 16"}
 CASES=${CASES:-"daytime hello nobody"}
 SERVERS=${SERVERS-"xinetd jinetd jinetd-bridge jinetd-info ceiling"}
+TLS_SERVERS=${TLS_SERVERS-"stunnel-xinetd stunnel-exec jinetd-tls jinetd-tls-c2"}
+TLS_KEY=${TLS_KEY:-ec}
 STARTS=${STARTS:-5}
 STARTUP=${STARTUP:-1}
 SPAWNER_STARTS=${SPAWNER_STARTS:-3}
@@ -112,6 +122,21 @@ payload() {   # payload CASE: sets PAYLOAD, what each client writes before it ha
 
 rss_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
+tls_probe() {   # tls_probe PORT: first line the service answers inside TLS, its certificate verified (5 s bound)
+    timeout 5 openssl s_client -quiet -connect "$HOST:$1" -servername localhost -CAfile "$WORK/tls.pem" \
+        -verify_hostname localhost -verify_return_error </dev/null 2>/dev/null | head -n 1 || true
+}
+
+server_rss() {   # server_rss KEY: VmRSS or VmHWM of the server, kB, its partner's added where it has one
+    local kb p total=0
+    for p in "$SERVER_PID" $PARTNER_PID; do
+        kb=$(rss_kb "$p" "$1")
+        [ "$kb" = "?" ] && { echo "?"; return; }
+        total=$((total + kb))
+    done
+    echo "$total"
+}
+
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 
 # ---------------------------------------------------------------- build, install
@@ -120,15 +145,36 @@ log "building connbench and hello in $WORK"
 cc -O2 -pthread -o "$WORK/connbench" "$BENCH_KIT/connbench.c"
 cc -O2 -o "$WORK/hello" "$BENCH_KIT/hello.c"
 cc -O2 -o "$WORK/spawnloop" "$(dirname "$0")/spawnloop.c"
-if [[ " $SERVERS " == *" xinetd "* ]] && ! command -v xinetd >/dev/null 2>&1; then
+if [[ " $SERVERS " == *" xinetd "* || " $TLS_SERVERS " == *" stunnel-xinetd "* ]] \
+        && ! command -v xinetd >/dev/null 2>&1; then
     log "installing xinetd"
     apt-get update && apt-get install -y xinetd
 fi
 CB="$WORK/connbench"
+TB="$WORK/tlsbench"
+if [ -n "$TLS_SERVERS" ]; then
+    [ -f /usr/include/openssl/ssl.h ] \
+        || die "the TLS cases build bench/tlsbench.c against OpenSSL: apt-get install libssl-dev (or TLS_SERVERS=)"
+    if [[ " $TLS_SERVERS " == *" stunnel"* ]]; then
+        command -v stunnel >/dev/null \
+            || die "the stunnel cases need stunnel: apt-get install stunnel4 (or leave them out of TLS_SERVERS)"
+    fi
+    cc -O2 -pthread -o "$TB" "$here/tlsbench.c" -lssl -lcrypto
+    # One certificate for every TLS server, as a site would have: for localhost, its key 0600.
+    case $TLS_KEY in
+        ec) keyopts=(-newkey ec -pkeyopt ec_paramgen_curve:P-256) ;;
+        rsa) keyopts=(-newkey rsa:2048) ;;
+        *) die "TLS_KEY must be ec or rsa" ;;
+    esac
+    (umask 077 && openssl req -x509 "${keyopts[@]}" -nodes -keyout "$WORK/tls.key" -out "$WORK/tls.pem" -days 2 \
+        -subj /CN=localhost -addext subjectAltName=DNS:localhost 2>/dev/null) || die "openssl could not make a certificate"
+    chmod 644 "$WORK/tls.pem"
+fi
 
 # ---------------------------------------------------------------- servers
 declare -A PORT=()
 SERVER_PID=""
+PARTNER_PID=""   # a second process of the server measured (xinetd behind stunnel): its CPU and memory count too
 
 start_xinetd() {
     PORT[daytime]=$(free_port); PORT[hello]=$(free_port); PORT[nobody]=$(free_port)
@@ -184,8 +230,46 @@ start_ceiling() {   # the C accept loop + posix_spawn: hello only
     wait_port "${PORT[hello]}" "$SERVER_PID"
 }
 
+start_jinetd_tls() {   # start_jinetd_tls NAME [EXTRA_JAVA_OPTS]: tls: on daytime (a handler) and hello (a program)
+    PORT[daytime]=$(free_port); PORT[hello]=$(free_port)
+    local tls="{certificate: $WORK/tls.pem, key: $WORK/tls.key}"
+    cat > "$WORK/$1.yaml" <<EOF
+control_socket: none
+defaults: {bind: $HOST, instances: unlimited}
+services:
+  daytime: {port: ${PORT[daytime]}, handler: daytime, tls: $tls}
+  hello: {port: ${PORT[hello]}, exec: [$WORK/hello], user: root, tls: $tls}
+EOF
+    : > "$WORK/$1.log"; SERVER_LOG="$WORK/$1.log"
+    JINETD_LOG_LEVEL=warn JINETD_JAVA_OPTS="${JINETD_JAVA_OPTS:-}${2:+ $2}" "$JINETD_HOME/bin/jinetd" run \
+        -c "$WORK/$1.yaml" 2>>"$WORK/$1.log" </dev/null &
+    SERVER_PID=$!; PIDS+=("$SERVER_PID")
+    wait_port "${PORT[daytime]}" "$SERVER_PID"; wait_port "${PORT[hello]}" "$SERVER_PID"
+}
+
+start_stunnel() {   # start_stunnel NAME LINE: stunnel on PORT[hello], its service ending in LINE (connect= or exec=)
+    PORT[hello]=$(free_port)
+    cat > "$WORK/$1.conf" <<EOF
+foreground = yes
+pid =
+debug = 3
+output = $WORK/$1.log
+[hello]
+accept = $HOST:${PORT[hello]}
+cert = $WORK/tls.pem
+key = $WORK/tls.key
+sslVersionMin = TLSv1.3
+$2
+EOF
+    : > "$WORK/$1.log"; SERVER_LOG="$WORK/$1.log"
+    stunnel "$WORK/$1.conf" 2>>"$WORK/$1.log" </dev/null &
+    SERVER_PID=$!; PIDS+=("$SERVER_PID")
+    wait_port "${PORT[hello]}" "$SERVER_PID"
+}
+
 stop_server() {
     stop_pid "$SERVER_PID"; forget_pid "$SERVER_PID"; SERVER_PID=""
+    if [ -n "$PARTNER_PID" ]; then stop_pid "$PARTNER_PID"; forget_pid "$PARTNER_PID"; PARTNER_PID=""; fi
 }
 
 # ---------------------------------------------------------------- measurement
@@ -213,13 +297,24 @@ cpu_ticks() {   # utime+stime+cutime+cstime of a process (its reaped children in
 }
 declare -a ROWS=()
 
-measure() {   # measure SERVER CASE CONC
-    local srv=$1 c=$2 n=$3 port=${PORT[$2]} out detail
-    local -a send=(); payload "$c"; [ -z "$PAYLOAD" ] || send=("$PAYLOAD")
-    "$CB" "$HOST" "$port" "$n" "$WARMUP" "${send[@]}" > /dev/null 2>&1
-    local t0; t0=$(cpu_ticks "$SERVER_PID")
-    out=$("$CB" "$HOST" "$port" "$n" "$DURATION" "${send[@]}" 2>"$WORK/detail")
-    local t1; t1=$(cpu_ticks "$SERVER_PID")
+server_ticks() {   # cpu_ticks of the server, and of its partner where it has one
+    local p total=0
+    for p in "$SERVER_PID" $PARTNER_PID; do total=$((total + $(cpu_ticks "$p"))); done
+    echo "$total"
+}
+
+measure() {   # measure SERVER CASE CONC [tls]: connbench (with the case's payload), or tlsbench (full TLS 1.3 handshakes), on PORT[CASE]
+    local srv=$1 c=$2 n=$3 port=${PORT[$2]} out detail client=$CB
+    local -a extra=()
+    if [ "${4:-}" = tls ]; then
+        client=$TB; extra=("$WORK/tls.pem" localhost)
+    else
+        payload "$c"; [ -z "$PAYLOAD" ] || extra=("$PAYLOAD")
+    fi
+    "$client" "$HOST" "$port" "$n" "$WARMUP" "${extra[@]}" > /dev/null 2>&1
+    local t0; t0=$(server_ticks)
+    out=$("$client" "$HOST" "$port" "$n" "$DURATION" "${extra[@]}" 2>"$WORK/detail")
+    local t1; t1=$(server_ticks)
     detail=$(cat "$WORK/detail")
     local k="$srv|$c|$n"
     R_CPS[$k]=$(sed -n 's/.*conn_per_s=\([0-9.]*\).*/\1/p' <<<"$out")
@@ -265,6 +360,35 @@ bench_server() {   # bench_server NAME
     SPAWNER_RSS[$srv]=$(spawner_rss)
     sleep 7   # quiet, as after a busy spell (a measurement, not synchronisation)
     RSS_QUIET[$srv]=$(rss_kb "$SERVER_PID" VmRSS)
+    stop_server
+}
+
+bench_tls_server() {   # bench_tls_server NAME: a TLS server, its cases at each concurrency
+    local srv=$1 c n line cases behind
+    case $srv in
+        stunnel-xinetd)
+            start_xinetd; PARTNER_PID=$SERVER_PID; behind=${PORT[hello]}
+            start_stunnel "$srv" "connect = $HOST:$behind"; cases=hello ;;
+        stunnel-exec) start_stunnel "$srv" "exec = $WORK/hello"; cases=hello ;;
+        jinetd-tls) start_jinetd_tls "$srv"; cases="hello daytime" ;;
+        jinetd-tls-c2) start_jinetd_tls "$srv" -XX:TieredStopAtLevel=4; cases="hello daytime" ;;
+        *) die "unknown TLS server $srv" ;;
+    esac
+    log "$srv up (pid $SERVER_PID${PARTNER_PID:+, behind it $PARTNER_PID}): hello ${PORT[hello]}"
+    for c in $cases; do
+        line=$(tls_probe "${PORT[$c]}")
+        [ -n "$line" ] || die "$srv $c answered nothing inside TLS"
+        log "$srv $c answers: $line"
+    done
+    sleep 2   # idle before the RSS reading (a measurement, not synchronisation)
+    RSS_IDLE[$srv]=$(server_rss VmRSS)
+    for c in $cases; do
+        for n in $CONCS; do measure "$srv" "$c" "$n" tls; done
+    done
+    RSS_LOAD[$srv]=$(server_rss VmRSS)
+    HWM[$srv]=$(server_rss VmHWM)
+    sleep 7   # quiet, as after a busy spell (a measurement, not synchronisation)
+    RSS_QUIET[$srv]=$(server_rss VmRSS)
     stop_server
 }
 
@@ -315,8 +439,9 @@ startup_jinetd() {   # STARTS starts on the example table: launcher exec .. 'rea
 }
 
 # ---------------------------------------------------------------- run
-log "JINETD_HOME=$JINETD_HOME DURATION=$DURATION WARMUP=$WARMUP CONCS='$CONCS' CASES='$CASES' SERVERS='$SERVERS' JINETD_JAVA_OPTS='${JINETD_JAVA_OPTS:-}'"
+log "JINETD_HOME=$JINETD_HOME DURATION=$DURATION WARMUP=$WARMUP CONCS='$CONCS' CASES='$CASES' SERVERS='$SERVERS' TLS_SERVERS='$TLS_SERVERS' JINETD_JAVA_OPTS='${JINETD_JAVA_OPTS:-}'"
 for s in $SERVERS; do bench_server "$s"; done
+for s in $TLS_SERVERS; do bench_tls_server "$s"; done
 if [ "$STARTUP" = 1 ]; then startup_jinetd; fi
 if [ "$SPAWNER_STARTS" -gt 0 ] && [[ " $SERVERS " == *" jinetd "* && " $CASES " == *" nobody "* ]]; then
     spawner_starts
@@ -354,6 +479,21 @@ if [[ " $SERVERS " == *" xinetd "* && " $SERVERS " == *" jinetd "* ]]; then
         echo "| $c | $n | $(ratio "${R_CPS[jinetd|$c|$n]}" "${R_CPS[xinetd|$c|$n]}") | $(ratio "${R_P99[jinetd|$c|$n]}" "${R_P99[xinetd|$c|$n]}") |"
     done; done
 fi
+if [[ " $TLS_SERVERS " == *" stunnel-xinetd "* ]]; then
+    echo
+    version=$( (stunnel -version 2>&1 || true) | awk '/^stunnel [0-9]/ { v = $1 " " $2 } END { print v }')
+    echo "TLS: full TLS 1.3 handshakes, an $TLS_KEY certificate, ${version:-stunnel}, bench/tlsbench.c"
+    echo
+    echo "| TLS: ratio to stunnel+xinetd's hello | case | conc | conn/s | p99 | server CPU/conn |"
+    echo "|---|---|---:|---:|---:|---:|"
+    for s in $TLS_SERVERS; do
+        [ "$s" = stunnel-xinetd ] && continue
+        for c in hello daytime; do for n in $CONCS; do
+            [ -n "${R_CPS[$s|$c|$n]:-}" ] || continue
+            echo "| $s | $c | $n | $(ratio "${R_CPS[$s|$c|$n]}" "${R_CPS[stunnel-xinetd|hello|$n]}") | $(ratio "${R_P99[$s|$c|$n]}" "${R_P99[stunnel-xinetd|hello|$n]}") | $(ratio "${R_CPU[$s|$c|$n]}" "${R_CPU[stunnel-xinetd|hello|$n]}") |"
+        done; done
+    done
+fi
 if [[ " $SERVERS " == *" jinetd "* && " $SERVERS " == *" jinetd-info "* ]]; then
     echo
     echo "| logging cost: jinetd-info/jinetd (warn) | conc | conn/s | p99 |"
@@ -382,7 +522,7 @@ fi
 echo
 echo "| server (bench table) | VmRSS idle (2 s after ready) | VmRSS after the runs | 7 s later | VmHWM |"
 echo "|---|---:|---:|---:|---:|"
-for s in $SERVERS; do
+for s in $SERVERS $TLS_SERVERS; do
     echo "| $s | $((RSS_IDLE[$s] / 1024)) MiB (${RSS_IDLE[$s]} kB) | $((RSS_LOAD[$s] / 1024)) MiB | $((RSS_QUIET[$s] / 1024)) MiB | $((HWM[$s] / 1024)) MiB |"
 done
 for s in $SERVERS; do

@@ -170,7 +170,7 @@ class PluginReloadTest {
             assertEquals(List.of(table + ":2:10: plugins '" + plugins + "': steady.jar: not a jar: zip END header "
                     + "not found (expected a readable jar of handler providers, a regular file of at most 64 MiB)",
                     table + ":4:50: handler 'greeting' is not known (expected one of: chargen, daytime, discard, echo, "
-                            + "misbehaving, peer-report, replying, time)"), answer.problems());
+                            + "http, misbehaving, peer-report, replying, time)"), answer.problems());
             assertEquals("v1:first", early.ask("first"));
             try (var late = new Client(greet)) {
                 assertEquals("v1 ready", late.line());

@@ -91,31 +91,50 @@ class SupervisorTest {
     }
 
     @Test
-    void aReloadReadsEveryCertificateAndKeyAgainAndABadOneKeepsTheTableServed() throws Exception {
+    void aReloadReadsEveryCertificateAndKeyAgainAndABadOneKeepsTheCertificateServed() throws Exception {
         int port = TestDaemon.freePort();
         var dir = java.nio.file.Files.createTempDirectory("jinetd-tls");
+        java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         try {
             var made = new org.jinetd.daemon.config.TestCertificates(dir);
-            var web = made.selfSigned("web", "ec", "www.example.org");
+            var web = made.selfSigned("web", "ec", "localhost");
+            var renewed = made.selfSigned("renewed", "ec", "localhost");
             var other = made.key("other", "ec");
-            var key = dir.resolve("web.key");
+            var live = java.nio.file.Files.createDirectory(dir.resolve("live"));
+            var certificate = live.resolve("web.pem");
+            var key = live.resolve("web.key");
+            copy(web.certificate(), certificate);
+            copy(web.key(), key);
             var file = TestDaemon.write(("services: {echo: {port: %d, bind: 127.0.0.1, handler: echo, "
-                    + "tls: {certificate: %s, key: %s}}}").formatted(port, web.certificate(), key));
+                    + "tls: {certificate: %s, key: %s}}}").formatted(port, certificate, key));
             var running = start(path -> Config.load(path), file);
-            var first = serial(web.certificate());
-            java.nio.file.Files.copy(other, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            var client = TlsClients.trusting(web.certificate(), renewed.certificate());
+            assertEquals("CN=localhost", shown(client, port).getSubjectX500Principal().getName());
+            var first = shown(client, port);
+            assertEquals(TlsClients.certificate(web.certificate()), first);
+
+            // A key that does not match: a problem at its place in the table, naming the file.
+            copy(other, key);
             var answer = reload().get(20, TimeUnit.SECONDS);
             assertFalse(answer.ok());
-            assertTrue(answer.problems().getFirst().contains("key '" + key + "' does not match the certificate"),
+            assertTrue(answer.problems().getFirst().startsWith(file + ":9:12: key '" + key
+                    + "' does not match the certificate"), answer.problems().toString());
+            assertEquals(first, shown(client, port), "the certificate read before is served on");
+
+            // A certificate file that holds no certificate: the same.
+            copy(renewed.key(), key);
+            java.nio.file.Files.writeString(certificate, "-----BEGIN CERTIFICATE-----\nnot base64 at all\n"
+                    + "-----END CERTIFICATE-----\n");
+            answer = reload().get(20, TimeUnit.SECONDS);
+            assertFalse(answer.ok());
+            assertTrue(answer.problems().getFirst().startsWith(file + ":8:20: certificate '" + certificate + "'"),
                     answer.problems().toString());
-            assertEquals(first, served(port), "the certificate read before is served on");
-            java.nio.file.Files.copy(made.selfSigned("renewed", "ec", "www.example.org").key(), key,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            java.nio.file.Files.copy(dir.resolve("renewed.pem"), web.certificate(),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            assertEquals(first, shown(client, port), "the certificate read before is served on");
+
+            // Both renewed: the next handshake shows the new one.
+            copy(renewed.certificate(), certificate);
             assertTrue(reload().get(20, TimeUnit.SECONDS).ok());
-            assertEquals(serial(web.certificate()), served(port), "the certificate read at the reload is served at once");
-            assertTrue(!first.equals(served(port)));
+            assertEquals(TlsClients.certificate(renewed.certificate()), shown(client, port));
             signals.request(new Signals.Request.Stop("SIGTERM"));
             assertInstanceOf(Supervisor.Outcome.Stopped.class, running.get(20, TimeUnit.SECONDS));
         } finally {
@@ -124,6 +143,24 @@ class SupervisorTest {
                     java.nio.file.Files.delete(f);
                 }
             }
+        }
+    }
+
+    /** Copies a certificate or key file where the table names it, its mode kept (a key stays 0600). */
+    private static void copy(Path from, Path to) throws IOException {
+        java.nio.file.Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+    }
+
+    /** The certificate a full handshake with the echo service shows, which then echoes. */
+    private static java.security.cert.X509Certificate shown(javax.net.ssl.SSLContext client, int port)
+            throws IOException {
+        // Without SNI: a session of the same name would be resumed, and show the certificate of its first.
+        try (var socket = TlsClients.connect(client, port, TlsClients.noSni())) {
+            socket.getSession().invalidate();
+            socket.getOutputStream().write("hi\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("hi\n", TlsClients.line(socket.getInputStream()));
+            return (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
         }
     }
 
@@ -228,40 +265,6 @@ class SupervisorTest {
             s.getOutputStream().write("hi\n".getBytes(StandardCharsets.US_ASCII));
             s.shutdownOutput();
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-        }
-    }
-
-    /** The serial number of the certificate the TLS service on {@code port} serves now, from a real handshake. */
-    private static String served(int port) throws Exception {
-        var trustAll = new javax.net.ssl.X509TrustManager() {
-            @Override
-            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) {
-            }
-
-            @Override
-            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) {
-            }
-
-            @Override
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                return new java.security.cert.X509Certificate[0];
-            }
-        };
-        var context = javax.net.ssl.SSLContext.getInstance("TLS");
-        context.init(null, new javax.net.ssl.TrustManager[] {trustAll}, null);
-        try (var socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            socket.startHandshake();
-            var leaf = (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
-            return leaf.getSerialNumber().toString(16);
-        }
-    }
-
-    /** The serial number of the first certificate of a PEM file. */
-    private static String serial(java.nio.file.Path pem) throws Exception {
-        try (var in = java.nio.file.Files.newInputStream(pem)) {
-            return ((java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(in)).getSerialNumber().toString(16);
         }
     }
 }

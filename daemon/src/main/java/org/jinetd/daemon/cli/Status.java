@@ -74,13 +74,14 @@ final class Status implements Callable<Integer> {
                 age(report.uptimeSeconds()), report.live(), report.maxConnections(), LogText.escaped(report.table()),
                 report.tableLoaded(), report.tableChanged() ? " (changed since: 'jinetd reload' reads it)" : ""));
         var rows = new ArrayList<List<String>>();
-        rows.add(List.of("SERVICE", "PROTOCOL", "ADDRESS", "STATE", "LIVE", "TOTAL", "REFUSED", "FAILED", "LAST ERROR"));
+        rows.add(List.of("SERVICE", "PROTOCOL", "ADDRESS", "STATE", "LIVE", "TOTAL", "HANDSHAKES", "REFUSED", "FAILED",
+                "LAST ERROR"));
         for (var s : report.services()) {
             var refused = s.refused().isEmpty() ? "-" : s.refused().entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
             rows.add(List.of(s.name(), s.protocol(), s.address(), s.state(), Integer.toString(s.live()),
-                    Long.toString(s.connections()), refused, Long.toString(s.failed()),
-                    s.lastError().isEmpty() ? "-" : s.lastError()));
+                    Long.toString(s.connections()), s.handshakes() == null ? "-" : Long.toString(s.handshakes()),
+                    refused, Long.toString(s.failed()), s.lastError().isEmpty() ? "-" : s.lastError()));
         }
         Columns.print(rows, out);
         if (service != null) {
@@ -112,6 +113,10 @@ final class Status implements Callable<Integer> {
         metric(out, "jinetd_refused_total", "counter", "Connections refused since the daemon started, by reason.");
         report.services().forEach(s -> s.refused().forEach((reason, n) -> out.println(
                 "jinetd_refused_total{service=\"%s\",reason=\"%s\"} %d".formatted(s.name(), reason, n))));
+        metric(out, "jinetd_tls_handshakes_total", "counter",
+                "TLS handshakes done since the daemon started (a failed one is a refusal, reason tls_...).");
+        report.services().stream().filter(s -> s.handshakes() != null).forEach(s -> out.println(
+                "jinetd_tls_handshakes_total{service=\"%s\"} %d".formatted(s.name(), s.handshakes())));
         metric(out, "jinetd_failed_total", "counter", "Connections that ended in a failure since the daemon started.");
         report.services().forEach(s -> out.println("jinetd_failed_total{service=\"%s\"} %d".formatted(s.name(), s.failed())));
         metric(out, "jinetd_service_state", "gauge", "1 for the state each service is in.");

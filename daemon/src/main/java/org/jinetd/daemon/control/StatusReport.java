@@ -20,12 +20,15 @@ public record StatusReport(String table, String tableLoaded, boolean tableChange
     /**
      * @param state     listening, limited (over a rate), paused (short of a resource), failed (not
      *                  listening: see lastError), disabled
-     * @param refused   refusals by reason since start
-     * @param failed    connections that ended in a failure (a program's non-zero exit or signal,
-     *                  a handler's exception) since start
+     * @param refused    refusals by reason since start (a failed TLS handshake is one, {@code tls_...})
+     * @param failed     connections that ended in a failure (a program's non-zero exit or signal,
+     *                   a handler's exception) since start
+     * @param handshakes TLS handshakes done since start, where the service has {@code tls:}; null
+     *                   for a plain one
      */
     public record ServiceRow(String name, String protocol, String address, String state, int live,
-                             long connections, Map<String, Long> refused, long failed, String lastError) {}
+                             long connections, Map<String, Long> refused, long failed, String lastError,
+                             Long handshakes) {}
 
     public record ConnectionRow(String service, String peer, Long pid, double ageSeconds) {}
 
@@ -59,7 +62,8 @@ public record StatusReport(String table, String tableLoaded, boolean tableChange
                 }
             }
             rows.add(new ServiceRow(service.name(), service.endpoint().transport().key(), address, state, live,
-                    counts.connections(), counts.refused(), counts.failed(), lastError));
+                    counts.connections(), counts.refused(), counts.failed(), lastError,
+                    service.tls().isPresent() ? counts.handshakes() : null));
         }
         var connections = daemon.connections().stream()
                 .filter(c -> only.isEmpty() || only.get().equals(c.service()))

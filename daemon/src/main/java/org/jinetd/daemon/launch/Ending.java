@@ -47,8 +47,8 @@ final class Ending {
     private volatile SocketAddress peer;
     /** The balancer it came through, where a PROXY header said. */
     private volatile SocketAddress via;
-    /** What its TLS handshake agreed on, where it had one. */
-    private volatile org.jinetd.daemon.tls.Session tls;
+    /** Its TLS session, where it had one: what the handshake agreed on, and whether the client broke it. */
+    private volatile org.jinetd.daemon.tls.TlsChannel tls;
     private volatile Live.Entry entry;
 
     private Ending(ConnectionLog log, Service service, long since, SocketChannel socket, Admission admission,
@@ -105,7 +105,7 @@ final class Ending {
     }
 
     /** Its TLS handshake is done: the line says what it agreed on. */
-    void secured(org.jinetd.daemon.tls.Session session) {
+    void secured(org.jinetd.daemon.tls.TlsChannel session) {
         this.tls = session;
     }
 
@@ -167,10 +167,13 @@ final class Ending {
     private void end(OptionalLong pid, OptionalLong status, Optional<String> signal, Optional<String> reason,
                      Optional<String> error, Optional<String> trace) {
         if (release()) {
-            var session = tls;
+            var channel = tls;
+            var session = channel == null ? null : channel.session();
             var secured = session == null ? Optional.<Ended.Tls>empty() : Optional.of(new Ended.Tls(session.protocol(),
                     session.cipherSuite(), session.serverName(), session.resumed()));
-            log.ended(new Ended(service, peer, Optional.ofNullable(via), secured, pid, status, signal, reason, error,
+            // A client that broke its session (asked to renegotiate) is why it ended, whatever served it saw.
+            var why = reason.isPresent() || channel == null ? reason : channel.cut();
+            log.ended(new Ended(service, peer, Optional.ofNullable(via), secured, pid, status, signal, why, error,
                     trace, Duration.ofNanos(System.nanoTime() - since)));
             leave();
         }

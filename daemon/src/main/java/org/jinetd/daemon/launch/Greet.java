@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-/** xinetd's banner: sent before anything runs for the client. */
+/** xinetd's banner: sent before anything runs for the client, inside TLS where the service has it. */
 final class Greet implements Step {
     @Override
     public boolean waits(Passage passage) {
@@ -21,7 +21,7 @@ final class Greet implements Step {
         try {
             var bytes = ByteBuffer.wrap(banner.get().getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
-                passage.channel().write(bytes);
+                passage.plain().write(bytes);
             }
             return true;
         } catch (IOException e) {

@@ -74,6 +74,7 @@ final class Handle {
                 stream.handler().handle(connection);
                 return null;
             });
+            passage.done();
         } catch (IOException | RuntimeException | Error e) {
             if (entry.reason().isEmpty()) {
                 // The client reset or closed under the handler: its doing, not the handler's failure.

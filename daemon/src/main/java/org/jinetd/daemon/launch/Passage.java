@@ -122,7 +122,7 @@ public final class Passage {
     void secured(TlsChannel channel) {
         tls = channel;
         plain = channel;
-        ending.secured(channel.session());
+        ending.secured(channel);
     }
 
     /** Ends the writing side of the connection (TLS: close_notify), so the client sees end-of-stream while it may still send. */
@@ -131,6 +131,22 @@ public final class Passage {
             tls.shutdownOutput();
         } else {
             channel.shutdownOutput();
+        }
+    }
+
+    /**
+     * What serves it is done: under TLS, close_notify goes out before the end, so that the
+     * client can tell this end from a cut (openssl and curl report a cut as "unexpected eof"),
+     * waiting at most a second for a client that reads nothing, as TLS's close does. A plain
+     * connection says nothing more: its end says it. A client already gone changes nothing.
+     */
+    void done() {
+        if (tls != null) {
+            try {
+                tls.close();
+            } catch (java.io.IOException e) {
+                // Gone, or its side closed both ways (TLS 1.2): it learns nothing more either way.
+            }
         }
     }
 

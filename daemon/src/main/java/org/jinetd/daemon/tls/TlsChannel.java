@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
@@ -39,6 +40,8 @@ public final class TlsChannel implements ByteChannel {
     private ByteBuffer netOut;
     private boolean inputDone;
     private volatile boolean outputShut;
+    /** Why the session was cut on the client's account, once it was. */
+    private volatile String cut;
 
     TlsChannel(SocketChannel channel, SSLEngine engine, Session session, ByteBuffer netIn, ByteBuffer appIn) {
         this.channel = channel;
@@ -53,6 +56,15 @@ public final class TlsChannel implements ByteChannel {
     /** What the handshake agreed on. */
     public Session session() {
         return session;
+    }
+
+    /**
+     * Why the session was cut on the client's account, if it was: {@code renegotiation}, a
+     * client that asked for a new handshake. Whoever copied its bytes saw an exception, or
+     * only the end; the connection's line says this instead.
+     */
+    public Optional<String> cut() {
+        return Optional.ofNullable(cut);
     }
 
     /**
@@ -103,6 +115,7 @@ public final class TlsChannel implements ByteChannel {
             // TLS 1.2 lets a client start a handshake again: a cheap way for it to make the
             // server do a handshake's work over and over (CVE-2011-1473), and nothing a client
             // of an inetd service needs.
+            cut = "renegotiation";
             refuse();
             throw new SSLException("the client asked to renegotiate; refused");
         }

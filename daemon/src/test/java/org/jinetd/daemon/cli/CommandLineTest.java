@@ -67,7 +67,7 @@ class CommandLineTest {
         assertEquals(1, r.code());
         assertEquals("""
                 %1$s:2:13: 'port' is 0, out of range (expected a whole number from 1 to 65535)
-                %1$s:3:25: handler 'nope' is not known (expected one of: chargen, daytime, discard, echo, misbehaving, peer-report, replying, time)
+                %1$s:3:25: handler 'nope' is not known (expected one of: chargen, daytime, discard, echo, http, misbehaving, peer-report, replying, time)
                 %1$s: 2 problems
                 """.formatted(file), r.err());
         assertEquals("", r.out());

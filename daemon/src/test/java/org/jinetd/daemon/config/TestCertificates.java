@@ -76,6 +76,26 @@ public final class TestCertificates {
     }
 
     /**
+     * A client's certificate issued by {@code ca}, its subject as openssl's {@code -subj} takes
+     * it, written in printf(1)'s notation ({@code \r}, {@code \033}, {@code \303\251}), so
+     * that any byte but NUL reaches openssl as it is, whatever the JVM's locale (a client's own
+     * text, UTF-8 or not), and its serial as {@code -set_serial} takes it ({@code 0x0A1B...}).
+     */
+    public Pair client(String name, Pair ca, String subject, String serial) throws IOException {
+        var key = key(name, "ec");
+        var csr = dir.resolve(name + ".csr");
+        var cert = dir.resolve(name + ".pem");
+        run(List.of("/bin/sh", "-c", "exec openssl req -new -utf8 -key \"$1\" -subj \"$(printf \"$2\")\" -out \"$3\"",
+                "sh", key.toString(), subject, csr.toString()));
+        var ext = dir.resolve(name + ".ext");
+        Files.writeString(ext, "extendedKeyUsage=clientAuth\n");
+        run(List.of("openssl", "x509", "-req", "-in", csr.toString(), "-CA", ca.certificate().toString(), "-CAkey",
+                ca.key().toString(), "-set_serial", serial, "-days", "365", "-extfile", ext.toString(),
+                "-out", cert.toString()));
+        return new Pair(open(cert), key);
+    }
+
+    /**
      * A self-signed EC certificate for {@code host} valid from {@code start} (keytool's
      * -startdate: {@code -10d}, {@code +1d}) for {@code days}: an expired or not yet valid one.
      */

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** {@code openssl s_client}, run as a user would run it against the test's server. */
-final class OpenSsl implements AutoCloseable {
+public final class OpenSsl implements AutoCloseable {
     private final Process process;
     private final StringBuilder output = new StringBuilder();
     private final Thread reader;
@@ -34,23 +34,23 @@ final class OpenSsl implements AutoCloseable {
     }
 
     /** s_client to the port on 127.0.0.1, with these arguments. */
-    static OpenSsl client(int port, String... args) throws IOException {
+    public static OpenSsl client(int port, String... args) throws IOException {
         var command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port));
         command.addAll(Arrays.asList(args));
         return new OpenSsl(command);
     }
 
-    OutputStream stdin() {
+    public OutputStream stdin() {
         return process.getOutputStream();
     }
 
-    void send(String text) throws IOException {
+    public void send(String text) throws IOException {
         stdin().write(text.getBytes(StandardCharsets.ISO_8859_1));
         stdin().flush();
     }
 
     /** Waits, at most 60 s, until the output holds {@code text}. */
-    void await(String text) throws InterruptedException {
+    public void await(String text) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         synchronized (output) {
             while (output.indexOf(text) < 0) {
@@ -62,20 +62,20 @@ final class OpenSsl implements AutoCloseable {
     }
 
     /** Its exit status, waited for at most 60 s, and all it printed. */
-    String exit() throws InterruptedException {
+    public String exit() throws InterruptedException {
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "s_client still runs after 60 s:\n" + output());
         reader.join(10_000);
         return output();
     }
 
-    String output() {
+    public String output() {
         synchronized (output) {
             return output.toString();
         }
     }
 
     /** Sends {@code input}, ends stdin, and returns all s_client printed once it exits. */
-    String talk(String input) throws IOException, InterruptedException {
+    public String talk(String input) throws IOException, InterruptedException {
         send(input);
         stdin().close();
         return exit();

@@ -97,7 +97,7 @@ class RefusalTest {
 
     @Test
     void halfAClientHelloThenSilenceTimesOut() throws Exception {
-        var hello = HelloTest.jdkHello("www.example.org", "TLSv1.3");
+        var hello = ClientHellos.jdkHello("www.example.org", "TLSv1.3");
         try (var server = server("handshake_timeout: 1s"); var socket = raw(server.port())) {
             socket.getOutputStream().write(hello, 0, hello.length / 2);
             assertEquals(Failure.TIMEOUT, failed(server).failure());
@@ -107,7 +107,7 @@ class RefusalTest {
 
     @Test
     void aClientThatSendsAByteAtATimeIsClosedAtTheDeadlineNotAtItsLastByte() throws Exception {
-        var hello = HelloTest.jdkHello("www.example.org", "TLSv1.3");
+        var hello = ClientHellos.jdkHello("www.example.org", "TLSv1.3");
         var dripping = new AtomicBoolean(true);
         try (var server = server("handshake_timeout: 1s"); var socket = raw(server.port())) {
             var drip = Thread.ofVirtual().start(() -> {
@@ -133,7 +133,7 @@ class RefusalTest {
 
     @Test
     void aClientThatLeavesIsClosed() throws Exception {
-        var hello = HelloTest.jdkHello("www.example.org", "TLSv1.3");
+        var hello = ClientHellos.jdkHello("www.example.org", "TLSv1.3");
         try (var server = server("")) {
             raw(server.port()).close();
             assertEquals(Failure.CLOSED, failed(server).failure());
@@ -147,8 +147,8 @@ class RefusalTest {
     @Test
     void sslv2Sslv3Tls10AndTls11AreRefusedAsProtocol() throws Exception {
         try (var server = server("")) {
-            for (var hello : java.util.List.of(HelloTest.sslv2Hello(), HelloTest.sslv3Hello(), HelloTest.oldHello(0x0301),
-                    HelloTest.oldHello(0x0302))) {
+            for (var hello : java.util.List.of(ClientHellos.sslv2Hello(), ClientHellos.sslv3Hello(), ClientHellos.oldHello(0x0301),
+                    ClientHellos.oldHello(0x0302))) {
                 try (var socket = raw(server.port())) {
                     socket.getOutputStream().write(hello);
                     var failed = failed(server);

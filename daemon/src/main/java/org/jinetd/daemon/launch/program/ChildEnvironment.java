@@ -41,11 +41,7 @@ public final class ChildEnvironment {
 
     /**
      * A connection's program behind TLS: as above, with what its handshake agreed on, in the
-     * names sslserver (ucspi-ssl) and Apache's mod_ssl give: {@code SSL_PROTOCOL},
-     * {@code SSL_CIPHER}, {@code SSL_TLS_SNI}, {@code SSL_ALPN}, and with a client certificate
-     * {@code SSL_CLIENT_S_DN}, {@code SSL_CLIENT_I_DN} (RFC 2253), {@code SSL_CLIENT_M_SERIAL}
-     * (hex), {@code SSL_CLIENT_V_START}, {@code SSL_CLIENT_V_END} ({@code Dec  1 12:00:00 2026 GMT}),
-     * {@code SSL_CLIENT_CERT} (PEM).
+     * names sslserver (ucspi-ssl) and Apache's mod_ssl give ({@link SslEnvironment}).
      */
     public static Map<String, String> of(Service service, Launch.Exec exec, Client client, SocketAddress local,
                                          Optional<Session> tls) {
@@ -84,7 +80,7 @@ public final class ChildEnvironment {
             relay.tlvs().uniqueId().ifPresent(v -> env.put("PROXY_UNIQUE_ID", printable(v)
                     ? new String(v, java.nio.charset.StandardCharsets.US_ASCII) : java.util.HexFormat.of().formatHex(v)));
         });
-        tls.ifPresent(session -> secured(env, session));
+        tls.ifPresent(session -> SslEnvironment.put(env, session));
         env.put("JINETD_SERVICE", service.name());
         env.put("PATH", PATH);
         var account = exec.runAs();
@@ -104,31 +100,5 @@ public final class ChildEnvironment {
             }
         }
         return bytes.length > 0;
-    }
-
-    private static final java.time.format.DateTimeFormatter OPENSSL_TIME = java.time.format.DateTimeFormatter
-            .ofPattern("MMM ppd HH:mm:ss yyyy 'GMT'", java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
-
-    private static void secured(Map<String, String> env, Session session) {
-        env.put("SSL_PROTOCOL", session.protocol());
-        env.put("SSL_CIPHER", session.cipherSuite());
-        session.serverName().ifPresent(name -> env.put("SSL_TLS_SNI", name));
-        session.applicationProtocol().ifPresent(alpn -> env.put("SSL_ALPN", alpn));
-        if (session.clientChain().isEmpty()) {
-            return;
-        }
-        var leaf = session.clientChain().getFirst();
-        env.put("SSL_CLIENT_S_DN", leaf.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253));
-        env.put("SSL_CLIENT_I_DN", leaf.getIssuerX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253));
-        env.put("SSL_CLIENT_M_SERIAL", leaf.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT));
-        env.put("SSL_CLIENT_V_START", OPENSSL_TIME.format(leaf.getNotBefore().toInstant()));
-        env.put("SSL_CLIENT_V_END", OPENSSL_TIME.format(leaf.getNotAfter().toInstant()));
-        try {
-            var base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                    .encodeToString(leaf.getEncoded());
-            env.put("SSL_CLIENT_CERT", "-----BEGIN CERTIFICATE-----\n" + base64 + "\n-----END CERTIFICATE-----\n");
-        } catch (java.security.cert.CertificateEncodingException e) {
-            // A certificate the handshake took is encodable; without its bytes the rest still stands.
-        }
     }
 }

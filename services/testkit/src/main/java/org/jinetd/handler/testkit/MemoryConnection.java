@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jinetd.handler.Connection;
 import org.jinetd.handler.PeerCredentials;
+import org.jinetd.handler.TlsSession;
 
 /**
  * A {@link Connection} in memory, for a unit test that needs no socket: the client's bytes
@@ -27,7 +28,7 @@ import org.jinetd.handler.PeerCredentials;
  * are kept whole; after {@link #shutdownOutput()} a write throws
  * {@link ClosedChannelException}, and after {@code close()} every call does. Unless set, the
  * peer is {@code 127.0.0.1:50000}, the local address {@code 127.0.0.1:7000}, the service
- * {@code test}, and there are no credentials (as for TCP).
+ * {@code test}, and there are no credentials (as for TCP), no balancer and no TLS.
  *
  * <p>It is safe to use from several threads.
  */
@@ -39,6 +40,8 @@ public final class MemoryConnection implements Connection {
     private SocketAddress local = new InetSocketAddress(Listener.LOOPBACK, 7_000);
     private String service = "test";
     private PeerCredentials credentials;
+    private InetSocketAddress via;
+    private TlsSession tls;
     private int mostPerRead = Integer.MAX_VALUE;
     private int position;
     private boolean outputShutdown;
@@ -113,6 +116,32 @@ public final class MemoryConnection implements Connection {
     }
 
     /**
+     * Makes it a connection that came through a load balancer, whose PROXY header named
+     * {@link #peer()} as the client.
+     *
+     * @param via what {@link #via()} returns: the balancer
+     * @return this connection
+     * @since 0.2
+     */
+    public synchronized MemoryConnection via(InetSocketAddress via) {
+        this.via = Objects.requireNonNull(via, "via");
+        return this;
+    }
+
+    /**
+     * Makes it a connection the daemon secured with TLS: the channel still carries plaintext,
+     * as the daemon's does.
+     *
+     * @param tls what {@link #tls()} returns: what the handshake agreed on
+     * @return this connection
+     * @since 0.2
+     */
+    public synchronized MemoryConnection tls(TlsSession tls) {
+        this.tls = Objects.requireNonNull(tls, "tls");
+        return this;
+    }
+
+    /**
      * Makes each read return at most {@code bytes} bytes, as TCP may: a handler that assumes
      * one read brings a whole request shows it here.
      *
@@ -150,6 +179,16 @@ public final class MemoryConnection implements Connection {
     @Override
     public synchronized Optional<PeerCredentials> credentials() {
         return Optional.ofNullable(credentials);
+    }
+
+    @Override
+    public synchronized Optional<InetSocketAddress> via() {
+        return Optional.ofNullable(via);
+    }
+
+    @Override
+    public synchronized Optional<TlsSession> tls() {
+        return Optional.ofNullable(tls);
     }
 
     /**

@@ -12,9 +12,23 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.Optional;
 import org.jinetd.handler.PeerCredentials;
+import org.jinetd.handler.TlsSession;
 import org.junit.jupiter.api.Test;
 
 class MemoryConnectionTest {
+
+    @Test
+    void aBalancerAndATlsSessionAreWhatTheTestSetsAndAbsentOtherwise() {
+        var plain = MemoryConnection.of("");
+        assertEquals(Optional.empty(), plain.via());
+        assertEquals(Optional.empty(), plain.tls());
+        var balancer = new InetSocketAddress("192.0.2.1", 40_000);
+        var session = new TlsSession("TLSv1.3", "TLS_AES_128_GCM_SHA256", Optional.of("www.example.org"),
+                Optional.of("h2"), java.util.List.of());
+        var secured = MemoryConnection.of("").via(balancer).tls(session);
+        assertEquals(Optional.of(balancer), secured.via());
+        assertEquals(Optional.of(session), secured.tls());
+    }
 
     @Test
     void readsGiveTheInputThenEndOfStream() throws Exception {
