@@ -71,6 +71,17 @@ class TlsServiceTest {
     }
 
     @Test
+    void aClientRefusedBeforeItsHandshakeReadsNoPlaintextBanner() throws Exception {
+        try (var d = TestDaemon.start(("services: {tls: {bind: 127.0.0.1, handler: echo, only_from: [192.0.2.1], "
+                + "banner_fail: \"go away\\n\", %s}, plain: {bind: 127.0.0.1, handler: echo, only_from: [192.0.2.1], "
+                + "banner_fail: \"go away\\n\"}}").formatted(tls()))) {
+            assertEquals("go away\n", Clients.exchange(d.port("plain"), ""));
+            assertEquals("", Clients.exchange(d.port("tls"), ""));
+            assertTrue(d.awaitLog("service=tls peer=").contains(" refused=only_from"));
+        }
+    }
+
+    @Test
     void aClientThatSpeaksNoTlsIsRefusedBeforeAnythingRuns() throws Exception {
         try (var d = TestDaemon.start(("services: {env: {bind: 127.0.0.1, %s, exec: [/bin/echo, ran]}}").formatted(tls()))) {
             assertEquals("", Clients.exchange(d.port("env"), "GET / HTTP/1.0\r\n\r\n"));

@@ -40,6 +40,11 @@ final class Ending {
     private final Admission admission;
     /** The plugin jar whose code serves it, held until it ends; null for any other. */
     private final PluginJar plugin;
+    /**
+     * What a refused client reads first: {@code banner_fail}, but never with {@code tls:}, whose
+     * clients are refused before a handshake and would read plaintext as a broken record.
+     */
+    private final Optional<String> refusal;
     private final AtomicBoolean over = new AtomicBoolean();
     /** Its place in the service's limits, once admitted. */
     private volatile Admission.Ticket ticket;
@@ -55,6 +60,7 @@ final class Ending {
                    SocketAddress peer, Optional<PluginJar> plugin) {
         this.log = log;
         this.service = service.name();
+        this.refusal = service.tls().isPresent() ? Optional.empty() : service.banners().fail();
         this.since = since;
         this.socket = socket;
         this.admission = admission;
@@ -82,7 +88,7 @@ final class Ending {
     static void refuseAtAccept(Service service, SocketChannel socket, SocketAddress peer, String reason,
                                       boolean logged, ConnectionLog log) {
         new Ending(log, service, System.nanoTime(), socket, null, peer, Optional.empty())
-                .refuse(reason, service.banners().fail(), logged, Optional.empty());
+                .refuse(reason, logged, Optional.empty());
     }
 
     /** A datagram let in and admitted: the socket is the listener's, not its own. Made on the listener's thread. */
@@ -180,18 +186,18 @@ final class Ending {
     }
 
     /**
-     * Refuses it, at whatever step: {@code banner_fail} (what fits in the socket's buffer, never
+     * Refuses it, at whatever step: its refusal banner (what fits in the socket's buffer, never
      * waiting on the client), the socket closed, and its line unless an episode of limiting has
      * counted it ({@code logged} false).
      *
      * @param why what was wrong, where there is more to say than the reason ({@code refused=proxy})
      */
-    void refuse(String reason, Optional<String> banner, boolean logged, Optional<String> why) {
+    void refuse(String reason, boolean logged, Optional<String> why) {
         if (socket != null && !over.get()) {
             try {
                 socket.configureBlocking(false);
-                if (banner.isPresent()) {
-                    socket.write(ByteBuffer.wrap(banner.get().getBytes(StandardCharsets.UTF_8)));
+                if (refusal.isPresent()) {
+                    socket.write(ByteBuffer.wrap(refusal.get().getBytes(StandardCharsets.UTF_8)));
                 }
                 // Closing with unread bytes sends a reset, which can overtake the banner: read what came.
                 socket.read(ByteBuffer.allocate(4096));

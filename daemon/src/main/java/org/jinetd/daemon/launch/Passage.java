@@ -150,8 +150,8 @@ public final class Passage {
         }
     }
 
-    /** Ends it as refused, with {@code banner_fail}: see {@link Ending#refuse}. */
+    /** Ends it as refused: see {@link Ending#refuse}. */
     void refuse(String reason, boolean logged, Optional<String> why) {
-        ending.refuse(reason, service.banners().fail(), logged, why);
+        ending.refuse(reason, logged, why);
     }
 }
