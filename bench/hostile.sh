@@ -53,6 +53,7 @@ P_NOISY=$(free_port); P_FORK=$(free_port); P_TLS=$(free_port)
 chmod 644 "$WORK/tls.pem"
 : > "$WORK/tls-programs"
 cat > "$WORK/hostile.yaml" <<EOF
+control_socket: none
 max_connections: 4096
 defaults: {bind: $HOST, user: root}
 services:

@@ -106,6 +106,7 @@ P_DAYTIME=${SOAK_PORT_DAYTIME:-$(free_port)}
 P_HELLO=${SOAK_PORT_HELLO:-$(free_port)}
 for p in "$P_DAYTIME" "$P_HELLO"; do port_in_use "$p" && die "port $p is in use"; done
 cat > "$WORK/soak.yaml" <<EOF
+control_socket: none
 max_connections: 4096
 defaults: {bind: $HOST}
 services:

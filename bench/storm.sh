@@ -116,6 +116,7 @@ P_LIMITED=${STORM_PORT_LIMITED:-$(free_port)}
 P_HOLD=${STORM_PORT_HOLD:-$(free_port)}
 for p in "$P_DAYTIME" "$P_HELLO" "$P_LIMITED" "$P_HOLD"; do port_in_use "$p" && die "port $p is in use"; done
 cat > "$WORK/storm.yaml" <<EOF
+control_socket: none
 max_connections: $STORM_MAX_CONNECTIONS
 defaults: {bind: $HOST}
 services:
