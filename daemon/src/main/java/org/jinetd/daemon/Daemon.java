@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.config.ServiceTable;
+import org.jinetd.daemon.control.Reloaded;
 import org.jinetd.daemon.launch.DatagramLauncher;
 import org.jinetd.daemon.launch.Live;
 import org.jinetd.daemon.launch.Spawner;
@@ -23,6 +24,7 @@ import org.jinetd.daemon.policy.Global;
 import org.jinetd.daemon.policy.Reflection;
 import org.jinetd.daemon.policy.ReplyBudget;
 import org.jinetd.daemon.tls.ServerContexts;
+import org.jinetd.daemon.launch.spawner.SpawnerLink;
 import org.jinetd.daemon.launch.spawner.UserSpawners;
 
 /**
@@ -57,24 +59,6 @@ public final class Daemon implements AutoCloseable {
 
         public List<String> failures() {
             return failures;
-        }
-    }
-
-    /**
-     * What a reload did: services that kept their socket, that started or stopped
-     * listening, and those that could not listen (with why); the rest applied all the same.
-     */
-    public record Reloaded(List<String> kept, List<String> added, List<String> removed, List<String> failed) {
-        public Reloaded {
-            kept = List.copyOf(kept);
-            added = List.copyOf(added);
-            removed = List.copyOf(removed);
-            failed = List.copyOf(failed);
-        }
-
-        public String summary() {
-            return "%d kept, %d added, %d removed, %d failed".formatted(kept.size(), added.size(), removed.size(),
-                    failed.size());
         }
     }
 
@@ -375,6 +359,11 @@ public final class Daemon implements AutoCloseable {
 
     /** The pids of the spawners of other users running now (the daemon's own children). */
     public java.util.List<Integer> spawners() {
+        return spawner.spawners().stream().map(SpawnerLink.Facts::pid).toList();
+    }
+
+    /** The spawners running now, as status shows them. */
+    java.util.List<SpawnerLink.Facts> spawnerFacts() {
         return spawner.spawners();
     }
 

@@ -13,11 +13,11 @@ import org.jinetd.daemon.config.LogDestination;
 import org.jinetd.daemon.config.Problem;
 import org.jinetd.daemon.config.ServiceTable;
 import org.jinetd.daemon.control.ControlMessages;
+import org.jinetd.daemon.control.Reloaded;
 import org.jinetd.daemon.control.ControlServer;
 import org.jinetd.daemon.control.IdleHeap;
 import org.jinetd.daemon.control.Notifier;
 import org.jinetd.daemon.control.Signals;
-import org.jinetd.daemon.control.StatusReport;
 import org.jinetd.daemon.listen.Passed;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.log.LogOutput;
@@ -175,7 +175,7 @@ public final class Supervisor {
                     log.warn("reload: control_socket changed; it moves at the next start");
                 }
                 logTo(next);
-                Daemon.Reloaded reloaded;
+                Reloaded reloaded;
                 try {
                     reloaded = daemon.reload(next);
                 } catch (RuntimeException e) {
@@ -232,7 +232,7 @@ public final class Supervisor {
     private ControlMessages.Reply answer(Daemon daemon, ControlMessages.Request request) {
         return switch (String.valueOf(request.command())) {
             case "status" -> new ControlMessages.Reply(true, summary(daemon), null, null,
-                    StatusReport.of(daemon, Optional.ofNullable(request.service())));
+                    DaemonStatus.of(daemon, Optional.ofNullable(request.service())));
             case "reload" -> {
                 var reply = new CompletableFuture<ControlMessages.Reply>();
                 signals.request(new Signals.Request.Reload("jinetd reload", reply));

@@ -1,6 +1,6 @@
 package org.jinetd.daemon.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 final class ControlOption {
     /** More than a table ever needs; a bigger file is not read for its control_socket. */
     static final int MAX_TABLE = SmallFile.TABLE_CAP;
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final YAMLFactory YAML = new YAMLFactory();
 
     @Option(names = "--socket", paramLabel = "PATH",
             description = "The daemon's control socket (default: control_socket of the table, else the default path).")
@@ -63,10 +63,21 @@ final class ControlOption {
 
     /** The table's control_socket as written, if it is an absolute path; read as the table is (regular, bounded, with a deadline). */
     static Optional<Path> written(Path file) {
-        try {
-            var value = YAML.readTree(SmallFile.read(file, MAX_TABLE)).path("control_socket");
-            return value.isTextual() && value.asText().startsWith("/")
-                    ? Optional.of(Path.of(value.asText())) : Optional.empty();
+        // The top level's keys alone, with a parser: what lies under the others is skipped unread.
+        try (var yaml = YAML.createParser(SmallFile.read(file, MAX_TABLE))) {
+            if (yaml.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            while (yaml.nextToken() == JsonToken.FIELD_NAME) {
+                var key = yaml.currentName();
+                var value = yaml.nextToken();
+                if (key.equals("control_socket")) {
+                    return value == JsonToken.VALUE_STRING && yaml.getText().startsWith("/")
+                            ? Optional.of(Path.of(yaml.getText())) : Optional.empty();
+                }
+                yaml.skipChildren();
+            }
+            return Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

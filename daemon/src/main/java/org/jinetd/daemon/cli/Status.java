@@ -1,13 +1,12 @@
 package org.jinetd.daemon.cli;
 
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.jinetd.daemon.control.ControlMessages;
+import org.jinetd.daemon.control.ControlJson;
 import org.jinetd.daemon.control.StatusReport;
 import org.jinetd.daemon.log.LogText;
 import picocli.CommandLine.Command;
@@ -53,9 +52,7 @@ final class Status implements Callable<Integer> {
         }
         try {
             if (json) {
-                // Every character past ASCII escaped too: a C1 control (U+009B, CSI to some terminals) never reaches one.
-                out.println(ControlMessages.json().writerWithDefaultPrettyPrinter()
-                        .with(JsonWriteFeature.ESCAPE_NON_ASCII).writeValueAsString(report));
+                out.println(ControlJson.shown(report));
             } else if (prometheus) {
                 prometheus(report, out);
             } else {
@@ -70,9 +67,10 @@ final class Status implements Callable<Integer> {
     }
 
     private void table(StatusReport report, PrintWriter out) {
-        out.println("jinetd pid %d, up %s, %d of %d connections live, table %s loaded %s%s".formatted(report.pid(),
-                age(report.uptimeSeconds()), report.live(), report.maxConnections(), LogText.escaped(report.table()),
-                report.tableLoaded(), report.tableChanged() ? " (changed since: 'jinetd reload' reads it)" : ""));
+        out.println("jinetd pid %d, up %s, %d of %d connections live, %d program%s running, table %s loaded %s%s"
+                .formatted(report.pid(), age(report.uptimeSeconds()), report.live(), report.maxConnections(),
+                        report.programs(), report.programs() == 1 ? "" : "s", LogText.escaped(report.table()),
+                        report.tableLoaded(), report.tableChanged() ? " (changed since: 'jinetd reload' reads it)" : ""));
         var rows = new ArrayList<List<String>>();
         rows.add(List.of("SERVICE", "PROTOCOL", "ADDRESS", "STATE", "LIVE", "TOTAL", "HANDSHAKES", "REFUSED", "FAILED",
                 "LAST ERROR"));
@@ -84,6 +82,17 @@ final class Status implements Callable<Integer> {
                     refused, Long.toString(s.failed()), s.lastError().isEmpty() ? "-" : s.lastError()));
         }
         Columns.print(rows, out);
+        if (!report.spawners().isEmpty()) {
+            // The JVMs, one per user, that start the programs of users other than the daemon's.
+            out.println();
+            var spawners = new ArrayList<List<String>>();
+            spawners.add(List.of("SPAWNER OF", "PID", "STATE", "PROGRAMS", "AGE"));
+            for (var s : report.spawners()) {
+                spawners.add(List.of(s.user(), Long.toString(s.pid()), s.state(), Integer.toString(s.programs()),
+                        age(s.ageSeconds())));
+            }
+            Columns.print(spawners, out);
+        }
         if (service != null) {
             out.println();
             var connections = new ArrayList<List<String>>();
@@ -122,6 +131,11 @@ final class Status implements Callable<Integer> {
         metric(out, "jinetd_service_state", "gauge", "1 for the state each service is in.");
         report.services().forEach(s -> out.println("jinetd_service_state{service=\"%s\",state=\"%s\"} 1".formatted(s.name(),
                 s.state())));
+        metric(out, "jinetd_programs", "gauge", "Programs running now.");
+        out.println("jinetd_programs " + report.programs());
+        metric(out, "jinetd_spawner_programs", "gauge", "Programs running now of each user's spawner.");
+        report.spawners().forEach(s -> out.println("jinetd_spawner_programs{user=\"%s\",pid=\"%d\"} %d".formatted(
+                s.user(), s.pid(), s.programs())));
         metric(out, "jinetd_uptime_seconds", "gauge", "Seconds since the daemon started.");
         out.println("jinetd_uptime_seconds " + report.uptimeSeconds());
         metric(out, "jinetd_table_changed", "gauge", "1 when the table's file has changed since it was loaded.");

@@ -75,7 +75,7 @@ public final class ControlClient {
                 }
             }
             var out = Channels.newOutputStream(channel);
-            out.write(ControlMessages.JSON.writeValueAsBytes(request));
+            out.write(ControlJson.write(request));
             out.write('\n');
             out.flush();
             channel.shutdownOutput();
@@ -83,7 +83,11 @@ public final class ControlClient {
             if (reply.length == 0) {
                 throw new IOException("jinetd on " + socket + " closed without a reply");
             }
-            return ControlMessages.JSON.readValue(reply, ControlMessages.Reply.class);
+            try {
+                return ControlJson.readReply(reply);
+            } catch (IOException e) {
+                throw new IOException("jinetd on " + socket + " sent a reply that is not one: " + e.getMessage(), e);
+            }
         }
     }
 

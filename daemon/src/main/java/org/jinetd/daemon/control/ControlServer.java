@@ -169,7 +169,7 @@ public final class ControlServer implements AutoCloseable {
             }
             ControlMessages.Request request;
             try {
-                request = ControlMessages.JSON.readValue(line.get(), ControlMessages.Request.class);
+                request = ControlJson.readRequest(line.get());
             } catch (IOException e) {
                 write(client, ControlMessages.Reply.of(false, "not a request: " + e.getMessage()));
                 return;
@@ -205,7 +205,7 @@ public final class ControlServer implements AutoCloseable {
 
     /** The reply, within {@link #SLOWEST}: a client that does not read it is closed. */
     private void write(SocketChannel client, ControlMessages.Reply reply) throws IOException {
-        var bytes = ControlMessages.JSON.writeValueAsBytes(reply);
+        var bytes = ControlJson.write(reply);
         var buffer = ByteBuffer.allocate(bytes.length + 1).put(bytes).put((byte) '\n').flip();
         var writing = deadlines.schedule(() -> closeQuietly(client), SLOWEST.toMillis(), TimeUnit.MILLISECONDS);
         try {

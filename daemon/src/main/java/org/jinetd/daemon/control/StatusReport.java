@@ -1,25 +1,32 @@
 package org.jinetd.daemon.control;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.jinetd.daemon.Daemon;
-import org.jinetd.daemon.log.Peers;
 
 /**
- * What is happening now: one row per service, and the live connections. The control
- * socket sends it as JSON; {@code jinetd status} prints it as a table.
+ * What is happening now: one row per service, the live connections, and the spawners that
+ * start the programs of other users. The control socket sends it as JSON ({@link ControlJson});
+ * {@code jinetd status} prints it as a table.
  *
  * @param tableLoaded  when the table now served was read and applied (UTC, ISO 8601)
- * @param tableChanged whether its file has changed since: a reload would read another
+ * @param tableChanged whether one of its files has changed since: a reload would read another
+ * @param programs     programs running now, of every service and user
  * @param connections  the live connections (of one service, when one was asked for)
+ * @param spawners     the spawners running now, those closing included
  */
 public record StatusReport(String table, String tableLoaded, boolean tableChanged, long pid, double uptimeSeconds,
-                           int live, int maxConnections, List<ServiceRow> services, List<ConnectionRow> connections) {
+                           int live, int maxConnections, int programs, List<ServiceRow> services,
+                           List<ConnectionRow> connections, List<SpawnerRow> spawners) {
+    public StatusReport {
+        services = List.copyOf(services);
+        connections = List.copyOf(connections);
+        spawners = List.copyOf(spawners);
+    }
+
     /**
-     * @param state     listening, limited (over a rate), paused (short of a resource), failed (not
-     *                  listening: see lastError), disabled
+     * @param state      listening, limited (over a rate), paused (short of a resource), failed (not
+     *                   listening: see lastError), disabled
+     * @param live       its live connections; for a wait-mode service, its program while it runs
      * @param refused    refusals by reason since start (a failed TLS handshake is one, {@code tls_...})
      * @param failed     connections that ended in a failure (a program's non-zero exit or signal,
      *                   a handler's exception) since start
@@ -28,51 +35,21 @@ public record StatusReport(String table, String tableLoaded, boolean tableChange
      */
     public record ServiceRow(String name, String protocol, String address, String state, int live,
                              long connections, Map<String, Long> refused, long failed, String lastError,
-                             Long handshakes) {}
+                             Long handshakes) {
+        public ServiceRow {
+            refused = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(refused));
+        }
+    }
 
+    /** @param pid the program's, where one serves it; null for a handler's */
     public record ConnectionRow(String service, String peer, Long pid, double ageSeconds) {}
 
-    public static StatusReport of(Daemon daemon, Optional<String> only) {
-        var tally = daemon.log().tally();
-        var table = daemon.table();
-        var listeners = daemon.listeners();
-        var rows = new ArrayList<ServiceRow>();
-        for (var service : table.services()) {
-            if (only.isPresent() && !only.get().equals(service.name())) {
-                continue;
-            }
-            var counts = tally.of(service.name());
-            var listener = listeners.stream().filter(l -> l.service().name().equals(service.name())).findFirst();
-            String state;
-            String address = service.endpoint().shown();
-            String lastError = counts.lastError();
-            int live = 0;
-            if (service.disabled()) {
-                state = "disabled";
-            } else if (listener.isEmpty()) {
-                state = "failed";
-                lastError = daemon.failed().getOrDefault(service.name(), lastError);
-            } else {
-                state = listener.get().state();
-                live = listener.get().live();
-                try {
-                    address = Peers.shown(listener.get().address());
-                } catch (java.io.IOException e) {
-                    // the address as written will do
-                }
-            }
-            rows.add(new ServiceRow(service.name(), service.endpoint().transport().key(), address, state, live,
-                    counts.connections(), counts.refused(), counts.failed(), lastError,
-                    service.tls().isPresent() ? counts.handshakes() : null));
-        }
-        var connections = daemon.connections().stream()
-                .filter(c -> only.isEmpty() || only.get().equals(c.service()))
-                .sorted(java.util.Comparator.comparing(c -> -c.age().toNanos()))
-                .map(c -> new ConnectionRow(c.service(), c.peer(),
-                        c.pid().isPresent() ? c.pid().getAsLong() : null, c.age().toMillis() / 1000.0))
-                .toList();
-        var loaded = daemon.applied().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        return new StatusReport(table.file().toString(), loaded, daemon.tableChanged(), ProcessHandle.current().pid(),
-                daemon.uptime().toMillis() / 1000.0, daemon.live(), table.maxConnections(), rows, connections);
-    }
+    /**
+     * A spawner: the JVM, running as {@code user}, that starts that user's programs.
+     *
+     * @param state    starting, ready, retired (a reload came: it takes no more programs and
+     *                 closes after its last), closing
+     * @param programs its programs running now
+     */
+    public record SpawnerRow(String user, long pid, String state, int programs, double ageSeconds) {}
 }

@@ -114,9 +114,9 @@ public final class Spawner implements AutoCloseable {
         return programs == null ? 0 : programs.size();
     }
 
-    /** The pids of the spawners running now: the daemon's own children. */
-    public java.util.List<Integer> spawners() {
-        return spawners == null ? java.util.List.of() : spawners.running().stream().map(SpawnerLink::pid).toList();
+    /** The spawners running now (the daemon's own children), retired ones included. */
+    public java.util.List<SpawnerLink.Facts> spawners() {
+        return spawners == null ? java.util.List.of() : spawners.running().stream().map(SpawnerLink::facts).toList();
     }
 
     /**

@@ -85,6 +85,57 @@ class StatusTextTest {
         }
     }
 
+    @Test
+    void statusShowsTheProgramsRunningEachSpawnerAndAWaitServicesProgramAsLive() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("user.name").equals("root"),
+                "a spawner of another user needs a root daemon");
+        var control = dir.resolve("run/control.sock");
+        var file = dir.resolve("services.yaml");
+        int held = org.jinetd.daemon.TestDaemon.freePort();
+        int waiting = org.jinetd.daemon.TestDaemon.freePort();
+        Files.writeString(file, """
+                control_socket: %s
+                shutdown_grace: 200ms
+                services:
+                  held: {bind: 127.0.0.1, port: %d, user: nobody, exec: [/bin/sh, -c, 'echo ready; exec sleep 60']}
+                  waiting: {bind: 127.0.0.1, port: %d, user: nobody, wait: true, exec: [/bin/sleep, '60']}
+                """.formatted(control, held, waiting));
+        var running = start(file);
+        try {
+            await(l -> l.startsWith("control: listening on "));
+            statusOfTwoPrograms(control, held, waiting);
+        } finally {
+            signals.request(new Signals.Request.Stop("SIGTERM"));
+            running.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private void statusOfTwoPrograms(Path control, int held, int waiting) throws Exception {
+        try (var one = new java.net.Socket("127.0.0.1", held); var two = new java.net.Socket("127.0.0.1", waiting)) {
+            assertEquals('r', one.getInputStream().read(), "the held program runs");
+            // The wait-mode program starts once its socket has a client, which it never accepts.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            Cli status;
+            do {
+                status = Cli.run("status", "--socket", control.toString());
+                assertEquals(0, status.code(), status.err());
+                assertTrue(System.nanoTime() < deadline, "two programs never ran: " + status.out());
+                synchronized (lines) {
+                    lines.wait(100);
+                }
+            } while (!status.out().contains(", 2 programs running,"));
+            var out = status.out().lines().toList();
+            assertTrue(out.stream().anyMatch(l -> l.matches("waiting +tcp +127\\.0\\.0\\.1:\\d+ +listening +1 .*")), status.out());
+            assertTrue(out.stream().anyMatch(l -> l.matches("held +tcp +127\\.0\\.0\\.1:\\d+ +listening +1 .*")), status.out());
+            assertTrue(out.contains("") && out.stream().anyMatch(l -> l.matches("SPAWNER OF +PID +STATE +PROGRAMS +AGE")),
+                    status.out());
+            assertTrue(out.stream().anyMatch(l -> l.matches("nobody +\\d+ +ready +2 +\\d+\\.\\ds")), status.out());
+            var metrics = Cli.run("status", "--prometheus", "--socket", control.toString()).out();
+            assertTrue(metrics.contains("\njinetd_programs 2\n"), metrics);
+            assertTrue(metrics.matches("(?s).*\njinetd_spawner_programs\\{user=\"nobody\",pid=\"\\d+\"} 2\n.*"), metrics);
+        }
+    }
+
     private static void assertNoControlCharacter(String out) {
         assertTrue(out.chars().noneMatch(c -> c < ' ' && c != '\n' || c >= 0x7f && c < 0xa0), out);
     }

@@ -110,6 +110,11 @@ final class Ledger {
         return pending.isEmpty() && running.isEmpty();
     }
 
+    /** Programs started and not yet ended. */
+    int programs() {
+        return running.size();
+    }
+
     boolean runsNothing() {
         return running.isEmpty();
     }

@@ -110,6 +110,23 @@ public final class SpawnerLink {
     }
 
     /**
+     * What {@code jinetd status} shows of a spawner.
+     *
+     * @param state    starting, ready, retired (a reload came: it takes no more programs), closing
+     * @param programs its programs running now
+     */
+    public record Facts(String user, int pid, String state, int programs, Duration age) {}
+
+    public synchronized Facts facts() {
+        var shown = switch (state) {
+            case STARTING -> "starting";
+            case READY -> retired ? "retired" : "ready";
+            case CLOSING, DEAD -> "closing";
+        };
+        return new Facts(account.user(), pid, shown, ledger.programs(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
      * Asks for a program; the answer completes the result. Null if this spawner takes no more
      * requests (it is closing, or ended): then another is asked.
      *
