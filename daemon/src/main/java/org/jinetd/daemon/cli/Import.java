@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
         header = "Convert an xinetd.conf or an inetd.conf into a jinetd table.",
         description = "Reads xinetd's format (defaults, include, includedir and service blocks) or inetd's (a service "
                 + "a line), and writes a table that admits the clients the old one admitted, with a comment on every "
-                + "setting that has no counterpart. Then checks the table as 'jinetd check' does: it exits 1, after "
-                + "writing the table and printing each problem, when the check fails.")
+                + "setting that has no counterpart. Then checks the table as 'jinetd check' does, and prints each "
+                + "problem.")
 final class Import implements Callable<Integer> {
     /** How a problem of a table written to standard output names its file. */
     private static final Path STDOUT = Path.of("(standard output)");

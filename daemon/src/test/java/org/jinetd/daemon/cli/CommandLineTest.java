@@ -7,7 +7,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +35,62 @@ class CommandLineTest {
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("Unmatched argument at index 0: 'chek'"), unknown.err());
         assertTrue(unknown.err().contains("Did you mean: jinetd check"), unknown.err());
+    }
+
+    /**
+     * The codes of each help, as printed: a code's words wrapped onto further lines are
+     * joined back, so that a word cut or a code left out shows as a difference.
+     */
+    private static Map<String, String> exitCodes(String help) {
+        var codes = new LinkedHashMap<String, String>();
+        var section = help.substring(help.indexOf("\nExit codes:\n") + "\nExit codes:\n".length());
+        String last = null;
+        for (var line : section.lines().toList()) {
+            var code = Pattern.compile("  (\\d+) +(.+)").matcher(line);
+            if (code.matches()) {
+                last = code.group(1);
+                codes.put(last, code.group(2).strip());
+            } else if (last != null && line.startsWith("       ")) {
+                codes.merge(last, line.strip(), (a, b) -> a + " " + b);
+            }
+        }
+        return codes;
+    }
+
+    @Test
+    void everyHelpListsEveryCodeItsCommandReturnsWhole() {
+        var root = Cli.run("--help");
+        assertEquals(0, root.code(), root.err());
+        var all = exitCodes(root.out());
+        assertEquals(List.of("0", "1", "2", "3", "4", "69", "70", "77"), List.copyOf(all.keySet()), root.out());
+        assertEquals(ExitCodes.all(), all, root.out());
+        for (var name : List.of("run", "check", "list", "status", "reload", "stop", "import")) {
+            var help = Cli.run(name, "--help");
+            var codes = exitCodes(help.out());
+            assertEquals(ExitCodes.of(name), codes, help.out());
+            assertTrue(codes.keySet().containsAll(List.of("0", "2", "70")), name + ": " + codes);
+            assertTrue(all.keySet().containsAll(codes.keySet()), name + ": " + codes);
+        }
+        assertEquals(List.of("0", "1", "2", "70"), List.copyOf(ExitCodes.of("check").keySet()));
+        assertEquals(List.of("0", "1", "2", "3", "4", "70", "77"), List.copyOf(ExitCodes.of("reload").keySet()));
+    }
+
+    /** What a command returns is among the codes its help lists. */
+    @Test
+    void whatACommandReturnsItsHelpLists() throws Exception {
+        var bad = Files.writeString(dir.resolve("bad.yaml"), "services:\n  a: {port: 0, handler: echo}\n");
+        var none = dir.resolve("none.sock").toString();
+        var runs = List.of(List.of("check", "-c", bad.toString()), List.of("list", "-c", bad.toString()),
+                List.of("check", "--bogus"), List.of("status", "--socket", none), List.of("reload", "--socket", none),
+                List.of("stop", "--socket", none), List.of("import", dir.resolve("absent.conf").toString()));
+        var seen = new java.util.TreeSet<Integer>();
+        for (var args : runs) {
+            var r = Cli.run(args.toArray(String[]::new));
+            assertTrue(ExitCodes.of(args.getFirst()).containsKey(Integer.toString(r.code())), args + " exited " + r.code()
+                    + ", which its help does not list: " + ExitCodes.of(args.getFirst()));
+            seen.add(r.code());
+        }
+        assertEquals(java.util.Set.of(1, 2, 4), seen);
     }
 
     @Test
