@@ -143,6 +143,39 @@ class CommandLineTest {
                 r.out());
     }
 
+    /**
+     * xinetd's {@code server_args = -c 'echo hi'} gives the program the arguments {@code 'echo}
+     * and {@code hi'}: check and list show each argument on its own, quoted as a shell reads it
+     * back, so that the quotes that are part of one are seen. bash reads each back as written.
+     */
+    @Test
+    void listShowsEachArgumentAsAShellReadsItBack() throws Exception {
+        var args = List.of("-c", "'echo", "hi'", "\"hello", "", "a b", "$HOME", "it's \"x\" \\ `y`", "tab\there",
+                "\u2028", "caf\u00e9", "--base-path=/srv/git");
+        var yaml = new StringBuilder("services:\n  q:\n    bind: 127.0.0.1\n    port: 7100\n    exec:\n      - /bin/sh\n");
+        for (var arg : args) {
+            yaml.append("      - \"").append(arg.replace("\\", "\\\\").replace("\"", "\\\"").replace("\t", "\\t")
+                    .replace("\u2028", "\\L")).append("\"\n");
+        }
+        var table = Files.writeString(dir.resolve("q.yaml"), yaml);
+        var r = Cli.run("list", "-c", table.toString());
+        assertEquals(0, r.code(), r.err());
+        var shown = "exec /bin/sh -c \"'echo\" \"hi'\" '\"hello' '' 'a b' '$HOME' \"it's \\\"x\\\" \\\\ \\`y\\`\" "
+                + "$'tab\\there' $'\\u2028' 'caf\u00e9' --base-path=/srv/git (as ";
+        assertTrue(r.out().contains(shown), r.out());
+        var check = Cli.run("check", "-c", table.toString());
+        assertTrue(check.out().contains(shown), check.out());
+        // Each word, given to bash as shown, is the argument again.
+        var words = r.out().substring(r.out().indexOf("exec /bin/sh ") + "exec /bin/sh ".length(), r.out().indexOf(" (as "));
+        var shell = new ProcessBuilder("bash", "-c", "printf '%s\\0' " + words).redirectErrorStream(true);
+        // bash writes the character of a Unicode escape in a UTF-8 locale only.
+        shell.environment().put("LC_ALL", "C.UTF-8");
+        var bash = shell.start();
+        var out = new String(bash.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, bash.waitFor());
+        assertEquals(args, List.of(out.split("\0", -1)).subList(0, args.size()), out);
+    }
+
     @Test
     void aMissingTableIsAProblemNotAStackTrace() {
         var r = Cli.run("check", "-c", dir.resolve("absent.yaml").toString());
