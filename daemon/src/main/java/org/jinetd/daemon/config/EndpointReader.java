@@ -64,7 +64,7 @@ final class EndpointReader {
                 var user = accounts.user(name);
                 if (user.isEmpty()) {
                     fields.problem(at.entry("socket_user").value().mark(), "user '" + Node.token(name) + "' does not exist",
-                            "a user in /etc/passwd or known to getent");
+                            "a user in /etc/passwd or known to getent" + Fields.didYouMean(name, accounts.userNames()));
                 }
                 return user.map(Accounts.User::uid);
             });
@@ -72,7 +72,7 @@ final class EndpointReader {
                 var found = accounts.group(name);
                 if (found.isEmpty()) {
                     fields.problem(at.entry("socket_group").value().mark(), "group '" + Node.token(name) + "' does not exist",
-                            "a group in /etc/group or known to getent");
+                            "a group in /etc/group or known to getent" + Fields.didYouMean(name, accounts.groupNames()));
                 }
                 return found.map(Accounts.Group::gid);
             });

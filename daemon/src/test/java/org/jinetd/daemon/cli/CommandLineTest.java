@@ -132,6 +132,33 @@ class CommandLineTest {
         assertEquals("", r.out());
     }
 
+    /**
+     * A user or group from the system's /etc/passwd and /etc/group, a handler from those
+     * loaded: a name one or two letters off gets the nearest, as an unknown key does. The
+     * group of a service whose user does not exist is checked all the same.
+     */
+    @Test
+    void aMistypedUserGroupOrHandlerGetsTheNearestName() throws Exception {
+        var table = Files.writeString(dir.resolve("typos.yaml"), """
+                services:
+                  a: {bind: 127.0.0.1, port: 7101, exec: [/bin/cat], user: rooot, group: roott}
+                  b: {bind: 127.0.0.1, port: 7102, handler: ecoh}
+                  c: {protocol: unix, path: /run/typos.sock, handler: echo, socket_user: Root, only_users: [rot]}
+                  d: {bind: 127.0.0.1, port: 7103, handler: xy}
+                """);
+        var r = Cli.run("check", "-c", table.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("""
+                %1$s:2:60: user 'rooot' does not exist (expected a user in /etc/passwd or known to getent; did you mean 'root'?)
+                %1$s:2:74: group 'roott' does not exist (expected a group in /etc/group or known to getent; did you mean 'root'?)
+                %1$s:3:45: handler 'ecoh' is not known (expected one of: chargen, daytime, discard, echo, misbehaving, replying, time; did you mean 'echo'?)
+                %1$s:4:74: user 'Root' does not exist (expected a user in /etc/passwd or known to getent; did you mean 'root'?)
+                %1$s:4:93: user 'rot' does not exist (expected a user name or uid; did you mean 'root'?)
+                %1$s:5:45: handler 'xy' is not known (expected one of: chargen, daytime, discard, echo, misbehaving, replying, time)
+                %1$s: 6 problems
+                """.formatted(table), r.err());
+    }
+
     @Test
     void listShowsNameProtocolAddressAndLaunch() {
         var r = Cli.run("list", "-c", "../conf/services.yaml");
