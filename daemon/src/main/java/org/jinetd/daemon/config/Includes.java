@@ -55,25 +55,37 @@ final class Includes {
         if (path.isEmpty()) {
             return List.of();
         }
-        path = Optional.of(base.resolve(path.get()));
-        var name = path.get().getFileName().toString();
+        var full = base.resolve(path.get());
+        var written = "include '" + Node.token(pattern.text()) + "'";
+        var name = full.getFileName() == null ? "" : full.getFileName().toString();
         if (!name.contains("*") && !name.contains("?") && !name.contains("[")) {
-            if (!Files.exists(path.get())) {
-                fields.problem(pattern.mark(), "include '" + Node.token(pattern.text()) + "': no such file", "a file, or a glob");
+            if (Files.isDirectory(full)) {
+                // An include names files: the directory's own are what was meant.
+                fields.problem(pattern.mark(), written + " is a directory", "a file, or a glob of its files: "
+                        + "include: ['" + Node.token(pattern.text().replaceAll("/+$", "")) + "/*.yaml']");
+                return List.of();
+            }
+            // Not "!exists": a directory this user may not search hides a file; its read says why.
+            if (Files.notExists(full)) {
+                fields.problem(pattern.mark(), written + ": no such file", "a file, or a glob");
                 return List.of();
             }
             // Its kind, size and trust are checked when it is read, and reported in its name.
-            return List.of(path.get());
+            return List.of(full);
         }
-        var dir = path.get().getParent();
-        if (!Files.isDirectory(dir)) {
-            fields.problem(pattern.mark(), "include '" + Node.token(pattern.text()) + "': no directory " + dir, "a directory");
+        var dir = full.getParent();
+        if (Files.notExists(dir)) {
+            fields.problem(pattern.mark(), written + ": no directory " + dir, "a directory");
+            return List.of();
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            fields.problem(pattern.mark(), written + ": " + dir + " is not a directory", "a directory");
             return List.of();
         }
         // Whoever may add a file to the directory decides what its glob includes.
         var refusal = trust.refusal(dir);
         if (refusal.isPresent()) {
-            fields.problem(pattern.mark(), "include '" + Node.token(pattern.text()) + "': " + dir + " " + refusal.get().what(),
+            fields.problem(pattern.mark(), written + ": " + dir + " " + refusal.get().what(),
                     refusal.get().expected());
             return List.of();
         }
@@ -84,7 +96,8 @@ final class Includes {
             return files.filter(f -> matcher.matches(f.getFileName()) && !Files.isDirectory(f))
                     .sorted().limit(MAX_FILES + 1).toList();
         } catch (IOException e) {
-            fields.problem(pattern.mark(), "include '" + Node.token(pattern.text()) + "': " + YamlReader.reason(e), "a readable directory");
+            fields.problem(pattern.mark(), written + ": cannot list " + dir + ": " + Unreadable.reason(e),
+                    e instanceof java.nio.file.AccessDeniedException ? Unreadable.fix("directory") : "a readable directory");
             return List.of();
         }
     }

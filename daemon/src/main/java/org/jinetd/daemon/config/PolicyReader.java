@@ -232,7 +232,7 @@ final class PolicyReader {
             fields.problem(mark, "cannot read '" + path.get() + "': not UTF-8", "a readable UTF-8 file");
             return null;
         } catch (IOException e) {
-            fields.problem(mark, "cannot read '" + path.get() + "': " + YamlReader.reason(e),
+            fields.problem(mark, "cannot read '" + path.get() + "': " + Unreadable.reason(e),
                     "a readable regular UTF-8 file of at most 64 KiB");
             return null;
         }

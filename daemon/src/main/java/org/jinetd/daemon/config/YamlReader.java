@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -72,7 +73,9 @@ final class YamlReader {
 
     /** The document's root, or empty when the file cannot be read or parsed (a problem says why). */
     Optional<Node> read() {
-        if (!Files.exists(file)) {
+        // Not "!exists": a directory above it that this user may not search hides a file
+        // that is there, and that is no missing file.
+        if (Files.notExists(file)) {
             problems.add(new Problem(file, 1, 1, "no such file", "a readable service table"));
             return Optional.empty();
         }
@@ -87,9 +90,12 @@ final class YamlReader {
         } catch (NoSuchFileException e) {
             problems.add(new Problem(file, 1, 1, "no such file", "a readable service table"));
             return Optional.empty();
+        } catch (AccessDeniedException e) {
+            problems.add(new Problem(file, 1, 1, "cannot read: " + Unreadable.reason(e), Unreadable.fix("file")));
+            return Optional.empty();
         } catch (IOException e) {
-            problems.add(new Problem(file, 1, 1, "cannot read: " + reason(e),
-                    "a readable regular file of at most 1 MiB"));
+            problems.add(Files.isDirectory(file) ? directory()
+                    : new Problem(file, 1, 1, "cannot read: " + Unreadable.reason(e), "a readable regular file of at most 1 MiB"));
             return Optional.empty();
         }
         var text = decode(bytes);
@@ -118,9 +124,16 @@ final class YamlReader {
             problems.add(e.problem);
             return Optional.empty();
         } catch (IOException e) {
-            problems.add(new Problem(file, 1, 1, "cannot read: " + reason(e), null));
+            problems.add(new Problem(file, 1, 1, "cannot read: " + Unreadable.reason(e), null));
             return Optional.empty();
         }
+    }
+
+    /** A table named by its directory ({@code -c /etc/jinetd}): the file in it, where there is one. */
+    private Problem directory() {
+        var table = file.resolve("services.yaml");
+        return new Problem(file, 1, 1, "cannot read: it is a directory", Files.isRegularFile(table)
+                ? "a table's file, such as " + table : "a table's file, not a directory");
     }
 
     /** SnakeYAML's problem and its context on one line, at the problem's place. */
@@ -350,10 +363,5 @@ final class YamlReader {
 
     private Node.Mark mark(org.yaml.snakeyaml.error.Mark at) {
         return breaks.odd() ? breaks.mark(file, at.getIndex()) : new Node.Mark(file, at.getLine() + 1, at.getColumn() + 1);
-    }
-
-    static String reason(IOException e) {
-        var message = e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message;
     }
 }
