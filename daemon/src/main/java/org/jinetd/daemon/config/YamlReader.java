@@ -40,8 +40,6 @@ final class YamlReader {
     /** Maps and lists inside each other: Jackson's own limit. */
     private static final int MAX_DEPTH = 1_000;
     private static final Pattern QUOTED = Pattern.compile("'([^'\\n]{" + Node.TOKEN + "})[^'\\n]*'");
-    /** Controls, format characters, separators and code points no text has. */
-    private static final Pattern UNPRINTABLE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Cs}\\p{Co}\\p{Cn}\\p{Zl}\\p{Zp}]");
 
     private final Path file;
     private final List<Problem> problems;
@@ -52,6 +50,8 @@ final class YamlReader {
     private Map<Long, String> scalarAnchors = Map.of();
     /** How the parser's places become an editor's; set once the text is decoded. */
     private LineBreaks breaks = LineBreaks.of("");
+    /** What a syntax error means in the table's words; set once the text is decoded. */
+    private Syntax syntax;
 
     private record Anchored(Node node, int size) {}
 
@@ -103,6 +103,7 @@ final class YamlReader {
             return Optional.empty();
         }
         breaks = LineBreaks.of(text.get());
+        syntax = new Syntax(file, text.get());
         var odd = breaks.outsideQuotes(file);
         if (!odd.isEmpty()) {
             // What the parser would read is not what an editor shows: nothing of it is read.
@@ -136,13 +137,30 @@ final class YamlReader {
                 ? "a table's file, such as " + table : "a table's file, not a directory");
     }
 
-    /** SnakeYAML's problem and its context on one line, at the problem's place. */
+    /**
+     * The mistake in the table's words, at the line to change, where it is one {@link Syntax}
+     * knows; else SnakeYAML's problem and its context on one line, at the problem's place.
+     */
     private Problem syntax(JsonProcessingException e) {
         if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
-            var at = mark(marked.getProblemMark());
+            var problemMark = marked.getProblemMark();
+            var contextMark = marked.getContextMark();
+            // Where odd line breaks count lines another way than an editor, only the parser's words are sure.
+            var explained = Optional.<Problem>empty();
+            try {
+                explained = breaks.odd() || syntax == null ? explained
+                        : syntax.explain(marked.getProblem(), problemMark.getLine() + 1, problemMark.getColumn() + 1,
+                                marked.getContext(), contextMark == null ? 0 : contextMark.getLine() + 1,
+                                contextMark == null ? 0 : contextMark.getColumn() + 1);
+            } catch (RuntimeException bug) {
+                // A reading of the text gone wrong must not cost the admin the parser's own words.
+            }
+            if (explained.isPresent()) {
+                return explained.get();
+            }
+            var at = mark(problemMark);
             var what = "YAML syntax error: " + quiet(marked.getProblem());
             var context = marked.getContext();
-            var contextMark = marked.getContextMark();
             if (context != null && contextMark != null) {
                 var start = mark(contextMark);
                 what += " (in the %s that starts at %d:%d)".formatted(
@@ -165,7 +183,7 @@ final class YamlReader {
         var first = message == null ? "" : message.lines().findFirst().orElse("");
         first = QUOTED.matcher(first).replaceAll("'$1...'");
         first = first.length() > 160 ? first.substring(0, 160) + "..." : first;
-        return UNPRINTABLE.matcher(first).replaceAll(m -> "U+%04X".formatted(m.group().codePointAt(0)));
+        return Node.UNPRINTABLE.matcher(first).replaceAll(m -> "U+%04X".formatted(m.group().codePointAt(0)));
     }
 
     /** Strict UTF-8: a table in Latin-1 would otherwise load with mangled names and paths. */
@@ -320,8 +338,9 @@ final class YamlReader {
             }
             var earlier = entries.putIfAbsent(key.name(), new Node.Entry(key, value));
             if (earlier != null) {
-                problems.add(Problem.at(key.mark(), "duplicate key " + Node.key(key.name()) + ", first at line "
-                        + earlier.key().mark().line(), "each key once in a map"));
+                problems.add(Problem.at(key.mark(), "duplicate key " + Node.key(key.name()) + ": line "
+                        + earlier.key().mark().line() + " has it already", "each key once in a map: keep one of lines "
+                        + earlier.key().mark().line() + " and " + key.mark().line()));
             }
         }
         // YAML's merge key: the map's own keys win, then the merged maps' in their order.

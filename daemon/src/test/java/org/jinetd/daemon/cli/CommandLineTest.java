@@ -132,6 +132,42 @@ class CommandLineTest {
         assertEquals("", r.out());
     }
 
+    /** Every mistake that can be found, in every service and every included file, at once. */
+    @Test
+    void checkShowsEveryMistakeOfEveryServiceAndFileAtOnce() throws Exception {
+        Files.createDirectory(dir.resolve("conf.d"));
+        Files.writeString(dir.resolve("conf.d/more.yaml"), """
+                services:
+                  d: {bind: 127.0.0.1, port: 7103, handler: echo, only_from: [300.1.1.1], protocl: tcp}
+                """);
+        var table = Files.writeString(dir.resolve("services.yaml"), """
+                include: [conf.d/*.yaml]
+                defaults:
+                  bindd: 127.0.0.1
+                services:
+                  a:
+                    port: 70000
+                    handlr: echo
+                  b: {bind: 127.0.0.1, port: 7101, handler: echo, instancess: 3, rate: fast}
+                  c: {bind: 127.0.0.1, port: 7102, handler: ecoh, timeout_idle: forever}
+                """);
+        var r = Cli.run("check", "-c", table.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("""
+                %1$s/conf.d/more.yaml:2:63: '300.1.1.1' is not an IPv4 or IPv6 address (expected an address or prefix such as 192.0.2.0/24 or 2001:db8::/32)
+                %1$s/conf.d/more.yaml:2:75: unknown key 'protocl' (expected a service key; did you mean 'protocol'?)
+                %1$s/services.yaml:3:3: unknown key 'bindd' (expected a key of defaults; did you mean 'bind'?)
+                %1$s/services.yaml:5:3: service 'a' has no exec, handler or redirect (expected exactly one of 'exec:' (a program), 'handler:' (in-JVM) or 'redirect:' (forwarded))
+                %1$s/services.yaml:6:11: 'port' is 70000, out of range (expected a whole number from 1 to 65535)
+                %1$s/services.yaml:7:5: unknown key 'handlr' (expected a service key; did you mean 'handler'?)
+                %1$s/services.yaml:8:51: unknown key 'instancess' (expected a service key; did you mean 'instances'?)
+                %1$s/services.yaml:8:72: 'rate' is string 'fast' (expected a map)
+                %1$s/services.yaml:9:45: handler 'ecoh' is not known (expected one of: chargen, daytime, discard, echo, misbehaving, replying, time; did you mean 'echo'?)
+                %1$s/services.yaml:9:65: 'timeout_idle' is string 'forever' (expected a duration such as 5s, 500ms, 2m or 1h (a bare number is seconds))
+                %1$s/services.yaml: 10 problems
+                """.formatted(dir), r.err());
+    }
+
     /**
      * A user or group from the system's /etc/passwd and /etc/group, a handler from those
      * loaded: a name one or two letters off gets the nearest, as an unknown key does. The
