@@ -68,9 +68,15 @@ final class Imported {
         }
     }
 
+    /**
+     * The table's JSON Schema where the package installs it: one absolute path serves a table
+     * written in /etc/jinetd/ and one in conf.d/ alike, as a relative one would not.
+     */
+    static final String SCHEMA = "/usr/share/jinetd/services.schema.json";
+
     /** The comments at the top of the table: a schema line for editors, where it came from, what to do next. */
     List<String> header() {
-        return List.of("yaml-language-server: $schema=services.schema.json",
+        return List.of("yaml-language-server: $schema=" + SCHEMA,
                 "Converted by jinetd import from " + source + ".", "Check it with: jinetd check -c FILE");
     }
 

@@ -174,6 +174,26 @@ class ImportTest {
         assertEquals(List.of("services"), keys, yaml);
     }
 
+    /**
+     * An editor finds the schema where the package installs it, whether the table is written
+     * in /etc/jinetd/ or in /etc/jinetd/conf.d/: the path the package build installs it at.
+     */
+    @Test
+    void theSchemaLineNamesTheSchemaWhereThePackageInstallsIt() throws Exception {
+        var build = Files.readString(Path.of("src/deb/build.sh"));
+        var installed = java.util.regex.Pattern.compile("\"\\$repo/conf/services\\.schema\\.json\" \"\\$root(/\\S+)\"")
+                .matcher(build);
+        assertTrue(installed.find(), "build.sh installs no schema");
+        var line = "# yaml-language-server: $schema=" + installed.group(1);
+        var conf = dir.resolve("inetd.conf");
+        Files.writeString(conf, "echo stream tcp nowait root internal\n");
+        var imported = Cli.run("import", conf.toString());
+        assertEquals(0, imported.code(), imported.err());
+        assertEquals(line, imported.out().lines().findFirst().orElseThrow());
+        assertEquals(line, Files.readAllLines(Path.of("../conf/etc/services.yaml")).getFirst(), "the package's table");
+        assertTrue(Files.isRegularFile(Path.of("../conf/services.schema.json")));
+    }
+
     @Test
     void aFileThatCannotBeReadIsAClearError() {
         var missing = Cli.run("import", dir.resolve("nope.conf").toString());
