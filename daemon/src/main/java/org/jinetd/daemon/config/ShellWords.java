@@ -9,13 +9,13 @@ import java.util.stream.Collectors;
  * it back, so that where one argument ends, and a quote that is part of one ({@code 'echo}
  * from xinetd's {@code server_args = -c 'echo hi'}), can be seen. A plain word stays bare.
  */
-final class ShellWords {
+public final class ShellWords {
     /** What a shell reads as itself, unquoted. */
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
     private ShellWords() {}
 
-    static String join(List<String> argv) {
+    public static String join(List<String> argv) {
         return argv.stream().map(ShellWords::quoted).collect(Collectors.joining(" "));
     }
 

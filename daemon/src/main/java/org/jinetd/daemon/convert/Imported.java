@@ -74,6 +74,10 @@ final class Imported {
      */
     static final String SCHEMA = "/usr/share/jinetd/services.schema.json";
 
+    /** What jinetd's daytime handler sends, for the note on an imported daytime (as its tests read it). */
+    static final String DAYTIME = "jinetd's daytime sends RFC 867's form, 'Sunday, December 6, 2026 18:30:04-UTC'"
+            + " (in the local time zone, ending in CR LF): a client that reads the line must read this form";
+
     /** The comments at the top of the table: a schema line for editors, where it came from, what to do next. */
     List<String> header() {
         return List.of("yaml-language-server: $schema=" + SCHEMA,

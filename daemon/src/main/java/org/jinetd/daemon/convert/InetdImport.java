@@ -104,6 +104,9 @@ final class InetdImport {
         if (server.equals("internal")) {
             if (BUILTINS.contains(name)) {
                 s.put("handler", Value.text(name));
+                if (name.equals("daytime")) {
+                    s.note("daytime: inetd's sent ctime's form, 'Sun Dec  6 18:30:04 2026'; " + Imported.DAYTIME);
+                }
             } else {
                 s.note("inetd's internal service " + name + " has no jinetd counterpart; disabled");
                 s.put("handler", Value.text("echo"), "a stand-in: set what should serve it");

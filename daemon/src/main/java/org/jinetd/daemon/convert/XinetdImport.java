@@ -88,6 +88,10 @@ final class XinetdImport {
         for (var entry : conf.services) {
             importer.service(entry);
         }
+        if (importer.out.services.stream().anyMatch(s -> s.keys.containsKey("exec"))) {
+            importer.out.notes.add("Programs: xinetd set REMOTE_HOST to the client's address (a number, never a"
+                    + " name); jinetd sets REMOTE_HOST to that address too, with REMOTE_ADDR and TCPREMOTEIP beside it");
+        }
         return importer.out;
     }
 

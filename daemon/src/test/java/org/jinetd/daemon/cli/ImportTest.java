@@ -101,6 +101,9 @@ class ImportTest {
         assertTrue(yaml.contains("    rate: {per_second: 3.333, burst: 200}  # inetd's .200 switched the service off"), yaml);
         assertTrue(yaml.contains("\n  daytime:\n    port: daytime\n    bind: '::'\n    v6only: true\n    handler: daytime\n"),
                 yaml);
+        assertTrue(yaml.contains("\n  # daytime: inetd's sent ctime's form, 'Sun Dec  6 18:30:04 2026'; jinetd's daytime"
+                + " sends RFC 867's form, 'Sunday, December 6, 2026 18:30:04-UTC' (in the local time zone, ending in CR"
+                + " LF): a client that reads the line must read this form\n"), yaml);
         assertTrue(yaml.contains("\n  '9999':\n    port: '9999'\n    bind: '127.0.0.1'\n    exec: [/bin/cat]\n"), yaml);
         var check = Cli.run("check", "-c", table.toString());
         assertEquals(0, check.code(), check.err() + "\n" + yaml);
