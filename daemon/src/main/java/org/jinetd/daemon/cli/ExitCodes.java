@@ -37,7 +37,7 @@ final class ExitCodes {
                 OK, "success",
                 BAD_TABLE, "the service table has problems, each printed as FILE:LINE:COLUMN (run, check, list, "
                         + "reload, import)",
-                USAGE, USAGE_WORDS,
+                USAGE, USAGE_WORDS + "; import: OUT is the main table (add --replace to overwrite it)",
                 CANNOT_START, "the table is good but a port could not be bound (run: nothing started; reload: the "
                         + "rest applied)",
                 NOT_RUNNING, "no daemon answers on the control socket, or the one that answers runs as neither root "
@@ -94,7 +94,7 @@ final class ExitCodes {
                     OK, "the table is written and passes 'jinetd check'",
                     BAD_TABLE, "the table is written but fails 'jinetd check' (each problem printed), or FILE "
                             + "cannot be read, or OUT cannot be written",
-                    USAGE, USAGE_WORDS,
+                    USAGE, USAGE_WORDS + ", or OUT is the main table and --replace is not given (nothing is written)",
                     SOFTWARE, INTERNAL);
             default -> Map.of();
         };

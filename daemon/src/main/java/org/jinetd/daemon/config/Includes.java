@@ -1,7 +1,6 @@
 package org.jinetd.daemon.config;
 
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,10 +34,9 @@ final class Includes {
         if (patterns.isEmpty()) {
             return out;
         }
-        var base = including.toAbsolutePath().getParent();
         int files = 0;
         for (var pattern : patterns.get()) {
-            for (var file : expand(base, pattern)) {
+            for (var file : expand(including, pattern)) {
                 if (++files > MAX_FILES) {
                     fields.problem(pattern.mark(), "more than %d included files".formatted(MAX_FILES),
                             "at most %d files, each of at most 1 MiB".formatted(MAX_FILES));
@@ -50,15 +48,18 @@ final class Includes {
         return out;
     }
 
-    private List<Path> expand(Path base, Node.Scalar pattern) {
+    private List<Path> expand(Path including, Node.Scalar pattern) {
         var path = fields.path(pattern, "include");
         if (path.isEmpty()) {
             return List.of();
         }
-        var full = base.resolve(path.get());
+        var include = IncludePattern.of(including, pattern.text());
+        if (include.isEmpty()) {
+            return List.of();
+        }
+        var full = include.get().path();
         var written = "include '" + Node.token(pattern.text()) + "'";
-        var name = full.getFileName() == null ? "" : full.getFileName().toString();
-        if (!name.contains("*") && !name.contains("?") && !name.contains("[")) {
+        if (!include.get().glob()) {
             if (Files.isDirectory(full)) {
                 // An include names files: the directory's own are what was meant.
                 fields.problem(pattern.mark(), written + " is a directory", "a file, or a glob of its files: "
@@ -73,7 +74,7 @@ final class Includes {
             // Its kind, size and trust are checked when it is read, and reported in its name.
             return List.of(full);
         }
-        var dir = full.getParent();
+        var dir = include.get().dir();
         if (Files.notExists(dir)) {
             fields.problem(pattern.mark(), written + ": no directory " + dir, "a directory");
             return List.of();
@@ -89,7 +90,7 @@ final class Includes {
                     refusal.get().expected());
             return List.of();
         }
-        var matcher = FileSystems.getDefault().getPathMatcher("glob:" + name);
+        var matcher = include.get().matcher();
         try (var files = Files.list(dir)) {
             // A glob that matches nothing is an empty conf.d, not a mistake. A FIFO or device
             // that matches is read, and refused by name; a directory that matches is no file.
@@ -113,7 +114,16 @@ final class Includes {
                     "a map with a 'services:' key");
             return List.of();
         }
-        fields.rejectUnknown(top, List.of("services"), "key of an included file");
+        var defaults = top.entries().get("defaults");
+        if (defaults != null) {
+            // A table of its own written where an include was meant (jinetd import without -o conf.d/...).
+            fields.problem(defaults.key().mark(), "'defaults' in an included file", "services: alone; the defaults"
+                    + " of the including table apply here: write these keys into each service (jinetd import -o"
+                    + " conf.d/NAME.yaml does)");
+        }
+        var others = new java.util.LinkedHashMap<>(top.entries());
+        others.remove("defaults");
+        fields.rejectUnknown(new Node.Mapping(others, top.mark()), List.of("services"), "key of an included file");
         var services = top.entries().get("services");
         if (services == null) {
             return List.of();

@@ -18,8 +18,9 @@ final class InetdImport {
 
     private InetdImport() {}
 
-    static Imported convert(Path file) throws IOException {
-        var out = new Imported("the inetd table " + file);
+    /** @param taken names of services the including table has already */
+    static Imported convert(Path file, Set<String> taken) throws IOException {
+        var out = new Imported("inetd", "the inetd table " + file, taken);
         int number = 0;
         for (var raw : Imported.lines(file)) {
             number++;
