@@ -64,6 +64,22 @@ class ConfigTest {
                         """));
     }
 
+    /** A protocol that is not known leaves the rest of its service to check: every mistake at once. */
+    @Test
+    void aProtocolNotKnownLeavesTheRestOfItsServiceChecked() throws IOException {
+        assertEquals(List.of(
+                "2:17: protocol 'tpc' is not known (expected tcp, udp or unix; did you mean 'tcp'?)",
+                "2:28: 'port' is 70000, out of range (expected a whole number from 1 to 65535)",
+                "2:61: 'instances' is string 'lots' (expected a whole number from 1 to 1000000 or 'unlimited')",
+                "3:17: protocol 'unx' is not known (expected tcp, udp or unix; did you mean 'unix'?)",
+                "3:28: path 'relative.sock' is relative (expected an absolute path)"),
+                problems("""
+                        services:
+                          a: {protocol: tpc, port: 70000, handler: echo, instances: lots}
+                          b: {protocol: unx, path: relative.sock, handler: echo}
+                        """));
+    }
+
     @Test
     void problemsAreInTheOrderOfTheirPlaces() throws IOException {
         // Top-level keys are checked before services, yet a service's problem above comes first.
