@@ -50,8 +50,8 @@ final class YamlReader {
     private Map<Long, String> scalarAnchors = Map.of();
     /** How the parser's places become an editor's; set once the text is decoded. */
     private LineBreaks breaks = LineBreaks.of("");
-    /** What a syntax error means in the table's words; set once the text is decoded. */
-    private Syntax syntax;
+    /** The decoded text, read again only to say a syntax error in the table's words. */
+    private String text;
 
     private record Anchored(Node node, int size) {}
 
@@ -103,7 +103,7 @@ final class YamlReader {
             return Optional.empty();
         }
         breaks = LineBreaks.of(text.get());
-        syntax = new Syntax(file, text.get());
+        this.text = text.get();
         var odd = breaks.outsideQuotes(file);
         if (!odd.isEmpty()) {
             // What the parser would read is not what an editor shows: nothing of it is read.
@@ -148,8 +148,8 @@ final class YamlReader {
             // Where odd line breaks count lines another way than an editor, only the parser's words are sure.
             var explained = Optional.<Problem>empty();
             try {
-                explained = breaks.odd() || syntax == null ? explained
-                        : syntax.explain(marked.getProblem(), problemMark.getLine() + 1, problemMark.getColumn() + 1,
+                explained = breaks.odd() || text == null ? explained
+                        : new Syntax(file, text).explain(marked.getProblem(), problemMark.getLine() + 1, problemMark.getColumn() + 1,
                                 marked.getContext(), contextMark == null ? 0 : contextMark.getLine() + 1,
                                 contextMark == null ? 0 : contextMark.getColumn() + 1);
             } catch (RuntimeException bug) {

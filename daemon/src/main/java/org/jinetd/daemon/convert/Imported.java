@@ -174,7 +174,7 @@ final class Imported {
             case "bind" -> daemon + " listened on every address";
             case "only_from", "no_access" -> daemon + " admitted every client";
             case "per_source" -> daemon + " had no limit per client";
-            default -> "jinetd's own limit, as a table of its own would have";
+            default -> daemon + " had no limit of instances; 64 is jinetd's own, as in a table of its own";
         };
     }
 
