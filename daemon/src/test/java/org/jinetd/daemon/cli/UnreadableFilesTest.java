@@ -143,7 +143,8 @@ class UnreadableFilesTest {
                   echo: {bind: 127.0.0.1, port: 0, handler: echo}
                 """.formatted(socket).replace("port: 0", "port: " + org.jinetd.daemon.TestDaemon.freePort()));
         try (var daemon = Command.start("run", "-c", table.toString())) {
-            daemon.awaitErr("ready: 1 service listening");
+            // The control socket listens once the services do: the last thing a start does.
+            daemon.awaitErr("control: listening on " + socket);
             Files.setPosixFilePermissions(included, PosixFilePermissions.fromString("---------"));
             // The daemon reads the table; the command that asks it is this test's.
             var reload = Cli.run("reload", "-c", table.toString());
