@@ -11,8 +11,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         header = "Validate a service table and report every problem.",
-        description = "Reads the table as 'run' would, prints each problem as FILE:LINE:COLUMN and exits 1, "
-                + "or prints what it would serve and exits 0. Binds nothing.")
+        description = "Reads the table as 'run' would, and prints each problem as FILE:LINE:COLUMN, or what it "
+                + "would serve. Binds nothing.")
 final class Check implements Callable<Integer> {
     @Spec
     CommandSpec spec;

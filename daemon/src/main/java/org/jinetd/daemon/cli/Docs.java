@@ -87,6 +87,11 @@ public final class Docs {
                 man.append('\n').append(escape(String.join(" ", option.description())
                         .replace("${DEFAULT-VALUE}", String.valueOf(option.defaultValue())))).append("\n.RE\n");
             }
+            man.append(".RS\n.PP\nExit codes:\n");
+            for (var code : sub.usageMessage().exitCodeList().entrySet()) {
+                man.append(".TP\n.B ").append(code.getKey().strip()).append('\n').append(escape(code.getValue())).append('\n');
+            }
+            man.append(".RE\n");
         }
         man.append(".SH EXIT STATUS\n");
         for (var code : root.usageMessage().exitCodeList().entrySet()) {

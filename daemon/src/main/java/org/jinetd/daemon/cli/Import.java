@@ -9,6 +9,7 @@ import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.config.Loaded;
 import org.jinetd.daemon.config.Problem;
 import org.jinetd.daemon.convert.Converter;
+import org.jinetd.daemon.convert.Form;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,10 +18,15 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
         header = "Convert an xinetd.conf or an inetd.conf into a jinetd table.",
-        description = "Reads xinetd's format (defaults, include, includedir and service blocks) or inetd's (a service "
-                + "a line), and writes a table that admits the clients the old one admitted, with a comment on every "
-                + "setting that has no counterpart. Then checks the table as 'jinetd check' does: it exits 1, after "
-                + "writing the table and printing each problem, when the check fails.")
+        description = {
+            "Reads xinetd's format (defaults, include, includedir and service blocks) or inetd's (a service a line), "
+                    + "and writes a table that admits the clients the old one admitted, with a comment on every "
+                    + "setting that has no counterpart. Then checks it as 'jinetd check' does, and prints each problem.",
+            "Where OUT goes decides what it holds. A file the main table (-c) includes gets services alone, the "
+                    + "old daemon's defaults written into each, and is checked with the main table, which keeps its "
+                    + "own keys: 'jinetd import /etc/xinetd.conf -o /etc/jinetd/conf.d/xinetd.yaml' is all it takes. "
+                    + "Any other OUT, and standard output, get a table of its own, defaults and services. OUT may not "
+                    + "be the main table itself (its include: and plugins: would be lost) unless --replace is given."})
 final class Import implements Callable<Integer> {
     /** How a problem of a table written to standard output names its file. */
     private static final Path STDOUT = Path.of("(standard output)");
@@ -31,22 +37,45 @@ final class Import implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "/etc/xinetd.conf, a file of /etc/xinetd.d, or /etc/inetd.conf.")
     Path file;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Write the table here (default: standard output).")
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Write the table here (default: standard "
+            + "output); a file the main table includes gets its services alone.")
     Path output;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = TableOption.DEFAULT,
+            description = "The main table, whose include: decides what OUT holds (default: ${DEFAULT-VALUE}).")
+    Path table;
+
+    @Option(names = "--replace", description = "Let OUT be the main table itself, replaced by the imported one.")
+    boolean replace;
 
     @Override
     public Integer call() {
+        var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        var main = output == null ? java.util.Optional.<MainTable>empty() : MainTable.read(table);
+        if (main.isPresent() && main.get().is(output) && !replace) {
+            err.println("jinetd: " + output + " is the main table, and import would replace it" + lost(main.get())
+                    + ": " + instead(main.get()) + ", or add --replace to overwrite it");
+            err.flush();
+            return ExitCodes.USAGE;
+        }
+        var included = main.filter(m -> m.includes(output));
+        Form form = included.<Form>map(m -> new Form.Included(m.file(), m.defaults(), m.taken(output)))
+                .orElse(new Form.Table());
         List<Problem> problems;
         try {
-            var yaml = Converter.convert(file);
+            var yaml = Converter.convert(file, form);
             if (output == null) {
-                spec.commandLine().getOut().print(yaml);
-                spec.commandLine().getOut().flush();
+                out.print(yaml);
+                out.flush();
                 problems = checkPrinted(yaml);
             } else {
                 Files.writeString(output, yaml);
-                problems = check(output);
+                problems = check(included.map(MainTable::file).orElse(output));
+                out.println(included.isPresent()
+                        ? "jinetd: wrote %s, services that %s includes".formatted(output, table)
+                        : "jinetd: wrote %s, a table of its own".formatted(output));
+                out.flush();
             }
         } catch (IOException e) {
             err.println("jinetd: cannot import " + file + ": " + e.getMessage());
@@ -57,10 +86,29 @@ final class Import implements Callable<Integer> {
             return ExitCodes.OK;
         }
         problems.forEach(err::println);
-        err.println("jinetd: the imported table fails 'jinetd check' with %d problem%s: fix %s before serving it"
-                .formatted(problems.size(), problems.size() == 1 ? "" : "s", problems.size() == 1 ? "it" : "them"));
+        var which = included.isPresent() ? "the main table " + table + ", with it," : "the imported table";
+        err.println("jinetd: %s fails 'jinetd check' with %d problem%s: fix %s before serving it".formatted(which,
+                problems.size(), problems.size() == 1 ? "" : "s", problems.size() == 1 ? "it" : "them"));
         err.flush();
         return ExitCodes.BAD_TABLE;
+    }
+
+    /** What the main table holds that a table of the import's own would not. */
+    private static String lost(MainTable main) {
+        var kept = main.keys().stream().filter(k -> k.equals("include") || k.equals("plugins")).toList();
+        var parts = new java.util.ArrayList<String>();
+        kept.forEach(k -> parts.add(k + ":"));
+        if (!main.services().isEmpty()) {
+            parts.add(main.services().size() + " service" + (main.services().size() == 1 ? "" : "s"));
+        }
+        return parts.isEmpty() ? "" : " (losing its " + String.join(", ", parts) + ")";
+    }
+
+    /** Where the import should go instead: a file the main table includes, or one to include. */
+    private String instead(MainTable main) {
+        var name = file.getFileName().toString().startsWith("inetd") ? "inetd" : "xinetd";
+        return main.place(name).map(p -> "write to " + p + ", which it includes")
+                .orElse("write to another file and add it to the main table's include:");
     }
 
     private static List<Problem> check(Path table) {

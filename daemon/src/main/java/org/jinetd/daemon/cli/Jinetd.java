@@ -11,16 +11,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 @Command(name = "jinetd", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        header = "An inetd-style super-server: one table of services, a listener each, servers run per connection.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:success",
-            "1:the service table has problems (each printed as FILE:LINE:COLUMN)",
-            "2:bad command line",
-            "3:the daemon could not start (a port could not be bound); for reload: some new service could not",
-            "4:no daemon answers on the control socket",
-            "77:reload or stop refused: only the daemon's user or root may",
-            "70:internal error"})
+        header = "An inetd-style super-server: one table of services, a listener each, servers run per connection.")
 final class Jinetd implements Runnable {
     @Spec
     CommandSpec spec;
@@ -76,11 +67,20 @@ final class Jinetd implements Runnable {
         } else {
             subcommands.values().forEach(command -> line.addSubcommand(command.get()));
         }
+        exitCodes(line.getCommandSpec(), ExitCodes.all());
+        line.getSubcommands().forEach((name, sub) -> exitCodes(sub.getCommandSpec(), ExitCodes.of(name)));
         line.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("jinetd: internal error: " + e);
             e.printStackTrace(commandLine.getErr());
             return ExitCodes.SOFTWARE;
         });
         return line;
+    }
+
+    /** Each command's help ends with the codes it returns, from the one place that says them. */
+    private static void exitCodes(CommandSpec spec, Map<String, String> codes) {
+        if (!codes.isEmpty()) {
+            spec.usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        }
     }
 }

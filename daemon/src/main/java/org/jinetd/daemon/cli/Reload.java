@@ -8,10 +8,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "reload", mixinStandardHelpOptions = true,
         header = "Make a running daemon read its table again, and wait until it has.",
-        description = "Exits 0 when the new table is served; 1 with every problem (FILE:LINE:COLUMN) when the table "
-                + "is bad, and then the daemon goes on with the table it had; 3 when some new service could not "
-                + "listen (the rest applied); 4 when no daemon answers on the control socket, or the one that answers "
-                + "runs as neither root nor this user; 77 when the daemon refuses this user.")
+        description = "Asks the daemon on the control socket, as SIGHUP does, and prints what it answers: every "
+                + "problem (FILE:LINE:COLUMN) of a bad table, which changes nothing.")
 final class Reload implements Callable<Integer> {
     @Spec
     CommandSpec spec;

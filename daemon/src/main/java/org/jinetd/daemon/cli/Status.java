@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         header = "Show what a running daemon is doing: each service, or one service's live connections.",
-        description = "Exits 4 when no daemon answers on the control socket, or the one that answers runs as neither "
-                + "root nor this user (it is then not asked).")
+        description = "Asks the daemon on the control socket; a daemon that runs as neither root nor this user is "
+                + "not asked.")
 final class Status implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -8,10 +8,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "stop", mixinStandardHelpOptions = true,
         header = "Stop a running daemon as SIGTERM does: stop listening, drain, end the rest.",
-        description = "Returns once the daemon has stopped and its process has exited, and exits 0; 4 when no daemon "
-                + "answers on the control socket, or the one that answers runs as neither root nor this user (it is "
-                + "then not asked); 77 when the daemon refuses this user; 70 when the daemon said it stopped but its "
-                + "process was still there 10 seconds later.")
+        description = "Returns once the daemon has stopped and its process has exited.")
 final class Stop implements Callable<Integer> {
     /** Once drained and stopped, a daemon's process ends at once: this is a margin for a loaded machine. */
     private static final java.time.Duration EXIT_WITHIN = java.time.Duration.ofSeconds(10);

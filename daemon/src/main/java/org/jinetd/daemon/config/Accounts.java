@@ -74,6 +74,28 @@ final class Accounts {
                 new Group(f[0], Integer.parseInt(f[2])));
     }
 
+    /**
+     * The names in {@code /etc/passwd}, for "did you mean": only the file's (asking NSS for
+     * every user of a directory service would be slow, and is no hint anyone needs).
+     */
+    List<String> userNames() {
+        return names(passwd);
+    }
+
+    /** The names in {@code /etc/group}, as {@link #userNames}. */
+    List<String> groupNames() {
+        return names(group);
+    }
+
+    private static List<String> names(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(line -> line.split(":", -1))
+                    .filter(fields -> fields.length >= 3 && !fields[0].isEmpty()).map(fields -> fields[0]).toList();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
     /** The line whose name (or, for a number, whose id) is {@code key}, split at ':'. */
     private Optional<String[]> entry(Path file, String database, String key) {
         boolean byId = !key.isEmpty() && key.chars().allMatch(Character::isDigit);

@@ -25,13 +25,13 @@ public record Cidr(byte[] network, int bits) {
         var slash = text.indexOf('/');
         var address = slash < 0 ? text : text.substring(0, slash);
         if (!looksNumeric(address)) {
-            return new Result(null, "'" + text + "' is not an IPv4 or IPv6 address");
+            return new Result(null, "'" + Node.token(text) + "' is not an IPv4 or IPv6 address");
         }
         InetAddress parsed;
         try {
             parsed = InetAddress.getByName(address);
         } catch (UnknownHostException e) {
-            return new Result(null, "'" + text + "' is not an IPv4 or IPv6 address");
+            return new Result(null, "'" + Node.token(text) + "' is not an IPv4 or IPv6 address");
         }
         var bytes = canonical(parsed);
         int max = bytes.length * 8;

@@ -185,7 +185,7 @@ public final class Config {
             var jars = plugins.load(dir.get(), trust, problem);
             return new Handlers(providers.with(jars, problem), jars);
         } catch (java.io.IOException e) {
-            fields.problem(entry.value().mark(), "plugins '" + dir.get() + "': " + YamlReader.reason(e),
+            fields.problem(entry.value().mark(), "plugins '" + dir.get() + "': " + Unreadable.reason(e),
                     "a readable directory of handler jars");
             return new Handlers(providers, List.of());
         }

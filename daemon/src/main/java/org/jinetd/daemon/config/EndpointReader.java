@@ -22,6 +22,11 @@ final class EndpointReader {
         this.ports = ports;
     }
 
+    private static String sorted(String word) {
+        return word.chars().sorted().collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+    }
+
     Optional<Transport> transport(Written at) {
         var entry = at.entry("protocol");
         var text = fields.string(entry);
@@ -36,7 +41,13 @@ final class EndpointReader {
                 return Optional.of(t);
             }
         }
-        fields.problem(entry.value().mark(), "protocol '" + Node.token(text.get()) + "' is not known", "tcp, udp or unix");
+        // A letter off, or the letters swapped (tpc): not sctp, another protocol, for tcp.
+        var typed = text.get().toLowerCase(java.util.Locale.ROOT);
+        var hint = java.util.Arrays.stream(Transport.values()).map(Transport::key)
+                .filter(k -> Keys.distance(typed, k) <= 1 || sorted(typed).equals(sorted(k))).findFirst()
+                .map(k -> "; did you mean '" + k + "'?").orElse("");
+        fields.problem(entry.value().mark(), "protocol '" + Node.token(text.get()) + "' is not known", "tcp, udp or unix"
+                + hint);
         return Optional.empty();
     }
 
@@ -64,7 +75,7 @@ final class EndpointReader {
                 var user = accounts.user(name);
                 if (user.isEmpty()) {
                     fields.problem(at.entry("socket_user").value().mark(), "user '" + Node.token(name) + "' does not exist",
-                            "a user in /etc/passwd or known to getent");
+                            "a user in /etc/passwd or known to getent" + Fields.didYouMean(name, accounts.userNames()));
                 }
                 return user.map(Accounts.User::uid);
             });
@@ -72,7 +83,7 @@ final class EndpointReader {
                 var found = accounts.group(name);
                 if (found.isEmpty()) {
                     fields.problem(at.entry("socket_group").value().mark(), "group '" + Node.token(name) + "' does not exist",
-                            "a group in /etc/group or known to getent");
+                            "a group in /etc/group or known to getent" + Fields.didYouMean(name, accounts.groupNames()));
                 }
                 return found.map(Accounts.Group::gid);
             });

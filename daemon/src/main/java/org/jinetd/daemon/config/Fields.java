@@ -38,6 +38,17 @@ final class Fields {
         }
     }
 
+    /**
+     * {@code "; did you mean 'X'?"} for the known name nearest to {@code typed}, where one is
+     * near enough to be a likely typo (as for unknown keys), and not a short word that only
+     * shares a length with it ({@code xy} is no typo of {@code lp}); else nothing.
+     */
+    static String didYouMean(String typed, List<String> known) {
+        return Keys.nearest(typed, known)
+                .filter(k -> !k.equals(typed) && Keys.distance(typed, k) < Math.min(typed.length(), k.length()))
+                .map(k -> "; did you mean '" + k + "'?").orElse("");
+    }
+
     Node.Mapping mapping(Node.Entry entry) {
         if (entry.value() instanceof Node.Mapping m) {
             return m;

@@ -1,7 +1,6 @@
 package org.jinetd.daemon.config;
 
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,10 +34,9 @@ final class Includes {
         if (patterns.isEmpty()) {
             return out;
         }
-        var base = including.toAbsolutePath().getParent();
         int files = 0;
         for (var pattern : patterns.get()) {
-            for (var file : expand(base, pattern)) {
+            for (var file : expand(including, pattern)) {
                 if (++files > MAX_FILES) {
                     fields.problem(pattern.mark(), "more than %d included files".formatted(MAX_FILES),
                             "at most %d files, each of at most 1 MiB".formatted(MAX_FILES));
@@ -50,41 +48,57 @@ final class Includes {
         return out;
     }
 
-    private List<Path> expand(Path base, Node.Scalar pattern) {
+    private List<Path> expand(Path including, Node.Scalar pattern) {
         var path = fields.path(pattern, "include");
         if (path.isEmpty()) {
             return List.of();
         }
-        path = Optional.of(base.resolve(path.get()));
-        var name = path.get().getFileName().toString();
-        if (!name.contains("*") && !name.contains("?") && !name.contains("[")) {
-            if (!Files.exists(path.get())) {
-                fields.problem(pattern.mark(), "include '" + Node.token(pattern.text()) + "': no such file", "a file, or a glob");
+        var include = IncludePattern.of(including, pattern.text());
+        if (include.isEmpty()) {
+            return List.of();
+        }
+        var full = include.get().path();
+        var written = "include '" + Node.token(pattern.text()) + "'";
+        if (!include.get().glob()) {
+            if (Files.isDirectory(full)) {
+                // An include names files: the directory's own are what was meant.
+                fields.problem(pattern.mark(), written + " is a directory", "a file, or a glob of its files: "
+                        + "include: ['" + Node.token(pattern.text().replaceAll("/+$", "")) + "/*.yaml']");
+                return List.of();
+            }
+            // Not "!exists": a directory this user may not search hides a file; its read says why.
+            if (Files.notExists(full)) {
+                fields.problem(pattern.mark(), written + ": no such file", "a file, or a glob");
                 return List.of();
             }
             // Its kind, size and trust are checked when it is read, and reported in its name.
-            return List.of(path.get());
+            return List.of(full);
         }
-        var dir = path.get().getParent();
-        if (!Files.isDirectory(dir)) {
-            fields.problem(pattern.mark(), "include '" + Node.token(pattern.text()) + "': no directory " + dir, "a directory");
+        var dir = include.get().dir();
+        if (Files.notExists(dir)) {
+            fields.problem(pattern.mark(), written + ": no directory " + dir, "a directory");
+            return List.of();
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            fields.problem(pattern.mark(), written + ": " + dir + " is not a directory", "a directory");
             return List.of();
         }
         // Whoever may add a file to the directory decides what its glob includes.
         var refusal = trust.refusal(dir);
         if (refusal.isPresent()) {
-            fields.problem(pattern.mark(), "include '" + Node.token(pattern.text()) + "': " + dir + " " + refusal.get().what(),
+            fields.problem(pattern.mark(), written + ": " + dir + " " + refusal.get().what(),
                     refusal.get().expected());
             return List.of();
         }
-        var matcher = FileSystems.getDefault().getPathMatcher("glob:" + name);
+        var matcher = include.get().matcher();
         try (var files = Files.list(dir)) {
             // A glob that matches nothing is an empty conf.d, not a mistake. A FIFO or device
             // that matches is read, and refused by name; a directory that matches is no file.
             return files.filter(f -> matcher.matches(f.getFileName()) && !Files.isDirectory(f))
                     .sorted().limit(MAX_FILES + 1).toList();
         } catch (IOException e) {
-            fields.problem(pattern.mark(), "include '" + Node.token(pattern.text()) + "': " + YamlReader.reason(e), "a readable directory");
+            fields.problem(pattern.mark(), written + ": cannot list " + dir + ": " + Unreadable.reason(e),
+                    e instanceof java.nio.file.AccessDeniedException ? Unreadable.fix("directory") : "a readable directory");
             return List.of();
         }
     }
@@ -100,7 +114,16 @@ final class Includes {
                     "a map with a 'services:' key");
             return List.of();
         }
-        fields.rejectUnknown(top, List.of("services"), "key of an included file");
+        var defaults = top.entries().get("defaults");
+        if (defaults != null) {
+            // A table of its own written where an include was meant (jinetd import without -o conf.d/...).
+            fields.problem(defaults.key().mark(), "'defaults' in an included file", "services: alone; the defaults"
+                    + " of the including table apply here: write these keys into each service (jinetd import -o"
+                    + " conf.d/NAME.yaml does)");
+        }
+        var others = new java.util.LinkedHashMap<>(top.entries());
+        others.remove("defaults");
+        fields.rejectUnknown(new Node.Mapping(others, top.mark()), List.of("services"), "key of an included file");
         var services = top.entries().get("services");
         if (services == null) {
             return List.of();

@@ -68,7 +68,7 @@ public sealed interface Launch {
                 case SPAWNER -> " via spawner";
                 case SETPRIV -> pastSpawners && wantsSpawner() ? " via setpriv, past max_spawners" : " via setpriv";
             };
-            return "exec " + String.join(" ", argv) + " (as " + runAs.user() + by + ", " + io.key()
+            return "exec " + ShellWords.join(argv) + " (as " + runAs.user() + by + ", " + io.key()
                     + (waits ? ", wait" : "") + (listenFds ? ", listen_fds" : "") + ")";
         }
 

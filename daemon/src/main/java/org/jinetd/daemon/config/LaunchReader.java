@@ -157,7 +157,9 @@ final class LaunchReader {
             user = accounts.user(wanted.get());
             if (user.isEmpty()) {
                 fields.problem(userEntry.value().mark(), "user '" + Node.token(wanted.get()) + "' does not exist",
-                        "a user in /etc/passwd or known to getent");
+                        "a user in /etc/passwd or known to getent" + Fields.didYouMean(wanted.get(), accounts.userNames()));
+                // Its group is checked all the same: every mistake of the service at once.
+                fields.string(groupEntry).ifPresent(g -> group(groupEntry, g));
                 return Optional.empty();
             }
         } else if (selfUid == 0) {
@@ -186,10 +188,8 @@ final class LaunchReader {
             return Optional.empty();
         }
         if (group.isPresent()) {
-            var g = accounts.group(group.get());
+            var g = group(groupEntry, group.get());
             if (g.isEmpty()) {
-                fields.problem(groupEntry.value().mark(), "group '" + Node.token(group.get()) + "' does not exist",
-                        "a group in /etc/group or known to getent");
                 return Optional.empty();
             }
             if (selfUid != 0 && g.get().gid() != u.gid()) {
@@ -212,6 +212,16 @@ final class LaunchReader {
         return Optional.of(new RunAs(u.name(), u.uid(), groupName, gid, u.home(), u.shell(), switches));
     }
 
+    /** The group named {@code name}, or a problem at its entry. */
+    private Optional<Accounts.Group> group(Node.Entry entry, String name) {
+        var g = accounts.group(name);
+        if (g.isEmpty()) {
+            fields.problem(entry.value().mark(), "group '" + Node.token(name) + "' does not exist",
+                    "a group in /etc/group or known to getent" + Fields.didYouMean(name, accounts.groupNames()));
+        }
+        return g;
+    }
+
     private Optional<Launch> handler(Written at, Transport transport) {
         notForPrograms(at, "handler");
         notForRedirects(at, "a handler");
@@ -224,7 +234,7 @@ final class LaunchReader {
         var found = providers.named(name.get());
         if (found.isEmpty()) {
             var known = providers.names().isEmpty() ? "a handler, but none is installed"
-                    : "one of: " + String.join(", ", providers.names());
+                    : "one of: " + String.join(", ", providers.names()) + Fields.didYouMean(name.get(), providers.names());
             var broken = providers.broken().entrySet().stream()
                     .map(e -> "; " + e.getKey() + " could not be loaded: " + e.getValue()).reduce("", String::concat);
             fields.problem(entry.value().mark(), "handler '" + name.get() + "' is not known", known + broken);

@@ -47,12 +47,18 @@ sealed interface Node {
     /**
      * Text from a file, cut for a message: its first line, at most {@link #TOKEN} characters.
      * An included file may be no table at all (/etc/shadow); its lines must not reach a log.
+     * A character that does not show as itself (a control, a U+2028 that YAML reads as a line
+     * break) is shown by its number, so that the message stays one line of text.
      */
     static String token(String text) {
         var first = text.lines().findFirst().orElse("");
         var cut = first.length() > TOKEN ? first.substring(0, TOKEN) : first;
-        return cut.length() < text.length() ? cut + "..." : cut;
+        var shown = UNPRINTABLE.matcher(cut).replaceAll(m -> "U+%04X".formatted(m.group().codePointAt(0)));
+        return cut.length() < text.length() ? shown + "..." : shown;
     }
+
+    /** Controls, format characters, separators and code points no text has. */
+    java.util.regex.Pattern UNPRINTABLE = java.util.regex.Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Cs}\\p{Co}\\p{Cn}\\p{Zl}\\p{Zp}]");
 
     /**
      * A key as quoted in a message: a key name as written, or nothing of it when it is no

@@ -73,7 +73,7 @@ public final class Plugins {
                 now.put(path, loaded);
                 found.add(loaded.jar());
             } catch (IOException e) {
-                var why = e instanceof java.nio.file.NoSuchFileException ? "no such file" : YamlReader.reason(e);
+                var why = e instanceof java.nio.file.NoSuchFileException ? "no such file" : Unreadable.reason(e);
                 problem.accept(path.getFileName() + ": " + why, "a readable jar of handler providers, "
                         + "a regular file of at most " + (PluginJar.MOST_BYTES >> 20) + " MiB");
             }

@@ -232,7 +232,7 @@ final class PolicyReader {
             fields.problem(mark, "cannot read '" + path.get() + "': not UTF-8", "a readable UTF-8 file");
             return null;
         } catch (IOException e) {
-            fields.problem(mark, "cannot read '" + path.get() + "': " + YamlReader.reason(e),
+            fields.problem(mark, "cannot read '" + path.get() + "': " + Unreadable.reason(e),
                     "a readable regular UTF-8 file of at most 64 KiB");
             return null;
         }
@@ -254,8 +254,9 @@ final class PolicyReader {
                     ? Optional.of(Integer.parseInt(text))
                     : users ? accounts.user(text).map(Accounts.User::uid) : accounts.group(text).map(Accounts.Group::gid);
             if (id.isEmpty()) {
-                fields.problem(item.mark(), (users ? "user '" : "group '") + text + "' does not exist",
-                        users ? "a user name or uid" : "a group name or gid");
+                fields.problem(item.mark(), (users ? "user '" : "group '") + Node.token(text) + "' does not exist",
+                        (users ? "a user name or uid" : "a group name or gid")
+                        + Fields.didYouMean(text, users ? accounts.userNames() : accounts.groupNames()));
                 ok = false;
             } else {
                 out.add(id.get());

@@ -59,10 +59,10 @@ final class ServiceReader {
             }
         }
         var at = new Written(key, merged, ownKeys);
-        var transport = endpoints.transport(at);
-        if (transport.isEmpty()) {
-            return Optional.empty();
-        }
+        var written = endpoints.transport(at);
+        // A protocol that is not known still leaves the rest to check: every mistake at once. A
+        // path says unix was meant.
+        var transport = written.or(() -> Optional.of(at.entry("path") != null ? Transport.UNIX : Transport.TCP));
         var endpoint = endpoints.endpoint(at, transport.get());
         var socket = endpoints.socket(at, transport.get());
         var launch = launches.launch(at, transport.get());
@@ -74,7 +74,7 @@ final class ServiceReader {
         var secured = tls.tls(at, transport.get(), launch);
         var disabled = fields.bool(at.entry("disabled"), false);
         var proxy = proxies.read(at, transport.get());
-        if (endpoint.isEmpty() || socket.isEmpty() || launch.isEmpty() || access.isEmpty() || limits.isEmpty()
+        if (written.isEmpty() || endpoint.isEmpty() || socket.isEmpty() || launch.isEmpty() || access.isEmpty() || limits.isEmpty()
                 || rates.isEmpty() || timeouts.isEmpty() || banners.isEmpty() || proxy == null || secured == null) {
             return Optional.empty();
         }

@@ -198,7 +198,7 @@ final class TlsMaterial {
         try {
             bytes = SmallFile.read(path, cap);
         } catch (IOException e) {
-            fields.problem(mark, "cannot read %s '%s': %s".formatted(role, path, YamlReader.reason(e)),
+            fields.problem(mark, "cannot read %s '%s': %s".formatted(role, path, Unreadable.reason(e)),
                     "a readable regular PEM file of at most " + (cap >= 1 << 20 ? cap / (1 << 20) + " MiB" : cap / 1024 + " KiB"));
             return null;
         }

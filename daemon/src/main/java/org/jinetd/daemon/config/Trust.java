@@ -62,7 +62,7 @@ final class Trust {
             }
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
-            return Optional.of(new Refusal("not trusted: cannot check it: " + YamlReader.reason(
+            return Optional.of(new Refusal("not trusted: cannot check it: " + Unreadable.reason(
                     e instanceof IOException io ? io : new IOException(e.toString())), expected(null)));
         }
     }

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -39,8 +40,6 @@ final class YamlReader {
     /** Maps and lists inside each other: Jackson's own limit. */
     private static final int MAX_DEPTH = 1_000;
     private static final Pattern QUOTED = Pattern.compile("'([^'\\n]{" + Node.TOKEN + "})[^'\\n]*'");
-    /** Controls, format characters, separators and code points no text has. */
-    private static final Pattern UNPRINTABLE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Cs}\\p{Co}\\p{Cn}\\p{Zl}\\p{Zp}]");
 
     private final Path file;
     private final List<Problem> problems;
@@ -51,6 +50,8 @@ final class YamlReader {
     private Map<Long, String> scalarAnchors = Map.of();
     /** How the parser's places become an editor's; set once the text is decoded. */
     private LineBreaks breaks = LineBreaks.of("");
+    /** The decoded text, read again only to say a syntax error in the table's words. */
+    private String text;
 
     private record Anchored(Node node, int size) {}
 
@@ -72,7 +73,9 @@ final class YamlReader {
 
     /** The document's root, or empty when the file cannot be read or parsed (a problem says why). */
     Optional<Node> read() {
-        if (!Files.exists(file)) {
+        // Not "!exists": a directory above it that this user may not search hides a file
+        // that is there, and that is no missing file.
+        if (Files.notExists(file)) {
             problems.add(new Problem(file, 1, 1, "no such file", "a readable service table"));
             return Optional.empty();
         }
@@ -87,9 +90,12 @@ final class YamlReader {
         } catch (NoSuchFileException e) {
             problems.add(new Problem(file, 1, 1, "no such file", "a readable service table"));
             return Optional.empty();
+        } catch (AccessDeniedException e) {
+            problems.add(new Problem(file, 1, 1, "cannot read: " + Unreadable.reason(e), Unreadable.fix("file")));
+            return Optional.empty();
         } catch (IOException e) {
-            problems.add(new Problem(file, 1, 1, "cannot read: " + reason(e),
-                    "a readable regular file of at most 1 MiB"));
+            problems.add(Files.isDirectory(file) ? directory()
+                    : new Problem(file, 1, 1, "cannot read: " + Unreadable.reason(e), "a readable regular file of at most 1 MiB"));
             return Optional.empty();
         }
         var text = decode(bytes);
@@ -97,6 +103,7 @@ final class YamlReader {
             return Optional.empty();
         }
         breaks = LineBreaks.of(text.get());
+        this.text = text.get();
         var odd = breaks.outsideQuotes(file);
         if (!odd.isEmpty()) {
             // What the parser would read is not what an editor shows: nothing of it is read.
@@ -118,18 +125,42 @@ final class YamlReader {
             problems.add(e.problem);
             return Optional.empty();
         } catch (IOException e) {
-            problems.add(new Problem(file, 1, 1, "cannot read: " + reason(e), null));
+            problems.add(new Problem(file, 1, 1, "cannot read: " + Unreadable.reason(e), null));
             return Optional.empty();
         }
     }
 
-    /** SnakeYAML's problem and its context on one line, at the problem's place. */
+    /** A table named by its directory ({@code -c /etc/jinetd}): the file in it, where there is one. */
+    private Problem directory() {
+        var table = file.resolve("services.yaml");
+        return new Problem(file, 1, 1, "cannot read: it is a directory", Files.isRegularFile(table)
+                ? "a table's file, such as " + table : "a table's file, not a directory");
+    }
+
+    /**
+     * The mistake in the table's words, at the line to change, where it is one {@link Syntax}
+     * knows; else SnakeYAML's problem and its context on one line, at the problem's place.
+     */
     private Problem syntax(JsonProcessingException e) {
         if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
-            var at = mark(marked.getProblemMark());
+            var problemMark = marked.getProblemMark();
+            var contextMark = marked.getContextMark();
+            // Where odd line breaks count lines another way than an editor, only the parser's words are sure.
+            var explained = Optional.<Problem>empty();
+            try {
+                explained = breaks.odd() || text == null ? explained
+                        : new Syntax(file, text).explain(marked.getProblem(), problemMark.getLine() + 1, problemMark.getColumn() + 1,
+                                marked.getContext(), contextMark == null ? 0 : contextMark.getLine() + 1,
+                                contextMark == null ? 0 : contextMark.getColumn() + 1);
+            } catch (RuntimeException bug) {
+                // A reading of the text gone wrong must not cost the admin the parser's own words.
+            }
+            if (explained.isPresent()) {
+                return explained.get();
+            }
+            var at = mark(problemMark);
             var what = "YAML syntax error: " + quiet(marked.getProblem());
             var context = marked.getContext();
-            var contextMark = marked.getContextMark();
             if (context != null && contextMark != null) {
                 var start = mark(contextMark);
                 what += " (in the %s that starts at %d:%d)".formatted(
@@ -152,7 +183,7 @@ final class YamlReader {
         var first = message == null ? "" : message.lines().findFirst().orElse("");
         first = QUOTED.matcher(first).replaceAll("'$1...'");
         first = first.length() > 160 ? first.substring(0, 160) + "..." : first;
-        return UNPRINTABLE.matcher(first).replaceAll(m -> "U+%04X".formatted(m.group().codePointAt(0)));
+        return Node.UNPRINTABLE.matcher(first).replaceAll(m -> "U+%04X".formatted(m.group().codePointAt(0)));
     }
 
     /** Strict UTF-8: a table in Latin-1 would otherwise load with mangled names and paths. */
@@ -307,8 +338,9 @@ final class YamlReader {
             }
             var earlier = entries.putIfAbsent(key.name(), new Node.Entry(key, value));
             if (earlier != null) {
-                problems.add(Problem.at(key.mark(), "duplicate key " + Node.key(key.name()) + ", first at line "
-                        + earlier.key().mark().line(), "each key once in a map"));
+                problems.add(Problem.at(key.mark(), "duplicate key " + Node.key(key.name()) + ": line "
+                        + earlier.key().mark().line() + " has it already", "each key once in a map: keep one of lines "
+                        + earlier.key().mark().line() + " and " + key.mark().line()));
             }
         }
         // YAML's merge key: the map's own keys win, then the merged maps' in their order.
@@ -350,10 +382,5 @@ final class YamlReader {
 
     private Node.Mark mark(org.yaml.snakeyaml.error.Mark at) {
         return breaks.odd() ? breaks.mark(file, at.getIndex()) : new Node.Mark(file, at.getLine() + 1, at.getColumn() + 1);
-    }
-
-    static String reason(IOException e) {
-        var message = e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message;
     }
 }

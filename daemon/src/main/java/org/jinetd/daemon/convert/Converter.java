@@ -15,9 +15,15 @@ public final class Converter {
 
     private Converter() {}
 
+    /** A table of its own. */
     public static String convert(Path file) throws IOException {
+        return convert(file, new Form.Table());
+    }
+
+    public static String convert(Path file, Form form) throws IOException {
+        var taken = form instanceof Form.Included included ? included.taken() : java.util.Set.<String>of();
         var xinetd = Imported.lines(file).stream().anyMatch(line -> XINETD.matcher(line).matches());
-        var imported = xinetd ? XinetdImport.convert(file) : InetdImport.convert(file);
-        return imported.yaml();
+        var imported = xinetd ? XinetdImport.convert(file, taken) : InetdImport.convert(file, taken);
+        return imported.yaml(form);
     }
 }

@@ -18,8 +18,9 @@ final class InetdImport {
 
     private InetdImport() {}
 
-    static Imported convert(Path file) throws IOException {
-        var out = new Imported("the inetd table " + file);
+    /** @param taken names of services the including table has already */
+    static Imported convert(Path file, Set<String> taken) throws IOException {
+        var out = new Imported("inetd", "the inetd table " + file, taken);
         int number = 0;
         for (var raw : Imported.lines(file)) {
             number++;
@@ -104,6 +105,9 @@ final class InetdImport {
         if (server.equals("internal")) {
             if (BUILTINS.contains(name)) {
                 s.put("handler", Value.text(name));
+                if (name.equals("daytime")) {
+                    s.note("daytime: inetd's sent ctime's form, 'Sun Dec  6 18:30:04 2026'; " + Imported.DAYTIME);
+                }
             } else {
                 s.note("inetd's internal service " + name + " has no jinetd counterpart; disabled");
                 s.put("handler", Value.text("echo"), "a stand-in: set what should serve it");

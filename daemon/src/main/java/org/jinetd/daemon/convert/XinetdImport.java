@@ -63,30 +63,37 @@ final class XinetdImport {
     private final List<String> fatal = new ArrayList<>();
     private final Function<String, List<String>> resolver;
 
-    private XinetdImport(Path file, XinetdConf conf, Function<String, List<String>> resolver) {
-        this.out = new Imported("the xinetd table " + file);
+    private XinetdImport(Path file, XinetdConf conf, Function<String, List<String>> resolver, Set<String> taken) {
+        this.out = new Imported("xinetd", "the xinetd table " + file, taken);
         this.defaults = XinetdConf.fold(conf.defaults);
         this.defaultPlaces = XinetdConf.places(conf.defaults);
         this.defaultRules = XinetdAccess.fold(conf.defaults, Map.of());
         this.resolver = resolver;
     }
 
-    static Imported convert(Path file) throws IOException {
-        return convert(file, List.of(Path.of("/etc/hosts.allow"), Path.of("/etc/hosts.deny")), XinetdAddress::resolve);
+    /** @param taken names of services the including table has already */
+    static Imported convert(Path file, Set<String> taken) throws IOException {
+        return convert(file, List.of(Path.of("/etc/hosts.allow"), Path.of("/etc/hosts.deny")), XinetdAddress::resolve,
+                taken);
     }
 
     /**
      * @param wrappers tcp_wrappers' files, which Debian's xinetd (built with libwrap) applies to every service
      * @param resolver the addresses xinetd would admit for a host name of only_from or no_access
      */
-    static Imported convert(Path file, List<Path> wrappers, Function<String, List<String>> resolver) throws IOException {
+    static Imported convert(Path file, List<Path> wrappers, Function<String, List<String>> resolver, Set<String> taken)
+            throws IOException {
         var conf = XinetdConf.read(file);
-        var importer = new XinetdImport(file, conf, resolver);
+        var importer = new XinetdImport(file, conf, resolver, taken);
         importer.out.notes.addAll(conf.notes);
         importer.wrappers(wrappers, conf);
         importer.defaults();
         for (var entry : conf.services) {
             importer.service(entry);
+        }
+        if (importer.out.services.stream().anyMatch(s -> s.keys.containsKey("exec"))) {
+            importer.out.notes.add("Programs: xinetd set REMOTE_HOST to the client's address (a number, never a"
+                    + " name); jinetd sets REMOTE_HOST to that address too, with REMOTE_ADDR and TCPREMOTEIP beside it");
         }
         return importer.out;
     }

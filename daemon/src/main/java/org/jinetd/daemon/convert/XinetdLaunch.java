@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.jinetd.daemon.config.ShellWords;
 
 /** What runs for an xinetd service: a built-in, a redirect, or a program with its user and resources. */
 final class XinetdLaunch {
@@ -26,6 +28,11 @@ final class XinetdLaunch {
         if (type.contains("INTERNAL")) {
             if (BUILTINS.contains(name)) {
                 s.put("handler", Value.text(name));
+                if (name.equals("daytime")) {
+                    // xinetd's builtins.c: "%02d %s %d %02d:%02d:%02d" and strftime's " %Z\r\n".
+                    s.note("daytime: xinetd's sent '06 DEC 2026 18:30:04 UTC' (day, month in capitals, year, time,"
+                            + " zone); " + Imported.DAYTIME);
+                }
             } else {
                 s.note("xinetd's internal service " + name + " has no jinetd counterpart; disabled");
                 s.put("handler", Value.text("echo"), "a stand-in: set what should serve it");
@@ -105,6 +112,17 @@ final class XinetdLaunch {
     private static List<String> argv(Map<String, List<String>> a, Imported.Service s) {
         var server = XinetdImport.first(a, "server").orElseThrow();
         var args = a.getOrDefault("server_args", List.of());
+        if (args.stream().anyMatch(w -> w.contains("'") || w.contains("\"") || w.contains("\\"))) {
+            // xinetd's parser splits server_args at white space and nothing else: no shell reads it.
+            var shell = shellWords(String.join(" ", args)).map(words -> {
+                var meant = new ArrayList<>(List.of(server));
+                meant.addAll(words);
+                return "; if a shell's reading was meant, write exec: " + Value.texts(meant).yaml();
+            }).orElse("");
+            s.note("server_args = " + String.join(" ", args) + ": xinetd splits it at spaces only, and a quote or a"
+                    + " backslash is no quoting to it: the program got " + ShellWords.join(args) + ", quotes and"
+                    + " all, and exec gives it the same (as jinetd check shows)" + shell);
+        }
         var argv = new ArrayList<String>();
         if (!a.getOrDefault("flags", List.of()).contains("NAMEINARGS") || args.isEmpty()) {
             argv.add(server);
@@ -131,6 +149,60 @@ final class XinetdLaunch {
         }
         argv.addAll(args.subList(1, args.size()));
         return argv;
+    }
+
+    /**
+     * The words a POSIX shell would make of {@code text}: quotes ('...', "..." with its
+     * backslash escapes) and backslashes read as a shell reads them; empty where one is left
+     * open. For the note only: xinetd itself never reads them so.
+     */
+    static Optional<List<String>> shellWords(String text) {
+        var words = new ArrayList<String>();
+        var word = new StringBuilder();
+        boolean inWord = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ' ' || c == '\t') {
+                if (inWord) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+                continue;
+            }
+            inWord = true;
+            if (c == '\'') {
+                int end = text.indexOf('\'', i + 1);
+                if (end < 0) {
+                    return Optional.empty();
+                }
+                word.append(text, i + 1, end);
+                i = end;
+            } else if (c == '"') {
+                int j = i + 1;
+                for (; j < text.length() && text.charAt(j) != '"'; j++) {
+                    if (text.charAt(j) == '\\' && j + 1 < text.length() && "\"\\$`".indexOf(text.charAt(j + 1)) >= 0) {
+                        j++;
+                    }
+                    word.append(text.charAt(j));
+                }
+                if (j >= text.length()) {
+                    return Optional.empty();
+                }
+                i = j;
+            } else if (c == '\\') {
+                if (i + 1 >= text.length()) {
+                    return Optional.empty();
+                }
+                word.append(text.charAt(++i));
+            } else {
+                word.append(c);
+            }
+        }
+        if (inWord) {
+            words.add(word.toString());
+        }
+        return Optional.of(words);
     }
 
     private static String limit(String value) {

@@ -38,6 +38,33 @@ class ImportHostileTest {
         return Files.readString(table);
     }
 
+    /**
+     * The main table's defaults are quoted in the comments of an included import: a line
+     * separator there (data, in quotes, to the table) stays in its comment, so that nothing
+     * of it becomes a key of the included file.
+     */
+    @Test
+    void theMainTablesDefaultsStayInTheirComments() throws Exception {
+        Files.createDirectory(dir.resolve("conf.d"));
+        var main = Files.writeString(dir.resolve("services.yaml"), "include: [conf.d/*.yaml]\ndefaults:\n"
+                + "  bind: \"127.0.0.1\\Lservices: {evil: {exec: [/bin/sh]}}\"\n  banner: \"a\\Pb\"\nservices: {}\n");
+        var conf = Files.writeString(dir.resolve("inetd.conf"), "7100 stream tcp nowait root /bin/cat cat\n");
+        var out = dir.resolve("conf.d/inetd.yaml");
+        var run = Cli.run("import", conf.toString(), "-c", main.toString(), "-o", out.toString());
+        assertTrue(run.code() == 0 || run.code() == 1 && !run.err().contains("internal error"), run.err());
+        var yaml = Files.readString(out);
+        assertFalse(yaml.contains("\u2028") || yaml.contains("\u2029"), yaml);
+        assertTrue(yaml.contains("the defaults of services.yaml say bind: 127.0.0.1\\Lservices: {evil:"), yaml);
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(out.toFile());
+        var keys = new java.util.ArrayList<String>();
+        tree.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("services"), keys, yaml);
+        var names = new java.util.ArrayList<String>();
+        tree.get("services").fieldNames().forEachRemaining(names::add);
+        assertEquals(List.of("7100"), names, yaml);
+    }
+
     @Test
     void aMaxThatIsNoNumberIsANoteAtItsLine() throws Exception {
         var file = dir.resolve("inetd.conf");

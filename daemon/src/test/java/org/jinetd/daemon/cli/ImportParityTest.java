@@ -147,6 +147,93 @@ class ImportParityTest {
         }
     }
 
+    /**
+     * xinetd splits server_args at spaces only: a quote is part of an argument. The import
+     * keeps that meaning and says so beside the service.
+     */
+    @Test
+    void quotesInServerArgsAreArgumentsAsXinetdGaveThem() throws Exception {
+        assumeTrue(System.getProperty("user.name").equals("root"), "xinetd and the imported user: root need root");
+        var loopback = InetAddress.getByName("127.0.0.1");
+        var port = RealXinetd.freePorts(loopback, 1).getFirst();
+        var conf = dir.resolve("xinetd.conf");
+        Files.writeString(conf, program("quoted", port, "", "'quoted words' \"x\""));
+        imported(conf);
+        var yaml = Files.readString(dir.resolve("services.yaml"));
+        assertTrue(yaml.contains("  # server_args = 'quoted words' \"x\": xinetd splits it at spaces only, and a quote or a"
+                + " backslash is no quoting to it: the program got \"'quoted\" \"words'\" '\"x\"', quotes and all,"
+                + " and exec gives it the same (as jinetd check shows); if a shell's reading was meant, write exec:"
+                + " [/bin/echo, 'quoted words', x]\n"), yaml);
+        String xinetdSaw;
+        try (var xinetd = RealXinetd.start(conf, 1)) {
+            xinetdSaw = RealXinetd.transcript(loopback, port, loopback, "");
+        }
+        assertEquals("'quoted words' \"x\"\n", xinetdSaw);
+        try (var jinetd = TestDaemon.start(yaml)) {
+            assertEquals(xinetdSaw, RealXinetd.transcript(loopback, port, loopback, ""), yaml);
+        }
+    }
+
+    /** What xinetd gives a program as REMOTE_HOST is the client's address, which jinetd gives as REMOTE_ADDR. */
+    @Test
+    void xinetdsRemoteHostIsTheClientsAddress() throws Exception {
+        assumeTrue(System.getProperty("user.name").equals("root"), "xinetd and the imported user: root need root");
+        var loopback = InetAddress.getByName("127.0.0.1");
+        var port = RealXinetd.freePorts(loopback, 1).getFirst();
+        var conf = dir.resolve("xinetd.conf");
+        Files.writeString(conf, program("env", port, "", "REMOTE_HOST").replace("/bin/echo", "/usr/bin/printenv"));
+        imported(conf);
+        var yaml = Files.readString(dir.resolve("services.yaml"));
+        assertTrue(yaml.contains("\n# Programs: xinetd set REMOTE_HOST to the client's address (a number, never a name);"
+                + " jinetd sets REMOTE_HOST to that address too, with REMOTE_ADDR and TCPREMOTEIP beside it\n"), yaml);
+        var client = InetAddress.getByName("127.0.0.2");
+        String xinetdSaw;
+        try (var xinetd = RealXinetd.start(conf, 1)) {
+            xinetdSaw = RealXinetd.transcript(loopback, port, client, "");
+        }
+        assertEquals("127.0.0.2\n", xinetdSaw);
+        try (var jinetd = TestDaemon.start(yaml.replace("REMOTE_HOST]", "REMOTE_ADDR]"))) {
+            assertEquals(xinetdSaw, RealXinetd.transcript(loopback, port, client, ""), yaml);
+        }
+    }
+
+    /** The daytime note shows the line xinetd sent and the one jinetd sends, each in the form it has. */
+    @Test
+    void theDaytimeNoteShowsTheLinesXinetdAndJinetdSend() throws Exception {
+        var xinetdForm = "\\d\\d [A-Z]{3} \\d{4} \\d\\d:\\d\\d:\\d\\d \\S+";
+        var jinetdForm = "[A-Z][a-z]+day, [A-Z][a-z]+ \\d{1,2}, \\d{4} \\d\\d:\\d\\d:\\d\\d-\\S+";
+        var loopback = InetAddress.getByName("127.0.0.1");
+        var port = RealXinetd.freePorts(loopback, 1).getFirst();
+        var conf = dir.resolve("xinetd.conf");
+        Files.writeString(conf, """
+                service daytime
+                {
+                  type = INTERNAL UNLISTED
+                  socket_type = stream
+                  protocol = tcp
+                  wait = no
+                  port = %d
+                  bind = 127.0.0.1
+                  flags = REUSE NOLIBWRAP
+                }
+                """.formatted(port));
+        imported(conf);
+        var yaml = Files.readString(dir.resolve("services.yaml"));
+        var note = java.util.regex.Pattern.compile("# daytime: xinetd's sent '([^']+)' .*RFC 867's form, '([^']+)'")
+                .matcher(yaml);
+        assertTrue(note.find(), yaml);
+        assertTrue(note.group(1).matches(xinetdForm), note.group(1));
+        assertTrue(note.group(2).matches(jinetdForm), note.group(2));
+        try (var xinetd = RealXinetd.start(conf, 1)) {
+            var line = RealXinetd.transcript(loopback, port, loopback, "");
+            assertTrue(line.matches(xinetdForm + "\r\n"), line);
+        }
+        try (var jinetd = TestDaemon.start(yaml)) {
+            var line = RealXinetd.transcript(loopback, port, loopback, "");
+            assertTrue(line.matches(jinetdForm + "\r\n"), line);
+        }
+    }
+
     /** A program service of xinetd: /bin/echo, run as root (flags first: xinetd reads NAMEINARGS in order). */
     private static String program(String id, int port, String flags, String arguments) {
         return """

@@ -89,6 +89,155 @@ class ImportTest {
         assertEquals(0, check.code(), check.err() + "\n" + yaml);
     }
 
+    /**
+     * The package's table, as installed, in {@code dir}: its include of conf.d/*.yaml and its
+     * plugins directory (one of the test's own) with it.
+     */
+    private Path packageTable() throws Exception {
+        Files.createDirectories(dir.resolve("conf.d"));
+        Files.createDirectories(dir.resolve("plugins"));
+        var table = dir.resolve("services.yaml");
+        Files.writeString(table, Files.readString(Path.of("../conf/etc/services.yaml"))
+                .replace("plugins: /usr/lib/jinetd/plugins", "plugins: " + dir.resolve("plugins")));
+        assertEquals(0, Cli.run("check", "-c", table.toString()).code(), "the package's table");
+        return table;
+    }
+
+    /**
+     * The migration in one command: Debian's xinetd table, imported into the package's conf.d,
+     * is used as it is written: services alone, xinetd's defaults in each, names that the
+     * package's table has (echo, daytime) not taken again, and the package's defaults (bind:
+     * 127.0.0.1) undone where xinetd did otherwise.
+     */
+    @Test
+    void importsDebiansXinetdTableIntoThePackagesConfDAsItIs() throws Exception {
+        var table = packageTable();
+        var conf = dir.resolve("xinetd.conf");
+        Files.writeString(conf, Files.readString(resource("xinetd.conf"))
+                .replace("includedir /etc/xinetd.d", "includedir " + resource("xinetd.d")));
+        var out = dir.resolve("conf.d/xinetd.yaml");
+        var imported = Cli.run("import", conf.toString(), "-c", table.toString(), "-o", out.toString());
+        assertEquals(0, imported.code(), imported.err());
+        assertEquals("jinetd: wrote %s, services that %s includes\n".formatted(out, table), imported.out());
+        var yaml = Files.readString(out);
+        var keys = new java.util.ArrayList<String>();
+        new ObjectMapper(new YAMLFactory()).readTree(out.toFile()).fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("services"), keys, yaml);
+        assertTrue(yaml.contains("\n# Included by " + table + ": services alone, as an included file holds nothing else;"
+                + " xinetd's defaults are written into each service.\n# Check it with: jinetd check -c " + table + "\n"), yaml);
+        assertTrue(yaml.contains("\n  # xinetd's service echo (tcp)\n  # id = echo-stream: the service's name is its id\n"
+                + "  echo-tcp:\n    port: echo\n    handler: echo\n"
+                + "    disabled: true  # disable = yes\n    instances: unlimited\n    rate: {per_second: 50, burst: 50}\n"
+                + "    bind: '::'  # xinetd listened on every address; the defaults of services.yaml say bind: 127.0.0.1\n"),
+                yaml);
+        var check = Cli.run("check", "-c", table.toString());
+        assertEquals(0, check.code(), check.err() + "\n" + yaml);
+        assertTrue(check.out().contains(": ok: 19 services, 2 listeners, 17 disabled"), check.out());
+        assertTrue(check.out().contains("\necho-tcp     tcp       [::]:7           handler echo [disabled]\n"), check.out());
+    }
+
+    /** A program service: xinetd's defaults reach it in the included file as they did in xinetd. */
+    @Test
+    void xinetdsDefaultsAreWrittenIntoEachServiceOfAnIncludedFile() throws Exception {
+        var table = packageTable();
+        var conf = dir.resolve("xinetd.conf");
+        Files.writeString(conf, """
+                defaults
+                {
+                    only_from   = 127.0.0.1 ::1
+                    instances   = 30
+                    umask       = 022
+                }
+                service hello
+                {
+                    socket_type = stream
+                    port        = 7100
+                    wait        = no
+                    user        = root
+                    server      = /bin/echo
+                    server_args = hello
+                    instances   = 5
+                }
+                """);
+        var out = dir.resolve("conf.d/xinetd.yaml");
+        var imported = Cli.run("import", conf.toString(), "-c", table.toString(), "-o", out.toString());
+        assertEquals(0, imported.code(), imported.err());
+        var yaml = Files.readString(out);
+        assertTrue(yaml.contains("\n  hello:\n    port: 7100\n    exec: [/bin/echo, hello]\n    user: root\n    instances: 5\n"
+                + "    umask: '022'\n    only_from: ['127.0.0.1', '::1']\n    rate: {per_second: 50, burst: 50}\n"
+                + "    bind: '::'  # xinetd listened on every address; the defaults of services.yaml say bind: 127.0.0.1\n"),
+                yaml);
+        var loaded = assertInstanceOf(Loaded.Ok.class, Config.load(table), yaml).table();
+        var hello = loaded.service("hello").orElseThrow();
+        assertEquals(5, hello.limits().instances());
+        assertEquals(2, hello.access().onlyFrom().size());
+        assertEquals("[::]:7100", hello.endpoint().shown());
+    }
+
+    /** An included file is checked with the table that includes it: a problem names its own file. */
+    @Test
+    void anIncludedImportIsCheckedWithItsMainTable() throws Exception {
+        var table = packageTable();
+        var conf = dir.resolve("xinetd.conf");
+        Files.writeString(conf, "service gone\n{\n  port = 7100\n  wait = no\n  user = root\n  server = /nonexistent/in.gone\n}\n");
+        var out = dir.resolve("conf.d/xinetd.yaml");
+        var imported = Cli.run("import", conf.toString(), "-c", table.toString(), "-o", out.toString());
+        assertEquals(1, imported.code(), imported.err());
+        assertTrue(imported.err().startsWith(out.toAbsolutePath() + ":"), imported.err());
+        assertTrue(imported.err().contains("'/nonexistent/in.gone' does not exist"), imported.err());
+        assertTrue(imported.err().endsWith("jinetd: the main table " + table + ", with it, fails 'jinetd check' with 1"
+                + " problem: fix it before serving it\n"), imported.err());
+    }
+
+    /**
+     * xinetd's users must not lose the package's conf.d and plugins silently: the main table
+     * is replaced only when asked, and the refusal says what to write instead.
+     */
+    @Test
+    void refusesToReplaceTheMainTableUnlessAsked() throws Exception {
+        var table = packageTable();
+        var before = Files.readString(table);
+        var conf = dir.resolve("inetd.conf");
+        Files.writeString(conf, "7100 stream tcp nowait root /bin/cat cat\n");
+        var refused = Cli.run("import", conf.toString(), "-c", table.toString(), "-o", table.toString());
+        assertEquals(2, refused.code(), refused.err());
+        assertEquals(("jinetd: %s is the main table, and import would replace it (losing its include:, plugins:, 2"
+                + " services): write to %s, which it includes, or add --replace to overwrite it\n")
+                .formatted(table, dir.toRealPath().resolve("conf.d/inetd.yaml")), refused.err());
+        assertEquals("", refused.out());
+        assertEquals(before, Files.readString(table));
+        // The same file by another name is the same table.
+        var other = dir.resolve("conf.d/../services.yaml");
+        assertEquals(2, Cli.run("import", conf.toString(), "-c", table.toString(), "-o", other.toString()).code());
+        assertEquals(before, Files.readString(table));
+
+        var replaced = Cli.run("import", conf.toString(), "-c", table.toString(), "-o", table.toString(), "--replace");
+        assertEquals(0, replaced.code(), replaced.err());
+        assertTrue(Files.readString(table).contains("\n  '7100':\n    port: '7100'\n    exec: [/bin/cat]\n"),
+                Files.readString(table));
+        assertFalse(Files.readString(table).contains("include:"), Files.readString(table));
+    }
+
+    /** A table of its own written into conf.d (by hand, or from standard output) is said to be one, with the way out. */
+    @Test
+    void aTableOfItsOwnInConfDIsSaidToBeOne() throws Exception {
+        var table = packageTable();
+        var conf = dir.resolve("xinetd.conf");
+        Files.writeString(conf, "defaults\n{\n  instances = 30\n}\nservice daytime\n{\n  type = INTERNAL\n"
+                + "  port = 7013\n}\n");
+        var printed = Cli.run("import", conf.toString());
+        assertEquals(0, printed.code(), printed.err());
+        var out = Files.writeString(dir.resolve("conf.d/xinetd.yaml"), printed.out());
+        var check = Cli.run("check", "-c", table.toString());
+        assertEquals(1, check.code());
+        assertTrue(check.err().contains(out.toAbsolutePath() + ":4:1: 'defaults' in an included file (expected services:"
+                + " alone; the defaults of the including table apply here: write these keys into each service (jinetd"
+                + " import -o conf.d/NAME.yaml does))\n"), check.err());
+        var imported = Cli.run("import", conf.toString(), "-c", table.toString(), "-o", out.toString());
+        assertEquals(0, imported.code(), imported.err());
+        assertEquals(0, Cli.run("check", "-c", table.toString()).code());
+    }
+
     @Test
     void importsAnInetdConfAndCheckTakesIt() throws Exception {
         var table = dir.resolve("services.yaml");
@@ -101,6 +250,9 @@ class ImportTest {
         assertTrue(yaml.contains("    rate: {per_second: 3.333, burst: 200}  # inetd's .200 switched the service off"), yaml);
         assertTrue(yaml.contains("\n  daytime:\n    port: daytime\n    bind: '::'\n    v6only: true\n    handler: daytime\n"),
                 yaml);
+        assertTrue(yaml.contains("\n  # daytime: inetd's sent ctime's form, 'Sun Dec  6 18:30:04 2026'; jinetd's daytime"
+                + " sends RFC 867's form, 'Sunday, December 6, 2026 18:30:04-UTC' (in the local time zone, ending in CR"
+                + " LF): a client that reads the line must read this form\n"), yaml);
         assertTrue(yaml.contains("\n  '9999':\n    port: '9999'\n    bind: '127.0.0.1'\n    exec: [/bin/cat]\n"), yaml);
         var check = Cli.run("check", "-c", table.toString());
         assertEquals(0, check.code(), check.err() + "\n" + yaml);
@@ -172,6 +324,26 @@ class ImportTest {
         var keys = new java.util.ArrayList<String>();
         new ObjectMapper(new YAMLFactory()).readTree(table.toFile()).fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("services"), keys, yaml);
+    }
+
+    /**
+     * An editor finds the schema where the package installs it, whether the table is written
+     * in /etc/jinetd/ or in /etc/jinetd/conf.d/: the path the package build installs it at.
+     */
+    @Test
+    void theSchemaLineNamesTheSchemaWhereThePackageInstallsIt() throws Exception {
+        var build = Files.readString(Path.of("src/deb/build.sh"));
+        var installed = java.util.regex.Pattern.compile("\"\\$repo/conf/services\\.schema\\.json\" \"\\$root(/\\S+)\"")
+                .matcher(build);
+        assertTrue(installed.find(), "build.sh installs no schema");
+        var line = "# yaml-language-server: $schema=" + installed.group(1);
+        var conf = dir.resolve("inetd.conf");
+        Files.writeString(conf, "echo stream tcp nowait root internal\n");
+        var imported = Cli.run("import", conf.toString());
+        assertEquals(0, imported.code(), imported.err());
+        assertEquals(line, imported.out().lines().findFirst().orElseThrow());
+        assertEquals(line, Files.readAllLines(Path.of("../conf/etc/services.yaml")).getFirst(), "the package's table");
+        assertTrue(Files.isRegularFile(Path.of("../conf/services.schema.json")));
     }
 
     @Test

@@ -64,6 +64,22 @@ class ConfigTest {
                         """));
     }
 
+    /** A protocol that is not known leaves the rest of its service to check: every mistake at once. */
+    @Test
+    void aProtocolNotKnownLeavesTheRestOfItsServiceChecked() throws IOException {
+        assertEquals(List.of(
+                "2:17: protocol 'tpc' is not known (expected tcp, udp or unix; did you mean 'tcp'?)",
+                "2:28: 'port' is 70000, out of range (expected a whole number from 1 to 65535)",
+                "2:61: 'instances' is string 'lots' (expected a whole number from 1 to 1000000 or 'unlimited')",
+                "3:17: protocol 'unx' is not known (expected tcp, udp or unix; did you mean 'unix'?)",
+                "3:28: path 'relative.sock' is relative (expected an absolute path)"),
+                problems("""
+                        services:
+                          a: {protocol: tpc, port: 70000, handler: echo, instances: lots}
+                          b: {protocol: unx, path: relative.sock, handler: echo}
+                        """));
+    }
+
     @Test
     void problemsAreInTheOrderOfTheirPlaces() throws IOException {
         // Top-level keys are checked before services, yet a service's problem above comes first.
@@ -80,9 +96,11 @@ class ConfigTest {
 
     @Test
     void aYamlSyntaxErrorSaysWhere() throws IOException {
-        assertEquals(List.of("3:1: YAML syntax error: expected ',' or '}', but got <stream end> "
-                + "(in the flow mapping that starts at 2:9)"),
-                problems("services:\n  echo: {port: 7, handler: echo\n"));
+        assertEquals(List.of("2:9: the '{' that opens this map is not closed on its line (expected a '}' after the "
+                + "map's last entry, on this line)"), problems("services:\n  echo: {port: 7, handler: echo\n"));
+        // What no reading in the table's words fits is said in the parser's words, at its place.
+        assertEquals(List.of("2:9: YAML syntax error: found undefined tag handle !x! (in the node that starts at 2:9)"),
+                problems("services:\n  echo: !x!y 1\n"));
     }
 
     @Test
@@ -106,7 +124,8 @@ class ConfigTest {
 
     @Test
     void aDuplicateKeyIsAProblem() throws IOException {
-        assertEquals(List.of("4:5: duplicate key 'port', first at line 3 (expected each key once in a map)"),
+        assertEquals(List.of("4:5: duplicate key 'port': line 3 has it already (expected each key once in a map: keep "
+                + "one of lines 3 and 4)"),
                 problems("services:\n  echo:\n    port: 7\n    port: 8\n    handler: echo\n"));
     }
 

@@ -62,8 +62,32 @@ class TableFilesTest {
         assertEquals(List.of(
                 "/dev/zero:1:1: cannot read: not a regular file: a character device (expected a readable regular file of at most 1 MiB)",
                 "DIR/fifo.yaml:1:1: cannot read: not a regular file: a FIFO (expected a readable regular file of at most 1 MiB)",
-                "DIR/sub.yaml:1:1: cannot read: not a regular file: a directory (expected a readable regular file of at most 1 MiB)"),
+                "DIR/services.yaml:1:33: include 'sub.yaml' is a directory (expected a file, or a glob of its files: "
+                        + "include: ['sub.yaml/*.yaml'])"),
                 assertTimeoutPreemptively(Duration.ofSeconds(10), () -> problems(table, 1000)));
+    }
+
+    /** {@code include: [conf.d]} means the files in it: said at the include, with the glob to write. */
+    @Test
+    void anIncludedDirectoryIsReportedAtItsIncludeWithTheGlobToWrite() throws Exception {
+        Files.createDirectory(dir.resolve("conf.d"));
+        write("conf.d/a.yaml", "services: {}\n");
+        var table = write("services.yaml", "include:\n  - conf.d\n  - conf.d//\n  - ./conf.d/a.yaml\nservices: {}\n");
+        assertEquals(List.of(
+                "DIR/services.yaml:2:5: include 'conf.d' is a directory (expected a file, or a glob of its files: "
+                        + "include: ['conf.d/*.yaml'])",
+                "DIR/services.yaml:3:5: include 'conf.d//' is a directory (expected a file, or a glob of its files: "
+                        + "include: ['conf.d/*.yaml'])"), problems(table, 0));
+    }
+
+    /** {@code -c /etc/jinetd}: the table is the file in it. */
+    @Test
+    void aTableThatIsADirectoryNamesTheFileInIt() throws Exception {
+        assertEquals(List.of("DIR:1:1: cannot read: it is a directory (expected a table's file, not a directory)"),
+                problems(dir, 0));
+        write("services.yaml", "services: {}\n");
+        assertEquals(List.of("DIR:1:1: cannot read: it is a directory (expected a table's file, such as "
+                + "DIR/services.yaml)"), problems(dir, 0));
     }
 
     @Test

@@ -69,8 +69,9 @@ class ImportRoundTripTest {
             Files.write(file, text.getBytes(StandardCharsets.UTF_8));
             Imported model;
             try {
-                model = inetd ? InetdImport.convert(file)
-                        : XinetdImport.convert(file, List.of(), name -> name.length() % 2 == 0 ? List.of("192.0.2.7") : List.of());
+                model = inetd ? InetdImport.convert(file, java.util.Set.of())
+                        : XinetdImport.convert(file, List.of(), name -> name.length() % 2 == 0 ? List.of("192.0.2.7") : List.of(),
+                                java.util.Set.of());
             } catch (Exception e) {
                 throw new AssertionError("round " + round + " threw on:\n" + shown(text), e);
             }
@@ -86,6 +87,15 @@ class ImportRoundTripTest {
             assertTrue(yaml.codePoints().allMatch(c -> c == '\n' || c == '\t' || Yaml.shown(c)), context);
             same(document(model), read, "", context);
             assertEquals(sorted(comments(model)), sorted(comments(yaml)), context);
+            // The same services as a file another table includes: services alone, the defaults in each.
+            var included = model.yaml(INCLUDED);
+            assertTrue(included.codePoints().allMatch(c -> c == '\n' || c == '\t' || Yaml.shown(c)), context);
+            try {
+                same(folded(model), YAML.readTree(included), "", "included:\n" + shown(included) + "\n" + context);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new AssertionError("not read back: " + e.getMessage() + "\nincluded:\n" + shown(included)
+                        + "\n" + context, e);
+            }
             if (round % LOADED_EVERY == 0) {
                 Files.deleteIfExists(table);
                 Files.writeString(table, yaml);
@@ -98,6 +108,37 @@ class ImportRoundTripTest {
                 }
             }
         }
+    }
+
+    /** An including table whose defaults set keys import undoes and a key it leaves. */
+    private static final Form.Included INCLUDED = new Form.Included(Path.of("/etc/jinetd/services.yaml"),
+            defaults("bind", "127.0.0.1", "per_source", "4", "timeout_idle", "5m"), java.util.Set.of());
+
+    private static Map<String, String> defaults(String... pairs) {
+        var out = new java.util.LinkedHashMap<String, String>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            out.put(pairs[i], pairs[i + 1]);
+        }
+        return out;
+    }
+
+    /**
+     * The included form as import means it: services alone, each with its own keys, then the
+     * defaults' it does not write, then bind and per_source undone where it writes neither.
+     */
+    private static Value folded(Imported model) {
+        var services = new java.util.LinkedHashMap<String, Value>();
+        for (var s : model.services) {
+            var keys = new java.util.LinkedHashMap<String, Value>();
+            s.keys.values().forEach(k -> keys.put(k.name(), k.value()));
+            if (model.defaults != null) {
+                model.defaults.keys.values().forEach(k -> keys.putIfAbsent(k.name(), k.value()));
+            }
+            keys.putIfAbsent("bind", Value.text("::"));
+            keys.putIfAbsent("per_source", Value.text("unlimited"));
+            services.put(s.name, new Value.Entries(keys));
+        }
+        return new Value.Entries(Map.of("services", new Value.Entries(services)));
     }
 
     /** The table as import means it: defaults when it has keys, then services. */
@@ -148,7 +189,7 @@ class ImportRoundTripTest {
 
     /** Every comment import means to write, as text. */
     private static List<String> comments(Imported model) {
-        var out = new ArrayList<>(model.header());
+        var out = new ArrayList<>(model.header(new Form.Table()));
         out.addAll(model.notes);
         if (model.defaults != null) {
             model.defaults.notes.forEach(n -> out.add("defaults: " + n));

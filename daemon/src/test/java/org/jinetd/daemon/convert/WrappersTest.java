@@ -22,12 +22,12 @@ class WrappersTest {
         Files.writeString(deny, "# refuse the rest\nALL: ALL\n");
         var conf = dir.resolve("xinetd.conf");
         Files.writeString(conf, "service daytime\n{\n  type = INTERNAL\n  port = 7013\n}\n");
-        var yaml = XinetdImport.convert(conf, List.of(allow, deny), XinetdAddress::resolve).yaml();
+        var yaml = XinetdImport.convert(conf, List.of(allow, deny), XinetdAddress::resolve, java.util.Set.of()).yaml();
         assertTrue(yaml.contains("# " + deny + " has 1 rule, which xinetd (built with libwrap) applied to every service"
                 + " without flags NOLIBWRAP; jinetd does not read it: write them as only_from and no_access\n"), yaml);
         assertFalse(yaml.contains(allow.toString()), yaml);
         Files.writeString(conf, "service daytime\n{\n  type = INTERNAL\n  port = 7013\n  flags = NOLIBWRAP\n}\n");
-        var unwrapped = XinetdImport.convert(conf, List.of(allow, deny), XinetdAddress::resolve).yaml();
+        var unwrapped = XinetdImport.convert(conf, List.of(allow, deny), XinetdAddress::resolve, java.util.Set.of()).yaml();
         assertFalse(unwrapped.contains(deny.toString()), unwrapped);
     }
 }
