@@ -162,7 +162,7 @@ class CommandLineTest {
                 %1$s/services.yaml:7:5: unknown key 'handlr' (expected a service key; did you mean 'handler'?)
                 %1$s/services.yaml:8:51: unknown key 'instancess' (expected a service key; did you mean 'instances'?)
                 %1$s/services.yaml:8:72: 'rate' is string 'fast' (expected a map)
-                %1$s/services.yaml:9:45: handler 'ecoh' is not known (expected one of: chargen, daytime, discard, echo, misbehaving, replying, time; did you mean 'echo'?)
+                %1$s/services.yaml:9:45: handler 'ecoh' is not known (expected one of: chargen, daytime, discard, echo, http, misbehaving, peer-report, replying, time; did you mean 'echo'?)
                 %1$s/services.yaml:9:65: 'timeout_idle' is string 'forever' (expected a duration such as 5s, 500ms, 2m or 1h (a bare number is seconds))
                 %1$s/services.yaml: 10 problems
                 """.formatted(dir), r.err());
@@ -187,10 +187,10 @@ class CommandLineTest {
         assertEquals("""
                 %1$s:2:60: user 'rooot' does not exist (expected a user in /etc/passwd or known to getent; did you mean 'root'?)
                 %1$s:2:74: group 'roott' does not exist (expected a group in /etc/group or known to getent; did you mean 'root'?)
-                %1$s:3:45: handler 'ecoh' is not known (expected one of: chargen, daytime, discard, echo, misbehaving, replying, time; did you mean 'echo'?)
+                %1$s:3:45: handler 'ecoh' is not known (expected one of: chargen, daytime, discard, echo, http, misbehaving, peer-report, replying, time; did you mean 'echo'?)
                 %1$s:4:74: user 'Root' does not exist (expected a user in /etc/passwd or known to getent; did you mean 'root'?)
                 %1$s:4:93: user 'rot' does not exist (expected a user name or uid; did you mean 'root'?)
-                %1$s:5:45: handler 'xy' is not known (expected one of: chargen, daytime, discard, echo, misbehaving, replying, time)
+                %1$s:5:45: handler 'xy' is not known (expected one of: chargen, daytime, discard, echo, http, misbehaving, peer-report, replying, time)
                 %1$s: 6 problems
                 """.formatted(table), r.err());
     }

@@ -98,7 +98,7 @@ class ImportTest {
         Files.createDirectories(dir.resolve("plugins"));
         var table = dir.resolve("services.yaml");
         Files.writeString(table, Files.readString(Path.of("../conf/etc/services.yaml"))
-                .replace("plugins: /usr/lib/jinetd/plugins", "plugins: " + dir.resolve("plugins")));
+                .replace("plugins: /etc/jinetd/plugins", "plugins: " + dir.resolve("plugins")));
         assertEquals(0, Cli.run("check", "-c", table.toString()).code(), "the package's table");
         return table;
     }
