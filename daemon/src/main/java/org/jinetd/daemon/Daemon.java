@@ -41,7 +41,7 @@ public final class Daemon implements AutoCloseable {
     private final Passed passed;
     private volatile ServiceTable table;
     /** When the table was applied, and how its file looked then. */
-    private volatile TableFile applied;
+    private volatile TableFiles applied;
     /** Services of the table that could not listen at the last reload, with why. */
     private volatile java.util.Map<String, String> failed = java.util.Map.of();
     private final long started = System.nanoTime();
@@ -66,7 +66,7 @@ public final class Daemon implements AutoCloseable {
                    List<Listener> listeners, Passed passed) {
         this.passed = passed;
         this.table = table;
-        this.applied = TableFile.now(table.file());
+        this.applied = TableFiles.now(table.sources().read());
         this.log = log;
         this.live = live;
         this.spawner = spawner;
@@ -109,7 +109,7 @@ public final class Daemon implements AutoCloseable {
             try {
                 bound.add(bind(service, served, spawner, passed));
             } catch (BindException e) {
-                failures.add(e.getMessage());
+                failures.add(table.sources().at(service.name()) + e.getMessage());
             }
         }
         if (!failures.isEmpty()) {
@@ -194,8 +194,10 @@ public final class Daemon implements AutoCloseable {
                 fresh.add(listener);
                 added.add(service.name());
             } catch (BindException e) {
-                failed.add(e.getMessage());
-                failedByName.put(service.name(), e.getMessage());
+                // Where the service is written, so that the admin sees the line to change.
+                var why = next.sources().at(service.name()) + e.getMessage();
+                failed.add(why);
+                failedByName.put(service.name(), why);
             }
         }
         this.failed = java.util.Map.copyOf(failedByName);
@@ -209,7 +211,7 @@ public final class Daemon implements AutoCloseable {
         var before = table;
         table = next;
         letGo(before, next);
-        applied = TableFile.now(next.file());
+        applied = TableFiles.now(next.sources().read());
         var result = new Reloaded(kept, added, removed, failed);
         failed.forEach(log::warn);
         log.note("reloaded %s: %s".formatted(next.file(), result.summary()));
@@ -396,27 +398,12 @@ public final class Daemon implements AutoCloseable {
         return applied.at();
     }
 
-    /** Whether the table's file has changed (or gone) since it was applied: a reload would read another. */
+    /**
+     * Whether the table's file, a file it includes, or a directory its includes glob has changed
+     * (or gone) since it was applied: a reload would read another.
+     */
     public boolean tableChanged() {
-        return !applied.sameAs(TableFile.now(table.file()));
-    }
-
-    /** A table file as it was at a moment: its time of change and size, or empty if it could not be read. */
-    private record TableFile(java.time.Instant at, Optional<java.nio.file.attribute.FileTime> modified, long size) {
-        static TableFile now(java.nio.file.Path file) {
-            try {
-                var attributes = java.nio.file.Files.readAttributes(file,
-                        java.nio.file.attribute.BasicFileAttributes.class);
-                return new TableFile(java.time.Instant.now(), Optional.of(attributes.lastModifiedTime()),
-                        attributes.size());
-            } catch (IOException | RuntimeException e) {
-                return new TableFile(java.time.Instant.now(), Optional.empty(), -1);
-            }
-        }
-
-        boolean sameAs(TableFile other) {
-            return modified.equals(other.modified) && size == other.size;
-        }
+        return applied.changed();
     }
 
     /**

@@ -128,11 +128,34 @@ class ReloadTest {
                 var reloaded = daemon.reload(next);
                 assertEquals(List.of("echo"), reloaded.kept());
                 assertEquals(List.of("fresh"), reloaded.added());
-                assertEquals(List.of("blocked/tcp: bind 127.0.0.1:%d: address already in use"
-                        .formatted(taken.getLocalPort())), reloaded.failed());
+                // Named at its place in the table: the line to change.
+                assertEquals(List.of("%s:3:3: blocked/tcp: bind 127.0.0.1:%d: address already in use"
+                        .formatted(file, taken.getLocalPort())), reloaded.failed());
                 assertTrue(Clients.exchange(fresh, "").endsWith("\r\n"));
                 assertEquals("still", Clients.exchange(echo, "still"));
             }
+        }
+    }
+
+    @Test
+    void theTableIsChangedWhenAnIncludedFileIsWrittenOrOneIsAddedToItsDirectory() throws Exception {
+        var confd = Files.createDirectories(dir.resolve("conf.d"));
+        var included = confd.resolve("one.yaml");
+        Files.writeString(included, "services: {one: {bind: 127.0.0.1, port: %d, handler: echo}}\n"
+                .formatted(TestDaemon.freePort()));
+        var file = table("include: [conf.d/*.yaml]\nservices: {}\n");
+        try (var daemon = Daemon.start(assertInstanceOf(Loaded.Ok.class, Config.load(file)).table(), new ConnectionLog())) {
+            assertTrue(!daemon.tableChanged(), "just applied");
+            Files.writeString(included, Files.readString(included).replace("handler: echo", "handler: daytime"));
+            assertTrue(daemon.tableChanged(), "an included file written");
+            daemon.reload(assertInstanceOf(Loaded.Ok.class, Config.load(file)).table());
+            assertTrue(!daemon.tableChanged(), "applied again");
+            Files.writeString(confd.resolve("two.yaml"), "services: {}\n");
+            assertTrue(daemon.tableChanged(), "a file added where the include looks");
+            daemon.reload(assertInstanceOf(Loaded.Ok.class, Config.load(file)).table());
+            assertTrue(!daemon.tableChanged(), "applied again");
+            Files.delete(confd.resolve("two.yaml"));
+            assertTrue(daemon.tableChanged(), "a file taken away");
         }
     }
 

@@ -186,7 +186,7 @@ class SpawnerTest {
                 table.controlSocket(),
                 table.log(), List.of(new Service(service.name(), service.endpoint(), service.socket(), ghost, service.access(),
                         service.limits(), service.rates(), service.timeouts(), service.banners(), service.proxy(),
-                        service.tls(), false)), table.plugins());
+                        service.tls(), false)), table.plugins(), table.sources());
         try (var d = TestDaemon.start(haunted, UserSpawners.Settings.ofThisJvm())) {
             assertEquals("", Clients.exchange(d.port("ghost"), ""));
             var line = d.awaitLog("service=ghost peer=");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.jinetd.daemon.config.Config;
@@ -30,9 +31,14 @@ class StartStopTest {
             var table = ((Loaded.Ok) Config.load(file)).table();
             var failure = assertThrows(Daemon.StartFailure.class, () -> Daemon.start(table, new ConnectionLog()));
             assertEquals(2, failure.failures().size());
-            assertEquals("a/tcp: bind 127.0.0.1:%d: address already in use".formatted(taken1.getLocalPort()),
-                    failure.failures().get(0));
-            assertTrue(failure.failures().get(1).startsWith("b/tcp: bind 127.0.0.1:" + taken2.getLocalPort()));
+            // Each named at its place in the table: the line to change.
+            var lines = Files.readAllLines(file);
+            var a = lines.stream().filter(l -> l.strip().startsWith("a:")).findFirst().orElseThrow();
+            var b = lines.stream().filter(l -> l.strip().startsWith("b:")).findFirst().orElseThrow();
+            assertEquals("%s:%d:%d: a/tcp: bind 127.0.0.1:%d: address already in use".formatted(file,
+                    lines.indexOf(a) + 1, a.indexOf('a') + 1, taken1.getLocalPort()), failure.failures().get(0));
+            assertTrue(failure.failures().get(1).startsWith("%s:%d:%d: b/tcp: bind 127.0.0.1:%d".formatted(file,
+                    lines.indexOf(b) + 1, b.indexOf('b') + 1, taken2.getLocalPort())), failure.failures().get(1));
             // The service that could bind was closed again: its port is free.
             try (var again = new ServerSocket(free, 50, loopback)) {
                 assertEquals(free, again.getLocalPort());

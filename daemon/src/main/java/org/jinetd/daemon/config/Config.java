@@ -82,7 +82,7 @@ public final class Config {
                     "a map with a 'services:' key"));
             return new ServiceTable(file, ServiceTable.DEFAULT_SHUTDOWN_GRACE, ServiceTable.DEFAULT_MAX_CONNECTIONS,
                     ServiceTable.DEFAULT_MAX_SPAWNERS, ServiceTable.DEFAULT_DATAGRAM_REPLY_RATE, Optional.empty(),
-                    Optional.empty(), List.of(), List.of());
+                    Optional.empty(), List.of(), List.of(), ServiceTable.Sources.of(file));
         }
         fields.rejectUnknown(top, Keys.TOP, "top-level key");
         var grace = fields.duration(top.entries().get("shutdown_grace"), ServiceTable.DEFAULT_SHUTDOWN_GRACE);
@@ -108,14 +108,17 @@ public final class Config {
         if (servicesEntry == null && includeEntry == null) {
             problems.add(Problem.at(top.mark(), "no 'services:' key", "a map of services by name"));
             return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), spawners, replies,
-                    control, log, List.of(), List.of());
+                    control, log, List.of(), List.of(), ServiceTable.Sources.of(file));
         }
         var written = new ArrayList<Node.Entry>();
         if (servicesEntry != null && fields.mapping(servicesEntry) instanceof Node.Mapping all) {
             written.addAll(all.entries().values());
         }
+        var read = new ArrayList<Path>(List.of(file));
         if (includeEntry != null) {
-            new Includes(fields, problems, trust).read(file, includeEntry).forEach(written::add);
+            var includes = new Includes(fields, problems, trust);
+            includes.read(file, includeEntry).forEach(written::add);
+            read.addAll(includes.looked());
         }
         var services = new ArrayList<Service>();
         var marks = new LinkedHashMap<Service, Node.Mark>();
@@ -136,8 +139,11 @@ public final class Config {
             });
         }
         clashes(services, marks, problems);
+        var places = new java.util.HashMap<String, String>();
+        marks.forEach((service, mark) -> places.put(service.name(), "%s:%d:%d".formatted(mark.file(), mark.line(),
+                mark.col())));
         return new ServiceTable(file, grace, max.orElse(ServiceTable.DEFAULT_MAX_CONNECTIONS), spawners, replies,
-                control, log, capSpawners(services, spawners), handlers.jars());
+                control, log, capSpawners(services, spawners), handlers.jars(), new ServiceTable.Sources(places, read));
     }
 
     /**

@@ -20,6 +20,8 @@ final class Includes {
     private final Fields fields;
     private final List<Problem> problems;
     private final Trust trust;
+    /** The files and directories it looked at: a change to any may change what a reload reads. */
+    private final List<Path> looked = new ArrayList<>();
 
     Includes(Fields fields, List<Problem> problems, Trust trust) {
         this.fields = fields;
@@ -42,6 +44,7 @@ final class Includes {
                             "at most %d files, each of at most 1 MiB".formatted(MAX_FILES));
                     return out;
                 }
+                looked.add(file);
                 out.addAll(services(file));
             }
         }
@@ -91,6 +94,8 @@ final class Includes {
             return List.of();
         }
         var matcher = include.get().matcher();
+        // A file added to it or taken from it changes what the glob names: the directory's own time says so.
+        looked.add(dir);
         try (var files = Files.list(dir)) {
             // A glob that matches nothing is an empty conf.d, not a mistake. A FIFO or device
             // that matches is read, and refused by name; a directory that matches is no file.
@@ -101,6 +106,11 @@ final class Includes {
                     e instanceof java.nio.file.AccessDeniedException ? Unreadable.fix("directory") : "a readable directory");
             return List.of();
         }
+    }
+
+    /** The included files read and the directories globbed, in the order they were. */
+    List<Path> looked() {
+        return List.copyOf(looked);
     }
 
     private List<Node.Entry> services(Path file) {

@@ -24,10 +24,36 @@ import java.util.Optional;
  * @param services       every service, disabled ones included, in table order
  * @param plugins        the jars of its plugin directory as they were read for it: held while
  *                       it is served, so that none is closed under it
+ * @param sources        where it was written: each service's place, and every file it was read from
  */
 public record ServiceTable(Path file, Duration shutdownGrace, int maxConnections, int maxSpawners,
                            long datagramReplyRate, Optional<Path> controlSocket,
-                           Optional<LogDestination> log, List<Service> services, List<PluginJar> plugins) {
+                           Optional<LogDestination> log, List<Service> services, List<PluginJar> plugins,
+                           Sources sources) {
+    /**
+     * Where a table was written.
+     *
+     * @param places  each service's name as {@code FILE:LINE:COLUMN}, for a message about it at run time
+     * @param read    the table's file, each included file, and each directory an include globbed
+     */
+    public record Sources(java.util.Map<String, String> places, List<Path> read) {
+        public Sources {
+            places = java.util.Map.copyOf(places);
+            read = List.copyOf(read);
+        }
+
+        /** The table's file alone, with no service placed. */
+        public static Sources of(Path file) {
+            return new Sources(java.util.Map.of(), List.of(file));
+        }
+
+        /** {@code FILE:LINE:COLUMN: } of a service's name, where it is known; else nothing. */
+        public String at(String service) {
+            var place = places.get(service);
+            return place == null ? "" : place + ": ";
+        }
+    }
+
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
     /** Spawners are JVMs: a small host carries this many at once beside the daemon. */
@@ -45,6 +71,7 @@ public record ServiceTable(Path file, Duration shutdownGrace, int maxConnections
         Objects.requireNonNull(log, "log");
         services = List.copyOf(services);
         plugins = List.copyOf(plugins);
+        Objects.requireNonNull(sources, "sources");
     }
 
     /**
