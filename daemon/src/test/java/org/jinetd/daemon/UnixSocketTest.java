@@ -68,8 +68,8 @@ class UnixSocketTest {
         var table = ((Loaded.Ok) Config.load(TestDaemon.write(
                 "services: {s: {protocol: unix, path: %s, handler: echo}}".formatted(regular)))).table();
         var failure = assertThrows(Daemon.StartFailure.class, () -> Daemon.start(table, new ConnectionLog()));
-        assertEquals("s/unix: bind %1$s: '%1$s' exists and is not a socket; not replacing it".formatted(regular),
-                failure.failures().getFirst());
+        assertEquals(table.sources().at("s") + "s/unix: bind %1$s: '%1$s' exists and is not a socket; not replacing it"
+                .formatted(regular), failure.failures().getFirst());
         assertEquals("keep me", Files.readString(regular));
     }
 
@@ -107,12 +107,12 @@ class UnixSocketTest {
         var table = ((Loaded.Ok) Config.load(TestDaemon.write(
                 "services: {s: {protocol: unix, path: %s, handler: echo}}".formatted(path)))).table();
         var failure = assertThrows(Daemon.StartFailure.class, () -> Daemon.start(table, new ConnectionLog()));
-        assertEquals("s/unix: bind %1$s: '%1$s' is 120 bytes long; a unix socket's path may have at most 107"
-                .formatted(path), failure.failures().getFirst());
+        assertEquals(table.sources().at("s") + "s/unix: bind %1$s: '%1$s' is 120 bytes long; a unix socket's path may "
+                .formatted(path) + "have at most 107", failure.failures().getFirst());
         var missing = dir.resolve("missing/s.sock");
         var nowhere = ((Loaded.Ok) Config.load(TestDaemon.write(
                 "services: {s: {protocol: unix, path: %s, handler: echo}}".formatted(missing)))).table();
-        assertEquals("s/unix: bind %s: no such directory: %s".formatted(missing, missing.getParent()),
+        assertEquals(nowhere.sources().at("s") + "s/unix: bind %s: no such directory: %s".formatted(missing, missing.getParent()),
                 assertThrows(Daemon.StartFailure.class, () -> Daemon.start(nowhere, new ConnectionLog()))
                         .failures().getFirst());
         // A short name deep down fits the kernel, but the private directory it is bound in first does not.

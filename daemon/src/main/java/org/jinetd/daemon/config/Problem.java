@@ -12,9 +12,14 @@ public record Problem(Path file, int line, int col, String what, String expected
         return new Problem(mark.file(), mark.line(), mark.col(), what, expected);
     }
 
+    /**
+     * One line of printable text, whatever a value quoted in it holds: a character that is no
+     * printable text (a U+2028 in a quoted scalar, an escape) is shown by its number.
+     */
     @Override
     public String toString() {
         var where = "%s:%d:%d: %s".formatted(file, line, col, what);
-        return expected == null || expected.isEmpty() ? where : where + " (expected " + expected + ")";
+        var text = expected == null || expected.isEmpty() ? where : where + " (expected " + expected + ")";
+        return Node.UNPRINTABLE.matcher(text).replaceAll(m -> "U+%04X".formatted(m.group().codePointAt(0)));
     }
 }

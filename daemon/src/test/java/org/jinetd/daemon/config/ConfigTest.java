@@ -104,6 +104,13 @@ class ConfigTest {
     }
 
     @Test
+    void aValueQuotedInAProblemStaysOneLineOfPrintableText() throws IOException {
+        assertEquals(List.of("1:64: socket_mode '06U+202860U+001B' is not octal permission bits (expected three octal "
+                        + "digits such as 0660 (quote it: '0660'))"),
+                problems("services: {s: {protocol: unix, path: /tmp/x.sock, socket_mode: \"06\u202860\\e\", handler: echo}}\n"));
+    }
+
+    @Test
     void anEmptyFileIsAProblem() throws IOException {
         assertEquals(List.of("1:1: the table is empty (expected a map with a 'services:' key)"), problems("# nothing\n"));
     }
