@@ -21,11 +21,12 @@ public final class Exit {
     /**
      * Ends the process with {@code status} now, as _exit(2) does: no shutdown hook runs and no
      * buffer is flushed but by the caller, who has closed and flushed what it owns. A JVM that
-     * records an AOT cache writes it as it exits, and so exits its own way; so does one where
-     * the C library cannot be called.
+     * records an AOT cache writes it as it exits, and one told to print its native memory at
+     * exit prints it then, and so each exits its own way; so does one where the C library
+     * cannot be called.
      */
     public static void now(int status) {
-        if (!recordsCache()) {
+        if (!exitsItsOwnWay()) {
             try {
                 Call.EXIT.invokeExact(status);
             } catch (Throwable t) {
@@ -35,12 +36,16 @@ public final class Exit {
         System.exit(status);
     }
 
-    /** Whether this JVM was started to record an AOT cache (the build's training runs). */
-    private static boolean recordsCache() {
+    /**
+     * Whether this JVM was started to record an AOT cache (the build's training runs), or to
+     * print its native memory at exit (bench/memory.sh).
+     */
+    private static boolean exitsItsOwnWay() {
         try {
             var command = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/cmdline")),
                     java.nio.charset.StandardCharsets.UTF_8);
-            return command.contains("-XX:AOTCacheOutput") || command.contains("-XX:AOTMode=record");
+            return command.contains("-XX:AOTCacheOutput") || command.contains("-XX:AOTMode=record")
+                    || command.contains("-XX:+PrintNMTStatistics");
         } catch (java.io.IOException | RuntimeException e) {
             return true;
         }

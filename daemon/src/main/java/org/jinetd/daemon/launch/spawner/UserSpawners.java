@@ -83,8 +83,17 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
                     "-Xss256k", "-XX:ReservedCodeCacheSize=8m", "-XX:MaxMetaspaceSize=32m",
                     // No files of its own in /tmp, no attach listener, no handlers for the terminal's signals.
                     "-XX:-UsePerfData", "-XX:+DisableAttachMechanism", "-Xrs",
+                    // As the daemon's launcher: the JDK's class-file builder, which makes the FFM
+                    // call stubs at start-up, is left to the interpreter; compiling its largest
+                    // method alone took 6 MB of compiler arena, kept for good (bench/memory.sh).
+                    "-XX:CompileCommand=quiet", "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.*::*",
                     "--enable-native-access=ALL-UNNAMED"));
             command.addAll(aotOptions(java, classes));
+            // As JINETD_JAVA_OPTS for the daemon: flags that add to or override these (the admin's).
+            var extra = System.getenv("JINETD_SPAWNER_JAVA_OPTS");
+            if (extra != null && !extra.isBlank()) {
+                command.addAll(List.of(extra.strip().split("\\s+")));
+            }
             command.addAll(List.of("-cp", classes.toString(), UserSpawner.class.getName()));
             return new Settings(command, IDLE, START, REPLY);
         }
