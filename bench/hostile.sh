@@ -11,7 +11,10 @@
 #   JINETD_HOME      jinetd distribution (bin/jinetd, lib/); default ../daemon/target/jinetd
 #   HOSTILE_SECONDS  length of each attack (10)
 #   HOSTILE_CASES    which attacks, in order (all of them: "none slowloris-handler slowloris-program
-#                    noread reset-flood udp-flood stderr-flood fork-and-ignore tls-half-hello")
+#                    noread reset-flood udp-flood udp-reflect stderr-flood fork-and-ignore tls-half-hello")
+#                    udp-reflect: 2000 forged sources (as many 127.x addresses) ask the UDP chargen for
+#                    replies; the reply bytes a second they get back in all is what a victim would
+#                    get, bounded by datagram_reply_rate (256K in this table)
 #                    tls-half-hello: 400 connections to a tls: service that each send half a
 #                    ClientHello and wait, opened again as the daemon closes them at its
 #                    handshake_timeout (5 s); no program may start for any of them
@@ -27,7 +30,7 @@ here=$(cd "$(dirname "$0")" && pwd -P)
 JINETD_HOME=${JINETD_HOME:-"$here/../daemon/target/jinetd"}
 JINETD_HOME=$(cd "$JINETD_HOME" && pwd -P)
 HOSTILE_SECONDS=${HOSTILE_SECONDS:-10}
-HOSTILE_CASES=${HOSTILE_CASES:-"none slowloris-handler slowloris-program noread reset-flood udp-flood stderr-flood fork-and-ignore tls-half-hello"}
+HOSTILE_CASES=${HOSTILE_CASES:-"none slowloris-handler slowloris-program noread reset-flood udp-flood udp-reflect stderr-flood fork-and-ignore tls-half-hello"}
 BENCH_KIT=${BENCH_KIT:-"$here/../../shared/bench"}
 HOST=127.0.0.1
 
@@ -46,7 +49,7 @@ declare -a PIDS=()
 
 cc -O2 -pthread -o "$WORK/connbench" "$BENCH_KIT/connbench.c"
 P_GOOD=$(free_port); P_ECHO=$(free_port); P_CAT=$(free_port); P_UDP=$(free_port)
-P_NOISY=$(free_port); P_FORK=$(free_port); P_TLS=$(free_port)
+P_NOISY=$(free_port); P_FORK=$(free_port); P_TLS=$(free_port); P_CHARGEN=$(free_port)
 # The TLS service's certificate, its key 0600 as the daemon requires; each program it starts adds a line.
 (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/tls.key" \
     -out "$WORK/tls.pem" -days 2 -subj /CN=localhost 2>/dev/null) || die "openssl could not make a certificate"
@@ -55,12 +58,14 @@ chmod 644 "$WORK/tls.pem"
 cat > "$WORK/hostile.yaml" <<EOF
 control_socket: none
 max_connections: 4096
+datagram_reply_rate: 256K
 defaults: {bind: $HOST, user: root}
 services:
   good: {port: $P_GOOD, handler: daytime, instances: unlimited}
   echo: {port: $P_ECHO, handler: echo, instances: 256, per_source: 256, timeout_idle: 5s}
   cat: {port: $P_CAT, exec: [/bin/cat], instances: 128, timeout_idle: 5s}
   echo-udp: {port: $P_UDP, protocol: udp, handler: echo}
+  chargen-udp: {port: $P_CHARGEN, protocol: udp, handler: chargen}
   noisy: {port: $P_NOISY, exec: [/bin/sh, -c, 'head -c 20000000 /dev/zero >&2; yes line | head -n 50000 >&2; echo done'], instances: 8}
   forker: {port: $P_FORK, exec: [/bin/sh, -c, 'trap "" TERM; (trap "" TERM; exec sleep 120) & echo forked; wait'],
            instances: 32, timeout_max: 1s, kill_grace: 1s}
@@ -156,6 +161,31 @@ def udp_flood(sources):
             except OSError:
                 pass
     return "datagrams=%d sources=%d" % (n, sources)
+def udp_reflect(sources):
+    # As udp_flood, each source also reading what comes back: what a forged victim receives.
+    socks = []
+    for i in range(sources):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.%d.%d.%d" % (20 + i // 65536, (i // 256) % 256, 1 + i % 250), 0))
+        s.setblocking(False)
+        socks.append(s)
+    n = got = 0
+    start = time.monotonic()
+    while time.monotonic() < deadline:
+        for s in socks:
+            try:
+                s.sendto(b"x", (host, port))
+                n += 1
+            except OSError:
+                pass
+            try:
+                while True:
+                    got += len(s.recv(65536))
+            except OSError:
+                pass
+    seconds = time.monotonic() - start
+    return "datagrams=%d sources=%d reply_kib_per_s=%d (sent %d B, %.0fx)" % (
+        n, sources, got / 1024 / seconds, n, got / max(n, 1))
 def half_hello():
     # A real ClientHello (Python's own TLS client), of which each connection sends half.
     import ssl
@@ -193,7 +223,8 @@ def tls_half(count):
     [t.start() for t in ts]; [t.join() for t in ts]
     return "connections=%d hello_bytes=%d of %d" % (opened["n"], len(half), len(hello))
 out = {"slowloris": lambda: slowloris(400), "noread": lambda: noread(32), "reset": reset_flood,
-       "udp": lambda: udp_flood(2000), "tlshalf": lambda: tls_half(400)}[kind]()
+       "udp": lambda: udp_flood(2000), "reflect": lambda: udp_reflect(2000),
+       "tlshalf": lambda: tls_half(400)}[kind]()
 print(out)
 PY
 
@@ -206,6 +237,7 @@ attack() {   # attack CASE: starts the attack for HOSTILE_SECONDS in the backgro
         noread) python3 "$WORK/attack.py" noread "$HOST" "$P_ECHO" "$HOSTILE_SECONDS" >"$out" & ;;
         reset-flood) python3 "$WORK/attack.py" reset "$HOST" "$P_ECHO" "$HOSTILE_SECONDS" >"$out" & ;;
         udp-flood) python3 "$WORK/attack.py" udp "$HOST" "$P_UDP" "$HOSTILE_SECONDS" >"$out" & ;;
+        udp-reflect) python3 "$WORK/attack.py" reflect "$HOST" "$P_CHARGEN" "$HOSTILE_SECONDS" >"$out" & ;;
         stderr-flood) "$WORK/connbench" "$HOST" "$P_NOISY" 4 "$HOSTILE_SECONDS" >"$out" 2>/dev/null & ;;
         fork-and-ignore) "$WORK/connbench" "$HOST" "$P_FORK" 8 "$HOSTILE_SECONDS" >"$out" 2>/dev/null & ;;
         tls-half-hello) python3 "$WORK/attack.py" tlshalf "$HOST" "$P_TLS" "$HOSTILE_SECONDS" >"$out" & ;;
