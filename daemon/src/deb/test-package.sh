@@ -252,20 +252,12 @@ CONF
 chmod 644 "$work/xinetd.conf"
 clean /usr/bin/jinetd import "$work/xinetd.conf" -o /etc/jinetd/conf.d/xinetd.yaml > "$work/import.log" 2>&1 \
     || fail "jinetd import: $(cat "$work/import.log")"
-imported=yes
-# conf.d/ takes files of services: alone. An import that writes a whole table (with
-# defaults:) cannot go there: that is said, and the file taken away.
-if grep -q '^defaults:' /etc/jinetd/conf.d/xinetd.yaml; then
-    echo "test-package: jinetd import wrote a whole table (defaults:), which conf.d/ does not take; the imported service is not tried"
-    rm /etc/jinetd/conf.d/xinetd.yaml
-    imported=no
-else
-    keys=$(grep -o '^[A-Za-z_]*:' /etc/jinetd/conf.d/xinetd.yaml | sort -u | tr '\n' ' ')
-    [ "$keys" = "services: " ] || fail "the imported conf.d/xinetd.yaml has the top-level keys $keys; conf.d/ takes services: alone"
-    clean /usr/bin/jinetd check > "$work/check-import.log" 2>&1 || fail "jinetd check with the imported file: $(cat "$work/check-import.log")"
-    grep -q '^/etc/jinetd/services.yaml: ok: 3 services' "$work/check-import.log" \
-        || fail "check with the imported file said: $(cat "$work/check-import.log")"
-fi
+# conf.d/ takes files of services: alone: import writes one, the table's defaults folded in.
+keys=$(grep -o '^[A-Za-z_]*:' /etc/jinetd/conf.d/xinetd.yaml | sort -u | tr '\n' ' ')
+[ "$keys" = "services: " ] || fail "the imported conf.d/xinetd.yaml has the top-level keys $keys; conf.d/ takes services: alone"
+clean /usr/bin/jinetd check > "$work/check-import.log" 2>&1 || fail "jinetd check with the imported file: $(cat "$work/check-import.log")"
+grep -q '^/etc/jinetd/services.yaml: ok: 3 services' "$work/check-import.log" \
+    || fail "check with the imported file said: $(cat "$work/check-import.log")"
 
 # Where there is no systemd, as docs/operations.md starts it: a session of its own, the
 # package's table, the default control socket (/run/jinetd/control.sock), the log in a file.
@@ -283,13 +275,11 @@ printf 'hi\n' >&3
 read -r -t 10 echoed <&3 || true
 exec 3>&-
 [ "$echoed" = hi ] || fail "echo on 127.0.0.1:10007 answered '$echoed'"
-if [ "$imported" = yes ]; then
-    # As nobody: through the spawner of that user, a process of the package's Java too.
-    exec 3<>/dev/tcp/127.0.0.1/10079
-    read -r -t 30 said <&3 || true
-    exec 3>&-
-    [ "$said" = "imported from xinetd" ] || fail "the imported service on 127.0.0.1:10079 said '$said'"
-fi
+# The imported service, as nobody: through the spawner of that user, a process of the package's Java too.
+exec 3<>/dev/tcp/127.0.0.1/10079
+read -r -t 30 said <&3 || true
+exec 3>&-
+[ "$said" = "imported from xinetd" ] || fail "the imported service on 127.0.0.1:10079 said '$said'"
 
 # A second daemon of the package, of another table and control socket, which the package's
 # scripts cannot ask: dpkg -r refuses, names it, and stops nothing.
