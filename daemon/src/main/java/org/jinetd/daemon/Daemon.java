@@ -359,11 +359,6 @@ public final class Daemon implements AutoCloseable {
         return spawner.children();
     }
 
-    /** The pids of the spawners of other users running now (the daemon's own children). */
-    public java.util.List<Integer> spawners() {
-        return spawner.spawners().stream().map(SpawnerLink.Facts::pid).toList();
-    }
-
     /** The spawners running now, as status shows them. */
     java.util.List<SpawnerLink.Facts> spawnerFacts() {
         return spawner.spawners();
@@ -377,16 +372,6 @@ public final class Daemon implements AutoCloseable {
     /** Live connections (and datagrams being served, and programs in wait mode) now. */
     public int live() {
         return running();
-    }
-
-    /** Waits until at least {@code count} connections are live; false if {@code limit} passed first. */
-    public boolean awaitLive(int count, Duration limit) throws InterruptedException {
-        return live.await(n -> n >= count, limit);
-    }
-
-    /** Waits until no connection is live; false if {@code limit} passed first. */
-    public boolean awaitIdle(Duration limit) throws InterruptedException {
-        return awaitDone(limit);
     }
 
     public ServiceTable table() {

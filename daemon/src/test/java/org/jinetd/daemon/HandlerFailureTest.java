@@ -126,7 +126,7 @@ class HandlerFailureTest {
                 """)) {
             try (var hung = Clients.connect(d.port("stuck"))) {
                 var second = Clients.connect(d.port("stuck"));
-                assertTrue(d.daemon().awaitLive(2, java.time.Duration.ofSeconds(10)));
+                assertTrue(d.awaitLive(2, java.time.Duration.ofSeconds(10)));
                 assertEquals("fine", Clients.exchange(d.port("echo"), "fine"));
                 assertEquals(2, d.daemon().stop());
                 assertEquals(-1, hung.getInputStream().read());

@@ -160,10 +160,10 @@ class InheritTest {
                 + "exec: [/bin/echo, hello]}}")) {
             // A first round at the same concurrency lets the JDK open what it keeps (its pollers).
             assertEquals(0, clients(d, 8, 10));
-            assertTrue(d.daemon().awaitIdle(java.time.Duration.ofSeconds(30)));
+            assertTrue(d.awaitIdle(java.time.Duration.ofSeconds(30)));
             long fdsBefore = openFds();
             assertEquals(0, clients(d, 8, 125));
-            assertTrue(d.daemon().awaitIdle(java.time.Duration.ofSeconds(30)), "every connection ended");
+            assertTrue(d.awaitIdle(java.time.Duration.ofSeconds(30)), "every connection ended");
             assertEquals(0, d.daemon().children(), "every child reaped");
             assertEquals(List.of(), zombies());
             // No more than before: the test JVM may close one of its own meanwhile, never keep one of ours.

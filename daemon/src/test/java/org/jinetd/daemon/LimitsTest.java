@@ -22,13 +22,13 @@ class LimitsTest {
     void instancesRefusesTheOneTooManyAndTheServiceKeepsListening() throws Exception {
         try (var d = TestDaemon.start("services: {one: {bind: 127.0.0.1, instances: 1, " + HOLD + "}}")) {
             try (var first = Clients.connect(d.port("one"))) {
-                assertTrue(d.daemon().awaitLive(1, Duration.ofSeconds(10)));
+                assertTrue(d.awaitLive(1, Duration.ofSeconds(10)));
                 assertEquals("", Clients.exchange(d.port("one"), ""));
                 assertTrue(d.awaitLog("refused=").endsWith(" refused=instances"));
                 first.getOutputStream().write("x\n".getBytes());
                 assertEquals("done\n", new String(first.getInputStream().readAllBytes()));
             }
-            assertTrue(d.daemon().awaitIdle(Duration.ofSeconds(10)));
+            assertTrue(d.awaitIdle(Duration.ofSeconds(10)));
             assertEquals("done\n", Clients.exchange(d.port("one"), "x\n"));
         }
     }
@@ -42,7 +42,7 @@ class LimitsTest {
                 """.formatted(HOLD))) {
             var other = InetAddress.getByName("127.0.0.2");
             try (var held = Clients.connect(d.port("each")); var held2 = Clients.connect(d.port("grouped"))) {
-                assertTrue(d.daemon().awaitLive(2, Duration.ofSeconds(10)));
+                assertTrue(d.awaitLive(2, Duration.ofSeconds(10)));
                 assertEquals("", Clients.exchange(d.port("each"), ""));
                 assertTrue(d.awaitLog("service=each peer=127.0.0.1:").endsWith(" refused=per_source"));
                 // Another address is another source...
@@ -73,7 +73,7 @@ class LimitsTest {
         try (var d = TestDaemon.start("services: {six: {bind: '::1', per_source: 1, " + HOLD + "}}")) {
             var six = InetAddress.getByName("::1");
             try (var held = Clients.connect(six, d.port("six"))) {
-                assertTrue(d.daemon().awaitLive(1, Duration.ofSeconds(10)));
+                assertTrue(d.awaitLive(1, Duration.ofSeconds(10)));
                 assertEquals("", Clients.exchange(six, d.port("six"), ""));
                 assertTrue(d.awaitLog("refused=").matches("service=six peer=\\[::1]:\\d+ refused=per_source"));
             }
@@ -84,7 +84,7 @@ class LimitsTest {
     void aFloodOfRefusalsIsLoggedInPartAndCountedInFull() throws Exception {
         try (var d = TestDaemon.start("services: {one: {bind: 127.0.0.1, instances: 1, " + HOLD + "}}");
              var held = Clients.connect(d.port("one"))) {
-            assertTrue(d.daemon().awaitLive(1, Duration.ofSeconds(10)));
+            assertTrue(d.awaitLive(1, Duration.ofSeconds(10)));
             // However these fall across seconds, one second gets more than its 20 lines.
             int refused = 100;
             for (int i = 0; i < refused; i++) {
@@ -116,7 +116,7 @@ class LimitsTest {
                   b: {bind: 127.0.0.1, %1$s}
                 """.formatted(HOLD))) {
             try (var held = Clients.connect(d.port("a"))) {
-                assertTrue(d.daemon().awaitLive(1, Duration.ofSeconds(10)));
+                assertTrue(d.awaitLive(1, Duration.ofSeconds(10)));
                 assertEquals("", Clients.exchange(d.port("b"), ""));
                 assertTrue(d.awaitLog("refused=").matches("service=b peer=127\\.0\\.0\\.1:\\d+ refused=global"));
             }

@@ -31,8 +31,8 @@ class ProgramStartTest {
         assertEquals(fields[0], fields[1], "pid and process group: " + answer);
         assertEquals("0", fields[3], "no terminal: " + answer);
         if (!fields[0].equals(fields[2])) {
-            assertTrue(d.daemon().spawners().contains(Integer.parseInt(fields[2])),
-                    "in the session of a spawner " + d.daemon().spawners() + ": " + answer);
+            assertTrue(d.spawners().contains(Integer.parseInt(fields[2])),
+                    "in the session of a spawner " + d.spawners() + ": " + answer);
         }
     }
 

@@ -172,7 +172,7 @@ class ProxyHostileTest {
      * and the next client, with a good header, is served in the one place there is.
      */
     private static void assertHoldsNothing(TestDaemon d, String me) throws Exception {
-        assertTrue(d.daemon().awaitIdle(Duration.ofSeconds(30)));
+        assertTrue(d.awaitIdle(Duration.ofSeconds(30)));
         assertEquals(0, d.daemon().live());
         try (var next = Clients.connect(d.port("x"))) {
             assertEquals("peer=192.0.2.1:56324 via=127.0.0.1:" + next.getLocalPort() + "\nnext\n", ProxyTest.exchange(next,
@@ -191,7 +191,7 @@ class ProxyHostileTest {
                     me = "127.0.0.1:" + client.getLocalPort();
                     client.getOutputStream().write(sent);
                     // Once the daemon reads: then the reset finds it waiting for the rest.
-                    assertTrue(d.daemon().awaitLive(1, Duration.ofSeconds(30)));
+                    assertTrue(d.awaitLive(1, Duration.ofSeconds(30)));
                     client.setSoLinger(true, 0);
                 }
                 var line = d.awaitLog("peer=" + me);
@@ -244,7 +244,7 @@ class ProxyHostileTest {
             try (var client = Clients.connect(d.port("x"))) {
                 var me = "127.0.0.1:" + client.getLocalPort();
                 client.getOutputStream().write(ascii("PROXY TCP4 192.0"));
-                assertTrue(d.daemon().awaitLive(1, Duration.ofSeconds(30)));
+                assertTrue(d.awaitLive(1, Duration.ofSeconds(30)));
                 client.getOutputStream().write(ascii(".2.1 127.0.0.1 56324 80\r\n"));
                 assertEquals("virtual", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
                 assertTrue(d.awaitLog("via=" + me).startsWith("service=x peer=192.0.2.1:56324 via=" + me), me);
@@ -262,7 +262,7 @@ class ProxyHostileTest {
         try (var client = Clients.connect(d.port("x"))) {
             var me = "127.0.0.1:" + client.getLocalPort();
             client.getOutputStream().write(ascii("PROXY TCP4 "));
-            assertTrue(d.daemon().awaitLive(1, Duration.ofSeconds(30)));
+            assertTrue(d.awaitLive(1, Duration.ofSeconds(30)));
             d.close();
             assertClosed(client);
             assertTrue(d.awaitLog("peer=" + me).matches("service=x peer=" + Pattern.quote(me)
@@ -298,7 +298,7 @@ class ProxyHostileTest {
                 assertClosed(client);
             }
             assertEquals("service=x peer=" + me + " refused=proxy_source", d.awaitLog("peer=" + me));
-            assertTrue(d.daemon().awaitIdle(Duration.ofSeconds(30)));
+            assertTrue(d.awaitIdle(Duration.ofSeconds(30)));
             try (var balancer = ProxyTest.from("127.0.0.2", d.port("x"))) {
                 assertEquals("peer=192.0.2.1:56324 via=127.0.0.2:" + balancer.getLocalPort() + "\nserved\n",
                         ProxyTest.exchange(balancer, "PROXY TCP4 192.0.2.1 127.0.0.1 56324 80\r\nserved\n"));
@@ -339,7 +339,7 @@ class ProxyHostileTest {
                     assertTrue(d.awaitLog("peer=" + me).matches("service=x peer=" + Pattern.quote(me)
                             + " duration=\\S+"));
                 }
-                assertTrue(d.daemon().awaitIdle(Duration.ofSeconds(30)));
+                assertTrue(d.awaitIdle(Duration.ofSeconds(30)));
             }
         }
     }
@@ -441,7 +441,7 @@ class ProxyHostileTest {
                     clients.add(Clients.connect(d.port("x")));
                 }
                 // Every one of them waits for its header at once, none for another's.
-                assertTrue(d.daemon().awaitLive(flood, Duration.ofSeconds(30)), "live: " + d.daemon().live());
+                assertTrue(d.awaitLive(flood, Duration.ofSeconds(30)), "live: " + d.daemon().live());
                 for (var client : clients) {
                     assertClosed(client);
                 }
@@ -451,7 +451,7 @@ class ProxyHostileTest {
                     client.close();
                 }
             }
-            assertTrue(d.daemon().awaitIdle(Duration.ofSeconds(30)));
+            assertTrue(d.awaitIdle(Duration.ofSeconds(30)));
             // Each was counted before it left: once none is live, all are.
             assertEquals(Long.valueOf(flood), d.daemon().log().tally().of("x").refused().get("proxy"));
             assertFalse(Files.exists(spawned), "a program was started");

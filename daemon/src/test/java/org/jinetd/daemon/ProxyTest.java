@@ -197,7 +197,7 @@ class ProxyTest {
                         assertEquals("other\n", exchange(other, "other\n"));
                     }
                 }
-                assertTrue(d.daemon().awaitIdle(java.time.Duration.ofSeconds(30)));
+                assertTrue(d.awaitIdle(java.time.Duration.ofSeconds(30)));
             }
         }
     }

@@ -61,7 +61,7 @@ class ReloadTest {
         try (var daemon = Daemon.start(loaded.table(), new ConnectionLog(log::add))) {
             // A connection to a service that the next reload removes runs to its end.
             try (var longLived = Clients.connect(held)) {
-                assertTrue(daemon.awaitLive(1, Duration.ofSeconds(10)));
+                assertTrue(TestDaemon.awaitLive(daemon, 1, Duration.ofSeconds(10)));
                 var running = new AtomicBoolean(true);
                 var exchanges = new AtomicInteger();
                 var failures = new ConcurrentLinkedQueue<String>();

@@ -47,7 +47,7 @@ class SpawnerTest {
                 + "exec: [/bin/sh, -c, 'echo $PPID; id -u; id -G']}}")) {
             var lines = Clients.exchange(d.port("who"), "").lines().toList();
             int spawner = Integer.parseInt(lines.get(0));
-            assertEquals(List.of(spawner), d.daemon().spawners());
+            assertEquals(List.of(spawner), d.spawners());
             assertTrue(d.awaitLog("spawner of nobody (pid " + spawner + "): ready after ").matches(".* ready after \\d+\\.\\d\\ds"));
             assertEquals(List.of("65534", "65534"), lines.subList(1, 3));
             var status = Files.readAllLines(Path.of("/proc/" + spawner + "/status"));
@@ -65,7 +65,7 @@ class SpawnerTest {
             var in = client.getInputStream();
             assertEquals("ready\n", new String(in.readNBytes(6), StandardCharsets.US_ASCII));
             awaitRunning(d);
-            int spawner = d.daemon().spawners().getFirst();
+            int spawner = d.spawners().getFirst();
             assertTrue(await(() -> Sessions.members(spawner).size() >= 4), "the spawner, sh and two sleeps");
             Pids.kill(spawner, SIGKILL);
             assertEquals(-1, in.read(), "the client is let go");
@@ -77,7 +77,7 @@ class SpawnerTest {
             // Its place is free again, and a new spawner serves it.
             try (var again = Clients.connect(d.port("stubborn"))) {
                 assertEquals("ready\n", new String(again.getInputStream().readNBytes(6), StandardCharsets.US_ASCII));
-                assertNotEquals(List.of(spawner), d.daemon().spawners());
+                assertNotEquals(List.of(spawner), d.spawners());
             }
         }
     }
@@ -93,7 +93,7 @@ class SpawnerTest {
         try (var client = Clients.connect(d.port("stubborn"))) {
             assertEquals("ready\n", new String(client.getInputStream().readNBytes(6), StandardCharsets.US_ASCII));
             awaitRunning(d);
-            spawner = d.daemon().spawners().getFirst();
+            spawner = d.spawners().getFirst();
             d.close();
             assertEquals(-1, client.getInputStream().read(), "the client is let go");
         }
@@ -115,7 +115,7 @@ class SpawnerTest {
              var running = Clients.connect(d.port("stubborn"))) {
             assertEquals("ready\n", new String(running.getInputStream().readNBytes(6), StandardCharsets.US_ASCII));
             awaitRunning(d);
-            int spawner = d.daemon().spawners().getFirst();
+            int spawner = d.spawners().getFirst();
             Pids.kill(spawner, SIGSTOP);
             assertEquals("", Clients.exchange(d.port("hello"), ""), "no program for a request not answered");
             var line = d.awaitLog("service=hello peer=");
@@ -204,13 +204,13 @@ class SpawnerTest {
         try (var d = TestDaemon.start(TestDaemon.table("services: {hello: {bind: 127.0.0.1, user: nobody, "
                 + "exec: [/bin/echo, hello]}}"), settings)) {
             assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
-            int first = d.daemon().spawners().getFirst();
-            assertTrue(await(() -> d.daemon().spawners().isEmpty() && ProcessHandle.of(first).isEmpty()),
+            int first = d.spawners().getFirst();
+            assertTrue(await(() -> d.spawners().isEmpty() && ProcessHandle.of(first).isEmpty()),
                     "the spawner exits after its idle spell");
             d.awaitLog("spawner of nobody (pid " + first + "): closed after 300ms without a program");
             assertTrue(d.log().stream().noneMatch(l -> l.contains("ending it")), "closed, not ended: " + d.log());
             assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
-            assertNotEquals(first, d.daemon().spawners().getFirst());
+            assertNotEquals(first, d.spawners().getFirst());
         }
     }
 
@@ -219,7 +219,7 @@ class SpawnerTest {
         var yaml = "services: {held: {bind: 127.0.0.1, user: nobody, exec: [/bin/sh, -c, 'echo $PPID; exec cat']}}";
         try (var d = TestDaemon.start(yaml); var before = Clients.connect(d.port("held"))) {
             int first = Integer.parseInt(firstLine(before));
-            assertEquals(List.of(first), d.daemon().spawners());
+            assertEquals(List.of(first), d.spawners());
             d.daemon().reload(TestDaemon.table(yaml));
             try (var after = Clients.connect(d.port("held"))) {
                 int second = Integer.parseInt(firstLine(after));
@@ -231,7 +231,7 @@ class SpawnerTest {
                 assertEquals(-1, before.getInputStream().read());
                 d.awaitLog("spawner of nobody (pid " + first + "): closed after its last program of the table before");
                 assertTrue(await(() -> ProcessHandle.of(first).isEmpty()), "the retired spawner exits");
-                assertEquals(List.of(second), d.daemon().spawners());
+                assertEquals(List.of(second), d.spawners());
                 assertTrue(d.log().stream().noneMatch(l -> l.contains("ending it")), "closed, not ended: " + d.log());
             }
         }
@@ -252,7 +252,7 @@ class SpawnerTest {
             var second = Clients.exchange(d.port("second"), "").lines().toList();
             assertEquals("nobody", first.get(1));
             assertEquals("daemon", second.get(1));
-            assertEquals(List.of(Integer.parseInt(first.get(0))), d.daemon().spawners(), "one spawner, of nobody");
+            assertEquals(List.of(Integer.parseInt(first.get(0))), d.spawners(), "one spawner, of nobody");
             assertEquals(ProcessHandle.current().pid(), Long.parseLong(second.get(0)),
                     "the program of daemon is the daemon's own child, through setpriv");
         }
@@ -280,7 +280,7 @@ class SpawnerTest {
 
     /** No connection, no program is counted any more. */
     private static void assertNothingCounted(TestDaemon d) throws InterruptedException {
-        assertTrue(d.daemon().awaitIdle(Duration.ofSeconds(10)), "connections still live");
+        assertTrue(d.awaitIdle(Duration.ofSeconds(10)), "connections still live");
         assertTrue(await(() -> d.daemon().children() == 0), "programs still counted: " + d.daemon().children());
     }
 

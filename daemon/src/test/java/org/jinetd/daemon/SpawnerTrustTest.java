@@ -70,7 +70,7 @@ class SpawnerTrustTest {
                 line.append((char) c);
             }
             int program = Integer.parseInt(line.toString());
-            int spawner = d.daemon().spawners().getFirst();
+            int spawner = d.spawners().getFirst();
             // The spawner's descriptor 3 is its socket to the daemon; the program's 0 is the client's socket.
             assertEquals("pidfd_getfd: Operation not permitted", asNobody(tool.toString(), spawner, 3),
                     "another process of nobody took the spawner's socket");

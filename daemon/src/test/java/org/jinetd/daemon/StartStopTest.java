@@ -56,7 +56,7 @@ class StartStopTest {
              var client = Clients.connect(d.port("slow"))) {
             // Taken from the kernel's queue first (a stop resets what is still queued there), but
             // perhaps not yet handed to its program: the stop waits for it all the same.
-            assertTrue(d.daemon().awaitLive(1, java.time.Duration.ofSeconds(10)));
+            assertTrue(d.awaitLive(1, java.time.Duration.ofSeconds(10)));
             var stopper = Thread.ofVirtual().start(() -> d.daemon().stop());
             d.awaitLog("stop: not listening; 1 connection live, given 10s to finish");
             // No longer listening, but the live connection is still served.
@@ -77,7 +77,7 @@ class StartStopTest {
                   flood: {bind: 127.0.0.1, handler: chargen}
                 """);
              var client = Clients.connect(d.port("flood"))) {
-            assertTrue(d.daemon().awaitLive(1, java.time.Duration.ofSeconds(10)));
+            assertTrue(d.awaitLive(1, java.time.Duration.ofSeconds(10)));
             assertEquals(1, d.daemon().stop());
             var line = d.awaitLog("service=flood ");
             assertTrue(line.contains(" reason=stop") && !line.contains("error="), line);
@@ -92,7 +92,7 @@ class StartStopTest {
                   forever: {bind: 127.0.0.1, io: bridge, exec: [/bin/sleep, '600']}
                 """);
              var client = Clients.connect(d.port("forever"))) {
-            assertTrue(d.daemon().awaitLive(1, java.time.Duration.ofSeconds(10)));
+            assertTrue(d.awaitLive(1, java.time.Duration.ofSeconds(10)));
             assertEquals(1, d.daemon().stop());
             assertEquals(-1, client.getInputStream().read());
             assertTrue(d.awaitLog("service=forever ").contains(" signal=TERM "));

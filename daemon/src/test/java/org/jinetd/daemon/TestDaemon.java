@@ -159,6 +159,37 @@ public final class TestDaemon implements AutoCloseable {
         return daemon;
     }
 
+    /** Waits until at least {@code count} connections are live; false if {@code limit} passed first. */
+    public boolean awaitLive(int count, java.time.Duration limit) throws InterruptedException {
+        return awaitLive(daemon, count, limit);
+    }
+
+    /** Waits until no connection is live; false if {@code limit} passed first. */
+    public boolean awaitIdle(java.time.Duration limit) throws InterruptedException {
+        return awaitLive(daemon, -1, limit);
+    }
+
+    /** The pids of the spawners of other users running now. */
+    public List<Integer> spawners() {
+        return daemon.spawnerFacts().stream().map(org.jinetd.daemon.launch.spawner.SpawnerLink.Facts::pid).toList();
+    }
+
+    /**
+     * Waits until {@code daemon} has at least {@code count} live connections, or none when
+     * {@code count} is negative; false if {@code limit} passed first.
+     */
+    static boolean awaitLive(Daemon daemon, int count, java.time.Duration limit) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        // Live entries (a connection accepted but not yet entered does not count), or nothing at all.
+        while (count < 0 ? daemon.live() > 0 : daemon.connections().size() < count) {
+            if (System.nanoTime() - end > 0) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
     public Path file() {
         return file;
     }

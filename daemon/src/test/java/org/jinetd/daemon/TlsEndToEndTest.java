@@ -176,7 +176,7 @@ class TlsEndToEndTest {
             assertTrue(other.contains("no application protocol"), other);
             var refused = lineOf(d, "app", 3);
             assertTrue(refused.contains(" refused=tls_alpn "), refused);
-            assertTrue(d.daemon().awaitIdle(Duration.ofSeconds(10)));
+            assertTrue(d.awaitIdle(Duration.ofSeconds(10)));
             assertEquals(3, d.daemon().log().tally().of("app").connections(), "the refused client ran no program");
         }
     }
@@ -225,7 +225,7 @@ class TlsEndToEndTest {
                     stranger.key().toString(), "-quiet");
             assertFalse(strange.contains("SSL_PROTOCOL="), strange);
             assertTrue(lineOf(d, "optional", 1).contains(" refused=tls_bad_certificate "), d.log().toString());
-            assertTrue(d.daemon().awaitIdle(Duration.ofSeconds(10)));
+            assertTrue(d.awaitIdle(Duration.ofSeconds(10)));
             assertEquals(1, d.daemon().log().tally().of("required").connections());
             assertEquals(1, d.daemon().log().tally().of("optional").connections());
         }
@@ -323,7 +323,7 @@ class TlsEndToEndTest {
                 var offered = version.equals("-tls1") ? "TLSv1" : "TLSv1.1";
                 assertTrue(line.contains(" refused=tls_protocol error=\"the client offers " + offered + "\""), line);
             }
-            assertTrue(d.daemon().awaitIdle(Duration.ofSeconds(10)));
+            assertTrue(d.awaitIdle(Duration.ofSeconds(10)));
             assertEquals(0, d.daemon().log().tally().of("old").connections(), "no program ran");
             assertEquals(Map.of("tls_protocol", 2L), d.daemon().log().tally().of("old").refused());
         }

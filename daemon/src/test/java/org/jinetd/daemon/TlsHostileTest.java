@@ -69,7 +69,7 @@ class TlsHostileTest {
     private String refused(TestDaemon d, String reason) throws Exception {
         var line = next(d);
         assertTrue(line.contains(" refused=" + reason + " ") || line.endsWith(" refused=" + reason), line);
-        assertTrue(d.daemon().awaitIdle(Duration.ofSeconds(10)), "a connection is still live");
+        assertTrue(d.awaitIdle(Duration.ofSeconds(10)), "a connection is still live");
         assertEquals(0, d.daemon().children(), "a program runs");
         assertEquals(served, d.daemon().log().tally().of("target").connections(), "a program ran for it");
         try (var good = TlsClients.connect(TlsClients.trusting(localhost.certificate()), d.port("target"),
@@ -260,7 +260,7 @@ class TlsHostileTest {
                 var line = d.awaitLog("service=" + service + " ");
                 assertTrue(line.contains(" tls=TLSv1.2 ") && line.contains(" reason=renegotiation "), line);
             }
-            assertTrue(d.daemon().awaitIdle(Duration.ofSeconds(10)));
+            assertTrue(d.awaitIdle(Duration.ofSeconds(10)));
             assertEquals(0, d.daemon().children());
         }
     }
@@ -317,7 +317,7 @@ class TlsHostileTest {
             assertTrue(d.awaitLogs(lines -> counts.refused().getOrDefault("tls_timeout", 0L) == 200
                     && lines.stream().anyMatch(l -> l.startsWith("service=target refused=tls_timeout unlogged="))),
                     counts.refused() + "\n" + String.join("\n", d.log()));
-            assertTrue(d.daemon().awaitIdle(Duration.ofSeconds(10)));
+            assertTrue(d.awaitIdle(Duration.ofSeconds(10)));
             assertEquals(1, counts.connections());
             assertEquals(0, d.daemon().children());
         }

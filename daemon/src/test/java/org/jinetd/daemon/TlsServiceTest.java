@@ -87,7 +87,7 @@ class TlsServiceTest {
             assertEquals("", Clients.exchange(d.port("env"), "GET / HTTP/1.0\r\n\r\n"));
             var line = d.awaitLog("service=env peer=");
             assertTrue(line.contains(" refused=tls_not_tls "), line);
-            assertTrue(d.daemon().awaitIdle(java.time.Duration.ofSeconds(10)));
+            assertTrue(d.awaitIdle(java.time.Duration.ofSeconds(10)));
             assertEquals(0, d.daemon().log().tally().of("env").connections(), "no program ran");
         }
     }
