@@ -229,14 +229,7 @@ public final class Handshake {
             }
             switch (result.getStatus()) {
                 case BUFFER_UNDERFLOW -> {
-                    int packet = engine.getSession().getPacketBufferSize();
-                    if (!netIn.hasRemaining() && netIn.capacity() < packet) {
-                        netIn = ByteBuffer.allocate(packet).put(netIn.flip());
-                    }
-                    if (!netIn.hasRemaining()) {
-                        // The engine would have refused a record this long; never spin on a full buffer.
-                        throw new SSLException("a TLS record longer than " + netIn.capacity() + " bytes");
-                    }
+                    netIn = TlsChannel.withRoomForRecord(netIn, engine);
                     if (channel.read(netIn) < 0) {
                         throw new Closed("closed during the handshake");
                     }

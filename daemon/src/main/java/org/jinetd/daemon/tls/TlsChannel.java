@@ -136,18 +136,26 @@ public final class TlsChannel implements ByteChannel {
         }
     }
 
+    /**
+     * {@code netIn} (being filled), or a larger copy of it, with room for at least one more byte
+     * of a whole record: a buffer full of less than a record grows to the session's packet size.
+     */
+    static ByteBuffer withRoomForRecord(ByteBuffer netIn, SSLEngine engine) throws SSLException {
+        int packet = engine.getSession().getPacketBufferSize();
+        var room = !netIn.hasRemaining() && netIn.capacity() < packet
+                ? ByteBuffer.allocate(packet).put(netIn.flip()) : netIn;
+        if (!room.hasRemaining()) {
+            // The engine would have refused a record this long; never spin on a full buffer.
+            throw new SSLException("a TLS record longer than " + room.capacity() + " bytes");
+        }
+        return room;
+    }
+
     /** Reads more ciphertext, making room for a whole record; EOF without close_notify ends the input too. */
     private void more() throws IOException {
         netIn.compact();
         try {
-            int packet = engine.getSession().getPacketBufferSize();
-            if (!netIn.hasRemaining() && netIn.capacity() < packet) {
-                netIn = ByteBuffer.allocate(packet).put(netIn.flip());
-            }
-            if (!netIn.hasRemaining()) {
-                // The engine would have refused a record this long; never spin on a full buffer.
-                throw new SSLException("a TLS record longer than " + netIn.capacity() + " bytes");
-            }
+            netIn = withRoomForRecord(netIn, engine);
             if (channel.read(netIn) < 0) {
                 // A client that drops the connection without close_notify: the end of its input,
                 // as for a plain socket. What it sent is all there is either way.
