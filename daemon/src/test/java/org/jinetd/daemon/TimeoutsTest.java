@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -194,6 +195,20 @@ class TimeoutsTest {
             }
         }
         throw new AssertionError("the accept queue of a backlog of 1 never filled");
+    }
+
+    @Test
+    void aRedirectWaitsTenSecondsForItsTargetByDefaultAndNeverPastTimeoutMax() throws Exception {
+        var table = ((org.jinetd.daemon.config.Loaded.Ok) org.jinetd.daemon.config.Config.load(TestDaemon.write("""
+                services:
+                  plain: {port: 7000, redirect: '127.0.0.1:7'}
+                  short: {port: 7001, redirect: '127.0.0.1:7', timeout_max: 3s}
+                """))).table();
+        var plain = table.services().get(0).timeouts();
+        var shortLived = table.services().get(1).timeouts();
+        assertEquals(Duration.ofSeconds(10), plain.connectWithin(Duration.ZERO));
+        assertEquals(Duration.ofSeconds(3), shortLived.connectWithin(Duration.ZERO));
+        assertEquals(Duration.ofSeconds(1), shortLived.connectWithin(Duration.ofSeconds(2)));
     }
 
     @Test

@@ -102,6 +102,24 @@ class CommandLineTest {
     }
 
     @Test
+    void checkAndListSayWhichProgramsGoThroughASpawnerAndWhichPastMaxSpawners() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("user.name").equals("root"),
+                "spawners are a root daemon's");
+        var table = Files.writeString(dir.resolve("spawners.yaml"), """
+                max_spawners: 1
+                services:
+                  first: {bind: 127.0.0.1, port: 7201, user: nobody, exec: [/bin/true]}
+                  second: {bind: 127.0.0.1, port: 7202, user: daemon, exec: [/bin/true]}
+                """);
+        for (var command : List.of("check", "list")) {
+            var r = Cli.run(command, "-c", table.toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("(as nobody via spawner, inherit)"), r.out());
+            assertTrue(r.out().contains("(as daemon via setpriv, past max_spawners, inherit)"), r.out());
+        }
+    }
+
+    @Test
     void checkShowsEachCertificateAndWarnsOfOneExpiredWithoutFailing() throws Exception {
         java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         var made = new org.jinetd.daemon.config.TestCertificates(dir);
