@@ -23,6 +23,8 @@ import org.jinetd.daemon.proxy.ProxyParser;
 final class HeaderReading {
     /** The longest header taken (v2 with its TLVs, as the parser bounds it). */
     private static final int MOST = 4096;
+    /** What is looked at first: a v1 line (at most 107 bytes), or a v2 header with TLVs of up to 240 bytes. */
+    private static final int FIRST_LOOK = 256;
 
     private HeaderReading() {}
 
@@ -40,10 +42,15 @@ final class HeaderReading {
      */
     static Optional<Outcome> readNow(SocketChannel channel, Accept accept) throws IOException {
         int fd = Fds.of(channel);
-        var bytes = new byte[MOST];
+        // A first look as long as any v1 line and most v2 headers; a longer v2 header gets a second.
+        var bytes = new byte[FIRST_LOOK];
         int have;
         try {
             have = SocketCalls.peekNow(fd, bytes);
+            if (have == bytes.length && ProxyParser.parse(bytes, have, accept) instanceof ProxyParser.Parsed.Partial p) {
+                bytes = new byte[(int) Math.min(MOST, (long) have + p.more())];
+                have = SocketCalls.peekNow(fd, bytes);
+            }
         } catch (Libc.Failure e) {
             // A reset, say: the read that waits meets it too, and says so.
             return Optional.empty();

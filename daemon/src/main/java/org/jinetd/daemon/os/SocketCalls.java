@@ -137,9 +137,10 @@ public final class SocketCalls {
      * stream; -1 where nothing has come yet.
      */
     public static int peekNow(int fd, byte[] into) throws Libc.Failure {
-        try (var arena = Arena.ofConfined()) {
-            var state = arena.allocate(Linker.Option.captureStateLayout());
-            var buffer = arena.allocate(into.length);
+        var scratch = Scratch.MINE.get();
+        try (var arena = into.length > scratch.buffer.byteSize() ? Arena.ofConfined() : null) {
+            var state = scratch.state;
+            var buffer = arena == null ? scratch.buffer : arena.allocate(into.length);
             long n;
             try {
                 n = (long) Sockets.RECV.invokeExact(state, fd, buffer, (long) into.length,
@@ -164,14 +165,32 @@ public final class SocketCalls {
      * waiting; a socket that gives fewer is a failure.
      */
     public static void takeNow(int fd, int count) throws Libc.Failure {
-        try (var arena = Arena.ofConfined()) {
-            var buffer = arena.allocate(Math.max(count, 1));
-            long n = Libc.call("recv", state -> (long) Sockets.RECV.invokeExact(state, fd, buffer, (long) count,
-                    0x40 /* MSG_DONTWAIT */));
-            if (n != count) {
-                throw new Libc.Failure("recv (" + n + " of the " + count + " bytes it held)", Libc.EAGAIN);
-            }
+        // MSG_TRUNC: TCP drops the bytes, already read by the peek, without copying them anywhere.
+        var scratch = Scratch.MINE.get();
+        long n;
+        try {
+            n = (long) Sockets.RECV.invokeExact(scratch.state, fd, MemorySegment.NULL, (long) count,
+                    0x20 /* MSG_TRUNC */ | 0x40 /* MSG_DONTWAIT */);
+        } catch (Throwable t) {
+            throw new IllegalStateException("recv", t);
         }
+        if (n < 0) {
+            throw new Libc.Failure("recv", Libc.errno(scratch.state));
+        }
+        if (n != count) {
+            throw new Libc.Failure("recv (" + n + " of the " + count + " bytes it held)", Libc.EAGAIN);
+        }
+    }
+
+    /**
+     * The native memory a thread's peeks use, made once for each thread (a listener's, for
+     * the headers it reads at accept) rather than allocated and zeroed at every connection.
+     */
+    private record Scratch(MemorySegment state, MemorySegment buffer) {
+        static final ThreadLocal<Scratch> MINE = ThreadLocal.withInitial(() -> {
+            var arena = Arena.ofAuto();
+            return new Scratch(arena.allocate(Linker.Option.captureStateLayout()), arena.allocate(256));
+        });
     }
 
     /** SO_PEERCRED of a unix socket: {pid, uid, gid}. */
