@@ -23,16 +23,29 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SpawnerTrustTest {
-    /** Tries to take descriptor N of process P, as pidfd_getfd(2) lets a process of the same user that may trace it. */
+    /**
+     * Tries to take descriptor N of process P, as pidfd_getfd(2) lets a process of the same user
+     * that may trace it; with "ptrace" for N, to attach to P as a debugger would.
+     */
     private static final String TAKE_FD = """
             #define _GNU_SOURCE
             #include <errno.h>
             #include <stdio.h>
             #include <stdlib.h>
             #include <string.h>
+            #include <sys/ptrace.h>
             #include <sys/syscall.h>
+            #include <sys/wait.h>
             #include <unistd.h>
             int main(int argc, char **argv) {
+                if (strcmp(argv[2], "ptrace") == 0) {
+                    pid_t pid = atoi(argv[1]);
+                    if (ptrace(PTRACE_ATTACH, pid, 0, 0) < 0) { printf("ptrace: %s\\n", strerror(errno)); return 3; }
+                    waitpid(pid, 0, __WALL);
+                    ptrace(PTRACE_DETACH, pid, 0, 0);
+                    printf("traced it\\n");
+                    return 0;
+                }
                 int pidfd = syscall(SYS_pidfd_open, atoi(argv[1]), 0);
                 if (pidfd < 0) { printf("pidfd_open: %s\\n", strerror(errno)); return 1; }
                 int fd = syscall(SYS_pidfd_getfd, pidfd, atoi(argv[2]), 0);
@@ -77,12 +90,24 @@ class SpawnerTrustTest {
             assertTrue(!listable("/proc/" + spawner + "/fd"), "another process of nobody lists the spawner's descriptors");
             assertEquals("took it", asNobody(tool.toString(), program, 0),
                     "a program is dumpable again once it has exec'd, as any process of its user");
+            // Where Yama lets a process trace any other of its user, the program can be traced
+            // and the spawner still cannot: it is the spawner's own non-dumpable state that refuses.
+            var yama = Path.of("/proc/sys/kernel/yama/ptrace_scope");
+            if (!Files.exists(yama) || Files.readString(yama).strip().equals("0")) {
+                assertEquals("ptrace: Operation not permitted", asNobody(tool.toString(), spawner, "ptrace"),
+                        "another process of nobody traced the spawner");
+                assertEquals("traced it", asNobody(tool.toString(), program, "ptrace"));
+            }
         }
     }
 
     private static String asNobody(String tool, int pid, int fd) throws IOException, InterruptedException {
+        return asNobody(tool, pid, Integer.toString(fd));
+    }
+
+    private static String asNobody(String tool, int pid, String what) throws IOException, InterruptedException {
         var process = new ProcessBuilder(List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup",
-                "--clear-groups", "--inh-caps=-all", tool, Integer.toString(pid), Integer.toString(fd)))
+                "--clear-groups", "--inh-caps=-all", tool, Integer.toString(pid), what))
                 .redirectErrorStream(true).start();
         var out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         process.waitFor();
