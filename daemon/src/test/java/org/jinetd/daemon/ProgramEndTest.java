@@ -162,7 +162,7 @@ class ProgramEndTest {
      * group of that number), made by setting the kernel's last pid; null if others kept
      * taking the number first.
      */
-    private static Process takePid(int pid) throws Exception {
+    static Process takePid(int pid) throws Exception {
         var last = Path.of("/proc/sys/kernel/ns_last_pid");
         for (int attempt = 0; attempt < 100; attempt++) {
             try {

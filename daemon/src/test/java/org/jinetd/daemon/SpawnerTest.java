@@ -83,6 +83,38 @@ class SpawnerTest {
     }
 
     @Test
+    void aSpawnerReapedNeverHasItsNumberSignalledAgain() throws Exception {
+        try (var d = TestDaemon.start("services: {stubborn: {bind: 127.0.0.1, user: nobody, kill_grace: 1s, exec: "
+                + STUBBORN + "}}");
+             var client = Clients.connect(d.port("stubborn"))) {
+            assertEquals("ready\n", new String(client.getInputStream().readNBytes(6), StandardCharsets.US_ASCII));
+            awaitRunning(d);
+            int spawner = d.spawners().getFirst();
+            Pids.kill(spawner, SIGKILL);
+            // Its session (the program ignores SIGTERM) is ended, and only then is the spawner reaped.
+            assertTrue(await(() -> !Files.exists(Path.of("/proc/" + spawner))), "the spawner is reaped");
+            assertGone(spawner);
+            // The kernel hands the number out again only once no process, zombies too, has it as
+            // its session: the programs' zombies are reaped by whoever reaps orphans here.
+            assumeTrue(await(() -> withSession(spawner) == 0), "orphans of session " + spawner + " not reaped here");
+            // Another process now takes the number, and leads a group and a session of that number.
+            var impostor = ProgramEndTest.takePid(spawner);
+            assumeTrue(impostor != null, "pid " + spawner + " could not be taken again (others took it first)");
+            try {
+                long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                while (System.nanoTime() < until) {
+                    assertTrue(impostor.isAlive(), "the process that took pid " + spawner
+                            + " was signalled as the spawner's session");
+                    java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+                }
+            } finally {
+                impostor.destroyForcibly();
+                impostor.waitFor();
+            }
+        }
+    }
+
+    @Test
     void aStopEndsAProgramOfAnotherUserThatIgnoresSigtermAndThenItsSpawner() throws Exception {
         var d = TestDaemon.start("""
                 shutdown_grace: 200ms
@@ -282,6 +314,22 @@ class SpawnerTest {
     private static void assertNothingCounted(TestDaemon d) throws InterruptedException {
         assertTrue(d.awaitIdle(Duration.ofSeconds(10)), "connections still live");
         assertTrue(await(() -> d.daemon().children() == 0), "programs still counted: " + d.daemon().children());
+    }
+
+    /** Processes whose session is {@code sid}, zombies among them. */
+    private static long withSession(int sid) {
+        try (var all = Files.list(Path.of("/proc"))) {
+            return all.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).filter(p -> {
+                try {
+                    var stat = Files.readString(p.resolve("stat"));
+                    return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3].equals(Integer.toString(sid));
+                } catch (java.io.IOException | RuntimeException e) {
+                    return false;
+                }
+            }).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static boolean await(BooleanSupplier condition) throws InterruptedException {
