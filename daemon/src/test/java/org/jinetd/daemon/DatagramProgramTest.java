@@ -37,6 +37,29 @@ class DatagramProgramTest {
     }
 
     @Test
+    void aDatagramsProgramPastTimeoutMaxIsEndedWithEveryGroupOfItsSession() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("user.name").equals("root"),
+                "a program of root's, in a session of its own, needs a root daemon");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/perl")),
+                "perl (Debian's perl-base) is not here");
+        // A helper in a process group of its own, still in the program's session, and the program.
+        try (var d = TestDaemon.start("""
+                services:
+                  split: {bind: 127.0.0.1, user: root, protocol: udp, timeout_max: 1s, kill_grace: 1s, exec: [/usr/bin/perl, -e,
+                    'my $c = fork; if ($c == 0) { setpgrp(0, 0); sleep 600; exit } $| = 1; print "$$ $c\\n"; sleep 600']}
+                """)) {
+            var pids = reply(d, "split").split(" ");
+            int program = Integer.parseInt(pids[0]);
+            int helper = Integer.parseInt(pids[1]);
+            assertTrue(TimeoutsTest.group(program).stream().noneMatch(p -> p == helper), "the helper leads a group of its own");
+            var line = d.awaitLog("service=split peer=");
+            assertTrue(line.contains(" reason=timeout "), line);
+            assertTrue(TimeoutsTest.awaitNoGroup(program), "the program outlived its timeout");
+            assertTrue(TimeoutsTest.awaitNoGroup(helper), "a process of the program's session outlived its timeout");
+        }
+    }
+
+    @Test
     void aStopEndsADatagramsProgram() throws Exception {
         var d = TestDaemon.start("shutdown_grace: 100ms\nservices:\n" + ProgramStartTest.asBoth("lingers",
                 "protocol: udp, kill_grace: 1s, " + LINGERS));
@@ -79,15 +102,20 @@ class DatagramProgramTest {
 
     /** Sends one datagram to {@code service}; returns the pid its program answers with. */
     private static int start(TestDaemon d, String service) throws Exception {
+        var pid = reply(d, service);
+        assertEquals(pid, pid.replaceAll("[^0-9]", ""), "a pid: " + pid);
+        return Integer.parseInt(pid);
+    }
+
+    /** The first datagram the program of {@code service} sends back to one it was started for. */
+    private static String reply(TestDaemon d, String service) throws Exception {
         try (var client = DatagramChannel.open(StandardProtocolFamily.INET)) {
             client.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             client.send(ByteBuffer.wrap("go".getBytes(StandardCharsets.US_ASCII)), d.address(service));
             client.socket().setSoTimeout(Clients.DEADLINE_MS);
             var packet = new java.net.DatagramPacket(new byte[64], 64);
             client.socket().receive(packet);
-            var pid = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.US_ASCII).strip();
-            assertEquals(pid, pid.replaceAll("[^0-9]", ""), "a pid: " + pid);
-            return Integer.parseInt(pid);
+            return new String(packet.getData(), 0, packet.getLength(), StandardCharsets.US_ASCII).strip();
         }
     }
 }
