@@ -270,6 +270,43 @@ class SpawnerTest {
     }
 
     @Test
+    void aUserAddedToAGroupHasItInTheProgramsStartedAfterAReloadWhoseSpawnerIsANewOne() throws Exception {
+        for (var tool : List.of("useradd", "groupadd", "usermod", "userdel", "groupdel")) {
+            assumeTrue(Files.isExecutable(Path.of("/usr/sbin", tool)), "no /usr/sbin/" + tool + " here");
+        }
+        // A user and a group of this test alone: the groups of a real account are not for a test to change.
+        var digits = Integer.toString(java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000, 1_000_000));
+        var user = "jinetdgrp" + digits;
+        var group = "jinetdgx" + digits;
+        try {
+            mustRun("/usr/sbin/useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user);
+            mustRun("/usr/sbin/groupadd", "--system", group);
+            try (var d = TestDaemon.start("services: {groups: {bind: 127.0.0.1, user: " + user + ", "
+                    + "exec: [/bin/sh, -c, 'echo $PPID; id -Gn']}}")) {
+                var before = Clients.exchange(d.port("groups"), "").lines().toList();
+                int first = Integer.parseInt(before.get(0));
+                assertEquals(List.of(first), d.spawners());
+                assertTrue(!List.of(before.get(1).split(" ")).contains(group), "not yet in the group: " + before);
+                mustRun("/usr/sbin/usermod", "-aG", group, user);
+                // The same text, ports and all: nothing changes but what the system says of the user.
+                var reloaded = d.daemon().reload(TestDaemon.table(Files.readString(d.file())));
+                assertEquals(List.of("groups"), reloaded.kept(), reloaded.summary());
+                d.awaitLog("spawner of " + user + " (pid " + first + "): closed after its last program of the table before");
+                assertTrue(await(() -> ProcessHandle.of(first).isEmpty()), "the retired spawner exits");
+                var after = Clients.exchange(d.port("groups"), "").lines().toList();
+                int second = Integer.parseInt(after.get(0));
+                assertNotEquals(first, second, "a program after the reload has a spawner of its own");
+                assertEquals(List.of(second), d.spawners());
+                assertTrue(List.of(after.get(1).split(" ")).contains(group), "in the group now: " + after);
+            }
+        } finally {
+            // Both go whatever happened above; one that was never made is no failure here.
+            run("/usr/sbin/userdel", user);
+            run("/usr/sbin/groupdel", group);
+        }
+    }
+
+    @Test
     void programsOfUsersPastMaxSpawnersGoThroughSetprivAndSaySo() throws Exception {
         try (var d = TestDaemon.start("""
                 max_spawners: 1
@@ -329,6 +366,23 @@ class SpawnerTest {
             }).count();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code command}, which must succeed. */
+    private static void mustRun(String... command) throws Exception {
+        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " never ended");
+        assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + said);
+    }
+
+    /** Runs {@code command} to its end (a minute at most), whatever it says. */
+    private static void run(String... command) throws Exception {
+        var process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
         }
     }
 
