@@ -60,6 +60,34 @@ class DatagramProgramTest {
     }
 
     @Test
+    void aDatagramsProgramOfAnotherUserPastTimeoutMaxEndsThoughAHelperInAGroupOfItsOwnHoldsItsStdout() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("user.name").equals("root"),
+                "a program of another user needs a root daemon");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/perl")),
+                "perl (Debian's perl-base) is not here");
+        var d = TestDaemon.start("""
+                shutdown_grace: 100ms
+                services:
+                  split: {bind: 127.0.0.1, user: nobody, protocol: udp, timeout_max: 1s, kill_grace: 1s, exec: [/usr/bin/perl, -e,
+                    'my $c = fork; if ($c == 0) { setpgrp(0, 0); sleep 600; exit } $| = 1; print "$$ $c\\n"; sleep 600']}
+                """);
+        int helper;
+        try {
+            var pids = reply(d, "split").split(" ");
+            int program = Integer.parseInt(pids[0]);
+            helper = Integer.parseInt(pids[1]);
+            var line = d.awaitLog("service=split peer=");
+            assertTrue(line.contains(" reason=timeout "), line);
+            assertTrue(TimeoutsTest.awaitNoGroup(program), "the program outlived its timeout");
+            assertEquals(0, d.daemon().live(), "the datagram's place is given back");
+        } finally {
+            d.close();
+        }
+        // The helper is outside what ends the program; it goes with its spawner's session.
+        assertTrue(TimeoutsTest.awaitNoGroup(helper), "a helper outlived the spawner's end");
+    }
+
+    @Test
     void aStopEndsADatagramsProgram() throws Exception {
         var d = TestDaemon.start("shutdown_grace: 100ms\nservices:\n" + ProgramStartTest.asBoth("lingers",
                 "protocol: udp, kill_grace: 1s, " + LINGERS));

@@ -97,8 +97,17 @@ public final class DatagramLauncher {
         }
         var entry = ending.entry();
         var timeouts = received.service().timeouts();
-        // A timeout, a stop or its service gone ends the program as it would a connection's.
-        entry.onAbort(() -> process.end(timeouts.killGrace()));
+        // A timeout, a stop or its service gone ends the program as it would a connection's,
+        // and its replies with it, as a connection is shut down at once: a process it left in a
+        // group of its own may hold its stdout for as long as it lives.
+        entry.onAbort(() -> {
+            process.end(timeouts.killGrace());
+            try {
+                process.stdout().close();
+            } catch (IOException e) {
+                // Closed already.
+            }
+        });
         Optional<String> error = Optional.empty();
         Exit exit = null;
         try (var watchdog = Watchdog.start(timeouts, received.since(), true, entry)) {
