@@ -145,13 +145,17 @@ def reset_flood():
         s.close()
         n += 1
     return "resets=%d" % n
-def udp_flood(sources):
+def sources(count, first):
+    # As many UDP sockets, each on an address of its own in 127.FIRST.0.0/16 and up.
     socks = []
-    for i in range(sources):
+    for i in range(count):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("127.%d.%d.%d" % (10 + i // 65536, (i // 256) % 256, 1 + i % 250), 0))
+        s.bind(("127.%d.%d.%d" % (first + i // 65536, (i // 256) % 256, 1 + i % 250), 0))
         s.setblocking(False)
         socks.append(s)
+    return socks
+def udp_flood(count):
+    socks = sources(count, 10)
     n = 0
     while time.monotonic() < deadline:
         for s in socks:
@@ -160,15 +164,10 @@ def udp_flood(sources):
                 n += 1
             except OSError:
                 pass
-    return "datagrams=%d sources=%d" % (n, sources)
-def udp_reflect(sources):
+    return "datagrams=%d sources=%d" % (n, count)
+def udp_reflect(count):
     # As udp_flood, each source also reading what comes back: what a forged victim receives.
-    socks = []
-    for i in range(sources):
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("127.%d.%d.%d" % (20 + i // 65536, (i // 256) % 256, 1 + i % 250), 0))
-        s.setblocking(False)
-        socks.append(s)
+    socks = sources(count, 20)
     n = got = 0
     start = time.monotonic()
     while time.monotonic() < deadline:
@@ -185,7 +184,7 @@ def udp_reflect(sources):
                 pass
     seconds = time.monotonic() - start
     return "datagrams=%d sources=%d reply_kib_per_s=%d (sent %d B, %.0fx)" % (
-        n, sources, got / 1024 / seconds, n, got / max(n, 1))
+        n, count, got / 1024 / seconds, n, got / max(n, 1))
 def half_hello():
     # A real ClientHello (Python's own TLS client), of which each connection sends half.
     import ssl

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DatagramProgramTest {
     /** Says where it runs, then waits for ever: only its end can end it. */
+    /** Forks a helper that leads a process group of its own, says both pids, and both wait for ever. */
+    private static final String SPLITS =
+            "'my $c = fork; if ($c == 0) { setpgrp(0, 0); sleep 600; exit } $| = 1; print \"$$ $c\\n\"; sleep 600'";
     private static final String LINGERS = "exec: [/bin/sh, -c, 'echo $$; exec sleep 600']";
 
     @Test
@@ -46,8 +49,8 @@ class DatagramProgramTest {
         try (var d = TestDaemon.start("""
                 services:
                   split: {bind: 127.0.0.1, user: root, protocol: udp, timeout_max: 1s, kill_grace: 1s, exec: [/usr/bin/perl, -e,
-                    'my $c = fork; if ($c == 0) { setpgrp(0, 0); sleep 600; exit } $| = 1; print "$$ $c\\n"; sleep 600']}
-                """)) {
+                    %s]}
+                """.formatted(SPLITS))) {
             var pids = reply(d, "split").split(" ");
             int program = Integer.parseInt(pids[0]);
             int helper = Integer.parseInt(pids[1]);
@@ -69,8 +72,8 @@ class DatagramProgramTest {
                 shutdown_grace: 100ms
                 services:
                   split: {bind: 127.0.0.1, user: nobody, protocol: udp, timeout_max: 1s, kill_grace: 1s, exec: [/usr/bin/perl, -e,
-                    'my $c = fork; if ($c == 0) { setpgrp(0, 0); sleep 600; exit } $| = 1; print "$$ $c\\n"; sleep 600']}
-                """);
+                    %s]}
+                """.formatted(SPLITS));
         int helper;
         try {
             var pids = reply(d, "split").split(" ");
