@@ -21,9 +21,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DatagramProgramTest {
     /** Says where it runs, then waits for ever: only its end can end it. */
-    /** Forks a helper that leads a process group of its own, says both pids, and both wait for ever. */
+    /**
+     * Forks a helper that leads a process group of its own (set by both, so before the pids are
+     * said), says both pids, and both wait for ever.
+     */
     private static final String SPLITS =
-            "'my $c = fork; if ($c == 0) { setpgrp(0, 0); sleep 600; exit } $| = 1; print \"$$ $c\\n\"; sleep 600'";
+            "'my $c = fork; if ($c == 0) { setpgrp(0, 0); sleep 600; exit } setpgrp($c, $c); $| = 1; print \"$$ $c\\n\"; sleep 600'";
     private static final String LINGERS = "exec: [/bin/sh, -c, 'echo $$; exec sleep 600']";
 
     @Test
