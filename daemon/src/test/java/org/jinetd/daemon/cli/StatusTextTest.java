@@ -4,23 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import org.jinetd.daemon.Supervisor;
-import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.control.Signals;
-import org.jinetd.daemon.log.ConnectionLog;
-import org.jinetd.daemon.log.LogOutput;
-import org.jinetd.daemon.os.AppendFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +26,7 @@ class StatusTextTest {
     @TempDir
     Path dir;
 
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final Signals signals = new Signals();
+    private final Supervised run = new Supervised();
 
     @Test
     void aClientsSocketPathAndAHandlersErrorAreShownEscaped() throws Exception {
@@ -49,9 +39,9 @@ class StatusTextTest {
                   held: {protocol: unix, path: %s, handler: misbehaving, options: {how: hang}}
                   forge: {protocol: unix, path: %s, handler: misbehaving, options: {how: forge}}
                 """.formatted(control, dir.resolve("held.sock"), dir.resolve("forge.sock")));
-        var running = start(file);
+        var running = run.start(file);
         try {
-            await(l -> l.startsWith("control: listening on "));
+            run.await(l -> l.startsWith("control: listening on "));
             // A client names its own socket: an escape sequence that sets the terminal's title, a CR, a bell.
             var hostile = dir.resolve("c\u001b]0;owned\u0007\rx.sock");
             try (var client = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -60,7 +50,7 @@ class StatusTextTest {
                 client.connect(UnixDomainSocketAddress.of(dir.resolve("held.sock")));
                 failing.bind(UnixDomainSocketAddress.of(dir.resolve("f\u001b[2J\u0007.sock")));
                 failing.connect(UnixDomainSocketAddress.of(dir.resolve("forge.sock")));
-                await(l -> l.startsWith("service=forge "));
+                run.await(l -> l.startsWith("service=forge "));
                 awaitLive(control);
 
                 var table = Cli.run("status", "--socket", control.toString());
@@ -80,7 +70,7 @@ class StatusTextTest {
                 assertEquals(hostile.toString(), report.get("connections").get(0).get("peer").asText());
             }
         } finally {
-            signals.request(new Signals.Request.Stop("SIGTERM"));
+            run.signals.request(new Signals.Request.Stop("SIGTERM"));
             running.get(20, TimeUnit.SECONDS);
         }
     }
@@ -100,12 +90,12 @@ class StatusTextTest {
                   held: {bind: 127.0.0.1, port: %d, user: nobody, exec: [/bin/sh, -c, 'echo ready; exec sleep 60']}
                   waiting: {bind: 127.0.0.1, port: %d, user: nobody, wait: true, exec: [/bin/sleep, '60']}
                 """.formatted(control, held, waiting));
-        var running = start(file);
+        var running = run.start(file);
         try {
-            await(l -> l.startsWith("control: listening on "));
+            run.await(l -> l.startsWith("control: listening on "));
             statusOfTwoPrograms(control, held, waiting);
         } finally {
-            signals.request(new Signals.Request.Stop("SIGTERM"));
+            run.signals.request(new Signals.Request.Stop("SIGTERM"));
             running.get(30, TimeUnit.SECONDS);
         }
     }
@@ -120,8 +110,8 @@ class StatusTextTest {
                 status = Cli.run("status", "--socket", control.toString());
                 assertEquals(0, status.code(), status.err());
                 assertTrue(System.nanoTime() < deadline, "two programs never ran: " + status.out());
-                synchronized (lines) {
-                    lines.wait(100);
+                synchronized (run.lines) {
+                    run.lines.wait(100);
                 }
             } while (!status.out().contains(", 2 programs running,"));
             var out = status.out().lines().toList();
@@ -150,40 +140,8 @@ class StatusTextTest {
             }
             assertTrue(System.nanoTime() < deadline, "the held connection is not live: " + one.out() + one.err());
             // Asked again at once would be a busy loop: wait for the log to change or a tenth of a second.
-            synchronized (lines) {
-                lines.wait(100);
-            }
-        }
-    }
-
-    private CompletableFuture<Supervisor.Outcome> start(Path file) {
-        var output = new LogOutput(new ByteArrayOutputStream(), false, "/nonexistent/journal", "/nonexistent/log",
-                AppendFile.ANY);
-        var log = new ConnectionLog(line -> {
-            synchronized (lines) {
-                lines.add(line);
-                lines.notifyAll();
-            }
-        });
-        var supervisor = new Supervisor(Config::load, file, log, signals, output);
-        var running = new CompletableFuture<Supervisor.Outcome>();
-        Thread.ofPlatform().name("supervisor-status").start(() -> {
-            try {
-                running.complete(supervisor.run());
-            } catch (Throwable e) {
-                running.completeExceptionally(e);
-            }
-        });
-        return running;
-    }
-
-    private void await(Predicate<String> matching) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        synchronized (lines) {
-            while (lines.stream().noneMatch(matching)) {
-                long left = deadline - System.nanoTime();
-                assertTrue(left > 0, "no such log line within 10 s: " + lines);
-                lines.wait(Math.max(1, left / 1_000_000));
+            synchronized (run.lines) {
+                run.lines.wait(100);
             }
         }
     }

@@ -5,27 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.jinetd.daemon.Clients;
-import org.jinetd.daemon.Supervisor;
 import org.jinetd.daemon.TestDaemon;
 import org.jinetd.daemon.TlsClients;
-import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.config.TestCertificates;
 import org.jinetd.daemon.control.Signals;
-import org.jinetd.daemon.log.ConnectionLog;
-import org.jinetd.daemon.log.LogOutput;
-import org.jinetd.daemon.os.AppendFile;
 import org.jinetd.daemon.tls.ClientHellos;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,8 +32,7 @@ class TlsStatusTest {
     @TempDir
     Path dir;
 
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final Signals signals = new Signals();
+    private final Supervised run = new Supervised();
 
     @Test
     void statusShowsHandshakesAndTheirFailuresByReason() throws Exception {
@@ -58,9 +48,9 @@ class TlsStatusTest {
                   web: {bind: 127.0.0.1, port: %d, handler: echo, tls: {certificate: %s, key: %s}}
                   plain: {bind: 127.0.0.1, port: %d, handler: echo}
                 """.formatted(control, web, localhost.certificate(), localhost.key(), plain));
-        var running = start(file);
+        var running = run.start(file);
         try {
-            await(l -> l.startsWith("control: listening on "));
+            run.await(l -> l.startsWith("control: listening on "));
             for (int i = 0; i < 2; i++) {
                 try (var socket = TlsClients.connect(TlsClients.trusting(localhost.certificate()), web,
                         TlsClients.sni("localhost"))) {
@@ -74,8 +64,8 @@ class TlsStatusTest {
                 old.getInputStream().readAllBytes();
             }
             assertEquals("x", Clients.exchange(plain, "x"));
-            await(l -> l.contains("refused=tls_protocol"));
-            await(l -> l.startsWith("service=plain "));
+            run.await(l -> l.contains("refused=tls_protocol"));
+            run.await(l -> l.startsWith("service=plain "));
             awaitEnded("web", 2);
 
             var table = Cli.run("status", "--socket", control.toString());
@@ -110,7 +100,7 @@ class TlsStatusTest {
             assertTrue(metrics.contains("\njinetd_refused_total{service=\"web\",reason=\"tls_protocol\"} 1\n"), metrics);
             assertTrue(metrics.contains("\njinetd_refused_total{service=\"web\",reason=\"tls_not_tls\"} 1\n"), metrics);
         } finally {
-            signals.request(new Signals.Request.Stop("SIGTERM"));
+            run.signals.request(new Signals.Request.Stop("SIGTERM"));
             running.get(20, TimeUnit.SECONDS);
         }
     }
@@ -121,41 +111,9 @@ class TlsStatusTest {
                 .map(r -> Arrays.asList(r.trim().split("\\s{2,}"))).orElseThrow(() -> new AssertionError(rows));
     }
 
-    private CompletableFuture<Supervisor.Outcome> start(Path file) {
-        var output = new LogOutput(new ByteArrayOutputStream(), false, "/nonexistent/journal", "/nonexistent/log",
-                AppendFile.ANY);
-        var log = new ConnectionLog(line -> {
-            synchronized (lines) {
-                lines.add(line);
-                lines.notifyAll();
-            }
-        });
-        var supervisor = new Supervisor(Config::load, file, log, signals, output);
-        var running = new CompletableFuture<Supervisor.Outcome>();
-        Thread.ofPlatform().name("supervisor-tls-status").start(() -> {
-            try {
-                running.complete(supervisor.run());
-            } catch (Throwable e) {
-                running.completeExceptionally(e);
-            }
-        });
-        return running;
-    }
-
-    /** Waits until {@code service} has {@code count} lines of connections that ended (not refused). */
+    /** Waits until {@code service} has {@code count} run.lines of connections that ended (not refused). */
     private void awaitEnded(String service, int count) throws InterruptedException {
-        await(l -> lines.stream().filter(x -> x.startsWith("service=" + service + " ") && x.contains(" tls="))
+        run.await(l -> run.lines.stream().filter(x -> x.startsWith("service=" + service + " ") && x.contains(" tls="))
                 .count() >= count);
-    }
-
-    private void await(Predicate<String> matching) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        synchronized (lines) {
-            while (lines.stream().noneMatch(matching)) {
-                long left = deadline - System.nanoTime();
-                assertTrue(left > 0, "no such log line within 10 s: " + lines);
-                lines.wait(Math.max(1, left / 1_000_000));
-            }
-        }
     }
 }
