@@ -6,13 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import org.jinetd.daemon.TlsClients;
 import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.config.Loaded;
 import org.jinetd.daemon.config.Tls;
@@ -33,29 +30,12 @@ final class Fixtures {
     }
 
     static X509Certificate certificate(Path pem) throws IOException {
-        try (var in = Files.newInputStream(pem)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        } catch (GeneralSecurityException e) {
-            throw new IOException(e);
-        }
+        return TlsClients.certificate(pem);
     }
 
     /** A client context that trusts these certificates alone, and shows {@code keys} if asked. */
     static SSLContext client(KeyManager[] keys, Path... trusted) throws IOException {
-        try {
-            var store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            for (int i = 0; i < trusted.length; i++) {
-                store.setCertificateEntry("t" + i, certificate(trusted[i]));
-            }
-            var trust = TrustManagerFactory.getInstance("PKIX");
-            trust.init(store);
-            var context = SSLContext.getInstance("TLS");
-            context.init(keys, trust.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IOException(e);
-        }
+        return TlsClients.showing(keys, trusted);
     }
 
     static SSLContext client(Path... trusted) throws IOException {
