@@ -23,13 +23,8 @@ class ControlIT {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {}
-
-    private Result jinetd(String... args) throws Exception {
-        try (var command = Launched.start(args)) {
-            int code = command.exit();
-            return new Result(code, command.out(), command.err());
-        }
+    private Launched.Ended jinetd(String... args) throws Exception {
+        return Launched.run(args);
     }
 
     @Test
@@ -95,7 +90,7 @@ class ControlIT {
         assertTrue(none.err().startsWith("jinetd: no jinetd answers on " + socket), none.err());
     }
 
-    private Result statusUntil(Path table, String service, String live) throws Exception {
+    private Launched.Ended statusUntil(Path table, String service, String live) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             var status = jinetd("status", "-c", table.toString());

@@ -20,13 +20,8 @@ class HostileReloadIT {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result jinetd(String... args) throws Exception {
-        try (var command = Launched.start(args)) {
-            int code = command.exit();
-            return new Result(code, command.out(), command.err());
-        }
+    private static Launched.Ended jinetd(String... args) throws Exception {
+        return Launched.run(args);
     }
 
     @Test

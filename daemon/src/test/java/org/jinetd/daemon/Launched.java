@@ -62,6 +62,17 @@ public final class Launched implements AutoCloseable {
         return start(Map.of(), args);
     }
 
+    /** How a command of the launcher ended: its exit status, stdout and stderr. */
+    public record Ended(int code, String out, String err) {}
+
+    /** Runs a command of the launcher to its end. */
+    public static Ended run(String... args) throws IOException, InterruptedException {
+        try (var command = start(args)) {
+            int code = command.exit();
+            return new Ended(code, command.out(), command.err());
+        }
+    }
+
     private void copy(InputStream in, StringBuffer into) {
         var bytes = new byte[8192];
         try (in) {
