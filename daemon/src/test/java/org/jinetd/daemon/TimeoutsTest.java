@@ -87,6 +87,36 @@ class TimeoutsTest {
         }
     }
 
+    @Test
+    void aTimeoutEndsAHelperThatTheProgramMovedIntoAGroupOfItsOwn() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/perl")),
+                "perl (Debian's perl-base) is not here");
+        // The helper leads a group of its own (set by both, so before either says its pid) and ignores SIGTERM.
+        var split = "'my $c = fork; if ($c == 0) { setpgrp(0, 0); $SIG{TERM} = \"IGNORE\"; $| = 1; print \"helper $$\\n\"; "
+                + "sleep 600; exit } setpgrp($c, $c); $| = 1; print \"program $$\\n\"; sleep 600'";
+        try (var d = TestDaemon.start("services:\n" + ProgramStartTest.asBoth("split",
+                "timeout_max: 2s, kill_grace: 1s, exec: [/usr/bin/perl, -e, " + split + "]"))) {
+            for (var service : ProgramStartTest.both("split")) {
+                try (var client = Clients.connect(d.port(service))) {
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(),
+                            java.nio.charset.StandardCharsets.US_ASCII));
+                    var pids = new java.util.HashMap<String, Integer>();
+                    for (int i = 0; i < 2; i++) {
+                        var said = in.readLine().split(" ");
+                        pids.put(said[0], Integer.parseInt(said[1]));
+                    }
+                    int program = pids.get("program");
+                    int helper = pids.get("helper");
+                    assertTrue(group(program).stream().noneMatch(p -> p == helper), "the helper leads a group of its own");
+                    var line = d.awaitLog("service=" + service + " peer=");
+                    assertTrue(line.contains(" reason=timeout "), line);
+                    assertTrue(awaitNoGroup(program), service + ": the program outlived its timeout");
+                    assertTrue(awaitNoGroup(helper), service + ": its helper in a group of its own outlived the timeout");
+                }
+            }
+        }
+    }
+
     private static int pid(String line) {
         return Integer.parseInt(line.replaceAll(".* pid=(\\d+) .*", "$1"));
     }

@@ -6,9 +6,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * The processes of a session, as the kernel lists them in /proc, and their end. A session
@@ -53,7 +57,7 @@ public final class Sessions {
                 return 0;
             }
             for (int pid : members) {
-                kill(pid, sid);
+                signal(pid, sid, null, SIGKILL);
             }
             if (System.nanoTime() > deadline) {
                 return members(sid).size();
@@ -68,7 +72,84 @@ public final class Sessions {
         }
     }
 
-    private static void kill(int pid, int sid) {
+    /**
+     * The process groups of session {@code sid}, other than the one {@code pid} leads, that
+     * hold {@code pid} or a process descended from it now: where a program has moved a
+     * helper into a group of its own. A process whose parent ended before this look is no
+     * longer seen as descended from it.
+     */
+    public static Set<Integer> descendantGroups(int pid, int sid) {
+        var children = new HashMap<Integer, List<int[]>>();
+        for (var process : inSession(sid)) {
+            children.computeIfAbsent(process[1], k -> new ArrayList<>()).add(process);
+        }
+        var groups = new HashSet<Integer>();
+        var next = new ArrayDeque<Integer>(List.of(pid));
+        var seen = new HashSet<Integer>();
+        while (!next.isEmpty()) {
+            int parent = next.poll();
+            if (!seen.add(parent)) {
+                continue;
+            }
+            for (var child : children.getOrDefault(parent, List.of())) {
+                if (child[2] != pid) {
+                    groups.add(child[2]);
+                }
+                next.add(child[0]);
+            }
+        }
+        return groups;
+    }
+
+    /**
+     * Whether any process of session {@code sid} in one of {@code groups} lives (zombies
+     * aside): what a program left in its groups after its end, while it is held unreaped.
+     */
+    public static boolean groupsLive(int sid, Set<Integer> groups) {
+        for (var process : inSession(sid)) {
+            if (groups.contains(process[2])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code signal} to every process of session {@code sid} in one of {@code groups}, each
+     * through a pidfd after it is seen to be in that session and group still, so that a
+     * number taken by another process meanwhile is never signalled.
+     */
+    public static void signalGroups(int sid, Set<Integer> groups, int signal) {
+        for (var process : inSession(sid)) {
+            if (groups.contains(process[2])) {
+                signal(process[0], sid, groups, signal);
+            }
+        }
+    }
+
+    /** Each live process of session {@code sid} as {pid, parent, group}. */
+    private static List<int[]> inSession(int sid) {
+        var found = new ArrayList<int[]>();
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(PROC, entry -> isNumber(entry.getFileName().toString()))) {
+            for (var entry : all) {
+                int pid = Integer.parseInt(entry.getFileName().toString());
+                var fields = stat(pid);
+                try {
+                    if (fields != null && Integer.parseInt(fields[3]) == sid) {
+                        found.add(new int[] {pid, Integer.parseInt(fields[1]), Integer.parseInt(fields[2])});
+                    }
+                } catch (RuntimeException e) {
+                    // Not a stat line as the kernel writes it: not one of the session's.
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // /proc unreadable: none found; the grace's SIGKILL to the program's own group still comes.
+        }
+        return found;
+    }
+
+    /** {@code signal} to {@code pid} through a pidfd, if it is in session {@code sid} still, and in one of {@code groups} (null: any). */
+    private static void signal(int pid, int sid, Set<Integer> groups, int signal) {
         int pidfd;
         try {
             pidfd = Pids.pidfdOpen(pid);
@@ -76,9 +157,11 @@ public final class Sessions {
             return; // gone already
         }
         try {
+            var fields = stat(pid);
             // The pidfd holds the process it was opened for; its pid is its own while it lives.
-            if (session(pid).orElse(-1) == sid) {
-                Processes.signal(pidfd, SIGKILL);
+            if (fields != null && Integer.parseInt(fields[3]) == sid
+                    && (groups == null || groups.contains(Integer.parseInt(fields[2])))) {
+                Processes.signal(pidfd, signal);
             }
         } catch (Libc.Failure | RuntimeException | LinkageError e) {
             // It ended between the look and the signal.
@@ -91,31 +174,13 @@ public final class Sessions {
         }
     }
 
-    /**
-     * Whether any process of process group {@code pgid} lives (zombies aside): what a program
-     * left in its group after its end, while its leader is held unreaped.
-     */
-    public static boolean groupLives(int pgid) {
-        try (DirectoryStream<Path> all = Files.newDirectoryStream(PROC, entry -> isNumber(entry.getFileName().toString()))) {
-            for (var entry : all) {
-                var fields = stat(Integer.parseInt(entry.getFileName().toString()));
-                if (fields != null && Integer.parseInt(fields[2]) == pgid) {
-                    return true;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // /proc unreadable: as if none were left; the grace's SIGKILL still comes where one is.
-        }
-        return false;
-    }
-
     /** Whether {@code pid} leads its session. */
     public static boolean leads(int pid) {
         return session(pid).orElse(-1) == pid;
     }
 
     /** The session of {@code pid}, empty when it is gone or a zombie. */
-    static OptionalInt session(int pid) {
+    public static OptionalInt session(int pid) {
         var fields = stat(pid);
         try {
             return fields == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(fields[3]));

@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.os.Pids;
 import org.jinetd.daemon.os.Descriptors;
@@ -30,9 +32,10 @@ import org.jinetd.daemon.launch.program.NativeSpawn;
  * daemon would (nothing of its own descriptors, a clean signal mask and dispositions, the
  * environment, working directory, umask and soft limit of open files asked for), in a
  * process group of its own within this session, answers with its pid or the error, and says
- * when it has ended. It ends a program when asked: SIGTERM to its group, SIGKILL after the
- * grace to what is left, holding the program unreaped meanwhile so that its group stays its
- * own. When the daemon closes the socket (it has no more work for it, or the daemon is gone),
+ * when it has ended. It ends a program when asked: SIGTERM to its group and to every other
+ * group of this session where a process descended from it is (a helper it moved into a group
+ * of its own), SIGKILL after the grace to what is left of them, holding the program unreaped
+ * meanwhile so that its group stays its own. When the daemon closes the socket (it has no more work for it, or the daemon is gone),
  * it kills what is left of its programs and exits. Its only way out to the daemon is that
  * socket; it holds nothing of the daemon's.
  *
@@ -55,6 +58,8 @@ public final class UserSpawner {
     /** The first look for what an ended program left in its group; each next one waits twice as long. */
     private static final long FIRST_LOOK_NANOS = 2_000_000;
     private static final long LONGEST_LOOK_NANOS = 250_000_000;
+    /** How long what was left of a program may take to go after its SIGKILL before the program is reaped anyway. */
+    private static final long LAST_LOOKS_NANOS = 1_000_000_000;
 
     /** A program not yet reaped. */
     private static final class Running {
@@ -67,9 +72,13 @@ public final class UserSpawner {
         /** Being ended: when SIGKILL goes to what is left of its group, or -1 once it has. */
         long killAt = -1;
         boolean ending;
-        /** After its end, when to look again for what it left in its group, and the pause before the next look. */
+        /** After its end, when to look again for what it left in its groups, and the pause before the next look. */
         long lookAt;
         long look = FIRST_LOOK_NANOS;
+        /** Once SIGKILL has gone to what is left: when to stop looking and reap it, whatever still shows. */
+        long lastLookAt;
+        /** The other groups of this session its descendants were found in, while it was being ended. */
+        final Set<Integer> others = new HashSet<>();
 
         Running(int pid, int pidfd, int kept) {
             this.pid = pid;
@@ -82,6 +91,8 @@ public final class UserSpawner {
     /** Replies not yet sent. */
     private final List<SpawnWire.Reply> said = new ArrayList<>();
     private final int socket;
+    /** This spawner's session, where its programs lead groups of their own: -1 when it cannot be read. */
+    private final int session = Sessions.session((int) ProcessHandle.current().pid()).orElse(-1);
     private MemorySegment pollFds = Arena.ofAuto().allocate(8L * 64, 8);
     private final MemorySegment info = Arena.ofAuto().allocate(Pids.SIGINFO_SIZE, 8);
     /** The programs of the poll set, in its order after the socket. */
@@ -316,7 +327,10 @@ public final class UserSpawner {
                 // The client went away already.
             }
         }
+        // While its tree is whole: a helper it moved into a group of its own goes with it.
+        program.others.addAll(Sessions.descendantGroups(pid, session));
         int sent = signalGroup(pid, SIGTERM);
+        Sessions.signalGroups(session, program.others, SIGTERM);
         if (program.seen) {
             program.lookAt = System.nanoTime();
         }
@@ -367,7 +381,7 @@ public final class UserSpawner {
         close(new int[] {program.kept});
         program.kept = -1;
         say(new SpawnWire.Exited(program.pid, exited, value));
-        if (program.ending && program.killAt >= 0) {
+        if (program.ending) {
             program.lookAt = System.nanoTime();
         } else {
             reap(program);
@@ -381,23 +395,42 @@ public final class UserSpawner {
                 continue;
             }
             if (program.killAt >= 0 && now - program.killAt >= 0) {
-                signalGroup(program.pid, SIGKILL);
+                kill(program);
                 program.killAt = -1;
-                if (program.seen) {
-                    reap(program);
-                }
-                continue;
+                program.lastLookAt = now + LAST_LOOKS_NANOS;
+                program.lookAt = now + FIRST_LOOK_NANOS;
+                program.look = 2 * FIRST_LOOK_NANOS;
             }
             if (program.seen && now - program.lookAt >= 0) {
-                if (!Sessions.groupLives(program.pid)) {
-                    // Nothing of it is left to end.
+                if (!lives(program) || (program.killAt < 0 && now - program.lastLookAt >= 0)) {
+                    // Nothing of it is left to end, or nothing more that a signal can end.
                     reap(program);
-                } else {
-                    program.lookAt = now + program.look;
-                    program.look = Math.min(2 * program.look, LONGEST_LOOK_NANOS);
+                    continue;
                 }
+                if (program.killAt < 0) {
+                    // Forked after the last SIGKILL: it gets its own.
+                    kill(program);
+                }
+                program.lookAt = now + program.look;
+                program.look = Math.min(2 * program.look, LONGEST_LOOK_NANOS);
             }
         }
+    }
+
+    /** SIGKILL to the program's group and to each other group of its descendants, found again now. */
+    private void kill(Running program) {
+        if (!program.seen) {
+            program.others.addAll(Sessions.descendantGroups(program.pid, session));
+        }
+        signalGroup(program.pid, SIGKILL);
+        Sessions.signalGroups(session, program.others, SIGKILL);
+    }
+
+    /** Whether anything of the program's group, or of the other groups found its, still lives. */
+    private boolean lives(Running program) {
+        var groups = new HashSet<>(program.others);
+        groups.add(program.pid);
+        return Sessions.groupsLive(session, groups);
     }
 
     /** Reaps a program that has ended: from now on its pid may be another's, and it is never signalled again. */
@@ -456,8 +489,9 @@ public final class UserSpawner {
 
     /** The way out: every program's group (each unreaped, so still its own), then anything else left in its session, killed. */
     private void endAll() {
-        for (int pid : new ArrayList<>(programs.keySet())) {
-            signalGroup(pid, SIGKILL);
+        for (var program : new ArrayList<>(programs.values())) {
+            signalGroup(program.pid, SIGKILL);
+            Sessions.signalGroups(session, program.others, SIGKILL);
         }
         // The session is its own only when it leads it, as the daemon starts it; not so in training.
         int self = (int) ProcessHandle.current().pid();
