@@ -94,8 +94,8 @@ public final class Daemon implements AutoCloseable {
 
     private static Daemon start(ServiceTable table, ConnectionLog log, Passed passed,
                                 Optional<UserSpawners.Settings> spawners) throws StartFailure {
-        warmPoller();
-        hold(table);
+        OpenFiles.warmPoller();
+        HeldPlugins.hold(table);
         var live = new Live();
         var spawner = new Spawner(live, log, spawners);
         var replies = new ReplyBudget(table.datagramReplyRate(), log);
@@ -115,13 +115,13 @@ public final class Daemon implements AutoCloseable {
         if (!failures.isEmpty()) {
             bound.forEach(Listener::close);
             spawner.close();
-            release(table);
+            HeldPlugins.release(table);
             failures.forEach(log::warn);
             throw new StartFailure(failures);
         }
         served.reflection().servicePorts(udpPorts(bound));
         var daemon = new Daemon(table, log, live, spawner, served, bound, passed);
-        descriptorsFor(table.maxConnections()).ifPresent(log::warn);
+        OpenFiles.descriptorsFor(table.maxConnections()).ifPresent(log::warn);
         passed.unclaimed().forEach(address -> log.warn("systemd passed a socket on " + address
                 + " that no service listens on; it stays unused"));
         bound.forEach(Listener::start);
@@ -156,7 +156,7 @@ public final class Daemon implements AutoCloseable {
         var failedByName = new java.util.TreeMap<String, String>();
         // The new table's plugin jars are held before any listener takes it, the old table's let
         // go only once every listener has moved on: a jar both use is never closed in between.
-        hold(next);
+        HeldPlugins.hold(next);
         // Before any listener takes the new table: new handshakes get the new certificates at
         // once, live connections keep theirs, and a new service has its context from its start.
         served.contexts().apply(next.enabled());
@@ -210,48 +210,12 @@ public final class Daemon implements AutoCloseable {
         served.reflection().servicePorts(udpPorts(fresh));
         var before = table;
         table = next;
-        letGo(before, next);
+        HeldPlugins.letGo(before, next, log);
         applied = TableFiles.now(next.sources().read());
         var result = new Reloaded(kept, added, removed, failed);
         failed.forEach(log::warn);
         log.note("reloaded %s: %s".formatted(next.file(), result.summary()));
         return result;
-    }
-
-    /** The table's plugin jars are held while it is served, so that none is closed under it. */
-    private static void hold(ServiceTable table) {
-        var held = new ArrayList<org.jinetd.daemon.config.PluginJar>();
-        for (var jar : table.plugins()) {
-            if (!jar.hold()) {
-                // Read with the table, and closed before it was applied: only a bug gets here.
-                held.forEach(org.jinetd.daemon.config.PluginJar::release);
-                throw new IllegalStateException("plugin jar " + jar + " closed before its table was applied");
-            }
-            held.add(jar);
-        }
-    }
-
-    /**
-     * Lets go of the jars of the table served before. One that {@code next} does not have
-     * changed or went from the plugin directory: its code is unloaded after its last
-     * connection, and the log says how many are left, and when it is.
-     */
-    private void letGo(ServiceTable before, ServiceTable next) {
-        for (var jar : before.plugins()) {
-            if (next.plugins().stream().noneMatch(j -> j == jar)) {
-                jar.closed().thenRun(() -> log.note("plugins: %s as loaded before is unloaded".formatted(jar)));
-                int live = jar.holders() - 1;
-                if (live > 0) {
-                    log.note("plugins: %s was replaced or removed; %d connection%s still on its old code"
-                            .formatted(jar, live, live == 1 ? "" : "s"));
-                }
-            }
-        }
-        release(before);
-    }
-
-    private static void release(ServiceTable table) {
-        table.plugins().forEach(org.jinetd.daemon.config.PluginJar::release);
     }
 
     /**
@@ -268,47 +232,6 @@ public final class Daemon implements AutoCloseable {
             }
         }
         return ports;
-    }
-
-    /**
-     * A warning when {@code max_connections} asks for more descriptors than the process
-     * may open: a program's connection takes about two (socket, stderr pipe) while it is
-     * being spawned, a handler's one, and the daemon needs some of its own.
-     */
-    static Optional<String> descriptorsFor(int maxConnections) {
-        try {
-            for (var line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
-                if (line.startsWith("Max open files")) {
-                    var soft = line.substring(26).strip().split("\\s+")[0];
-                    if (soft.equals("unlimited")) {
-                        return Optional.empty();
-                    }
-                    long limit = Long.parseLong(soft);
-                    if (maxConnections != org.jinetd.daemon.config.Limits.UNLIMITED && 2L * maxConnections + 64 > limit) {
-                        return Optional.of("max_connections %d may need up to %d descriptors, and this process may open %d: "
-                                .formatted(maxConnections, 2L * maxConnections + 64, limit)
-                                + "past that, listeners back off until descriptors are free (raise LimitNOFILE= or lower "
-                                + "max_connections)");
-                    }
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // Not Linux, or not readable: nothing to say.
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * The JDK sets up the poller that parks virtual threads on sockets the first time one
-     * parks, and that needs descriptors: were the first time a moment when the table is full
-     * (EMFILE), the JDK would fail it for good. So it is set up now.
-     */
-    private static void warmPoller() {
-        try {
-            Class.forName("sun.nio.ch.Poller", true, ClassLoader.getSystemClassLoader());
-        } catch (ClassNotFoundException e) {
-            // Another JDK, another way of parking: nothing to warm.
-        }
     }
 
     private static String shown(Listener listener) {
@@ -425,7 +348,7 @@ public final class Daemon implements AutoCloseable {
             live.abortAll();
         }
         spawner.close();
-        release(table);
+        HeldPlugins.release(table);
         log.note("stopped");
         return left;
     }
