@@ -64,8 +64,7 @@ public final class SpawnerLink {
     private boolean dropped;
     /** A new table is served: it takes no more programs, and closes after its last. */
     private boolean retired;
-    /** Where its messages are read: one longer than any reply is cut, and refused. */
-    private final java.lang.foreign.MemorySegment replies = UnixMessages.buffer(SpawnWire.MOST_REPLY + 1);
+    private final SpawnerReplies replies;
 
     private SpawnerLink(UserSpawners.Account account, UserSpawners.Settings settings, Children children,
                         ConnectionLog log, Consumer<SpawnerLink> forget, int pid, int socket, Watch watch) {
@@ -77,6 +76,7 @@ public final class SpawnerLink {
         this.forget = forget;
         this.pid = pid;
         this.socket = socket;
+        this.replies = new SpawnerReplies(socket);
     }
 
     /**
@@ -196,38 +196,13 @@ public final class SpawnerLink {
         String failure = null;
         boolean closed = false;
         synchronized (this) {
-            while (failure == null && !dropped) {
-                UnixMessages.Received message;
-                try {
-                    // No descriptor is accepted: the kernel closes any it sends.
-                    message = UnixMessages.receive(socket, replies, 0, false);
-                } catch (Libc.Failure e) {
-                    if (e.errno == ECONNRESET) {
-                        // It exited with requests unread.
-                        closed = true;
-                    } else {
-                        failure = "could not be read (" + e.getMessage() + ")";
-                    }
-                    break;
+            if (!dropped) {
+                var read = replies.read();
+                for (var reply : read.replies()) {
+                    failure = failure != null ? failure : take(reply, done);
                 }
-                if (message == null) {
-                    break;
-                }
-                if (message.data().length == 0) {
-                    closed = true;
-                    break;
-                }
-                if (message.truncated()) {
-                    failure = "sent a message longer than " + SpawnWire.MOST_REPLY + " bytes";
-                    break;
-                }
-                try {
-                    for (var reply : SpawnWire.replies(message.data())) {
-                        failure = failure != null ? failure : take(reply, done);
-                    }
-                } catch (IllegalArgumentException e) {
-                    failure = "sent a message that does not parse (" + e.getMessage() + ")";
-                }
+                failure = failure != null ? failure : read.failure();
+                closed = read.closed();
             }
             if (closed && closedAt < 0) {
                 closedAt = System.nanoTime();
