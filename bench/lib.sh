@@ -24,16 +24,18 @@ port_in_use() {   # any TCP or UDP socket, any state, with this local port (IPv4
         /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 2>/dev/null
 }
 
-declare -A TAKEN=()
+# free_port is called as $(free_port), in a subshell: what it has handed out is kept in a
+# file of the work dir, not in a variable, which the subshell would lose.
 free_port() {   # a free port below the ephemeral range, not handed out before in this run
-    local p i lo hi
+    local p i lo hi given=$WORK/.ports-given
     read -r lo _ < /proc/sys/net/ipv4/ip_local_port_range
     hi=$((lo - 1)); [ "$hi" -gt 20000 ] || hi=65000
     for ((i = 0; i < 1000; i++)); do
         p=$((20000 + RANDOM % (hi - 20000)))
-        [ -z "${TAKEN[$p]:-}" ] || continue
+        grep -qx "$p" "$given" 2>/dev/null && continue
         port_in_use "$p" && continue
-        TAKEN[$p]=1; echo "$p"; return 0
+        echo "$p" >> "$given" || die "cannot write $given"
+        echo "$p"; return 0
     done
     die "no free port found"
 }
