@@ -5,7 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jinetd.daemon.launch.program.Children;
 import org.jinetd.daemon.launch.program.Program;
+import org.jinetd.daemon.launch.program.Programs;
+import org.jinetd.daemon.launch.program.SpawnFailure;
 import org.jinetd.daemon.launch.program.Watch;
 
 /**
@@ -123,17 +126,34 @@ final class Ledger {
         return quietSince;
     }
 
-    /** Every request not answered, given up: the spawner is ended. */
-    List<Pending> dropAsked() {
-        var asked = List.copyOf(pending);
+    /**
+     * What an ended spawner leaves: every request it did not answer, and every program it said
+     * it runs, all given up here.
+     */
+    Left drop() {
+        var left = new Left(List.copyOf(pending), List.copyOf(running.values()));
         pending.clear();
-        return asked;
+        running.clear();
+        return left;
     }
 
-    /** Every program it said it runs, given up: the spawner is ended. */
-    List<Watch> dropRunning() {
-        var programs = List.copyOf(running.values());
-        running.clear();
-        return programs;
+    /** The requests and programs of a spawner that has been ended. */
+    record Left(List<Pending> asked, List<Watch> programs) {
+        /**
+         * Each request fails with {@code gone} (an end asked for was not sent: the spawner's end
+         * ended the program), and each program's connection ends with it, giving back its place.
+         */
+        void fail(SpawnFailure gone, Children children) {
+            for (var request : asked) {
+                switch (request) {
+                    case Spawning spawning -> {
+                        Programs.closeQuietly(spawning.stderr());
+                        spawning.result().completeExceptionally(gone);
+                    }
+                    case Signalling signalling -> signalling.result().complete(false);
+                }
+            }
+            programs.forEach(program -> children.finish(program, null, gone));
+        }
     }
 }

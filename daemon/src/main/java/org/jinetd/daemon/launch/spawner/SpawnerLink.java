@@ -369,38 +369,27 @@ public final class SpawnerLink {
      * its place.
      */
     void fail(String reason) {
-        List<Ledger.Pending> asked;
-        List<Watch> programs;
+        Ledger.Left left;
         synchronized (this) {
             if (state == State.DEAD) {
                 return;
             }
             state = State.DEAD;
-            asked = ledger.dropAsked();
-            programs = ledger.dropRunning();
+            left = ledger.drop();
         }
         forget.accept(this);
+        int programs = left.programs().size();
         log.warn("spawner of %s (pid %d) %s; ending it%s".formatted(account.user(), pid, reason,
-                programs.isEmpty() ? "" : " and its " + programs.size() + " program" + (programs.size() == 1 ? "" : "s")));
+                programs == 0 ? "" : " and its " + programs + " program" + (programs == 1 ? "" : "s")));
         Thread.ofVirtual().name("spawner-" + account.user() + "-end").start(() -> {
             watch.signalGroup(SIGKILL);
-            int left = Sessions.kill(pid, Duration.ofSeconds(5));
-            if (left > 0) {
+            int outlived = Sessions.kill(pid, Duration.ofSeconds(5));
+            if (outlived > 0) {
                 log.warn("spawner of %s (pid %d): %d process%s of its session outlived SIGKILL".formatted(
-                        account.user(), pid, left, left == 1 ? "" : "es"));
+                        account.user(), pid, outlived, outlived == 1 ? "" : "es"));
             }
             drop();
-            var gone = new SpawnFailure("spawner of " + account.user() + " " + reason, 0);
-            for (var request : asked) {
-                switch (request) {
-                    case Ledger.Spawning spawning -> {
-                        Programs.closeQuietly(spawning.stderr());
-                        spawning.result().completeExceptionally(gone);
-                    }
-                    case Ledger.Signalling signalling -> signalling.result().complete(false);
-                }
-            }
-            programs.forEach(program -> children.finish(program, null, gone));
+            left.fail(new SpawnFailure("spawner of " + account.user() + " " + reason, 0), children);
             done();
         });
     }
