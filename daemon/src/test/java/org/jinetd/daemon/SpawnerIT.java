@@ -25,12 +25,14 @@ class SpawnerIT {
         assumeTrue(System.getProperty("user.name").equals("root"), "a spawner of another user needs a root daemon");
         var table = TestDaemon.write("""
                 services:
+                  hello: {bind: 127.0.0.1, user: nobody, exec: [/bin/echo, hello]}
                   stubborn: {bind: 127.0.0.1, user: nobody,
                              exec: [/bin/sh, -c, 'trap "" TERM; echo ready; sleep 60 & sleep 60; wait']}
                 """);
-        int port = new ObjectMapper(new YAMLFactory()).readTree(table.toFile()).at("/services/stubborn/port").asInt();
+        var ports = new ObjectMapper(new YAMLFactory()).readTree(table.toFile()).at("/services");
+        int port = ports.at("/stubborn/port").asInt();
         try (var jinetd = Launched.start("run", "-c", table.toString());
-             var client = awaitReady(jinetd, port)) {
+             var client = awaitSpawner(jinetd, ports.at("/hello/port").asInt(), port)) {
             assertEquals("ready\n", new String(client.getInputStream().readNBytes(6), StandardCharsets.US_ASCII));
             int spawner = child(jinetd.pid());
             var command = Files.readString(Path.of("/proc/" + spawner + "/cmdline")).replace('\0', ' ');
@@ -69,8 +71,15 @@ class SpawnerIT {
         return true;
     }
 
-    private static java.net.Socket awaitReady(Launched jinetd, int port) throws Exception {
+    /**
+     * Connects to {@code port} once the spawner of nobody is ready: the first program, of
+     * {@code first}, went through setpriv while it started.
+     */
+    private static java.net.Socket awaitSpawner(Launched jinetd, int first, int port) throws Exception {
         jinetd.awaitErr("ready:");
+        assertEquals("hello\n", Clients.exchange(first, ""));
+        jinetd.awaitErr("spawner of nobody (pid ");
+        jinetd.awaitErr("): ready after ");
         return Clients.connect(port);
     }
 }

@@ -58,6 +58,40 @@ class SpawnerTest {
     }
 
     @Test
+    void whileItsSpawnerStartsAProgramGoesThroughSetprivAndOnceItIsReadyThroughTheSpawner() throws Exception {
+        try (var d = TestDaemon.startAsRun("services: {who: {bind: 127.0.0.1, user: nobody, "
+                + "exec: [/bin/sh, -c, 'echo $PPID; id -u']}}")) {
+            // The first client waits for no JVM: setpriv and env exec in place, so its parent is the daemon.
+            var first = Clients.exchange(d.port("who"), "").lines().toList();
+            assertEquals(List.of(Long.toString(ProcessHandle.current().pid()), "65534"), first);
+            var ready = d.awaitLog(l -> l.startsWith("spawner of nobody (pid ") && l.contains("): ready after "));
+            int spawner = Integer.parseInt(ready.replaceAll(".*\\(pid (\\d+)\\).*", "$1"));
+            var next = Clients.exchange(d.port("who"), "").lines().toList();
+            assertEquals(List.of(Integer.toString(spawner), "65534"), next);
+            assertEquals(List.of(spawner), d.spawners());
+        }
+    }
+
+    @Test
+    void aSpawnerThatNeverGetsReadyCostsItsUsersClientsNothing() throws Exception {
+        var settings = new UserSpawners.Settings(List.of("/bin/sh", "-c", "exec sleep 60"),
+                Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1)).meanwhile(true);
+        try (var d = TestDaemon.start(TestDaemon.table("services: {hello: {bind: 127.0.0.1, user: nobody, "
+                + "exec: [/bin/echo, hello]}}"), settings)) {
+            assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
+            var warning = d.awaitLog(l -> l.startsWith("spawner of nobody (pid ") && l.contains("; ending it"));
+            assertTrue(warning.endsWith(") was not ready within 1s; ending it"), warning);
+            assertGone(Integer.parseInt(warning.replaceAll(".*\\(pid (\\d+)\\).*", "$1")));
+            // The next client is served as well, while another spawner is tried.
+            assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
+            assertTrue(d.awaitLogs(log -> log.stream().filter(l -> l.startsWith("service=hello peer=")).count() == 2),
+                    d.log().toString());
+            assertTrue(d.log().stream().filter(l -> l.startsWith("service=hello peer=")).allMatch(l -> l.contains(" exit=0 ")),
+                    d.log().toString());
+        }
+    }
+
+    @Test
     void aSpawnerKilledMidConnectionTakesItsProgramsWithItAndGivesBackTheirPlaces() throws Exception {
         try (var d = TestDaemon.start("services: {stubborn: {bind: 127.0.0.1, user: nobody, instances: 1, exec: "
                 + STUBBORN + "}}");
@@ -219,7 +253,7 @@ class SpawnerTest {
                 table.log(), List.of(new Service(service.name(), service.endpoint(), service.socket(), ghost, service.access(),
                         service.limits(), service.rates(), service.timeouts(), service.banners(), service.proxy(),
                         service.tls(), false)), table.plugins(), table.sources());
-        try (var d = TestDaemon.start(haunted, UserSpawners.Settings.ofThisJvm())) {
+        try (var d = TestDaemon.start(haunted, UserSpawners.Settings.ofThisJvm().meanwhile(false))) {
             assertEquals("", Clients.exchange(d.port("ghost"), ""));
             var line = d.awaitLog("service=ghost peer=");
             assertTrue(line.contains(" error=\"spawn failed: spawner of ghost exited with status 1\" "), line);

@@ -53,7 +53,27 @@ public final class TestDaemon implements AutoCloseable {
         this.file = file;
     }
 
+    /**
+     * The daemon of {@code yaml}. A program of another user always goes through its spawner,
+     * which it waits for, so that what a test sees of it is the spawner's work; the daemon
+     * itself sends such a program through setpriv while the spawner starts
+     * ({@link #startAsRun}).
+     */
     public static TestDaemon start(String yaml) throws Exception {
+        var table = table(yaml);
+        var log = new CopyOnWriteArrayList<String>();
+        UserSpawners.Settings spawners;
+        try {
+            spawners = UserSpawners.Settings.ofThisJvm().meanwhile(false);
+        } catch (IllegalStateException e) {
+            // No spawner can be started from here: the daemon says so, as jinetd run would.
+            return new TestDaemon(Daemon.start(table, tapped(log)), log, table.file());
+        }
+        return new TestDaemon(Daemon.start(table, tapped(log), spawners), log, table.file());
+    }
+
+    /** As {@link #start(String)}, with spawners as {@code jinetd run} has them. */
+    public static TestDaemon startAsRun(String yaml) throws Exception {
         var table = table(yaml);
         var log = new CopyOnWriteArrayList<String>();
         return new TestDaemon(Daemon.start(table, tapped(log)), log, table.file());

@@ -56,8 +56,11 @@ public sealed interface Launch {
             return new Exec(argv, runAs, env, io, to, waits, listenFds, resources, pastSpawners);
         }
 
-        /** The same program, started through setpriv: its user is past {@code max_spawners}. */
-        Exec withoutSpawner() {
+        /**
+         * The same program, started through setpriv: its user is past {@code max_spawners}, or
+         * its spawner is not ready yet.
+         */
+        public Exec withoutSpawner() {
             return new Exec(argv, runAs, env, io, stderr, waits, listenFds, resources, true);
         }
 

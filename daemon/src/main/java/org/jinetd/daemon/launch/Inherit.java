@@ -65,8 +65,9 @@ public final class Inherit {
      * program is reaped (or its spawner says it ended). Called on the listener's thread (the
      * fast way, no thread of the connection's own) or on the connection's virtual thread.
      */
-    void serve(Passage passage, Launch.Exec exec, Live.Entry entry) {
+    void serve(Passage passage, Launch.Exec asked, Live.Entry entry) {
         var service = passage.service();
+        var exec = programs.route(asked);
         var ending = passage.ending();
         // The socket stays open until the program has it; a stop meanwhile ends the program after.
         if (!entry.onAbortIfLive(() -> { })) {
@@ -149,7 +150,8 @@ public final class Inherit {
         var ending = Ending.waiting(service, since, log);
         Program program;
         try {
-            program = start(service, exec, listening, ChildEnvironment.of(service, exec, (java.net.SocketAddress) null, null), false).join();
+            program = start(service, programs.route(exec), listening,
+                    ChildEnvironment.of(service, exec, (java.net.SocketAddress) null, null), false).join();
         } catch (Libc.Failure | IOException | RuntimeException e) {
             ending.end(Optional.empty(), Optional.of("spawn failed: " + SpawnFailure.unwrapped(e).getMessage()));
             return false;

@@ -83,16 +83,21 @@ class StatusTextTest {
         var file = dir.resolve("services.yaml");
         int held = org.jinetd.daemon.TestDaemon.freePort();
         int waiting = org.jinetd.daemon.TestDaemon.freePort();
+        int hello = org.jinetd.daemon.TestDaemon.freePort();
         Files.writeString(file, """
                 control_socket: %s
                 shutdown_grace: 200ms
                 services:
                   held: {bind: 127.0.0.1, port: %d, user: nobody, exec: [/bin/sh, -c, 'echo ready; exec sleep 60']}
                   waiting: {bind: 127.0.0.1, port: %d, user: nobody, wait: true, exec: [/bin/sleep, '60']}
-                """.formatted(control, held, waiting));
+                  hello: {bind: 127.0.0.1, port: %d, user: nobody, exec: [/bin/echo, hello]}
+                """.formatted(control, held, waiting, hello));
         var running = run.start(file);
         try {
             run.await(l -> l.startsWith("control: listening on "));
+            // The first program of nobody goes through setpriv while nobody's spawner starts; the two after it are the spawner's.
+            assertEquals("hello\n", org.jinetd.daemon.Clients.exchange(hello, ""));
+            run.await(l -> l.startsWith("spawner of nobody (pid ") && l.contains("): ready after "));
             statusOfTwoPrograms(control, held, waiting);
         } finally {
             run.signals.request(new Signals.Request.Stop("SIGTERM"));
@@ -113,7 +118,8 @@ class StatusTextTest {
                 synchronized (run.lines) {
                     run.lines.wait(100);
                 }
-            } while (!status.out().contains(", 2 programs running,"));
+            } while (!status.out().contains(", 2 programs running,") || status.out().lines()
+                    .noneMatch(l -> l.matches("waiting +tcp +127\\.0\\.0\\.1:\\d+ +listening +1 .*")));
             var out = status.out().lines().toList();
             assertTrue(out.stream().anyMatch(l -> l.matches("waiting +tcp +127\\.0\\.0\\.1:\\d+ +listening +1 .*")), status.out());
             assertTrue(out.stream().anyMatch(l -> l.matches("held +tcp +127\\.0\\.0\\.1:\\d+ +listening +1 .*")), status.out());

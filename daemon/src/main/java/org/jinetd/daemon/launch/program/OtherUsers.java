@@ -8,6 +8,13 @@ import org.jinetd.daemon.os.Libc;
 /** Starts programs of other users for a root daemon: their spawners. */
 public interface OtherUsers {
     /**
+     * Whether the spawner of {@code exec}'s user takes a program now. When it is not running
+     * yet, it is started, for the programs after this one; until it is ready, a program of that
+     * user goes through setpriv, so that no client waits for a JVM to start.
+     */
+    boolean takesNow(Launch.Exec exec);
+
+    /**
      * Has the spawner of {@code exec}'s user start it; the answer comes later, and may be a
      * {@link SpawnFailure}.
      *

@@ -64,7 +64,7 @@ public sealed interface Piped {
                     case NULL -> -1;
                     case LOG -> Programs.STDERR_PIPE;
                 };
-                var started = programs.start(service, exec, environment,
+                var started = programs.start(service, programs.route(exec), environment,
                         new int[] {Fds.of(in.source()), stdout, stderr}, -1);
                 Program program;
                 try {

@@ -38,7 +38,16 @@ public final class Programs {
     }
 
     /**
-     * Starts {@code exec} with {@code fds} as its descriptors 0, 1, ... (-1: /dev/null;
+     * How {@code exec} is started now: as it is, or, where the spawner of its user is still
+     * starting, through setpriv as a program past {@code max_spawners} is, so that no client
+     * waits for a JVM to start. Asked once per program, before {@link #start}.
+     */
+    public Launch.Exec route(Launch.Exec exec) {
+        return bySpawner(exec) && !spawners.takesNow(exec) ? exec.withoutSpawner() : exec;
+    }
+
+    /**
+     * Starts {@code exec} (as {@link #route} gave it) with {@code fds} as its descriptors 0, 1, ... (-1: /dev/null;
      * {@link #STDERR_PIPE}: a pipe to the log). Spawned here, the program runs when this
      * returns; by a spawner, the answer comes later, and may be a {@link SpawnFailure}. On
      * failure, no descriptor made here is left open; the caller's are the caller's.

@@ -126,6 +126,11 @@ public final class SpawnerLink {
         return new Facts(account.user(), pid, shown, ledger.programs(), Duration.ofNanos(System.nanoTime() - started));
     }
 
+    /** Whether it takes programs now: it said it is ready, and is not closing or retired. */
+    synchronized boolean ready() {
+        return state == State.READY && !dropped && !retired && closedAt < 0;
+    }
+
     /**
      * Asks for a program; the answer completes the result. Null if this spawner takes no more
      * requests (it is closing, or ended): then another is asked.

@@ -47,8 +47,10 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
      * @param idle    how long a spawner with no program and no request lives on
      * @param start   how long it has to say it is ready
      * @param reply   how long it has to answer a request
+     * @param meanwhile while a user's spawner starts, that user's programs go through setpriv
+     *                (else they wait for it to be ready)
      */
-    public record Settings(List<String> command, Duration idle, Duration start, Duration reply) {
+    public record Settings(List<String> command, Duration idle, Duration start, Duration reply, boolean meanwhile) {
         /** A spawner with nothing to do for this long exits; the next program of its user starts another. */
         public static final Duration IDLE = Duration.ofSeconds(30);
         /** A JVM starts in well under a second, or a few on a loaded machine. */
@@ -58,6 +60,16 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
 
         public Settings {
             command = List.copyOf(command);
+        }
+
+        /** Programs wait for their spawner to be ready. */
+        public Settings(List<String> command, Duration idle, Duration start, Duration reply) {
+            this(command, idle, start, reply, false);
+        }
+
+        /** The same, with programs waiting for their spawner ({@code false}), or not. */
+        public Settings meanwhile(boolean viaSetpriv) {
+            return new Settings(command, idle, start, reply, viaSetpriv);
         }
 
         /**
@@ -95,7 +107,7 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
                 command.addAll(List.of(extra.strip().split("\\s+")));
             }
             command.addAll(List.of("-cp", classes.toString(), UserSpawner.class.getName()));
-            return new Settings(command, IDLE, START, REPLY);
+            return new Settings(command, IDLE, START, REPLY, true);
         }
 
         /**
@@ -154,6 +166,30 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
         var request = new SpawnWire.Spawn(0, command.argv(), envp, command.cwd(),
                 exec.resources().umask().orElse(-1), nofile, layout, passed.indexOf(connection));
         return spawn(exec.runAs(), service, request, passed.stream().mapToInt(Integer::intValue).toArray(), stderr);
+    }
+
+    @Override
+    public boolean takesNow(Launch.Exec exec) {
+        if (!settings.meanwhile()) {
+            return true;
+        }
+        var account = Account.of(exec.runAs());
+        synchronized (this) {
+            if (closed) {
+                return true;
+            }
+            var link = links.get(account);
+            if (link == null) {
+                try {
+                    links.put(account, start(account));
+                } catch (Libc.Failure | RuntimeException e) {
+                    // Asked again with the program, which then fails with why.
+                    return true;
+                }
+                return false;
+            }
+            return link.ready();
+        }
     }
 
     /**
