@@ -404,8 +404,13 @@ spawner_starts() {   # the first connection of user nobody after the spawner's i
     local i j t0 t1 line lf="$WORK/jinetd-info.log"
     start_jinetd info inherit
     for ((i = 1; i <= SPAWNER_STARTS; i++)); do
-        # It closes after 30 s without a program (the first round: none has started yet).
-        for ((j = 0; j < 700 && $(spawners | wc -w) > 0; j++)); do sleep 0.1; done
+        # The spawner the last round (or the start's probe) started closes after 30 s without a
+        # program, and exits; the first connection of this round then starts another.
+        for ((j = 0; j < 700; j++)); do
+            [ "$(grep -c 'spawner of nobody (pid [0-9]*): closed after' "$lf")" -ge "$i" ] \
+                && [ "$(spawners | wc -w)" = 0 ] && break
+            sleep 0.1
+        done
         [ "$(spawners | wc -w)" = 0 ] || die "the spawner did not close after its idle spell"
         t0=${EPOCHREALTIME/./}
         line=$(probe "${PORT[nobody]}")
