@@ -8,18 +8,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.os.Pids;
 import org.jinetd.daemon.os.Descriptors;
 import org.jinetd.daemon.os.Processes;
-import org.jinetd.daemon.os.Sessions;
 import org.jinetd.daemon.os.UnixMessages;
 import org.jinetd.daemon.launch.program.NativeSpawn;
 
@@ -48,55 +42,18 @@ import org.jinetd.daemon.launch.program.NativeSpawn;
 public final class UserSpawner {
     /** The daemon's socket. */
     static final int SOCKET = 3;
-    private static final int SIGTERM = 15;
-    private static final int SIGKILL = 9;
     private static final int EBADF = 9;
-    private static final int ESRCH = 3;
     private static final int EINVAL = 22;
     private static final int EPIPE = 32;
     private static final int ECONNRESET = 104;
-    /** The first look for what an ended program left in its group; each next one waits twice as long. */
-    private static final long FIRST_LOOK_NANOS = 2_000_000;
-    private static final long LONGEST_LOOK_NANOS = 250_000_000;
-    /** How long what was left of a program may take to go after its SIGKILL before the program is reaped anyway. */
-    private static final long LAST_LOOKS_NANOS = 1_000_000_000;
 
-    /** A program not yet reaped. */
-    private static final class Running {
-        final int pid;
-        final int pidfd;
-        /** Its connection, kept until it ends, or -1. */
-        int kept;
-        /** It has ended (seen, not reaped): its pidfd is no longer polled. */
-        boolean seen;
-        /** Being ended: when SIGKILL goes to what is left of its group, or -1 once it has. */
-        long killAt = -1;
-        boolean ending;
-        /** After its end, when to look again for what it left in its groups, and the pause before the next look. */
-        long lookAt;
-        long look = FIRST_LOOK_NANOS;
-        /** Once SIGKILL has gone to what is left: when to stop looking and reap it, whatever still shows. */
-        long lastLookAt;
-        /** The other groups of this session its descendants were found in, while it was being ended. */
-        final Set<Integer> others = new HashSet<>();
-
-        Running(int pid, int pidfd, int kept) {
-            this.pid = pid;
-            this.pidfd = pidfd;
-            this.kept = kept;
-        }
-    }
-
-    private final Map<Integer, Running> programs = new LinkedHashMap<>();
+    private final SpawnedPrograms programs = new SpawnedPrograms();
     /** Replies not yet sent. */
     private final List<SpawnWire.Reply> said = new ArrayList<>();
     private final int socket;
-    /** This spawner's session, where its programs lead groups of their own: -1 when it cannot be read. */
-    private final int session = Sessions.session((int) ProcessHandle.current().pid()).orElse(-1);
     private MemorySegment pollFds = Arena.ofAuto().allocate(8L * 64, 8);
-    private final MemorySegment info = Arena.ofAuto().allocate(Pids.SIGINFO_SIZE, 8);
     /** The programs of the poll set, in its order after the socket. */
-    private final List<Running> polled = new ArrayList<>();
+    private final List<SpawnedPrograms.Running> polled = new ArrayList<>();
     /** Where requests are read: one message longer than this is cut, and refused. */
     private final MemorySegment requests = UnixMessages.buffer(SpawnWire.MOST_REQUEST);
 
@@ -160,7 +117,7 @@ public final class UserSpawner {
         } catch (Gone e) {
             // As for the end of its requests.
         } finally {
-            endAll();
+            programs.endAll();
         }
     }
 
@@ -179,10 +136,10 @@ public final class UserSpawner {
             }
             for (int i = 0; i < polled.size(); i++) {
                 if (fds.get(JAVA_SHORT, 8L * (i + 1) + 6) != 0) {
-                    ended(polled.get(i));
+                    say(programs.ended(polled.get(i)));
                 }
             }
-            ending(System.nanoTime());
+            programs.ending(System.nanoTime());
             flush();
         }
     }
@@ -190,11 +147,7 @@ public final class UserSpawner {
     /** The socket and the pidfd of every program not yet seen to end, as poll(2) takes them. */
     private MemorySegment pollSet() {
         polled.clear();
-        for (var program : programs.values()) {
-            if (!program.seen) {
-                polled.add(program);
-            }
-        }
+        polled.addAll(programs.unseen());
         long size = 8L * (polled.size() + 1);
         if (pollFds.byteSize() < size) {
             pollFds = Arena.ofAuto().allocate(Math.max(size, 2 * pollFds.byteSize()), 8);
@@ -209,16 +162,7 @@ public final class UserSpawner {
 
     /** How long poll may wait: until the next step of a program being ended, or for ever. */
     private int timeout() {
-        long next = Long.MAX_VALUE;
-        long now = System.nanoTime();
-        for (var program : programs.values()) {
-            if (program.killAt >= 0) {
-                next = Math.min(next, program.killAt - now);
-            }
-            if (program.ending && program.seen) {
-                next = Math.min(next, program.lookAt - now);
-            }
-        }
+        long next = programs.nextStep(System.nanoTime());
         return next == Long.MAX_VALUE ? -1 : (int) Math.max(0, Math.min(60_000, (next + 999_999) / 1_000_000));
     }
 
@@ -245,7 +189,7 @@ public final class UserSpawner {
                 }
                 switch (SpawnWire.request(message.data())) {
                     case SpawnWire.Spawn spawn -> say(spawn(spawn, message.fds()));
-                    case SpawnWire.End end -> say(new SpawnWire.Ended(end.seq(), end(end.pid(), end.graceMillis())));
+                    case SpawnWire.End end -> say(new SpawnWire.Ended(end.seq(), programs.end(end.pid(), end.graceMillis())));
                 }
             } finally {
                 close(message.fds());
@@ -290,7 +234,7 @@ public final class UserSpawner {
             pidfd = Pids.pidfdOpen(pid);
         } catch (Libc.Failure e) {
             // Not watched, it would run outside every limit: ended now, while its pid is still its own.
-            killAndReap(pid);
+            SpawnedPrograms.killAndReap(pid);
             return new SpawnWire.Failed(request.seq(), e.errno);
         }
         int kept = -1;
@@ -301,40 +245,8 @@ public final class UserSpawner {
                 // Not kept: the client sees the program's end when the daemon hears of it.
             }
         }
-        programs.put(pid, new Running(pid, pidfd, kept));
+        programs.add(pid, pidfd, kept);
         return new SpawnWire.Spawned(request.seq(), pid);
-    }
-
-    /**
-     * Ends the program {@code pid}: its connection cut, SIGTERM to its group, and SIGKILL after
-     * {@code graceMillis} to what is left of it; 0 or kill's error. A pid that is not a program
-     * of this spawner's, or one reaped already, gets nothing: ESRCH.
-     */
-    private int end(int pid, int graceMillis) {
-        var program = programs.get(pid);
-        if (program == null) {
-            return ESRCH;
-        }
-        if (program.ending) {
-            return 0;
-        }
-        program.ending = true;
-        program.killAt = System.nanoTime() + graceMillis * 1_000_000L;
-        if (program.kept >= 0) {
-            try {
-                UnixMessages.shutdown(program.kept);
-            } catch (Libc.Failure e) {
-                // The client went away already.
-            }
-        }
-        // While its tree is whole: a helper it moved into a group of its own goes with it.
-        program.others.addAll(Sessions.descendantGroups(pid, session));
-        int sent = signalGroup(pid, SIGTERM);
-        Sessions.signalGroups(session, program.others, SIGTERM);
-        if (program.seen) {
-            program.lookAt = System.nanoTime();
-        }
-        return sent;
     }
 
     private static void restore(long[] limits) {
@@ -345,112 +257,6 @@ public final class UserSpawner {
             Processes.openFiles(limits[0], limits[1]);
         } catch (Libc.Failure e) {
             System.err.println("jinetd spawner: cannot restore its limit of open files: " + e.getMessage());
-        }
-    }
-
-    /** Sends {@code signal} to the process group {@code pid} leads; 0 or kill's error. */
-    private static int signalGroup(int pid, int signal) {
-        if (pid <= 1 || signal < 1 || signal > 64) {
-            return EINVAL;
-        }
-        try {
-            Pids.kill(-pid, signal);
-            return 0;
-        } catch (Libc.Failure e) {
-            return e.errno;
-        }
-    }
-
-    /**
-     * A program has ended: the daemon is told at once, and its connection closed, so that the
-     * client sees the end; it is reaped now, or, while it is being ended, once SIGKILL has gone
-     * to its group or nothing of the group is left.
-     */
-    private void ended(Running program) throws Libc.Failure {
-        program.seen = true;
-        boolean exited = false;
-        int value = 0;
-        try {
-            info.fill((byte) 0);
-            Pids.waitidPidfd(program.pidfd, info, Pids.WEXITED | Pids.WNOWAIT);
-            exited = info.get(JAVA_INT, Pids.SIGINFO_CODE) == Pids.CLD_EXITED;
-            value = info.get(JAVA_INT, Pids.SIGINFO_STATUS);
-        } catch (Libc.Failure e) {
-            System.err.println("jinetd spawner: pid " + program.pid + ": " + e.getMessage());
-        }
-        close(new int[] {program.kept});
-        program.kept = -1;
-        say(new SpawnWire.Exited(program.pid, exited, value));
-        if (program.ending) {
-            program.lookAt = System.nanoTime();
-        } else {
-            reap(program);
-        }
-    }
-
-    /** The next steps of the programs being ended, as their times come. */
-    private void ending(long now) {
-        for (var program : new ArrayList<>(programs.values())) {
-            if (!program.ending) {
-                continue;
-            }
-            if (program.killAt >= 0 && now - program.killAt >= 0) {
-                kill(program);
-                program.killAt = -1;
-                program.lastLookAt = now + LAST_LOOKS_NANOS;
-                program.lookAt = now + FIRST_LOOK_NANOS;
-                program.look = 2 * FIRST_LOOK_NANOS;
-            }
-            if (program.seen && now - program.lookAt >= 0) {
-                if (!lives(program) || (program.killAt < 0 && now - program.lastLookAt >= 0)) {
-                    // Nothing of it is left to end, or nothing more that a signal can end.
-                    reap(program);
-                    continue;
-                }
-                if (program.killAt < 0) {
-                    // Forked after the last SIGKILL: it gets its own.
-                    kill(program);
-                }
-                program.lookAt = now + program.look;
-                program.look = Math.min(2 * program.look, LONGEST_LOOK_NANOS);
-            }
-        }
-    }
-
-    /** SIGKILL to the program's group and to each other group of its descendants, found again now. */
-    private void kill(Running program) {
-        if (!program.seen) {
-            program.others.addAll(Sessions.descendantGroups(program.pid, session));
-        }
-        signalGroup(program.pid, SIGKILL);
-        Sessions.signalGroups(session, program.others, SIGKILL);
-    }
-
-    /** Whether anything of the program's group, or of the other groups found its, still lives. */
-    private boolean lives(Running program) {
-        var groups = new HashSet<>(program.others);
-        groups.add(program.pid);
-        return Sessions.groupsLive(session, groups);
-    }
-
-    /** Reaps a program that has ended: from now on its pid may be another's, and it is never signalled again. */
-    private void reap(Running program) {
-        programs.remove(program.pid);
-        try {
-            Pids.waitidPidfd(program.pidfd, info);
-        } catch (Libc.Failure e) {
-            System.err.println("jinetd spawner: reap " + program.pid + ": " + e.getMessage());
-        }
-        close(new int[] {program.pidfd, program.kept});
-    }
-
-    /** A child that cannot be watched: killed and reaped, while its pid is still its own. */
-    private static void killAndReap(int pid) {
-        try {
-            Pids.kill(pid, SIGKILL);
-            Pids.waitpid(pid);
-        } catch (Libc.Failure e) {
-            System.err.println("jinetd spawner: cannot end unwatched child " + pid + ": " + e.getMessage());
         }
     }
 
@@ -484,19 +290,6 @@ public final class UserSpawner {
 
         Gone() {
             super(null, null, false, false);
-        }
-    }
-
-    /** The way out: every program's group (each unreaped, so still its own), then anything else left in its session, killed. */
-    private void endAll() {
-        for (var program : new ArrayList<>(programs.values())) {
-            signalGroup(program.pid, SIGKILL);
-            Sessions.signalGroups(session, program.others, SIGKILL);
-        }
-        // The session is its own only when it leads it, as the daemon starts it; not so in training.
-        int self = (int) ProcessHandle.current().pid();
-        if (Sessions.leads(self)) {
-            Sessions.kill(self, Duration.ofSeconds(2));
         }
     }
 
