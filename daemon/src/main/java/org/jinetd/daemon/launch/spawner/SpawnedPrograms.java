@@ -245,7 +245,8 @@ final class SpawnedPrograms {
         }
     }
 
-    private static void close(int[] fds) {
+    /** Closes each of {@code fds} that is one (-1: none); one closed already is let be. */
+    static void close(int[] fds) {
         for (int fd : fds) {
             if (fd < 0) {
                 continue;

@@ -180,7 +180,7 @@ public final class UserSpawner {
                 return true;
             }
             if (message.data().length == 0) {
-                close(message.fds());
+                SpawnedPrograms.close(message.fds());
                 return false;
             }
             try {
@@ -192,7 +192,7 @@ public final class UserSpawner {
                     case SpawnWire.End end -> say(new SpawnWire.Ended(end.seq(), programs.end(end.pid(), end.graceMillis())));
                 }
             } finally {
-                close(message.fds());
+                SpawnedPrograms.close(message.fds());
             }
         }
     }
@@ -290,19 +290,6 @@ public final class UserSpawner {
 
         Gone() {
             super(null, null, false, false);
-        }
-    }
-
-    private static void close(int[] fds) {
-        for (int fd : fds) {
-            if (fd < 0) {
-                continue;
-            }
-            try {
-                Libc.close(fd);
-            } catch (Libc.Failure e) {
-                // Closed already.
-            }
         }
     }
 }
