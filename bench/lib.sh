@@ -5,13 +5,17 @@ stop_pid() {   # stop_pid PID: SIGTERM, wait up to 10 s, then SIGKILL; reaps it
     local pid=$1 i
     kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
     kill -TERM "$pid" 2>/dev/null || true
+    local state
     for ((i = 0; i < 200; i++)); do
         kill -0 "$pid" 2>/dev/null || break
-        # a zombie child still answers kill -0; wait reaps it once it has exited
-        if [ "$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" = Z ]; then break; fi
+        # a zombie child still answers kill -0; wait reaps it once it has exited (bash may reap
+        # it by itself meanwhile, and then its status is gone: gone too)
+        state=$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+        if [ -z "$state" ] || [ "$state" = Z ]; then break; fi
         sleep 0.05
     done
-    if kill -0 "$pid" 2>/dev/null && [ "$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" != Z ]; then
+    # Only when the 10 s are used up: a pid found gone may be another process's by now.
+    if [ "$i" = 200 ]; then
         log "pid $pid ignored SIGTERM for 10 s; SIGKILL"
         kill -KILL "$pid" 2>/dev/null || true
     fi

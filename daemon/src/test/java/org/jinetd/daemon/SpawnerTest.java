@@ -92,6 +92,29 @@ class SpawnerTest {
     }
 
     @Test
+    void aHelperThatJoinsItsSpawnersGroupNeverHasTheSpawnerSignalledWhenItsProgramEnds() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/perl")), "perl (Debian's perl-base) is not here");
+        // The helper moves into the group its spawner leads (the session's number): a group of the
+        // session that holds a descendant of the program, and yet not the program's to end.
+        var joins = "'my $c = fork; if ($c == 0) { open my $f, q(<), qq(/proc/$$/stat); my @f = split q( ), "
+                + "(split /\\) /, <$f>)[-1]; setpgrp(0, $f[3]) or die; $| = 1; print qq(joined $f[3]\\n); sleep 600; exit } "
+                + "$| = 1; sleep 600'";
+        try (var d = TestDaemon.start("services: {joins: {bind: 127.0.0.1, user: nobody, timeout_max: 2s, kill_grace: 1s, "
+                + "exec: [/usr/bin/perl, -e, " + joins + "]}}");
+             var client = Clients.connect(d.port("joins"))) {
+            var said = new String(client.getInputStream().readNBytes(7), StandardCharsets.US_ASCII);
+            assertEquals("joined ", said);
+            int spawner = d.spawners().getFirst();
+            var line = d.awaitLog("service=joins peer=");
+            assertTrue(line.contains(" reason=timeout "), line);
+            assertTrue(d.log().stream().noneMatch(l -> l.startsWith("spawner of nobody (pid " + spawner + ") ")
+                    && l.contains("ending it")), d.log().toString());
+            assertTrue(ProcessHandle.of(spawner).map(ProcessHandle::isAlive).orElse(false), "the spawner lives on");
+            assertEquals(List.of(spawner), d.spawners());
+        }
+    }
+
+    @Test
     void aSpawnerKilledMidConnectionTakesItsProgramsWithItAndGivesBackTheirPlaces() throws Exception {
         try (var d = TestDaemon.start("services: {stubborn: {bind: 127.0.0.1, user: nobody, instances: 1, exec: "
                 + STUBBORN + "}}");

@@ -62,7 +62,8 @@ class TimeoutsTest {
     void aTimeoutEndsTheProgramsWholeGroupAndItsClient() throws Exception {
         try (var d = TestDaemon.start("services:\n"
                 + ProgramStartTest.asBoth("pipeline", "timeout_max: 3s, exec: [/bin/sh, -c, 'echo ready; sleep 30 | cat']")
-                + ProgramStartTest.asBoth("stubborn", "timeout_max: 3s, kill_grace: 2s, "
+                // A grace long enough that the test sees the grandchild still there on a loaded machine.
+                + ProgramStartTest.asBoth("stubborn", "timeout_max: 3s, kill_grace: 5s, "
                         + "exec: [/bin/sh, -c, '(trap \"\" TERM; echo ready; exec sleep 30) & wait']"))) {
             for (var service : ProgramStartTest.both("pipeline")) {
                 try (var client = Clients.connect(d.port(service))) {

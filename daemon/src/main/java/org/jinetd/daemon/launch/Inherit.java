@@ -67,13 +67,13 @@ public final class Inherit {
      */
     void serve(Passage passage, Launch.Exec asked, Live.Entry entry) {
         var service = passage.service();
-        var exec = programs.route(asked);
         var ending = passage.ending();
         // The socket stays open until the program has it; a stop meanwhile ends the program after.
         if (!entry.onAbortIfLive(() -> { })) {
             ending.end(entry.reason(), Optional.empty());
             return;
         }
+        var exec = programs.route(asked);
         CompletableFuture<Program> started;
         try {
             // A banner sent from a virtual thread left the socket non-blocking: the program's first read would fail.

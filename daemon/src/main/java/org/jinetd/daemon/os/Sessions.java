@@ -102,16 +102,18 @@ public final class Sessions {
     }
 
     /**
-     * Whether any process of session {@code sid} in one of {@code groups} lives (zombies
-     * aside): what a program left in its groups after its end, while it is held unreaped.
+     * Those of {@code groups} in which a process of session {@code sid} lives (zombies aside):
+     * what a program left in its groups after its end, while it is held unreaped. A group
+     * found empty stays so: no process can join a group that has no member left.
      */
-    public static boolean groupsLive(int sid, Set<Integer> groups) {
+    public static Set<Integer> liveGroups(int sid, Set<Integer> groups) {
+        var live = new HashSet<Integer>();
         for (var process : inSession(sid)) {
             if (groups.contains(process[2])) {
-                return true;
+                live.add(process[2]);
             }
         }
-        return false;
+        return live;
     }
 
     /**
@@ -120,6 +122,9 @@ public final class Sessions {
      * number taken by another process meanwhile is never signalled.
      */
     public static void signalGroups(int sid, Set<Integer> groups, int signal) {
+        if (groups.isEmpty()) {
+            return;
+        }
         for (var process : inSession(sid)) {
             if (groups.contains(process[2])) {
                 signal(process[0], sid, groups, signal);

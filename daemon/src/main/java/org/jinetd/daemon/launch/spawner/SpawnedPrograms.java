@@ -62,6 +62,8 @@ final class SpawnedPrograms {
     private final Map<Integer, Running> programs = new LinkedHashMap<>();
     /** The spawner's session, where its programs lead groups of their own: -1 when it cannot be read. */
     private final int session = Sessions.session((int) ProcessHandle.current().pid()).orElse(-1);
+    /** The spawner's own pid, and the group it leads. */
+    private final int self = (int) ProcessHandle.current().pid();
     private final MemorySegment info = Arena.ofAuto().allocate(Pids.SIGINFO_SIZE, 8);
 
     /** A program just spawned, watched through {@code pidfd}, with its connection {@code kept} (or -1). */
@@ -117,7 +119,7 @@ final class SpawnedPrograms {
             }
         }
         // While its tree is whole: a helper it moved into a group of its own goes with it.
-        program.others.addAll(Sessions.descendantGroups(pid, session));
+        found(program, Sessions.descendantGroups(pid, session));
         int sent = signalGroup(pid, SIGTERM);
         Sessions.signalGroups(session, program.others, SIGTERM);
         if (program.seen) {
@@ -198,17 +200,35 @@ final class SpawnedPrograms {
     /** SIGKILL to the program's group and to each other group of its descendants, found again now. */
     private void kill(Running program) {
         if (!program.seen) {
-            program.others.addAll(Sessions.descendantGroups(program.pid, session));
+            found(program, Sessions.descendantGroups(program.pid, session));
         }
         signalGroup(program.pid, SIGKILL);
         Sessions.signalGroups(session, program.others, SIGKILL);
     }
 
-    /** Whether anything of the program's group, or of the other groups found its, still lives. */
+    /**
+     * Takes the groups where a descendant of {@code program} was found as its own, but for the
+     * spawner's group and those its other programs lead: a process may join any group of the
+     * session, and none of those is the program's to end.
+     */
+    private void found(Running program, Set<Integer> groups) {
+        for (int group : groups) {
+            if (group != self && !programs.containsKey(group)) {
+                program.others.add(group);
+            }
+        }
+    }
+
+    /**
+     * Whether anything of the program's group, or of the other groups found its, still lives;
+     * a group found empty is let go, as its number may pass to another process after.
+     */
     private boolean lives(Running program) {
         var groups = new HashSet<>(program.others);
         groups.add(program.pid);
-        return Sessions.groupsLive(session, groups);
+        var live = Sessions.liveGroups(session, groups);
+        program.others.retainAll(live);
+        return !live.isEmpty();
     }
 
     /** Reaps a program that has ended: from now on its pid may be another's, and it is never signalled again. */

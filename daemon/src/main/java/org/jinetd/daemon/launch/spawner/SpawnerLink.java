@@ -201,8 +201,11 @@ public final class SpawnerLink {
         String failure = null;
         boolean closed = false;
         synchronized (this) {
-            if (!dropped) {
-                var read = replies.read();
+            while (failure == null && !closed && !dropped) {
+                var read = replies.next();
+                if (read == null) {
+                    break;
+                }
                 for (var reply : read.replies()) {
                     failure = failure != null ? failure : take(reply, done);
                 }

@@ -1,7 +1,6 @@
 package org.jinetd.daemon.launch.spawner;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.os.UnixMessages;
@@ -16,9 +15,9 @@ final class SpawnerReplies {
     private static final int ECONNRESET = 104;
 
     /**
-     * What one read found.
+     * One message, or what stands in its place.
      *
-     * @param replies what parsed, in order, up to the first problem
+     * @param replies what it said, in order
      * @param closed  the spawner closed its end (or exited with requests unread)
      * @param failure what is wrong with what it sent, or null
      */
@@ -32,31 +31,32 @@ final class SpawnerReplies {
         this.socket = socket;
     }
 
-    /** Reads every message there is now, without waiting. */
-    Read read() {
-        var replies = new ArrayList<SpawnWire.Reply>();
-        while (true) {
-            UnixMessages.Received message;
-            try {
-                message = UnixMessages.receive(socket, buffer, 0, false);
-            } catch (Libc.Failure e) {
-                return e.errno == ECONNRESET ? new Read(replies, true, null)
-                        : new Read(replies, false, "could not be read (" + e.getMessage() + ")");
-            }
-            if (message == null) {
-                return new Read(replies, false, null);
-            }
-            if (message.data().length == 0) {
-                return new Read(replies, true, null);
-            }
-            if (message.truncated()) {
-                return new Read(replies, false, "sent a message longer than " + SpawnWire.MOST_REPLY + " bytes");
-            }
-            try {
-                replies.addAll(SpawnWire.replies(message.data()));
-            } catch (IllegalArgumentException e) {
-                return new Read(replies, false, "sent a message that does not parse (" + e.getMessage() + ")");
-            }
+    /**
+     * The next message, without waiting; null when there is none now. Each is checked before
+     * the next is read, so that a spawner that floods its socket is refused at its first
+     * message that was not asked for.
+     */
+    Read next() {
+        UnixMessages.Received message;
+        try {
+            message = UnixMessages.receive(socket, buffer, 0, false);
+        } catch (Libc.Failure e) {
+            return e.errno == ECONNRESET ? new Read(List.of(), true, null)
+                    : new Read(List.of(), false, "could not be read (" + e.getMessage() + ")");
+        }
+        if (message == null) {
+            return null;
+        }
+        if (message.data().length == 0) {
+            return new Read(List.of(), true, null);
+        }
+        if (message.truncated()) {
+            return new Read(List.of(), false, "sent a message longer than " + SpawnWire.MOST_REPLY + " bytes");
+        }
+        try {
+            return new Read(SpawnWire.replies(message.data()), false, null);
+        } catch (IllegalArgumentException e) {
+            return new Read(List.of(), false, "sent a message that does not parse (" + e.getMessage() + ")");
         }
     }
 }

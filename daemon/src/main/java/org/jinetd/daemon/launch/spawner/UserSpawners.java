@@ -174,11 +174,12 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
             return true;
         }
         var account = Account.of(exec.runAs());
+        SpawnerLink link;
         synchronized (this) {
             if (closed) {
                 return true;
             }
-            var link = links.get(account);
+            link = links.get(account);
             if (link == null) {
                 try {
                     links.put(account, start(account));
@@ -188,8 +189,9 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
                 }
                 return false;
             }
-            return link.ready();
         }
+        // Outside this lock: a spawner's lock may be held a while by the reading of its replies.
+        return link.ready();
     }
 
     /**
