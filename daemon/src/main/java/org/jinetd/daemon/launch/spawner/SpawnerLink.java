@@ -230,6 +230,10 @@ public final class SpawnerLink {
     private String take(SpawnWire.Reply reply, List<Runnable> done) {
         switch (reply) {
             case SpawnWire.Hello hello -> {
+                if (state == State.CLOSING && readyAt == 0) {
+                    // Closed while it started (the daemon stops): it exits once it reads the end of its socket.
+                    return null;
+                }
                 if (state != State.STARTING) {
                     return "said it was ready twice";
                 }
