@@ -79,9 +79,13 @@ public final class Sessions {
      * longer seen as descended from it.
      */
     public static Set<Integer> descendantGroups(int pid, int sid) {
-        var children = new HashMap<Integer, List<int[]>>();
-        for (var process : inSession(sid)) {
-            children.computeIfAbsent(process[1], k -> new ArrayList<>()).add(process);
+        // Each process's children, as the kernel lists them (CONFIG_PROC_CHILDREN): a look at the
+        // program's own tree, whatever else runs on the machine; else one at every process.
+        var children = childrenLists() ? null : new HashMap<Integer, List<int[]>>();
+        if (children != null) {
+            for (var process : inSession(sid)) {
+                children.computeIfAbsent(process[1], k -> new ArrayList<>()).add(process);
+            }
         }
         var groups = new HashSet<Integer>();
         var next = new ArrayDeque<Integer>(List.of(pid));
@@ -91,7 +95,7 @@ public final class Sessions {
             if (!seen.add(parent)) {
                 continue;
             }
-            for (var child : children.getOrDefault(parent, List.of())) {
+            for (var child : children != null ? children.getOrDefault(parent, List.of()) : childrenOf(parent, sid)) {
                 if (child[2] != pid) {
                     groups.add(child[2]);
                 }
@@ -99,6 +103,34 @@ public final class Sessions {
             }
         }
         return groups;
+    }
+
+    /** Whether this kernel lists each task's children in /proc (CONFIG_PROC_CHILDREN). */
+    private static boolean childrenLists() {
+        return Files.exists(PROC.resolve("self/task").resolve(Long.toString(ProcessHandle.current().pid()))
+                .resolve("children"));
+    }
+
+    /** The live children of {@code parent} in session {@code sid}, each as {pid, parent, group}. */
+    private static List<int[]> childrenOf(int parent, int sid) {
+        var found = new ArrayList<int[]>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(Integer.toString(parent)).resolve("task"))) {
+            for (var task : tasks) {
+                for (var word : Files.readString(task.resolve("children"), StandardCharsets.US_ASCII).split(" ")) {
+                    if (!isNumber(word)) {
+                        continue;
+                    }
+                    int child = Integer.parseInt(word);
+                    var fields = stat(child);
+                    if (fields != null && Integer.parseInt(fields[3]) == sid && Integer.parseInt(fields[1]) == parent) {
+                        found.add(new int[] {child, parent, Integer.parseInt(fields[2])});
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Gone meanwhile: it has no children left to look at.
+        }
+        return found;
     }
 
     /**
