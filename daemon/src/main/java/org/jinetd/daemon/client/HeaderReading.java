@@ -23,8 +23,11 @@ import org.jinetd.daemon.proxy.ProxyParser;
 final class HeaderReading {
     /** The longest header taken (v2 with its TLVs, as the parser bounds it). */
     private static final int MOST = 4096;
-    /** What is looked at first: a v1 line (at most 107 bytes), or a v2 header with TLVs of up to 240 bytes. */
-    private static final int FIRST_LOOK = 256;
+    /**
+     * What is looked at first: a v1 line (at most 107 bytes), or a v2 header with TLVs of up to
+     * 240 bytes; no more than a peek takes without allocating.
+     */
+    private static final int FIRST_LOOK = SocketCalls.KEPT_PEEK;
 
     private HeaderReading() {}
 

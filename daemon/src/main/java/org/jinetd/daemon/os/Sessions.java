@@ -28,15 +28,8 @@ public final class Sessions {
     /** The processes of session {@code sid} now, but for zombies (dead, only not yet reaped). */
     public static List<Integer> members(int sid) {
         var found = new ArrayList<Integer>();
-        try (DirectoryStream<Path> all = Files.newDirectoryStream(PROC, entry -> isNumber(entry.getFileName().toString()))) {
-            for (var entry : all) {
-                int pid = Integer.parseInt(entry.getFileName().toString());
-                if (session(pid).orElse(-1) == sid) {
-                    found.add(pid);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // /proc unreadable: nothing found, as if it had no member left.
+        for (var process : inSession(sid)) {
+            found.add(process[0]);
         }
         return found;
     }
@@ -180,7 +173,7 @@ public final class Sessions {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // /proc unreadable: none found; the grace's SIGKILL to the program's own group still comes.
+            // /proc unreadable: none found, as if the session had no member left.
         }
         return found;
     }

@@ -182,6 +182,9 @@ public final class SocketCalls {
         }
     }
 
+    /** A peek of at most this many bytes uses native memory its thread keeps (no allocation). */
+    public static final int KEPT_PEEK = 256;
+
     /**
      * The native memory a thread's peeks use, made once for each thread (a listener's, for
      * the headers it reads at accept) rather than allocated and zeroed at every connection.
@@ -189,7 +192,7 @@ public final class SocketCalls {
     private record Scratch(MemorySegment state, MemorySegment buffer) {
         static final ThreadLocal<Scratch> MINE = ThreadLocal.withInitial(() -> {
             var arena = Arena.ofAuto();
-            return new Scratch(arena.allocate(Linker.Option.captureStateLayout()), arena.allocate(256));
+            return new Scratch(arena.allocate(Linker.Option.captureStateLayout()), arena.allocate(KEPT_PEEK));
         });
     }
 

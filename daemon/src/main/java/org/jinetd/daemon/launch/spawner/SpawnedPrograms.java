@@ -60,10 +60,10 @@ final class SpawnedPrograms {
     }
 
     private final Map<Integer, Running> programs = new LinkedHashMap<>();
-    /** The spawner's session, where its programs lead groups of their own: -1 when it cannot be read. */
-    private final int session = Sessions.session((int) ProcessHandle.current().pid()).orElse(-1);
     /** The spawner's own pid, and the group it leads. */
     private final int self = (int) ProcessHandle.current().pid();
+    /** The spawner's session, where its programs lead groups of their own: -1 when it cannot be read. */
+    private final int session = Sessions.session(self).orElse(-1);
     private final MemorySegment info = Arena.ofAuto().allocate(Pids.SIGINFO_SIZE, 8);
 
     /** A program just spawned, watched through {@code pidfd}, with its connection {@code kept} (or -1). */
@@ -120,11 +120,13 @@ final class SpawnedPrograms {
         }
         // While its tree is whole: a helper it moved into a group of its own goes with it.
         found(program, Sessions.descendantGroups(pid, session));
-        int sent = signalGroup(pid, SIGTERM);
-        Sessions.signalGroups(session, program.others, SIGTERM);
-        if (program.seen) {
-            program.lookAt = System.nanoTime();
-        }
+        return signal(program, SIGTERM);
+    }
+
+    /** {@code signal} to the program's group and to each other group found its; 0 or kill's error for its own. */
+    private int signal(Running program, int signal) {
+        int sent = signalGroup(program.pid, signal);
+        Sessions.signalGroups(session, program.others, signal);
         return sent;
     }
 
@@ -202,8 +204,7 @@ final class SpawnedPrograms {
         if (!program.seen) {
             found(program, Sessions.descendantGroups(program.pid, session));
         }
-        signalGroup(program.pid, SIGKILL);
-        Sessions.signalGroups(session, program.others, SIGKILL);
+        signal(program, SIGKILL);
     }
 
     /**
@@ -255,11 +256,9 @@ final class SpawnedPrograms {
     /** The way out: every program's group (each unreaped, so still its own), then anything else left in its session, killed. */
     void endAll() {
         for (var program : new ArrayList<>(programs.values())) {
-            signalGroup(program.pid, SIGKILL);
-            Sessions.signalGroups(session, program.others, SIGKILL);
+            signal(program, SIGKILL);
         }
         // The session is its own only when it leads it, as the daemon starts it; not so in training.
-        int self = (int) ProcessHandle.current().pid();
         if (Sessions.leads(self)) {
             Sessions.kill(self, Duration.ofSeconds(2));
         }
