@@ -55,11 +55,15 @@ for mode in $MODES; do
         t0=$(now_ns)
         JINETD_JAVA_OPTS="$opts" "$jinetd" run -c "$table" 2> "$log" &
         pid=$!
+        # The ready line's own timestamp (ms, UTC) is the ready time. The file is looked at
+        # ten times a second: polling it faster costs the start a core of the two it runs on
+        # (a grep and a sleep started every few ms), which made it look 150-200 ms slower.
         until grep -q 'ready:' "$log"; do
             kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
-            sleep 0.005
+            sleep 0.1
         done
-        ready+=($(( ($(now_ns) - t0) / 1000000 )))
+        stamp=$(grep -m1 'ready:' "$log" | grep -Eo '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z')
+        ready+=($(( $(date -d "$stamp" +%s%3N) - t0 / 1000000 )))
 
         t0=$(now_ns)
         JINETD_JAVA_OPTS="$opts" "$jinetd" status -c "$table" > /dev/null
