@@ -27,6 +27,21 @@ public final class Spawner implements AutoCloseable {
     private final Setup setup;
 
     /** Spawners of other users as this JVM starts them. */
+    /**
+     * Links the C calls that making a Spawner links (the reaper's, and getrlimit), without
+     * making one. Each is a stub the JVM makes at run time, together about as long as reading
+     * the table takes: {@code jinetd run} has it done on a thread of its own meanwhile. A call
+     * that cannot be linked fails again where the Spawner is made, and is reported there.
+     */
+    public static void link() {
+        try {
+            Setup.ofThisDaemon();
+            org.jinetd.daemon.os.Pids.linkChildCalls();
+        } catch (RuntimeException | LinkageError e) {
+            // Reported where it is needed.
+        }
+    }
+
     public Spawner(Live live, ConnectionLog log) {
         this(live, log, Optional.empty());
     }

@@ -20,10 +20,17 @@ public final class SocketCalls {
     /** The most {@link #sendNow} offers at once. */
     private static final int SEND_AT_ONCE = 256 * 1024;
 
-    /** Socket calls: linked when a socket option, sd_notify or a reply first needs one. */
-    private static final class Sockets {
+    /**
+     * getsockopt, linked apart from the others: {@code status}, {@code reload} and {@code stop}
+     * call it alone (SO_PEERCRED), and each call linked is a stub made at run time.
+     */
+    private static final class Get {
         static final MethodHandle GETSOCKOPT = Libc.handle("getsockopt",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), true);
+    }
+
+    /** The other socket calls: linked when a socket option, sd_notify or a reply first needs one. */
+    private static final class Sockets {
         static final MethodHandle SETSOCKOPT = Libc.handle("setsockopt",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
         static final MethodHandle SOCKET = Libc.handle("socket",
@@ -202,7 +209,7 @@ public final class SocketCalls {
             var ucred = arena.allocate(12, 4);
             var length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, 12);
-            Libc.call("getsockopt", state -> (int) Sockets.GETSOCKOPT.invokeExact(state, fd, 1 /* SOL_SOCKET */,
+            Libc.call("getsockopt", state -> (int) Get.GETSOCKOPT.invokeExact(state, fd, 1 /* SOL_SOCKET */,
                     17 /* SO_PEERCRED */, ucred, length));
             return new int[] {ucred.get(JAVA_INT, 0), ucred.get(JAVA_INT, 4), ucred.get(JAVA_INT, 8)};
         }
@@ -214,7 +221,7 @@ public final class SocketCalls {
             var v = arena.allocate(JAVA_INT);
             var length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, 4);
-            Libc.call("getsockopt", state -> (int) Sockets.GETSOCKOPT.invokeExact(state, fd, level, name, v, length));
+            Libc.call("getsockopt", state -> (int) Get.GETSOCKOPT.invokeExact(state, fd, level, name, v, length));
             return v.get(JAVA_INT, 0);
         }
     }
@@ -234,7 +241,7 @@ public final class SocketCalls {
             var info = arena.allocate(256, 8);
             var length = arena.allocate(JAVA_INT);
             length.set(JAVA_INT, 0, 256);
-            Libc.call("getsockopt", state -> (int) Sockets.GETSOCKOPT.invokeExact(state, fd, 6 /* IPPROTO_TCP */,
+            Libc.call("getsockopt", state -> (int) Get.GETSOCKOPT.invokeExact(state, fd, 6 /* IPPROTO_TCP */,
                     11 /* TCP_INFO */, info, length));
             return info.get(JAVA_INT, 24);
         }
