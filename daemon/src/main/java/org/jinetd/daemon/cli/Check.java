@@ -4,30 +4,22 @@ import java.util.concurrent.Callable;
 import org.jinetd.daemon.config.Config;
 import org.jinetd.daemon.config.Loaded;
 import org.jinetd.daemon.config.Service;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-@Command(name = "check", mixinStandardHelpOptions = true,
-        header = "Validate a service table and report every problem.",
-        description = "Reads the table as 'run' would, and prints each problem as FILE:LINE:COLUMN, or what it "
-                + "would serve. Binds nothing.")
 final class Check implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    TableOption table;
+    final CommandSpec spec = Commands.of(this, "check", "Validate a service table and report every problem.",
+            "Reads the table as 'run' would, and prints each problem as FILE:LINE:COLUMN, or what it "
+                    + "would serve. Binds nothing.");
+    private final TableOption table = new TableOption(spec);
 
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        return switch (Config.load(table.file)) {
+        return switch (Config.load(table.file())) {
             case Loaded.Bad(var problems) -> {
                 problems.forEach(err::println);
-                err.println("%s: %d problem%s".formatted(table.file, problems.size(), problems.size() == 1 ? "" : "s"));
+                err.println("%s: %d problem%s".formatted(table.file(), problems.size(), problems.size() == 1 ? "" : "s"));
                 err.flush();
                 yield ExitCodes.BAD_TABLE;
             }

@@ -10,7 +10,8 @@ import org.jinetd.daemon.config.ServiceTable;
 import org.jinetd.daemon.config.SmallFile;
 import org.jinetd.daemon.control.ControlClient;
 import org.jinetd.daemon.control.ControlMessages;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** Where the commands that talk to a running daemon find it. */
 final class ControlOption {
@@ -18,13 +19,17 @@ final class ControlOption {
     static final int MAX_TABLE = SmallFile.TABLE_CAP;
     private static final YAMLFactory YAML = new YAMLFactory();
 
-    @Option(names = "--socket", paramLabel = "PATH",
-            description = "The daemon's control socket (default: control_socket of the table, else the default path).")
-    Path socket;
+    private final OptionSpec socket;
+    private final TableOption table;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = TableOption.DEFAULT,
-            description = "The table the daemon runs, read for its control_socket (default: ${DEFAULT-VALUE}).")
-    Path file;
+    /** Adds {@code --socket PATH} and {@code -c, --config FILE} to {@code spec}. */
+    ControlOption(CommandSpec spec) {
+        this.socket = Commands.pathOption(spec, "PATH", null,
+                "The daemon's control socket (default: control_socket of the table, else the default path).",
+                "--socket");
+        this.table = new TableOption(spec,
+                "The table the daemon runs, read for its control_socket (default: ${DEFAULT-VALUE}).");
+    }
 
     /** Asks the daemon; empty, with the reason printed on {@code err}, when none answers. */
     Optional<ControlMessages.Reply> ask(String command, String service, PrintWriter err) {
@@ -54,11 +59,12 @@ final class ControlOption {
      * includes, users) is loaded or run by a command that only talks to a daemon.
      */
     Path socket() {
-        if (socket != null) {
-            return socket;
+        var given = Commands.path(socket);
+        if (given != null) {
+            return given;
         }
         var root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;
-        return written(file).orElseGet(() -> ServiceTable.defaultControlSocket(System.getenv(), root));
+        return written(table.file()).orElseGet(() -> ServiceTable.defaultControlSocket(System.getenv(), root));
     }
 
     /** The table's control_socket as written, if it is an absolute path; read as the table is (regular, bounded, with a deadline). */

@@ -10,15 +10,15 @@ import org.jinetd.daemon.config.Loaded;
 import org.jinetd.daemon.config.Problem;
 import org.jinetd.daemon.convert.Converter;
 import org.jinetd.daemon.convert.Form;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "import", mixinStandardHelpOptions = true,
-        header = "Convert an xinetd.conf or an inetd.conf into a jinetd table.",
-        description = {
+final class Import implements Callable<Integer> {
+    /** How a problem of a table written to standard output names its file. */
+    private static final Path STDOUT = Path.of("(standard output)");
+
+    final CommandSpec spec = Commands.of(this, "import", "Convert an xinetd.conf or an inetd.conf into a jinetd table.",
             "Reads xinetd's format (defaults, include, includedir and service blocks) or inetd's (a service a line), "
                     + "and writes a table that admits the clients the old one admitted, with a comment on every "
                     + "setting that has no counterpart. Then checks it as 'jinetd check' does, and prints each problem.",
@@ -26,30 +26,28 @@ import picocli.CommandLine.Spec;
                     + "old daemon's defaults written into each, and is checked with the main table, which keeps its "
                     + "own keys: 'jinetd import /etc/xinetd.conf -o /etc/jinetd/conf.d/xinetd.yaml' is all it takes. "
                     + "Any other OUT, and standard output, get a table of its own, defaults and services. OUT may not "
-                    + "be the main table itself (its include: and plugins: would be lost) unless --replace is given."})
-final class Import implements Callable<Integer> {
-    /** How a problem of a table written to standard output names its file. */
-    private static final Path STDOUT = Path.of("(standard output)");
+                    + "be the main table itself (its include: and plugins: would be lost) unless --replace is given.");
+    private final PositionalParamSpec fileParameter = Commands.positional(spec, "FILE", Path.class, "1",
+            "/etc/xinetd.conf, a file of /etc/xinetd.d, or /etc/inetd.conf.");
+    private final OptionSpec outputOption = Commands.pathOption(spec, "OUT", null, "Write the table here (default: "
+            + "standard output); a file the main table includes gets its services alone.", "-o", "--output");
+    private final TableOption tableOption = new TableOption(spec,
+            "The main table, whose include: decides what OUT holds (default: ${DEFAULT-VALUE}).");
+    private final OptionSpec replaceOption = Commands.flag(spec,
+            "Let OUT be the main table itself, replaced by the imported one.", "--replace");
 
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(paramLabel = "FILE", description = "/etc/xinetd.conf, a file of /etc/xinetd.d, or /etc/inetd.conf.")
-    Path file;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Write the table here (default: standard "
-            + "output); a file the main table includes gets its services alone.")
-    Path output;
-
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = TableOption.DEFAULT,
-            description = "The main table, whose include: decides what OUT holds (default: ${DEFAULT-VALUE}).")
-    Path table;
-
-    @Option(names = "--replace", description = "Let OUT be the main table itself, replaced by the imported one.")
-    boolean replace;
+    /** What the command line gave, read as the command starts. */
+    private Path file;
+    private Path output;
+    private Path table;
+    private boolean replace;
 
     @Override
     public Integer call() {
+        file = fileParameter.getValue();
+        output = Commands.path(outputOption);
+        table = tableOption.file();
+        replace = Commands.given(replaceOption);
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         var main = output == null ? java.util.Optional.<MainTable>empty() : MainTable.read(table);

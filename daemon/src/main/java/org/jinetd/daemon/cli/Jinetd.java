@@ -5,16 +5,13 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.jinetd.daemon.log.LogOutput;
 import org.jinetd.daemon.os.AppendFile;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
-@Command(name = "jinetd", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        header = "An inetd-style super-server: one table of services, a listener each, servers run per connection.")
+/** The command itself; without a subcommand it prints its usage. */
 final class Jinetd implements Runnable {
-    @Spec
-    CommandSpec spec;
+    final CommandSpec spec = Commands.of(this, "jinetd",
+            "An inetd-style super-server: one table of services, a listener each, servers run per connection.");
 
     @Override
     public void run() {
@@ -28,13 +25,13 @@ final class Jinetd implements Runnable {
      */
     private static Map<String, Supplier<Object>> subcommands(LogOutput log) {
         var all = new LinkedHashMap<String, Supplier<Object>>();
-        all.put("run", () -> new Run(log));
-        all.put("check", Check::new);
-        all.put("list", ListServices::new);
-        all.put("status", Status::new);
-        all.put("reload", Reload::new);
-        all.put("stop", Stop::new);
-        all.put("import", Import::new);
+        all.put("run", () -> new Run(log).spec);
+        all.put("check", () -> new Check().spec);
+        all.put("list", () -> new ListServices().spec);
+        all.put("status", () -> new Status().spec);
+        all.put("reload", () -> new Reload().spec);
+        all.put("stop", () -> new Stop().spec);
+        all.put("import", () -> new Import().spec);
         all.put("help", CommandLine.HelpCommand::new);
         return all;
     }
@@ -54,12 +51,12 @@ final class Jinetd implements Runnable {
     }
 
     /**
-     * The command that {@code args} need: when they name a subcommand, that one alone. picocli
-     * reads each subcommand's annotations and builds its converters when it is added, which
-     * is most of the time a short command such as {@code check} or {@code status} takes.
+     * The command that {@code args} need: when they name a subcommand, that one alone. Each
+     * subcommand's model is built, and picocli makes its parser, when it is added: a short
+     * command such as {@code status} need not pay for the others.
      */
     static CommandLine commandLine(String[] args, LogOutput log) {
-        var line = new CommandLine(new Jinetd());
+        var line = new CommandLine(new Jinetd().spec);
         var subcommands = subcommands(log);
         var named = args.length > 0 && !args[0].equals("help") ? subcommands.get(args[0]) : null;
         if (named != null) {

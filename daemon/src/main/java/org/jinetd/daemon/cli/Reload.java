@@ -1,21 +1,13 @@
 package org.jinetd.daemon.cli;
 
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-@Command(name = "reload", mixinStandardHelpOptions = true,
-        header = "Make a running daemon read its table again, and wait until it has.",
-        description = "Asks the daemon on the control socket, as SIGHUP does, and prints what it answers: every "
-                + "problem (FILE:LINE:COLUMN) of a bad table, which changes nothing.")
 final class Reload implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ControlOption control;
+    final CommandSpec spec = Commands.of(this, "reload", "Make a running daemon read its table again, and wait until it has.",
+            "Asks the daemon on the control socket, as SIGHUP does, and prints what it answers: every "
+                    + "problem (FILE:LINE:COLUMN) of a bad table, which changes nothing.");
+    private final ControlOption control = new ControlOption(spec);
 
     @Override
     public Integer call() {

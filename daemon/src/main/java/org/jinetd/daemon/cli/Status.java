@@ -9,35 +9,24 @@ import java.util.stream.Collectors;
 import org.jinetd.daemon.control.ControlJson;
 import org.jinetd.daemon.control.StatusReport;
 import org.jinetd.daemon.log.LogText;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
-        header = "Show what a running daemon is doing: each service, or one service's live connections.",
-        description = "Asks the daemon on the control socket; a daemon that runs as neither root nor this user is "
-                + "not asked.")
 final class Status implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ControlOption control;
-
-    @Parameters(arity = "0..1", paramLabel = "SERVICE", description = "List this service's live connections.")
-    String service;
-
-    @Option(names = "--json", description = "Print the report as JSON, for scripts.")
-    boolean json;
-
-    @Option(names = "--prometheus", description = "Print counters in the Prometheus text format.")
-    boolean prometheus;
+    final CommandSpec spec = Commands.of(this, "status",
+            "Show what a running daemon is doing: each service, or one service's live connections.",
+            "Asks the daemon on the control socket; a daemon that runs as neither root nor this user is not asked.");
+    private final ControlOption control = new ControlOption(spec);
+    private final PositionalParamSpec named = Commands.positional(spec, "SERVICE", String.class, "0..1",
+            "List this service's live connections.");
+    private final OptionSpec json = Commands.flag(spec, "Print the report as JSON, for scripts.", "--json");
+    private final OptionSpec prometheus = Commands.flag(spec, "Print counters in the Prometheus text format.",
+            "--prometheus");
 
     @Override
     public Integer call() {
+        String service = named.getValue();
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         var reply = control.ask("status", service, err);
@@ -51,12 +40,12 @@ final class Status implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         try {
-            if (json) {
+            if (Commands.given(json)) {
                 out.println(ControlJson.shown(report));
-            } else if (prometheus) {
+            } else if (Commands.given(prometheus)) {
                 prometheus(report, out);
             } else {
-                table(report, out);
+                table(report, service, out);
             }
         } catch (IOException e) {
             err.println("jinetd: " + e.getMessage());
@@ -66,7 +55,7 @@ final class Status implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void table(StatusReport report, PrintWriter out) {
+    private static void table(StatusReport report, String service, PrintWriter out) {
         out.println("jinetd pid %d, up %s, %d of %d connections live, %d program%s running, table %s loaded %s%s"
                 .formatted(report.pid(), age(report.uptimeSeconds()), report.live(), report.maxConnections(),
                         report.programs(), report.programs() == 1 ? "" : "s", LogText.escaped(report.table()),

@@ -1,23 +1,16 @@
 package org.jinetd.daemon.cli;
 
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-@Command(name = "stop", mixinStandardHelpOptions = true,
-        header = "Stop a running daemon as SIGTERM does: stop listening, drain, end the rest.",
-        description = "Returns once the daemon has stopped and its process has exited.")
 final class Stop implements Callable<Integer> {
     /** Once drained and stopped, a daemon's process ends at once: this is a margin for a loaded machine. */
     private static final java.time.Duration EXIT_WITHIN = java.time.Duration.ofSeconds(10);
 
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ControlOption control;
+    final CommandSpec spec = Commands.of(this, "stop",
+            "Stop a running daemon as SIGTERM does: stop listening, drain, end the rest.",
+            "Returns once the daemon has stopped and its process has exited.");
+    private final ControlOption control = new ControlOption(spec);
 
     @Override
     public Integer call() {

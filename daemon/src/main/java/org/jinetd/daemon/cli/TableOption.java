@@ -1,13 +1,26 @@
 package org.jinetd.daemon.cli;
 
 import java.nio.file.Path;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The {@code -c FILE} option every command that reads the table takes. */
 final class TableOption {
     static final String DEFAULT = "/etc/jinetd/services.yaml";
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = DEFAULT,
-            description = "The service table (default: ${DEFAULT-VALUE}).")
-    Path file;
+    private final OptionSpec option;
+
+    /** Adds {@code -c, --config FILE} to {@code spec}. */
+    TableOption(CommandSpec spec) {
+        this(spec, "The service table (default: ${DEFAULT-VALUE}).");
+    }
+
+    TableOption(CommandSpec spec, String description) {
+        this.option = Commands.pathOption(spec, "FILE", DEFAULT, description, "-c", "--config");
+    }
+
+    /** The table the command line named, else the default. */
+    Path file() {
+        return Commands.path(option);
+    }
 }

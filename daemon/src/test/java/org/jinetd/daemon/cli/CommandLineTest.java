@@ -37,6 +37,38 @@ class CommandLineTest {
         assertTrue(unknown.err().contains("Did you mean: jinetd check"), unknown.err());
     }
 
+    /** Each way a command line can be wrong is code 2 and says what is wrong; nothing runs. */
+    @Test
+    void aBadCommandLineIsCodeTwoAndSaysWhatIsWrong() {
+        var cases = new LinkedHashMap<List<String>, String>();
+        cases.put(List.of("import"), "Missing required parameter: 'FILE'");
+        cases.put(List.of("import", "a.conf", "b.conf"), "Unmatched argument at index 2: 'b.conf'");
+        cases.put(List.of("status", "echo", "daytime"), "Unmatched argument at index 2: 'daytime'");
+        cases.put(List.of("check", "-c"), "Missing required parameter for option '--config' (FILE)");
+        cases.put(List.of("status", "--socket"), "Missing required parameter for option '--socket' (PATH)");
+        cases.put(List.of("check", "--bogus"), "Unknown option: '--bogus'");
+        cases.put(List.of("stop", "--json"), "Unknown option: '--json'");
+        cases.put(List.of("import", "-o"), "Missing required parameter for option '--output' (OUT)");
+        for (var entry : cases.entrySet()) {
+            var result = Cli.run(entry.getKey().toArray(String[]::new));
+            assertEquals(2, result.code(), entry.getKey() + ": " + result.err());
+            assertTrue(result.err().contains(entry.getValue()), entry.getKey() + ": " + result.err());
+            assertTrue(result.err().contains("Usage: jinetd " + entry.getKey().getFirst()), result.err());
+            assertEquals("", result.out(), entry.getKey().toString());
+        }
+    }
+
+    /** -V is the version on every command, as -h is its help. */
+    @Test
+    void everyCommandTellsItsVersion() {
+        for (var name : List.of("run", "check", "list", "status", "reload", "stop", "import")) {
+            var version = Cli.run(name, "-V");
+            assertEquals(0, version.code(), name + ": " + version.err());
+            assertTrue(version.out().startsWith("jinetd "), name + ": " + version.out());
+            assertTrue(version.out().contains("\nJava " + Runtime.version()), name + ": " + version.out());
+        }
+    }
+
     /**
      * The codes of each help, as printed: a code's words wrapped onto further lines are
      * joined back, so that a word cut or a code left out shows as a difference.
