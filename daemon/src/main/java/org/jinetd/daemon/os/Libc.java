@@ -38,6 +38,10 @@ public final class Libc {
         }
     }
 
+    static {
+        Exit.linked = true;
+    }
+
     private static final Linker LINKER = Linker.nativeLinker();
 
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
