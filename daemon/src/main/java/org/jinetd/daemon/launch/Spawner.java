@@ -28,15 +28,17 @@ public final class Spawner implements AutoCloseable {
 
     /** Spawners of other users as this JVM starts them. */
     /**
-     * Links the C calls that making a Spawner links (the reaper's, and getrlimit), without
-     * making one. Each is a stub the JVM makes at run time, together about as long as reading
-     * the table takes: {@code jinetd run} has it done on a thread of its own meanwhile. A call
-     * that cannot be linked fails again where the Spawner is made, and is reported there.
+     * Links the C calls that making a Spawner links (the reaper's, and getrlimit), and
+     * posix_spawn's, without making one or spawning. Each is a stub the JVM makes at run time,
+     * together about as long as reading the table takes: {@code jinetd run} has it done on a
+     * thread of its own meanwhile, and its first program does not wait for posix_spawn's
+     * (40 ms). A call that cannot be linked fails again where it is needed, and is reported there.
      */
     public static void link() {
         try {
             Setup.ofThisDaemon();
             org.jinetd.daemon.os.Pids.linkChildCalls();
+            org.jinetd.daemon.os.Spawns.link();
         } catch (RuntimeException | LinkageError e) {
             // Reported where it is needed.
         }

@@ -55,10 +55,15 @@ public final class Pids {
      * link stays failed.
      */
     public static void linkChildCalls() {
-        java.util.Objects.requireNonNull(Pidfds.WAITPID);
-        java.util.Objects.requireNonNull(Waiting.WAITID);
+        linkPidfdCalls();
         Libc.linkText();
         Descriptors.linkPipes();
+    }
+
+    /** Links the pidfd calls, and waitid, now: those a spawner needs to watch a program. */
+    public static void linkPidfdCalls() {
+        java.util.Objects.requireNonNull(Pidfds.WAITPID);
+        java.util.Objects.requireNonNull(Waiting.WAITID);
     }
 
     /** Whether this C library has pidfds (glibc 2.36+), which spawning needs. */

@@ -30,7 +30,12 @@ public final class Spawns {
 
     public static final short POSIX_SPAWN_SETSID = 0x80;
 
-    /** posix_spawn and its attributes: linked at the first spawn. */
+    /** Links posix_spawn and its attributes now, rather than at the first spawn. */
+    public static void link() {
+        java.util.Objects.requireNonNull(Spawning.POSIX_SPAWN);
+    }
+
+    /** posix_spawn and its attributes: linked at the first spawn, or by {@link #link}. */
     private static final class Spawning {
         static final MethodHandle POSIX_SPAWN = Libc.handle("posix_spawn",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS), false);

@@ -14,6 +14,7 @@ import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.os.Pids;
 import org.jinetd.daemon.os.Descriptors;
 import org.jinetd.daemon.os.Processes;
+import org.jinetd.daemon.os.Spawns;
 import org.jinetd.daemon.os.UnixMessages;
 import org.jinetd.daemon.launch.program.NativeSpawn;
 
@@ -108,11 +109,27 @@ public final class UserSpawner {
         }
     }
 
+    /**
+     * Links posix_spawn's calls and the pidfd calls that watch a program. Whichever thread
+     * reaches a call first links it, and the other waits; one that cannot be linked fails
+     * again at the first spawn, which reports it.
+     */
+    private static void linkSpawnCalls() {
+        try {
+            Spawns.link();
+            Pids.linkPidfdCalls();
+        } catch (RuntimeException | LinkageError e) {
+            // Reported where it is needed.
+        }
+    }
+
     /** Serves until the daemon closes the socket; then ends what is left. */
     private void serve() throws Libc.Failure {
         try {
             say(new SpawnWire.Hello(SpawnWire.VERSION));
             flush();
+            // What the first program needs linked (55 ms of stubs) is linked while none is asked for.
+            Thread.ofPlatform().name("link").daemon().start(UserSpawner::linkSpawnCalls);
             loop();
         } catch (Gone e) {
             // As for the end of its requests.
