@@ -30,7 +30,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/jinetd-memory.XXXXXX")
 chmod 755 "$work"
 mkdir "$work/nobody" && chown nobody "$work/nobody"   # where the spawner, as nobody, writes its class log
 pid=""; client=""
-cleanup() { [ -n "$client" ] && kill "$client" 2>/dev/null; [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+cleanup() { [ -n "$client" ] && kill $client 2>/dev/null; [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 [ -n "${KEEP_WORK:-}" ] && trap - EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -73,13 +73,21 @@ JINETD_JAVA_OPTS="${JINETD_JAVA_OPTS:-} $nmt -XX:+UnlockDiagnosticVMOptions -XX:
 JINETD_JAVA_OPTS="${JINETD_JAVA_OPTS:-} $nmt -XX:+UnlockDiagnosticVMOptions -XX:+PrintNMTStatistics -Xlog:class+load:file=$work/status.classes" \
     "$jinetd" status -c "$table" > "$work/status.nmt"
 
-# The spawner of nobody, while it runs a program (sleep 60, held by a client).
-python3 -c 'import socket,sys,time; s=socket.create_connection(("127.0.0.1",int(sys.argv[1]))); time.sleep(120)' "$p_hold" &
-client=$!
+# The spawner of nobody, while it runs a program (sleep 60, held by a client). The first
+# client's program goes through setpriv while the spawner starts; once the spawner has said
+# it is ready, a second client's is the spawner's: a java child of the daemon with a sleep.
+hold() { python3 -c 'import socket,sys,time; s=socket.create_connection(("127.0.0.1",int(sys.argv[1]))); time.sleep(120)' "$p_hold" & }
+hold; client=$!
+for ((i = 0; i < 400; i++)); do grep -q 'spawner of nobody (pid [0-9]*): ready' "$work/run.log" && break; sleep 0.05; done
+hold; client="$client $!"
 spawner=""
 for ((i = 0; i < 400; i++)); do
-    spawner=$(cat /proc/"$pid"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . | head -n 1 || true)
-    [ -n "$spawner" ] && pgrep -P "$spawner" -x sleep >/dev/null && break
+    for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+        if [ "$(cat "/proc/$child/comm" 2>/dev/null)" = java ] && pgrep -P "$child" -x sleep >/dev/null; then
+            spawner=$child
+        fi
+    done
+    [ -n "$spawner" ] && break
     sleep 0.05
 done
 [ -n "$spawner" ] || { echo "memory.sh: no spawner of nobody started" >&2; exit 1; }
