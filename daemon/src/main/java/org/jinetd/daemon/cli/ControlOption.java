@@ -69,8 +69,17 @@ final class ControlOption {
 
     /** The table's control_socket as written, if it is an absolute path; read as the table is (regular, bounded, with a deadline). */
     static Optional<Path> written(Path file) {
+        byte[] bytes;
+        try {
+            bytes = SmallFile.read(file, MAX_TABLE);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        if (!mayName(bytes)) {
+            return Optional.empty();
+        }
         // The top level's keys alone, with a parser: what lies under the others is skipped unread.
-        try (var yaml = YAML.createParser(SmallFile.read(file, MAX_TABLE))) {
+        try (var yaml = YAML.createParser(bytes)) {
             if (yaml.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
             }
@@ -87,5 +96,16 @@ final class ControlOption {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether {@code bytes} may hold the key {@code control_socket}; where they cannot, the
+     * YAML parser (20 ms of a command's start) is not needed. In a table (UTF-8: the daemon
+     * reads no other) a key is its own text, quoted or not, unless it is written with escapes
+     * in double quotes (a backslash): those are parsed.
+     */
+    static boolean mayName(byte[] bytes) {
+        var text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return text.contains("control_socket") || text.indexOf('\\') >= 0;
     }
 }

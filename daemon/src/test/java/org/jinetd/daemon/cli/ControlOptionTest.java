@@ -82,6 +82,25 @@ class ControlOptionTest {
         assertEquals(java.util.Optional.empty(), ControlOption.written(fifo));
     }
 
+    /**
+     * The parser is spared only where the key cannot be written: the key escaped, in a flow
+     * map, quoted or as an explicit key is found all the same.
+     */
+    @Test
+    void theKeyIsFoundHoweverItIsWrittenAndATableWithoutItNeedsNoParser() throws Exception {
+        var socket = dir.resolve("control.sock");
+        var table = dir.resolve("services.yaml");
+        for (var written : java.util.List.of("control_socket: %s\n", "\"control\\u005fsocket\": %s\n",
+                "\"control\\x5Fsocket\": %s\n", "{'control_socket': %s, services: {}}\n",
+                "# a table\n? control_socket\n: %s\n")) {
+            Files.writeString(table, written.formatted(socket));
+            assertEquals(java.util.Optional.of(socket), ControlOption.written(table), written);
+        }
+        Files.writeString(table, "defaults: {bind: 127.0.0.1}\nservices:\n  echo: {port: 7, handler: echo}\n");
+        assertFalse(ControlOption.mayName(Files.readAllBytes(table)));
+        assertEquals(java.util.Optional.empty(), ControlOption.written(table));
+    }
+
     @Test
     void aTableOverOneMebibyteIsNotRead() throws Exception {
         var socket = dir.resolve("control.sock");
