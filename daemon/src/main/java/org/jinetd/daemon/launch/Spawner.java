@@ -26,7 +26,6 @@ public final class Spawner implements AutoCloseable {
     private final UserSpawners spawners;
     private final Setup setup;
 
-    /** Spawners of other users as this JVM starts them. */
     /**
      * Links the C calls that making a Spawner links (the reaper's, and getrlimit), and
      * posix_spawn's, without making one or spawning. Each is a stub the JVM makes at run time,
@@ -44,6 +43,7 @@ public final class Spawner implements AutoCloseable {
         }
     }
 
+    /** Spawners of other users as this JVM starts them. */
     public Spawner(Live live, ConnectionLog log) {
         this(live, log, Optional.empty());
     }
