@@ -82,13 +82,59 @@ class SpawnerTest {
             var warning = d.awaitLog(l -> l.startsWith("spawner of nobody (pid ") && l.contains("; ending it"));
             assertTrue(warning.endsWith(") was not ready within 1s; ending it"), warning);
             assertGone(Integer.parseInt(warning.replaceAll(".*\\(pid (\\d+)\\).*", "$1")));
-            // The next client is served as well, while another spawner is tried.
+            // The next client is served as well, through setpriv, while no other spawner is tried.
             assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
             assertTrue(d.awaitLogs(log -> log.stream().filter(l -> l.startsWith("service=hello peer=")).count() == 2),
                     d.log().toString());
             assertTrue(d.log().stream().filter(l -> l.startsWith("service=hello peer=")).allMatch(l -> l.contains(" exit=0 ")),
                     d.log().toString());
         }
+    }
+
+    /**
+     * A spawner that exits as it starts (its user's limits keep a JVM from starting, say) is
+     * not started again for every client, which a client could repeat at will: its user's
+     * programs go through setpriv for a second, then two, four, each failure after the next.
+     */
+    @Test
+    void aSpawnerThatCannotStartIsNotStartedAgainForEveryClient() throws Exception {
+        var settings = new UserSpawners.Settings(List.of("/bin/sh", "-c", "exit 3"),
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(5)).meanwhile(true);
+        try (var d = TestDaemon.start(TestDaemon.table("services: {hello: {bind: 127.0.0.1, user: nobody, "
+                + "exec: [/bin/echo, hello]}}"), settings)) {
+            long since = System.nanoTime();
+            assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
+            var first = d.awaitLog(l -> l.startsWith("spawner of nobody failed to start"));
+            assertTrue(first.endsWith("go through setpriv for 1s before another is tried"), first);
+            int clients = 20;
+            for (int i = 0; i < clients; i++) {
+                assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
+            }
+            double seconds = (System.nanoTime() - since) / 1e9;
+            // Every spawner tried has ended and been counted.
+            assertTrue(d.awaitLogs(log -> d.spawners().isEmpty() && count(log, "exited with status 3; ending it")
+                    == count(log, "spawner of nobody failed to start")), d.log().toString());
+            long tried = count(d.log(), "exited with status 3; ending it");
+            // Tries after the first: at the earliest 1 s, 3 s, 7 s, 15 s... after the first client came.
+            long allowed = 1 + (long) Math.floor(Math.log(seconds + 1) / Math.log(2));
+            assertTrue(tried <= allowed, tried + " spawners tried for " + (clients + 1) + " clients in " + seconds
+                    + " s: " + d.log());
+            assertTrue(d.awaitLogs(log -> count(log, "service=hello peer=") == clients + 1), d.log().toString());
+            assertTrue(d.log().stream().filter(l -> l.startsWith("service=hello peer=")).allMatch(l -> l.contains(" exit=0 ")),
+                    d.log().toString());
+            // Once the wait is over, the next client has another spawner tried (none is left
+            // recorded dead, however soon it exited), and its failure doubles the wait.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (count(d.log(), "spawner of nobody failed to start") < 2 && System.nanoTime() < deadline) {
+                assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
+            }
+            assertTrue(d.awaitLogs(log -> log.stream().anyMatch(l -> l.endsWith("setpriv for 2s before another is tried"))),
+                    d.log().toString());
+        }
+    }
+
+    private static long count(List<String> log, String containing) {
+        return log.stream().filter(l -> l.contains(containing)).count();
     }
 
     @Test

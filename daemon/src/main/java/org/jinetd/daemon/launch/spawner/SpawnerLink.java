@@ -64,6 +64,8 @@ public final class SpawnerLink {
     private boolean dropped;
     /** A new table is served: it takes no more programs, and closes after its last. */
     private boolean retired;
+    /** It was ended before it said it was ready: it failed to start. */
+    private boolean failedStarting;
     private final SpawnerReplies replies;
 
     private SpawnerLink(UserSpawners.Account account, UserSpawners.Settings settings, Children children,
@@ -80,19 +82,27 @@ public final class SpawnerLink {
     }
 
     /**
-     * Takes the spawner {@code pid} just started, whose end of the socket pair is {@code socket}:
-     * the reaper reads it from now on, and watches the clock for it.
+     * Takes the spawner {@code pid} just started, whose end of the socket pair is {@code socket};
+     * nothing of it is followed until {@link #begin}.
      *
      * @param watch the spawner, as the reaper watches it (and reads its stderr), held from its
      *              start ({@link Children#watchSpawner}); given back once it is ended
      */
     static SpawnerLink of(UserSpawners.Account account, UserSpawners.Settings settings, Children children,
                           ConnectionLog log, Consumer<SpawnerLink> forget, int pid, int socket, Watch watch) {
-        var link = new SpawnerLink(account, settings, children, log, forget, pid, socket, watch);
-        children.listen(socket, link::read);
-        watch.exit.whenComplete((how, failure) -> link.exited(how));
-        Thread.ofVirtual().name("spawner-" + account.user()).start(link::watch);
-        return link;
+        return new SpawnerLink(account, settings, children, log, forget, pid, socket, watch);
+    }
+
+    /**
+     * The reaper reads its socket from now on, its exit ends it, and its clock is watched: from
+     * here it may be ended, and forgotten, at any moment. Called once it is known where it is
+     * forgotten from: a spawner that exits as it starts would otherwise be forgotten before it
+     * was recorded, and stay recorded, dead.
+     */
+    void begin() {
+        children.listen(socket, this::read);
+        watch.exit.whenComplete((how, failure) -> exited(how));
+        Thread.ofVirtual().name("spawner-" + account.user()).start(this::watch);
     }
 
     UserSpawners.Account account() {
@@ -124,6 +134,16 @@ public final class SpawnerLink {
             case CLOSING, DEAD -> "closing";
         };
         return new Facts(account.user(), pid, shown, ledger.programs(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Whether it was ended before it said it was ready (it exited, or was not ready in time). */
+    synchronized boolean failedStarting() {
+        return failedStarting;
+    }
+
+    /** Whether it said it was ready, at any time. */
+    synchronized boolean wasReady() {
+        return readyAt != 0;
     }
 
     /** Whether it takes programs now: it said it is ready, and is not closing or retired. */
@@ -386,6 +406,7 @@ public final class SpawnerLink {
             if (state == State.DEAD) {
                 return;
             }
+            failedStarting = state == State.STARTING;
             state = State.DEAD;
             left = ledger.drop();
         }

@@ -128,6 +128,11 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
     private final Settings settings;
     private final Setup setup;
     private final Map<Account, SpawnerLink> links = new HashMap<>();
+    /**
+     * Users whose last spawner ended before it said it was ready: until when their programs
+     * go through setpriv without another spawner being started, and how long that wait is.
+     */
+    private final Map<Account, Wait> failing = new HashMap<>();
     /** Spawners of an earlier table, which take no more programs and close after their last. */
     private final List<SpawnerLink> retired = new ArrayList<>();
     /** Every spawner not yet ended and reaped, those closing by themselves included: a stop waits for each. */
@@ -168,6 +173,19 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
         return spawn(exec.runAs(), service, request, passed.stream().mapToInt(Integer::intValue).toArray(), stderr);
     }
 
+    /**
+     * How long the programs of a user whose spawner failed to start go through setpriv before
+     * another is tried: a spawner that cannot start (a limit of its user's, a broken runtime)
+     * would otherwise cost a JVM's start per client, which a client could repeat at will.
+     * Doubled at each failure after the first, up to {@link #LONGEST_WAIT}; a spawner that gets
+     * ready ends it.
+     */
+    static final Duration FIRST_WAIT = Duration.ofSeconds(1);
+    static final Duration LONGEST_WAIT = Duration.ofMinutes(1);
+
+    /** @param until System.nanoTime() when another spawner may be tried */
+    private record Wait(long until, Duration length) {}
+
     @Override
     public boolean takesNow(Launch.Exec exec) {
         if (!settings.meanwhile()) {
@@ -181,8 +199,12 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
             }
             link = links.get(account);
             if (link == null) {
+                var wait = failing.get(account);
+                if (wait != null && System.nanoTime() - wait.until() < 0) {
+                    return false;
+                }
                 try {
-                    links.put(account, start(account));
+                    start(account);
                 } catch (Libc.Failure | RuntimeException e) {
                     // Asked again with the program, which then fails with why.
                     return true;
@@ -211,7 +233,6 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
                 link = links.get(account);
                 if (link == null) {
                     link = start(account);
-                    links.put(account, link);
                 }
             }
             var started = link.spawn(service, request, passed, stderr);
@@ -227,6 +248,7 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
      * Starts the spawner of {@code account}: setpriv (as root, with PATH alone) switches to the
      * user, its groups and no capabilities, in a session of its own, and runs the spawner
      * with its end of a socket pair as its descriptor 3 and its stdout and stderr to the log.
+     * It is the user's spawner from here, until it is forgotten.
      */
     private SpawnerLink start(Account account) throws Libc.Failure {
         int[] pair = UnixMessages.pair();
@@ -262,11 +284,25 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
         var link = SpawnerLink.of(account, settings, children, log, this::forget, pid, pair[0], watch);
         unfinished.add(link);
         link.ended().thenRun(() -> unfinished.remove(link));
+        links.put(account, link);
+        link.begin();
         return link;
     }
 
     private synchronized void forget(SpawnerLink link) {
-        links.remove(link.account(), link);
+        var account = link.account();
+        if (links.remove(account, link)) {
+            if (link.failedStarting()) {
+                var last = failing.get(account);
+                var wait = last == null ? FIRST_WAIT : last.length().multipliedBy(2);
+                wait = wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait;
+                failing.put(account, new Wait(System.nanoTime() + wait.toNanos(), wait));
+                log.warn("spawner of %s failed to start; its programs go through setpriv for %ds before another is tried"
+                        .formatted(account.user(), wait.toSeconds()));
+            } else if (link.wasReady()) {
+                failing.remove(account);
+            }
+        }
         retired.remove(link);
     }
 
