@@ -74,10 +74,7 @@ class SpawnerTest {
 
     @Test
     void aSpawnerThatNeverGetsReadyCostsItsUsersClientsNothing() throws Exception {
-        var settings = new UserSpawners.Settings(List.of("/bin/sh", "-c", "exec sleep 60"),
-                Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1)).meanwhile(true);
-        try (var d = TestDaemon.start(TestDaemon.table("services: {hello: {bind: 127.0.0.1, user: nobody, "
-                + "exec: [/bin/echo, hello]}}"), settings)) {
+        try (var d = helloWithStandIn("exec sleep 60", Duration.ofSeconds(1))) {
             assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
             var warning = d.awaitLog(l -> l.startsWith("spawner of nobody (pid ") && l.contains("; ending it"));
             assertTrue(warning.endsWith(") was not ready within 1s; ending it"), warning);
@@ -98,10 +95,7 @@ class SpawnerTest {
      */
     @Test
     void aSpawnerThatCannotStartIsNotStartedAgainForEveryClient() throws Exception {
-        var settings = new UserSpawners.Settings(List.of("/bin/sh", "-c", "exit 3"),
-                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(5)).meanwhile(true);
-        try (var d = TestDaemon.start(TestDaemon.table("services: {hello: {bind: 127.0.0.1, user: nobody, "
-                + "exec: [/bin/echo, hello]}}"), settings)) {
+        try (var d = helloWithStandIn("exit 3", Duration.ofSeconds(5))) {
             long since = System.nanoTime();
             assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
             var first = d.awaitLog(l -> l.startsWith("spawner of nobody failed to start"));
@@ -131,6 +125,18 @@ class SpawnerTest {
             assertTrue(d.awaitLogs(log -> log.stream().anyMatch(l -> l.endsWith("setpriv for 2s before another is tried"))),
                     d.log().toString());
         }
+    }
+
+    /**
+     * A daemon serving {@code hello} as nobody, whose spawners are a stand-in shell
+     * {@code script} given {@code limit} to be ready and to answer; programs go through setpriv
+     * while one starts, as under {@code jinetd run}.
+     */
+    private static TestDaemon helloWithStandIn(String script, Duration limit) throws Exception {
+        var settings = new UserSpawners.Settings(List.of("/bin/sh", "-c", script), Duration.ofSeconds(30), limit, limit)
+                .meanwhile(true);
+        return TestDaemon.start(TestDaemon.table("services: {hello: {bind: 127.0.0.1, user: nobody, "
+                + "exec: [/bin/echo, hello]}}"), settings);
     }
 
     private static long count(List<String> log, String containing) {

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * The processes of a session, as the kernel lists them in /proc, and their end. A session
@@ -72,14 +73,7 @@ public final class Sessions {
      * longer seen as descended from it.
      */
     public static Set<Integer> descendantGroups(int pid, int sid) {
-        // Each process's children, as the kernel lists them (CONFIG_PROC_CHILDREN): a look at the
-        // program's own tree, whatever else runs on the machine; else one at every process.
-        var children = childrenLists() ? null : new HashMap<Integer, List<int[]>>();
-        if (children != null) {
-            for (var process : inSession(sid)) {
-                children.computeIfAbsent(process[1], k -> new ArrayList<>()).add(process);
-            }
-        }
+        var children = childrenIn(sid);
         var groups = new HashSet<Integer>();
         var next = new ArrayDeque<Integer>(List.of(pid));
         var seen = new HashSet<Integer>();
@@ -88,7 +82,7 @@ public final class Sessions {
             if (!seen.add(parent)) {
                 continue;
             }
-            for (var child : children != null ? children.getOrDefault(parent, List.of()) : childrenOf(parent, sid)) {
+            for (var child : children.apply(parent)) {
                 if (child[2] != pid) {
                     groups.add(child[2]);
                 }
@@ -99,9 +93,23 @@ public final class Sessions {
     }
 
     /** Whether this kernel lists each task's children in /proc (CONFIG_PROC_CHILDREN). */
-    private static boolean childrenLists() {
-        return Files.exists(PROC.resolve("self/task").resolve(Long.toString(ProcessHandle.current().pid()))
-                .resolve("children"));
+    private static final boolean CHILDREN_LISTS = Files.exists(PROC.resolve("self/task")
+            .resolve(Long.toString(ProcessHandle.current().pid())).resolve("children"));
+
+    /**
+     * How the children of a process of session {@code sid} are found, each as {pid, parent,
+     * group}: from the kernel's list of them, a look at the program's own tree whatever else
+     * runs on the machine; else from one look at every process.
+     */
+    private static IntFunction<List<int[]>> childrenIn(int sid) {
+        if (CHILDREN_LISTS) {
+            return parent -> childrenOf(parent, sid);
+        }
+        var byParent = new HashMap<Integer, List<int[]>>();
+        for (var process : inSession(sid)) {
+            byParent.computeIfAbsent(process[1], k -> new ArrayList<>()).add(process);
+        }
+        return parent -> byParent.getOrDefault(parent, List.of());
     }
 
     /** The live children of {@code parent} in session {@code sid}, each as {pid, parent, group}. */

@@ -128,6 +128,23 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
     private final Settings settings;
     private final Setup setup;
     private final Map<Account, SpawnerLink> links = new HashMap<>();
+
+    /**
+     * How long the programs of a user whose spawner failed to start go through setpriv before
+     * another is tried: a spawner that cannot start (a limit of its user's, a broken runtime)
+     * would otherwise cost a JVM's start per client, which a client could repeat at will.
+     * Doubled at each failure after the first, up to {@link #LONGEST_WAIT}; a spawner that gets
+     * ready ends it.
+     */
+    static final Duration FIRST_WAIT = Duration.ofSeconds(1);
+    static final Duration LONGEST_WAIT = Duration.ofMinutes(1);
+
+    /**
+     * @param until  System.nanoTime() when another spawner may be tried
+     * @param length how long this wait is; the next is twice as long
+     */
+    private record Wait(long until, Duration length) {}
+
     /**
      * Users whose last spawner ended before it said it was ready: until when their programs
      * go through setpriv without another spawner being started, and how long that wait is.
@@ -172,19 +189,6 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
                 exec.resources().umask().orElse(-1), nofile, layout, passed.indexOf(connection));
         return spawn(exec.runAs(), service, request, passed.stream().mapToInt(Integer::intValue).toArray(), stderr);
     }
-
-    /**
-     * How long the programs of a user whose spawner failed to start go through setpriv before
-     * another is tried: a spawner that cannot start (a limit of its user's, a broken runtime)
-     * would otherwise cost a JVM's start per client, which a client could repeat at will.
-     * Doubled at each failure after the first, up to {@link #LONGEST_WAIT}; a spawner that gets
-     * ready ends it.
-     */
-    static final Duration FIRST_WAIT = Duration.ofSeconds(1);
-    static final Duration LONGEST_WAIT = Duration.ofMinutes(1);
-
-    /** @param until System.nanoTime() when another spawner may be tried */
-    private record Wait(long until, Duration length) {}
 
     @Override
     public boolean takesNow(Launch.Exec exec) {
@@ -294,8 +298,8 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
         if (links.remove(account, link)) {
             if (link.failedStarting()) {
                 var last = failing.get(account);
-                var wait = last == null ? FIRST_WAIT : last.length().multipliedBy(2);
-                wait = wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait;
+                var twice = last == null ? FIRST_WAIT : last.length().multipliedBy(2);
+                var wait = twice.compareTo(LONGEST_WAIT) < 0 ? twice : LONGEST_WAIT;
                 failing.put(account, new Wait(System.nanoTime() + wait.toNanos(), wait));
                 log.warn("spawner of %s failed to start; its programs go through setpriv for %ds before another is tried"
                         .formatted(account.user(), wait.toSeconds()));
