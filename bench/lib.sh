@@ -10,7 +10,8 @@ stop_pid() {   # stop_pid PID: SIGTERM, wait up to 10 s, then SIGKILL; reaps it
         kill -0 "$pid" 2>/dev/null || break
         # a zombie child still answers kill -0; wait reaps it once it has exited (bash may reap
         # it by itself meanwhile, and then its status is gone: gone too)
-        state=$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+        # (awk fails where the process is gone meanwhile: under set -e, that must not end the script)
+        state=$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
         if [ -z "$state" ] || [ "$state" = Z ]; then break; fi
         sleep 0.05
     done

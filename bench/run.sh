@@ -11,11 +11,12 @@
 #                 user nobody by a root server (xinetd's setuid in its child, jinetd's switch);
 #                 proxy and proxy-daytime are hello and daytime behind a load balancer's PROXY
 #                 header (proxy: {from: [127.0.0.1]}): each client writes a v1 line naming a client
-#                 ("PROXY TCP4 192.0.2.1 127.0.0.1 56324 PORT"), half-closes, and reads to EOF, as
-#                 a balancer would; set beside hello and daytime (CASES="hello proxy daytime
-#                 proxy-daytime"), their ratio is what reading the header costs. jinetd's servers
-#                 only (xinetd and the ceiling take no header); the client's extra send and
-#                 shutdown are part of the figure, as they are for a balancer
+#                 ("PROXY TCP4 192.0.2.1 127.0.0.1 56324 PORT"), half-closes, and reads to EOF;
+#                 set beside hello and daytime (CASES="hello proxy daytime proxy-daytime"), their
+#                 ratio is what the header costs, the client's extra send and half-close in it;
+#                 echo and proxy-echo are the echo handler without and with the header, each
+#                 client writing a line and reading it back, so that the pair differs by the
+#                 header alone (CASES="echo proxy-echo"). jinetd's servers only
 #   SERVERS       servers to run ("xinetd jinetd jinetd-bridge jinetd-info ceiling"; empty: none);
 #                 jinetd runs hello with io: inherit, jinetd-bridge with io: bridge; ceiling is
 #                 bench/spawnloop.c, a C accept loop with posix_spawn; jinetd-info is jinetd with
@@ -36,8 +37,26 @@
 #                 the jinetd being measured (e.g. $JINETD_HOME/conf/services.yaml for an older build)
 #   BENCH_KIT     folder with connbench.c, hello.c, xinetd-bench.conf.in (../shared/bench beside the repository)
 #   KEEP_WORK=1   keep the temp work dir (logs, tables) instead of deleting it
+#   NETNS=0       run in the machine's network namespace (as root the run takes one of its own)
 # Only 127.0.0.1 is ever contacted. Markdown goes to stdout, progress to stderr.
 set -euo pipefail
+
+# A client that closes first (one that writes and half-closes, as in the PROXY and echo
+# cases) leaves its end in TIME_WAIT for a minute, and that holds its port towards the same
+# service: the kernel gives connect() the even ports of its range, each again a second after
+# its last use, which caps such a client at about 14,000 connections a second on one address,
+# whatever the server. As root, the run takes a network namespace of its own (its loopback
+# alone), in which few TIME_WAIT sockets are kept, so that no figure is the client's ports.
+if [ "${NETNS:-1}" = 1 ] && [ -z "${JINETD_BENCH_NETNS:-}" ] && [ "$(id -u)" = 0 ] \
+        && command -v unshare > /dev/null && command -v ip > /dev/null; then
+    export JINETD_BENCH_NETNS=1
+    exec unshare --net -- "$BASH" "$0" "$@"
+fi
+if [ -n "${JINETD_BENCH_NETNS:-}" ]; then
+    ip link set lo up
+    sysctl -q -w net.ipv4.tcp_max_tw_buckets=1024
+    printf '[bench] in a network namespace of its own: loopback only, at most 1024 TIME_WAIT sockets\n' >&2
+fi
 
 here=$(cd "$(dirname "$0")" && pwd -P)
 JINETD_HOME=${JINETD_HOME:-"$(dirname "$0")/../daemon/target/jinetd"}
@@ -117,6 +136,8 @@ payload() {   # payload CASE: sets PAYLOAD, what each client writes before it ha
     PAYLOAD=""
     case $1 in
         proxy | proxy-daytime) PAYLOAD="PROXY TCP4 192.0.2.1 $HOST 56324 ${PORT[$1]}"$'\r\n' ;;
+        echo) PAYLOAD=$'ping\r\n' ;;
+        proxy-echo) PAYLOAD="PROXY TCP4 192.0.2.1 $HOST 56324 ${PORT[$1]}"$'\r\nping\r\n' ;;
     esac
 }
 
@@ -203,7 +224,7 @@ EOF
 
 start_jinetd() {   # start_jinetd LEVEL [IO]
     PORT[daytime]=$(free_port); PORT[hello]=$(free_port); PORT[nobody]=$(free_port)
-    PORT[proxy]=$(free_port); PORT[proxy-daytime]=$(free_port)
+    PORT[proxy]=$(free_port); PORT[proxy-daytime]=$(free_port); PORT[echo]=$(free_port); PORT[proxy-echo]=$(free_port)
     cat > "$WORK/jinetd-bench.yaml" <<EOF
 control_socket: none
 defaults: {bind: $HOST, instances: unlimited}
@@ -217,7 +238,11 @@ EOF
         cat >> "$WORK/jinetd-bench.yaml" <<EOF
   proxy: {port: ${PORT[proxy]}, exec: [$WORK/hello], io: ${2:-inherit}, user: root, proxy: {from: [$HOST]}}
   proxy-daytime: {port: ${PORT[proxy-daytime]}, handler: daytime, proxy: {from: [$HOST]}}
+  proxy-echo: {port: ${PORT[proxy-echo]}, handler: echo, proxy: {from: [$HOST]}}
 EOF
+    fi
+    if [[ " $CASES " == *" echo "* ]]; then
+        echo "  echo: {port: ${PORT[echo]}, handler: echo}" >> "$WORK/jinetd-bench.yaml"
     fi
     : > "$WORK/jinetd-$1.log"; SERVER_LOG="$WORK/jinetd-$1.log"
     JINETD_LOG_LEVEL=$1 "$JINETD_HOME/bin/jinetd" run -c "$WORK/jinetd-bench.yaml" \
@@ -227,7 +252,9 @@ EOF
     wait_port "${PORT[nobody]}" "$SERVER_PID"
     if [[ " $CASES " == *" proxy"* ]]; then
         wait_port "${PORT[proxy]}" "$SERVER_PID"; wait_port "${PORT[proxy-daytime]}" "$SERVER_PID"
+        wait_port "${PORT[proxy-echo]}" "$SERVER_PID"
     fi
+    if [[ " $CASES " == *" echo "* ]]; then wait_port "${PORT[echo]}" "$SERVER_PID"; fi
 }
 
 start_ceiling() {   # the C accept loop + posix_spawn: hello only
@@ -349,8 +376,8 @@ bench_server() {   # bench_server NAME
     log "$srv up (pid $SERVER_PID): daytime ${PORT[daytime]}, hello ${PORT[hello]}"
     local cases=$CASES
     [ "$srv" = ceiling ] && cases=hello   # the spawn ceiling has no in-process daytime, nor users
-    if [[ $srv != jinetd* ]]; then   # the others take no PROXY header
-        local keep=""; for c in $cases; do [[ $c == proxy* ]] || keep+="$c "; done; cases=$keep
+    if [[ $srv != jinetd* ]]; then   # the others take no PROXY header, and have no echo here
+        local keep=""; for c in $cases; do [[ $c == proxy* || $c == echo ]] || keep+="$c "; done; cases=$keep
     fi
     for c in $cases; do
         payload "$c"; line=$(probe "${PORT[$c]}" "$PAYLOAD")
@@ -488,7 +515,7 @@ if [[ " $SERVERS " == *" xinetd "* && " $SERVERS " == *" jinetd "* ]]; then
     echo
     echo "| ratio jinetd/xinetd | conc | conn/s | p99 |"
     echo "|---|---:|---:|---:|"
-    for c in $CASES; do [[ $c == proxy* ]] && continue; for n in $CONCS; do
+    for c in $CASES; do [[ $c == proxy* || $c == echo ]] && continue; for n in $CONCS; do
         echo "| $c | $n | $(ratio "${R_CPS[jinetd|$c|$n]}" "${R_CPS[xinetd|$c|$n]}") | $(ratio "${R_P99[jinetd|$c|$n]}" "${R_P99[xinetd|$c|$n]}") |"
     done; done
 fi
@@ -518,15 +545,15 @@ fi
 
 if [[ " $CASES " == *" proxy"* ]]; then
     echo
-    echo "| PROXY header cost: with it / without | conc | conn/s | p99 |"
-    echo "|---|---:|---:|---:|"
+    echo "| PROXY header cost: with it / without | conc | conn/s | p99 | server CPU/conn |"
+    echo "|---|---:|---:|---:|---:|"
     for s in $SERVERS; do
         [[ $s == jinetd* ]] || continue
-        for pair in "proxy hello" "proxy-daytime daytime"; do
+        for pair in "proxy hello" "proxy-daytime daytime" "proxy-echo echo"; do
             read -r with without <<<"$pair"
             [[ " $CASES " == *" $with "* && " $CASES " == *" $without "* ]] || continue
             for n in $CONCS; do
-                echo "| $s $with/$without | $n | $(ratio "${R_CPS[$s|$with|$n]}" "${R_CPS[$s|$without|$n]}") | $(ratio "${R_P99[$s|$with|$n]}" "${R_P99[$s|$without|$n]}") |"
+                echo "| $s $with/$without | $n | $(ratio "${R_CPS[$s|$with|$n]}" "${R_CPS[$s|$without|$n]}") | $(ratio "${R_P99[$s|$with|$n]}" "${R_P99[$s|$without|$n]}") | $(ratio "${R_CPU[$s|$with|$n]}" "${R_CPU[$s|$without|$n]}") |"
             done
         done
     done

@@ -29,12 +29,16 @@ echo "train.sh: $dist/lib/spawner.aot ($(du -h "$dist/lib/spawner.aot" | cut -f1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Ports are picked at random; one that is taken (exit 3) is picked again. A JVM that ends
-# early writes a cache all the same, which the launcher would then pass beside
-# -XX:AOTCacheOutput (the JVM refuses both): each attempt starts without one.
-for attempt in 1 2 3 4 5; do
+# Ports are picked at random below the kernel's range for outgoing connections: there, every
+# port may be held for a minute by a client's connection in TIME_WAIT (after a load test,
+# say), which a listener cannot bind over. One that is taken all the same (exit 3) is picked
+# again. A JVM that ends early writes a cache all the same, which the launcher would then pass
+# beside -XX:AOTCacheOutput (the JVM refuses both): each attempt starts without one.
+read -r ephemeral _ < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || ephemeral=32768
+(( ephemeral > 12000 )) || ephemeral=65000
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
     rm -f "$cache"
-    tcp=$(( 20000 + RANDOM % 40000 ))
+    tcp=$(( 10000 + RANDOM % (ephemeral - 10002) ))
     cat > "$work/services.yaml" <<TABLE
 control_socket: $work/control.sock
 defaults: {bind: &loopback 127.0.0.1}
