@@ -3,7 +3,6 @@ package org.jinetd.daemon.launch.spawner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,8 +15,6 @@ import org.jinetd.daemon.launch.program.Children;
 import org.jinetd.daemon.launch.program.Watch;
 import org.jinetd.daemon.launch.program.Exit;
 import org.jinetd.daemon.launch.program.Program;
-import org.jinetd.daemon.launch.program.Programs;
-import org.jinetd.daemon.launch.program.StderrLines;
 import org.jinetd.daemon.launch.program.SpawnFailure;
 import org.jinetd.daemon.launch.program.Signals;
 
@@ -66,7 +63,7 @@ public final class SpawnerLink {
     private boolean retired;
     /** It was ended before it said it was ready: it failed to start. */
     private boolean failedStarting;
-    private final SpawnerReplies replies;
+    private final SpawnerAnswers answers;
 
     private SpawnerLink(UserSpawners.Account account, UserSpawners.Settings settings, Children children,
                         ConnectionLog log, Consumer<SpawnerLink> forget, int pid, int socket, Watch watch) {
@@ -78,7 +75,7 @@ public final class SpawnerLink {
         this.forget = forget;
         this.pid = pid;
         this.socket = socket;
-        this.replies = new SpawnerReplies(socket);
+        this.answers = new SpawnerAnswers(this, socket, ledger, children, log);
     }
 
     /**
@@ -191,7 +188,7 @@ public final class SpawnerLink {
      * well). Completes when the spawner says SIGTERM is sent, true if any process got it;
      * false where the spawner is ended, which ends its programs anyway.
      */
-    private CompletableFuture<Boolean> end(int program, Duration grace) {
+    CompletableFuture<Boolean> end(int program, Duration grace) {
         var result = new CompletableFuture<Boolean>();
         String failure = null;
         synchronized (this) {
@@ -218,97 +215,48 @@ public final class SpawnerLink {
     /** What the spawner said: read on the reaper thread whenever its socket is readable. */
     private void read() {
         var done = new ArrayList<Runnable>();
-        String failure = null;
-        boolean closed = false;
+        var heard = new SpawnerAnswers.Heard(false, null);
         synchronized (this) {
-            while (failure == null && !closed && !dropped) {
-                var read = replies.next();
-                if (read == null) {
-                    break;
-                }
-                for (var reply : read.replies()) {
-                    failure = failure != null ? failure : take(reply, done);
-                }
-                failure = failure != null ? failure : read.failure();
-                closed = read.closed();
+            if (!dropped) {
+                heard = answers.readNow(done);
             }
-            if (closed && closedAt < 0) {
+            if (heard.closed() && closedAt < 0) {
                 closedAt = System.nanoTime();
             }
         }
-        if (closed) {
+        if (heard.closed()) {
             // Its exit follows, and says how it ended; the watch ends it if none comes.
             drop();
         }
         done.forEach(Runnable::run);
-        if (failure != null) {
-            fail(failure);
+        if (heard.failure() != null) {
+            fail(heard.failure());
         }
     }
 
-    /** Takes one reply; what it completes goes into {@code done}, run outside the lock. Returns what is wrong, or null. */
-    private String take(SpawnWire.Reply reply, List<Runnable> done) {
-        switch (reply) {
-            case SpawnWire.Hello hello -> {
-                if (state == State.CLOSING && readyAt == 0) {
-                    // Closed while it started (the daemon stops): it exits once it reads the end of its socket.
-                    return null;
-                }
-                if (state != State.STARTING) {
-                    return "said it was ready twice";
-                }
-                if (hello.version() != SpawnWire.VERSION) {
-                    return "speaks version " + hello.version() + ", not " + SpawnWire.VERSION;
-                }
-                state = State.READY;
-                readyAt = System.nanoTime();
-                var after = Duration.ofNanos(readyAt - started);
-                done.add(() -> log.note("spawner of %s (pid %d): ready after %.2fs".formatted(account.user(), pid,
-                        after.toNanos() / 1e9)));
-            }
-            case SpawnWire.Spawned spawned -> {
-                if (ledger.runs(spawned.pid())) {
-                    return "gave pid " + spawned.pid() + " to two programs";
-                }
-                var asked = state == State.READY ? ledger.spawnAnswered(spawned.seq()) : null;
-                if (asked == null) {
-                    return "answered request " + spawned.seq() + ", which was not the one asked";
-                }
-                int program = spawned.pid();
-                var watch = children.follow(program, asked.stderr(),
-                        asked.stderr() < 0 ? null : new StderrLines(log, asked.service(), program));
-                ledger.started(program, watch);
-                var started = new Program(program, watch.exit, grace -> end(program, grace));
-                done.add(() -> asked.result().complete(started));
-            }
-            case SpawnWire.Failed failed -> {
-                var asked = state == State.READY ? ledger.spawnAnswered(failed.seq()) : null;
-                if (asked == null) {
-                    return "answered request " + failed.seq() + ", which was not the one asked";
-                }
-                Programs.closeQuietly(asked.stderr());
-                var why = new SpawnFailure("posix_spawn: " + Libc.describe(failed.errno()), failed.errno());
-                done.add(() -> asked.result().completeExceptionally(why));
-                ledger.failed();
-            }
-            case SpawnWire.Exited exited -> {
-                var watch = ledger.ended(exited.pid());
-                if (watch == null) {
-                    return "said pid " + exited.pid() + " ended, which it was not running";
-                }
-                children.finish(watch, new Exit(exited.pid(),
-                        exited.exited() ? OptionalInt.of(exited.value()) : OptionalInt.empty(),
-                        exited.exited() ? OptionalInt.empty() : OptionalInt.of(exited.value())), null);
-            }
-            case SpawnWire.Ended ended -> {
-                var asked = ledger.endAnswered(ended.seq());
-                if (asked == null) {
-                    return "answered request " + ended.seq() + ", which was not the one asked";
-                }
-                done.add(() -> asked.result().complete(ended.errno() == 0));
-            }
+    /** It says it is ready; under the lock, from {@link SpawnerAnswers}. Returns what is wrong, or null. */
+    String hello(SpawnWire.Hello hello, List<Runnable> done) {
+        if (state == State.CLOSING && readyAt == 0) {
+            // Closed while it started (the daemon stops): it exits once it reads the end of its socket.
+            return null;
         }
+        if (state != State.STARTING) {
+            return "said it was ready twice";
+        }
+        if (hello.version() != SpawnWire.VERSION) {
+            return "speaks version " + hello.version() + ", not " + SpawnWire.VERSION;
+        }
+        state = State.READY;
+        readyAt = System.nanoTime();
+        var after = Duration.ofNanos(readyAt - started);
+        done.add(() -> log.note("spawner of %s (pid %d): ready after %.2fs".formatted(account.user(), pid,
+                after.toNanos() / 1e9)));
         return null;
+    }
+
+    /** Whether it said it is ready and has not been ended since: its answers are taken. Under the lock. */
+    boolean saidReady() {
+        return state == State.READY;
     }
 
     /**

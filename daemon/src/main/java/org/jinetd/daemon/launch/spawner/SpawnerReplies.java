@@ -7,7 +7,7 @@ import org.jinetd.daemon.os.UnixMessages;
 
 /**
  * What a spawner has written on its socket and not yet been read, taken apart into replies,
- * none of them checked yet against what was asked ({@link SpawnerLink} does that). A message
+ * none of them checked yet against what was asked ({@link SpawnerAnswers} does that). A message
  * longer than any the spawner may send is cut by the kernel, and refused; a descriptor it
  * sends is closed by the kernel, as none is accepted.
  */
