@@ -48,7 +48,7 @@ set -euo pipefail
 # whatever the server. As root, the run takes a network namespace of its own (its loopback
 # alone), in which few TIME_WAIT sockets are kept, so that no figure is the client's ports.
 if [ "${NETNS:-1}" = 1 ] && [ -z "${JINETD_BENCH_NETNS:-}" ] && [ "$(id -u)" = 0 ] \
-        && command -v unshare > /dev/null && command -v ip > /dev/null; then
+        && command -v ip > /dev/null && unshare --net true 2> /dev/null; then
     export JINETD_BENCH_NETNS=1
     exec unshare --net -- "$BASH" "$0" "$@"
 fi
