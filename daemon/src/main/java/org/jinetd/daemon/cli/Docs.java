@@ -28,10 +28,11 @@ public final class Docs {
 
     /**
      * picocli's script, with the service names of the table (the one after -c, else the
-     * default) offered after {@code status}, as {@code jinetd list} prints them.
+     * default) offered after {@code status}, as {@code jinetd list} prints them, and the
+     * commands after {@code help} (picocli offers them for its own help command alone).
      */
     static String completion(CommandLine line) {
-        var script = AutoComplete.bash("jinetd", line);
+        var script = helpOffersCommands(AutoComplete.bash("jinetd", line), line);
         var function = script.indexOf("function _picocli_jinetd_status()");
         var empty = "local positionals=\"\"";
         var at = script.indexOf(empty, function);
@@ -52,6 +53,17 @@ public final class Docs {
                   "${COMP_WORDS[0]}" list "${table[@]}" 2>/dev/null | awk 'NR > 1 { print $1 }'
                 }
                 """;
+    }
+
+    private static String helpOffersCommands(String script, CommandLine line) {
+        var function = script.indexOf("function _picocli_jinetd_help()");
+        var none = "local commands=\"\"";
+        var at = script.indexOf(none, function);
+        if (function < 0 || at < 0) {
+            throw new IllegalStateException("picocli's completion script has no help function to extend");
+        }
+        var names = String.join(" ", line.getSubcommands().keySet().stream().filter(name -> !name.equals("help")).toList());
+        return script.substring(0, at) + "local commands=\"" + names + "\"" + script.substring(at + none.length());
     }
 
     static String manPage(CommandLine line) {

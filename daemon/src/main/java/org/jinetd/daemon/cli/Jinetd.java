@@ -32,7 +32,7 @@ final class Jinetd implements Runnable {
         all.put("reload", () -> new Reload().spec);
         all.put("stop", () -> new Stop().spec);
         all.put("import", () -> new Import().spec);
-        all.put("help", CommandLine.HelpCommand::new);
+        all.put("help", () -> new Help().spec);
         return all;
     }
 
@@ -51,17 +51,18 @@ final class Jinetd implements Runnable {
     }
 
     /**
-     * The command that {@code args} need: when they name a subcommand, that one alone. Each
-     * subcommand's model is built, and picocli makes its parser, when it is added: a short
-     * command such as {@code status} need not pay for the others.
+     * The command that {@code args} need: when they name a subcommand, that one alone; none
+     * for the version alone. Each subcommand's model is built, and picocli makes its parser,
+     * when it is added: a short command such as {@code status} need not pay for the others.
      */
     static CommandLine commandLine(String[] args, LogOutput log) {
         var line = new CommandLine(new Jinetd().spec);
         var subcommands = subcommands(log);
         var named = args.length > 0 && !args[0].equals("help") ? subcommands.get(args[0]) : null;
+        boolean versionAlone = args.length == 1 && (args[0].equals("-V") || args[0].equals("--version"));
         if (named != null) {
             line.addSubcommand(named.get());
-        } else {
+        } else if (!versionAlone) {
             subcommands.values().forEach(command -> line.addSubcommand(command.get()));
         }
         exitCodes(line.getCommandSpec(), ExitCodes.all());

@@ -37,6 +37,30 @@ class CommandLineTest {
         assertTrue(unknown.err().contains("Did you mean: jinetd check"), unknown.err());
     }
 
+    /** help: the whole usage, a command's, its own; an unknown command is code 2 with the whole usage. */
+    @Test
+    void helpShowsTheUsageOfTheCommandOrOfOneOfItsCommands() {
+        var whole = Cli.run("help");
+        assertEquals(0, whole.code(), whole.err());
+        assertEquals(Cli.run("--help").out(), whole.out());
+        assertTrue(whole.out().contains("\nCommands:\n  run "), whole.out());
+        assertTrue(whole.out().contains("\n  help    Display help information about the specified command.\n"), whole.out());
+        for (var name : List.of("run", "check", "list", "status", "reload", "stop", "import")) {
+            var one = Cli.run("help", name);
+            assertEquals(0, one.code(), name + ": " + one.err());
+            assertEquals(Cli.run(name, "--help").out(), one.out(), name);
+        }
+        var own = Cli.run("help", "--help");
+        assertEquals(0, own.code(), own.err());
+        assertTrue(own.out().contains("Usage: jinetd help [-h] [COMMAND]"), own.out());
+        assertTrue(own.out().contains("[COMMAND]   The COMMAND to display the usage help message for."), own.out());
+        var unknown = Cli.run("help", "chek");
+        assertEquals(2, unknown.code(), unknown.err());
+        assertTrue(unknown.err().startsWith("Unknown subcommand 'chek'.\n"), unknown.err());
+        assertTrue(unknown.err().contains("Usage: jinetd [-hV] [COMMAND]"), unknown.err());
+        assertEquals("", unknown.out());
+    }
+
     /** Each way a command line can be wrong is code 2 and says what is wrong; nothing runs. */
     @Test
     void aBadCommandLineIsCodeTwoAndSaysWhatIsWrong() {
