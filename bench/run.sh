@@ -54,7 +54,7 @@ if [ "${NETNS:-1}" = 1 ] && [ -z "${JINETD_BENCH_NETNS:-}" ] && [ "$(id -u)" = 0
 fi
 if [ -n "${JINETD_BENCH_NETNS:-}" ]; then
     ip link set lo up
-    sysctl -q -w net.ipv4.tcp_max_tw_buckets=1024
+    echo 1024 > /proc/sys/net/ipv4/tcp_max_tw_buckets
     printf '[bench] in a network namespace of its own: loopback only, at most 1024 TIME_WAIT sockets\n' >&2
 fi
 
