@@ -34,7 +34,7 @@ trap 'rm -rf "$work"' EXIT
 # say), which a listener cannot bind over. One that is taken all the same (exit 3) is picked
 # again. A JVM that ends early writes a cache all the same, which the launcher would then pass
 # beside -XX:AOTCacheOutput (the JVM refuses both): each attempt starts without one.
-read -r ephemeral _ < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || ephemeral=32768
+read -r ephemeral _ 2>/dev/null < /proc/sys/net/ipv4/ip_local_port_range || ephemeral=32768
 (( ephemeral > 12000 )) || ephemeral=65000
 for attempt in 1 2 3 4 5 6 7 8 9 10; do
     rm -f "$cache"
