@@ -102,10 +102,22 @@ final class ControlOption {
      * Whether {@code bytes} may hold the key {@code control_socket}; where they cannot, the
      * YAML parser (20 ms of a command's start) is not needed. In a table (UTF-8: the daemon
      * reads no other) a key is its own text, quoted or not, unless it is written with escapes
-     * in double quotes (a backslash): those are parsed.
+     * in double quotes. Of YAML's escapes, only a code ({@code \\x}, {@code \\u}, {@code \\U})
+     * makes a letter or an underscore, and only an escaped line break joins two pieces of a
+     * word; the others ({@code \\n}, {@code \\t}, {@code \\"} and the rest) make characters
+     * the key has none of. A table with one of those two kinds is parsed.
      */
     static boolean mayName(byte[] bytes) {
         var text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
-        return text.contains("control_socket") || text.indexOf('\\') >= 0;
+        if (text.contains("control_socket")) {
+            return true;
+        }
+        for (int at = text.indexOf('\\'); at >= 0; at = text.indexOf('\\', at + 1)) {
+            char next = at + 1 < text.length() ? text.charAt(at + 1) : '\n';
+            if (next == 'x' || next == 'u' || next == 'U' || next == '\n' || next == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -91,13 +91,24 @@ class ControlOptionTest {
         var socket = dir.resolve("control.sock");
         var table = dir.resolve("services.yaml");
         for (var written : java.util.List.of("control_socket: %s\n", "\"control\\u005fsocket\": %s\n",
-                "\"control\\x5Fsocket\": %s\n", "{'control_socket': %s, services: {}}\n",
-                "# a table\n? control_socket\n: %s\n")) {
+                "\"control\\x5Fsocket\": %s\n", "\"\\U00000063ontrol_socket\": %s\n",
+                "? \"control_\\\n  socket\"\n: %s\n", "? \"control_\\\r\n  socket\"\r\n: %s\r\n",
+                "a: \"tab\\t\"\n\"control\\x5fsocket\": %s\n",
+                "{'control_socket': %s, services: {}}\n", "# a table\n? control_socket\n: %s\n")) {
             Files.writeString(table, written.formatted(socket));
+            assertTrue(ControlOption.mayName(Files.readAllBytes(table)), written);
             assertEquals(java.util.Optional.of(socket), ControlOption.written(table), written);
         }
         Files.writeString(table, "defaults: {bind: 127.0.0.1}\nservices:\n  echo: {port: 7, handler: echo}\n");
         assertFalse(ControlOption.mayName(Files.readAllBytes(table)));
+        assertEquals(java.util.Optional.empty(), ControlOption.written(table));
+        // Escapes that make no letter need no parser: the example table has some.
+        Files.writeString(table, """
+                services:
+                  hello: {port: 7, exec: [/bin/sh, -c, 'printf "hi\\n"'], banner_fail: "busy\\t\\"x\\"\\\\\\n"}
+                """);
+        assertFalse(ControlOption.mayName(Files.readAllBytes(table)));
+        assertFalse(ControlOption.mayName(Files.readAllBytes(Path.of("../conf/services.yaml"))));
         assertEquals(java.util.Optional.empty(), ControlOption.written(table));
     }
 
