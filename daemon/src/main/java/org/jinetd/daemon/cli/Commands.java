@@ -19,11 +19,15 @@ final class Commands {
     static CommandSpec of(Object command, String name, String header, String... description) {
         var spec = CommandSpec.wrapWithoutInspection(command).name(name).versionProvider(new Version());
         spec.usageMessage().header(header).description(description);
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
-                .description("Show this help message and exit.").build());
+        usageHelp(spec, "Show this help message and exit.");
         spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
                 .description("Print version information and exit.").build());
         return spec;
+    }
+
+    /** Adds {@code -h, --help} to {@code spec}: its usage, and nothing run. */
+    static void usageHelp(CommandSpec spec, String description) {
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description(description).build());
     }
 
     /** An option that takes a path, added to {@code spec}; its value is read with {@link #path}. */

@@ -32,14 +32,11 @@ public final class Docs {
      * commands after {@code help} (picocli offers them for its own help command alone).
      */
     static String completion(CommandLine line) {
-        var script = helpOffersCommands(AutoComplete.bash("jinetd", line), line);
-        var function = script.indexOf("function _picocli_jinetd_status()");
-        var empty = "local positionals=\"\"";
-        var at = script.indexOf(empty, function);
-        if (function < 0 || at < 0) {
-            throw new IllegalStateException("picocli's completion script has no status function to extend");
-        }
-        return script.substring(0, at) + "local positionals=$(_jinetd_services)" + script.substring(at + empty.length())
+        var commands = String.join(" ", line.getSubcommands().keySet().stream().filter(name -> !name.equals("help"))
+                .toList());
+        var script = extended(AutoComplete.bash("jinetd", line), "help", "local commands=\"\"",
+                "local commands=\"" + commands + "\"");
+        return extended(script, "status", "local positionals=\"\"", "local positionals=$(_jinetd_services)")
                 + """
 
                 # The names of the services of the table named after -c/--config, else of the default.
@@ -55,15 +52,14 @@ public final class Docs {
                 """;
     }
 
-    private static String helpOffersCommands(String script, CommandLine line) {
-        var function = script.indexOf("function _picocli_jinetd_help()");
-        var none = "local commands=\"\"";
-        var at = script.indexOf(none, function);
-        if (function < 0 || at < 0) {
-            throw new IllegalStateException("picocli's completion script has no help function to extend");
+    /** {@code script} with {@code line} replaced in the function of {@code command}, where picocli leaves it empty. */
+    private static String extended(String script, String command, String line, String replacement) {
+        var function = script.indexOf("function _picocli_jinetd_" + command + "()");
+        var at = function < 0 ? -1 : script.indexOf(line, function);
+        if (at < 0) {
+            throw new IllegalStateException("picocli's completion script has no " + command + " function to extend");
         }
-        var names = String.join(" ", line.getSubcommands().keySet().stream().filter(name -> !name.equals("help")).toList());
-        return script.substring(0, at) + "local commands=\"" + names + "\"" + script.substring(at + none.length());
+        return script.substring(0, at) + replacement + script.substring(at + line.length());
     }
 
     static String manPage(CommandLine line) {

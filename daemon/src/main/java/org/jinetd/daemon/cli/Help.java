@@ -3,7 +3,6 @@ package org.jinetd.daemon.cli;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
@@ -25,8 +24,7 @@ final class Help implements Runnable, CommandLine.IHelpCommandInitializable2 {
                 .description("%nWhen no COMMAND is given, the usage help for the main command is displayed.",
                         "If a COMMAND is specified, the help for that command is shown.%n");
         spec.addPositional(command);
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
-                .description("Show usage help for the help command and exit.").build());
+        Commands.usageHelp(spec, "Show usage help for the help command and exit.");
     }
 
     @Override

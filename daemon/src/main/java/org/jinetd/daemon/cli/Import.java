@@ -36,24 +36,17 @@ final class Import implements Callable<Integer> {
     private final OptionSpec replaceOption = Commands.flag(spec,
             "Let OUT be the main table itself, replaced by the imported one.", "--replace");
 
-    /** What the command line gave, read as the command starts. */
-    private Path file;
-    private Path output;
-    private Path table;
-    private boolean replace;
-
     @Override
     public Integer call() {
-        file = fileParameter.getValue();
-        output = Commands.path(outputOption);
-        table = tableOption.file();
-        replace = Commands.given(replaceOption);
+        Path file = fileParameter.getValue();
+        var output = Commands.path(outputOption);
+        var table = tableOption.file();
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         var main = output == null ? java.util.Optional.<MainTable>empty() : MainTable.read(table);
-        if (main.isPresent() && main.get().is(output) && !replace) {
+        if (main.isPresent() && main.get().is(output) && !Commands.given(replaceOption)) {
             err.println("jinetd: " + output + " is the main table, and import would replace it" + lost(main.get())
-                    + ": " + instead(main.get()) + ", or add --replace to overwrite it");
+                    + ": " + instead(main.get(), file) + ", or add --replace to overwrite it");
             err.flush();
             return ExitCodes.USAGE;
         }
@@ -102,8 +95,8 @@ final class Import implements Callable<Integer> {
         return parts.isEmpty() ? "" : " (losing its " + String.join(", ", parts) + ")";
     }
 
-    /** Where the import should go instead: a file the main table includes, or one to include. */
-    private String instead(MainTable main) {
+    /** Where the import of {@code file} should go instead: a file the main table includes, or one to include. */
+    private static String instead(MainTable main, Path file) {
         var name = file.getFileName().toString().startsWith("inetd") ? "inetd" : "xinetd";
         return main.place(name).map(p -> "write to " + p + ", which it includes")
                 .orElse("write to another file and add it to the main table's include:");
