@@ -24,13 +24,14 @@
 #   STARTS        starts averaged for the start-up figure (5); STARTUP=0 skips start-up and RSS
 #   SPAWNER_STARTS  first connections of user nobody after the spawner's 30 s idle close (3; 0
 #                 skips them): what such a connection waits, the spawner's own start, its memory
-#   TLS_SERVERS   TLS servers to run ("stunnel-xinetd stunnel-exec jinetd-tls jinetd-tls-c2"; empty:
+#   TLS_SERVERS   TLS servers to run ("stunnel-xinetd stunnel-exec jinetd-tls jinetd-tls-c1"; empty:
 #                 none), each doing full TLS 1.3 handshakes with bench/tlsbench.c (a session is never
 #                 resumed) for a certificate of localhost: stunnel-xinetd is stunnel (stunnel4) in
 #                 front of xinetd's hello, stunnel-exec stunnel's own exec= of hello, jinetd-tls is
 #                 jinetd with tls: on hello (a program: through the bridge) and on daytime (a
-#                 handler), jinetd-tls-c2 the same with -XX:TieredStopAtLevel=4 after the launcher's
-#                 flags (JSSE's handshake at C2, where the launcher stops at C1)
+#                 handler) with the launcher's flags (both compilers, for a table with tls:),
+#                 jinetd-tls-c1 the same with -XX:TieredStopAtLevel=1 after them (the quick
+#                 compiler alone, as the launcher runs a table without tls:)
 #   TLS_KEY       the certificate's key: ec (P-256, the default) or rsa (2048 bits)
 #   JINETD_JAVA_OPTS  passed through to the launcher (appended after its own JVM flags)
 #   EXAMPLE_TABLE table for the start-up and idle-RSS figures (../conf/services.yaml); must suit
@@ -69,7 +70,7 @@ WARMUP=${WARMUP:-2}
 CONCS=${CONCS:-"1 16"}
 CASES=${CASES:-"daytime hello nobody"}
 SERVERS=${SERVERS-"xinetd jinetd jinetd-bridge jinetd-info ceiling"}
-TLS_SERVERS=${TLS_SERVERS-"stunnel-xinetd stunnel-exec jinetd-tls jinetd-tls-c2"}
+TLS_SERVERS=${TLS_SERVERS-"stunnel-xinetd stunnel-exec jinetd-tls jinetd-tls-c1"}
 TLS_KEY=${TLS_KEY:-ec}
 STARTS=${STARTS:-5}
 STARTUP=${STARTUP:-1}
@@ -408,7 +409,7 @@ bench_tls_server() {   # bench_tls_server NAME: a TLS server, its cases at each 
             start_stunnel "$srv" "connect = $HOST:$behind"; cases=hello ;;
         stunnel-exec) start_stunnel "$srv" "exec = $WORK/hello"; cases=hello ;;
         jinetd-tls) start_jinetd_tls "$srv"; cases="hello daytime" ;;
-        jinetd-tls-c2) start_jinetd_tls "$srv" -XX:TieredStopAtLevel=4; cases="hello daytime" ;;
+        jinetd-tls-c1) start_jinetd_tls "$srv" -XX:TieredStopAtLevel=1; cases="hello daytime" ;;
         *) die "unknown TLS server $srv" ;;
     esac
     log "$srv up (pid $SERVER_PID${PARTNER_PID:+, behind it $PARTNER_PID}): hello ${PORT[hello]}"

@@ -8,7 +8,7 @@
 # Environment (all optional):
 #   JINETD_HOME   jinetd distribution; default ../daemon/target/jinetd
 #   RUNS          runs of each measurement (7)
-#   MODES         "cache nocache"
+#   MODES         "cache nocache"; also "c2" (the cache, with -XX:TieredStopAtLevel=4)
 # Only 127.0.0.1 is contacted (a table of its own on free ports). Markdown goes to stdout.
 set -euo pipefail
 
@@ -44,7 +44,10 @@ echo "| AOT cache | ready ms | check ms | status ms | idle RSS MiB |"
 echo "|---|---:|---:|---:|---:|"
 for mode in $MODES; do
     opts=""
-    [ "$mode" = nocache ] && opts="-XX:AOTMode=off"
+    case $mode in
+        nocache) opts="-XX:AOTMode=off" ;;
+        c2) opts="-XX:TieredStopAtLevel=4" ;;
+    esac
     ready=() check=() status=() rss=()
     for ((i = 1; i <= RUNS; i++)); do
         t0=$(now_ns)
@@ -73,7 +76,7 @@ for mode in $MODES; do
         rss+=($(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"))
         kill -TERM "$pid"; wait "$pid" || true; pid=""
     done
-    printf '| %s | %s | %s | %s | %s |\n' "$([ "$mode" = cache ] && echo yes || echo no)" \
+    printf '| %s | %s | %s | %s | %s |\n' "$(case $mode in nocache) echo no ;; c2) echo "yes, C2" ;; *) echo yes ;; esac)" \
         "$(printf '%s\n' "${ready[@]}" | median)" "$(printf '%s\n' "${check[@]}" | median)" \
         "$(printf '%s\n' "${status[@]}" | median)" "$(( $(printf '%s\n' "${rss[@]}" | median) / 1024 ))"
     echo "$mode: ready ${ready[*]} ms; check ${check[*]} ms; status ${status[*]} ms; RSS ${rss[*]} kB" >&2

@@ -122,6 +122,7 @@ public final class Daemon implements AutoCloseable {
         served.reflection().servicePorts(udpPorts(bound));
         var daemon = new Daemon(table, log, live, spawner, served, bound, passed);
         OpenFiles.descriptorsFor(table.maxConnections()).ifPresent(log::warn);
+        Compilers.forTls(table).ifPresent(log::warn);
         passed.unclaimed().forEach(address -> log.warn("systemd passed a socket on " + address
                 + " that no service listens on; it stays unused"));
         bound.forEach(Listener::start);
@@ -214,6 +215,7 @@ public final class Daemon implements AutoCloseable {
         applied = TableFiles.now(next.sources().read());
         var result = new Reloaded(kept, added, removed, failed);
         failed.forEach(log::warn);
+        Compilers.forTls(next).ifPresent(log::warn);
         log.note("reloaded %s: %s".formatted(next.file(), result.summary()));
         return result;
     }

@@ -29,6 +29,8 @@ class LauncherIT {
     void runsTheExampleTableAndStopsCleanlyOnSigterm() throws Exception {
         try (var jinetd = Launched.start("run", "-c", "../conf/services.yaml")) {
             jinetd.awaitErr("ready: 12 services listening");
+            // Its tls: service is a comment: the quick compiler alone.
+            assertTrue(arguments(jinetd.pid()).contains("-XX:TieredStopAtLevel=1"), arguments(jinetd.pid()).toString());
             assertEquals("hi", Clients.exchange(7007, "hi"));
             jinetd.awaitErr("service=echo peer=127.0.0.1:");
             jinetd.signal("TERM");
@@ -36,6 +38,12 @@ class LauncherIT {
             assertTrue(jinetd.err().contains("stop: SIGTERM received"), jinetd.err());
             assertTrue(jinetd.err().contains("stopped"), jinetd.err());
         }
+    }
+
+    /** The arguments of the process {@code pid}, as the kernel has them. */
+    static List<String> arguments(long pid) throws java.io.IOException {
+        return List.of(new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")),
+                java.nio.charset.StandardCharsets.UTF_8).split("\0"));
     }
 
     @Test

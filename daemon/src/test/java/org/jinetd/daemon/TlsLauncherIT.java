@@ -1,6 +1,7 @@
 package org.jinetd.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -80,6 +81,8 @@ class TlsLauncherIT {
         var client = TlsClients.trusting(first.certificate(), renewed.certificate());
         try (var daemon = Launched.start("run", "-c", table.toString())) {
             daemon.awaitErr("control: listening on " + socket);
+            assertTrue(LauncherIT.arguments(daemon.pid()).contains("-XX:TieredStopAtLevel=4"),
+                    LauncherIT.arguments(daemon.pid()).toString());
             var answer = ask(client, web, "hi\n");
             assertEquals("hi\n", answer.line());
             assertEquals(TlsClients.certificate(first.certificate()), answer.shown());
@@ -120,6 +123,43 @@ class TlsLauncherIT {
             assertTrue(metrics.contains("\njinetd_refused_total{service=\"web\",reason=\"tls_not_tls\"} 1\n"), metrics);
 
             assertEquals(0, jinetd("stop", "-c", table.toString()).code());
+            assertEquals(0, daemon.exit());
+        }
+    }
+
+    /**
+     * A table whose TLS service is in an included file gets both compilers from the launcher;
+     * flags that take C2 away get a warning that says what it costs and how to undo it.
+     */
+    @Test
+    void tlsInAnIncludedFileGetsBothCompilersAndFlagsThatTakeC2AwayAreWarnedOf() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        var pair = new TestCertificates(dir).selfSigned("web", "ec", "localhost");
+        var included = Files.createDirectory(dir.resolve("conf.d"));
+        int web = TestDaemon.freePort();
+        Files.writeString(included.resolve("web.yaml"), """
+                services:
+                  web: {bind: 127.0.0.1, port: %d, handler: echo, tls: {certificate: %s, key: %s}}
+                """.formatted(web, pair.certificate(), pair.key()));
+        var table = dir.resolve("services.yaml");
+        Files.writeString(table, "control_socket: none\ninclude: [conf.d/*.yaml]\nservices: {}\n");
+        var client = TlsClients.trusting(pair.certificate());
+        try (var daemon = Launched.start("run", "-c", table.toString())) {
+            daemon.awaitErr("ready: 1 service listening");
+            assertTrue(LauncherIT.arguments(daemon.pid()).contains("-XX:TieredStopAtLevel=4"),
+                    LauncherIT.arguments(daemon.pid()).toString());
+            assertEquals("hi\n", ask(client, web, "hi\n").line());
+            daemon.signal("TERM");
+            assertEquals(0, daemon.exit());
+            assertFalse(daemon.err().contains("quick compiler"), daemon.err());
+        }
+        try (var daemon = Launched.start(java.util.Map.of("JINETD_JAVA_OPTS", "-XX:TieredStopAtLevel=1"),
+                "run", "-c", table.toString())) {
+            daemon.awaitErr("ready: 1 service listening");
+            assertTrue(daemon.err().contains("TLS on web runs its handshakes under the quick compiler alone"),
+                    daemon.err());
+            assertEquals("hi\n", ask(client, web, "hi\n").line());
+            daemon.signal("TERM");
             assertEquals(0, daemon.exit());
         }
     }
