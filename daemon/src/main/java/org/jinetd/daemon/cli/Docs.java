@@ -107,6 +107,17 @@ public final class Docs {
         }
         man.append(".SH SIGNALS\n.TP\n.B SIGTERM, SIGINT\nStop listening, drain within shutdown_grace, end the rest, exit 0.\n"
                 + ".TP\n.B SIGHUP\nRead the table again; a bad one changes nothing.\n");
+        man.append(".SH ENVIRONMENT\n.TP\n.B JINETD_JAVA_OPTS\nJVM flags added after the launcher's own, "
+                + "which they override. The launcher gives the JVM its quick compiler alone, and both compilers to "
+                + "\\fBrun\\fR on a table that names \\fBtls:\\fR (TLS handshakes need the optimising one); "
+                + "\\fB-XX:TieredStopAtLevel=1\\fR or \\fB=4\\fR here decides instead.\n"
+                + ".TP\n.B JINETD_SPAWNER_JAVA_OPTS\nThe same, in the daemon's environment, for the JVMs of its spawners "
+                + "(the programs of other users).\n"
+                + ".TP\n.B JINETD_LOG_LEVEL\n\\fBwarn\\fR logs, of the per-connection lines, only those of "
+                + "connections that failed or were refused; the daemon's own lines are always written.\n"
+                + ".TP\n.B JAVA_HOME, JINETD_JDK_DIRS\nWhere the launcher looks for a Java 25 or later when the "
+                + "distribution has no runtime of its own: \\fB$JAVA_HOME\\fR, then \\fBjava\\fR on the PATH, then "
+                + "the JDKs in these folders (default: /usr/lib/jvm /opt/java /usr/local/java /opt).\n");
         man.append(".SH FILES\n.TP\n.I /etc/jinetd/services.yaml\nThe service table.\n"
                 + ".TP\n.I /run/jinetd/control.sock\nThe control socket of a daemon run as root or by systemd.\n");
         man.append(".SH SEE ALSO\n.BR jinetd.yaml (5),\n.BR xinetd (8),\n.BR inetd (8),\n.BR systemd.socket (5),\n.BR sd_notify (3)\n");
