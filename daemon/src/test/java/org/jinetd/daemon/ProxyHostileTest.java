@@ -377,6 +377,35 @@ class ProxyHostileTest {
         }
     }
 
+    /**
+     * The clients of a balancer's unix socket have no address of their own: for per_source and
+     * rate_per_source they are one source, the balancer, and never uncounted.
+     */
+    @Test
+    void theClientsOfABalancersUnixSocketCountAsOneSourceTheBalancer() throws Exception {
+        try (var d = TestDaemon.start("""
+                services:
+                  echo: {bind: 127.0.0.1, handler: echo, per_source: 1, proxy: {from: [127.0.0.1]}}
+                """)) {
+            try (var held = Clients.connect(d.port("echo"))) {
+                held.getOutputStream().write(concat(unixClient("/run/a.sock", "/run/haproxy.sock"), ascii("held\n")));
+                // Its line back: it is served, and holds the one place of its source.
+                assertEquals("held\n", new String(held.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
+                try (var second = Clients.connect(d.port("echo"))) {
+                    assertEquals("", exchange(second, concat(unixClient("/run/b.sock", "/run/haproxy.sock"),
+                            ascii("second\n"))));
+                    assertEquals("service=echo peer=/run/b.sock via=127.0.0.1:" + second.getLocalPort()
+                            + " refused=per_source", d.awaitLog("peer=/run/b.sock"));
+                }
+            }
+            assertTrue(d.awaitIdle(Duration.ofSeconds(30)));
+            try (var after = Clients.connect(d.port("echo"))) {
+                assertEquals("again\n", exchange(after, concat(unixClient("/run/b.sock", "/run/haproxy.sock"),
+                        ascii("again\n"))));
+            }
+        }
+    }
+
     @Test
     void aProgramGetsWhatTheHeaderSaidAndNothingOfALocalOne() throws Exception {
         try (var d = TestDaemon.start("""

@@ -142,16 +142,24 @@ public final class Admission {
      * @param credentials the client's credentials, for unix sockets
      */
     public Verdict admit(InetAddress peer, Optional<Credentials> credentials, Service service) {
-        return admit(peer, credentials, service, false);
+        return admit(peer, peer, credentials, service, false);
     }
 
-    /** A stream connection, from its client as identifying it fixed it. */
+    /**
+     * A stream connection, from its client as identifying it fixed it. A balancer's client of
+     * a unix socket has no address: it is in no prefix of {@code only_from} (refused) nor of
+     * {@code no_access} (not refused by it), and counts, for {@code per_source} and
+     * {@code rate_per_source}, as the balancer: all of them one source, as the balancer's own
+     * unix socket makes them to it.
+     */
     public Verdict admit(Client client, Service service) {
-        if (client.ip() == null && client.relay().isPresent() && !service.access().onlyFrom().isEmpty()) {
-            // A balancer's client of a unix socket has no address: it is in no prefix of only_from.
-            return new Verdict.Refused("only_from", false);
+        if (client.ip() == null && client.relay().isPresent()) {
+            if (!service.access().onlyFrom().isEmpty()) {
+                return new Verdict.Refused("only_from", false);
+            }
+            return admit(null, client.relay().get().by().getAddress(), client.credentials(), service, false);
         }
-        return admit(client.ip(), client.credentials(), service, false);
+        return admit(client.ip(), client.ip(), client.credentials(), service, false);
     }
 
     /**
@@ -173,17 +181,23 @@ public final class Admission {
             rateEpisode.refused(now);
             return new Verdict.Refused("rate", true);
         }
-        return admit(peer.getAddress(), Optional.empty(), service, true);
+        return admit(peer.getAddress(), peer.getAddress(), Optional.empty(), service, true);
     }
 
-    private Verdict admit(InetAddress peer, Optional<Credentials> credentials, Service service, boolean datagram) {
+    /**
+     * @param peer      the address the access lists judge; null where there is none
+     * @param countedAs the address whose source is counted and paced; null where none is
+     */
+    private Verdict admit(InetAddress peer, InetAddress countedAs, Optional<Credentials> credentials, Service service,
+                          boolean datagram) {
         var access = service.access();
         var limits = service.limits();
-        var address = peer == null ? null : Peers.plain(peer);
-        var refusal = address != null ? access.refusal(address) : access.refusal(credentials);
+        var judged = peer == null ? null : Peers.plain(peer);
+        var refusal = judged != null ? access.refusal(judged) : access.refusal(credentials);
         if (refusal.isPresent()) {
             return new Verdict.Refused(refusal.get(), false);
         }
+        var address = countedAs == null ? null : Peers.plain(countedAs);
         var source = address == null || limits.perSource() == Limits.UNLIMITED ? null : source(address, limits);
         Ticket ticket;
         synchronized (lock) {
