@@ -46,6 +46,51 @@ class LauncherIT {
                 java.nio.charset.StandardCharsets.UTF_8).split("\0"));
     }
 
+    /**
+     * A table whose folder others may write in (a sticky one, as /tmp): while the launcher looks
+     * there for {@code tls:}, as root and before any trust is checked, a file swapped for a FIFO
+     * again and again never holds the start (a FIFO's open waits for a writer that never comes).
+     */
+    @Test
+    void aFileSwappedForAFifoBesideTheTableNeverHoldsTheStart() throws Exception {
+        var folder = Files.createDirectory(dir.resolve("shared"));
+        var table = folder.resolve("services.yaml");
+        Files.writeString(table, "control_socket: none\ninclude: [conf.d/*.yaml]\nservices: {}\n");
+        var included = Files.createDirectory(folder.resolve("conf.d"));
+        // The two kinds of file swapped in, linked from outside the folder looked in.
+        var regular = Files.writeString(dir.resolve("regular"), "services: {}\n");
+        var fifo = dir.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        var swapped = included.resolve("x.yaml");
+        var next = included.resolve("x.next");
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var swaps = new java.util.concurrent.atomic.AtomicLong();
+        var swapper = Thread.ofPlatform().start(() -> {
+            try {
+                while (!stop.get()) {
+                    Files.deleteIfExists(next);
+                    Files.createLink(next, swaps.getAndIncrement() % 2 == 0 ? fifo : regular);
+                    Files.move(next, swapped, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try {
+            // -version: the JVM the launcher starts says its version and ends, so that each
+            // start is the launcher's own work and a JVM's start-up.
+            for (int start = 0; start < 25; start++) {
+                try (var launched = Launched.start(Map.of("JINETD_JAVA_OPTS", "-version"), "run", "-c", table.toString())) {
+                    assertEquals(0, launched.exit(), launched.err());
+                }
+            }
+            assertTrue(swapper.isAlive() && swaps.get() > 100, "the file was swapped " + swaps.get() + " times");
+        } finally {
+            stop.set(true);
+            swapper.join();
+        }
+    }
+
     @Test
     void sighupReloadsTheTableAndABadTableChangesNothing() throws Exception {
         int first = TestDaemon.freePort();
