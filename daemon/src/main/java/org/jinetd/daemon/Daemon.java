@@ -123,12 +123,21 @@ public final class Daemon implements AutoCloseable {
         var daemon = new Daemon(table, log, live, spawner, served, bound, passed);
         OpenFiles.descriptorsFor(table.maxConnections()).ifPresent(log::warn);
         Compilers.forTls(table).ifPresent(log::warn);
+        tlsWarnings(table, log);
         passed.unclaimed().forEach(address -> log.warn("systemd passed a socket on " + address
                 + " that no service listens on; it stays unused"));
         bound.forEach(Listener::start);
         log.note("ready: %d service%s listening (%s)".formatted(bound.size(), bound.size() == 1 ? "" : "s",
                 String.join(", ", bound.stream().map(l -> l.service().label() + " " + shown(l)).toList())));
         return daemon;
+    }
+
+    /** What {@code check} warns of in a table's TLS (a certificate near its end, a key a wide group reads), logged. */
+    private static void tlsWarnings(ServiceTable table, ConnectionLog log) {
+        var now = java.time.Instant.now();
+        for (var service : table.enabled()) {
+            service.tls().ifPresent(tls -> tls.warnings(now).forEach(warning -> log.warn(service.name() + ": " + warning)));
+        }
     }
 
     private static Listener bind(Service service, Served served, Spawner spawner, Passed passed)
@@ -216,6 +225,7 @@ public final class Daemon implements AutoCloseable {
         var result = new Reloaded(kept, added, removed, failed);
         failed.forEach(log::warn);
         Compilers.forTls(next).ifPresent(log::warn);
+        tlsWarnings(next, log);
         log.note("reloaded %s: %s".formatted(next.file(), result.summary()));
         return result;
     }

@@ -56,6 +56,17 @@ class TlsServiceTest {
         }
     }
 
+    /** What check warns of is in the daemon's log too, at its start: an admin reads the journal. */
+    @Test
+    void aCertificateNearItsEndIsWarnedOfWhenTheDaemonStarts() throws Exception {
+        var soon = new TestCertificates(dir).dated("soon", "localhost", "-1d", 12);
+        try (var d = TestDaemon.start("services: {echo: {bind: 127.0.0.1, handler: echo, tls: {certificate: %s, key: %s}}}"
+                .formatted(soon.certificate(), soon.key()))) {
+            var line = d.awaitLog("echo: certificate " + soon.certificate() + " expires in ");
+            assertTrue(line.matches(".*expires in 1[01] days, on 20\\S+Z"), line);
+        }
+    }
+
     @Test
     void aProgramGetsPlaintextThroughTheBridgeWithSslserversEnvironment() throws Exception {
         try (var d = TestDaemon.start(("services: {env: {bind: 127.0.0.1, %s, "

@@ -33,7 +33,7 @@ public record Tls(Identity identity, Map<String, Identity> sni, List<String> pro
                   Optional<ClientCheck> client, Duration handshakeTimeout) {
     public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
-    /** A certificate this close to its end gets a warning at check and start. */
+    /** A certificate this close to its end gets a warning at check, start and reload. */
     static final Duration SOON = Duration.ofDays(30);
 
     public Tls {
@@ -162,6 +162,9 @@ public record Tls(Identity identity, Map<String, Identity> sni, List<String> pro
     }
 
     private static void warn(List<String> out, String label, Identity id, Instant now) {
+        keyGroup(id.keyFile()).ifPresent(group -> out.add(("%skey %s is readable by the group %s: each of its members "
+                + "can read the private key (give it to ssl-cert or root's group, or chmod g-r)")
+                .formatted(label, id.keyFile(), group)));
         var chain = id.chain();
         for (int i = 0; i < chain.size(); i++) {
             var cert = chain.get(i);
@@ -181,6 +184,26 @@ public record Tls(Identity identity, Map<String, Identity> sni, List<String> pro
                 out.add("%s did not issue the certificate before it; a chain goes leaf first, then each issuer"
                         .formatted(which));
             }
+        }
+    }
+
+    /**
+     * The group that reads a private key, where it is one to mention: not root's, not Debian's
+     * ssl-cert (made to read /etc/ssl/private), not the owner's own (a user's private group).
+     * A key that others read is refused outright when the table is read.
+     */
+    static Optional<String> keyGroup(Path key) {
+        try {
+            var attributes = java.nio.file.Files.readAttributes(key, java.nio.file.attribute.PosixFileAttributes.class);
+            var group = attributes.group().getName();
+            if (!attributes.permissions().contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                    || group.equals("root") || group.equals("ssl-cert") || group.equals(attributes.owner().getName())) {
+                return Optional.empty();
+            }
+            return Optional.of(group);
+        } catch (java.io.IOException | RuntimeException e) {
+            // Read a moment ago; gone now: the next reload says so.
+            return Optional.empty();
         }
     }
 

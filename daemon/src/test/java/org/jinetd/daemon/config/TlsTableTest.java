@@ -268,6 +268,18 @@ class TlsTableTest {
         assertEquals(refused, problems(web(ec.certificate(), ec.key()), NOT_ROOT));
         Files.setPosixFilePermissions(ec.key(), PosixFilePermissions.fromString("rw-r-----"));
         assertEquals("EC", tls(web(ec.certificate(), ec.key()), "web").identity().key().getAlgorithm());
+        assertEquals(List.of(), tls(web(ec.certificate(), ec.key()), "web").warnings(java.time.Instant.now()),
+                "root's group reads it");
+        // A group that every user of the machine may be in: served, with a word at check and start.
+        var lookup = ec.key().getFileSystem().getUserPrincipalLookupService();
+        Files.getFileAttributeView(ec.key(), java.nio.file.attribute.PosixFileAttributeView.class)
+                .setGroup(lookup.lookupPrincipalByGroupName("users"));
+        assertEquals(List.of("key " + ec.key() + " is readable by the group users: each of its members can read the "
+                + "private key (give it to ssl-cert or root's group, or chmod g-r)"),
+                tls(web(ec.certificate(), ec.key()), "web").warnings(java.time.Instant.now()));
+        Files.setPosixFilePermissions(ec.key(), PosixFilePermissions.fromString("rw-------"));
+        assertEquals(List.of(), tls(web(ec.certificate(), ec.key()), "web").warnings(java.time.Instant.now()),
+                "the group may not read it");
         // A certificate file that holds the key too is a key file.
         var both = made.file("both.pem", Files.readString(ec.certificate()) + Files.readString(ec.key()), "rw-r--r--");
         assertEquals(List.of("7:20: certificate 'DIR/both.pem' holds a private key and is readable by others (mode 0644) "
