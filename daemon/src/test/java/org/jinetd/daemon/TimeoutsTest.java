@@ -167,6 +167,94 @@ class TimeoutsTest {
         }
     }
 
+    /**
+     * A target that takes the connection and then neither reads nor speaks: a client that
+     * floods it, and one that asks and half-closes, each end at timeout_max with their line,
+     * and give back their place (instances: 1), the target's side closed with them.
+     */
+    @Test
+    void aRedirectToATargetThatNeitherReadsNorSpeaksEndsAtItsTimeout() throws Exception {
+        try (var target = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+             var d = TestDaemon.start("services: {fwd: {bind: 127.0.0.1, instances: 1, timeout_max: 1s, "
+                     + "redirect: '127.0.0.1:%d'}}".formatted(target.getLocalPort()))) {
+            var held = new java.util.ArrayList<java.net.Socket>();
+            try {
+                // Flooding: the target's buffers and ours fill, and the copy to it blocks.
+                try (var flood = Clients.connect(d.port("fwd"))) {
+                    held.add(target.accept());
+                    var chunk = new byte[64 * 1024];
+                    try {
+                        for (int i = 0; i < 1024; i++) {
+                            flood.getOutputStream().write(chunk);
+                        }
+                    } catch (java.net.SocketException e) {
+                        // Closed at timeout_max while it wrote.
+                    }
+                    var line = d.awaitLog("service=fwd ");
+                    assertTrue(line.contains(" reason=timeout "), line);
+                }
+                assertTrue(d.awaitIdle(Duration.ofSeconds(20)), d.log().toString());
+                assertEquals(-1, readUntilEnd(held.getFirst()), "the target's side is closed too");
+                // Asking, then half-closing: the copy from the target waits for an answer that never comes.
+                try (var asking = Clients.connect(d.port("fwd"))) {
+                    held.add(target.accept());
+                    asking.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes());
+                    asking.shutdownOutput();
+                    assertEquals(-1, asking.getInputStream().read());
+                    assertTrue(d.awaitLogs(lines -> lines.stream().filter(l -> l.startsWith("service=fwd ")
+                            && l.contains(" reason=timeout ")).count() == 2), d.log().toString());
+                }
+                assertTrue(d.awaitIdle(Duration.ofSeconds(20)), d.log().toString());
+                assertEquals(-1, readUntilEnd(held.get(1)), "the target's side is closed too");
+            } finally {
+                for (var socket : held) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /** What is left to read from {@code socket}, then its end (-1). */
+    private static int readUntilEnd(java.net.Socket socket) throws java.io.IOException {
+        socket.setSoTimeout(20_000);
+        var in = socket.getInputStream();
+        var skip = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(skip)) > 0) {
+            // the client's bytes, read by no one before
+        }
+        return n;
+    }
+
+    /** A target that resets the connection: the client is reset too, and the line says so. */
+    @Test
+    void aRedirectWhoseTargetResetsResetsTheClientAndSaysSo() throws Exception {
+        try (var target = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+             var d = TestDaemon.start("services: {fwd: {bind: 127.0.0.1, redirect: '127.0.0.1:%d'}}"
+                     .formatted(target.getLocalPort()));
+             var client = Clients.connect(d.port("fwd"))) {
+            try (var accepted = target.accept()) {
+                accepted.getOutputStream().write("partial".getBytes());
+                accepted.setSoLinger(true, 0);
+            }
+            var got = new java.io.ByteArrayOutputStream();
+            var in = client.getInputStream();
+            var reset = false;
+            try {
+                int b;
+                while ((b = in.read()) >= 0) {
+                    got.write(b);
+                }
+            } catch (java.net.SocketException e) {
+                reset = e.getMessage().equals("Connection reset");
+            }
+            assertTrue(reset, "the client read " + got + " and an orderly end");
+            var line = d.awaitLog("service=fwd ");
+            assertTrue(line.contains("error=\"redirect to 127.0.0.1:" + target.getLocalPort() + ": Connection reset"),
+                    line);
+        }
+    }
+
     @Test
     void aRedirectWhoseTargetRefusesClosesTheClientAndSaysSo() throws Exception {
         int closed;

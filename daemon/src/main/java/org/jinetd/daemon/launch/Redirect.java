@@ -33,7 +33,7 @@ final class Redirect {
         entry.onAbort(ending::close);
         Optional<String> error;
         try (var watchdog = Watchdog.start(passage.service().timeouts(), passage.since(), true, entry)) {
-            error = forward(passage, target, watchdog);
+            error = forward(passage, target, watchdog, entry);
         }
         ending.end(entry.reason(), error);
     }
@@ -44,7 +44,8 @@ final class Redirect {
      * {@code proxy:}, the header naming the real client goes first, in one write: receivers
      * such as haproxy refuse a header split across reads.
      */
-    private static Optional<String> forward(Passage passage, Launch.Redirect target, Watchdog watchdog) {
+    private static Optional<String> forward(Passage passage, Launch.Redirect target, Watchdog watchdog,
+                                            Live.Entry entry) {
         var within = passage.service().timeouts().connectWithin(Duration.ofNanos(System.nanoTime() - passage.since()));
         long deadline = System.nanoTime() + within.toNanos();
         var where = "redirect to " + target.host() + ":" + target.port() + ": ";
@@ -71,6 +72,15 @@ final class Redirect {
         } catch (IOException | RuntimeException e) {
             return Optional.of(where + e.getMessage());
         }
+        // From here a timeout or a stop ends both sides: the client's alone would leave a copy
+        // blocked on a target that neither reads nor speaks, holding the connection's place.
+        var ending = passage.ending();
+        entry.onAbort(() -> {
+            ending.close();
+            closeQuietly(upstream);
+        });
+        Optional<Broken> there;
+        Optional<Broken> back;
         try (upstream) {
             if (target.proxy() > 0) {
                 var header = ByteBuffer.wrap(header(passage, target.proxy()));
@@ -80,17 +90,36 @@ final class Redirect {
             }
             // The client's side is its socket, or, with tls:, the plaintext inside it.
             var plain = passage.plain();
-            var back = Thread.ofVirtual().start(() -> copy(upstream, plain, passage::shutdownOutput, watchdog));
-            copy(plain, upstream, upstream::shutdownOutput, watchdog);
-            try {
-                back.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // A target that fails (a reset) is passed on as one: the client must not take a cut
+            // answer for a whole one.
+            Runnable resetClient = () -> {
+                try {
+                    passage.channel().setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+                } catch (IOException | RuntimeException e) {
+                    // Closed already: nothing left to tell it.
+                }
+            };
+            var backwards = new CompletableFuture<Optional<Broken>>();
+            Thread.ofVirtual().start(() -> backwards.complete(
+                    copy(upstream, plain, true, passage::shutdownOutput, resetClient, watchdog)));
+            there = copy(plain, upstream, false, upstream::shutdownOutput, resetClient, watchdog);
+            back = backwards.join();
         } catch (IOException e) {
-            // Closing a socket that already failed.
+            return Optional.of(where + e.getMessage());
         }
-        return Optional.empty();
+        if (entry.reason().isPresent()) {
+            return Optional.empty();
+        }
+        return back.filter(Broken::target).or(() -> there.filter(Broken::target))
+                .map(broken -> where + broken.message());
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Closed already, or failing: either way it is closed.
+        }
     }
 
     /**
@@ -152,27 +181,44 @@ final class Redirect {
         void close() throws IOException;
     }
 
-    /** One direction; the source's EOF half-closes the destination. */
-    private static void copy(java.nio.channels.ByteChannel from, java.nio.channels.ByteChannel to, HalfClose halfClose,
-                             Watchdog watchdog) {
+    /**
+     * How a direction failed: by the target's side ({@code target}) or the client's, and the
+     * JDK's words.
+     */
+    private record Broken(boolean target, String message) {}
+
+    /**
+     * One direction; the source's EOF half-closes the destination. A failure on either side
+     * closes both, so that the other direction ends too; one on the target's side resets the
+     * client first ({@code resetClient}).
+     */
+    private static Optional<Broken> copy(java.nio.channels.ByteChannel from, java.nio.channels.ByteChannel to,
+                                         boolean fromTarget, HalfClose halfClose, Runnable resetClient,
+                                         Watchdog watchdog) {
         var buffer = ByteBuffer.allocate(BUFFER);
+        boolean reading = true;
         try {
             while (from.read(buffer.clear()) >= 0) {
                 watchdog.touch();
                 buffer.flip();
+                reading = false;
                 while (buffer.hasRemaining()) {
                     to.write(buffer);
                 }
+                reading = true;
             }
+            reading = false;
             halfClose.close();
+            return Optional.empty();
         } catch (IOException e) {
-            // One side went away: close both, so the other direction ends too.
-            try {
-                from.close();
-                to.close();
-            } catch (IOException ignored) {
-                // already failing
+            // Reading from the target or writing to it: the target's side failed.
+            boolean target = reading == fromTarget;
+            if (target) {
+                resetClient.run();
             }
+            closeQuietly(from);
+            closeQuietly(to);
+            return Optional.of(new Broken(target, String.valueOf(e.getMessage())));
         }
     }
 }
