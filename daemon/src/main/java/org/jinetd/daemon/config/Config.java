@@ -212,6 +212,12 @@ public final class Config {
                     "an absolute path, or none");
             return Optional.empty();
         }
+        var unsafe = path.flatMap(trust::placeRefusal);
+        if (unsafe.isPresent()) {
+            fields.problem(entry.value().mark(), "control_socket '" + path.get() + "' " + unsafe.get().what(),
+                    unsafe.get().expected());
+            return Optional.empty();
+        }
         return path;
     }
 

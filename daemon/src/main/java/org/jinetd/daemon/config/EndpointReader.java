@@ -15,11 +15,13 @@ final class EndpointReader {
     private final Fields fields;
     private final Accounts accounts;
     private final PortNames ports;
+    private final Trust trust;
 
-    EndpointReader(Fields fields, Accounts accounts, PortNames ports) {
+    EndpointReader(Fields fields, Accounts accounts, PortNames ports, Trust trust) {
         this.fields = fields;
         this.accounts = accounts;
         this.ports = ports;
+        this.trust = trust;
     }
 
     private static String sorted(String word) {
@@ -68,6 +70,12 @@ final class EndpointReader {
             var path = fields.path(pathEntry);
             if (path.isPresent() && !path.get().isAbsolute()) {
                 fields.problem(pathEntry.value().mark(), "path '" + path.get() + "' is relative", "an absolute path");
+                return Optional.empty();
+            }
+            var unsafe = path.flatMap(trust::placeRefusal);
+            if (unsafe.isPresent()) {
+                fields.problem(pathEntry.value().mark(), "path '" + path.get() + "' " + unsafe.get().what(),
+                        unsafe.get().expected());
                 return Optional.empty();
             }
             var mode = mode(at.entry("socket_mode"));

@@ -18,7 +18,7 @@ final class ServiceReader {
 
     ServiceReader(Fields fields, Providers providers, Accounts accounts, PortNames ports, int selfUid, Trust trust) {
         this.fields = fields;
-        this.endpoints = new EndpointReader(fields, accounts, ports);
+        this.endpoints = new EndpointReader(fields, accounts, ports, trust);
         this.launches = new LaunchReader(fields, providers, accounts, selfUid);
         this.policies = new PolicyReader(fields, accounts, trust);
         this.proxies = new ProxyReader(fields, policies);

@@ -67,6 +67,40 @@ final class Trust {
         }
     }
 
+    /**
+     * Why a file that root makes at {@code path} (a unix socket, which it also replaces at
+     * start and deletes at stop) is not safe to make there: a directory above it that someone
+     * else owns, or may write in without the sticky bit, could be swapped for a link, and root
+     * would replace or delete a file of that name wherever the link points. The rule of the log
+     * file's directories; a directory not made yet is judged by the nearest one above it.
+     */
+    Optional<Refusal> placeRefusal(Path path) {
+        if (!checks) {
+            return Optional.empty();
+        }
+        var at = path.toAbsolutePath().getParent();
+        while (at != null && !Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
+            at = at.getParent();
+        }
+        if (at == null) {
+            return Optional.empty();
+        }
+        try {
+            var chains = new ArrayList<Path>(prefixes(at));
+            chains.addAll(prefixes(at.toRealPath()));
+            for (var p : chains) {
+                var why = refusalOf(p, false);
+                if (why.isPresent()) {
+                    return why;
+                }
+            }
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.of(new Refusal("not trusted: cannot check the directories above it: " + Unreadable.reason(
+                    e instanceof IOException io ? io : new IOException(e.toString())), expected(null)));
+        }
+    }
+
     /** What is wrong and how to fix it. */
     record Refusal(String what, String expected) {}
 

@@ -43,6 +43,26 @@ class ConfigTest {
         return problems(write(yaml), Accounts.self());
     }
 
+    /** A unix socket or the control socket below a directory another user owns: a problem at its path, for root. */
+    @org.junit.jupiter.api.Test
+    void aSocketBelowADirectoryAnotherUserOwnsIsAProblemForRoot() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Accounts.self() == 0, "gives a directory away, as root");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        var theirs = Files.createDirectories(dir.resolve("theirs/sub"));
+        var nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(theirs.getParent(), nobody);
+        var problems = problems(write("""
+                control_socket: %1$s/control.sock
+                services:
+                  u: {protocol: unix, path: %1$s/u.sock, handler: echo}
+                """.formatted(theirs)), 0);
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).matches("1:17: control_socket '" + theirs + "/control.sock' not trusted: directory "
+                + theirs.getParent() + " is owned by uid 65534 \\(nobody\\).*"), problems.toString());
+        assertTrue(problems.get(1).matches("3:29: path '" + theirs + "/u.sock' not trusted: directory "
+                + theirs.getParent() + " is owned by uid 65534 \\(nobody\\).*"), problems.toString());
+    }
+
     private ServiceTable table(String yaml, int selfUid) throws IOException {
         var loaded = load(write(yaml), selfUid);
         return assertInstanceOf(Loaded.Ok.class, loaded, loaded::toString).table();

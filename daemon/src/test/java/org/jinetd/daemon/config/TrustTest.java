@@ -119,6 +119,29 @@ class TrustTest {
         assertTrue(refusal(ROOT, link).startsWith("not trusted: directory " + open), refusal(ROOT, link));
     }
 
+    /**
+     * A socket root makes, replaces at start and deletes at stop: a directory above it that
+     * another user owns could become a link to anywhere; a sticky one such as /tmp cannot.
+     * One not made yet is judged by the nearest above it.
+     */
+    @Test
+    void aSocketsPlaceIsRefusedBelowADirectoryAnotherUserOwns() throws IOException {
+        var theirs = Files.createDirectory(dir.resolve("theirs"));
+        var sub = Files.createDirectory(theirs.resolve("sub"));
+        giveToNobody(theirs);
+        var where = ROOT.placeRefusal(sub.resolve("victim.sock")).map(r -> r.what() + " (expected " + r.expected() + ")")
+                .orElse("trusted");
+        assertTrue(where.startsWith("not trusted: directory " + theirs + " is owned by uid 65534 (nobody)"), where);
+        assertTrue(ROOT.placeRefusal(theirs.resolve("not-yet/made/x.sock")).isPresent());
+        assertEquals(Optional.empty(), ROOT.placeRefusal(dir.resolve("x.sock")));
+        var sticky = Files.createDirectory(dir.resolve("sticky"));
+        Files.setPosixFilePermissions(sticky, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setAttribute(sticky, "unix:mode", 01777);
+        assertEquals(Optional.empty(), ROOT.placeRefusal(sticky.resolve("x.sock")));
+        assertEquals(Optional.empty(), ROOT.placeRefusal(dir.resolve("missing/x.sock")));
+        assertEquals(Optional.empty(), Trust.NONE.placeRefusal(sub.resolve("victim.sock")));
+    }
+
     @Test
     void theDaemonsOwnUserMayOwnItsFiles() throws IOException {
         giveToNobody(safe);
