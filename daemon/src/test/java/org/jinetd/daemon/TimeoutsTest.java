@@ -35,6 +35,29 @@ class TimeoutsTest {
         }
     }
 
+    /**
+     * A bridged program that leaves a process behind in a session of its own, holding its
+     * output open: at timeout_max the connection ends all the same, with its line, and gives
+     * back its place.
+     */
+    @Test
+    void aBridgedProgramsLeftoverHoldingItsOutputDoesNotHoldTheConnection() throws Exception {
+        try (var d = TestDaemon.start("services: {left: {bind: 127.0.0.1, io: bridge, user: root, timeout_max: 1s, "
+                + "exec: [/bin/sh, -c, 'setsid sleep 60 & echo $!']}}");
+             var client = Clients.connect(d.port("left"))) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream()));
+            long leftover = Long.parseLong(in.readLine().trim());
+            try {
+                assertEquals(null, in.readLine());
+                var line = d.awaitLog("service=left ");
+                assertTrue(line.contains(" reason=timeout "), line);
+                assertTrue(d.awaitIdle(Duration.ofSeconds(20)), d.log().toString());
+            } finally {
+                ProcessHandle.of(leftover).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
     @Test
     void aProgramPastItsLifetimeGetsSigtermThenSigkill() throws Exception {
         // The stubborn program's lifetime is long enough for its shell to ignore SIGTERM first,

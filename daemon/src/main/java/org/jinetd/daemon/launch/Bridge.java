@@ -50,7 +50,16 @@ final class Bridge {
         var channel = passage.plain();
         var timeouts = service.timeouts();
         // The signal first: the client's EOF would reach the program as the end of its work.
-        entry.onAbort(() -> process.end(timeouts.killGrace()).whenComplete((sent, e) -> ending.close()));
+        // Then its output closed too: a process it left behind (one that made a session of its
+        // own, out of the signal's reach) may hold the pipe open for as long as it likes.
+        entry.onAbort(() -> process.end(timeouts.killGrace()).whenComplete((sent, e) -> {
+            ending.close();
+            try {
+                process.stdout().close();
+            } catch (IOException closing) {
+                // Closed already, with the program's end.
+            }
+        }));
         entry.pid(process.pid());
         try (var watchdog = Watchdog.start(timeouts, passage.since(), true, entry)) {
             var inbound = Thread.ofVirtual().start(() -> inbound(channel, process.stdin(), watchdog));
