@@ -52,15 +52,7 @@ final class Trust {
         try {
             var written = path.toAbsolutePath();
             var real = path.toRealPath();
-            var chains = new ArrayList<Path>(prefixes(written));
-            chains.addAll(prefixes(real));
-            for (var p : chains) {
-                var why = refusalOf(p, p.equals(written) || p.equals(real));
-                if (why.isPresent()) {
-                    return why;
-                }
-            }
-            return Optional.empty();
+            return firstRefusal(written, real, p -> p.equals(written) || p.equals(real));
         } catch (IOException | RuntimeException e) {
             return Optional.of(new Refusal("not trusted: cannot check it: " + Unreadable.reason(
                     e instanceof IOException io ? io : new IOException(e.toString())), expected(null)));
@@ -86,15 +78,7 @@ final class Trust {
             return Optional.empty();
         }
         try {
-            var chains = new ArrayList<Path>(prefixes(at));
-            chains.addAll(prefixes(at.toRealPath()));
-            for (var p : chains) {
-                var why = refusalOf(p, false);
-                if (why.isPresent()) {
-                    return why;
-                }
-            }
-            return Optional.empty();
+            return firstRefusal(at, at.toRealPath(), p -> false);
         } catch (IOException | RuntimeException e) {
             return Optional.of(new Refusal("not trusted: cannot check the directories above it: " + Unreadable.reason(
                     e instanceof IOException io ? io : new IOException(e.toString())), expected(null)));
@@ -103,6 +87,20 @@ final class Trust {
 
     /** What is wrong and how to fix it. */
     record Refusal(String what, String expected) {}
+
+    /** The first refusal along {@code written}, then along {@code real}, from the root down. */
+    private Optional<Refusal> firstRefusal(Path written, Path real, java.util.function.Predicate<Path> target)
+            throws IOException {
+        var chains = new ArrayList<Path>(prefixes(written));
+        chains.addAll(prefixes(real));
+        for (var p : chains) {
+            var why = refusalOf(p, target.test(p));
+            if (why.isPresent()) {
+                return why;
+            }
+        }
+        return Optional.empty();
+    }
 
     private static List<Path> prefixes(Path absolute) {
         var out = new ArrayList<Path>();
