@@ -1,12 +1,9 @@
 package org.jinetd.daemon;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.jinetd.daemon.config.ServiceTable;
+import org.jinetd.daemon.os.Arguments;
 
 /**
  * Whether this JVM compiles with C2, which JSSE's handshakes need (its intrinsics): the
@@ -19,12 +16,12 @@ final class Compilers {
     /** The warning a table with TLS services gets from a JVM that compiles with C1 alone, if it does. */
     static Optional<String> forTls(ServiceTable table) {
         var tls = table.enabled().stream().filter(s -> s.tls().isPresent()).map(s -> s.name()).toList();
-        if (tls.isEmpty() || !quickOnly(commandLine())) {
+        if (tls.isEmpty() || !quickOnly(Arguments.ofThisProcess().orElse(List.of()))) {
             return Optional.empty();
         }
         return Optional.of(("TLS on %s runs its handshakes under the quick compiler alone (-XX:TieredStopAtLevel "
-                + "below 4), which take several times the CPU they take with C2: restart jinetd, whose launcher gives both compilers to a "
-                + "table that names tls:, or set JINETD_JAVA_OPTS=-XX:TieredStopAtLevel=4")
+                + "below 4), which take several times the CPU they take with C2: restart jinetd, whose launcher gives "
+                + "both compilers to a table that names tls:, or set JINETD_JAVA_OPTS=-XX:TieredStopAtLevel=4")
                 .formatted(String.join(", ", tls)));
     }
 
@@ -50,15 +47,5 @@ final class Compilers {
             }
         }
         return tiered && level < 4;
-    }
-
-    /** This process's arguments, from /proc; none where it cannot be read. */
-    private static List<String> commandLine() {
-        try {
-            var bytes = Files.readAllBytes(Path.of("/proc/self/cmdline"));
-            return List.of(new String(bytes, StandardCharsets.UTF_8).split("\0"));
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
     }
 }

@@ -122,7 +122,6 @@ public final class Daemon implements AutoCloseable {
         served.reflection().servicePorts(udpPorts(bound));
         var daemon = new Daemon(table, log, live, spawner, served, bound, passed);
         OpenFiles.descriptorsFor(table.maxConnections()).ifPresent(log::warn);
-        Compilers.forTls(table).ifPresent(log::warn);
         tlsWarnings(table, log);
         passed.unclaimed().forEach(address -> log.warn("systemd passed a socket on " + address
                 + " that no service listens on; it stays unused"));
@@ -132,11 +131,16 @@ public final class Daemon implements AutoCloseable {
         return daemon;
     }
 
-    /** What {@code check} warns of in a table's TLS (a certificate near its end, a key a wide group reads), logged. */
+    /**
+     * What a table's TLS is warned of, at start and at each reload: the compiler its handshakes
+     * run under, and what {@code check} warns of (a certificate near its end, a key a wide group reads).
+     */
     private static void tlsWarnings(ServiceTable table, ConnectionLog log) {
+        Compilers.forTls(table).ifPresent(log::warn);
         var now = java.time.Instant.now();
         for (var service : table.enabled()) {
-            service.tls().ifPresent(tls -> tls.warnings(now).forEach(warning -> log.warn(service.name() + ": " + warning)));
+            service.tls().ifPresent(tls -> tls.warnings(now)
+                    .forEach(warning -> log.warn(service.name() + ": " + warning)));
         }
     }
 
@@ -224,7 +228,6 @@ public final class Daemon implements AutoCloseable {
         applied = TableFiles.now(next.sources().read());
         var result = new Reloaded(kept, added, removed, failed);
         failed.forEach(log::warn);
-        Compilers.forTls(next).ifPresent(log::warn);
         tlsWarnings(next, log);
         log.note("reloaded %s: %s".formatted(next.file(), result.summary()));
         return result;

@@ -50,13 +50,8 @@ public final class Exit {
      * print its native memory at exit (bench/memory.sh).
      */
     private static boolean exitsItsOwnWay() {
-        try {
-            var command = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/cmdline")),
-                    java.nio.charset.StandardCharsets.UTF_8);
-            return command.contains("-XX:AOTCacheOutput") || command.contains("-XX:AOTMode=record")
-                    || command.contains("-XX:+PrintNMTStatistics");
-        } catch (java.io.IOException | RuntimeException e) {
-            return true;
-        }
+        return Arguments.ofThisProcess().map(arguments -> arguments.stream().anyMatch(a ->
+                a.contains("-XX:AOTCacheOutput") || a.contains("-XX:AOTMode=record")
+                        || a.contains("-XX:+PrintNMTStatistics"))).orElse(true);
     }
 }
