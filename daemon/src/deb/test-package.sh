@@ -22,7 +22,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
-fail() { echo "test-package: FAIL: $*" >&2; exit 1; }
+failed=""
+fail() { failed=$*; echo "test-package: FAIL: $*" >&2; exit 1; }
 step() { echo "test-package: $*"; }
 
 [ "$(id -u)" = 0 ] || { echo "test-package: skipped: needs root (dpkg -i)"; exit 0; }
@@ -33,7 +34,9 @@ if dpkg-query -W -f '${Status}' jinetd 2>/dev/null | grep -q 'installed\|config-
     fail "jinetd is already installed on this machine; this test installs and purges it, so it leaves it alone"
 fi
 
-work=$(mktemp -d)
+# Below /tmp, whatever TMPDIR says: a root daemon refuses a control socket below a directory
+# another user owns or may write in (a runner's own TMPDIR, say).
+work=$(mktemp -d -p /tmp jinetd-package.XXXXXX)
 chmod 755 "$work"
 daemon=""
 other=""
@@ -45,6 +48,8 @@ cleanup() {
     if [ "$status" != 0 ]; then
         for log in "$work"/*.log; do [ -f "$log" ] && { echo "--- $log"; cat "$log"; }; done
         dpkg -P jinetd >/dev/null 2>&1 || true
+        # Again after the logs, so that the end of the output says what failed.
+        echo "test-package: FAIL${failed:+: $failed} (exit $status; the logs are above)" >&2
     fi
     rm -rf "$work"
 }
@@ -121,10 +126,10 @@ step "jinetd check and --version with no JDK on PATH"
 clean /usr/bin/jinetd check > "$work/check.log" 2>&1 || fail "jinetd check /etc/jinetd/services.yaml failed"
 grep -q '^/etc/jinetd/services.yaml: ok: 2 services' "$work/check.log" || fail "check said: $(cat "$work/check.log")"
 ! grep -q WARNING "$work/check.log" || fail "check warned: $(cat "$work/check.log")"
-clean JINETD_JAVA_OPTS=-Xlog:class+load=info /usr/bin/jinetd --version > "$work/version.log" 2>&1 \
+clean JINETD_JAVA_OPTS=-Xlog:class+load=info /usr/bin/jinetd --version > "$work/version.classes" 2>&1 \
     || fail "jinetd --version failed"
-grep -q 'Java 25' "$work/version.log" || fail "--version does not name Java 25"
-grep -q 'org.jinetd.daemon.cli.Main source: shared objects file' "$work/version.log" \
+grep -q 'Java 25' "$work/version.classes" || fail "--version does not name Java 25"
+grep -q 'org.jinetd.daemon.cli.Main source: shared objects file' "$work/version.classes" \
     || fail "the installed jinetd does not load its classes from its AOT cache"
 bash -c 'source /usr/share/bash-completion/completions/jinetd && declare -F _jinetd_services' >/dev/null \
     || fail "the bash completion script does not load"
