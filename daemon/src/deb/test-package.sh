@@ -46,7 +46,8 @@ cleanup() {
         if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" || true; fi
     done
     if [ "$status" != 0 ]; then
-        for log in "$work"/*.log; do [ -f "$log" ] && { echo "--- $log"; cat "$log"; }; done
+        # The last lines of each: a run's output may be shown by its end alone.
+        for log in "$work"/*.log; do [ -f "$log" ] && { echo "--- $log (its last 25 lines)"; tail -n 25 "$log"; }; done
         dpkg -P jinetd >/dev/null 2>&1 || true
         # Again after the logs, so that the end of the output says what failed.
         echo "test-package: FAIL${failed:+: $failed} (exit $status; the logs are above)" >&2
