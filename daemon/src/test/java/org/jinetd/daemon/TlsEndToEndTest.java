@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +17,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jinetd.daemon.config.TestCertificates;
+import org.jinetd.daemon.proxy.Accept;
+import org.jinetd.daemon.proxy.ProxyHeader;
+import org.jinetd.daemon.proxy.ProxyParser.Parsed;
+import org.jinetd.daemon.proxy.ProxyParser;
+import org.jinetd.daemon.proxy.Ssl;
 import org.jinetd.daemon.tls.OpenSsl;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -359,6 +368,69 @@ class TlsEndToEndTest {
                 assertTrue(answer.contains("\nprotocol=TLSv1.3\n"), answer);
             }
             assertTrue(lineOf(d, "handler", 0).startsWith("service=handler peer=192.0.2.9:5678 via=127.0.0.1:"));
+        }
+    }
+
+    /**
+     * A redirect behind {@code tls:} forwards plaintext, and its v2 header tells the target what
+     * the daemon's handshake agreed: the SNI name, the ALPN protocol, and the SSL TLV with the
+     * version, the cipher, the client certificate's CN and the shown certificate's algorithms.
+     */
+    @Test
+    void aRedirectBehindTlsSendsItsSessionInTheProxyHeader() throws Exception {
+        var ca = made.authority("ca");
+        var alice = made.client("alice", ca, "/CN=alice/O=Example", "0x42");
+        try (var target = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+             var d = TestDaemon.start("""
+                services:
+                  relay: {bind: 127.0.0.1, redirect: {to: "127.0.0.1:%d", proxy: 2}, tls: %s}
+                """.formatted(target.getLocalPort(),
+                     tls("alpn: [x-relay], client: {ca: %s, require: false}".formatted(ca.certificate()))))) {
+            var heard = new CompletableFuture<ProxyHeader>();
+            Thread.ofVirtual().start(() -> {
+                try (var relayed = target.accept()) {
+                    relayed.setSoTimeout(10_000);
+                    var in = relayed.getInputStream();
+                    var bytes = new byte[1024];
+                    int length = 0;
+                    var accept = Accept.V2;
+                    var parsed = ProxyParser.parse(bytes, 0, accept);
+                    while (parsed instanceof Parsed.Partial(int more)) {
+                        in.readNBytes(bytes, length, more);
+                        length += more;
+                        parsed = ProxyParser.parse(bytes, length, accept);
+                    }
+                    if (!(parsed instanceof Parsed.Complete complete)) {
+                        throw new IOException("target read " + parsed);
+                    }
+                    var asked = new String(in.readNBytes(6), StandardCharsets.US_ASCII);
+                    relayed.getOutputStream().write(("plain " + asked).getBytes(StandardCharsets.US_ASCII));
+                    heard.complete(complete.header());
+                } catch (IOException | RuntimeException e) {
+                    heard.completeExceptionally(e);
+                }
+            });
+            try (var client = OpenSsl.client(d.port("relay"), "-servername", "localhost", "-alpn", "x-relay",
+                    "-cert", alice.certificate().toString(), "-key", alice.key().toString(), "-quiet", "-ign_eof")) {
+                var said = client.talk("hello\n");
+                assertTrue(said.contains("plain hello\n"), said);
+            }
+            var header = (ProxyHeader.Inet) heard.get(30, TimeUnit.SECONDS);
+            var tlvs = header.tlvs();
+            assertEquals(Optional.of("localhost"), tlvs.authority(), tlvs.toString());
+            assertEquals(Optional.of("x-relay"), tlvs.alpn(), tlvs.toString());
+            assertTrue(tlvs.uniqueId().isPresent(), tlvs.toString());
+            var ssl = tlvs.ssl().orElseThrow();
+            assertEquals(Ssl.CLIENT_SSL | Ssl.CLIENT_CERT_CONN
+                    | Ssl.CLIENT_CERT_SESS, ssl.client(), ssl.toString());
+            assertTrue(ssl.verified(), ssl.toString());
+            assertEquals(Optional.of("TLSv1.3"), ssl.version());
+            assertTrue(ssl.cipher().orElseThrow().startsWith("TLS_AES_"), ssl.toString());
+            assertEquals(Optional.of("alice"), ssl.commonName());
+            assertEquals(Optional.of("EC256"), ssl.keyAlg());
+            assertEquals(Optional.of("ecdsa-with-SHA256"), ssl.sigAlg());
+            assertEquals("127.0.0.1", header.source().getAddress().getHostAddress());
+            assertEquals(d.port("relay"), header.destination().getPort());
         }
     }
 

@@ -233,10 +233,15 @@ public record Tls(Identity identity, Map<String, Identity> sni, List<String> pro
     }
 
     private static Optional<String> commonName(X509Certificate cert) {
+        return subjectCommonName(cert).map(cn -> cn.toLowerCase(Locale.ROOT));
+    }
+
+    /** The most specific CN of {@code cert}'s subject, as written there. */
+    public static Optional<String> subjectCommonName(X509Certificate cert) {
         try {
             var ldap = new javax.naming.ldap.LdapName(cert.getSubjectX500Principal().getName(X500Principal.RFC2253));
             return ldap.getRdns().stream().filter(r -> r.getType().equalsIgnoreCase("CN"))
-                    .map(r -> String.valueOf(r.getValue()).toLowerCase(Locale.ROOT)).reduce((a, b) -> b);
+                    .map(r -> String.valueOf(r.getValue())).reduce((a, b) -> b);
         } catch (javax.naming.InvalidNameException e) {
             return Optional.empty();
         }

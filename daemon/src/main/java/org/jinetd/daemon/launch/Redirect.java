@@ -124,14 +124,17 @@ final class Redirect {
 
     /**
      * The PROXY header of {@code version} that names the connection's real client and what it
-     * reached; in v2, with its unique id: the one its own balancer gave it, else one of its own.
+     * reached; in v2, with its unique id (the one its own balancer gave it, else one of its
+     * own) and, behind {@code tls:}, what the daemon's own TLS session agreed (SNI, ALPN, SSL),
+     * else the TLVs its balancer sent of these.
      */
     static byte[] header(Passage passage, int version) {
         var client = passage.client();
         var reached = client.relay().flatMap(Client.Relay::destination).orElse(passage.local());
         var carried = client.relay().map(Client.Relay::tlvs).orElse(Tlvs.NONE);
         var id = carried.uniqueId().orElseGet(Redirect::uniqueId);
-        var tlvs = new Tlvs(carried.alpn(), carried.authority(), Optional.of(id), carried.ssl(), Optional.empty());
+        var tlvs = passage.tls().map(session -> SessionTlvs.of(session, id)).orElseGet(() ->
+                new Tlvs(carried.alpn(), carried.authority(), Optional.of(id), carried.ssl(), Optional.empty()));
         if (client.address() instanceof InetSocketAddress from && reached instanceof InetSocketAddress to) {
             return version == 1 ? ProxyWriter.v1(from, to) : ProxyWriter.v2(from, to, tlvs, false);
         }

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * what {@link Tlvs} and {@link Ssl} are made of, so a header written by {@link ProxyWriter} always
  * reads back.
  */
-enum TextRule {
+public enum TextRule {
     ALPN("ALPN TLV", false),
     AUTHORITY("AUTHORITY TLV", false),
     NETNS("NETNS TLV", false),
@@ -64,6 +64,12 @@ enum TextRule {
     /** The text of bytes that passed {@link #problem}. */
     static String text(byte[] bytes, int from, int length) {
         return new String(bytes, from, length, StandardCharsets.US_ASCII);
+    }
+
+    /** Whether a header can carry {@code text} as this. */
+    public boolean admits(String text) {
+        var bytes = text.getBytes(StandardCharsets.UTF_8);
+        return problem(bytes, 0, bytes.length) == null;
     }
 
     /** Refuses a value that a header could not carry. */

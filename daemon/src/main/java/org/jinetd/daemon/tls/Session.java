@@ -19,15 +19,18 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * @param applicationProtocol the ALPN protocol chosen, if any
  * @param clientChain         the client's certificate chain, its own first; empty without one
  * @param resumed             the client resumed an earlier session (a TLS 1.3 ticket, a TLS 1.2 session id)
+ * @param shown               the certificate this daemon showed the client (SNI chose it), if one was
  */
 public record Session(String protocol, String cipherSuite, Optional<String> serverName,
-                      Optional<String> applicationProtocol, List<X509Certificate> clientChain, boolean resumed) {
+                      Optional<String> applicationProtocol, List<X509Certificate> clientChain, boolean resumed,
+                      Optional<X509Certificate> shown) {
     public Session {
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(cipherSuite, "cipherSuite");
         Objects.requireNonNull(serverName, "serverName");
         Objects.requireNonNull(applicationProtocol, "applicationProtocol");
         clientChain = List.copyOf(clientChain);
+        Objects.requireNonNull(shown, "shown");
     }
 
     /** The facts of {@code engine}'s session, its handshake begun at {@code started} (epoch millis). */
@@ -47,7 +50,10 @@ public record Session(String protocol, String cipherSuite, Optional<String> serv
         }
         var alpn = Optional.ofNullable(engine.getApplicationProtocol()).filter(p -> !p.isEmpty());
         // A resumed session keeps the time it was first made.
+        var local = session.getLocalCertificates();
+        Optional<X509Certificate> shown = local != null && local.length > 0 && local[0] instanceof X509Certificate c
+                ? Optional.of(c) : Optional.empty();
         return new Session(session.getProtocol(), session.getCipherSuite(), host, alpn, chain,
-                session.getCreationTime() < started);
+                session.getCreationTime() < started, shown);
     }
 }
