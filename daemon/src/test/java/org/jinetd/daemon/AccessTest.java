@@ -91,7 +91,13 @@ class AccessTest {
                 """.formatted(open, uid, closed))) {
             assertEquals("me", Clients.exchange(open, "me"));
             assertEquals("", Clients.exchange(closed, "me"));
-            assertTrue(d.awaitLog("refused=").endsWith(" refused=only_users"));
+            // The line says who was refused, and who was served: whom the client runs as.
+            var system = new com.sun.security.auth.module.UnixSystem();
+            var who = " uid=" + system.getUid() + " gid=" + system.getGid();
+            var refused = d.awaitLog("refused=");
+            assertTrue(refused.endsWith(who + " refused=only_users"), refused);
+            var served = d.awaitLog("service=open ");
+            assertTrue(served.contains(who + " duration="), served);
         }
     }
 

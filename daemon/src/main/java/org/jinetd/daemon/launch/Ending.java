@@ -52,6 +52,8 @@ final class Ending {
     private volatile SocketAddress peer;
     /** The balancer it came through, where a PROXY header said. */
     private volatile SocketAddress via;
+    /** A unix socket's client: who connected (SO_PEERCRED), which the log names beside its path. */
+    private volatile org.jinetd.daemon.os.Credentials credentials;
     /** Its TLS session, where it had one: what the handshake agreed on, and whether the client broke it. */
     private volatile org.jinetd.daemon.tls.TlsChannel tls;
     private volatile Live.Entry entry;
@@ -105,9 +107,11 @@ final class Ending {
     }
 
     /** Who it is from, now known: the log names the client, and the balancer it came through. */
-    void identified(SocketAddress client, Optional<? extends SocketAddress> relay) {
+    void identified(SocketAddress client, Optional<? extends SocketAddress> relay,
+                    Optional<org.jinetd.daemon.os.Credentials> credentials) {
         this.peer = client;
         this.via = relay.orElse(null);
+        this.credentials = credentials.orElse(null);
     }
 
     /** Its TLS handshake is done: the line says what it agreed on. */
@@ -179,7 +183,7 @@ final class Ending {
                     session.cipherSuite(), session.serverName(), session.resumed()));
             // A client that broke its session (asked to renegotiate) is why it ended, whatever served it saw.
             var why = reason.isPresent() || channel == null ? reason : channel.cut();
-            log.ended(new Ended(service, peer, Optional.ofNullable(via), secured, pid, status, signal, why, error,
+            log.ended(new Ended(service, peer, Optional.ofNullable(via), Optional.ofNullable(credentials), secured, pid, status, signal, why, error,
                     trace, Duration.ofNanos(System.nanoTime() - since)));
             leave();
         }
@@ -207,7 +211,8 @@ final class Ending {
         }
         if (release()) {
             if (logged) {
-                log.refused(service, Peers.shown(peer), Optional.ofNullable(via).map(Peers::shown), reason, why);
+                log.refused(service, Peers.shown(peer), Optional.ofNullable(via).map(Peers::shown),
+                        Optional.ofNullable(credentials), reason, why);
             }
             leave();
         }

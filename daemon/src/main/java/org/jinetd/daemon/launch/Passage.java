@@ -96,7 +96,7 @@ public final class Passage {
             throw new IllegalStateException("identified twice");
         }
         client = who;
-        ending.identified(who.address(), who.relay().map(Client.Relay::by));
+        ending.identified(who.address(), who.relay().map(Client.Relay::by), who.credentials());
     }
 
     /** Nanoseconds it waits for its turn by its source's rate, as admission said. */

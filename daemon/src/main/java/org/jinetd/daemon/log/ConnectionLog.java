@@ -73,18 +73,21 @@ public final class ConnectionLog {
 
     /** As {@link #refused(String, String, String)}, with what was wrong ({@code error="..."}) where there is more to say. */
     public void refused(String service, String peer, String reason, java.util.Optional<String> why) {
-        refused(service, peer, java.util.Optional.empty(), reason, why);
+        refused(service, peer, java.util.Optional.empty(), java.util.Optional.empty(), reason, why);
     }
 
     /**
      * As {@link #refused(String, String, String, java.util.Optional)}, for a client that a
-     * balancer's PROXY header named: {@code via=} the balancer, as on the line of a connection served.
+     * balancer's PROXY header named ({@code via=} the balancer), or a unix socket's client
+     * ({@code uid= gid=} who connected), as on the line of a connection served.
      */
-    public void refused(String service, String peer, java.util.Optional<String> via, String reason,
+    public void refused(String service, String peer, java.util.Optional<String> via,
+                        java.util.Optional<org.jinetd.daemon.os.Credentials> who, String reason,
                         java.util.Optional<String> why) {
         tally.refused(service, reason, 1);
         throttled("service=" + service + " refused=" + reason, () -> "service=" + service + " peer="
-                + LogText.quoted(peer) + via.map(v -> " via=" + LogText.quoted(v)).orElse("") + " refused=" + reason
+                + LogText.quoted(peer) + via.map(v -> " via=" + LogText.quoted(v)).orElse("")
+                + who.map(Ended::credentials).orElse("") + " refused=" + reason
                 + why.map(w -> " error=" + LogText.quoted(w)).orElse(""));
     }
 

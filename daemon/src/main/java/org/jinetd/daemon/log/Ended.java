@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jinetd.daemon.os.Credentials;
 
 /**
  * How a connection ended: the one line the log gets for it.
@@ -12,6 +13,7 @@ import java.util.OptionalLong;
  * @param service the service's name
  * @param peer    the client (null for a program in wait mode, which accepts by itself)
  * @param via     the balancer the client came through, where a PROXY header named the client
+ * @param who     a unix socket's client: who connected (SO_PEERCRED)
  * @param tls     what its TLS handshake agreed on, where the service has {@code tls:}
  * @param pid     the program's pid, for programs
  * @param exit    its exit status, for programs that exited
@@ -21,13 +23,15 @@ import java.util.OptionalLong;
  * @param trace   where a handler threw: its stack trace ({@link LogText#trace}), one quoted value of the line
  * @param took    from accept to the end
  */
-public record Ended(String service, SocketAddress peer, Optional<SocketAddress> via, Optional<Tls> tls, OptionalLong pid,
+public record Ended(String service, SocketAddress peer, Optional<SocketAddress> via, Optional<Credentials> who,
+                    Optional<Tls> tls, OptionalLong pid,
                     OptionalLong exit, Optional<String> signal,
                     Optional<String> reason, Optional<String> error, Optional<String> trace,
                     Duration took) {
     public Ended {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(via, "via");
+        Objects.requireNonNull(who, "who");
         Objects.requireNonNull(tls, "tls");
     }
 
@@ -35,6 +39,7 @@ public record Ended(String service, SocketAddress peer, Optional<SocketAddress> 
         var b = new StringBuilder(96).append("service=").append(service).append(" peer=")
                 .append(LogText.quoted(Peers.shown(peer)));
         via.ifPresent(v -> b.append(" via=").append(LogText.quoted(Peers.shown(v))));
+        who.ifPresent(w -> b.append(credentials(w)));
         tls.ifPresent(t -> {
             b.append(" tls=").append(LogText.quoted(t.protocol())).append(" cipher=").append(LogText.quoted(t.cipher()));
             t.sni().ifPresent(s -> b.append(" sni=").append(LogText.quoted(s)));
@@ -56,6 +61,11 @@ public record Ended(String service, SocketAddress peer, Optional<SocketAddress> 
             b.append(fraction < 10 ? "00" : "0");
         }
         return b.append(fraction).append('s').toString();
+    }
+
+    /** {@code " uid=1000 gid=1000"}: whom a unix socket's client runs as, the line's fields after {@code peer=}. */
+    static String credentials(Credentials who) {
+        return " uid=" + who.uid() + " gid=" + who.gid();
     }
 
     /** What a TLS handshake agreed on, as the line shows it: the client's SNI name is its text, quoted. */

@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
  */
 final class Pairs {
     /** The keys of a line that become fields. */
-    private static final List<String> KEYS = List.of("service", "peer", "via", "tls", "cipher", "sni", "pid", "exit", "signal", "reason",
+    private static final List<String> KEYS = List.of("service", "peer", "via", "uid", "gid", "tls", "cipher", "sni", "pid", "exit", "signal", "reason",
             "refused", "error", "handler", "logger", "duration", "trace");
     /** Their fields, in the same order. */
     private static final List<String> FIELDS = KEYS.stream().map(k -> "JINETD_" + k.toUpperCase(java.util.Locale.ROOT))
