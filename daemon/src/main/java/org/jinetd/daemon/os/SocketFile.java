@@ -39,6 +39,7 @@ public final class SocketFile {
                                            OptionalInt gid) throws IOException {
         var parent = path.toAbsolutePath().getParent();
         checkLength(path, path);
+        checkPlace(parent, (int) new com.sun.security.auth.module.UnixSystem().getUid());
         var privateDir = privateDirectory(parent);
         var bound = privateDir.resolve("s");
         ServerSocketChannel server = null;
@@ -65,6 +66,48 @@ public final class SocketFile {
             throw e;
         } finally {
             Files.deleteIfExists(privateDir);
+        }
+    }
+
+    /**
+     * For a root daemon, the table's rule for a socket's place, checked again as it is bound:
+     * every directory above it, as written and as it resolves, owned by root or {@code self} and
+     * writable by no one else unless sticky. A directory made since the table was read (another
+     * user's, in /tmp) could otherwise be swapped for a link between the bind and the rename,
+     * and root would make, and at its stop delete, a file of that name wherever it points.
+     * Once every directory passes, no one else can change any of them.
+     */
+    static void checkPlace(Path parent, int self) throws IOException {
+        if (self != 0) {
+            return;
+        }
+        var chains = new java.util.ArrayList<Path>();
+        Path real;
+        try {
+            real = parent.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new IOException("no such directory: " + parent, e);
+        }
+        for (var chain : java.util.List.of(parent, real)) {
+            var at = chain.getRoot();
+            chains.add(at);
+            for (var name : chain) {
+                at = at.resolve(name);
+                chains.add(at);
+            }
+        }
+        for (var dir : chains) {
+            var attributes = Files.readAttributes(dir, "unix:uid,gid,mode,nlink", LinkOption.NOFOLLOW_LINKS);
+            var status = new FileStatus((int) attributes.get("mode"), (int) attributes.get("uid"),
+                    (int) attributes.get("gid"), (int) attributes.get("nlink"));
+            var why = status.isSymlink()
+                    ? (status.uid() == 0 ? java.util.Optional.<String>empty() : java.util.Optional.of("a link not root's"))
+                    : status.unsafeDirectory(self);
+            if (why.isPresent()) {
+                throw new IOException("'%s' (uid %d, mode %04o) is %s: a root daemon binds a unix socket only below "
+                        .formatted(dir, status.uid(), status.mode() & 07777, why.get())
+                        + "directories of root's that no one else may write in (or sticky ones)");
+            }
         }
     }
 

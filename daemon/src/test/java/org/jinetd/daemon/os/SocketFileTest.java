@@ -1,0 +1,75 @@
+package org.jinetd.daemon.os;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A root daemon binds a unix socket only where no one else can swap a directory above it for
+ * a link: checked as it binds, not only when the table was read, since a directory may be
+ * made in between (another user's, in a sticky /tmp). Runs as root, as CI does.
+ */
+class SocketFileTest {
+    @TempDir
+    Path dir;
+
+    private static void giveToNobody(Path path) throws IOException {
+        var nobody = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setOwner(nobody);
+    }
+
+    private static void bind(Path path) throws IOException {
+        SocketFile.bind(path, 4, PosixFilePermissions.fromString("rw-rw-rw-"), OptionalInt.empty(), OptionalInt.empty())
+                .close();
+    }
+
+    @Test
+    void aDirectoryAnotherUserMadeAboveTheSocketStopsItsBind() throws Exception {
+        assumeTrue(System.getProperty("user.name").equals("root"), "needs root to give a directory away");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        var sticky = Files.createDirectory(dir.resolve("tmp"));
+        Files.setAttribute(sticky, "unix:mode", 01777);
+        // Made after the table was read, by someone else: theirs to swap for a link.
+        var theirs = Files.createDirectory(sticky.resolve("svc"));
+        giveToNobody(theirs);
+        var refused = assertThrows(IOException.class, () -> bind(theirs.resolve("x.sock")));
+        assertTrue(refused.getMessage().startsWith("'" + theirs + "' (uid 65534, mode 0755) is not owned by root: "),
+                refused.getMessage());
+        assertFalse(Files.exists(theirs.resolve("x.sock"), LinkOption.NOFOLLOW_LINKS));
+        try (var left = Files.list(theirs)) {
+            assertEquals(0, left.count(), "nothing made there, not even the private directory");
+        }
+
+        // A link of theirs to a directory of root's: refused as well, what it points to unchanged.
+        var roots = Files.createDirectory(dir.resolve("roots"));
+        var link = Files.createSymbolicLink(sticky.resolve("link"), roots);
+        Files.getFileAttributeView(link, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setOwner(link.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        var linked = assertThrows(IOException.class, () -> bind(link.resolve("x.sock")));
+        assertTrue(linked.getMessage().contains("is a link not root's"), linked.getMessage());
+        assertFalse(Files.exists(roots.resolve("x.sock"), LinkOption.NOFOLLOW_LINKS));
+
+        // Root's own directory in the sticky one: bound.
+        var ours = Files.createDirectory(sticky.resolve("ours"));
+        bind(ours.resolve("x.sock"));
+        assertTrue(Files.exists(ours.resolve("x.sock"), LinkOption.NOFOLLOW_LINKS));
+
+        // Group-writable without the sticky bit: refused.
+        var shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setAttribute(shared, "unix:mode", 0775);
+        var writable = assertThrows(IOException.class, () -> bind(shared.resolve("x.sock")));
+        assertTrue(writable.getMessage().contains("is group-writable without the sticky bit"), writable.getMessage());
+    }
+}
