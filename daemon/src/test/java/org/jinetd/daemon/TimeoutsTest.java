@@ -98,13 +98,15 @@ class TimeoutsTest {
                 }
             }
             for (var service : ProgramStartTest.both("stubborn")) {
+                long t0 = System.nanoTime();
                 try (var client = Clients.connect(d.port(service))) {
                     var in = client.getInputStream();
                     assertEquals("ready\n", new String(in.readNBytes(6), java.nio.charset.StandardCharsets.US_ASCII));
                     // The client is cut off at the timeout, though a grandchild that ignores SIGTERM still holds the socket.
                     assertEquals(-1, in.read());
                     int pid = pid(d.awaitLog("service=" + service + " peer="));
-                    assertTrue(!group(pid).isEmpty(), "the grandchild that ignores SIGTERM is there until kill_grace");
+                    assertTrue(!group(pid).isEmpty(), "the grandchild that ignores SIGTERM is there until kill_grace ("
+                            + service + ", " + (System.nanoTime() - t0) / 1_000_000 + " ms after connecting): " + d.log());
                     assertTrue(awaitNoGroup(pid), "the grandchild got no SIGKILL after kill_grace");
                 }
             }
@@ -271,7 +273,7 @@ class TimeoutsTest {
             } catch (java.net.SocketException e) {
                 reset = e.getMessage().equals("Connection reset");
             }
-            assertTrue(reset, "the client read " + got + " and an orderly end");
+            assertTrue(reset, "the client read " + got + " and an orderly end: " + d.awaitLog("service=fwd "));
             var line = d.awaitLog("service=fwd ");
             assertTrue(line.contains("error=\"redirect to 127.0.0.1:" + target.getLocalPort() + ": Connection reset"),
                     line);

@@ -65,6 +65,11 @@ final class Redirect {
                 upstream.socket().connect(address.get(), (int) Math.max(1, left / 1_000_000));
             } catch (IOException | RuntimeException e) {
                 upstream.close();
+                // A target that accepted and reset before the handshake was seen to end: passed on
+                // as a reset, as one that resets later is.
+                if (e instanceof java.net.SocketException && e.getMessage() != null && e.getMessage().startsWith("Connection reset")) {
+                    resetClient(passage);
+                }
                 throw e;
             }
         } catch (SocketTimeoutException e) {
@@ -92,13 +97,7 @@ final class Redirect {
             var plain = passage.plain();
             // A target that fails (a reset) is passed on as one: the client must not take a cut
             // answer for a whole one.
-            Runnable resetClient = () -> {
-                try {
-                    passage.channel().setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
-                } catch (IOException | RuntimeException e) {
-                    // Closed already: nothing left to tell it.
-                }
-            };
+Runnable resetClient = () -> resetClient(passage);
             var backwards = new CompletableFuture<Optional<Broken>>();
             Thread.ofVirtual().start(() -> backwards.complete(
                     copy(upstream, plain, true, passage::shutdownOutput, resetClient, watchdog)));
@@ -112,6 +111,15 @@ final class Redirect {
         }
         return back.filter(Broken::target).or(() -> there.filter(Broken::target))
                 .map(broken -> where + broken.message());
+    }
+
+    /** Closes the client's socket with a reset from now on (SO_LINGER 0), as the target did. */
+    private static void resetClient(Passage passage) {
+        try {
+            passage.channel().setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException | RuntimeException e) {
+            // Closed already: nothing left to tell it.
+        }
     }
 
     private static void closeQuietly(java.nio.channels.Channel channel) {
