@@ -232,18 +232,23 @@ public record Tls(Identity identity, Map<String, Identity> sni, List<String> pro
         return List.copyOf(out);
     }
 
+    /** The most specific CN of {@code cert}'s subject (the last in its order), in lower case. */
     private static Optional<String> commonName(X509Certificate cert) {
-        return subjectCommonName(cert).map(cn -> cn.toLowerCase(Locale.ROOT));
+        var names = subjectCommonNames(cert);
+        return names.isEmpty() ? Optional.empty() : Optional.of(names.getLast().toLowerCase(Locale.ROOT));
     }
 
-    /** The most specific CN of {@code cert}'s subject, as written there. */
-    public static Optional<String> subjectCommonName(X509Certificate cert) {
+    /**
+     * The CNs of {@code cert}'s subject that are text, in the certificate's order (the first is
+     * the one OpenSSL finds first); one held as bytes (an OCTET STRING) is no name.
+     */
+    public static List<String> subjectCommonNames(X509Certificate cert) {
         try {
             var ldap = new javax.naming.ldap.LdapName(cert.getSubjectX500Principal().getName(X500Principal.RFC2253));
             return ldap.getRdns().stream().filter(r -> r.getType().equalsIgnoreCase("CN"))
-                    .map(r -> String.valueOf(r.getValue())).reduce((a, b) -> b);
+                    .map(javax.naming.ldap.Rdn::getValue).filter(v -> v instanceof String).map(v -> (String) v).toList();
         } catch (javax.naming.InvalidNameException e) {
-            return Optional.empty();
+            return List.of();
         }
     }
 }

@@ -42,6 +42,8 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private final Path path;
+    /** Where the socket file was made, its directories resolved: what is deleted at the end. */
+    private final Path placed;
     private final ServerSocketChannel server;
     private final Handler handler;
     private final ConnectionLog log;
@@ -53,8 +55,10 @@ public final class ControlServer implements AutoCloseable {
             r -> Thread.ofPlatform().name("control-deadlines").daemon(true).unstarted(r));
     private volatile boolean closed;
 
-    private ControlServer(Path path, ServerSocketChannel server, Handler handler, ConnectionLog log, int ownUid) {
+    private ControlServer(Path path, Path placed, ServerSocketChannel server, Handler handler, ConnectionLog log,
+                          int ownUid) {
         this.path = path;
+        this.placed = placed;
         this.server = server;
         this.handler = handler;
         this.log = log;
@@ -64,10 +68,11 @@ public final class ControlServer implements AutoCloseable {
     public static ControlServer open(Path path, Handler handler, ConnectionLog log) throws IOException {
         int ownUid = (int) new com.sun.security.auth.module.UnixSystem().getUid();
         SocketDirectory.make(path.toAbsolutePath().getParent(), ownUid);
-        replaceStale(path);
-        var server = SocketFile.bind(path, 0, PosixFilePermissions.fromString("rw-------"), OptionalInt.empty(),
+        var placed = SocketFile.place(path);
+        replaceStale(placed);
+        var server = SocketFile.bind(placed, 0, PosixFilePermissions.fromString("rw-------"), OptionalInt.empty(),
                 OptionalInt.empty());
-        var control = new ControlServer(path, server, handler, log, ownUid);
+        var control = new ControlServer(path, placed, server, handler, log, ownUid);
         Thread.ofPlatform().name("control").daemon(true).start(control::acceptLoop);
         return control;
     }
@@ -263,7 +268,7 @@ public final class ControlServer implements AutoCloseable {
         closed = true;
         try {
             server.close();
-            Files.deleteIfExists(path);
+            Files.deleteIfExists(placed);
         } catch (IOException e) {
             // Left behind, it is replaced as stale at the next start.
         }

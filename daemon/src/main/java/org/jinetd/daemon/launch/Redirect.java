@@ -67,7 +67,7 @@ final class Redirect {
                 upstream.close();
                 // A target that accepted and reset before the handshake was seen to end: passed on
                 // as a reset, as one that resets later is.
-                if (e instanceof java.net.SocketException && e.getMessage() != null && e.getMessage().startsWith("Connection reset")) {
+                if (reset(e)) {
                     resetClient(passage);
                 }
                 throw e;
@@ -97,13 +97,17 @@ final class Redirect {
             var plain = passage.plain();
             // A target that fails (a reset) is passed on as one: the client must not take a cut
             // answer for a whole one.
-Runnable resetClient = () -> resetClient(passage);
+            Runnable resetClient = () -> resetClient(passage);
             var backwards = new CompletableFuture<Optional<Broken>>();
             Thread.ofVirtual().start(() -> backwards.complete(
                     copy(upstream, plain, true, passage::shutdownOutput, resetClient, watchdog)));
             there = copy(plain, upstream, false, upstream::shutdownOutput, resetClient, watchdog);
             back = backwards.join();
         } catch (IOException e) {
+            // The PROXY header's write (or the close) gets here: a target that reset meanwhile is passed on too.
+            if (reset(e)) {
+                resetClient(passage);
+            }
             return Optional.of(where + e.getMessage());
         }
         if (entry.reason().isPresent()) {
@@ -111,6 +115,12 @@ Runnable resetClient = () -> resetClient(passage);
         }
         return back.filter(Broken::target).or(() -> there.filter(Broken::target))
                 .map(broken -> where + broken.message());
+    }
+
+    /** Whether {@code e} is the kernel's ECONNRESET, as the JDK words it. */
+    private static boolean reset(Exception e) {
+        return e instanceof java.net.SocketException && e.getMessage() != null
+                && e.getMessage().startsWith("Connection reset");
     }
 
     /** Closes the client's socket with a reset from now on (SO_LINGER 0), as the target did. */

@@ -14,9 +14,11 @@ import org.jinetd.daemon.tls.Session;
 
 /**
  * The PROXY v2 TLVs that tell a redirect's target about the TLS session this daemon
- * terminated, as haproxy writes its own: AUTHORITY (the SNI name), ALPN, and SSL with the
- * version, the cipher, the client certificate's CN and the key and signature algorithms of
- * the certificate shown. A text the header cannot carry is left out, never rewritten.
+ * terminated, in the layout haproxy writes its own in: AUTHORITY (the SNI name), ALPN, and SSL
+ * with the version, the cipher (as the JDK names it: IANA's name, where OpenSSL has its own
+ * for TLS 1.2's), the client certificate's first CN (as OpenSSL finds it) and the key and
+ * signature algorithms of the certificate shown. A text the header cannot carry is left out,
+ * never rewritten.
  */
 final class SessionTlvs {
     private SessionTlvs() {}
@@ -38,7 +40,7 @@ final class SessionTlvs {
                 fitting(TextRule.SSL_CIPHER, Optional.of(session.cipherSuite())),
                 fitting(TextRule.SSL_SIG_ALG, session.shown().map(SessionTlvs::signature)),
                 fitting(TextRule.SSL_KEY_ALG, session.shown().map(SessionTlvs::key)),
-                fitting(TextRule.SSL_CN, leaf.flatMap(Tls::subjectCommonName)));
+                fitting(TextRule.SSL_CN, leaf.flatMap(c -> Tls.subjectCommonNames(c).stream().findFirst())));
     }
 
     private static Optional<String> fitting(TextRule rule, Optional<String> text) {

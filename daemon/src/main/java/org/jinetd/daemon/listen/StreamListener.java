@@ -35,7 +35,8 @@ public final class StreamListener implements Listener {
     private static final Logger LOG = LoggerFactory.getLogger(StreamListener.class);
     private final ServerSocketChannel server;
     /** Passed in by systemd: its socket file is systemd's to keep. */
-    private final boolean passed;
+    /** The socket file this listener made, which it deletes as it closes; null for a socket given or an inet one. */
+    private final Path made;
     private final Served served;
     private final Admission admission;
     private final Backoff backoff;
@@ -45,10 +46,10 @@ public final class StreamListener implements Listener {
     private volatile boolean closed;
     private volatile WaitLoop.Started started = new WaitLoop.Started(null, null);
 
-    private StreamListener(Service service, ServerSocketChannel server, boolean passed, Served served) {
+    private StreamListener(Service service, ServerSocketChannel server, Path made, Served served) {
         this.service = service;
         this.server = server;
-        this.passed = passed;
+        this.made = made;
         this.served = served;
         this.backoff = new Backoff(service.label(), served.log());
         this.spawns = new Backoff(service.label(), served.log());
@@ -67,9 +68,10 @@ public final class StreamListener implements Listener {
                             Sockets.reason(e)), e);
                 }
             }
-            return new StreamListener(service, given.get(), true, served);
+            return new StreamListener(service, given.get(), null, served);
         }
         ServerSocketChannel server = null;
+        Path made = null;
         var options = service.socket();
         try {
             switch (service.endpoint()) {
@@ -89,12 +91,13 @@ public final class StreamListener implements Listener {
                     }
                 }
                 case Endpoint.Unix unix -> {
-                    replaceStale(unix.path());
-                    server = SocketFile.bind(unix.path(), options.backlog(), permissions(unix.mode()), unix.owner(),
+                    made = SocketFile.place(unix.path());
+                    replaceStale(made);
+                    server = SocketFile.bind(made, options.backlog(), permissions(unix.mode()), unix.owner(),
                             unix.group());
                 }
             }
-            return new StreamListener(service, server, false, served);
+            return new StreamListener(service, server, made, served);
         } catch (IOException | UnsupportedOperationException e) {
             closeQuietly(server);
             throw new BindException("%s: bind %s: %s".formatted(service.label(), service.endpoint().shown(),
@@ -165,7 +168,7 @@ public final class StreamListener implements Listener {
     @Override
     public SocketAddress address() throws IOException {
         // A socket file is bound in a private directory, then renamed: the kernel keeps the first name.
-        if (service.endpoint() instanceof Endpoint.Unix unix && !passed) {
+        if (made != null && service.endpoint() instanceof Endpoint.Unix unix) {
             return UnixDomainSocketAddress.of(unix.path());
         }
         return server.getLocalAddress();
@@ -279,9 +282,9 @@ public final class StreamListener implements Listener {
         closed = true;
         started.stop();
         closeQuietly(server);
-        if (service.endpoint() instanceof Endpoint.Unix unix && !passed) {
+        if (made != null) {
             try {
-                Files.deleteIfExists(unix.path());
+                Files.deleteIfExists(made);
             } catch (IOException e) {
                 // Left behind, it is replaced as stale at the next start.
             }

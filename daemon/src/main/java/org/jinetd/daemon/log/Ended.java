@@ -65,7 +65,7 @@ public record Ended(String service, SocketAddress peer, Optional<SocketAddress> 
 
     /** {@code " uid=1000 gid=1000"}: whom a unix socket's client runs as, the line's fields after {@code peer=}. */
     static String credentials(Credentials who) {
-        return " uid=" + who.uid() + " gid=" + who.gid();
+        return " uid=" + Integer.toUnsignedString(who.uid()) + " gid=" + Integer.toUnsignedString(who.gid());
     }
 
     /** What a TLS handshake agreed on, as the line shows it: the client's SNI name is its text, quoted. */

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,9 +38,8 @@ public final class SocketFile {
      */
     public static ServerSocketChannel bind(Path path, int backlog, Set<PosixFilePermission> mode, OptionalInt uid,
                                            OptionalInt gid) throws IOException {
-        var parent = path.toAbsolutePath().getParent();
-        checkLength(path, path);
-        checkPlace(parent, (int) new com.sun.security.auth.module.UnixSystem().getUid());
+        path = place(path);
+        var parent = path.getParent();
         var privateDir = privateDirectory(parent);
         var bound = privateDir.resolve("s");
         ServerSocketChannel server = null;
@@ -70,45 +70,92 @@ public final class SocketFile {
     }
 
     /**
+     * Where a socket file for {@code path} is made, replaced and deleted: for a root daemon, in
+     * the directory it resolves to now, once every directory on the way has passed
+     * {@link #checkPlace}; from then on no link is followed again, so that none reached through
+     * another (root's link to a user's) can be turned elsewhere in between. Its length is checked too.
+     */
+    public static Path place(Path path) throws IOException {
+        var absolute = path.toAbsolutePath();
+        checkLength(absolute, absolute);
+        var parent = checkPlace(absolute.getParent(), (int) new com.sun.security.auth.module.UnixSystem().getUid());
+        var placed = parent.resolve(absolute.getFileName());
+        checkLength(placed, placed);
+        return placed;
+    }
+
+    /**
      * For a root daemon, the table's rule for a socket's place, checked again as it is bound:
-     * every directory above it, as written and as it resolves, owned by root or {@code self} and
-     * writable by no one else unless sticky. A directory made since the table was read (another
+     * every directory above it, and every link followed on the way to it (one reached through
+     * another too), owned by root or {@code self}, the directories writable by no one else
+     * unless sticky. A directory made since the table was read (another
      * user's, in /tmp) could otherwise be swapped for a link between the bind and the rename,
      * and root would make, and at its stop delete, a file of that name wherever it points.
-     * Once every directory passes, no one else can change any of them.
+     * Once every directory passes, no one else can change any of them. Returns the directory
+     * resolved, where the socket is then made; {@code parent} itself for a daemon not root's.
      */
-    static void checkPlace(Path parent, int self) throws IOException {
+    static Path checkPlace(Path parent, int self) throws IOException {
         if (self != 0) {
-            return;
+            return parent;
         }
-        var chains = new java.util.ArrayList<Path>();
-        Path real;
-        try {
-            real = parent.toRealPath();
-        } catch (NoSuchFileException e) {
-            throw new IOException("no such directory: " + parent, e);
-        }
-        for (var chain : java.util.List.of(parent, real)) {
-            var at = chain.getRoot();
-            chains.add(at);
-            for (var name : chain) {
-                at = at.resolve(name);
-                chains.add(at);
+        return resolve(parent.getRoot(), parent, self, 0);
+    }
+
+    /** The most links followed on the way, as the kernel's ELOOP. */
+    private static final int MOST_LINKS = 40;
+
+    /**
+     * {@code path} resolved from the real directory {@code at} one name at a time, each
+     * directory and each link met on the way judged as it is met: a link another user owns is
+     * refused wherever it is, even one reached only through a link of root's.
+     */
+    private static Path resolve(Path at, Path path, int self, int links) throws IOException {
+        judge(at, self);
+        for (var name : path) {
+            var text = name.toString();
+            if (text.equals(".")) {
+                continue;
+            }
+            if (text.equals("..")) {
+                at = at.getParent() == null ? at : at.getParent();
+                continue;
+            }
+            var next = at.resolve(name);
+            FileStatus status;
+            try {
+                status = judge(next, self);
+            } catch (NoSuchFileException e) {
+                throw new IOException("no such directory: " + next, e);
+            }
+            if (status.isSymlink()) {
+                if (++links > MOST_LINKS) {
+                    throw new IOException("too many links on the way to " + path);
+                }
+                var target = Files.readSymbolicLink(next);
+                at = resolve(target.isAbsolute() ? target.getRoot() : at, target, self, links);
+            } else if (status.isDirectory()) {
+                at = next;
+            } else {
+                throw new IOException("'" + next + "' is not a directory");
             }
         }
-        for (var dir : chains) {
-            var attributes = Files.readAttributes(dir, "unix:uid,gid,mode,nlink", LinkOption.NOFOLLOW_LINKS);
-            var status = new FileStatus((int) attributes.get("mode"), (int) attributes.get("uid"),
-                    (int) attributes.get("gid"), (int) attributes.get("nlink"));
-            var why = status.isSymlink()
-                    ? (status.uid() == 0 ? java.util.Optional.<String>empty() : java.util.Optional.of("a link not root's"))
-                    : status.unsafeDirectory(self);
-            if (why.isPresent()) {
-                throw new IOException("'%s' (uid %d, mode %04o) is %s: a root daemon binds a unix socket only below "
-                        .formatted(dir, status.uid(), status.mode() & 07777, why.get())
-                        + "directories of root's that no one else may write in (or sticky ones)");
-            }
+        return at;
+    }
+
+    /** {@code p}'s status, if a directory or a link there may be trusted; else why not, as an IOException. */
+    private static FileStatus judge(Path p, int self) throws IOException {
+        var attributes = Files.readAttributes(p, "unix:uid,gid,mode,nlink", LinkOption.NOFOLLOW_LINKS);
+        var status = new FileStatus((int) attributes.get("mode"), (int) attributes.get("uid"),
+                (int) attributes.get("gid"), (int) attributes.get("nlink"));
+        var why = status.isSymlink()
+                ? (status.uid() == 0 || status.uid() == self ? Optional.<String>empty() : Optional.of("a link not root's"))
+                : status.isDirectory() ? status.unsafeDirectory(self) : Optional.<String>empty();
+        if (why.isPresent()) {
+            throw new IOException("'%s' (uid %d, mode %04o) is %s: a root daemon binds a unix socket only below "
+                    .formatted(p, status.uid(), status.mode() & 07777, why.get())
+                    + "directories of root's that no one else may write in (or sticky ones)");
         }
+        return status;
     }
 
     private static Path privateDirectory(Path parent) throws IOException {

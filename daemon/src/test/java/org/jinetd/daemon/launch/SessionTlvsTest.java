@@ -76,6 +76,12 @@ class SessionTlvsTest {
         var complete = (ProxyParser.Parsed.Complete) parsed;
         assertEquals(tlvs, complete.header().tlvs());
 
+        // Two CNs: the first, as OpenSSL (and so haproxy) finds it.
+        var two = read(made.client("two", ca, "/CN=first/O=Example/CN=second", "0x06").certificate());
+        var both = SessionTlvs.of(new Session("TLSv1.3", "TLS_AES_128_GCM_SHA256", Optional.empty(), Optional.empty(),
+                List.of(two), false, Optional.of(shown)), "id".getBytes());
+        assertEquals(Optional.of("first"), both.ssl().orElseThrow().commonName());
+
         // A session with no client certificate: the SSL flag alone, not verified.
         var anonymous = SessionTlvs.of(new Session("TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
                 Optional.empty(), Optional.empty(), List.of(), false, Optional.of(shown)), "id".getBytes());

@@ -66,6 +66,24 @@ class SocketFileTest {
         bind(ours.resolve("x.sock"));
         assertTrue(Files.exists(ours.resolve("x.sock"), LinkOption.NOFOLLOW_LINKS));
 
+        // Root's link to a link of theirs to root's directory: their link could be turned
+        // anywhere after the check, so it is refused though both ends are root's.
+        var pointer = Files.createSymbolicLink(sticky.resolve("pointer"), roots);
+        Files.getFileAttributeView(pointer, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setOwner(pointer.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        var rootsLink = Files.createSymbolicLink(dir.resolve("through"), pointer);
+        var through = assertThrows(IOException.class, () -> bind(rootsLink.resolve("x.sock")));
+        assertTrue(through.getMessage().startsWith("'" + pointer + "' (uid 65534, "), through.getMessage());
+        assertFalse(Files.exists(roots.resolve("x.sock"), LinkOption.NOFOLLOW_LINKS));
+
+        // Root's own link (as /var/run to /run): followed, and the socket made where it resolves,
+        // which is what is replaced and deleted from then on.
+        var run = Files.createSymbolicLink(dir.resolve("run"), ours);
+        assertEquals(ours.resolve("y.sock"), SocketFile.place(run.resolve("y.sock")));
+        bind(run.resolve("y.sock"));
+        assertTrue(Files.exists(ours.resolve("y.sock"), LinkOption.NOFOLLOW_LINKS));
+        assertEquals(ours.resolve("z.sock"), SocketFile.place(dir.resolve("tmp/./ours/../ours/z.sock")));
+
         // Group-writable without the sticky bit: refused.
         var shared = Files.createDirectory(dir.resolve("shared"));
         Files.setAttribute(shared, "unix:mode", 0775);
