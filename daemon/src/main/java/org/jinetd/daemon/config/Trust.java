@@ -78,7 +78,17 @@ final class Trust {
             return Optional.empty();
         }
         try {
-            return firstRefusal(at, at.toRealPath(), p -> false);
+            var refused = firstRefusal(at, at.toRealPath(), p -> false);
+            if (refused.isEmpty()) {
+                // The bind's own look, a name at a time: a link of another user's reached
+                // only through a link of root's is on neither path above.
+                try {
+                    org.jinetd.daemon.os.SocketFile.resolvePlace(at, self);
+                } catch (IOException e) {
+                    return Optional.of(new Refusal("not trusted: " + e.getMessage(), expected(null)));
+                }
+            }
+            return refused;
         } catch (IOException | RuntimeException e) {
             return Optional.of(new Refusal("not trusted: cannot check the directories above it: " + Unreadable.reason(
                     e instanceof IOException io ? io : new IOException(e.toString())), expected(null)));

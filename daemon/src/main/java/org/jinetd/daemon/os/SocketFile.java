@@ -95,10 +95,16 @@ public final class SocketFile {
      * resolved, where the socket is then made; {@code parent} itself for a daemon not root's.
      */
     static Path checkPlace(Path parent, int self) throws IOException {
-        if (self != 0) {
-            return parent;
-        }
-        return resolve(parent.getRoot(), parent, self, 0);
+        return self != 0 ? parent : resolvePlace(parent, self);
+    }
+
+    /**
+     * The directory {@code dir} (absolute) resolves to, every directory and link on the way
+     * held to the rule of {@link #checkPlace} for a daemon running as {@code self}; an
+     * IOException saying which one is not.
+     */
+    public static Path resolvePlace(Path dir, int self) throws IOException {
+        return resolve(dir.getRoot(), dir, self, 0);
     }
 
     /** The most links followed on the way, as the kernel's ELOOP. */

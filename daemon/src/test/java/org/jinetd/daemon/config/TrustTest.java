@@ -140,6 +140,15 @@ class TrustTest {
         assertEquals(Optional.empty(), ROOT.placeRefusal(sticky.resolve("x.sock")));
         assertEquals(Optional.empty(), ROOT.placeRefusal(dir.resolve("missing/x.sock")));
         assertEquals(Optional.empty(), Trust.NONE.placeRefusal(sub.resolve("victim.sock")));
+
+        // Root's link to a link of nobody's to a directory of root's: nobody's could point anywhere later.
+        var roots = Files.createDirectory(dir.resolve("roots"));
+        var pointer = Files.createSymbolicLink(sticky.resolve("pointer"), roots);
+        giveToNobody(pointer);
+        var through = Files.createSymbolicLink(dir.resolve("through"), pointer);
+        var refused = ROOT.placeRefusal(through.resolve("x.sock")).map(Trust.Refusal::what).orElse("trusted");
+        assertTrue(refused.startsWith("not trusted: '" + pointer + "' (uid 65534, "), refused);
+        assertTrue(refused.contains("is a link not root's"), refused);
     }
 
     @Test
