@@ -31,9 +31,34 @@ final class Check implements Callable<Integer> {
                         disabled == 0 ? "" : ", " + disabled + " disabled"));
                 ServiceRows.print(t.services(), out);
                 tls(t.services(), out);
+                sockets(t.services(), out);
                 yield ExitCodes.OK;
             }
         };
+    }
+
+    /**
+     * A unix socket in a directory anyone may write in (a sticky one, as /tmp): jinetd replaces
+     * what is there as it starts, but until then any user may bind that path, and a client
+     * that connects before the start reaches them. A directory of root's alone holds it safely.
+     */
+    private static void sockets(java.util.List<Service> services, java.io.PrintWriter out) {
+        for (var service : services) {
+            if (service.endpoint() instanceof org.jinetd.daemon.config.Endpoint.Unix unix) {
+                var dir = unix.path().toAbsolutePath().getParent();
+                try {
+                    int mode = (Integer) java.nio.file.Files.getAttribute(dir, "unix:mode");
+                    if ((mode & 0002) != 0) {
+                        out.println("WARN " + service.name() + ": its socket's directory " + dir
+                                + " may be written in by anyone: another user may bind " + unix.path()
+                                + " while jinetd is not listening there, and take its clients; a directory"
+                                + " no one else may write in, such as /run/jinetd, holds it safely");
+                    }
+                } catch (java.io.IOException | RuntimeException e) {
+                    // Not there yet: the daemon's start says what it finds.
+                }
+            }
+        }
     }
 
     /**

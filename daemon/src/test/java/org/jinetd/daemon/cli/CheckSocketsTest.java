@@ -1,0 +1,34 @@
+package org.jinetd.daemon.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code jinetd check} warns of a unix socket that any user could bind first: one in a directory anyone may write in. */
+class CheckSocketsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSocketInADirectoryAnyoneMayWriteInIsWarnedOf() throws Exception {
+        var shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setAttribute(shared, "unix:mode", 01777);
+        var own = Files.createDirectory(dir.resolve("own"));
+        var table = Files.writeString(dir.resolve("services.yaml"), """
+                control_socket: none
+                services:
+                  open: {protocol: unix, path: %s/open.sock, handler: echo}
+                  kept: {protocol: unix, path: %s/kept.sock, handler: echo}
+                """.formatted(shared, own));
+        var checked = Cli.run("check", "-c", table.toString());
+        assertEquals(0, checked.code(), checked.err() + checked.out());
+        assertTrue(checked.out().contains("\nWARN open: its socket's directory " + shared + " may be written in by anyone: "
+                + "another user may bind " + shared + "/open.sock while jinetd is not listening there"), checked.out());
+        assertFalse(checked.out().contains("WARN kept:"), checked.out());
+    }
+}
