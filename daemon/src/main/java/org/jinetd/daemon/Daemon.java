@@ -84,16 +84,27 @@ public final class Daemon implements AutoCloseable {
 
     /** As {@link #start(ServiceTable, ConnectionLog)}, with the listening sockets systemd passed in. */
     public static Daemon start(ServiceTable table, ConnectionLog log, Passed passed) throws StartFailure {
-        return start(table, log, passed, Optional.empty());
+        return start(table, log, passed, Optional.empty(), daemon -> { });
+    }
+
+    /**
+     * As {@link #start(ServiceTable, ConnectionLog, Passed)}, with {@code beforeReady} given the
+     * daemon once it listens and before its {@code ready:} line: what else must be up once a
+     * reader of the log sees that line (the control socket, so that {@code jinetd status} answers).
+     */
+    public static Daemon start(ServiceTable table, ConnectionLog log, Passed passed,
+                               java.util.function.Consumer<Daemon> beforeReady) throws StartFailure {
+        return start(table, log, passed, Optional.empty(), beforeReady);
     }
 
     /** As {@link #start(ServiceTable, ConnectionLog)}, with spawners of other users started as {@code spawners} says. */
     static Daemon start(ServiceTable table, ConnectionLog log, UserSpawners.Settings spawners) throws StartFailure {
-        return start(table, log, Passed.none(), Optional.of(spawners));
+        return start(table, log, Passed.none(), Optional.of(spawners), daemon -> { });
     }
 
     private static Daemon start(ServiceTable table, ConnectionLog log, Passed passed,
-                                Optional<UserSpawners.Settings> spawners) throws StartFailure {
+                                Optional<UserSpawners.Settings> spawners,
+                                java.util.function.Consumer<Daemon> beforeReady) throws StartFailure {
         OpenFiles.warmPoller();
         HeldPlugins.hold(table);
         var live = new Live();
@@ -126,6 +137,7 @@ public final class Daemon implements AutoCloseable {
         passed.unclaimed().forEach(address -> log.warn("systemd passed a socket on " + address
                 + " that no service listens on; it stays unused"));
         bound.forEach(Listener::start);
+        beforeReady.accept(daemon);
         log.note("ready: %d service%s listening (%s)".formatted(bound.size(), bound.size() == 1 ? "" : "s",
                 String.join(", ", bound.stream().map(l -> l.service().label() + " " + shown(l)).toList())));
         return daemon;

@@ -78,8 +78,11 @@ public final class Supervisor {
         var table = ((Loaded.Ok) loaded).table();
         logTo(table);
         Daemon daemon;
+        // The control socket is up before the ready line, as before READY=1: whoever sees either may ask.
+        var opened = new java.util.concurrent.atomic.AtomicReference<Optional<ControlServer>>(Optional.empty());
         try {
-            daemon = Daemon.start(table, log, new Passed(SystemdSockets.take(System.getenv())));
+            daemon = Daemon.start(table, log, new Passed(SystemdSockets.take(System.getenv())),
+                    started -> opened.set(control(started)));
         } catch (IOException e) {
             log.warn("jinetd: " + e.getMessage() + "; not starting");
             return new Outcome.CannotStart(e.getMessage());
@@ -88,7 +91,7 @@ public final class Supervisor {
             log.warn("jinetd: " + why + "; not starting");
             return new Outcome.CannotStart(why);
         }
-        var control = control(daemon);
+        var control = opened.get();
         try (var notifier = Notifier.from(System.getenv(), log);
              var heap = new IdleHeap(daemon::activity, log)) {
             notifier.ready(summary(daemon));
