@@ -124,10 +124,9 @@ final class Trust {
     }
 
     private Optional<Refusal> refusalOf(Path p, boolean target) throws IOException {
-        var attributes = Files.readAttributes(p, "unix:uid,gid,mode,nlink", LinkOption.NOFOLLOW_LINKS);
-        int uid = (int) attributes.get("uid");
-        int mode = (int) attributes.get("mode");
-        var status = new FileStatus(mode, uid, (int) attributes.get("gid"), (int) attributes.get("nlink"));
+        var status = FileStatus.of(p, LinkOption.NOFOLLOW_LINKS);
+        int uid = status.uid();
+        int mode = status.mode();
         boolean link = status.isSymlink();
         String why = null;
         if (status.isDirectory() && !target) {

@@ -68,11 +68,11 @@ public final class ControlServer implements AutoCloseable {
     public static ControlServer open(Path path, Handler handler, ConnectionLog log) throws IOException {
         int ownUid = (int) new com.sun.security.auth.module.UnixSystem().getUid();
         SocketDirectory.make(path.toAbsolutePath().getParent(), ownUid);
-        var placed = SocketFile.place(path);
-        replaceStale(placed);
-        var server = SocketFile.bind(placed, 0, PosixFilePermissions.fromString("rw-------"), OptionalInt.empty(),
+        var place = SocketFile.place(path);
+        replaceStale(place.path());
+        var server = SocketFile.bind(place, 0, PosixFilePermissions.fromString("rw-------"), OptionalInt.empty(),
                 OptionalInt.empty());
-        var control = new ControlServer(path, placed, server, handler, log, ownUid);
+        var control = new ControlServer(path, place.path(), server, handler, log, ownUid);
         Thread.ofPlatform().name("control").daemon(true).start(control::acceptLoop);
         return control;
     }

@@ -183,8 +183,8 @@ final class Ending {
                     session.cipherSuite(), session.serverName(), session.resumed()));
             // A client that broke its session (asked to renegotiate) is why it ended, whatever served it saw.
             var why = reason.isPresent() || channel == null ? reason : channel.cut();
-            log.ended(new Ended(service, peer, Optional.ofNullable(via), Optional.ofNullable(credentials), secured, pid, status, signal, why, error,
-                    trace, Duration.ofNanos(System.nanoTime() - since)));
+            log.ended(new Ended(service, peer, Optional.ofNullable(via), Optional.ofNullable(credentials), secured, pid,
+                    status, signal, why, error, trace, Duration.ofNanos(System.nanoTime() - since)));
             leave();
         }
     }

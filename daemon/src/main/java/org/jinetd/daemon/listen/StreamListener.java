@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
 public final class StreamListener implements Listener {
     private static final Logger LOG = LoggerFactory.getLogger(StreamListener.class);
     private final ServerSocketChannel server;
-    /** Passed in by systemd: its socket file is systemd's to keep. */
-    /** The socket file this listener made, which it deletes as it closes; null for a socket given or an inet one. */
+    /**
+     * The socket file this listener made, which it deletes as it closes; null for an inet
+     * socket, and for one systemd passed in (its file is systemd's to keep).
+     */
     private final Path made;
     private final Served served;
     private final Admission admission;
@@ -91,9 +93,10 @@ public final class StreamListener implements Listener {
                     }
                 }
                 case Endpoint.Unix unix -> {
-                    made = SocketFile.place(unix.path());
+                    var place = SocketFile.place(unix.path());
+                    made = place.path();
                     replaceStale(made);
-                    server = SocketFile.bind(made, options.backlog(), permissions(unix.mode()), unix.owner(),
+                    server = SocketFile.bind(place, options.backlog(), permissions(unix.mode()), unix.owner(),
                             unix.group());
                 }
             }

@@ -149,9 +149,7 @@ public final class AppendFile implements AutoCloseable {
 
     private static Optional<Refusal> refusalFollowing(Path path) throws IOException {
         try {
-            var attributes = Files.readAttributes(path, "unix:mode,uid,gid,nlink");
-            return refusal(new FileStatus((int) attributes.get("mode"), (int) attributes.get("uid"),
-                    (int) attributes.get("gid"), (int) attributes.get("nlink")), ANY);
+            return refusal(FileStatus.of(path), ANY);
         } catch (NoSuchFileException e) {
             var directory = path.getParent();
             return directory == null || Files.isDirectory(directory) ? Optional.empty()

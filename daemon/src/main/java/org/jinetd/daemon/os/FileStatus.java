@@ -1,5 +1,9 @@
 package org.jinetd.daemon.os;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -9,6 +13,13 @@ import java.util.Optional;
 public record FileStatus(int mode, int uid, int gid, long links) {
     private static final int TYPE = 0170000;
     private static final int STICKY = 01000;
+
+    /** What {@code path} is, as stat(2) says, or lstat(2) with {@link LinkOption#NOFOLLOW_LINKS}. */
+    public static FileStatus of(Path path, LinkOption... options) throws IOException {
+        var attributes = Files.readAttributes(path, "unix:mode,uid,gid,nlink", options);
+        return new FileStatus((int) attributes.get("mode"), (int) attributes.get("uid"), (int) attributes.get("gid"),
+                (int) attributes.get("nlink"));
+    }
 
     public boolean isDirectory() {
         return (mode & TYPE) == 0040000;

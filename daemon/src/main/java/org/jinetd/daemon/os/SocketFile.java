@@ -36,9 +36,9 @@ public final class SocketFile {
      * Binds a listening socket at {@code path}. The channel's own address stays the private
      * one it was bound at; callers show {@code path}.
      */
-    public static ServerSocketChannel bind(Path path, int backlog, Set<PosixFilePermission> mode, OptionalInt uid,
+    public static ServerSocketChannel bind(Place place, int backlog, Set<PosixFilePermission> mode, OptionalInt uid,
                                            OptionalInt gid) throws IOException {
-        path = place(path);
+        var path = place.path();
         var parent = path.getParent();
         var privateDir = privateDirectory(parent);
         var bound = privateDir.resolve("s");
@@ -75,13 +75,26 @@ public final class SocketFile {
      * {@link #checkPlace}; from then on no link is followed again, so that none reached through
      * another (root's link to a user's) can be turned elsewhere in between. Its length is checked too.
      */
-    public static Path place(Path path) throws IOException {
+    public static Place place(Path path) throws IOException {
         var absolute = path.toAbsolutePath();
         checkLength(absolute, absolute);
         var parent = checkPlace(absolute.getParent(), (int) new com.sun.security.auth.module.UnixSystem().getUid());
         var placed = parent.resolve(absolute.getFileName());
         checkLength(placed, placed);
-        return placed;
+        return new Place(placed);
+    }
+
+    /** A socket file's path as {@link #place} resolved and checked it: what {@link #bind} takes. */
+    public static final class Place {
+        private final Path path;
+
+        private Place(Path path) {
+            this.path = path;
+        }
+
+        public Path path() {
+            return path;
+        }
     }
 
     /**
@@ -150,9 +163,7 @@ public final class SocketFile {
 
     /** {@code p}'s status, if a directory or a link there may be trusted; else why not, as an IOException. */
     private static FileStatus judge(Path p, int self) throws IOException {
-        var attributes = Files.readAttributes(p, "unix:uid,gid,mode,nlink", LinkOption.NOFOLLOW_LINKS);
-        var status = new FileStatus((int) attributes.get("mode"), (int) attributes.get("uid"),
-                (int) attributes.get("gid"), (int) attributes.get("nlink"));
+        var status = FileStatus.of(p, LinkOption.NOFOLLOW_LINKS);
         var why = status.isSymlink()
                 ? (status.uid() == 0 || status.uid() == self ? Optional.<String>empty() : Optional.of("a link not root's"))
                 : status.isDirectory() ? status.unsafeDirectory(self) : Optional.<String>empty();

@@ -31,7 +31,8 @@ class SocketFileTest {
     }
 
     private static void bind(Path path) throws IOException {
-        SocketFile.bind(path, 4, PosixFilePermissions.fromString("rw-rw-rw-"), OptionalInt.empty(), OptionalInt.empty())
+        SocketFile.bind(SocketFile.place(path), 4, PosixFilePermissions.fromString("rw-rw-rw-"), OptionalInt.empty(),
+                        OptionalInt.empty())
                 .close();
     }
 
@@ -79,10 +80,10 @@ class SocketFileTest {
         // Root's own link (as /var/run to /run): followed, and the socket made where it resolves,
         // which is what is replaced and deleted from then on.
         var run = Files.createSymbolicLink(dir.resolve("run"), ours);
-        assertEquals(ours.resolve("y.sock"), SocketFile.place(run.resolve("y.sock")));
+        assertEquals(ours.resolve("y.sock"), SocketFile.place(run.resolve("y.sock")).path());
         bind(run.resolve("y.sock"));
         assertTrue(Files.exists(ours.resolve("y.sock"), LinkOption.NOFOLLOW_LINKS));
-        assertEquals(ours.resolve("z.sock"), SocketFile.place(dir.resolve("tmp/./ours/../ours/z.sock")));
+        assertEquals(ours.resolve("z.sock"), SocketFile.place(dir.resolve("tmp/./ours/../ours/z.sock")).path());
 
         // Group-writable without the sticky bit: refused.
         var shared = Files.createDirectory(dir.resolve("shared"));
