@@ -85,6 +85,18 @@ class SocketFileTest {
         assertTrue(Files.exists(ours.resolve("y.sock"), LinkOption.NOFOLLOW_LINKS));
         assertEquals(ours.resolve("z.sock"), SocketFile.place(dir.resolve("tmp/./ours/../ours/z.sock")).path());
 
+        // Links that lead to each other, and a FIFO where a directory should be: an error, never a hang.
+        var one = dir.resolve("one");
+        Files.createSymbolicLink(one, dir.resolve("two"));
+        Files.createSymbolicLink(dir.resolve("two"), one);
+        var loop = assertThrows(IOException.class, () -> bind(one.resolve("x.sock")));
+        assertTrue(loop.getMessage().startsWith("too many links on the way to "), loop.getMessage());
+        var fifo = dir.resolve("fifo");
+        assertTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(Files.exists(fifo, LinkOption.NOFOLLOW_LINKS));
+        var notDir = assertThrows(IOException.class, () -> bind(fifo.resolve("x.sock")));
+        assertEquals("'" + fifo + "' is not a directory", notDir.getMessage());
+
         // Group-writable without the sticky bit: refused.
         var shared = Files.createDirectory(dir.resolve("shared"));
         Files.setAttribute(shared, "unix:mode", 0775);
