@@ -49,8 +49,10 @@ final class Check implements Callable<Integer> {
                 try {
                     int mode = (Integer) java.nio.file.Files.getAttribute(dir, "unix:mode");
                     if ((mode & 0002) != 0) {
-                        out.println("WARN " + service.name() + ": its socket's directory " + dir
-                                + " may be written in by anyone: another user may bind " + unix.path()
+                        var escaped = org.jinetd.daemon.log.LogText.escaped(dir.toString());
+                        out.println("WARN " + service.name() + ": its socket's directory " + escaped
+                                + " may be written in by anyone: another user may bind "
+                                + org.jinetd.daemon.log.LogText.escaped(unix.path().toString())
                                 + " while jinetd is not listening there, and take its clients; a directory"
                                 + " no one else may write in, such as /run/jinetd, holds it safely");
                     }

@@ -30,5 +30,16 @@ class CheckSocketsTest {
         assertTrue(checked.out().contains("\nWARN open: its socket's directory " + shared + " may be written in by anyone: "
                 + "another user may bind " + shared + "/open.sock while jinetd is not listening there"), checked.out());
         assertFalse(checked.out().contains("WARN kept:"), checked.out());
+
+        // A name with a line break in it is one line of output, its break escaped.
+        var odd = Files.writeString(dir.resolve("odd.yaml"), """
+                control_socket: none
+                services:
+                  odd: {protocol: unix, path: "%s/a\\nWARN forged: x.sock", handler: echo}
+                """.formatted(shared));
+        var oddly = Cli.run("check", "-c", odd.toString());
+        assertEquals(0, oddly.code(), oddly.err() + oddly.out());
+        assertFalse(oddly.out().contains("\nWARN forged"), oddly.out());
+        assertTrue(oddly.out().contains("a\\nWARN forged: x.sock while jinetd"), oddly.out());
     }
 }
