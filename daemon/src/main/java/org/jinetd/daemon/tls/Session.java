@@ -41,12 +41,16 @@ public record Session(String protocol, String cipherSuite, Optional<String> serv
             host = extended.getRequestedServerNames().stream().filter(n -> n instanceof SNIHostName)
                     .map(n -> ((SNIHostName) n).getAsciiName()).findFirst();
         }
-        List<X509Certificate> chain;
-        try {
-            chain = Arrays.stream(session.getPeerCertificates()).filter(c -> c instanceof X509Certificate)
-                    .map(c -> (X509Certificate) c).toList();
-        } catch (SSLPeerUnverifiedException e) {
-            chain = List.of();
+        List<X509Certificate> chain = List.of();
+        // Only a service that asks for a client's certificate has one to show; asking the
+        // session of one that does not costs an exception every handshake.
+        if (engine.getNeedClientAuth() || engine.getWantClientAuth()) {
+            try {
+                chain = Arrays.stream(session.getPeerCertificates()).filter(c -> c instanceof X509Certificate)
+                        .map(c -> (X509Certificate) c).toList();
+            } catch (SSLPeerUnverifiedException e) {
+                // Asked, and the client showed none.
+            }
         }
         var alpn = Optional.ofNullable(engine.getApplicationProtocol()).filter(p -> !p.isEmpty());
         // A resumed session keeps the time it was first made.
