@@ -24,6 +24,31 @@ class TimeoutsTest {
         }
     }
 
+    /**
+     * timeout_idle counts from the last byte, not from the start: a client that speaks every
+     * 200 ms outlives three of its 1.5 s limits, then is ended once it falls silent.
+     */
+    @Test
+    void aClientThatKeepsTalkingOutlivesTimeoutIdleAndIsEndedOnceSilent() throws Exception {
+        try (var d = TestDaemon.start("services: {echo: {bind: 127.0.0.1, handler: echo, timeout_idle: 1500ms}}");
+             var talker = Clients.connect(d.port("echo"))) {
+            long started = System.nanoTime();
+            long heard = 0;
+            while (System.nanoTime() - started < Duration.ofMillis(4500).toNanos()) {
+                talker.getOutputStream().write('a');
+                assertEquals('a', talker.getInputStream().read(), "echoed after " + heard + " bytes");
+                heard++;
+                // The client's pace, not a wait for the daemon: each echo above is awaited.
+                Thread.sleep(200);
+            }
+            assertEquals(-1, talker.getInputStream().read());
+            var line = d.awaitLog("service=echo ");
+            assertTrue(line.contains(" reason=timeout "), line);
+            assertTrue(System.nanoTime() - started >= Duration.ofMillis(4500).toNanos() + Duration.ofMillis(1500).toNanos()
+                    - Duration.ofMillis(250).toNanos(), "ended before it fell silent for 1.5 s: " + line);
+        }
+    }
+
     @Test
     void anIdleBridgedProgramIsEnded() throws Exception {
         try (var d = TestDaemon.start("services: {cat: {bind: 127.0.0.1, io: bridge, exec: [/bin/cat], "

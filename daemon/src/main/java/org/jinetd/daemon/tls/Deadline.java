@@ -4,16 +4,14 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jinetd.daemon.os.Deadlines;
 
 /**
  * Closes a channel at a deadline unless the work on it ends first: a blocking read has no
  * timeout of its own, and a client that sends a byte a second must not hold a handshake
- * past it. One timer thread keeps every handshake's deadline, so that a handshake costs no
- * thread of its own; a deadline that fires closes its channel on a virtual thread, so that
- * the timer never waits on a close.
+ * past it. The daemon's one timer keeps it (see {@link Deadlines}), so that a handshake
+ * costs no thread of its own.
  */
 final class Deadline {
     private static final int RUNNING = 0;
@@ -24,11 +22,15 @@ final class Deadline {
     private final Future<?> timer;
 
     private Deadline(Closeable channel, Duration after) {
-        timer = Timer.EXECUTOR.schedule(() -> {
+        timer = Deadlines.after(after, () -> {
             if (state.compareAndSet(RUNNING, FIRED)) {
-                Thread.ofVirtual().name("tls deadline").start(() -> closeQuietly(channel));
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // Closed already, or as closed as it gets: the work on it fails either way.
+                }
             }
-        }, after.toNanos(), TimeUnit.NANOSECONDS);
+        });
     }
 
     static Deadline start(Closeable channel, Duration after) {
@@ -47,27 +49,5 @@ final class Deadline {
     /** Whether the deadline closed the channel. */
     boolean fired() {
         return state.get() == FIRED;
-    }
-
-    private static void closeQuietly(Closeable channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // Closed already, or as closed as it gets: the work on it fails either way.
-        }
-    }
-
-    /** Made at the first handshake: a daemon without tls: has no such thread. */
-    private static final class Timer {
-        static final ScheduledThreadPoolExecutor EXECUTOR = executor();
-
-        private static ScheduledThreadPoolExecutor executor() {
-            var executor = new ScheduledThreadPoolExecutor(1,
-                    r -> Thread.ofPlatform().name("tls-deadlines").daemon(true).unstarted(r));
-            // A handshake that ends in time takes its deadline out of the queue at once: a
-            // flood of short ones leaves no pile of cancelled deadlines behind.
-            executor.setRemoveOnCancelPolicy(true);
-            return executor;
-        }
     }
 }
