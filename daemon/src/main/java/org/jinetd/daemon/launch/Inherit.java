@@ -125,6 +125,12 @@ public final class Inherit {
         var watchdog = Watchdog.start(service.timeouts(), passage.since(), false, entry);
         program.exit().whenComplete((exit, failure) -> {
             watchdog.close();
+            if (entry.reason().isPresent()) {
+                // Ended from outside: a program that dies at once on SIGTERM may be reaped, and
+                // our copy closed below, before the abort's own cut runs, and a grandchild that
+                // still holds the socket would keep the client until kill_grace. Cut it first.
+                cut(passage.channel());
+            }
             ending.end(OptionalLong.of(program.pid()), exit, entry.reason(),
                     failure == null ? Optional.empty() : Optional.of(SpawnFailure.unwrapped(failure).toString()));
         });
