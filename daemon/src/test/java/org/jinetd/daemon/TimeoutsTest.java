@@ -129,6 +129,9 @@ class TimeoutsTest {
                     assertEquals("ready\n", new String(in.readNBytes(6), java.nio.charset.StandardCharsets.US_ASCII));
                     // The client is cut off at the timeout, though a grandchild that ignores SIGTERM still holds the socket.
                     assertEquals(-1, in.read());
+                    long cutAfter = (System.nanoTime() - t0) / 1_000_000;
+                    assertTrue(cutAfter < 7_000, "the client of " + service + " was let go " + cutAfter
+                            + " ms after connecting: at kill_grace (8 s), not at timeout_max (3 s)");
                     int pid = pid(d.awaitLog("service=" + service + " peer="));
                     assertTrue(!group(pid).isEmpty(), "the grandchild that ignores SIGTERM is there until kill_grace ("
                             + service + ", " + (System.nanoTime() - t0) / 1_000_000 + " ms after connecting): " + d.log());
