@@ -47,8 +47,7 @@ final class Check implements Callable<Integer> {
             if (service.endpoint() instanceof org.jinetd.daemon.config.Endpoint.Unix unix) {
                 var dir = unix.path().toAbsolutePath().getParent();
                 try {
-                    int mode = (Integer) java.nio.file.Files.getAttribute(dir, "unix:mode");
-                    if ((mode & 0002) != 0) {
+                    if ((org.jinetd.daemon.os.FileStatus.of(dir).mode() & 0002) != 0) {
                         var escaped = org.jinetd.daemon.log.LogText.escaped(dir.toString());
                         out.println("WARN " + service.name() + ": its socket's directory " + escaped
                                 + " may be written in by anyone: another user may bind "

@@ -119,8 +119,7 @@ final class Redirect {
 
     /** Whether {@code e} is the kernel's ECONNRESET, as the JDK words it. */
     private static boolean reset(Exception e) {
-        return e instanceof java.net.SocketException && e.getMessage() != null
-                && e.getMessage().startsWith("Connection reset");
+        return Handle.byClient(e).filter("reset"::equals).isPresent();
     }
 
     /** Closes the client's socket with a reset from now on (SO_LINGER 0), as the target did. */
