@@ -2,9 +2,9 @@ package org.jinetd.daemon.client;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Optional;
 import org.jinetd.daemon.os.Fds;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.os.SocketCalls;
@@ -13,12 +13,16 @@ import org.jinetd.daemon.proxy.ProxyHeader;
 import org.jinetd.daemon.proxy.ProxyParser;
 
 /**
- * Reads a PROXY header off a connection, exactly, so that a program that gets the socket next
- * reads the client's first byte. A balancer sends its header as it connects, so it is mostly
- * there at accept: {@link #readNow} looks at what the socket holds in place and takes the
- * header's bytes alone, without a wait or a thread. Otherwise {@link #read} waits for it, each
- * read asking for no more bytes than the header certainly still has; its reads park the
- * connection's virtual thread, within the deadline.
+ * Reads a PROXY header off a connection. A balancer sends its header as it connects, so it is
+ * mostly there at accept: {@link #readNow} takes it without a wait or a thread. Otherwise
+ * {@link #read} waits for it, each read asking for no more bytes than the header certainly
+ * still has; its reads park the connection's virtual thread, within the deadline.
+ *
+ * <p>Where the socket goes to a program that inherits it, or to a TLS handshake that reads it
+ * itself, exactly the header is consumed, so that they read the client's first byte: what came
+ * is looked at in place and the header's bytes alone are then dropped. Where the daemon reads
+ * all that follows itself (a handler, pipes, a redirect), one read takes what came, and the
+ * bytes past the header go to whoever reads next, ahead of the socket's.
  */
 final class HeaderReading {
     /** The longest header taken (v2 with its TLVs, as the parser bounds it). */
@@ -28,60 +32,91 @@ final class HeaderReading {
      * 240 bytes; no more than a peek takes without allocating.
      */
     private static final int FIRST_LOOK = SocketCalls.KEPT_PEEK;
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     private HeaderReading() {}
 
     /** What came of reading: a header, or why there is none. */
     sealed interface Outcome {
-        record Read(ProxyHeader header) implements Outcome {}
+        /** @param after what was taken with the header past its end, to be read first (mostly nothing) */
+        record Read(ProxyHeader header, ByteBuffer after) implements Outcome {}
 
         /** @param why a short phrase for the log; it never quotes the client's bytes */
         record Failed(String why) implements Outcome {}
     }
 
+    /** What a look at accept found. */
+    sealed interface Look {
+        record Done(Outcome outcome) implements Look {}
+
+        /**
+         * The header is not all there yet (or nothing can be seen): {@link #read} waits for the
+         * rest, from the first {@code have} bytes of {@code begun}, which were taken already.
+         */
+        record Waits(byte[] begun, int have) implements Look {}
+    }
+
+    /** Nothing taken yet. */
+    static final Look.Waits NOT_BEGUN = new Look.Waits(new byte[0], 0);
+
     /**
-     * The header, where the socket holds the whole of it now; empty where more must come first
-     * (or nothing can be seen), which {@link #read} then waits for.
+     * The header, where the socket holds the whole of it now.
+     *
+     * @param exact whether the bytes after the header must stay in the socket
      */
-    static Optional<Outcome> readNow(SocketChannel channel, Accept accept) throws IOException {
+    static Look readNow(SocketChannel channel, Accept accept, boolean exact) throws IOException {
         int fd = Fds.of(channel);
         // A first look as long as any v1 line and most v2 headers; a longer v2 header gets a second.
         var bytes = new byte[FIRST_LOOK];
         int have;
         try {
-            have = SocketCalls.peekNow(fd, bytes);
+            have = exact ? SocketCalls.peekNow(fd, bytes) : SocketCalls.receiveNow(fd, bytes, 0, bytes.length);
             if (have == bytes.length && ProxyParser.parse(bytes, have, accept) instanceof ProxyParser.Parsed.Partial p) {
-                bytes = new byte[(int) Math.min(MOST, (long) have + p.more())];
-                have = SocketCalls.peekNow(fd, bytes);
+                int whole = (int) Math.min(MOST, (long) have + p.more());
+                bytes = java.util.Arrays.copyOf(bytes, whole);
+                if (exact) {
+                    have = SocketCalls.peekNow(fd, bytes);
+                } else {
+                    int more = SocketCalls.receiveNow(fd, bytes, have, whole - have);
+                    have += Math.max(0, more);
+                }
             }
         } catch (Libc.Failure e) {
-            // A reset, say: the read that waits meets it too, and says so.
-            return Optional.empty();
+            // A reset, say: the read that waits meets it too, and says so. Nothing was taken.
+            return NOT_BEGUN;
         }
         if (have <= 0) {
-            return Optional.empty();
+            return NOT_BEGUN;
         }
         // The parser never looks past the header's end, so what the client sent after it changes nothing.
         return switch (ProxyParser.parse(bytes, have, accept)) {
             case ProxyParser.Parsed.Complete complete -> {
-                try {
-                    SocketCalls.takeNow(fd, complete.length());
-                } catch (Libc.Failure e) {
-                    throw new IOException(e.getMessage(), e);
+                var after = NOTHING;
+                if (exact) {
+                    try {
+                        SocketCalls.takeNow(fd, complete.length());
+                    } catch (Libc.Failure e) {
+                        throw new IOException(e.getMessage(), e);
+                    }
+                } else if (have > complete.length()) {
+                    after = ByteBuffer.wrap(bytes, complete.length(), have - complete.length()).slice();
                 }
-                yield Optional.of(new Outcome.Read(complete.header()));
+                yield new Look.Done(new Outcome.Read(complete.header(), after));
             }
-            case ProxyParser.Parsed.Bad bad -> Optional.of(new Outcome.Failed(bad.why()));
-            case ProxyParser.Parsed.Partial _ -> Optional.empty();
+            case ProxyParser.Parsed.Bad bad -> new Look.Done(new Outcome.Failed(bad.why()));
+            // All of them the header's: taken or only looked at, as the rest will be.
+            case ProxyParser.Parsed.Partial _ -> exact ? NOT_BEGUN : new Look.Waits(bytes, have);
         };
     }
 
-    static Outcome read(SocketChannel channel, Accept accept, Duration within) throws IOException {
+    /** Waits for the header's rest, within {@code within}, from what {@code begun} holds of it. */
+    static Outcome read(SocketChannel channel, Accept accept, Duration within, Look.Waits begun) throws IOException {
         long deadline = System.nanoTime() + within.toNanos();
         var socket = channel.socket();
         var in = socket.getInputStream();
         var bytes = new byte[MOST];
-        int have = 0;
+        int have = begun.have();
+        System.arraycopy(begun.begun(), 0, bytes, 0, have);
         int want = ProxyParser.first(accept);
         try {
             while (true) {
@@ -110,7 +145,7 @@ final class HeaderReading {
                 }
                 switch (ProxyParser.parse(bytes, have, accept)) {
                     case ProxyParser.Parsed.Complete complete -> {
-                        return new Outcome.Read(complete.header());
+                        return new Outcome.Read(complete.header(), NOTHING);
                     }
                     case ProxyParser.Parsed.Partial partial -> {
                         if (have + partial.more() > MOST) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import org.jinetd.daemon.config.Proxy;
@@ -19,11 +20,21 @@ import org.jinetd.daemon.proxy.ProxyHeader;
  * (UNKNOWN) leaves the socket's peer, as the protocol says.
  */
 public final class Identification {
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
     private Identification() {}
 
     /** The outcome: the client, or why the connection is refused. */
     public sealed interface Outcome {
-        record Identified(Client client) implements Outcome {}
+        /**
+         * @param after what the client sent past its balancer's header that was taken with it, to
+         *              be read ahead of the socket (nothing where the header was taken exactly)
+         */
+        record Identified(Client client, ByteBuffer after) implements Outcome {
+            public Identified(Client client) {
+                this(client, NOTHING);
+            }
+        }
 
         /**
          * @param reason the log's {@code refused=} value: {@code proxy_source} (not a balancer of
@@ -41,28 +52,58 @@ public final class Identification {
      */
     public static Outcome identify(SocketChannel channel, SocketAddress peer, Optional<Credentials> credentials,
                                    Optional<Proxy> proxy) throws IOException {
+        return identify(channel, peer, credentials, proxy, Begun.NOTHING);
+    }
+
+    /** As {@link #identify}, going on from what {@link #identifyNow} took of the header. */
+    public static Outcome identify(SocketChannel channel, SocketAddress peer, Optional<Credentials> credentials,
+                                   Optional<Proxy> proxy, Begun begun) throws IOException {
         if (proxy.isEmpty()) {
             return new Outcome.Identified(Client.direct(peer, credentials));
         }
         if (!(peer instanceof InetSocketAddress balancer) || !proxy.get().trusts(balancer.getAddress())) {
             return new Outcome.Refused("proxy_source", Optional.empty(), peer);
         }
-        return outcome(HeaderReading.read(channel, accept(proxy.get()), proxy.get().timeout()), balancer);
+        return outcome(HeaderReading.read(channel, accept(proxy.get()), proxy.get().timeout(), begun.taken), balancer);
     }
 
     /**
      * As {@link #identify}, where that needs no wait: without {@code proxy:}, from a source that
-     * is no balancer, or with the whole header in the socket already. Empty where the header has
-     * yet to come.
+     * is no balancer, or with the whole header in the socket already. Where the header has yet to
+     * come, what was taken of it, for {@link #identify} to go on from.
+     *
+     * @param exact whether the client's bytes after the header must stay in the socket (a
+     *              program inherits it, or a TLS handshake reads it); else what came with the
+     *              header is taken in one read, and {@link Outcome.Identified#after} has it
      */
-    public static Optional<Outcome> identifyNow(SocketChannel channel, SocketAddress peer,
-                                                Optional<Credentials> credentials, Optional<Proxy> proxy)
-            throws IOException {
+    public static Now identifyNow(SocketChannel channel, SocketAddress peer, Optional<Credentials> credentials,
+                                  Optional<Proxy> proxy, boolean exact) throws IOException {
         if (proxy.isEmpty() || !(peer instanceof InetSocketAddress balancer)
                 || !proxy.get().trusts(balancer.getAddress())) {
-            return Optional.of(identify(channel, peer, credentials, proxy));
+            return new Now.Done(identify(channel, peer, credentials, proxy));
         }
-        return HeaderReading.readNow(channel, accept(proxy.get())).map(read -> outcome(read, balancer));
+        return switch (HeaderReading.readNow(channel, accept(proxy.get()), exact)) {
+            case HeaderReading.Look.Done done -> new Now.Done(outcome(done.outcome(), balancer));
+            case HeaderReading.Look.Waits waits -> new Now.Waits(new Begun(waits));
+        };
+    }
+
+    /** What a look at accept came to. */
+    public sealed interface Now {
+        record Done(Outcome outcome) implements Now {}
+
+        /** The header has yet to come whole: {@link #identify} waits for it, from {@code begun}. */
+        record Waits(Begun begun) implements Now {}
+    }
+
+    /** What was taken of a header before the rest of it came (nothing, where it was only looked at). */
+    public static final class Begun {
+        public static final Begun NOTHING = new Begun(HeaderReading.NOT_BEGUN);
+        private final HeaderReading.Look.Waits taken;
+
+        private Begun(HeaderReading.Look.Waits taken) {
+            this.taken = taken;
+        }
     }
 
     private static Accept accept(Proxy proxy) {
@@ -76,7 +117,8 @@ public final class Identification {
     private static Outcome outcome(HeaderReading.Outcome read, InetSocketAddress balancer) {
         return switch (read) {
             case HeaderReading.Outcome.Failed failed -> new Outcome.Refused("proxy", Optional.of(failed.why()), balancer);
-            case HeaderReading.Outcome.Read header -> new Outcome.Identified(relayed(header.header(), balancer));
+            case HeaderReading.Outcome.Read header ->
+                    new Outcome.Identified(relayed(header.header(), balancer), header.after());
         };
     }
 

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.Optional;
 import org.jinetd.daemon.client.Identification;
 import org.jinetd.daemon.config.Endpoint;
+import org.jinetd.daemon.config.Launch;
+import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.Peers;
 import org.jinetd.daemon.os.Credentials;
 
@@ -30,6 +32,17 @@ final class Identify implements Step {
         return identify(passage, true).orElseThrow();
     }
 
+    /**
+     * Whether the client's bytes after its balancer's header must stay in the socket: a program
+     * that inherits it reads them there, and a TLS handshake reads the socket itself. Elsewhere
+     * the daemon reads all that follows (for a handler, pipes, a redirect), so the header and
+     * what came with it are taken in one read, and those bytes are read first.
+     */
+    private static boolean exact(Service service) {
+        return service.tls().isPresent()
+                || service.launch() instanceof Launch.Exec exec && exec.io() == Launch.Io.INHERIT;
+    }
+
     /** Whether it goes on; empty where {@code wait} is false and its header has yet to come. */
     private static Optional<Boolean> identify(Passage passage, boolean wait) {
         var ending = passage.ending();
@@ -42,13 +55,15 @@ final class Identify implements Step {
             }
             var proxy = passage.service().proxy();
             if (wait) {
-                outcome = Identification.identify(passage.channel(), peer, credentials, proxy);
+                outcome = Identification.identify(passage.channel(), peer, credentials, proxy, passage.begun());
             } else {
-                var now = Identification.identifyNow(passage.channel(), peer, credentials, proxy);
-                if (now.isEmpty()) {
-                    return Optional.empty();
+                switch (Identification.identifyNow(passage.channel(), peer, credentials, proxy, exact(passage.service()))) {
+                    case Identification.Now.Done done -> outcome = done.outcome();
+                    case Identification.Now.Waits waits -> {
+                        passage.begun(waits.begun());
+                        return Optional.empty();
+                    }
                 }
-                outcome = now.get();
             }
         } catch (IOException e) {
             // Reset before it was looked at, or closed by a stop while its header was read.
@@ -63,6 +78,9 @@ final class Identify implements Step {
         switch (outcome) {
             case Identification.Outcome.Identified identified -> {
                 passage.identified(identified.client());
+                if (identified.after().hasRemaining()) {
+                    passage.readAhead(identified.after());
+                }
                 return Optional.of(true);
             }
             case Identification.Outcome.Refused refused -> {

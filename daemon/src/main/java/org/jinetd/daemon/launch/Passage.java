@@ -5,6 +5,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.Optional;
 import org.jinetd.daemon.client.Client;
+import org.jinetd.daemon.client.Identification;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.log.ConnectionLog;
 import org.jinetd.daemon.policy.Admission;
@@ -25,6 +26,7 @@ public final class Passage {
     private final Shortage spawns;
     private final Ending ending;
     private Client client;
+    private Identification.Begun begun = Identification.Begun.NOTHING;
     private long delay;
     /** What the launch talks through: the socket, or TLS over it once secured. */
     private java.nio.channels.ByteChannel plain;
@@ -97,6 +99,26 @@ public final class Passage {
         }
         client = who;
         ending.identified(who.address(), who.relay().map(Client.Relay::by), who.credentials());
+    }
+
+    /** What was taken of its balancer's header before the rest of it came. */
+    Identification.Begun begun() {
+        return begun;
+    }
+
+    void begun(Identification.Begun taken) {
+        begun = taken;
+    }
+
+    /**
+     * What the client sent after its balancer's header, taken off the socket with it: the
+     * launch reads these bytes first, then the socket's.
+     */
+    void readAhead(java.nio.ByteBuffer after) {
+        if (plain != channel) {
+            throw new IllegalStateException("read ahead of a channel other than the socket");
+        }
+        plain = new ReadAhead(after, channel);
     }
 
     /** Nanoseconds it waits for its turn by its source's rate, as admission said. */

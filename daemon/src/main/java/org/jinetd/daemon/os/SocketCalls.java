@@ -144,14 +144,26 @@ public final class SocketCalls {
      * stream; -1 where nothing has come yet.
      */
     public static int peekNow(int fd, byte[] into) throws Libc.Failure {
+        return recvNow(fd, into, 0, into.length, 0x02 /* MSG_PEEK */);
+    }
+
+    /**
+     * As {@link #peekNow}, but the bytes are taken off the socket: up to {@code length} of them,
+     * into {@code into} from {@code offset}.
+     */
+    public static int receiveNow(int fd, byte[] into, int offset, int length) throws Libc.Failure {
+        return recvNow(fd, into, offset, length, 0);
+    }
+
+    private static int recvNow(int fd, byte[] into, int offset, int length, int flags) throws Libc.Failure {
+        java.util.Objects.checkFromIndexSize(offset, length, into.length);
         var scratch = Scratch.MINE.get();
-        try (var arena = into.length > scratch.buffer.byteSize() ? Arena.ofConfined() : null) {
+        try (var arena = length > scratch.buffer.byteSize() ? Arena.ofConfined() : null) {
             var state = scratch.state;
-            var buffer = arena == null ? scratch.buffer : arena.allocate(into.length);
+            var buffer = arena == null ? scratch.buffer : arena.allocate(length);
             long n;
             try {
-                n = (long) Sockets.RECV.invokeExact(state, fd, buffer, (long) into.length,
-                        0x02 /* MSG_PEEK */ | 0x40 /* MSG_DONTWAIT */);
+                n = (long) Sockets.RECV.invokeExact(state, fd, buffer, (long) length, flags | 0x40 /* MSG_DONTWAIT */);
             } catch (Throwable t) {
                 throw new IllegalStateException("recv", t);
             }
@@ -162,7 +174,7 @@ public final class SocketCalls {
                 }
                 throw new Libc.Failure("recv", errno);
             }
-            MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, into, 0, (int) n);
+            MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, into, offset, (int) n);
             return (int) n;
         }
     }
