@@ -7,6 +7,8 @@
 # Environment (all optional):
 #   JINETD_HOME   jinetd distribution (bin/jinetd, lib/); default ../daemon/target/jinetd
 #   DURATION      seconds of each measured run (10); WARMUP seconds of each discarded run (2)
+#   IDLE_SECONDS  seconds each server is left idle after its runs while its wake-ups (context
+#                 switches of all its threads) are counted (10)
 #   CONCS         concurrencies ("1 16"); CASES ("daytime hello nobody"): nobody is hello run as
 #                 user nobody by a root server (xinetd's setuid in its child, jinetd's switch);
 #                 proxy and proxy-daytime are hello and daytime behind a load balancer's PROXY
@@ -67,6 +69,7 @@ JINETD_HOME=${JINETD_HOME:-"$(dirname "$0")/../daemon/target/jinetd"}
 JINETD_HOME=$(cd "$JINETD_HOME" && pwd -P)
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
+IDLE_SECONDS=${IDLE_SECONDS:-10}
 CONCS=${CONCS:-"1 16"}
 CASES=${CASES:-"daytime hello nobody"}
 SERVERS=${SERVERS-"xinetd jinetd jinetd-bridge jinetd-info ceiling"}
@@ -163,6 +166,24 @@ server_rss() {   # server_rss KEY: VmRSS or VmHWM of the server, kB, its partner
 }
 
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+
+switches() {   # switches PID...: context switches of every thread of these processes so far
+    local p t total=0
+    for p in "$@"; do
+        for t in /proc/"$p"/task/*/status; do
+            total=$((total + $(awk '/ctxt_switches:/ { s += $2 } END { print s + 0 }' "$t" 2>/dev/null || echo 0)))
+        done
+    done
+    echo "$total"
+}
+
+idle_wakeups() {   # the server's (and its partner's) context switches a second, idle for IDLE_SECONDS
+    local before after
+    before=$(switches "$SERVER_PID" $PARTNER_PID)
+    sleep "$IDLE_SECONDS"   # the span measured over, not synchronisation
+    after=$(switches "$SERVER_PID" $PARTNER_PID)
+    awk -v d=$((after - before)) -v s="$IDLE_SECONDS" 'BEGIN { printf "%.1f", d / s }'
+}
 
 # ---------------------------------------------------------------- build, install
 command -v cc >/dev/null || die "needs a C compiler (cc)"
@@ -312,7 +333,7 @@ stop_server() {
 
 # ---------------------------------------------------------------- measurement
 declare -A R_CPS=() R_P50=() R_P99=() R_ERR=() R_EMPTY=() R_CPU=() RSS_IDLE=() RSS_LOAD=() RSS_QUIET=() HWM=()
-declare -A SPAWNER_RSS=()
+declare -A SPAWNER_RSS=() WAKE_IDLE=()
 
 spawners() { cat /proc/"$SERVER_PID"/task/*/children 2>/dev/null || true; }   # jinetd's children now: its spawners
 
@@ -398,6 +419,7 @@ bench_server() {   # bench_server NAME
     SPAWNER_RSS[$srv]=$(spawner_rss)
     sleep 7   # quiet, as after a busy spell (a measurement, not synchronisation)
     RSS_QUIET[$srv]=$(rss_kb "$SERVER_PID" VmRSS)
+    WAKE_IDLE[$srv]=$(idle_wakeups)
     stop_server
 }
 
@@ -427,6 +449,7 @@ bench_tls_server() {   # bench_tls_server NAME: a TLS server, its cases at each 
     HWM[$srv]=$(server_rss VmHWM)
     sleep 7   # quiet, as after a busy spell (a measurement, not synchronisation)
     RSS_QUIET[$srv]=$(server_rss VmRSS)
+    WAKE_IDLE[$srv]=$(idle_wakeups)
     stop_server
 }
 
@@ -564,10 +587,10 @@ if [[ " $CASES " == *" proxy"* ]]; then
 fi
 
 echo
-echo "| server (bench table) | VmRSS idle (2 s after ready) | VmRSS after the runs | 7 s later | VmHWM |"
-echo "|---|---:|---:|---:|---:|"
+echo "| server (bench table) | VmRSS idle (2 s after ready) | wake-ups a second, idle after the runs ($IDLE_SECONDS s from 7 s later) | VmRSS after the runs | 7 s later | VmHWM |"
+echo "|---|---:|---:|---:|---:|---:|"
 for s in $SERVERS $TLS_SERVERS; do
-    echo "| $s | $((RSS_IDLE[$s] / 1024)) MiB (${RSS_IDLE[$s]} kB) | $((RSS_LOAD[$s] / 1024)) MiB | $((RSS_QUIET[$s] / 1024)) MiB | $((HWM[$s] / 1024)) MiB |"
+    echo "| $s | $((RSS_IDLE[$s] / 1024)) MiB (${RSS_IDLE[$s]} kB) | ${WAKE_IDLE[$s]} | $((RSS_LOAD[$s] / 1024)) MiB | $((RSS_QUIET[$s] / 1024)) MiB | $((HWM[$s] / 1024)) MiB |"
 done
 for s in $SERVERS; do
     [ -n "${SPAWNER_RSS[$s]:-}" ] && [ "${SPAWNER_RSS[$s]}" != none ] || continue

@@ -28,7 +28,8 @@ class IdleHeapTest {
 
     @Test
     void collectsOnceAQuietPeriodFollowsGrowthAndOnlyAgainWhenTheHeapGrowsFurther() throws Exception {
-        try (var heap = new IdleHeap(this::events, committed::get, Duration.ofMillis(20), this::collect)) {
+        try (var heap = new IdleHeap(this::events, committed::get, Duration.ofMillis(20), Duration.ofMillis(80),
+                Thread::sleep, this::collect)) {
             // Something happens in every period: never collected, however large the heap.
             awaitChecks(5);
             assertEquals(List.of(), collected);
@@ -57,6 +58,30 @@ class IdleHeapTest {
             committed.set(45 * MIB);
             awaitCollection();
             assertEquals(List.of(100 * MIB, 40 * MIB, 81 * MIB, 45 * MIB), collected);
+        }
+    }
+
+    @Test
+    void whileNothingHappensTheLooksThinOutAndTheFirstThatSeesWorkBringsThemBack() throws Exception {
+        var work = new AtomicLong();
+        var sleeps = new CopyOnWriteArrayList<Long>();
+        var done = new Semaphore(0);
+        // The waits are recorded, not slept; work comes during the seventh.
+        IdleHeap.Sleep sleep = d -> {
+            sleeps.add(d.toMillis());
+            if (sleeps.size() == 7) {
+                work.incrementAndGet();
+            }
+            if (sleeps.size() == 11) {
+                done.release();
+                Thread.sleep(Duration.ofHours(1));
+            }
+        };
+        try (var heap = new IdleHeap(work::get, () -> 10 * MIB, Duration.ofMillis(5), Duration.ofMillis(40), sleep,
+                this::collect)) {
+            assertTrue(done.tryAcquire(10, TimeUnit.SECONDS), "looks so far: " + sleeps);
+            assertEquals(List.of(5L, 10L, 20L, 40L, 40L, 40L, 40L, 5L, 10L, 20L, 40L), sleeps);
+            assertEquals(List.of(), collected);
         }
     }
 

@@ -100,7 +100,7 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
                     // method alone took 6 MB of compiler arena, kept for good (bench/memory.sh).
                     "-XX:CompileCommand=quiet", "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.*::*",
                     "--enable-native-access=ALL-UNNAMED"));
-            command.addAll(aotOptions(java, classes));
+            command.addAll(runtimeOptions(java, classes));
             // As JINETD_JAVA_OPTS for the daemon: flags that add to or override these (the admin's).
             var extra = System.getenv("JINETD_SPAWNER_JAVA_OPTS");
             if (extra != null && !extra.isBlank()) {
@@ -111,22 +111,31 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
         }
 
         /**
-         * The spawner's AOT cache, made by the build for this jar and this runtime
-         * ({@code lib/spawner.aot} beside the jar, {@code runtime/} beside {@code lib/}),
-         * mapped where it was made to be: the JVM's default moves it to a random address and
+         * The flags for the runtime built with jinetd ({@code runtime/} beside {@code lib/}),
+         * whose JVM is known to take them; none for another. Its AOT cache, made by the build
+         * for this jar and this runtime ({@code lib/spawner.aot} beside the jar), is mapped
+         * where it was made to be: the JVM's default moves it to a random address and
          * rewrites every pointer in it, which made 10 of its 12 MiB private to each spawner;
          * in place, its read-only part is one copy for all of them (bench/users.sh: 4 MiB less
          * PSS a spawner). The daemon, which faces the network, keeps the random address; a
          * spawner reads only what the daemon sends it.
          */
-        private static List<String> aotOptions(Path java, Path classes) {
+        private static List<String> runtimeOptions(Path java, Path classes) {
             var lib = classes.getParent();
             var cache = lib == null ? null : lib.resolve("spawner.aot");
             boolean itsRuntime = lib != null && java.getParent().getParent().getParent() != null
                     && java.getParent().getParent().getParent().equals(lib.getParent());
-            return cache != null && itsRuntime && Files.isReadable(cache)
-                    ? List.of("-XX:AOTCache=" + cache, "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0")
-                    : List.of();
+            if (!itsRuntime) {
+                return List.of();
+            }
+            // As the daemon's launcher: the JVM's housekeeping looks every 10 s, not four and
+            // one times a second, while the spawner waits (diagnostic flags, known to this runtime).
+            var options = new ArrayList<>(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:AsyncDeflationInterval=10000",
+                    "-XX:ServiceThreadCleanupInterval=10000"));
+            if (Files.isReadable(cache)) {
+                options.addAll(List.of("-XX:AOTCache=" + cache, "-XX:ArchiveRelocationMode=0"));
+            }
+            return options;
         }
     }
 
