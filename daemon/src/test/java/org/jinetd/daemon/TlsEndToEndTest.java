@@ -191,6 +191,24 @@ class TlsEndToEndTest {
     }
 
     @Test
+    void sslCipherIsTheSuiteOpensslNamedAndTheLogLineTheJdksName() throws Exception {
+        try (var d = TestDaemon.start("services: {app: {bind: 127.0.0.1, exec: [%s], tls: %s}}"
+                .formatted(environment(), tls("")))) {
+            int port = d.port("app");
+            // TLS 1.2: OpenSSL's name differs from the JDK's; the client's own report says which it took.
+            var old = sClient(port, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256");
+            assertTrue(old.contains("Cipher is ECDHE-ECDSA-AES128-GCM-SHA256"), old);
+            assertEquals("ECDHE-ECDSA-AES128-GCM-SHA256", variables(old).get("SSL_CIPHER"), old);
+            assertEquals("TLSv1.2", variables(old).get("SSL_PROTOCOL"), old);
+            assertTrue(lineOf(d, "app", 0).contains(" cipher=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 "), d.log().toString());
+            // TLS 1.3: one name in both.
+            var now = sClient(port, "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256");
+            assertEquals("TLS_CHACHA20_POLY1305_SHA256", variables(now).get("SSL_CIPHER"), now);
+            assertTrue(lineOf(d, "app", 1).contains(" cipher=TLS_CHACHA20_POLY1305_SHA256 "), d.log().toString());
+        }
+    }
+
+    @Test
     void aProgramGetsTheClientsCertificateInSslserversVariablesAsOpensslWritesThem() throws Exception {
         var ca = made.authority("ca");
         // A serial whose first byte is below 0x10: its leading zero is kept, as openssl and mod_ssl write it.

@@ -10,13 +10,13 @@ import org.jinetd.daemon.config.Tls;
 import org.jinetd.daemon.proxy.Ssl;
 import org.jinetd.daemon.proxy.TextRule;
 import org.jinetd.daemon.proxy.Tlvs;
+import org.jinetd.daemon.tls.CipherNames;
 import org.jinetd.daemon.tls.Session;
 
 /**
  * The PROXY v2 TLVs that tell a redirect's target about the TLS session this daemon
  * terminated, in the layout haproxy writes its own in: AUTHORITY (the SNI name), ALPN, and SSL
- * with the version, the cipher (as the JDK names it: IANA's name, where OpenSSL has its own
- * for TLS 1.2's), the client certificate's first CN (as OpenSSL finds it) and the key and
+ * with the version, the cipher (by OpenSSL's name, as haproxy gives it), the client certificate's first CN (as OpenSSL finds it) and the key and
  * signature algorithms of the certificate shown. A text the header cannot carry is left out,
  * never rewritten.
  */
@@ -37,7 +37,7 @@ final class SessionTlvs {
             client |= Ssl.CLIENT_CERT_SESS | (session.resumed() ? 0 : Ssl.CLIENT_CERT_CONN);
         }
         return new Ssl(client, leaf.isPresent(), fitting(TextRule.SSL_VERSION, Optional.of(session.protocol())),
-                fitting(TextRule.SSL_CIPHER, Optional.of(session.cipherSuite())),
+                fitting(TextRule.SSL_CIPHER, Optional.of(CipherNames.openssl(session.cipherSuite()))),
                 fitting(TextRule.SSL_SIG_ALG, session.shown().map(SessionTlvs::signature)),
                 fitting(TextRule.SSL_KEY_ALG, session.shown().map(SessionTlvs::key)),
                 fitting(TextRule.SSL_CN, leaf.flatMap(c -> Tls.subjectCommonNames(c).stream().findFirst())));

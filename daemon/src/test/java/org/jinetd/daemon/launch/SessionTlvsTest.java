@@ -82,11 +82,11 @@ class SessionTlvsTest {
                 List.of(two), false, Optional.of(shown)), "id".getBytes());
         assertEquals(Optional.of("first"), both.ssl().orElseThrow().commonName());
 
-        // A session with no client certificate: the SSL flag alone, not verified.
+        // A session with no client certificate: the SSL flag alone, not verified; its TLS 1.2 suite by OpenSSL's name.
         var anonymous = SessionTlvs.of(new Session("TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
                 Optional.empty(), Optional.empty(), List.of(), false, Optional.of(shown)), "id".getBytes());
         assertEquals(new Ssl(Ssl.CLIENT_SSL, false, Optional.of("TLSv1.2"),
-                Optional.of("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"), Optional.of("ecdsa-with-SHA256"),
+                Optional.of("ECDHE-ECDSA-AES128-GCM-SHA256"), Optional.of("ecdsa-with-SHA256"),
                 Optional.of("EC256"), Optional.empty()), anonymous.ssl().orElseThrow());
         assertEquals(Optional.empty(), anonymous.authority());
     }

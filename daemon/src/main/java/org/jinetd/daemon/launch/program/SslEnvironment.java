@@ -11,11 +11,12 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import javax.security.auth.x500.X500Principal;
+import org.jinetd.daemon.tls.CipherNames;
 import org.jinetd.daemon.tls.Session;
 
 /**
  * What a TLS handshake agreed on, in a program's environment, in the names and forms
- * sslserver (ucspi-ssl) and Apache's mod_ssl give: {@code SSL_PROTOCOL}, {@code SSL_CIPHER},
+ * sslserver (ucspi-ssl) and Apache's mod_ssl give: {@code SSL_PROTOCOL}, {@code SSL_CIPHER} (OpenSSL's name),
  * {@code SSL_TLS_SNI}, {@code SSL_ALPN}, and with a client certificate {@code SSL_CLIENT_S_DN},
  * {@code SSL_CLIENT_I_DN} (RFC 2253), {@code SSL_CLIENT_M_SERIAL} (hex pairs),
  * {@code SSL_CLIENT_V_START}, {@code SSL_CLIENT_V_END} ({@code Dec  1 12:00:00 2026 GMT}),
@@ -30,7 +31,7 @@ final class SslEnvironment {
 
     static void put(Map<String, String> env, Session session) {
         env.put("SSL_PROTOCOL", session.protocol());
-        env.put("SSL_CIPHER", session.cipherSuite());
+        env.put("SSL_CIPHER", CipherNames.openssl(session.cipherSuite()));
         session.serverName().ifPresent(name -> env.put("SSL_TLS_SNI", name));
         session.applicationProtocol().ifPresent(alpn -> env.put("SSL_ALPN", alpn));
         if (session.clientChain().isEmpty()) {
