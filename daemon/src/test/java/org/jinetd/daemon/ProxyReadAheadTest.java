@@ -76,8 +76,11 @@ class ProxyReadAheadTest {
                     // The header and the data in one write, the way a balancer relays a client that spoke at once.
                     assertServed(d, service, header, data, -1);
                     // Cut within the header: the rest is waited for, from what the first read took.
-                    for (int cut : new int[] {3, 16, Math.min(header.length - 1, 300)}) {
-                        assertServed(d, service, header, data, cut);
+                    // And around the first read's 256 bytes, where the header is longer.
+                    for (int cut : new int[] {3, 16, Math.min(header.length - 1, 300), 255, 256, 257}) {
+                        if (cut < header.length) {
+                            assertServed(d, service, header, data, cut);
+                        }
                     }
                 }
             }

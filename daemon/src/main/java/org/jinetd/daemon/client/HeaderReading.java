@@ -33,6 +33,8 @@ final class HeaderReading {
      */
     private static final int FIRST_LOOK = SocketCalls.KEPT_PEEK;
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    /** The peer reset the connection (errno). */
+    private static final int ECONNRESET = 104;
 
     private HeaderReading() {}
 
@@ -68,7 +70,7 @@ final class HeaderReading {
         int fd = Fds.of(channel);
         // A first look as long as any v1 line and most v2 headers; a longer v2 header gets a second.
         var bytes = new byte[FIRST_LOOK];
-        int have;
+        int have = 0;
         try {
             have = exact ? SocketCalls.peekNow(fd, bytes) : SocketCalls.receiveNow(fd, bytes, 0, bytes.length);
             if (have == bytes.length && ProxyParser.parse(bytes, have, accept) instanceof ProxyParser.Parsed.Partial p) {
@@ -82,8 +84,11 @@ final class HeaderReading {
                 }
             }
         } catch (Libc.Failure e) {
-            // A reset, say: the read that waits meets it too, and says so. Nothing was taken.
-            return NOT_BEGUN;
+            // A reset, say. The kernel tells a socket's error once, and it has told it here: said
+            // here too, as the read that waits says it, and with what was taken of the header.
+            var where = have <= 0 ? "before a header" : "within its header";
+            return new Look.Done(new Outcome.Failed(e.errno == ECONNRESET ? "reset " + where
+                    : "read failed " + where + ": " + e.getMessage()));
         }
         if (have <= 0) {
             return NOT_BEGUN;

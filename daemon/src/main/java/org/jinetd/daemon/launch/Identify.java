@@ -55,7 +55,10 @@ final class Identify implements Step {
             }
             var proxy = passage.service().proxy();
             if (wait) {
-                outcome = Identification.identify(passage.channel(), peer, credentials, proxy, passage.begun());
+                var begun = passage.begun();
+                // What was taken of the header is the header's: the connection keeps none of it.
+                passage.begun(Identification.Begun.NOTHING);
+                outcome = Identification.identify(passage.channel(), peer, credentials, proxy, begun);
             } else {
                 switch (Identification.identifyNow(passage.channel(), peer, credentials, proxy, exact(passage.service()))) {
                     case Identification.Now.Done done -> outcome = done.outcome();

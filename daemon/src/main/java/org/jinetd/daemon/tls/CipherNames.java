@@ -7,8 +7,9 @@ import java.util.Map;
  * what programs behind sslserver or mod_ssl read in {@code SSL_CIPHER} and what haproxy sends in
  * a PROXY v2 header's SSL TLV. The JDK names suites as IANA's registry does
  * ({@code TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}); TLS 1.3's names are the same in both.
- * Every TLS 1.2 suite the JDK 25 supports is here, each checked against
- * {@code openssl ciphers -stdname}; a suite not here keeps the JDK's name.
+ * Every TLS 1.2 suite the JDK 25 supports is here (and the RSA key exchange's, which its
+ * default settings turn off), each checked against {@code openssl ciphers -stdname}; a suite
+ * not here keeps the JDK's name.
  */
 public final class CipherNames {
     private static final Map<String, String> OPENSSL = Map.ofEntries(
@@ -38,7 +39,14 @@ public final class CipherNames {
             Map.entry("TLS_DHE_RSA_WITH_AES_256_CBC_SHA", "DHE-RSA-AES256-SHA"),
             Map.entry("TLS_DHE_DSS_WITH_AES_256_CBC_SHA", "DHE-DSS-AES256-SHA"),
             Map.entry("TLS_DHE_RSA_WITH_AES_128_CBC_SHA", "DHE-RSA-AES128-SHA"),
-            Map.entry("TLS_DHE_DSS_WITH_AES_128_CBC_SHA", "DHE-DSS-AES128-SHA"));
+            Map.entry("TLS_DHE_DSS_WITH_AES_128_CBC_SHA", "DHE-DSS-AES128-SHA"),
+            // Off by the JDK's default security settings (no forward secrecy), but an admin may turn them on.
+            Map.entry("TLS_RSA_WITH_AES_256_GCM_SHA384", "AES256-GCM-SHA384"),
+            Map.entry("TLS_RSA_WITH_AES_128_GCM_SHA256", "AES128-GCM-SHA256"),
+            Map.entry("TLS_RSA_WITH_AES_256_CBC_SHA256", "AES256-SHA256"),
+            Map.entry("TLS_RSA_WITH_AES_128_CBC_SHA256", "AES128-SHA256"),
+            Map.entry("TLS_RSA_WITH_AES_256_CBC_SHA", "AES256-SHA"),
+            Map.entry("TLS_RSA_WITH_AES_128_CBC_SHA", "AES128-SHA"));
 
     private CipherNames() {}
 

@@ -10,7 +10,8 @@ import java.util.Optional;
  * daemon did the handshake, and the handler reads and writes plaintext.
  *
  * @param protocol            {@code TLSv1.3} or {@code TLSv1.2}
- * @param cipherSuite         such as {@code TLS_AES_128_GCM_SHA256}
+ * @param cipherSuite         by the JDK's (IANA's) name, such as {@code TLS_AES_128_GCM_SHA256} or
+ *                            {@code TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}
  * @param serverName          the host name the client asked for (SNI), if it asked for one
  * @param applicationProtocol the ALPN protocol chosen, if any
  * @param clientCertificates  the client's certificate chain, its own first; empty without one

@@ -122,12 +122,12 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
          */
         private static List<String> runtimeOptions(Path java, Path classes) {
             var lib = classes.getParent();
-            var cache = lib == null ? null : lib.resolve("spawner.aot");
-            boolean itsRuntime = lib != null && java.getParent().getParent().getParent() != null
-                    && java.getParent().getParent().getParent().equals(lib.getParent());
-            if (!itsRuntime) {
+            var home = lib == null ? null : lib.getParent();
+            // As the launcher tells it: this java is runtime/bin/java beside lib/.
+            if (home == null || !java.equals(home.resolve("runtime").resolve("bin").resolve("java"))) {
                 return List.of();
             }
+            var cache = lib.resolve("spawner.aot");
             // As the daemon's launcher: the JVM's housekeeping looks every 10 s, not four and
             // one times a second, while the spawner waits (diagnostic flags, known to this runtime).
             var options = new ArrayList<>(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:AsyncDeflationInterval=10000",
