@@ -7,7 +7,8 @@ import java.nio.channels.ByteChannel;
 /**
  * A connection whose first bytes were taken off its socket already (with a balancer's PROXY
  * header, in the same read): reads give those bytes first, then the socket's. Writes go
- * straight to the socket.
+ * straight to the socket. Reads are one at a time, as a socket channel's are: a handler
+ * that reads from two threads gets each byte once.
  */
 final class ReadAhead implements ByteChannel {
     private final ByteBuffer ahead;
@@ -19,7 +20,7 @@ final class ReadAhead implements ByteChannel {
     }
 
     @Override
-    public int read(ByteBuffer dst) throws IOException {
+    public synchronized int read(ByteBuffer dst) throws IOException {
         if (!ahead.hasRemaining()) {
             return channel.read(dst);
         }
