@@ -43,16 +43,16 @@ class ProxyHostileTest {
     private static final String TIMEOUT = "no whole header within 500ms";
     private static final byte[] SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
     /** 192.0.2.1:56324 to 198.51.100.2:443. */
-    private static final byte[] IPV4 = {(byte) 192, 0, 2, 1, (byte) 198, 51, 100, 2, (byte) 0xdc, 0x04, 0x01, (byte) 0xbb};
+    static final byte[] IPV4 = {(byte) 192, 0, 2, 1, (byte) 198, 51, 100, 2, (byte) 0xdc, 0x04, 0x01, (byte) 0xbb};
 
     @TempDir
     Path dir;
 
-    private static byte[] ascii(String text) {
+    static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    private static byte[] concat(byte[]... parts) {
+    static byte[] concat(byte[]... parts) {
         var out = new ByteArrayOutputStream();
         for (var part : parts) {
             out.writeBytes(part);

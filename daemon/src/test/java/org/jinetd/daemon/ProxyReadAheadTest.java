@@ -3,7 +3,6 @@ package org.jinetd.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -21,22 +20,16 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProxyReadAheadTest {
-    private static final byte[] SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
-    /** 192.0.2.1:56324 to 198.51.100.2:443. */
-    private static final byte[] IPV4 = {(byte) 192, 0, 2, 1, (byte) 198, 51, 100, 2, (byte) 0xdc, 0x04, 0x01, (byte) 0xbb};
     /** What each service answers first: the client its header named. */
     private static final String PROGRAM = "192.0.2.1 56324\n";
+    private static final byte[] IPV4 = ProxyHostileTest.IPV4;
 
     private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.ISO_8859_1);
+        return ProxyHostileTest.ascii(text);
     }
 
     private static byte[] concat(byte[]... parts) {
-        var out = new ByteArrayOutputStream();
-        for (var part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
+        return ProxyHostileTest.concat(parts);
     }
 
     /** The headers: v1, v2, and v2 with 400 bytes of NOOP TLV, past the first read at accept. */
