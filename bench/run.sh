@@ -7,6 +7,10 @@
 # Environment (all optional):
 #   JINETD_HOME   jinetd distribution (bin/jinetd, lib/); default ../daemon/target/jinetd
 #   DURATION      seconds of each measured run (10); WARMUP seconds of each discarded run (2)
+#   ROUNDS        rounds of each server's cases (1): with more, each figure is the median of its
+#                 rounds, and a PROXY pair's ratio the median of the ratios of its rounds (each
+#                 round measures the two cases one after the other, so that the machine's drift
+#                 over minutes stays out of the ratio)
 #   IDLE_SECONDS  seconds each server is left idle after its runs while its wake-ups (context
 #                 switches of all its threads) are counted (10)
 #   CONCS         concurrencies ("1 16"); CASES ("daytime hello nobody"): nobody is hello run as
@@ -70,6 +74,7 @@ JINETD_HOME=$(cd "$JINETD_HOME" && pwd -P)
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 IDLE_SECONDS=${IDLE_SECONDS:-10}
+ROUNDS=${ROUNDS:-1}
 CONCS=${CONCS:-"1 16"}
 CASES=${CASES:-"daytime hello nobody"}
 SERVERS=${SERVERS-"xinetd jinetd jinetd-bridge jinetd-info ceiling"}
@@ -334,6 +339,8 @@ stop_server() {
 # ---------------------------------------------------------------- measurement
 declare -A R_CPS=() R_P50=() R_P99=() R_ERR=() R_EMPTY=() R_CPU=() RSS_IDLE=() RSS_LOAD=() RSS_QUIET=() HWM=()
 declare -A SPAWNER_RSS=() WAKE_IDLE=()
+# Each round's figures of a key, space-separated, where ROUNDS > 1.
+declare -A A_CPS=() A_P50=() A_P99=() A_CPU=()
 
 spawners() { cat /proc/"$SERVER_PID"/task/*/children 2>/dev/null || true; }   # jinetd's children now: its spawners
 
@@ -362,6 +369,10 @@ server_ticks() {   # cpu_ticks of the server, and of its partner where it has on
     echo "$total"
 }
 
+median_of() {   # median_of NUMBER...: the middle one (the lower of the two middle ones of an even count)
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
 measure() {   # measure SERVER CASE CONC [tls]: connbench (with the case's payload), or tlsbench (full TLS 1.3 handshakes), on PORT[CASE]
     local srv=$1 c=$2 n=$3 port=${PORT[$2]} out detail client=$CB
     local -a extra=()
@@ -375,17 +386,21 @@ measure() {   # measure SERVER CASE CONC [tls]: connbench (with the case's paylo
     out=$("$client" "$HOST" "$port" "$n" "$DURATION" "${extra[@]}" 2>"$WORK/detail")
     local t1; t1=$(server_ticks)
     detail=$(cat "$WORK/detail")
-    local k="$srv|$c|$n"
-    R_CPS[$k]=$(sed -n 's/.*conn_per_s=\([0-9.]*\).*/\1/p' <<<"$out")
-    R_P50[$k]=$(sed -n 's/.*p50_ms=\([0-9.]*\).*/\1/p' <<<"$out")
-    R_P99[$k]=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$out")
-    R_ERR[$k]=$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' <<<"$out")
-    R_EMPTY[$k]=$(sed -n 's/.*empty_responses=\([0-9]*\).*/\1/p' <<<"$detail")
+    local k="$srv|$c|$n" cps p50 p99 cpu
+    cps=$(sed -n 's/.*conn_per_s=\([0-9.]*\).*/\1/p' <<<"$out")
+    p50=$(sed -n 's/.*p50_ms=\([0-9.]*\).*/\1/p' <<<"$out")
+    p99=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$out")
+    local errors empty
+    errors=$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' <<<"$out"); empty=$(sed -n 's/.*empty_responses=\([0-9]*\).*/\1/p' <<<"$detail")
+    R_ERR[$k]=$(( ${R_ERR[$k]:-0} + ${errors:-0} )); R_EMPTY[$k]=$(( ${R_EMPTY[$k]:-0} + ${empty:-0} ))
     local conns; conns=$(sed -n 's/.*conns=\([0-9]*\).*/\1/p' <<<"$out")
-    R_CPU[$k]=$(awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v c="$conns" \
+    cpu=$(awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v c="$conns" \
         'BEGIN { if (c > 0) printf "%.1f", d / hz * 1e6 / c; else print "n/a" }')
-    ROWS+=("$k")
-    log "$srv $c c=$n: $out  [${detail#\# detail: }] server CPU ${R_CPU[$k]} us/conn"
+    [ -n "${A_CPS[$k]:-}" ] || ROWS+=("$k")
+    A_CPS[$k]+=" $cps"; A_P50[$k]+=" $p50"; A_P99[$k]+=" $p99"; A_CPU[$k]+=" $cpu"
+    R_CPS[$k]=$(median_of ${A_CPS[$k]}); R_P50[$k]=$(median_of ${A_P50[$k]})
+    R_P99[$k]=$(median_of ${A_P99[$k]}); R_CPU[$k]=$(median_of ${A_CPU[$k]})
+    log "$srv $c c=$n: $out  [${detail#\# detail: }] server CPU $cpu us/conn"
 }
 
 bench_server() {   # bench_server NAME
@@ -411,8 +426,11 @@ bench_server() {   # bench_server NAME
     done
     sleep 2   # idle before the RSS reading (a measurement, not synchronisation)
     RSS_IDLE[$srv]=$(rss_kb "$SERVER_PID" VmRSS)
-    for c in $cases; do
-        for n in $CONCS; do measure "$srv" "$c" "$n"; done
+    local round
+    for ((round = 1; round <= ROUNDS; round++)); do
+        for c in $cases; do
+            for n in $CONCS; do measure "$srv" "$c" "$n"; done
+        done
     done
     RSS_LOAD[$srv]=$(rss_kb "$SERVER_PID" VmRSS)
     HWM[$srv]=$(rss_kb "$SERVER_PID" VmHWM)
@@ -518,6 +536,15 @@ fi
 fmt_int() { LC_ALL=C printf '%.0f' "$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
+ratios() {   # ratios "A1 A2 ..." "B1 B2 ...": the median of A_i/B_i, each round's pair; with more than one round, each in brackets after it
+    local -a a b r=()
+    read -ra a <<<"$1"; read -ra b <<<"$2"
+    local i
+    for ((i = 0; i < ${#a[@]} && i < ${#b[@]}; i++)); do r+=("$(ratio "${a[$i]}" "${b[$i]}")"); done
+    if [ "${#r[@]}" -le 1 ]; then echo "${r[0]:-n/a}"; return; fi
+    echo "$(median_of "${r[@]}") (${r[*]})"
+}
+
 echo "## jinetd vs xinetd ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, ${DURATION} s runs after ${WARMUP} s warm-up)"
 echo
 echo "JINETD_HOME=$JINETD_HOME; JINETD_JAVA_OPTS='${JINETD_JAVA_OPTS:-}'; $( (xinetd -version 2>&1 || true) | head -n1)"
@@ -580,7 +607,7 @@ if [[ " $CASES " == *" proxy"* ]]; then
             read -r with without <<<"$pair"
             [[ " $CASES " == *" $with "* && " $CASES " == *" $without "* ]] || continue
             for n in $CONCS; do
-                echo "| $s $with/$without | $n | $(ratio "${R_CPS[$s|$with|$n]}" "${R_CPS[$s|$without|$n]}") | $(ratio "${R_P99[$s|$with|$n]}" "${R_P99[$s|$without|$n]}") | $(ratio "${R_CPU[$s|$with|$n]}" "${R_CPU[$s|$without|$n]}") |"
+                echo "| $s $with/$without | $n | $(ratios "${A_CPS[$s|$with|$n]}" "${A_CPS[$s|$without|$n]}") | $(ratios "${A_P99[$s|$with|$n]}" "${A_P99[$s|$without|$n]}") | $(ratios "${A_CPU[$s|$with|$n]}" "${A_CPU[$s|$without|$n]}") |"
             done
         done
     done
