@@ -32,7 +32,8 @@ final class HeaderReading {
      * 240 bytes; no more than a peek takes without allocating.
      */
     private static final int FIRST_LOOK = SocketCalls.KEPT_PEEK;
-    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    /** No bytes past the header. */
+    static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
     /** The peer reset the connection (errno). */
     private static final int ECONNRESET = 104;
 

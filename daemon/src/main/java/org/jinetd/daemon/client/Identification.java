@@ -20,8 +20,6 @@ import org.jinetd.daemon.proxy.ProxyHeader;
  * (UNKNOWN) leaves the socket's peer, as the protocol says.
  */
 public final class Identification {
-    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
-
     private Identification() {}
 
     /** The outcome: the client, or why the connection is refused. */
@@ -32,7 +30,7 @@ public final class Identification {
          */
         record Identified(Client client, ByteBuffer after) implements Outcome {
             public Identified(Client client) {
-                this(client, NOTHING);
+                this(client, HeaderReading.NOTHING);
             }
         }
 

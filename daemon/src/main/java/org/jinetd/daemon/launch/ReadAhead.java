@@ -20,18 +20,20 @@ final class ReadAhead implements ByteChannel {
     }
 
     @Override
-    public synchronized int read(ByteBuffer dst) throws IOException {
-        if (!ahead.hasRemaining()) {
-            return channel.read(dst);
+    public int read(ByteBuffer dst) throws IOException {
+        synchronized (this) {
+            if (ahead.hasRemaining()) {
+                if (!channel.isOpen()) {
+                    throw new java.nio.channels.ClosedChannelException();
+                }
+                int n = Math.min(ahead.remaining(), dst.remaining());
+                dst.put(ahead.slice(ahead.position(), n));
+                ahead.position(ahead.position() + n);
+                return n;
+            }
         }
-        if (!channel.isOpen()) {
-            throw new java.nio.channels.ClosedChannelException();
-        }
-        int n = Math.min(ahead.remaining(), dst.remaining());
-        dst.put(dst.position(), ahead, ahead.position(), n);
-        dst.position(dst.position() + n);
-        ahead.position(ahead.position() + n);
-        return n;
+        // The socket's own reads are one at a time; no lock is held while one waits.
+        return channel.read(dst);
     }
 
     @Override
