@@ -14,11 +14,63 @@ public final class Clients {
 
     private Clients() {}
 
+    /**
+     * The local ports the last clients of this JVM had, newest last: a test's daemon logs each
+     * client by its port. Far fewer than the kernel's ephemeral range, so a fresh one is near.
+     */
+    private static final java.util.SequencedSet<Integer> USED = new java.util.LinkedHashSet<>();
+
+    private static final int REMEMBERED = 8192;
+
+    private static boolean firstUse(int port) {
+        synchronized (USED) {
+            if (!USED.add(port)) {
+                return false;
+            }
+            if (USED.size() > REMEMBERED) {
+                USED.removeFirst();
+            }
+            return true;
+        }
+    }
+
+    /**
+     * A socket bound to {@code source} on a port no client of this JVM had before, so that a
+     * log line found by {@code peer=127.0.0.1:PORT} is this client's and not an earlier one's
+     * that the kernel gave the same port.
+     */
+    private static Socket fresh(InetAddress source) throws IOException {
+        for (int tries = 0; tries < 1000; tries++) {
+            var socket = new Socket();
+            try {
+                socket.bind(new InetSocketAddress(source, 0));
+            } catch (IOException e) {
+                socket.close();
+                throw e;
+            }
+            if (firstUse(socket.getLocalPort())) {
+                return socket;
+            }
+            socket.close();
+        }
+        throw new IOException("no local port left that no earlier client had");
+    }
+
+    /** The address a client of {@code address} speaks from, as the kernel chooses it on loopback. */
+    private static InetAddress sourceFor(InetAddress address) throws IOException {
+        return address instanceof java.net.Inet6Address ? InetAddress.getByName("::1") : InetAddress.getByName("127.0.0.1");
+    }
+
     public static Socket connect(InetAddress address, int port) throws IOException {
-        var socket = new Socket();
-        socket.connect(new InetSocketAddress(address, port), DEADLINE_MS);
-        socket.setSoTimeout(DEADLINE_MS);
-        return socket;
+        var socket = fresh(sourceFor(address));
+        try {
+            socket.connect(new InetSocketAddress(address, port), DEADLINE_MS);
+            socket.setSoTimeout(DEADLINE_MS);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     public static Socket connect(int port) throws IOException {
@@ -36,8 +88,7 @@ public final class Clients {
 
     /** As {@link #exchange(int, String)}, from another loopback address ({@code 127.0.0.2}, ...). */
     public static String exchangeFrom(InetAddress source, int port, String request) throws IOException {
-        try (var socket = new Socket()) {
-            socket.bind(new InetSocketAddress(source, 0));
+        try (var socket = fresh(source)) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), DEADLINE_MS);
             socket.setSoTimeout(DEADLINE_MS);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
