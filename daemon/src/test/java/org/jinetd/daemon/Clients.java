@@ -62,7 +62,12 @@ public final class Clients {
     }
 
     public static Socket connect(InetAddress address, int port) throws IOException {
-        var socket = fresh(sourceFor(address));
+        return connect(sourceFor(address), address, port);
+    }
+
+    /** A client of {@code address} from {@code source}, on a port no recent client had. */
+    public static Socket connect(InetAddress source, InetAddress address, int port) throws IOException {
+        var socket = fresh(source);
         try {
             socket.connect(new InetSocketAddress(address, port), DEADLINE_MS);
             socket.setSoTimeout(DEADLINE_MS);
@@ -88,9 +93,7 @@ public final class Clients {
 
     /** As {@link #exchange(int, String)}, from another loopback address ({@code 127.0.0.2}, ...). */
     public static String exchangeFrom(InetAddress source, int port, String request) throws IOException {
-        try (var socket = fresh(source)) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), DEADLINE_MS);
-            socket.setSoTimeout(DEADLINE_MS);
+        try (var socket = connect(source, InetAddress.getLoopbackAddress(), port)) {
             socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
             socket.shutdownOutput();
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

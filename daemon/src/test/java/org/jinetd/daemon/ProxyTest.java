@@ -78,16 +78,7 @@ class ProxyTest {
 
     /** A client of {@code port} (on 127.0.0.1) from {@code source}, with the tests' deadline on reads. */
     static Socket from(String source, int port) throws IOException {
-        var socket = new Socket();
-        try {
-            socket.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), Clients.DEADLINE_MS);
-            socket.setSoTimeout(Clients.DEADLINE_MS);
-            return socket;
-        } catch (IOException e) {
-            socket.close();
-            throw e;
-        }
+        return Clients.connect(InetAddress.getByName(source), InetAddress.getLoopbackAddress(), port);
     }
 
     /** Sends {@code text} and half-closes; returns all that comes back. */
