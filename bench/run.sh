@@ -10,7 +10,8 @@
 #   ROUNDS        rounds of each server's cases (1): with more, each figure is the median of its
 #                 rounds, and a PROXY pair's ratio the median of the ratios of its rounds (each
 #                 round measures the two cases one after the other, so that the machine's drift
-#                 over minutes stays out of the ratio)
+#                 over minutes stays out of the ratio); so is a TLS server's ratio to
+#                 stunnel-xinetd, the TLS servers being up at once and measured in turn each round
 #   IDLE_SECONDS  seconds each server is left idle after its runs while its wake-ups (context
 #                 switches of all its threads) are counted (10)
 #   CONCS         concurrencies ("1 16"); CASES ("daytime hello nobody"): nobody is hello run as
@@ -39,6 +40,9 @@
 #                 jinetd-tls-c1 the same with -XX:TieredStopAtLevel=1 after them (the quick
 #                 compiler alone, as the launcher runs a table without tls:)
 #   TLS_KEY       the certificate's key: ec (P-256, the default) or rsa (2048 bits)
+#   TLS_WARMUP    seconds of handshakes at one client each TLS server serves once, after its start and
+#                 before any measured run (0): jinetd's JVM compiles JSSE's handshake with C2 only
+#                 after some ten thousand of them, so its steady state needs a minute or more
 #   JINETD_JAVA_OPTS  passed through to the launcher (appended after its own JVM flags)
 #   EXAMPLE_TABLE table for the start-up and idle-RSS figures (../conf/services.yaml); must suit
 #                 the jinetd being measured (e.g. $JINETD_HOME/conf/services.yaml for an older build)
@@ -80,6 +84,7 @@ CASES=${CASES:-"daytime hello nobody"}
 SERVERS=${SERVERS-"xinetd jinetd jinetd-bridge jinetd-info ceiling"}
 TLS_SERVERS=${TLS_SERVERS-"stunnel-xinetd stunnel-exec jinetd-tls jinetd-tls-c1"}
 TLS_KEY=${TLS_KEY:-ec}
+TLS_WARMUP=${TLS_WARMUP:-0}
 STARTS=${STARTS:-5}
 STARTUP=${STARTUP:-1}
 SPAWNER_STARTS=${SPAWNER_STARTS:-3}
@@ -441,8 +446,10 @@ bench_server() {   # bench_server NAME
     stop_server
 }
 
-bench_tls_server() {   # bench_tls_server NAME: a TLS server, its cases at each concurrency
-    local srv=$1 c n line cases behind
+declare -A TLS_PID=() TLS_PARTNER=() TLS_PORT=() TLS_CASES=()
+
+tls_start() {   # tls_start NAME: starts a TLS server and keeps its pids, ports and cases
+    local srv=$1 c line cases behind
     case $srv in
         stunnel-xinetd)
             start_xinetd; PARTNER_PID=$SERVER_PID; behind=${PORT[hello]}
@@ -457,18 +464,46 @@ bench_tls_server() {   # bench_tls_server NAME: a TLS server, its cases at each 
         line=$(tls_probe "${PORT[$c]}")
         [ -n "$line" ] || die "$srv $c answered nothing inside TLS"
         log "$srv $c answers: $line"
+        TLS_PORT[$srv|$c]=${PORT[$c]}
     done
+    TLS_PID[$srv]=$SERVER_PID; TLS_PARTNER[$srv]=$PARTNER_PID; TLS_CASES[$srv]=$cases
     sleep 2   # idle before the RSS reading (a measurement, not synchronisation)
     RSS_IDLE[$srv]=$(server_rss VmRSS)
-    for c in $cases; do
-        for n in $CONCS; do measure "$srv" "$c" "$n" tls; done
+    if [ "$TLS_WARMUP" -gt 0 ]; then
+        for c in $cases; do "$TB" "$HOST" "${PORT[$c]}" 1 "$TLS_WARMUP" "$WORK/tls.pem" localhost > /dev/null 2>&1; done
+    fi
+    SERVER_PID=""; PARTNER_PID=""
+}
+
+tls_use() {   # tls_use NAME: makes a started TLS server the one measured
+    local c
+    SERVER_PID=${TLS_PID[$1]}; PARTNER_PID=${TLS_PARTNER[$1]}
+    for c in ${TLS_CASES[$1]}; do PORT[$c]=${TLS_PORT[$1|$c]}; done
+}
+
+bench_tls_servers() {   # every TLS server up at once, their cases measured in turn, round after round
+    local srv c n round
+    for srv in $TLS_SERVERS; do tls_start "$srv"; done
+    for ((round = 1; round <= ROUNDS; round++)); do
+        for n in $CONCS; do
+            for srv in $TLS_SERVERS; do
+                tls_use "$srv"
+                for c in ${TLS_CASES[$srv]}; do measure "$srv" "$c" "$n" tls; done
+            done
+        done
     done
-    RSS_LOAD[$srv]=$(server_rss VmRSS)
-    HWM[$srv]=$(server_rss VmHWM)
+    for srv in $TLS_SERVERS; do
+        tls_use "$srv"
+        RSS_LOAD[$srv]=$(server_rss VmRSS)
+        HWM[$srv]=$(server_rss VmHWM)
+    done
     sleep 7   # quiet, as after a busy spell (a measurement, not synchronisation)
-    RSS_QUIET[$srv]=$(server_rss VmRSS)
-    WAKE_IDLE[$srv]=$(idle_wakeups)
-    stop_server
+    for srv in $TLS_SERVERS; do
+        tls_use "$srv"
+        RSS_QUIET[$srv]=$(server_rss VmRSS)
+        WAKE_IDLE[$srv]=$(idle_wakeups)
+        stop_server
+    done
 }
 
 FIRST_MS=() READY_S=() FIRST_RSS=()
@@ -526,7 +561,7 @@ startup_jinetd() {   # STARTS starts on the example table: launcher exec .. 'rea
 # ---------------------------------------------------------------- run
 log "JINETD_HOME=$JINETD_HOME DURATION=$DURATION WARMUP=$WARMUP CONCS='$CONCS' CASES='$CASES' SERVERS='$SERVERS' TLS_SERVERS='$TLS_SERVERS' JINETD_JAVA_OPTS='${JINETD_JAVA_OPTS:-}'"
 for s in $SERVERS; do bench_server "$s"; done
-for s in $TLS_SERVERS; do bench_tls_server "$s"; done
+[ -z "$TLS_SERVERS" ] || bench_tls_servers
 if [ "$STARTUP" = 1 ]; then startup_jinetd; fi
 if [ "$SPAWNER_STARTS" -gt 0 ] && [[ " $SERVERS " == *" jinetd "* && " $CASES " == *" nobody "* ]]; then
     spawner_starts
@@ -584,7 +619,7 @@ if [[ " $TLS_SERVERS " == *" stunnel-xinetd "* ]]; then
         [ "$s" = stunnel-xinetd ] && continue
         for c in hello daytime; do for n in $CONCS; do
             [ -n "${R_CPS[$s|$c|$n]:-}" ] || continue
-            echo "| $s | $c | $n | $(ratio "${R_CPS[$s|$c|$n]}" "${R_CPS[stunnel-xinetd|hello|$n]}") | $(ratio "${R_P99[$s|$c|$n]}" "${R_P99[stunnel-xinetd|hello|$n]}") | $(ratio "${R_CPU[$s|$c|$n]}" "${R_CPU[stunnel-xinetd|hello|$n]}") |"
+            echo "| $s | $c | $n | $(ratios "${A_CPS[$s|$c|$n]}" "${A_CPS[stunnel-xinetd|hello|$n]}") | $(ratios "${A_P99[$s|$c|$n]}" "${A_P99[stunnel-xinetd|hello|$n]}") | $(ratios "${A_CPU[$s|$c|$n]}" "${A_CPU[stunnel-xinetd|hello|$n]}") |"
         done; done
     done
 fi
