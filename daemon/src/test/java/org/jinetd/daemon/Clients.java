@@ -37,23 +37,45 @@ public final class Clients {
     /**
      * A socket bound to {@code source} on a port no client of this JVM had before, so that a
      * log line found by {@code peer=127.0.0.1:PORT} is this client's and not an earlier one's
-     * that the kernel gave the same port.
+     * that the kernel gave the same port. The port is an even one of the kernel's ephemeral
+     * range, as connect() itself would take: bind() to port 0 takes the odd ones, and those
+     * are what {@link TestDaemon#freePort()} and the daemon's own port 0 get, which a client
+     * must not hold when a listener is bound to them.
      */
     private static Socket fresh(InetAddress source) throws IOException {
+        int[] range = EPHEMERAL;
+        var random = java.util.concurrent.ThreadLocalRandom.current();
         for (int tries = 0; tries < 1000; tries++) {
+            int port = (random.nextInt(range[0], range[1] + 1)) & ~1;
+            if (port < range[0] || !firstUse(port)) {
+                continue;
+            }
             var socket = new Socket();
             try {
-                socket.bind(new InetSocketAddress(source, 0));
-            } catch (IOException e) {
+                socket.bind(new InetSocketAddress(source, port));
+                return socket;
+            } catch (java.net.BindException e) {
+                // Held by another socket (one in TIME_WAIT among them): another port.
+                socket.close();
+            } catch (IOException | RuntimeException e) {
                 socket.close();
                 throw e;
             }
-            if (firstUse(socket.getLocalPort())) {
-                return socket;
-            }
-            socket.close();
         }
-        throw new IOException("no local port left that no earlier client had");
+        throw new IOException("no port of the ephemeral range left that no recent client had");
+    }
+
+    /** The kernel's ephemeral range (ip_local_port_range), or Linux's default where it cannot be read. */
+    private static final int[] EPHEMERAL = ephemeral();
+
+    private static int[] ephemeral() {
+        try {
+            var fields = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim().split("\\s+");
+            return new int[] {Integer.parseInt(fields[0]), Integer.parseInt(fields[1])};
+        } catch (IOException | RuntimeException e) {
+            return new int[] {32768, 60999};
+        }
     }
 
     /** The address a client of {@code address} speaks from, as the kernel chooses it on loopback. */

@@ -86,20 +86,24 @@ class ReloadTest {
                     }));
                 }
                 int bad = 0;
-                for (int round = 0; round < 100; round++) {
-                    Files.writeString(file, variants.get(round % variants.size()));
-                    switch (Config.load(file)) {
-                        case Loaded.Bad _ -> bad++;
-                        case Loaded.Ok(var next) -> {
-                            var reloaded = daemon.reload(next);
-                            assertEquals(List.of(), reloaded.failed());
-                            assertTrue(reloaded.kept().containsAll(List.of("echo", "daytime")), reloaded.toString());
+                try {
+                    for (int round = 0; round < 100; round++) {
+                        Files.writeString(file, variants.get(round % variants.size()));
+                        switch (Config.load(file)) {
+                            case Loaded.Bad _ -> bad++;
+                            case Loaded.Ok(var next) -> {
+                                var reloaded = daemon.reload(next);
+                                assertEquals(List.of(), reloaded.failed());
+                                assertTrue(reloaded.kept().containsAll(List.of("echo", "daytime")), reloaded.toString());
+                            }
                         }
                     }
-                }
-                running.set(false);
-                for (var client : clients) {
-                    client.join();
+                } finally {
+                    // Whatever failed, no client goes on into the next test.
+                    running.set(false);
+                    for (var client : clients) {
+                        client.join();
+                    }
                 }
                 assertEquals(List.of(), List.copyOf(failures), "connections that failed during the reloads");
                 assertTrue(exchanges.get() > 0);
