@@ -230,10 +230,11 @@ class ProxyHostileTest {
     void aHeaderThatComesWithTheConnectionIsReadAtAcceptAndOneThatLagsOnItsOwnThread() throws Exception {
         try (var d = TestDaemon.start("""
                 services:
-                  x: {bind: 127.0.0.1, handler: replying, options: {bytes: thread}, proxy: {from: [127.0.0.1], timeout: 1h}}
+                  x: {bind: 127.0.0.1, handler: replying, options: {bytes: thread}, defer_accept: 30s,
+                      proxy: {from: [127.0.0.1], timeout: 1h}}
                 """)) {
-            // The kernel hands the connection over with its first bytes: the whole header, the
-            // reply is sent from the listener's thread, as without a header.
+            // With defer_accept, the kernel hands the connection over with its first bytes: the
+            // whole header, the reply is sent from the listener's thread, as without a header.
             // (The last, with 400 bytes of NOOP TLV, is longer than the first look at what came.)
             for (var header : List.of(ascii("PROXY TCP4 192.0.2.1 127.0.0.1 56324 80\r\n"), v2(0x21, 0x11, IPV4),
                     v2(0x21, 0x11, IPV4, tlv(0x04, new byte[400])))) {

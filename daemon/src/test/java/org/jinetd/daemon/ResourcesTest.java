@@ -1,9 +1,12 @@
 package org.jinetd.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,6 +71,30 @@ class ResourcesTest {
             try (var four = new Socket()) {
                 org.junit.jupiter.api.Assertions.assertThrows(java.net.ConnectException.class,
                         () -> four.connect(new java.net.InetSocketAddress("127.0.0.1", d.port("six")), 5_000));
+            }
+        }
+    }
+
+    @Test
+    void deferAcceptHoldsAConnectionUntilItsClientWritesAndAReloadLiftsIt() throws Exception {
+        int port = TestDaemon.freePort();
+        var table = "services: {greet: {bind: 127.0.0.1, port: %d, %s banner: \"hi\\n\", handler: echo}}";
+        try (var d = TestDaemon.start(table.formatted(port, "defer_accept: 30s,"))) {
+            try (var client = Clients.connect(port)) {
+                client.setSoTimeout(1_000);
+                // Connected, but not handed to jinetd yet: no banner before the client's first byte.
+                assertThrows(SocketTimeoutException.class, () -> client.getInputStream().read());
+                client.getOutputStream().write("x\n".getBytes(StandardCharsets.US_ASCII));
+                client.shutdownOutput();
+                client.setSoTimeout(10_000);
+                assertEquals("hi\nx\n", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+            }
+            d.daemon().reload(TestDaemon.table(table.formatted(port, "")));
+            try (var client = Clients.connect(port)) {
+                client.setSoTimeout(10_000);
+                // The same socket, now taking connections at their handshake: the banner comes unasked.
+                assertEquals("hi", new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(),
+                        StandardCharsets.US_ASCII)).readLine());
             }
         }
     }

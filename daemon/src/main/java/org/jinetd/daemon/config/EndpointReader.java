@@ -3,6 +3,7 @@ package org.jinetd.daemon.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -178,6 +179,7 @@ final class EndpointReader {
         var nodelay = fields.bool(at.entry("nodelay"), d.nodelay());
         var v6only = fields.bool(at.entry("v6only"), d.v6only());
         var reuseport = fields.bool(at.entry("reuseport"), d.reuseport());
+        var deferAccept = deferAccept(at.entry("defer_accept"));
         if (transport == Transport.UNIX) {
             for (var key : List.of("keepalive", "nodelay", "v6only", "reuseport")) {
                 if (at.writes(key)) {
@@ -186,6 +188,21 @@ final class EndpointReader {
                 }
             }
         }
-        return backlog.map(b -> new SocketOptions(b, keepalive, nodelay, v6only, reuseport));
+        if (transport != Transport.TCP && at.writes("defer_accept")) {
+            fields.problem(at.entry("defer_accept").key().mark(), "'defer_accept' applies to protocol tcp only",
+                    "no 'defer_accept' on a " + transport.key() + " socket");
+        }
+        return backlog.map(b -> new SocketOptions(b, keepalive, nodelay, v6only, reuseport, deferAccept));
+    }
+
+    /** TCP_DEFER_ACCEPT counts whole seconds: a part of one is rounded up, as systemd does. */
+    private Duration deferAccept(Node.Entry entry) {
+        var wanted = fields.duration(entry, SocketOptions.DEFAULT.deferAccept());
+        if (wanted.compareTo(SocketOptions.MOST_DEFERRED) > 0) {
+            fields.problem(entry.value().mark(), "'defer_accept' is " + Node.describe(entry.value())
+                    + ", longer than an hour", "a duration from 0 (off) to 1h");
+            return SocketOptions.DEFAULT.deferAccept();
+        }
+        return Duration.ofSeconds(wanted.toSeconds() + (wanted.getNano() > 0 ? 1 : 0));
     }
 }

@@ -14,7 +14,7 @@ public final class Keys {
     public static final List<String> SERVICE = List.of(
             // where it listens
             "port", "protocol", "path", "socket_mode", "socket_user", "socket_group", "bind",
-            "backlog", "keepalive", "nodelay", "v6only", "reuseport",
+            "backlog", "keepalive", "nodelay", "v6only", "reuseport", "defer_accept",
             // what runs
             "exec", "handler", "redirect", "options", "wait", "listen_fds", "io", "stderr",
             "user", "group", "env", "cwd", "umask", "nice", "rlimits",

@@ -61,8 +61,8 @@ public final class StreamListener implements Listener {
     static StreamListener bind(Service service, Served served, Optional<ServerSocketChannel> given)
             throws BindException {
         if (given.isPresent()) {
-            // Without proxy:, a socket from systemd keeps what its unit set (DeferAcceptSec=).
-            if (service.endpoint() instanceof Endpoint.Inet && service.proxy().isPresent()) {
+            // Without defer_accept, a socket from systemd keeps what its unit set (DeferAcceptSec=).
+            if (service.endpoint() instanceof Endpoint.Inet && service.socket().deferAccept().isPositive()) {
                 try {
                     deferAccept(given.get(), service);
                 } catch (IOException e) {
@@ -88,7 +88,7 @@ public final class StreamListener implements Listener {
                         NativeOptions.v6only(server);
                     }
                     server.bind(new InetSocketAddress(inet.bind(), inet.port()), options.backlog());
-                    if (service.proxy().isPresent()) {
+                    if (options.deferAccept().isPositive()) {
                         deferAccept(server, service);
                     }
                 }
@@ -145,26 +145,25 @@ public final class StreamListener implements Listener {
      */
     @Override
     public synchronized void update(Service next) {
-        if (next.proxy().isPresent() != service.proxy().isPresent() && next.endpoint() instanceof Endpoint.Inet) {
+        if (!next.socket().deferAccept().equals(service.socket().deferAccept())
+                && next.endpoint() instanceof Endpoint.Inet) {
             try {
                 deferAccept(server, next);
             } catch (IOException e) {
-                // Only how soon a header is read changes, not what is taken.
-                LOG.warn("{}: TCP_DEFER_ACCEPT: {}", next.label(), Sockets.reason(e));
+                // Only how soon a connection is taken changes, not which are.
+                LOG.warn("{}: defer_accept (TCP_DEFER_ACCEPT): {}", next.label(), Sockets.reason(e));
             }
         }
         this.service = next;
     }
 
     /**
-     * A balancer sends its PROXY header as it connects: with {@code proxy:}, the kernel hands a
-     * connection over once its first bytes are there (TCP_DEFER_ACCEPT, as nginx's
-     * {@code deferred} and haproxy's {@code defer-accept}), so the header is most often read at
-     * accept on the listener's thread, without a thread of the connection's own. One second: a
-     * client silent that long is then accepted all the same and meets {@code proxy.timeout}.
+     * {@code defer_accept}: the kernel hands a connection over once its client has sent a byte
+     * (TCP_DEFER_ACCEPT, as systemd's DeferAcceptSec=, nginx's {@code deferred}, haproxy's
+     * {@code defer-accept}), or after about that long without one.
      */
     private static void deferAccept(ServerSocketChannel server, Service service) throws IOException {
-        NativeOptions.deferAccept(server, service.proxy().isPresent() ? 1 : 0);
+        NativeOptions.deferAccept(server, (int) service.socket().deferAccept().toSeconds());
     }
 
     /** The port or path actually bound. */

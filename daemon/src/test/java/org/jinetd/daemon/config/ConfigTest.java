@@ -434,6 +434,37 @@ class ConfigTest {
     }
 
     @Test
+    void deferAcceptIsOffByDefaultAndCountsWholeSeconds() throws IOException {
+        var table = table("""
+                defaults: {bind: 127.0.0.1, handler: echo}
+                services:
+                  plain: {port: 7001}
+                  deferred: {port: 7002, defer_accept: 5s}
+                  part: {port: 7003, defer_accept: 1500ms}
+                """, Accounts.self());
+        assertEquals(java.time.Duration.ZERO, table.service("plain").orElseThrow().socket().deferAccept());
+        assertEquals(java.time.Duration.ofSeconds(5), table.service("deferred").orElseThrow().socket().deferAccept());
+        assertEquals(java.time.Duration.ofSeconds(2), table.service("part").orElseThrow().socket().deferAccept());
+    }
+
+    @Test
+    void deferAcceptPastAnHourNotATimeOrNotOnTcpIsAProblem() throws IOException {
+        assertEquals(List.of(
+                "3:36: 'defer_accept' is string '2h', longer than an hour (expected a duration from 0 (off) to 1h)",
+                "4:36: 'defer_accept' is string 'soon' (expected a duration such as 5s, 500ms, 2m or 1h (a bare number is seconds))",
+                "5:36: 'defer_accept' applies to protocol tcp only (expected no 'defer_accept' on a udp socket)",
+                "6:26: 'defer_accept' applies to protocol tcp only (expected no 'defer_accept' on a unix socket)"),
+                problems("""
+                        defaults: {bind: 127.0.0.1, handler: echo}
+                        services:
+                          long: {port: 7001, defer_accept: 2h}
+                          word: {port: 7002, defer_accept: soon}
+                          udp: {port: 7003, protocol: udp, defer_accept: 1s, handler: daytime}
+                          unix: {protocol: unix, defer_accept: 1s, path: %s/u.sock}
+                        """.formatted(dir)));
+    }
+
+    @Test
     void aMissingIncludedFileIsAProblem() throws IOException {
         assertEquals(List.of("1:11: include 'other.yaml': no such file (expected a file, or a glob)"),
                 problems("include: [other.yaml]\nservices: {}\n"));
