@@ -133,7 +133,7 @@ public final class Daemon implements AutoCloseable {
         served.reflection().servicePorts(udpPorts(bound));
         var daemon = new Daemon(table, log, live, spawner, served, bound, passed);
         OpenFiles.descriptorsFor(table.maxConnections()).ifPresent(log::warn);
-        tlsWarnings(table, log);
+        warnings(table, log);
         passed.unclaimed().forEach(address -> log.warn("systemd passed a socket on " + address
                 + " that no service listens on; it stays unused"));
         bound.forEach(Listener::start);
@@ -144,15 +144,17 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * What a table's TLS is warned of, at start and at each reload: the compiler its handshakes
-     * run under, and what {@code check} warns of (a certificate near its end, a key a wide group reads).
+     * What a table is warned of, at start and at each reload: the compiler its TLS handshakes
+     * run under, and what {@code check} warns of (a certificate near its end, a key a wide group
+     * reads, a deferred accept where the server speaks first).
      */
-    private static void tlsWarnings(ServiceTable table, ConnectionLog log) {
+    private static void warnings(ServiceTable table, ConnectionLog log) {
         Compilers.forTls(table).ifPresent(log::warn);
         var now = java.time.Instant.now();
         for (var service : table.enabled()) {
             service.tls().ifPresent(tls -> tls.warnings(now)
                     .forEach(warning -> log.warn(service.name() + ": " + warning)));
+            service.deferredFirstWords().ifPresent(warning -> log.warn(service.name() + ": " + warning));
         }
     }
 
@@ -240,7 +242,7 @@ public final class Daemon implements AutoCloseable {
         applied = TableFiles.now(next.sources().read());
         var result = new Reloaded(kept, added, removed, failed);
         failed.forEach(log::warn);
-        tlsWarnings(next, log);
+        warnings(next, log);
         log.note("reloaded %s: %s".formatted(next.file(), result.summary()));
         return result;
     }

@@ -80,6 +80,8 @@ class ResourcesTest {
         int port = TestDaemon.freePort();
         var table = "services: {greet: {bind: 127.0.0.1, port: %d, %s banner: \"hi\\n\", handler: echo}}";
         try (var d = TestDaemon.start(table.formatted(port, "defer_accept: 30s,"))) {
+            // A banner is the server speaking first: the daemon says what the deferral costs.
+            d.awaitLog("greet: defer_accept 30s with a banner: the server speaks first");
             try (var client = Clients.connect(port)) {
                 client.setSoTimeout(1_000);
                 // Connected, but not handed to jinetd yet: no banner before the client's first byte.

@@ -41,9 +41,11 @@ final class Check implements Callable<Integer> {
      * A unix socket in a directory anyone may write in (a sticky one, as /tmp): jinetd replaces
      * what is there as it starts, but until then any user may bind that path, and a client
      * that connects before the start reaches them. A directory of root's alone holds it safely.
+     * And a deferred accept in front of a server that speaks first: its clients wait it out.
      */
     private static void sockets(java.util.List<Service> services, java.io.PrintWriter out) {
         for (var service : services) {
+            service.deferredFirstWords().ifPresent(warning -> out.println("WARN " + service.name() + ": " + warning));
             if (service.endpoint() instanceof org.jinetd.daemon.config.Endpoint.Unix unix) {
                 var dir = unix.path().toAbsolutePath().getParent();
                 try {

@@ -55,6 +55,29 @@ public record Service(String name, Endpoint endpoint, SocketOptions socket, Laun
         return proxy.isPresent() ? shown + " (behind PROXY)" : shown;
     }
 
+    /**
+     * Why {@code defer_accept} keeps this service's clients waiting, if it does: its server
+     * speaks first (a banner, a handler that answers at accept) and, with neither TLS nor a
+     * balancer's header in front, the client has nothing to send before it. A program that
+     * speaks first cannot be told from the table.
+     */
+    public Optional<String> deferredFirstWords() {
+        if (!socket.deferAccept().isPositive() || tls.isPresent() || proxy.isPresent()) {
+            return Optional.empty();
+        }
+        String first;
+        if (banners.banner().isPresent()) {
+            first = "a banner";
+        } else if (launch instanceof Launch.Stream stream && stream.reply().isPresent()) {
+            first = "handler " + stream.name() + ", which answers at accept";
+        } else {
+            return Optional.empty();
+        }
+        return Optional.of("defer_accept %ds with %s: the server speaks first, and the kernel hands a connection over"
+                .formatted(socket.deferAccept().toSeconds(), first)
+                + " only once its client has sent a byte, so a client that waits to be spoken to waits that long");
+    }
+
     /** How runtime messages name the service first: {@code echo/tcp}, as inetd does. */
     public String label() {
         return name + "/" + endpoint.transport().key();

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code jinetd check} warns of a unix socket that any user could bind first: one in a directory anyone may write in. */
+/**
+ * {@code jinetd check} warns of a unix socket that any user could bind first (one in a directory
+ * anyone may write in), and of a deferred accept in front of a server that speaks first.
+ */
 class CheckSocketsTest {
     @TempDir
     Path dir;
@@ -41,5 +44,27 @@ class CheckSocketsTest {
         assertEquals(0, oddly.code(), oddly.err() + oddly.out());
         assertFalse(oddly.out().contains("\nWARN forged"), oddly.out());
         assertTrue(oddly.out().contains("a\\nWARN forged: x.sock while jinetd"), oddly.out());
+    }
+
+    @Test
+    void aDeferredAcceptBeforeABannerOrAnAnswerAtAcceptIsWarnedOf() throws Exception {
+        var table = Files.writeString(dir.resolve("services.yaml"), """
+                control_socket: none
+                defaults: {bind: 127.0.0.1, defer_accept: 5s}
+                services:
+                  banner: {port: 7001, banner: "hi\\n", handler: echo}
+                  daytime: {port: 7002, handler: daytime}
+                  echo: {port: 7003, handler: echo}
+                  balanced: {port: 7004, handler: daytime, proxy: {from: [127.0.0.1]}}
+                  undeferred: {port: 7005, handler: daytime, defer_accept: 0}
+                """);
+        var checked = Cli.run("check", "-c", table.toString());
+        assertEquals(0, checked.code(), checked.err() + checked.out());
+        assertTrue(checked.out().contains("\nWARN banner: defer_accept 5s with a banner: the server speaks first, "
+                + "and the kernel hands a connection over only once its client has sent a byte"), checked.out());
+        assertTrue(checked.out().contains("\nWARN daytime: defer_accept 5s with handler daytime, which answers at accept:"),
+                checked.out());
+        // The client speaks first to echo; a balancer's header comes first; no deferral.
+        assertEquals(2, checked.out().lines().filter(line -> line.startsWith("WARN")).count(), checked.out());
     }
 }
