@@ -62,7 +62,8 @@ public record Service(String name, Endpoint endpoint, SocketOptions socket, Laun
      * speaks first cannot be told from the table.
      */
     public Optional<String> deferredFirstWords() {
-        if (!socket.deferAccept().isPositive() || tls.isPresent() || proxy.isPresent()) {
+        if (endpoint.transport() != Transport.TCP || !socket.deferAccept().isPositive() || tls.isPresent()
+                || proxy.isPresent()) {
             return Optional.empty();
         }
         String first;

@@ -57,14 +57,15 @@ class CheckSocketsTest {
                   echo: {port: 7003, handler: echo}
                   balanced: {port: 7004, handler: daytime, proxy: {from: [127.0.0.1]}}
                   undeferred: {port: 7005, handler: daytime, defer_accept: 0}
-                """);
+                  local: {protocol: unix, path: %s/local.sock, banner: "hi\\n", handler: echo}
+                """.formatted(dir));
         var checked = Cli.run("check", "-c", table.toString());
         assertEquals(0, checked.code(), checked.err() + checked.out());
         assertTrue(checked.out().contains("\nWARN banner: defer_accept 5s with a banner: the server speaks first, "
                 + "and the kernel hands a connection over only once its client has sent a byte"), checked.out());
         assertTrue(checked.out().contains("\nWARN daytime: defer_accept 5s with handler daytime, which answers at accept:"),
                 checked.out());
-        // The client speaks first to echo; a balancer's header comes first; no deferral.
+        // The client speaks first to echo; a balancer's header comes first; no deferral; not TCP.
         assertEquals(2, checked.out().lines().filter(line -> line.startsWith("WARN")).count(), checked.out());
     }
 }
