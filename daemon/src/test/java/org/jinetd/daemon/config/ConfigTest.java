@@ -453,7 +453,11 @@ class ConfigTest {
                 "3:36: 'defer_accept' is string '2h', longer than an hour (expected a duration from 0 (off) to 1h)",
                 "4:36: 'defer_accept' is string 'soon' (expected a duration such as 5s, 500ms, 2m or 1h (a bare number is seconds))",
                 "5:36: 'defer_accept' applies to protocol tcp only (expected no 'defer_accept' on a udp socket)",
-                "6:26: 'defer_accept' applies to protocol tcp only (expected no 'defer_accept' on a unix socket)"),
+                "6:26: 'defer_accept' applies to protocol tcp only (expected no 'defer_accept' on a unix socket)",
+                "7:36: 'defer_accept' is number '99999999999999999999999999', longer than an hour (expected a duration"
+                        + " from 0 (off) to 1h)",
+                "8:35: 'defer_accept' is number '-1' (expected a duration such as 5s, 500ms, 2m or 1h (a bare number is"
+                        + " seconds))"),
                 problems("""
                         defaults: {bind: 127.0.0.1, handler: echo}
                         services:
@@ -461,6 +465,8 @@ class ConfigTest {
                           word: {port: 7002, defer_accept: soon}
                           udp: {port: 7003, protocol: udp, defer_accept: 1s, handler: daytime}
                           unix: {protocol: unix, defer_accept: 1s, path: %s/u.sock}
+                          huge: {port: 7004, defer_accept: 99999999999999999999999999}
+                          neg: {port: 7005, defer_accept: -1}
                         """.formatted(dir)));
     }
 
