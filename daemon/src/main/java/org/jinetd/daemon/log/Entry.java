@@ -85,8 +85,14 @@ record Entry(byte[] bytes, int priority, int messageStart) {
      * its UTF-8 form); in a {@code quoted} value, quotes and backslashes too.
      */
     private static void escape(byte[] raw, int from, int to, boolean quoted, Bytes out) {
+        // Bytes that stay as they are go in runs, one copy each: a connection's line has no other.
+        int plain = from;
         for (int i = from; i < to; i++) {
             int b = raw[i] & 0xff;
+            if (b >= ' ' && b != 0x7f && b != 0xc2 && !(quoted && (b == '"' || b == '\\'))) {
+                continue;
+            }
+            out.add(raw, plain, i - plain);
             if (b == 0xc2 && i + 1 < to && (raw[i + 1] & 0xff) >= 0x80 && (raw[i + 1] & 0xff) <= 0x9f) {
                 hex(raw[++i] & 0xff, out);
             } else if (quoted && (b == '"' || b == '\\')) {
@@ -102,7 +108,9 @@ record Entry(byte[] bytes, int priority, int messageStart) {
             } else {
                 out.write(b);
             }
+            plain = i + 1;
         }
+        out.add(raw, plain, to - plain);
     }
 
     private static void hex(int b, Bytes out) {
