@@ -2,12 +2,20 @@ package org.jinetd.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jinetd.daemon.listen.Passed;
+import org.jinetd.daemon.os.NativeOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -70,7 +78,7 @@ class ResourcesTest {
             assertEquals("six", Clients.exchange(InetAddress.getByName("::1"), d.port("six"), "six"));
             try (var four = new Socket()) {
                 org.junit.jupiter.api.Assertions.assertThrows(java.net.ConnectException.class,
-                        () -> four.connect(new java.net.InetSocketAddress("127.0.0.1", d.port("six")), 5_000));
+                        () -> four.connect(new InetSocketAddress("127.0.0.1", d.port("six")), 5_000));
             }
         }
     }
@@ -97,6 +105,44 @@ class ResourcesTest {
                 // The same socket, now taking connections at their handshake: the banner comes unasked.
                 assertEquals("hi", new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(),
                         StandardCharsets.US_ASCII)).readLine());
+            }
+        }
+    }
+
+    /**
+     * A socket from systemd outlives jinetd, with whatever TCP_DEFER_ACCEPT it has: its unit's
+     * stands while the table says nothing, {@code defer_accept: 0} turns it off, and a reload
+     * that takes the key away gives the unit's back.
+     */
+    @Test
+    void aSocketFromSystemdKeepsItsUnitsDeferralUntilTheTableSaysOtherwise() throws Exception {
+        try (var unitSocket = ServerSocketChannel.open()) {
+            unitSocket.bind(new InetSocketAddress("127.0.0.1", 0));
+            NativeOptions.deferAccept(unitSocket, 5);
+            int unit = NativeOptions.deferAccept(unitSocket);
+            assertTrue(unit >= 5, "the kernel keeps at least what was asked: " + unit);
+            int port = ((InetSocketAddress) unitSocket.getLocalAddress()).getPort();
+            var table = "services: {greet: {bind: 127.0.0.1, port: %d, %s banner: \"hi\\n\", handler: echo}}";
+            var passed = new Passed(List.of(unitSocket));
+            try (var d = TestDaemon.start(table.formatted(port, ""), passed)) {
+                assertEquals(unit, NativeOptions.deferAccept(unitSocket));
+                d.awaitLog("with a banner: the server speaks first");
+                d.awaitLog("DeferAcceptSec= of the socket from systemd; defer_accept: 0 turns it off");
+
+                d.daemon().reload(TestDaemon.table(table.formatted(port, "defer_accept: 0,")));
+                assertEquals(0, NativeOptions.deferAccept(unitSocket));
+                try (var client = Clients.connect(port)) {
+                    client.setSoTimeout(10_000);
+                    assertEquals("hi", new BufferedReader(new InputStreamReader(client.getInputStream(),
+                            StandardCharsets.US_ASCII)).readLine());
+                }
+
+                d.daemon().reload(TestDaemon.table(table.formatted(port, "defer_accept: 0.0004s,")));
+                assertEquals(1, NativeOptions.deferAccept(unitSocket),
+                        "a time too short for a millisecond is a second, not off");
+
+                d.daemon().reload(TestDaemon.table(table.formatted(port, "")));
+                assertEquals(unit, NativeOptions.deferAccept(unitSocket));
             }
         }
     }

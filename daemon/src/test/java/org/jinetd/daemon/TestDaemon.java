@@ -79,6 +79,13 @@ public final class TestDaemon implements AutoCloseable {
         return new TestDaemon(Daemon.start(table, tapped(log)), log, table.file());
     }
 
+    /** As {@link #startAsRun(String)}, with the sockets systemd would pass in. */
+    public static TestDaemon start(String yaml, org.jinetd.daemon.listen.Passed passed) throws Exception {
+        var table = table(yaml);
+        var log = new CopyOnWriteArrayList<String>();
+        return new TestDaemon(Daemon.start(table, tapped(log), passed), log, table.file());
+    }
+
     /** As {@link #start(String)}, with spawners of other users started as {@code spawners} says. */
     public static TestDaemon start(ServiceTable table, UserSpawners.Settings spawners) throws Exception {
         var log = new CopyOnWriteArrayList<String>();

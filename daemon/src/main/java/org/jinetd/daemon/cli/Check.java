@@ -42,9 +42,13 @@ final class Check implements Callable<Integer> {
      * what is there as it starts, but until then any user may bind that path, and a client
      * that connects before the start reaches them. A directory of root's alone holds it safely.
      * And a deferred accept in front of a server that speaks first: its clients wait it out.
+     * A disabled service binds nothing, and is not looked at.
      */
     private static void sockets(java.util.List<Service> services, java.io.PrintWriter out) {
         for (var service : services) {
+            if (service.disabled()) {
+                continue; // it binds nothing
+            }
             service.deferredFirstWords().ifPresent(warning -> out.println("WARN " + service.name() + ": " + warning));
             if (service.endpoint() instanceof org.jinetd.daemon.config.Endpoint.Unix unix) {
                 var dir = unix.path().toAbsolutePath().getParent();

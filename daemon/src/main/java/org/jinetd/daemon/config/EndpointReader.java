@@ -195,14 +195,23 @@ final class EndpointReader {
         return backlog.map(b -> new SocketOptions(b, keepalive, nodelay, v6only, reuseport, deferAccept));
     }
 
-    /** TCP_DEFER_ACCEPT counts whole seconds: a part of one is rounded up, as systemd does. */
-    private Duration deferAccept(Node.Entry entry) {
-        var wanted = fields.duration(entry, SocketOptions.DEFAULT.deferAccept());
+    /**
+     * TCP_DEFER_ACCEPT counts whole seconds: a part of one is rounded up, as systemd does, and
+     * so is a time too short for a millisecond. Empty without the key.
+     */
+    private Optional<Duration> deferAccept(Node.Entry entry) {
+        if (entry == null) {
+            return Optional.empty();
+        }
+        var wanted = fields.duration(entry, Duration.ZERO);
         if (wanted.compareTo(SocketOptions.MOST_DEFERRED) > 0) {
             fields.problem(entry.value().mark(), "'defer_accept' is " + Node.describe(entry.value())
                     + ", longer than an hour", "a duration from 0 (off) to 1h");
-            return SocketOptions.DEFAULT.deferAccept();
+            return Optional.empty();
         }
-        return Duration.ofSeconds(wanted.toSeconds() + (wanted.getNano() > 0 ? 1 : 0));
+        if (wanted.isZero() && entry.value() instanceof Node.Scalar s && Fields.positiveDuration(s.text())) {
+            return Optional.of(Duration.ofSeconds(1));
+        }
+        return Optional.of(Duration.ofSeconds(wanted.toSeconds() + (wanted.getNano() > 0 ? 1 : 0)));
     }
 }

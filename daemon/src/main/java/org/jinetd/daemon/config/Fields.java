@@ -240,6 +240,12 @@ final class Fields {
         return absent;
     }
 
+    /** Whether {@code text} is a duration above zero, however short: {@code 0.0001ms} is. */
+    static boolean positiveDuration(String text) {
+        var m = DURATION.matcher(text.strip());
+        return m.matches() && Double.parseDouble(m.group(1)) > 0;
+    }
+
     /** {@code 5}, {@code 5s}, {@code 500ms}, {@code 2m}, {@code 1h}; null if it is none of those. */
     static Duration parseDuration(String text) {
         var m = DURATION.matcher(text.strip());

@@ -1,5 +1,6 @@
 package org.jinetd.daemon.config;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -62,7 +63,12 @@ public record Service(String name, Endpoint endpoint, SocketOptions socket, Laun
      * speaks first cannot be told from the table.
      */
     public Optional<String> deferredFirstWords() {
-        if (endpoint.transport() != Transport.TCP || !socket.deferAccept().isPositive() || tls.isPresent()
+        return deferredFirstWords(socket.deferred());
+    }
+
+    /** As {@link #deferredFirstWords()}, for a socket that defers {@code deferral}: one from systemd, say. */
+    public Optional<String> deferredFirstWords(Duration deferral) {
+        if (endpoint.transport() != Transport.TCP || !deferral.isPositive() || tls.isPresent()
                 || proxy.isPresent()) {
             return Optional.empty();
         }
@@ -71,11 +77,15 @@ public record Service(String name, Endpoint endpoint, SocketOptions socket, Laun
             first = "a banner";
         } else if (launch instanceof Launch.Stream stream && stream.reply().isPresent()) {
             first = "handler " + stream.name() + ", which answers at accept";
+        } else if (launch instanceof Launch.Stream stream && stream.plugin().isEmpty()
+                && stream.name().equals("chargen")) {
+            // RFC 864: the built-in writes from the start, whatever its client sends.
+            first = "handler chargen, which writes from accept on";
         } else {
             return Optional.empty();
         }
         return Optional.of("defer_accept %ds with %s: the server speaks first, and the kernel hands a connection over"
-                .formatted(socket.deferAccept().toSeconds(), first)
+                .formatted(deferral.toSeconds(), first)
                 + " only once its client has sent a byte, so a client that waits to be spoken to waits that long");
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -45,11 +46,18 @@ public final class StreamListener implements Listener {
     /** Spawns failing with EAGAIN or ENOMEM hold the listener back too, in an episode of their own. */
     private final Backoff spawns;
     private volatile Service service;
+    /** TCP_DEFER_ACCEPT of a socket from systemd as it came (its unit's DeferAcceptSec=), seconds; 0 for one bound here. */
+    private final int unitDeferral;
+    /** The TCP_DEFER_ACCEPT last set, seconds; guarded by this. */
+    private int deferral;
     private volatile boolean closed;
     private volatile WaitLoop.Started started = new WaitLoop.Started(null, null);
 
-    private StreamListener(Service service, ServerSocketChannel server, Path made, Served served) {
+    private StreamListener(Service service, ServerSocketChannel server, Path made, Served served, int unitDeferral,
+                           int deferral) {
         this.service = service;
+        this.unitDeferral = unitDeferral;
+        this.deferral = deferral;
         this.server = server;
         this.made = made;
         this.served = served;
@@ -61,16 +69,7 @@ public final class StreamListener implements Listener {
     static StreamListener bind(Service service, Served served, Optional<ServerSocketChannel> given)
             throws BindException {
         if (given.isPresent()) {
-            // Without defer_accept, a socket from systemd keeps what its unit set (DeferAcceptSec=).
-            if (service.endpoint() instanceof Endpoint.Inet && service.socket().deferAccept().isPositive()) {
-                try {
-                    deferAccept(given.get(), service);
-                } catch (IOException e) {
-                    throw new BindException("%s: a socket from systemd: %s".formatted(service.label(),
-                            Sockets.reason(e)), e);
-                }
-            }
-            return new StreamListener(service, given.get(), null, served);
+            return passed(service, served, given.get());
         }
         ServerSocketChannel server = null;
         Path made = null;
@@ -88,8 +87,8 @@ public final class StreamListener implements Listener {
                         NativeOptions.v6only(server);
                     }
                     server.bind(new InetSocketAddress(inet.bind(), inet.port()), options.backlog());
-                    if (options.deferAccept().isPositive()) {
-                        deferAccept(server, service);
+                    if (options.deferred().isPositive()) {
+                        NativeOptions.deferAccept(server, seconds(options.deferred()));
                     }
                 }
                 case Endpoint.Unix unix -> {
@@ -100,12 +99,58 @@ public final class StreamListener implements Listener {
                             unix.group());
                 }
             }
-            return new StreamListener(service, server, made, served);
+            return new StreamListener(service, server, made, served, 0, seconds(options.deferred()));
         } catch (IOException | UnsupportedOperationException e) {
             closeQuietly(server);
             throw new BindException("%s: bind %s: %s".formatted(service.label(), service.endpoint().shown(),
                     e instanceof IOException io ? Sockets.reason(io) : e.getMessage()), e);
         }
+    }
+
+    /**
+     * A socket systemd passed in: it is systemd's, and outlives this process, so what its
+     * TCP_DEFER_ACCEPT is now is its unit's ({@code DeferAcceptSec=}), which stands where the
+     * table does not set {@code defer_accept}, and is what a reload that takes the key away
+     * gives back. A socket that cannot be set is served as it is, with a warning: it cannot be
+     * given back, and binding another would find systemd's on the address.
+     */
+    private static StreamListener passed(Service service, Served served, ServerSocketChannel given) {
+        int unit = 0;
+        int now = 0;
+        if (service.endpoint() instanceof Endpoint.Inet) {
+            try {
+                unit = NativeOptions.deferAccept(given);
+            } catch (IOException e) {
+                LOG.warn("{}: a socket from systemd: cannot read TCP_DEFER_ACCEPT: {}", service.label(),
+                        Sockets.reason(e));
+            }
+            now = unit;
+            var wanted = service.socket().deferAccept().map(StreamListener::seconds).orElse(unit);
+            if (wanted != unit) {
+                try {
+                    NativeOptions.deferAccept(given, wanted);
+                    now = wanted;
+                } catch (IOException e) {
+                    LOG.warn("{}: a socket from systemd: defer_accept (TCP_DEFER_ACCEPT): {}", service.label(),
+                            Sockets.reason(e));
+                }
+            }
+            if (service.socket().deferAccept().isEmpty() && unit > 0) {
+                service.deferredFirstWords(Duration.ofSeconds(unit)).ifPresent(warning -> served.log().warn(
+                        service.name() + ": " + warning
+                        + " (DeferAcceptSec= of the socket from systemd; defer_accept: 0 turns it off)"));
+            }
+        }
+        return new StreamListener(service, given, null, served, unit, now);
+    }
+
+    /**
+     * {@code defer_accept} as TCP_DEFER_ACCEPT takes it: the kernel hands a connection over once
+     * its client has sent a byte (as systemd's DeferAcceptSec=, nginx's {@code deferred},
+     * haproxy's {@code defer-accept}), or after about that many seconds without one.
+     */
+    private static int seconds(Duration deferral) {
+        return (int) deferral.toSeconds();
     }
 
     /**
@@ -145,25 +190,17 @@ public final class StreamListener implements Listener {
      */
     @Override
     public synchronized void update(Service next) {
-        if (!next.socket().deferAccept().equals(service.socket().deferAccept())
-                && next.endpoint() instanceof Endpoint.Inet) {
+        int wanted = next.socket().deferAccept().map(StreamListener::seconds).orElse(unitDeferral);
+        if (wanted != deferral && next.endpoint() instanceof Endpoint.Inet) {
             try {
-                deferAccept(server, next);
+                NativeOptions.deferAccept(server, wanted);
+                deferral = wanted;
             } catch (IOException e) {
-                // Only how soon a connection is taken changes, not which are.
+                // Only how soon a connection is taken changes, not which are; the next reload tries again.
                 LOG.warn("{}: defer_accept (TCP_DEFER_ACCEPT): {}", next.label(), Sockets.reason(e));
             }
         }
         this.service = next;
-    }
-
-    /**
-     * {@code defer_accept}: the kernel hands a connection over once its client has sent a byte
-     * (TCP_DEFER_ACCEPT, as systemd's DeferAcceptSec=, nginx's {@code deferred}, haproxy's
-     * {@code defer-accept}), or after about that long without one.
-     */
-    private static void deferAccept(ServerSocketChannel server, Service service) throws IOException {
-        NativeOptions.deferAccept(server, (int) service.socket().deferAccept().toSeconds());
     }
 
     /** The port or path actually bound. */

@@ -21,6 +21,19 @@ public final class NativeOptions {
         set(listener, "TCP_DEFER_ACCEPT", 6 /* IPPROTO_TCP */, 9 /* TCP_DEFER_ACCEPT */, seconds);
     }
 
+    /** What TCP_DEFER_ACCEPT of a listening socket is now, in seconds, as the kernel rounds it. */
+    public static int deferAccept(NetworkChannel listener) throws IOException {
+        var why = Fds.unavailable();
+        if (why.isPresent()) {
+            throw new IOException("TCP_DEFER_ACCEPT needs " + why.get());
+        }
+        try {
+            return SocketCalls.intOption(Fds.of(listener), 6 /* IPPROTO_TCP */, 9 /* TCP_DEFER_ACCEPT */);
+        } catch (Libc.Failure e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
     private static void set(NetworkChannel channel, String what, int level, int name, int value) throws IOException {
         var why = Fds.unavailable();
         if (why.isPresent()) {

@@ -58,6 +58,8 @@ class CheckSocketsTest {
                   balanced: {port: 7004, handler: daytime, proxy: {from: [127.0.0.1]}}
                   undeferred: {port: 7005, handler: daytime, defer_accept: 0}
                   local: {protocol: unix, path: %s/local.sock, banner: "hi\\n", handler: echo}
+                  chargen: {port: 7006, handler: chargen}
+                  off: {port: 7007, handler: daytime, disabled: true}
                 """.formatted(dir));
         var checked = Cli.run("check", "-c", table.toString());
         assertEquals(0, checked.code(), checked.err() + checked.out());
@@ -65,7 +67,9 @@ class CheckSocketsTest {
                 + "and the kernel hands a connection over only once its client has sent a byte"), checked.out());
         assertTrue(checked.out().contains("\nWARN daytime: defer_accept 5s with handler daytime, which answers at accept:"),
                 checked.out());
-        // The client speaks first to echo; a balancer's header comes first; no deferral; not TCP.
-        assertEquals(2, checked.out().lines().filter(line -> line.startsWith("WARN")).count(), checked.out());
+        assertTrue(checked.out().contains("\nWARN chargen: defer_accept 5s with handler chargen, which writes from "
+                + "accept on:"), checked.out());
+        // The client speaks first to echo; a balancer's header comes first; no deferral; not TCP; binds nothing.
+        assertEquals(3, checked.out().lines().filter(line -> line.startsWith("WARN")).count(), checked.out());
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -441,10 +442,18 @@ class ConfigTest {
                   plain: {port: 7001}
                   deferred: {port: 7002, defer_accept: 5s}
                   part: {port: 7003, defer_accept: 1500ms}
+                  tiny: {port: 7004, defer_accept: 0.0004}
+                  off: {port: 7005, defer_accept: 0}
                 """, Accounts.self());
-        assertEquals(java.time.Duration.ZERO, table.service("plain").orElseThrow().socket().deferAccept());
-        assertEquals(java.time.Duration.ofSeconds(5), table.service("deferred").orElseThrow().socket().deferAccept());
-        assertEquals(java.time.Duration.ofSeconds(2), table.service("part").orElseThrow().socket().deferAccept());
+        // Unsaid is not zero: a socket from systemd then keeps its unit's DeferAcceptSec=.
+        assertEquals(Optional.empty(), table.service("plain").orElseThrow().socket().deferAccept());
+        assertEquals(java.time.Duration.ZERO, table.service("plain").orElseThrow().socket().deferred());
+        assertEquals(Optional.of(java.time.Duration.ofSeconds(5)),
+                table.service("deferred").orElseThrow().socket().deferAccept());
+        assertEquals(Optional.of(java.time.Duration.ofSeconds(2)), table.service("part").orElseThrow().socket().deferAccept());
+        // Too short for a millisecond is still more than nothing: a second, never off.
+        assertEquals(Optional.of(java.time.Duration.ofSeconds(1)), table.service("tiny").orElseThrow().socket().deferAccept());
+        assertEquals(Optional.of(java.time.Duration.ZERO), table.service("off").orElseThrow().socket().deferAccept());
     }
 
     @Test

@@ -62,6 +62,7 @@ class SchemaTest {
         "services: {x: {port: 7000, redirect: {to: '127.0.0.1:80', proxy: 2}}}",
         "services: {x: {port: 7000, redirect: {to: '127.0.0.1:80', proxy: '1'}}}",
         "defaults: {proxy: {from: [10.0.0.1]}}\nservices: {u: {port: 7001, protocol: udp, handler: echo, proxy: null}}",
+        "services: {x: {port: 7000, handler: echo, defer_accept: 3600}, y: {port: 7001, handler: echo, defer_accept: 1.5s}}",
     })
     void tablesTheReaderAcceptsValidate(String yaml) throws IOException {
         assertEquals(List.of(), errors(yaml));
@@ -88,6 +89,8 @@ class SchemaTest {
         "services: {x: {port: 7000, handler: echo, proxy: {from: [10.0.0.1], tiemout: 1s}}}",
         "services: {x: {port: 7000, redirect: {to: '127.0.0.1:80', proxy: 3}}}",
         "services: {x: {port: 7000, redirect: {proxy: 1}}}",
+        "services: {x: {port: 7000, handler: echo, defer_accept: 7200}}",
+        "services: {x: {port: 7000, handler: echo, defer_accept: soon}}",
     })
     void badTablesAreRejected(String yaml) throws IOException {
         assertFalse(errors(yaml).isEmpty(), "no error for: " + yaml);
