@@ -58,6 +58,7 @@ public final class Pids {
         linkPidfdCalls();
         Libc.linkText();
         Descriptors.linkPipes();
+        Epoll.link();
     }
 
     /** Links the pidfd calls, and waitid, now: those a spawner needs to watch a program. */

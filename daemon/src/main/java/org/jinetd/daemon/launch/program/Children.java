@@ -62,7 +62,8 @@ public final class Children implements AutoCloseable {
 
     /**
      * Starts watching {@code pid}, a child just spawned: its {@link Watch#exit} completes when
-     * it has ended. Killed and reaped at once where it cannot be watched.
+     * it has ended. Killed and reaped at once where it cannot be watched. Its stderr is the
+     * reaper's from this call on, whether or not it returns.
      *
      * @param stderr the read end of its stderr pipe (the reaper closes it), or -1
      * @param lines  where its stderr goes, a line at a time (null without a pipe)
@@ -86,6 +87,7 @@ public final class Children implements AutoCloseable {
             pidfd = opener.open(pid);
         } catch (Libc.Failure | RuntimeException | Error e) {
             end(pid);
+            Programs.closeQuietly(stderr);
             throw e;
         }
         var watch = new Watch(pid, pidfd, stderr, lines, !spawner);
@@ -96,8 +98,35 @@ public final class Children implements AutoCloseable {
             programs.incrementAndGet();
         }
         byPid.put(pid, watch);
-        loop.run(() -> add(watch));
+        // Added from this thread: the reaper is not woken until the child has something to say.
+        // Its stderr first: the child's end drains and closes it, and so must find it watched.
+        try {
+            if (watch.stderrOpen) {
+                loop.watch(watch.stderr, () -> readStderrOf(watch));
+            }
+        } catch (Libc.Failure | RuntimeException e) {
+            unwatchable(watch);
+            closeStderr(watch);
+            throw e;
+        }
+        try {
+            loop.watch(watch.pidfd, () -> ended(watch));
+        } catch (Libc.Failure | RuntimeException e) {
+            unwatchable(watch);
+            loop.run(() -> drainStderr(watch));
+            throw e;
+        }
         return watch;
+    }
+
+    /** A child that could not be watched after all: ended and reaped now, and forgotten. */
+    private void unwatchable(Watch watch) {
+        byPid.remove(watch.pid);
+        if (watch.program) {
+            programs.decrementAndGet();
+        }
+        end(watch.pid);
+        Programs.closeQuietly(watch.pidfd);
     }
 
     /**
@@ -135,7 +164,13 @@ public final class Children implements AutoCloseable {
 
     /** From now on the reaper reads {@code socket} for {@code reader} whenever it is readable (or closed). */
     public void listen(int socket, Runnable reader) {
-        loop.run(() -> loop.watch(socket, reader));
+        loop.run(() -> {
+            try {
+                loop.watch(socket, reader);
+            } catch (Libc.Failure e) {
+                LOG.warn("reaper: cannot watch socket {}: {}", socket, e.getMessage());
+            }
+        });
     }
 
     /** The reaper stops reading {@code socket}, and closes it: not before, as it may be polling it now. */
@@ -150,24 +185,27 @@ public final class Children implements AutoCloseable {
         });
     }
 
-    /** On the reaper's thread: its pidfd and its stderr are polled from now on. */
+    /** On the reaper's thread: the stderr of a program a spawner started is read from now on. */
     private void add(Watch watch) {
-        if (watch.pidfd >= 0) {
-            loop.watch(watch.pidfd, () -> ended(watch));
-        }
         if (watch.stderrOpen) {
-            loop.watch(watch.stderr, () -> {
-                try {
-                    if (!readStderr(watch)) {
-                        loop.unwatch(watch.stderr);
-                    }
-                } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-                    // Its stderr is given up on, never the reaper.
-                    loop.unwatch(watch.stderr);
-                    closeStderr(watch);
-                    throw e;
-                }
-            });
+            try {
+                loop.watch(watch.stderr, () -> readStderrOf(watch));
+            } catch (Libc.Failure e) {
+                LOG.warn("reaper: cannot watch the stderr of {}: {}", watch.pid, e.getMessage());
+                closeStderr(watch);
+            }
+        }
+    }
+
+    /** On the reaper's thread, whenever the stderr of {@code watch} is readable or at its end. */
+    private void readStderrOf(Watch watch) {
+        try {
+            readStderr(watch);
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            // Its stderr is given up on, never the reaper.
+            loop.unwatch(watch.stderr);
+            closeStderr(watch);
+            throw e;
         }
     }
 
@@ -234,6 +272,8 @@ public final class Children implements AutoCloseable {
                 return true; // EAGAIN: nothing more now
             }
             if (n <= 0) {
+                // Out of the set before it is closed: its number may be another's the moment after.
+                loop.unwatch(watch.stderr);
                 closeStderr(watch);
                 return false;
             }

@@ -1,34 +1,45 @@
 package org.jinetd.daemon.launch.program;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jinetd.daemon.log.LogText;
 import org.jinetd.daemon.os.Descriptors;
+import org.jinetd.daemon.os.Epoll;
 import org.jinetd.daemon.os.Libc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One platform thread that polls a set of descriptors and, for each that turns readable (or
- * is closed), runs what it was watched with; before each poll it runs the tasks other threads
- * handed it, so that the set is only ever touched by it. One descriptor's trouble never ends
- * the thread; a thread that dies all the same ends the process, as nothing would be watched.
+ * One platform thread that waits on a set of descriptors (an epoll set) and, for each that
+ * turns readable (or is closed), runs what it was watched with. Any thread may add a
+ * descriptor, without waking the loop: the kernel wakes it when that descriptor has
+ * something. Only the loop's thread takes one out ({@link #unwatch}), before it closes it;
+ * each registration has a token of its own, so that an event for a number that was closed
+ * and opened again since it was reported never reaches the new one's reader. Before each
+ * wait it runs the tasks other threads handed it. One descriptor's trouble never ends the
+ * thread; a thread that dies all the same ends the process, as nothing would be watched.
  */
 final class PollLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
+    /** Events taken from the kernel at once; more wait for the next turn. */
+    private static final int BATCH = 256;
+    /** The token of the loop's own wake-up descriptor. */
+    private static final int WAKEUP = 0;
+
+    private record Reader(int token, Runnable run) {}
 
     private final String name;
+    private final int epoll;
     private final int wakeup;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /** Descriptor → what reads it: the loop thread's alone. */
-    private final Map<Integer, Runnable> readers = new HashMap<>();
+    /** Descriptor → what reads it. */
+    private final Map<Integer, Reader> readers = new ConcurrentHashMap<>();
+    private final AtomicInteger tokens = new AtomicInteger(WAKEUP);
     private final Runnable last;
     private final Thread thread;
     private volatile boolean closed;
@@ -37,12 +48,19 @@ final class PollLoop implements AutoCloseable {
 
     /**
      * @param name  the thread's, and how its log lines begin
-     * @param last  what the thread does once it has stopped polling, with every task run
+     * @param last  what the thread does once it has stopped waiting, with every task run
      */
     PollLoop(String name, Runnable last) throws Libc.Failure {
         this.name = name;
         this.last = last;
-        this.wakeup = Descriptors.eventfd();
+        this.epoll = Epoll.create();
+        try {
+            this.wakeup = Descriptors.eventfd();
+            Epoll.add(epoll, wakeup, data(WAKEUP, wakeup));
+        } catch (Libc.Failure | RuntimeException e) {
+            Programs.closeQuietly(epoll);
+            throw e;
+        }
         this.thread = Thread.ofPlatform().name(name).daemon(true).uncaughtExceptionHandler((t, e) -> {
             // Past the guards in the loop: serving on with nothing watched would fill every limit
             // with programs never reaped. Better to end, and be restarted by the service manager.
@@ -56,17 +74,43 @@ final class PollLoop implements AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
-    /** On the loop's thread: from now on {@code reader} runs whenever {@code fd} is readable or closed. */
-    void watch(int fd, Runnable reader) {
-        readers.put(fd, reader);
+    /**
+     * From any thread: from now on {@code reader} runs on the loop's thread whenever {@code fd}
+     * is readable or closed. The caller keeps {@code fd} open until the loop has unwatched it.
+     */
+    void watch(int fd, Runnable reader) throws Libc.Failure {
+        int token = tokens.incrementAndGet();
+        if (token == WAKEUP) {
+            token = tokens.incrementAndGet();
+        }
+        // Under the lock the loop stops with: the set is never added to once it is closed.
+        synchronized (tasks) {
+            if (stopped) {
+                return;
+            }
+            readers.put(fd, new Reader(token, reader));
+            try {
+                Epoll.add(epoll, fd, data(token, fd));
+            } catch (Libc.Failure | RuntimeException e) {
+                readers.remove(fd);
+                throw e;
+            }
+        }
     }
 
-    /** On the loop's thread: {@code fd} is not polled again. */
+    /** On the loop's thread: {@code fd} is not waited on again, and may be closed. */
     void unwatch(int fd) {
-        readers.remove(fd);
+        if (readers.remove(fd) == null) {
+            return;
+        }
+        try {
+            Epoll.delete(epoll, fd);
+        } catch (Libc.Failure e) {
+            LOG.warn("{}: descriptor {}: {}", name, fd, e.getMessage());
+        }
     }
 
-    /** Runs {@code task} on the loop's thread, before it next polls; here, once the loop has stopped. */
+    /** Runs {@code task} on the loop's thread, before it next waits; here, once the loop has stopped. */
     void run(Runnable task) {
         synchronized (tasks) {
             if (!stopped) {
@@ -90,57 +134,50 @@ final class PollLoop implements AutoCloseable {
         }
     }
 
+    private static long data(int token, int fd) {
+        return (long) token << 32 | (fd & 0xffffffffL);
+    }
+
     private void loop() {
         try (var arena = Arena.ofConfined()) {
             var counter = arena.allocate(JAVA_LONG);
-            int capacity = 1024;
-            var fds = arena.allocate(8L * capacity, 8);
-            var ready = new int[capacity];
+            var events = arena.allocate(Epoll.EVENT_SIZE * BATCH, 8);
+            var ready = new long[BATCH];
             while (!closed) {
                 runTasks();
-                int count = readers.size() + 1;
-                if (count > capacity) {
-                    capacity = Integer.highestOneBit(count) * 2;
-                    fds = arena.allocate(8L * capacity, 8);
-                    ready = new int[capacity];
-                }
-                set(fds, 0, wakeup);
-                int i = 1;
-                for (var fd : readers.keySet()) {
-                    set(fds, i++, fd);
-                }
+                int n;
                 try {
-                    Descriptors.poll(fds, count, -1);
+                    n = Epoll.await(epoll, events, BATCH, -1);
                 } catch (Libc.Failure e) {
                     if (e.errno != Libc.EINTR) {
                         LOG.warn("{}: {}", name, e.getMessage());
                     }
                     continue;
                 }
-                if (fds.get(JAVA_SHORT, 6) != 0) {
-                    try {
-                        Descriptors.read(wakeup, counter, 8);
-                    } catch (Libc.Failure e) {
-                        // Nothing to read: another wake-up drained it.
-                    }
-                }
                 // The ready ones first, then their readers: a reader may change the set.
-                int n = 0;
-                for (int j = 1; j < count; j++) {
-                    if (fds.get(JAVA_SHORT, 8L * j + 6) != 0) {
-                        ready[n++] = fds.get(JAVA_INT, 8L * j);
-                    }
+                for (int i = 0; i < n; i++) {
+                    ready[i] = Epoll.data(events, i);
                 }
-                for (int j = 0; j < n; j++) {
-                    var reader = readers.get(ready[j]);
-                    if (reader == null) {
+                for (int i = 0; i < n; i++) {
+                    int token = (int) (ready[i] >>> 32);
+                    int fd = (int) ready[i];
+                    if (token == WAKEUP) {
+                        try {
+                            Descriptors.read(wakeup, counter, 8);
+                        } catch (Libc.Failure e) {
+                            // Nothing to read: another wake-up drained it.
+                        }
                         continue;
                     }
+                    var reader = readers.get(fd);
+                    if (reader == null || reader.token() != token) {
+                        continue; // unwatched since, or another descriptor with that number now
+                    }
                     try {
-                        reader.run();
+                        reader.run().run();
                     } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
                         // One descriptor's trouble must not end the thread that watches them all.
-                        LOG.warn("{}: descriptor {}: {}", name, ready[j], LogText.thrown(e));
+                        LOG.warn("{}: descriptor {}: {}", name, fd, LogText.thrown(e));
                     }
                 }
             }
@@ -151,6 +188,8 @@ final class PollLoop implements AutoCloseable {
         }
         runTasks();
         last.run();
+        Programs.closeQuietly(epoll);
+        Programs.closeQuietly(wakeup);
     }
 
     private void runTasks() {
@@ -163,15 +202,14 @@ final class PollLoop implements AutoCloseable {
         }
     }
 
-    private static void set(MemorySegment fds, int index, int fd) {
-        fds.set(JAVA_INT, 8L * index, fd);
-        fds.set(JAVA_SHORT, 8L * index + 4, Descriptors.POLLIN);
-        fds.set(JAVA_SHORT, 8L * index + 6, (short) 0);
-    }
-
     @Override
     public void close() {
-        closed = true;
-        wake();
+        synchronized (tasks) {
+            if (closed || stopped) {
+                return;
+            }
+            closed = true;
+            wake();
+        }
     }
 }

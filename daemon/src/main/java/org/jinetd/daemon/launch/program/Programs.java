@@ -87,13 +87,8 @@ public final class Programs {
         }
         // The child has its copy; ours would keep the pipe from ever reaching its end.
         closeQuietly(pipe == null ? -1 : pipe[1]);
-        Watch watch;
-        try {
-            watch = children.watch(pid, read, read < 0 ? null : new StderrLines(log, service, pid));
-        } catch (Libc.Failure e) {
-            closeQuietly(read);
-            throw e;
-        }
+        // Its stderr is the reaper's from here, whatever happens.
+        var watch = children.watch(pid, read, read < 0 ? null : new StderrLines(log, service, pid));
         return CompletableFuture.completedFuture(new Program(pid, watch.exit,
                 grace -> Termination.begin(watch, children, grace)));
     }

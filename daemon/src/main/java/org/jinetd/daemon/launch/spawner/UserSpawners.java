@@ -296,8 +296,7 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
         try {
             watch = children.watchSpawner(pid, stderr[0], new StderrLines(log, "spawner:" + account.user(), pid));
         } catch (Libc.Failure e) {
-            // Killed and reaped by the reaper already.
-            Programs.closeQuietly(stderr[0]);
+            // Killed and reaped by the reaper already, which has its stderr too.
             Programs.closeQuietly(pair[0]);
             throw e;
         }
