@@ -47,6 +47,41 @@ class SpawnerIT {
         }
     }
 
+    /**
+     * The package installs a distribution built elsewhere, and its AOT cache names the jar of
+     * the build's tree: the spawner is started from the jar beside the launcher, with its own
+     * cache, wherever the distribution has been copied to.
+     */
+    @Test
+    void aDistributionCopiedElsewhereStartsItsSpawnerFromItsOwnJar(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        assumeTrue(System.getProperty("user.name").equals("root"), "a spawner of another user needs a root daemon");
+        var copy = dir.resolve("elsewhere");
+        var copied = new ProcessBuilder("cp", "-a", Launched.LAUNCHER.getParent().getParent().toString(), copy.toString())
+                .inheritIO().start();
+        assertEquals(0, copied.waitFor());
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        var table = TestDaemon.write("""
+                services:
+                  hello: {bind: 127.0.0.1, user: nobody, exec: [/bin/echo, hello]}
+                  again: {bind: 127.0.0.1, user: nobody, exec: [/bin/echo, again]}
+                """);
+        var ports = new ObjectMapper(new YAMLFactory()).readTree(table.toFile()).at("/services");
+        try (var jinetd = Launched.start(copy.resolve("bin").resolve("jinetd"), java.util.Map.of(), "run", "-c",
+                table.toString());
+             var client = awaitSpawner(jinetd, ports.at("/hello/port").asInt(), ports.at("/again/port").asInt())) {
+            assertEquals("again\n", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+            int spawner = child(jinetd.pid());
+            var command = Files.readString(Path.of("/proc/" + spawner + "/cmdline")).replace('\0', ' ');
+            assertTrue(command.contains(" -cp " + copy.toRealPath().resolve("lib").resolve("jinetd-daemon.jar") + " "),
+                    command);
+            assertTrue(command.contains("-XX:AOTCache=" + copy.toRealPath().resolve("lib").resolve("spawner.aot")),
+                    command);
+            jinetd.signal("TERM");
+            assertEquals(0, jinetd.exit());
+        }
+    }
+
     /** The one child of {@code pid}: the thread that spawned it may be any of the JVM's. */
     private static int child(long pid) throws java.io.IOException {
         var children = new StringBuilder();

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jinetd.daemon.config.Launch;
 import org.jinetd.daemon.config.RunAs;
@@ -79,13 +80,7 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
          */
         public static Settings ofThisJvm() {
             var java = Path.of(System.getProperty("java.home"), "bin", "java");
-            Path classes;
-            try {
-                var source = UserSpawner.class.getProtectionDomain().getCodeSource();
-                classes = Path.of(source.getLocation().toURI());
-            } catch (URISyntaxException | RuntimeException e) {
-                throw new IllegalStateException("the jar of jinetd cannot be found (" + e + ")");
-            }
+            var classes = installedJar(System.getProperty("jinetd.home")).orElseGet(Settings::codeSource);
             if (!Files.isExecutable(java) || !Files.exists(classes)) {
                 throw new IllegalStateException("no " + java + " or " + classes);
             }
@@ -108,6 +103,29 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
             }
             command.addAll(List.of("-cp", classes.toString(), UserSpawner.class.getName()));
             return new Settings(command, IDLE, START, REPLY, true);
+        }
+
+        /**
+         * The daemon's jar where the launcher says jinetd is ({@code -Djinetd.home}). Not where
+         * the JVM says the class came from: a class from the AOT cache names the jar the cache
+         * was made with, in the build's tree, which an installed package does not have.
+         */
+        static Optional<Path> installedJar(String home) {
+            if (home == null || home.isBlank()) {
+                return Optional.empty();
+            }
+            var jar = Path.of(home, "lib", "jinetd-daemon.jar");
+            return Files.isRegularFile(jar) ? Optional.of(jar) : Optional.empty();
+        }
+
+        /** Where this JVM loaded the spawner's class from: the classes of a build, for its tests. */
+        private static Path codeSource() {
+            try {
+                var source = UserSpawner.class.getProtectionDomain().getCodeSource();
+                return Path.of(source.getLocation().toURI());
+            } catch (URISyntaxException | RuntimeException e) {
+                throw new IllegalStateException("the jar of jinetd cannot be found (" + e + ")");
+            }
         }
 
         /**
