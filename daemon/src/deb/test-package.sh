@@ -291,6 +291,17 @@ for round in setpriv spawner; do
         done
         grep -q 'spawner of nobody (pid [0-9]*): ready after' "$work/nosystemd.log" \
             || fail "the spawner of nobody was not ready within 30 s: $(cat "$work/nosystemd.log")"
+        # Started from the installed jar, with its cache: not from the tree the package was built in.
+        spawner=$(sed -n 's/.*spawner of nobody (pid \([0-9]*\)): ready after.*/\1/p' "$work/nosystemd.log" | head -n 1)
+        command=$(tr '\0' ' ' < "/proc/$spawner/cmdline")
+        case $command in
+            *" -cp /usr/lib/jinetd/lib/jinetd-daemon.jar "*) ;;
+            *) fail "the spawner does not run the installed jar: $command" ;;
+        esac
+        case $command in
+            *"-XX:AOTCache=/usr/lib/jinetd/lib/spawner.aot"*) ;;
+            *) fail "the spawner runs without the installed AOT cache: $command" ;;
+        esac
     fi
     exec 3<>/dev/tcp/127.0.0.1/10079
     said=""
