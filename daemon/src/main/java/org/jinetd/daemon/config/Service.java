@@ -75,10 +75,11 @@ public record Service(String name, Endpoint endpoint, SocketOptions socket, Laun
         String first;
         if (banners.banner().isPresent()) {
             first = "a banner";
-        } else if (launch instanceof Launch.Stream stream && stream.reply().isPresent()) {
+        } else if (!(launch instanceof Launch.Stream stream)) {
+            return Optional.empty();
+        } else if (stream.reply().isPresent()) {
             first = "handler " + stream.name() + ", which answers at accept";
-        } else if (launch instanceof Launch.Stream stream && stream.plugin().isEmpty()
-                && stream.name().equals("chargen")) {
+        } else if (stream.plugin().isEmpty() && stream.name().equals("chargen")) {
             // RFC 864: the built-in writes from the start, whatever its client sends.
             first = "handler chargen, which writes from accept on";
         } else {

@@ -23,24 +23,30 @@ public final class NativeOptions {
 
     /** What TCP_DEFER_ACCEPT of a listening socket is now, in seconds, as the kernel rounds it. */
     public static int deferAccept(NetworkChannel listener) throws IOException {
-        var why = Fds.unavailable();
-        if (why.isPresent()) {
-            throw new IOException("TCP_DEFER_ACCEPT needs " + why.get());
-        }
-        try {
-            return SocketCalls.intOption(Fds.of(listener), 6 /* IPPROTO_TCP */, 9 /* TCP_DEFER_ACCEPT */);
-        } catch (Libc.Failure e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        return option(listener, "TCP_DEFER_ACCEPT", fd -> SocketCalls.intOption(fd, 6 /* IPPROTO_TCP */,
+                9 /* TCP_DEFER_ACCEPT */));
     }
 
     private static void set(NetworkChannel channel, String what, int level, int name, int value) throws IOException {
+        option(channel, what, fd -> {
+            SocketCalls.setIntOption(fd, level, name, value);
+            return 0;
+        });
+    }
+
+    @FunctionalInterface
+    private interface OnDescriptor {
+        int apply(int fd) throws Libc.Failure;
+    }
+
+    /** {@code call} on the channel's descriptor, a failure of which is an IOException saying what failed. */
+    private static int option(NetworkChannel channel, String what, OnDescriptor call) throws IOException {
         var why = Fds.unavailable();
         if (why.isPresent()) {
             throw new IOException(what + " needs " + why.get());
         }
         try {
-            SocketCalls.setIntOption(Fds.of(channel), level, name, value);
+            return call.apply(Fds.of(channel));
         } catch (Libc.Failure e) {
             throw new IOException(e.getMessage(), e);
         }

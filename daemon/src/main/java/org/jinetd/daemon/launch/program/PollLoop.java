@@ -142,7 +142,6 @@ final class PollLoop implements AutoCloseable {
         try (var arena = Arena.ofConfined()) {
             var counter = arena.allocate(JAVA_LONG);
             var events = arena.allocate(Epoll.EVENT_SIZE * BATCH, 8);
-            var ready = new long[BATCH];
             while (!closed) {
                 runTasks();
                 int n;
@@ -154,13 +153,11 @@ final class PollLoop implements AutoCloseable {
                     }
                     continue;
                 }
-                // The ready ones first, then their readers: a reader may change the set.
+                // What the kernel gave stays as it is until the next wait, whatever the readers change.
                 for (int i = 0; i < n; i++) {
-                    ready[i] = Epoll.data(events, i);
-                }
-                for (int i = 0; i < n; i++) {
-                    int token = (int) (ready[i] >>> 32);
-                    int fd = (int) ready[i];
+                    long data = Epoll.data(events, i);
+                    int token = (int) (data >>> 32);
+                    int fd = (int) data;
                     if (token == WAKEUP) {
                         try {
                             Descriptors.read(wakeup, counter, 8);

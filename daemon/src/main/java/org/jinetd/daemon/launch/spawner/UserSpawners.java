@@ -110,7 +110,7 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
          * the JVM says the class came from: a class from the AOT cache names the jar the cache
          * was made with, in the build's tree, which an installed package does not have.
          */
-        static Optional<Path> installedJar(String home) {
+        private static Optional<Path> installedJar(String home) {
             if (home == null || home.isBlank()) {
                 return Optional.empty();
             }
