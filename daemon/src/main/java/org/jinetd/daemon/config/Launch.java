@@ -139,9 +139,11 @@ public sealed interface Launch {
      * @param reply   the same handler, when its provider declared it a reply known at accept
      *                ({@code HandlerProvider.reply}): it is then answered on the listener's thread
      * @param plugin  the plugin jar it came from; none for a built-in
+     * @param speaksFirst whether it writes before its client sends anything, as its provider
+     *                ({@code HandlerProvider.speaksFirst}) says; always so for a reply
      */
     record Stream(String name, Map<String, String> options, StreamHandler handler, Optional<ReplyHandler> reply,
-                  Optional<PluginJar> plugin) implements Launch {
+                  Optional<PluginJar> plugin, boolean speaksFirst) implements Launch {
         public Stream {
             options = Map.copyOf(options);
             Objects.requireNonNull(handler, "handler");
@@ -149,6 +151,7 @@ public sealed interface Launch {
             if (reply.isPresent() && reply.get() != handler) {
                 throw new IllegalArgumentException("reply is not the handler");
             }
+            speaksFirst |= reply.isPresent();
         }
 
         @Override

@@ -252,13 +252,15 @@ final class LaunchReader {
                 var reply = Objects.requireNonNull(PluginCall.within(found.get().loader(), "reply(options)",
                         () -> provider.reply(options.get())), "reply() returned null");
                 if (reply.isPresent()) {
-                    return Optional.of(new Launch.Stream(name.get(), options.get(), reply.get(), reply, jar));
+                    return Optional.of(new Launch.Stream(name.get(), options.get(), reply.get(), reply, jar, true));
                 }
                 var handler = Objects.requireNonNull(PluginCall.within(found.get().loader(), "stream(options)",
                         () -> provider.stream(options.get())), "stream() returned null");
                 if (handler.isPresent()) {
+                    boolean speaksFirst = PluginCall.within(found.get().loader(), "speaksFirst(options)",
+                            () -> provider.speaksFirst(options.get()));
                     return Optional.of(new Launch.Stream(name.get(), options.get(), handler.get(), Optional.empty(),
-                            jar));
+                            jar, speaksFirst));
                 }
             } else {
                 var handler = Objects.requireNonNull(PluginCall.within(found.get().loader(), "datagram(options)",

@@ -58,9 +58,9 @@ public record Service(String name, Endpoint endpoint, SocketOptions socket, Laun
 
     /**
      * Why {@code defer_accept} keeps this service's clients waiting, if it does: its server
-     * speaks first (a banner, a handler that answers at accept) and, with neither TLS nor a
-     * balancer's header in front, the client has nothing to send before it. A program that
-     * speaks first cannot be told from the table.
+     * speaks first (a banner, a handler that answers at accept or whose provider says it
+     * speaks first) and, with neither TLS nor a balancer's header in front, the client has
+     * nothing to send before it. A program that speaks first cannot be told from the table.
      */
     public Optional<String> deferredFirstWords() {
         return deferredFirstWords(socket.deferred());
@@ -79,9 +79,8 @@ public record Service(String name, Endpoint endpoint, SocketOptions socket, Laun
             return Optional.empty();
         } else if (stream.reply().isPresent()) {
             first = "handler " + stream.name() + ", which answers at accept";
-        } else if (stream.plugin().isEmpty() && stream.name().equals("chargen")) {
-            // RFC 864: the built-in writes from the start, whatever its client sends.
-            first = "handler chargen, which writes from accept on";
+        } else if (stream.speaksFirst()) {
+            first = "handler " + stream.name() + ", which writes before its client sends";
         } else {
             return Optional.empty();
         }

@@ -138,7 +138,7 @@ final class Handle {
             while (bytes.hasRemaining()) {
                 connection.channel().write(bytes);
             }
-        }, Optional.empty(), stream.plugin());
+        }, Optional.empty(), stream.plugin(), true);
         way.live(passage);
         try {
             Thread.startVirtualThread(() -> stream(passage, rest));

@@ -67,8 +67,8 @@ class CheckSocketsTest {
                 + "and the kernel hands a connection over only once its client has sent a byte"), checked.out());
         assertTrue(checked.out().contains("\nWARN daytime: defer_accept 5s with handler daytime, which answers at accept:"),
                 checked.out());
-        assertTrue(checked.out().contains("\nWARN chargen: defer_accept 5s with handler chargen, which writes from "
-                + "accept on:"), checked.out());
+        assertTrue(checked.out().contains("\nWARN chargen: defer_accept 5s with handler chargen, which writes before "
+                + "its client sends:"), checked.out());
         // The client speaks first to echo; a balancer's header comes first; no deferral; not TCP; binds nothing.
         assertEquals(3, checked.out().lines().filter(line -> line.startsWith("WARN")).count(), checked.out());
     }

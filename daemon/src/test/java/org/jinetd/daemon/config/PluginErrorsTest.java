@@ -198,4 +198,41 @@ class PluginErrorsTest {
                 "c.jar: handler 'echo' is already provided by built-in" + EXPECTED_NAME,
                 "copy.jar: handler 'shout' is already provided by a.jar" + EXPECTED_NAME), problems(plugins));
     }
+
+    @Test
+    void aProviderSaysWhetherItsHandlerSpeaksFirstAndOneThatThrowsIsNamed() throws Exception {
+        var plugins = plugins();
+        PluginJars.write(plugins.resolve("greets.jar"), provider("Greets", "\"greets\"",
+                "public boolean speaksFirst(Map<String, String> options) { return !options.containsKey(\"quiet\"); }"),
+                "example.Greets");
+        PluginJars.write(plugins.resolve("waits.jar"), provider("Waits", "\"waits\"", ""), "example.Waits");
+        var table = Files.writeString(dir.resolve("services.yaml"), """
+                plugins: %s
+                defaults: {bind: 127.0.0.1, defer_accept: 5}
+                services:
+                  greeter: {port: 7101, handler: greets}
+                  quiet: {port: 7102, handler: greets, options: {quiet: "yes"}}
+                  waiter: {port: 7103, handler: waits}
+                """.formatted(plugins));
+        var loaded = new Config(Providers.installed(), new Plugins(), new Accounts(), new PortNames(), 0).read(table);
+        var services = assertInstanceOf(Loaded.Ok.class, loaded, loaded::toString).table().services();
+        var words = new HashMap<String, String>();
+        services.forEach(service -> words.put(service.name(), service.deferredFirstWords().orElse("")));
+        assertTrue(words.get("greeter").startsWith("defer_accept 5s with handler greets, which writes before its client "
+                + "sends: the server speaks first"), words.toString());
+        assertEquals("", words.get("quiet"), words.toString());
+        assertEquals("", words.get("waiter"), words.toString());
+
+        PluginJars.write(plugins.resolve("broken.jar"), provider("Broken", "\"broken\"",
+                "public boolean speaksFirst(Map<String, String> options) { throw new IllegalStateException(\"no idea\"); }"),
+                "example.Broken");
+        Files.writeString(table, """
+                plugins: %s
+                services:
+                  b: {bind: 127.0.0.1, port: 7104, handler: broken}
+                """.formatted(plugins));
+        var bad = new Config(Providers.installed(), new Plugins(), new Accounts(), new PortNames(), 0).read(table);
+        assertEquals(List.of(table + ":3:45: handler 'broken' failed to start: java.lang.IllegalStateException: no idea"),
+                assertInstanceOf(Loaded.Bad.class, bad, bad::toString).problems().stream().map(Object::toString).toList());
+    }
 }

@@ -52,6 +52,21 @@ public interface HandlerProvider {
     }
 
     /**
+     * Whether the handler {@link #stream} gives for these options writes before its client
+     * has sent anything: a greeting, a banner, a stream of characters as chargen's. jinetd
+     * then warns where {@code defer_accept} would keep its clients waiting, since the kernel
+     * hands such a connection over only once its client has sent a byte. Asked once, after
+     * {@link #stream} gave a handler; a handler of {@link #reply} speaks first by definition
+     * and is not asked about.
+     *
+     * @param options the service's {@code options:}, values as text
+     * @return true if the handler speaks first; false (the default) if it waits for its client
+     */
+    default boolean speaksFirst(Map<String, String> options) {
+        return false;
+    }
+
+    /**
      * A handler for datagram services (UDP).
      *
      * @param options the service's {@code options:}, values as text

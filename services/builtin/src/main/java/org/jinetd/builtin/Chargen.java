@@ -32,6 +32,12 @@ public final class Chargen implements HandlerProvider {
         return Optional.of(Chargen::generate);
     }
 
+    /** RFC 864: it writes from the start, whatever its client sends. */
+    @Override
+    public boolean speaksFirst(Map<String, String> options) {
+        return true;
+    }
+
     @Override
     public Optional<DatagramHandler> datagram(Map<String, String> options) throws OptionException {
         NoOptions.check(name(), options);
