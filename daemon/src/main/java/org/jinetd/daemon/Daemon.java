@@ -132,7 +132,7 @@ public final class Daemon implements AutoCloseable {
         }
         served.reflection().servicePorts(udpPorts(bound));
         var daemon = new Daemon(table, log, live, spawner, served, bound, passed);
-        OpenFiles.descriptorsFor(table.maxConnections()).ifPresent(log::warn);
+        OpenFiles.descriptorsFor(table.maxConnections(), spawner.setup().reachable()).ifPresent(log::warn);
         warnings(table, log);
         passed.unclaimed().forEach(address -> log.warn("systemd passed a socket on " + address
                 + " that no service listens on; it stays unused"));

@@ -8,30 +8,19 @@ final class OpenFiles {
 
     /**
      * A warning when {@code max_connections} asks for more descriptors than the process
-     * may open: a program's connection takes about two (socket, stderr pipe) while it is
+     * may come to open ({@code limit}, {@link org.jinetd.daemon.os.Processes#UNLIMITED} for
+     * no limit): a program's connection takes about two (socket, stderr pipe) while it is
      * being spawned, a handler's one, and the daemon needs some of its own.
      */
-    static Optional<String> descriptorsFor(int maxConnections) {
-        try {
-            for (var line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
-                if (line.startsWith("Max open files")) {
-                    var soft = line.substring(26).strip().split("\\s+")[0];
-                    if (soft.equals("unlimited")) {
-                        return Optional.empty();
-                    }
-                    long limit = Long.parseLong(soft);
-                    if (maxConnections != org.jinetd.daemon.config.Limits.UNLIMITED && 2L * maxConnections + 64 > limit) {
-                        return Optional.of("max_connections %d may need up to %d descriptors, and this process may open %d: "
-                                .formatted(maxConnections, 2L * maxConnections + 64, limit)
-                                + "past that, listeners back off until descriptors are free (raise LimitNOFILE= or lower "
-                                + "max_connections)");
-                    }
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // Not Linux, or not readable: nothing to say.
+    static Optional<String> descriptorsFor(int maxConnections, long limit) {
+        if (limit == org.jinetd.daemon.os.Processes.UNLIMITED || maxConnections == org.jinetd.daemon.config.Limits.UNLIMITED
+                || 2L * maxConnections + 64 <= limit) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        return Optional.of("max_connections %d may need up to %d descriptors, and this process may open %d: "
+                .formatted(maxConnections, 2L * maxConnections + 64, limit)
+                + "past that, listeners back off until descriptors are free (raise LimitNOFILE= or lower "
+                + "max_connections)");
     }
 
     /**

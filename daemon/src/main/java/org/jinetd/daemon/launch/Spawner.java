@@ -35,7 +35,7 @@ public final class Spawner implements AutoCloseable {
      */
     public static void link() {
         try {
-            Setup.ofThisDaemon();
+            Setup.link();
             org.jinetd.daemon.os.Pids.linkChildCalls();
             org.jinetd.daemon.os.Spawns.link();
         } catch (RuntimeException | LinkageError e) {
@@ -50,7 +50,7 @@ public final class Spawner implements AutoCloseable {
 
     /** @param settings how spawners of other users are started; empty: as this JVM starts them */
     public Spawner(Live live, ConnectionLog log, Optional<UserSpawners.Settings> settings) {
-        this.setup = Setup.ofThisDaemon();
+        this.setup = Setup.ofThisDaemon(log::note);
         var why = Inherit.unavailable();
         Children reaper = null;
         if (why.isEmpty()) {
@@ -76,6 +76,11 @@ public final class Spawner implements AutoCloseable {
         this.inherit = reaper == null ? null : new Inherit(live, log, programs);
         why.ifPresent(reason -> log.warn("io=inherit is not available (" + reason
                 + "); programs get pipes (io=bridge) instead"));
+    }
+
+    /** The daemon's soft limit of open files, and what its programs get back of it. */
+    public Setup setup() {
+        return setup;
     }
 
     /** Whether programs can own the real socket here. */

@@ -238,11 +238,16 @@ public final class StreamListener implements Listener {
                 if (closed) {
                     return;
                 }
+                // Out of descriptors below a soft limit that can still be raised: accepted again at once.
+                if (Sockets.outOfDescriptors(e) && served.spawner().setup().raise()) {
+                    continue;
+                }
                 // Out of descriptors or memory: accepting again at once would only spin.
                 backoff.failed("accept: " + Sockets.reason(e));
                 continue;
             }
             backoff.succeeded();
+            served.spawner().setup().opened(channel);
             synchronized (this) {
                 // The table may have been reloaded while accept() waited: this client meets the rules of now.
                 current = service;

@@ -31,7 +31,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.jinetd.daemon.TestDaemon;
@@ -92,7 +91,7 @@ class DescriptorShortageTest {
                 fillers.add(FileChannel.open(Path.of("/dev/null")));
             }
             var log = new ConnectionLog(line -> { });
-            var inherit = new Inherit(new Live(), log, new Programs(children, null, new Setup(Optional.empty()), log));
+            var inherit = new Inherit(new Live(), log, new Programs(children, null, Setup.none(), log));
             // Once through, so that every class and call on the way is loaded and linked.
             inherit.start(service, exec, accepted, Map.of(), true).join().exit().get(10, TimeUnit.SECONDS);
             long[] limits = limits();
@@ -136,7 +135,7 @@ class DescriptorShortageTest {
         var service = ((Loaded.Ok) Config.load(file)).table().services().getFirst();
         var exec = (Launch.Exec) service.launch();
         var log = new ConnectionLog(line -> { });
-        var setup = new Setup(Optional.empty());
+        var setup = Setup.none();
         var failures = new ArrayList<String>();
         try (var children = new Children()) {
             var programs = new Programs(children, null, setup, log);

@@ -57,7 +57,7 @@ public final class Programs {
      */
     public CompletableFuture<Program> start(String service, Launch.Exec exec, Map<String, String> environment, int[] fds,
                                       int connection) throws Libc.Failure {
-        int[] pipe = Arrays.stream(fds).anyMatch(fd -> fd == STDERR_PIPE) ? Descriptors.pipe() : null;
+        int[] pipe = Arrays.stream(fds).anyMatch(fd -> fd == STDERR_PIPE) ? pipe() : null;
         var actual = fds.clone();
         for (int i = 0; i < actual.length; i++) {
             if (actual[i] == STDERR_PIPE) {
@@ -92,6 +92,23 @@ public final class Programs {
         return CompletableFuture.completedFuture(new Program(pid, watch.exit,
                 grace -> Termination.begin(watch, children, grace)));
     }
+
+    /** The stderr pipe: near the soft limit of open files, or past it where it can still be raised, the limit is raised. */
+    private int[] pipe() throws Libc.Failure {
+        int[] pipe;
+        try {
+            pipe = Descriptors.pipe();
+        } catch (Libc.Failure e) {
+            if (e.errno != EMFILE || !setup.raise()) {
+                throw e;
+            }
+            pipe = Descriptors.pipe();
+        }
+        setup.opened(pipe[1]);
+        return pipe;
+    }
+
+    private static final int EMFILE = 24;
 
     /** Programs not yet ended, of either kind. */
     public int size() {

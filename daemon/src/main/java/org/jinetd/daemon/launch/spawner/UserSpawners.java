@@ -215,7 +215,7 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
                 layout[i] = passed.indexOf(fds[i]);
             }
         }
-        long nofile = setup.openFiles()
+        long nofile = setup.forSpawners()
                 .map(n -> n.equals("unlimited") ? SpawnWire.NOFILE_UNLIMITED : Long.parseLong(n))
                 .orElse(SpawnWire.NOFILE_KEEP);
         List<String> envp = command.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
