@@ -282,9 +282,52 @@ class SpawnerTest {
 
     @Test
     void aSpawnerThatAnswersWhatWasNotAskedIsEnded() throws Exception {
-        // Ready, then a program started for request 7, which was never sent.
-        assertEndedForSaying("printf 'H\\000\\000\\000\\002' >&3; printf 'P\\000\\000\\000\\007\\000\\000\\020\\000' >&3",
-                "answered request 7, which was not the one asked");
+        assertEndedForSaying(StandInSpawner.command("unasked"), "answered request 7, which was not the one asked");
+    }
+
+    @Test
+    void aSpawnerThatSaysItIsReadyWithoutASocketOfItsOwnIsEnded() throws Exception {
+        assertEndedForSaying("printf 'H\\000\\000\\000\\003' >&3", "said it was ready without a socket of its own");
+    }
+
+    @Test
+    void aSpawnerThatHandsOverASocketItDidNotMakeIsEnded() throws Exception {
+        // The one it was started with, as a process of its user that took a copy of it would hand over.
+        assertEndedForSaying(StandInSpawner.command("foreign"), "said it was ready with a socket made by pid "
+                + ProcessHandle.current().pid() + " (uid 0), not by itself");
+    }
+
+    /**
+     * While its JVM starts, the spawner is dumpable, and another process of its user may take
+     * a copy of the socket it was started with: here a process it leaves behind with one, which
+     * reads what comes. It gets nothing: every request goes on the socket the spawner made once
+     * it was not dumpable, and the first is closed once that is handed over.
+     */
+    @Test
+    void aCopyOfTheSocketASpawnerStartsWithGetsNoRequest() throws Exception {
+        var dir = Files.createTempDirectory("copy");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        var copied = dir.resolve("copied");
+        var command = new java.util.ArrayList<>(List.of("/bin/sh", "-c", "cat <&3 > " + copied + " & exec \"$@\"", "sh"));
+        command.addAll(UserSpawners.Settings.ofThisJvm().command());
+        var settings = new UserSpawners.Settings(command, Duration.ofSeconds(30), UserSpawners.Settings.START,
+                UserSpawners.Settings.REPLY);
+        try (var d = TestDaemon.start(TestDaemon.table("services: {hello: {bind: 127.0.0.1, user: nobody, "
+                + "exec: [/bin/echo, hello]}}"), settings)) {
+            for (int i = 0; i < 20; i++) {
+                assertEquals("hello\n", Clients.exchange(d.port("hello"), ""));
+            }
+            d.awaitLog(l -> l.startsWith("spawner of nobody (pid ") && l.contains("): ready after "));
+            // The copy reads the end of the first socket, closed once the spawner handed over its own
+            // (and stays a zombie: the spawner reaps only its programs).
+            int spawner = d.spawners().getFirst();
+            assertTrue(await(() -> Sessions.members(spawner).stream().filter(pid -> pid != spawner)
+                            .allMatch(pid -> stateOf(pid) == 'Z')), "the copy's reader is still reading");
+            assertEquals(0, Files.size(copied), "a request reached the copy");
+        } finally {
+            Files.deleteIfExists(copied);
+            Files.delete(dir);
+        }
     }
 
     @Test
@@ -298,8 +341,13 @@ class SpawnerTest {
      * the stand-in is left.
      */
     private static void assertEndedForSaying(String script, String why) throws Exception {
-        var settings = new UserSpawners.Settings(List.of("/bin/sh", "-c", script + "; exec sleep 60"),
-                Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1));
+        assertEndedForSaying(List.of("/bin/sh", "-c", script + "; exec sleep 60"), why);
+    }
+
+    /** As above, for a stand-in {@code command}, given 5 s to start: a JVM. */
+    private static void assertEndedForSaying(List<String> command, String why) throws Exception {
+        var settings = new UserSpawners.Settings(command, Duration.ofSeconds(30), Duration.ofSeconds(command.size() > 3
+                ? 5 : 1), Duration.ofSeconds(1));
         try (var d = TestDaemon.start(TestDaemon.table("services: {hello: {bind: 127.0.0.1, user: nobody, "
                 + "exec: [/bin/echo, hello]}}"), settings)) {
             assertEquals("", Clients.exchange(d.port("hello"), ""));
@@ -460,6 +508,16 @@ class SpawnerTest {
     private static void assertNothingCounted(TestDaemon d) throws InterruptedException {
         assertTrue(d.awaitIdle(Duration.ofSeconds(10)), "connections still live");
         assertTrue(await(() -> d.daemon().children() == 0), "programs still counted: " + d.daemon().children());
+    }
+
+    /** The state letter of process {@code pid} (R, S, Z...), or Z if it is gone. */
+    private static char stateOf(int pid) {
+        try {
+            var stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2);
+        } catch (java.io.IOException e) {
+            return 'Z';
+        }
     }
 
     /** Processes whose session is {@code sid}, zombies among them. */

@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class SpawnWire {
     /** Changes whenever a message does: the daemon and its spawner are the same jar, but a reply is checked. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     /** The largest request: a program's argv and environment, which come from the table. */
     static final int MOST_REQUEST = 128 * 1024;
     /** The most replies in one message of a spawner. */

@@ -15,6 +15,7 @@ import org.jinetd.daemon.launch.program.Children;
 import org.jinetd.daemon.launch.program.Watch;
 import org.jinetd.daemon.launch.program.Exit;
 import org.jinetd.daemon.launch.program.Program;
+import org.jinetd.daemon.launch.program.Programs;
 import org.jinetd.daemon.launch.program.SpawnFailure;
 import org.jinetd.daemon.launch.program.Signals;
 
@@ -30,6 +31,12 @@ import org.jinetd.daemon.launch.program.Signals;
  * ({@link Watch#hold}), so its session cannot pass to another meanwhile. Until a program's end
  * is said, or the spawner is ended, its connection holds
  * its place in the limits.
+ *
+ * <p>The socket the daemon gives the spawner at its start carries its hello alone: while its
+ * JVM starts, the spawner is dumpable, and another process of its user may have taken a copy
+ * of it. With the hello comes the end of a socket the spawner made once it was not
+ * (SO_PEERCRED names it and its user), on which every request goes and every answer is read;
+ * the first socket is closed then.
  */
 public final class SpawnerLink {
     private static final int SIGKILL = 9;
@@ -46,7 +53,12 @@ public final class SpawnerLink {
     private final ConnectionLog log;
     private final Consumer<SpawnerLink> forget;
     private final int pid;
-    private final int socket;
+    /** Until its hello, the socket it was started with; from then on, the one it handed over. Guarded by this. */
+    private int socket;
+    /** Whether it has handed over its own socket. Guarded by this. */
+    private boolean handedOver;
+    /** Where its hello is read: one byte past the longest message, so that a longer one shows as cut. */
+    private final java.lang.foreign.MemorySegment helloBuffer = UnixMessages.buffer(SpawnWire.MOST_REPLY + 1);
     private final long started = System.nanoTime();
     /** The spawner as the reaper sees it: held unreaped until it has been ended, and its session with it. */
     private final Watch watch;
@@ -63,7 +75,10 @@ public final class SpawnerLink {
     private boolean retired;
     /** It was ended before it said it was ready: it failed to start. */
     private boolean failedStarting;
-    private final SpawnerAnswers answers;
+    /** Why it was ended, once it is. */
+    private String failure;
+    /** Its answers, read on its socket of the moment. Guarded by this. */
+    private SpawnerAnswers answers;
 
     private SpawnerLink(UserSpawners.Account account, UserSpawners.Settings settings, Children children,
                         ConnectionLog log, Consumer<SpawnerLink> forget, int pid, int socket, Watch watch) {
@@ -157,6 +172,12 @@ public final class SpawnerLink {
     CompletableFuture<Program> spawn(String service, SpawnWire.Spawn request, int[] passed, int stderr)
             throws Libc.Failure {
         synchronized (this) {
+            // Requests go on the socket it hands over with its hello, never on the one it started with.
+            awaitHello();
+            if (state == State.DEAD && failedStarting) {
+                // As a request it had been sent would have failed: with why it did not start.
+                throw new SpawnFailure("spawner of " + account.user() + " " + failure, 0);
+            }
             if (state == State.CLOSING || state == State.DEAD || dropped || retired) {
                 return null;
             }
@@ -212,8 +233,33 @@ public final class SpawnerLink {
         return result;
     }
 
+    /** Under the lock: waits until it has handed over its socket, or is ended, or closed. */
+    private void awaitHello() {
+        boolean interrupted = false;
+        while (state == State.STARTING && !dropped) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** What the spawner said: read on the reaper thread whenever its socket is readable. */
     private void read() {
+        Runnable afterHello = null;
+        synchronized (this) {
+            if (!handedOver && !dropped) {
+                afterHello = readHello();
+            }
+        }
+        if (afterHello != null) {
+            afterHello.run();
+            return;
+        }
         var done = new ArrayList<Runnable>();
         var heard = new SpawnerAnswers.Heard(false, null);
         synchronized (this) {
@@ -232,6 +278,117 @@ public final class SpawnerLink {
         if (heard.failure() != null) {
             fail(heard.failure());
         }
+    }
+
+    /**
+     * Under the lock, on the reaper thread: its first message, on the socket it was started
+     * with, must be its hello alone, with the end of a socket that it made itself, as its own
+     * user, and while no process traces it. Then that socket is read from, and the first closed.
+     */
+    private Runnable readHello() {
+        UnixMessages.Received message;
+        try {
+            message = UnixMessages.receive(socket, helloBuffer, 1, false);
+        } catch (Libc.Failure e) {
+            if (e.errno == ECONNRESET) {
+                return closedWhileStarting();
+            }
+            return () -> fail("could not be read (" + e.getMessage() + ")");
+        }
+        if (message == null) {
+            return () -> { };
+        }
+        if (message.data().length == 0) {
+            return closedWhileStarting();
+        }
+        int given = message.fds().length > 0 ? message.fds()[0] : -1;
+        for (int i = 1; i < message.fds().length; i++) {
+            Programs.closeQuietly(message.fds()[i]);
+        }
+        var wrong = helloWrong(message, given);
+        if (wrong != null) {
+            Programs.closeQuietly(given);
+            return () -> fail(wrong);
+        }
+        int first = socket;
+        socket = given;
+        handedOver = true;
+        answers = new SpawnerAnswers(this, given, ledger, children, log);
+        children.drop(first);
+        children.listen(given, this::read);
+        var done = new ArrayList<Runnable>();
+        var failure = hello(new SpawnWire.Hello(SpawnWire.VERSION), done);
+        notifyAll();
+        return () -> {
+            done.forEach(Runnable::run);
+            if (failure != null) {
+                fail(failure);
+            }
+        };
+    }
+
+    /** What is wrong with its hello, or null. */
+    private String helloWrong(UnixMessages.Received message, int given) {
+        if (message.data().length > SpawnWire.MOST_REPLY) {
+            return "sent a message longer than " + SpawnWire.MOST_REPLY + " bytes";
+        }
+        List<SpawnWire.Reply> replies;
+        try {
+            replies = SpawnWire.replies(message.data());
+        } catch (IllegalArgumentException e) {
+            return "sent a message that does not parse (" + e.getMessage() + ")";
+        }
+        if (replies.size() != 1 || !(replies.getFirst() instanceof SpawnWire.Hello hello)) {
+            return "said something before it was ready";
+        }
+        if (hello.version() != SpawnWire.VERSION) {
+            return "speaks version " + hello.version() + ", not " + SpawnWire.VERSION;
+        }
+        if (given < 0 || message.truncated()) {
+            return "said it was ready without a socket of its own";
+        }
+        var madeBy = madeBy(given, pid, account.uid());
+        if (madeBy != null) {
+            return madeBy;
+        }
+        var tracer = tracer(pid);
+        return tracer == 0 ? null : "was traced by pid " + tracer + " when it said it was ready";
+    }
+
+    /** What is wrong with {@code socket} as one process {@code pid} of user {@code uid} made, or null. */
+    static String madeBy(int socket, int pid, int uid) {
+        int[] made;
+        try {
+            made = org.jinetd.daemon.os.SocketCalls.peerCredentials(socket);
+        } catch (Libc.Failure e) {
+            return "said it was ready with a descriptor that is no socket of its own (" + e.getMessage() + ")";
+        }
+        if (made[0] != pid || made[1] != uid) {
+            return "said it was ready with a socket made by pid " + made[0] + " (uid " + made[1] + "), not by itself";
+        }
+        return null;
+    }
+
+    /** The pid tracing process {@code pid} (/proc's TracerPid), 0 for none, -1 where it cannot be read. */
+    private static int tracer(int pid) {
+        try {
+            for (var line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("TracerPid:")) {
+                    return Integer.parseInt(line.substring(10).strip());
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // Gone, or not Linux's /proc: its exit says the rest.
+        }
+        return -1;
+    }
+
+    /** Under the lock: its socket closed before its hello; its exit follows, and says how it ended. */
+    private Runnable closedWhileStarting() {
+        if (closedAt < 0) {
+            closedAt = System.nanoTime();
+        }
+        return this::drop;
     }
 
     /** It says it is ready; under the lock, from {@link SpawnerAnswers}. Returns what is wrong, or null. */
@@ -355,8 +512,10 @@ public final class SpawnerLink {
                 return;
             }
             failedStarting = state == State.STARTING;
+            failure = reason;
             state = State.DEAD;
             left = ledger.drop();
+            notifyAll();
         }
         forget.accept(this);
         int programs = left.programs().size();
@@ -384,13 +543,16 @@ public final class SpawnerLink {
 
     /** Stops reading its socket and closes it, once. */
     private void drop() {
+        int closing;
         synchronized (this) {
             if (dropped) {
                 return;
             }
             dropped = true;
+            closing = socket;
+            notifyAll();
         }
-        children.drop(socket);
+        children.drop(closing);
     }
 
     /** The daemon stops: the spawner is closed, and ended if it does not exit or still has work. */

@@ -40,17 +40,23 @@ final class SpawnerTraining {
         int[] pair = UnixMessages.pair();
         var spawner = Thread.ofPlatform().start(() -> UserSpawner.serve(pair[1]));
         int[] out = Descriptors.pipe();
+        int socket = -1;
         try {
-            expect(pair[0], SpawnWire.Hello.class);
+            // Its hello hands over the socket it takes requests on.
+            var hello = UnixMessages.receive(pair[0], UnixMessages.buffer(SpawnWire.MOST_REPLY + 1), 1, true);
+            if (hello.fds().length != 1 || !(SpawnWire.replies(hello.data()).getFirst() instanceof SpawnWire.Hello)) {
+                throw new IllegalStateException("the spawner said no hello with its socket");
+            }
+            socket = hello.fds()[0];
             for (int seq = 0; seq < PROGRAMS; seq++) {
                 var argv = seq == 0 ? List.of("/bin/sleep", "60") : List.of("/bin/true");
                 var request = new SpawnWire.Spawn(seq, argv, List.of("PATH=" + ChildEnvironment.PATH), "/",
                         seq % 2 == 0 ? 022 : -1, seq % 3 == 0 ? 1024 : SpawnWire.NOFILE_KEEP, new int[] {-1, 0, 0},
                         seq % 2 == 0 ? 0 : -1);
-                UnixMessages.send(pair[0], SpawnWire.encode(request), new int[] {out[1]}, true);
-                var started = (SpawnWire.Spawned) expect(pair[0], SpawnWire.Spawned.class);
+                UnixMessages.send(socket, SpawnWire.encode(request), new int[] {out[1]}, true);
+                var started = (SpawnWire.Spawned) expect(socket, SpawnWire.Spawned.class);
                 if (seq == 0) {
-                    UnixMessages.send(pair[0], SpawnWire.encode(new SpawnWire.End(-1, started.pid(), SIGKILL)),
+                    UnixMessages.send(socket, SpawnWire.encode(new SpawnWire.End(-1, started.pid(), SIGKILL)),
                             new int[0], true);
                 }
             }
@@ -58,6 +64,9 @@ final class SpawnerTraining {
             Libc.close(out[0]);
             Libc.close(out[1]);
             // The end of its requests: it ends what is left and returns.
+            if (socket >= 0) {
+                Libc.close(socket);
+            }
             Libc.close(pair[0]);
             spawner.join();
         }

@@ -22,8 +22,9 @@ import org.jinetd.daemon.launch.program.NativeSpawn;
  * The spawner of one user: a small JVM that a root daemon starts, through setpriv, as the
  * user (with the user's groups, in a session of its own), and that spawns that user's
  * programs for it, so that a connection costs one exec as it does for root. It reads the
- * daemon's requests ({@link SpawnWire}) on descriptor 3, a socket the daemon made, with the
- * connection's descriptors passed alongside; it spawns each program with posix_spawn as the
+ * daemon's requests ({@link SpawnWire}) on a socket of its own, made once it is
+ * non-dumpable, whose other end it hands the daemon with its hello on descriptor 3 (a socket
+ * the daemon made, closed then), with the connection's descriptors passed alongside; it spawns each program with posix_spawn as the
  * daemon would (nothing of its own descriptors, a clean signal mask and dispositions, the
  * environment, working directory, umask and soft limit of open files asked for), in a
  * process group of its own within this session, answers with its pid or the error, and says
@@ -35,8 +36,12 @@ import org.jinetd.daemon.launch.program.NativeSpawn;
  * socket; it holds nothing of the daemon's.
  *
  * <p>It makes itself non-dumpable before it reads anything: no other process of its user may
- * trace it or take its descriptors (the clients' sockets, the daemon's socket). Its programs
- * are dumpable again once they exec.
+ * trace it or take its descriptors (the clients' sockets, its socket to the daemon). Until
+ * then, while its JVM starts, it is dumpable as any process of its user, and another one may
+ * take a copy of descriptor 3 (pidfd_getfd, where Yama lets it): that copy gets nothing, as
+ * the daemon sends no request on it and takes no answer from it, but only from the socket
+ * this process makes after, which the daemon checks it made (SO_PEERCRED). Its programs are
+ * dumpable again once they exec.
  *
  * <p>Only the daemon starts it. It is one thread: a request is answered before the next is read.
  */
@@ -90,7 +95,7 @@ public final class UserSpawner {
         }
         int status;
         try {
-            new UserSpawner(SOCKET).serve();
+            new UserSpawner(handOver(SOCKET)).serve();
             status = 0;
         } catch (Libc.Failure | RuntimeException e) {
             System.err.println("jinetd spawner: " + e);
@@ -100,13 +105,33 @@ public final class UserSpawner {
         System.exit(status);
     }
 
-    /** A spawner on {@code socket} in this JVM, for its training run. */
-    static void serve(int socket) {
+    /** A spawner for the daemon at the other end of {@code boot}, in this JVM, for its training run. */
+    static void serve(int boot) {
         try {
-            new UserSpawner(socket).serve();
+            new UserSpawner(handOver(boot)).serve();
         } catch (Libc.Failure | RuntimeException e) {
             System.err.println("jinetd spawner: " + e);
         }
+    }
+
+    /**
+     * Makes the socket the daemon's requests come on, and hands its other end to the daemon
+     * with the hello, on {@code boot}, which is closed then. Made now, once this process is
+     * non-dumpable, no other process of its user can have taken a copy of it.
+     */
+    private static int handOver(int boot) throws Libc.Failure {
+        int[] pair = UnixMessages.pair();
+        try {
+            UnixMessages.send(boot, SpawnWire.encode(List.of(new SpawnWire.Hello(SpawnWire.VERSION))),
+                    new int[] {pair[1]}, true);
+        } catch (Libc.Failure | RuntimeException e) {
+            Libc.close(pair[0]);
+            throw e;
+        } finally {
+            Libc.close(pair[1]);
+            Libc.close(boot);
+        }
+        return pair[0];
     }
 
     /**
@@ -126,8 +151,6 @@ public final class UserSpawner {
     /** Serves until the daemon closes the socket; then ends what is left. */
     private void serve() throws Libc.Failure {
         try {
-            say(new SpawnWire.Hello(SpawnWire.VERSION));
-            flush();
             // What the first program needs linked (55 ms of stubs) is linked while none is asked for.
             Thread.ofPlatform().name("link").daemon().start(UserSpawner::linkSpawnCalls);
             loop();
