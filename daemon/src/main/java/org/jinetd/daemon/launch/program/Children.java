@@ -167,7 +167,7 @@ public final class Children implements AutoCloseable {
         loop.run(() -> {
             try {
                 loop.watch(socket, reader);
-            } catch (Libc.Failure e) {
+            } catch (Libc.Failure | IllegalStateException e) {
                 LOG.warn("reaper: cannot watch socket {}: {}", socket, e.getMessage());
             }
         });
@@ -190,7 +190,7 @@ public final class Children implements AutoCloseable {
         if (watch.stderrOpen) {
             try {
                 loop.watch(watch.stderr, () -> readStderrOf(watch));
-            } catch (Libc.Failure e) {
+            } catch (Libc.Failure | IllegalStateException e) {
                 LOG.warn("reaper: cannot watch the stderr of {}: {}", watch.pid, e.getMessage());
                 closeStderr(watch);
             }

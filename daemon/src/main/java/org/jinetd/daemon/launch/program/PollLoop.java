@@ -86,7 +86,8 @@ final class PollLoop implements AutoCloseable {
         // Under the lock the loop stops with: the set is never added to once it is closed.
         synchronized (tasks) {
             if (stopped) {
-                return;
+                // Nothing reads it any more: the caller ends and closes what it meant to have watched.
+                throw new IllegalStateException(name + " has stopped");
             }
             readers.put(fd, new Reader(token, reader));
             try {

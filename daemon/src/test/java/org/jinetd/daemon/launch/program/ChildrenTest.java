@@ -42,6 +42,21 @@ class ChildrenTest {
         assertFalse(Files.exists(Path.of("/proc/" + pid)), "the child is gone and reaped");
     }
 
+    /** A child spawned as the reaper stops is ended and reaped, and its stderr closed: never left unwatched. */
+    @Test
+    void aChildWatchedOnceTheReaperHasStoppedIsKilledAndReaped() throws Exception {
+        int[] pipe = org.jinetd.daemon.os.Descriptors.pipe();
+        int pid = NativeSpawn.spawn(List.of("/bin/sleep", "600"), Map.of(), "/", new int[] {-1, -1, pipe[1]});
+        Libc.close(pipe[1]);
+        var children = new Children();
+        children.close();
+        var log = new ConnectionLog(line -> { });
+        assertThrows(IllegalStateException.class, () -> children.watch(pid, pipe[0], new StderrLines(log, "late", pid)));
+        assertEquals(0, children.size());
+        assertFalse(Files.exists(Path.of("/proc/" + pid)), "the child is gone and reaped");
+        assertFalse(Files.exists(Path.of("/proc/self/fd/" + pipe[0])), "its stderr is closed");
+    }
+
     /** More children than the reaper takes events of at once, added from several threads, ending together. */
     @Test
     void childrenWatchedFromManyThreadsAreAllSeenToTheirEndWithTheirStderr() throws Exception {
