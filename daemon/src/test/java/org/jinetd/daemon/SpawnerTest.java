@@ -344,10 +344,10 @@ class SpawnerTest {
         assertEndedForSaying(List.of("/bin/sh", "-c", script + "; exec sleep 60"), why);
     }
 
-    /** As above, for a stand-in {@code command}, given 5 s to start: a JVM. */
+    /** As above, for a stand-in {@code command}; a JVM's (more than a shell's three words) gets 30 s to start. */
     private static void assertEndedForSaying(List<String> command, String why) throws Exception {
         var settings = new UserSpawners.Settings(command, Duration.ofSeconds(30), Duration.ofSeconds(command.size() > 3
-                ? 5 : 1), Duration.ofSeconds(1));
+                ? 30 : 1), Duration.ofSeconds(1));
         try (var d = TestDaemon.start(TestDaemon.table("services: {hello: {bind: 127.0.0.1, user: nobody, "
                 + "exec: [/bin/echo, hello]}}"), settings)) {
             assertEquals("", Clients.exchange(d.port("hello"), ""));

@@ -93,7 +93,7 @@ public record Command(List<String> argv, Map<String, String> env, String cwd) {
             var value = limit.getValue() < 0 ? "unlimited" : Long.toString(limit.getValue());
             limits.add("--" + limit.getKey().toLowerCase(Locale.ROOT) + "=" + value + ":" + value);
         }
-        // The JVM raised its own soft limit of open files: the program gets the one the daemon started with.
+        // The daemon raised its own soft limit of open files: the program gets the one the daemon started with.
         setup.openFiles().filter(n -> !resources.rlimits().containsKey("nofile"))
                 .ifPresent(n -> limits.add("--nofile=" + n + ":"));
         if (!limits.isEmpty()) {

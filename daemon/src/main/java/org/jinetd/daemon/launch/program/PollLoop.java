@@ -85,9 +85,9 @@ final class PollLoop implements AutoCloseable {
         }
         // Under the lock the loop stops with: the set is never added to once it is closed.
         synchronized (tasks) {
-            if (stopped) {
-                // Nothing reads it any more: the caller ends and closes what it meant to have watched.
-                throw new IllegalStateException(name + " has stopped");
+            if (closed || stopped) {
+                // Nothing will read it: the caller ends and closes what it meant to have watched.
+                throw new IllegalStateException(name + " is stopping");
             }
             readers.put(fd, new Reader(token, reader));
             try {

@@ -99,7 +99,8 @@ public final class Programs {
         try {
             pipe = Descriptors.pipe();
         } catch (Libc.Failure e) {
-            if (e.errno != EMFILE || !setup.raise()) {
+            // Raised now, or by another thread a moment ago: once more.
+            if (e.errno != EMFILE || !(setup.raise() || setup.raised())) {
                 throw e;
             }
             pipe = Descriptors.pipe();

@@ -122,6 +122,11 @@ public final class Setup {
         }
     }
 
+    /** Whether the soft limit was raised (or tried to be): a descriptor that failed for want of a number may be tried again once. */
+    public boolean raised() {
+        return raised && threshold != Long.MAX_VALUE;
+    }
+
     /**
      * Raises the soft limit to the hard one, where it was not raised yet.
      *
@@ -132,15 +137,15 @@ public final class Setup {
         if (raised || threshold == Long.MAX_VALUE) {
             return false;
         }
+        // Before the raise: a program spawned meanwhile gets the launcher's limit back, as every
+        // one after, whatever comes of it.
+        raised = true;
         try {
             var limits = Processes.openFiles();
             Processes.openFiles(limits[1], limits[1]);
         } catch (Libc.Failure | LinkageError | RuntimeException e) {
             say.accept("open files: cannot raise the soft limit to the hard one: " + e.getMessage());
             return false;
-        } finally {
-            // Tried once: whatever came of it, the programs get the launcher's limit back from now on.
-            raised = true;
         }
         say.accept("open files: the daemon's descriptors came near its soft limit of " + started.orElseThrow()
                 + ", raised to the hard one (" + (hard == Processes.UNLIMITED ? "unlimited" : Long.toString(hard))

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.jinetd.daemon.log.ConnectionLog;
+import org.jinetd.daemon.os.Descriptors;
 import org.jinetd.daemon.os.Libc;
 import org.jinetd.daemon.os.Sessions;
 import org.jinetd.daemon.os.UnixMessages;
@@ -75,8 +76,13 @@ public final class SpawnerLink {
     private boolean retired;
     /** It was ended before it said it was ready: it failed to start. */
     private boolean failedStarting;
-    /** Why it was ended, once it is. */
-    private String failure;
+    /**
+     * Requests asked before its hello, each with copies of its descriptors: sent on the socket
+     * it hands over, in order, never on the one it started with. Guarded by this.
+     */
+    private final List<Held> held = new ArrayList<>();
+
+    private record Held(byte[] message, int[] fds) {}
     /** Its answers, read on its socket of the moment. Guarded by this. */
     private SpawnerAnswers answers;
 
@@ -172,17 +178,16 @@ public final class SpawnerLink {
     CompletableFuture<Program> spawn(String service, SpawnWire.Spawn request, int[] passed, int stderr)
             throws Libc.Failure {
         synchronized (this) {
-            // Requests go on the socket it hands over with its hello, never on the one it started with.
-            awaitHello();
-            if (state == State.DEAD && failedStarting) {
-                // As a request it had been sent would have failed: with why it did not start.
-                throw new SpawnFailure("spawner of " + account.user() + " " + failure, 0);
-            }
             if (state == State.CLOSING || state == State.DEAD || dropped || retired) {
                 return null;
             }
             var numbered = new SpawnWire.Spawn(ledger.next(), request.argv(), request.env(), request.cwd(), request.umask(),
                     request.nofile(), request.fds(), request.keep());
+            if (!handedOver) {
+                // Sent once it hands over a socket of its own; failed with the spawner if it never does.
+                hold(SpawnWire.encode(numbered), passed);
+                return ledger.spawning(service, stderr);
+            }
             try {
                 UnixMessages.send(socket, SpawnWire.encode(numbered), passed, false);
             } catch (Libc.Failure e) {
@@ -233,19 +238,50 @@ public final class SpawnerLink {
         return result;
     }
 
-    /** Under the lock: waits until it has handed over its socket, or is ended, or closed. */
-    private void awaitHello() {
-        boolean interrupted = false;
-        while (state == State.STARTING && !dropped) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
+    /** Under the lock: keeps a request, with copies of its descriptors, until the hello. */
+    private void hold(byte[] message, int[] passed) throws Libc.Failure {
+        var copies = new int[passed.length];
+        int made = 0;
+        try {
+            for (; made < passed.length; made++) {
+                copies[made] = Descriptors.dupAbove(passed[made], 3);
+            }
+        } catch (Libc.Failure e) {
+            for (int i = 0; i < made; i++) {
+                Programs.closeQuietly(copies[i]);
+            }
+            throw e;
+        }
+        held.add(new Held(message, copies));
+    }
+
+    /** Under the lock: the requests held are never sent (their answers fail with the spawner's end). */
+    private void sendHeldNever() {
+        for (var request : held) {
+            for (int fd : request.fds()) {
+                Programs.closeQuietly(fd);
             }
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        held.clear();
+    }
+
+    /** Under the lock: the requests held sent, or not; their copies of descriptors closed either way. */
+    private String sendHeld() {
+        String failure = null;
+        for (var request : held) {
+            try {
+                if (failure == null) {
+                    UnixMessages.send(socket, request.message(), request.fds(), false);
+                }
+            } catch (Libc.Failure e) {
+                failure = "does not take requests (" + e.getMessage() + ")";
+            }
+            for (int fd : request.fds()) {
+                Programs.closeQuietly(fd);
+            }
         }
+        held.clear();
+        return failure;
     }
 
     /** What the spawner said: read on the reaper thread whenever its socket is readable. */
@@ -317,8 +353,8 @@ public final class SpawnerLink {
         children.drop(first);
         children.listen(given, this::read);
         var done = new ArrayList<Runnable>();
-        var failure = hello(new SpawnWire.Hello(SpawnWire.VERSION), done);
-        notifyAll();
+        var said = hello(new SpawnWire.Hello(SpawnWire.VERSION), done);
+        var failure = said != null ? said : sendHeld();
         return () -> {
             done.forEach(Runnable::run);
             if (failure != null) {
@@ -352,7 +388,8 @@ public final class SpawnerLink {
             return madeBy;
         }
         var tracer = tracer(pid);
-        return tracer == 0 ? null : "was traced by pid " + tracer + " when it said it was ready";
+        // Unknown (-1): its /proc entry could not be read; the socket's maker is what counts.
+        return tracer <= 0 ? null : "was traced by pid " + tracer + " when it said it was ready";
     }
 
     /** What is wrong with {@code socket} as one process {@code pid} of user {@code uid} made, or null. */
@@ -512,10 +549,9 @@ public final class SpawnerLink {
                 return;
             }
             failedStarting = state == State.STARTING;
-            failure = reason;
             state = State.DEAD;
             left = ledger.drop();
-            notifyAll();
+            sendHeldNever();
         }
         forget.accept(this);
         int programs = left.programs().size();
@@ -550,7 +586,6 @@ public final class SpawnerLink {
             }
             dropped = true;
             closing = socket;
-            notifyAll();
         }
         children.drop(closing);
     }

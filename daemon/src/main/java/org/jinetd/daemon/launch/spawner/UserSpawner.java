@@ -40,8 +40,9 @@ import org.jinetd.daemon.launch.program.NativeSpawn;
  * then, while its JVM starts, it is dumpable as any process of its user, and another one may
  * take a copy of descriptor 3 (pidfd_getfd, where Yama lets it): that copy gets nothing, as
  * the daemon sends no request on it and takes no answer from it, but only from the socket
- * this process makes after, which the daemon checks it made (SO_PEERCRED). Its programs are
- * dumpable again once they exec.
+ * this process makes after, which the daemon checks it made (SO_PEERCRED). A process that
+ * traced it in that moment and let go before the hello is not seen (docs/security.md).
+ * Its programs are dumpable again once they exec.
  *
  * <p>Only the daemon starts it. It is one thread: a request is answered before the next is read.
  */

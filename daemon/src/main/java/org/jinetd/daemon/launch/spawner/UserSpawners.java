@@ -313,7 +313,7 @@ public final class UserSpawners implements AutoCloseable, OtherUsers {
         Watch watch;
         try {
             watch = children.watchSpawner(pid, stderr[0], new StderrLines(log, "spawner:" + account.user(), pid));
-        } catch (Libc.Failure e) {
+        } catch (Libc.Failure | RuntimeException e) {
             // Killed and reaped by the reaper already, which has its stderr too.
             Programs.closeQuietly(pair[0]);
             throw e;
