@@ -297,6 +297,11 @@ class SpawnerTest {
                 + ProcessHandle.current().pid() + " (uid 0), not by itself");
     }
 
+    @Test
+    void aSpawnerStillDumpableWhenItSaysItIsReadyIsEnded() throws Exception {
+        assertEndedForSaying(StandInSpawner.command("dumpable"), "was still dumpable when it said it was ready");
+    }
+
     /**
      * While its JVM starts, the spawner is dumpable, and another process of its user may take
      * a copy of the socket it was started with: here a process it leaves behind with one, which

@@ -2,6 +2,7 @@ package org.jinetd.daemon;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.jinetd.daemon.os.Processes;
 import org.jinetd.daemon.os.UnixMessages;
 
 /**
@@ -13,7 +14,7 @@ import org.jinetd.daemon.os.UnixMessages;
 public final class StandInSpawner {
     private StandInSpawner() {}
 
-    /** The command that runs one in {@code mode}: {@code unasked}, {@code foreign}. */
+    /** The command that runs one in {@code mode}: {@code unasked}, {@code foreign}, {@code dumpable}. */
     static List<String> command(String mode) {
         var target = Path.of("target").toAbsolutePath();
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto",
@@ -22,6 +23,9 @@ public final class StandInSpawner {
     }
 
     public static void main(String[] args) throws Exception {
+        if (!args[0].equals("dumpable")) {
+            Processes.nonDumpable();
+        }
         int[] pair = UnixMessages.pair();
         byte[] hello = {'H', 0, 0, 0, 3};
         switch (args[0]) {
@@ -33,6 +37,8 @@ public final class StandInSpawner {
             // As a process that took a copy of the first socket would: a socket it did not make
             // (that one, which the daemon made).
             case "foreign" -> UnixMessages.send(3, hello, new int[] {3}, true);
+            // A proper hello from a spawner that never made itself non-dumpable.
+            case "dumpable" -> UnixMessages.send(3, hello, new int[] {pair[1]}, true);
             default -> throw new IllegalArgumentException(args[0]);
         }
         Thread.sleep(60_000);

@@ -36,8 +36,8 @@ import org.jinetd.daemon.launch.program.Signals;
  * <p>The socket the daemon gives the spawner at its start carries its hello alone: while its
  * JVM starts, the spawner is dumpable, and another process of its user may have taken a copy
  * of it. With the hello comes the end of a socket the spawner made once it was not
- * (SO_PEERCRED names it and its user), on which every request goes and every answer is read;
- * the first socket is closed then.
+ * (SO_PEERCRED names it and its user), with the spawner non-dumpable and untraced by then,
+ * on which every request goes and every answer is read; the first socket is closed then.
  */
 public final class SpawnerLink {
     private static final int SIGKILL = 9;
@@ -387,6 +387,9 @@ public final class SpawnerLink {
         if (madeBy != null) {
             return madeBy;
         }
+        if (account.uid() != 0 && dumpable(pid)) {
+            return "was still dumpable when it said it was ready";
+        }
         var tracer = tracer(pid);
         // Unknown (-1): its /proc entry could not be read; the socket's maker is what counts.
         return tracer <= 0 ? null : "was traced by pid " + tracer + " when it said it was ready";
@@ -404,6 +407,19 @@ public final class SpawnerLink {
             return "said it was ready with a socket made by pid " + made[0] + " (uid " + made[1] + "), not by itself";
         }
         return null;
+    }
+
+    /**
+     * Whether process {@code pid} of another user is dumpable: the kernel gives the entries
+     * in /proc/PID of one that is not to root (not /proc/PID itself). False where it cannot be told (gone: its exit says the rest).
+     */
+    private static boolean dumpable(int pid) {
+        try {
+            var status = java.nio.file.Path.of("/proc/" + pid + "/status");
+            return (int) java.nio.file.Files.getAttribute(status, "unix:uid") != 0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The pid tracing process {@code pid} (/proc's TracerPid), 0 for none, -1 where it cannot be read. */
