@@ -2,7 +2,6 @@ package org.jinetd.daemon.os;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -23,6 +22,7 @@ public final class Libc {
     public static final int EINTR = 4;
 
     public static final int EAGAIN = 11;
+    public static final int EMFILE = 24;
 
     /**
      * A C call failed; {@code errno} says why. A value, not a trace: the message says what
@@ -54,11 +54,6 @@ public final class Libc {
     private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
 
     /** getrlimit: linked at start, where the daemon reads its limit of open files. */
-    private static final class Limits {
-        static final MethodHandle GETRLIMIT = handle("getrlimit",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), true);
-    }
-
     /** strerror: linked at the first error shown. */
     private static final class Text {
         static final MethodHandle STRERROR = handle("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
@@ -143,15 +138,6 @@ public final class Libc {
                 throw new IllegalStateException(t);
             }
             return value == -1 ? -(int) ERRNO_VALUE.get(state, 0L) : value;
-        }
-    }
-
-    /** The soft limit of open files of this process (RLIMIT_NOFILE), -1 for unlimited. */
-    public static long openFilesSoftLimit() throws Failure {
-        try (var arena = Arena.ofConfined()) {
-            var limit = arena.allocate(16, 8);
-            call("getrlimit", state -> (int) Limits.GETRLIMIT.invokeExact(state, 7 /* RLIMIT_NOFILE */, limit));
-            return limit.get(JAVA_LONG, 0);
         }
     }
 

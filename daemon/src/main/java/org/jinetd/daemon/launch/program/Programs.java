@@ -100,7 +100,7 @@ public final class Programs {
             pipe = Descriptors.pipe();
         } catch (Libc.Failure e) {
             // Raised now, or by another thread a moment ago: once more.
-            if (e.errno != EMFILE || !(setup.raise() || setup.raised())) {
+            if (e.errno != Libc.EMFILE || !(setup.raise() || setup.raised())) {
                 throw e;
             }
             pipe = Descriptors.pipe();
@@ -108,8 +108,6 @@ public final class Programs {
         setup.opened(pipe[1]);
         return pipe;
     }
-
-    private static final int EMFILE = 24;
 
     /** Programs not yet ended, of either kind. */
     public int size() {

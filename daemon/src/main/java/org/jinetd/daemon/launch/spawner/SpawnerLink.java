@@ -365,15 +365,11 @@ public final class SpawnerLink {
 
     /** What is wrong with its hello, or null. */
     private String helloWrong(UnixMessages.Received message, int given) {
-        if (message.data().length > SpawnWire.MOST_REPLY) {
-            return "sent a message longer than " + SpawnWire.MOST_REPLY + " bytes";
+        var read = SpawnerReplies.parse(message.data());
+        if (read.failure() != null) {
+            return read.failure();
         }
-        List<SpawnWire.Reply> replies;
-        try {
-            replies = SpawnWire.replies(message.data());
-        } catch (IllegalArgumentException e) {
-            return "sent a message that does not parse (" + e.getMessage() + ")";
-        }
+        var replies = read.replies();
         if (replies.size() != 1 || !(replies.getFirst() instanceof SpawnWire.Hello hello)) {
             return "said something before it was ready";
         }
@@ -411,7 +407,8 @@ public final class SpawnerLink {
 
     /**
      * Whether process {@code pid} of another user is dumpable: the kernel gives the entries
-     * in /proc/PID of one that is not to root (not /proc/PID itself). False where it cannot be told (gone: its exit says the rest).
+     * in /proc/PID of one that is not to root (not /proc/PID itself). False where it cannot
+     * be told (gone: its exit says the rest).
      */
     private static boolean dumpable(int pid) {
         try {

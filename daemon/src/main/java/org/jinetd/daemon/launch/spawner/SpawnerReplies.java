@@ -51,10 +51,20 @@ final class SpawnerReplies {
             return new Read(List.of(), true, null);
         }
         if (message.truncated()) {
-            return new Read(List.of(), false, "sent a message longer than " + SpawnWire.MOST_REPLY + " bytes");
+            return new Read(List.of(), false, LONGER);
+        }
+        return parse(message.data());
+    }
+
+    private static final String LONGER = "sent a message longer than " + SpawnWire.MOST_REPLY + " bytes";
+
+    /** The replies in one message of a spawner, or why it is refused. */
+    static Read parse(byte[] message) {
+        if (message.length > SpawnWire.MOST_REPLY) {
+            return new Read(List.of(), false, LONGER);
         }
         try {
-            return new Read(SpawnWire.replies(message.data()), false, null);
+            return new Read(SpawnWire.replies(message), false, null);
         } catch (IllegalArgumentException e) {
             return new Read(List.of(), false, "sent a message that does not parse (" + e.getMessage() + ")");
         }

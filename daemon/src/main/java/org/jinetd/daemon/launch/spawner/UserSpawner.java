@@ -24,8 +24,8 @@ import org.jinetd.daemon.launch.program.NativeSpawn;
  * programs for it, so that a connection costs one exec as it does for root. It reads the
  * daemon's requests ({@link SpawnWire}) on a socket of its own, made once it is
  * non-dumpable, whose other end it hands the daemon with its hello on descriptor 3 (a socket
- * the daemon made, closed then), with the connection's descriptors passed alongside; it spawns each program with posix_spawn as the
- * daemon would (nothing of its own descriptors, a clean signal mask and dispositions, the
+ * the daemon made, closed then), with the connection's descriptors passed alongside; it
+ * spawns each program with posix_spawn as the daemon would (nothing of its own descriptors, a clean signal mask and dispositions, the
  * environment, working directory, umask and soft limit of open files asked for), in a
  * process group of its own within this session, answers with its pid or the error, and says
  * when it has ended. It ends a program when asked: SIGTERM to its group and to every other
