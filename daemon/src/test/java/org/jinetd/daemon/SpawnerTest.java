@@ -298,6 +298,14 @@ class SpawnerTest {
     }
 
     @Test
+    void aSpawnerThatHandsOverNoSocketOrMoreThanOneIsEnded() throws Exception {
+        assertEndedForSaying(StandInSpawner.command("pipe"),
+                "said it was ready with a descriptor that is no socket of its own (getsockopt: Socket operation on "
+                        + "non-socket)");
+        assertEndedForSaying(StandInSpawner.command("two"), "said it was ready with more descriptors than its socket");
+    }
+
+    @Test
     void aSpawnerStillDumpableWhenItSaysItIsReadyIsEnded() throws Exception {
         assertEndedForSaying(StandInSpawner.command("dumpable"), "was still dumpable when it said it was ready");
     }

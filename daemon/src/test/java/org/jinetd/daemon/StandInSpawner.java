@@ -2,6 +2,7 @@ package org.jinetd.daemon;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.jinetd.daemon.os.Descriptors;
 import org.jinetd.daemon.os.Processes;
 import org.jinetd.daemon.os.UnixMessages;
 
@@ -14,7 +15,7 @@ import org.jinetd.daemon.os.UnixMessages;
 public final class StandInSpawner {
     private StandInSpawner() {}
 
-    /** The command that runs one in {@code mode}: {@code unasked}, {@code foreign}, {@code dumpable}. */
+    /** The command that runs one in {@code mode}: {@code unasked}, {@code foreign}, {@code dumpable}, {@code pipe}, {@code two}. */
     static List<String> command(String mode) {
         var target = Path.of("target").toAbsolutePath();
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto",
@@ -39,6 +40,10 @@ public final class StandInSpawner {
             case "foreign" -> UnixMessages.send(3, hello, new int[] {3}, true);
             // A proper hello from a spawner that never made itself non-dumpable.
             case "dumpable" -> UnixMessages.send(3, hello, new int[] {pair[1]}, true);
+            // A descriptor that is no socket.
+            case "pipe" -> UnixMessages.send(3, hello, new int[] {Descriptors.pipe()[0]}, true);
+            // Its socket and one more.
+            case "two" -> UnixMessages.send(3, hello, new int[] {pair[1], pair[0]}, true);
             default -> throw new IllegalArgumentException(args[0]);
         }
         Thread.sleep(60_000);

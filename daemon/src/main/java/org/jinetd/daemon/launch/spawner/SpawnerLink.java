@@ -376,8 +376,11 @@ public final class SpawnerLink {
         if (hello.version() != SpawnWire.VERSION) {
             return "speaks version " + hello.version() + ", not " + SpawnWire.VERSION;
         }
-        if (given < 0 || message.truncated()) {
+        if (given < 0) {
             return "said it was ready without a socket of its own";
+        }
+        if (message.fds().length > 1 || message.truncated()) {
+            return "said it was ready with more descriptors than its socket";
         }
         var madeBy = madeBy(given, pid, account.uid());
         if (madeBy != null) {
