@@ -14,6 +14,7 @@ import org.jinetd.daemon.launch.DatagramLauncher;
 import org.jinetd.daemon.launch.Live;
 import org.jinetd.daemon.launch.Spawner;
 import org.jinetd.daemon.launch.Way;
+import org.jinetd.daemon.launch.program.Setup;
 import org.jinetd.daemon.listen.BindException;
 import org.jinetd.daemon.listen.Listener;
 import org.jinetd.daemon.listen.Passed;
@@ -309,6 +310,11 @@ public final class Daemon implements AutoCloseable {
     /** Programs spawned natively and not yet reaped. */
     public int children() {
         return spawner.children();
+    }
+
+    /** What every program gets besides its service's asks: the limit of open files. */
+    Setup setup() {
+        return spawner.setup();
     }
 
     /** The spawners running now, as status shows them. */

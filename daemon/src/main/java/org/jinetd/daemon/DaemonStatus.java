@@ -1,10 +1,16 @@
 package org.jinetd.daemon;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Optional;
 import org.jinetd.daemon.control.StatusReport;
+import org.jinetd.daemon.launch.program.Setup;
 import org.jinetd.daemon.log.Peers;
+import org.jinetd.daemon.os.Libc;
+import org.jinetd.daemon.os.Processes;
 
 /** The report {@code jinetd status} asks for, of a running daemon. */
 final class DaemonStatus {
@@ -61,6 +67,32 @@ final class DaemonStatus {
         var loaded = daemon.applied().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         return new StatusReport(table.file().toString(), loaded, daemon.tableChanged(), ProcessHandle.current().pid(),
                 daemon.uptime().toMillis() / 1000.0, daemon.live(), table.maxConnections(), daemon.children(), rows,
-                connections, spawners);
+                connections, spawners, openFiles(daemon.setup()));
+    }
+
+    /** Null where the limits cannot be read. */
+    static StatusReport.OpenFiles openFiles(Setup setup) {
+        long[] limits;
+        try {
+            limits = Processes.openFiles();
+        } catch (Libc.Failure | LinkageError | RuntimeException e) {
+            return null;
+        }
+        Long open;
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            // Less the one the listing itself holds.
+            open = fds.count() - 1;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            open = null;
+        }
+        var raisesAt = setup.raisesAt();
+        var programs = setup.started().map(s -> s.equals("unlimited") ? null : Long.valueOf(s))
+                .orElse(limited(limits[0]));
+        return new StatusReport.OpenFiles(open, limited(limits[0]), limited(limits[1]),
+                raisesAt.isPresent() ? raisesAt.getAsLong() : null, programs);
+    }
+
+    private static Long limited(long limit) {
+        return limit == Processes.UNLIMITED ? null : limit;
     }
 }

@@ -50,6 +50,8 @@ class ControlIT {
                 assertTrue(status.out().contains("echo     tcp       127.0.0.1:%d  listening  0     ".formatted(echo)),
                         status.out());
                 assertTrue(status.out().contains("only_from=1"), status.out());
+                assertTrue(status.out().lines().anyMatch(l -> l.matches("open files \\d+ of (\\d+|unlimited)( \\(.*\\))?")),
+                        status.out());
                 var one = jinetd("status", "hold", "-c", table.toString());
                 assertTrue(one.out().lines().anyMatch(l -> l.matches("127\\.0\\.0\\.1:" + held.getLocalPort()
                         + " +\\d+ +\\d+\\.\\ds")), one.out());
@@ -57,6 +59,7 @@ class ControlIT {
                 assertEquals(2, json.get("services").size());
                 assertEquals("echo", json.get("services").get(0).get("name").asText());
                 assertEquals(1, json.get("services").get(0).get("refused").get("only_from").asInt());
+                assertTrue(json.get("openFiles").get("open").asInt() > 3, json.toString());
                 var metrics = jinetd("status", "--prometheus", "-c", table.toString()).out();
                 assertTrue(metrics.contains("jinetd_refused_total{service=\"echo\",reason=\"only_from\"} 1"), metrics);
                 held.getOutputStream().write("bye\n".getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,7 @@
 package org.jinetd.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Programs get the soft limit of open files the daemon was started with, not a raised one:
@@ -21,9 +23,14 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OpenFilesIT {
+    @TempDir
+    Path dir;
+
     @Test
     void aProgramGetsTheSoftLimitOfOpenFilesTheDaemonStartedWith() throws Exception {
+        var control = dir.resolve("control.sock");
         var table = TestDaemon.write("""
+                control_socket: %3$s
                 services:
                   limit: {bind: 127.0.0.1, user: %1$s, exec: [/bin/sh, -c, 'ulimit -Sn; ulimit -Hn']}
                   own: {bind: 127.0.0.1, user: %1$s, rlimits: {nofile: 300}, exec: [/bin/sh, -c, 'ulimit -Sn']}
@@ -32,7 +39,7 @@ class OpenFilesIT {
                   hold: {bind: 127.0.0.1, handler: echo, instances: 300}
                 """.formatted(System.getProperty("user.name"),
                 // A root daemon's program of another user: its spawner sets the limit.
-                System.getProperty("user.name").equals("root") ? "nobody" : System.getProperty("user.name")));
+                System.getProperty("user.name").equals("root") ? "nobody" : System.getProperty("user.name"), control));
         // The hard limit stays where it is: the JVM raises its soft limit up to it.
         try (var jinetd = Launched.under(List.of("/usr/bin/prlimit", "--nofile=321:", "--"), Map.of(),
                 "run", "-c", table.toString())) {
@@ -51,6 +58,10 @@ class OpenFilesIT {
             }
             // The daemon itself still has the limit it started with: its programs got it with no wrapper.
             assertEquals("321", softLimit(jinetd.pid()));
+            // Status shows it, and the number of descriptors at which it will be raised (321 less a quarter).
+            var before = Launched.run("status", "--socket", control.toString());
+            assertTrue(before.out().lines().anyMatch(l -> l.matches("open files \\d+ of 321 \\(to be raised to " + hard
+                    + " at 241\\)")), before.out());
 
             // Clients that hold a quarter of it and more: the daemon raises its own, and only its own.
             var held = new ArrayList<Socket>();
@@ -61,6 +72,12 @@ class OpenFilesIT {
                 jinetd.awaitErr("open files: the daemon's descriptors came near its soft limit of 321, raised to the "
                         + "hard one");
                 assertEquals(hard, softLimit(jinetd.pid()));
+                var after = Launched.run("status", "--socket", control.toString());
+                assertTrue(after.out().lines().anyMatch(l -> l.matches("open files (\\d+) of " + hard
+                        + " \\(raised from 321, which programs get\\)") && Integer.parseInt(l.split(" ")[2]) > 260),
+                        after.out());
+                var metrics = Launched.run("status", "--prometheus", "--socket", control.toString()).out();
+                assertTrue(metrics.contains("\nprocess_max_fds " + hard + "\n"), metrics);
                 // Every held client is served still.
                 for (var socket : held) {
                     socket.getOutputStream().write('x');

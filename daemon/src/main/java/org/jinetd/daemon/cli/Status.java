@@ -71,6 +71,11 @@ final class Status implements Callable<Integer> {
                     refused, Long.toString(s.failed()), s.lastError().isEmpty() ? "-" : s.lastError()));
         }
         Columns.print(rows, out);
+        if (report.openFiles() != null) {
+            // Below the rows, where no script that reads the table by its lines finds it.
+            out.println();
+            out.println(openFiles(report.openFiles()));
+        }
         if (!report.spawners().isEmpty()) {
             // The JVMs, one per user, that start the programs of users other than the daemon's.
             out.println();
@@ -93,6 +98,26 @@ final class Status implements Callable<Integer> {
         }
     }
 
+
+    /**
+     * The daemon's descriptors against its limit, and what comes of the limit: {@code open files
+     * 34 of 1024 (to be raised to 524288 at 992)}, {@code open files 1000 of 524288 (raised from 1024,
+     * which programs get)}.
+     */
+    static String openFiles(StatusReport.OpenFiles f) {
+        var line = new StringBuilder("open files ").append(f.open() == null ? "?" : f.open().toString())
+                .append(" of ").append(limit(f.limit()));
+        if (f.raisesAt() != null) {
+            line.append(" (to be raised to ").append(limit(f.hardLimit())).append(" at ").append(f.raisesAt()).append(')');
+        } else if (!java.util.Objects.equals(f.limit(), f.programLimit())) {
+            line.append(" (raised from ").append(limit(f.programLimit())).append(", which programs get)");
+        }
+        return line.toString();
+    }
+
+    private static String limit(Long limit) {
+        return limit == null ? "unlimited" : limit.toString();
+    }
 
     static String age(double seconds) {
         long s = (long) seconds;
@@ -125,6 +150,16 @@ final class Status implements Callable<Integer> {
         metric(out, "jinetd_spawner_programs", "gauge", "Programs running now of each user's spawner.");
         report.spawners().forEach(s -> out.println("jinetd_spawner_programs{user=\"%s\",pid=\"%d\"} %d".formatted(
                 s.user(), s.pid(), s.programs())));
+        var files = report.openFiles();
+        if (files != null && files.open() != null) {
+            // The names of Prometheus's own process collector, which dashboards know.
+            metric(out, "process_open_fds", "gauge", "Number of open file descriptors.");
+            out.println("process_open_fds " + files.open());
+        }
+        if (files != null && files.limit() != null) {
+            metric(out, "process_max_fds", "gauge", "Maximum number of open file descriptors.");
+            out.println("process_max_fds " + files.limit());
+        }
         metric(out, "jinetd_uptime_seconds", "gauge", "Seconds since the daemon started.");
         out.println("jinetd_uptime_seconds " + report.uptimeSeconds());
         metric(out, "jinetd_table_changed", "gauge", "1 when the table's file has changed since it was loaded.");

@@ -156,7 +156,26 @@ public final class ControlJson {
             g.writeEndObject();
         }
         g.writeEndArray();
+        if (r.openFiles() != null) {
+            var f = r.openFiles();
+            g.writeObjectFieldStart("openFiles");
+            number(g, "open", f.open());
+            number(g, "limit", f.limit());
+            number(g, "hardLimit", f.hardLimit());
+            number(g, "raisesAt", f.raisesAt());
+            number(g, "programLimit", f.programLimit());
+            g.writeEndObject();
+        }
         g.writeEndObject();
+    }
+
+    /** A number, or JSON's null (unlimited, not known). */
+    private static void number(JsonGenerator g, String name, Long value) throws IOException {
+        if (value == null) {
+            g.writeNullField(name);
+        } else {
+            g.writeNumberField(name, value);
+        }
     }
 
     /** A text field, left out where it is null. */
@@ -200,9 +219,15 @@ public final class ControlJson {
             spawners.add(new StatusReport.SpawnerRow(text(s, "user"), whole(s, "pid"), text(s, "state"),
                     (int) whole(s, "programs"), real(s, "ageSeconds")));
         }
+        StatusReport.OpenFiles openFiles = null;
+        if (m.get("openFiles") != null) {
+            var f = object(m.get("openFiles"), "openFiles");
+            openFiles = new StatusReport.OpenFiles(wholeOrNull(f, "open"), wholeOrNull(f, "limit"),
+                    wholeOrNull(f, "hardLimit"), wholeOrNull(f, "raisesAt"), wholeOrNull(f, "programLimit"));
+        }
         return new StatusReport(text(m, "table"), text(m, "tableLoaded"), bool(m, "tableChanged"), whole(m, "pid"),
                 real(m, "uptimeSeconds"), (int) whole(m, "live"), (int) whole(m, "maxConnections"),
-                (int) whole(m, "programs"), services, connections, spawners);
+                (int) whole(m, "programs"), services, connections, spawners, openFiles);
     }
 
     /** The message as maps, lists, strings, numbers and booleans; null for JSON's null. */
@@ -308,6 +333,12 @@ public final class ControlJson {
     private static long whole(Map<String, Object> m, String key) throws IOException {
         var o = m.get(key);
         return o == null ? 0 : number(o, key).longValue();
+    }
+
+    /** A whole number, where JSON's null (or no key) stands for none. */
+    private static Long wholeOrNull(Map<String, Object> m, String key) throws IOException {
+        var o = m.get(key);
+        return o == null ? null : number(o, key).longValue();
     }
 
     private static double real(Map<String, Object> m, String key) throws IOException {

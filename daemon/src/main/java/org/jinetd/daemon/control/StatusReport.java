@@ -13,10 +13,11 @@ import java.util.Map;
  * @param programs     programs running now, of every service and user
  * @param connections  the live connections (of one service, when one was asked for)
  * @param spawners     the spawners running now, those closing included
+ * @param openFiles    the daemon's descriptors and its limit of them; null where not known
  */
 public record StatusReport(String table, String tableLoaded, boolean tableChanged, long pid, double uptimeSeconds,
                            int live, int maxConnections, int programs, List<ServiceRow> services,
-                           List<ConnectionRow> connections, List<SpawnerRow> spawners) {
+                           List<ConnectionRow> connections, List<SpawnerRow> spawners, OpenFiles openFiles) {
     public StatusReport {
         services = List.copyOf(services);
         connections = List.copyOf(connections);
@@ -52,4 +53,16 @@ public record StatusReport(String table, String tableLoaded, boolean tableChange
      * @param programs its programs running now
      */
     public record SpawnerRow(String user, long pid, String state, int programs, double ageSeconds) {}
+
+    /**
+     * The daemon's open files. A limit is null where it is unlimited.
+     *
+     * @param open         descriptors the daemon holds now; null where they could not be counted
+     * @param limit        its soft limit now
+     * @param hardLimit    its hard limit
+     * @param raisesAt     the descriptor number at which the daemon raises its soft limit to the
+     *                     hard one; null where it will not (any more)
+     * @param programLimit the soft limit its programs get: the one it was started with
+     */
+    public record OpenFiles(Long open, Long limit, Long hardLimit, Long raisesAt, Long programLimit) {}
 }

@@ -22,7 +22,8 @@ class ControlJsonTest {
                     new StatusReport.ServiceRow("web", "tcp", "[::]:443", "limited", 0, 5, Map.of(), 0, "", 4L)),
             List.of(new StatusReport.ConnectionRow("echo", "127.0.0.1:5000", 77L, 1.5),
                     new StatusReport.ConnectionRow("echo", "/run/c\u001b]0;x\u0007.sock", null, 0.25)),
-            List.of(new StatusReport.SpawnerRow("nobody", 99, "ready", 2, 4.0)));
+            List.of(new StatusReport.SpawnerRow("nobody", 99, "ready", 2, 4.0)),
+            new StatusReport.OpenFiles(34L, 1024L, null, 992L, 1024L));
 
     @Test
     void aReplyIsReadBackAsItWasWritten() throws IOException {
@@ -51,6 +52,18 @@ class ControlJsonTest {
         assertEquals(4, tree.get("services").get(1).get("handshakes").asInt());
         assertTrue(tree.get("services").get(0).get("handshakes") == null, "no handshakes without tls:");
         assertEquals("nobody", tree.get("spawners").get(0).get("user").asText());
+        assertEquals(34, tree.get("openFiles").get("open").asInt());
+        assertTrue(tree.get("openFiles").get("hardLimit").isNull(), "an unlimited hard limit is null");
+    }
+
+    @Test
+    void aReportWithoutOpenFilesIsReadAsNotKnown() throws IOException {
+        var reply = ControlJson.readReply("{\"ok\":true,\"status\":{\"table\":\"t\",\"tableLoaded\":\"x\"}}"
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(null, reply.status().openFiles());
+        var e = assertThrows(IOException.class, () -> ControlJson.readReply(
+                "{\"ok\":true,\"status\":{\"openFiles\":{\"open\":\"many\"}}}".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().contains("open"), e.getMessage());
     }
 
     @ParameterizedTest

@@ -122,6 +122,17 @@ public final class Setup {
         }
     }
 
+    /** The soft limit the launcher started the daemon with, which its programs get; empty without the launcher. */
+    public Optional<String> started() {
+        return started;
+    }
+
+    /** The descriptor number from which the daemon will raise its soft limit; empty where it will not (any more). */
+    public java.util.OptionalLong raisesAt() {
+        return threshold == Long.MAX_VALUE || raised ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of(threshold);
+    }
+
     /** Whether the soft limit was raised (or tried to be): a descriptor that failed for want of a number may be tried again once. */
     public boolean raised() {
         return raised && threshold != Long.MAX_VALUE;
