@@ -27,7 +27,10 @@
 #   SERVERS       servers to run ("xinetd jinetd jinetd-bridge jinetd-info ceiling"; empty: none);
 #                 jinetd runs hello with io: inherit, jinetd-bridge with io: bridge; ceiling is
 #                 bench/spawnloop.c, a C accept loop with posix_spawn; jinetd-info is jinetd with
-#                 its per-connection INFO log line on, to show what logging costs
+#                 its per-connection INFO log line on, to show what logging costs; jvm-ceiling
+#                 (not run unless named) is bench/JvmSpawnLoop.java, the same loop in Java on
+#                 jinetd's runtime and JVM flags: what a JVM itself costs per spawn (compiled with
+#                 the javac of a JDK 25: JAVA_HOME's, or one under /usr/lib/jvm)
 #   STARTS        starts averaged for the start-up figure (5); STARTUP=0 skips start-up and RSS
 #   SPAWNER_STARTS  first connections of user nobody after the spawner's 30 s idle close (3; 0
 #                 skips them): what such a connection waits, the spawner's own start, its memory
@@ -299,6 +302,22 @@ start_ceiling() {   # the C accept loop + posix_spawn: hello only
     wait_port "${PORT[hello]}" "$SERVER_PID"
 }
 
+start_jvm_ceiling() {   # the same loop in Java, on jinetd's runtime with the launcher's JVM flags: hello only
+    local javac
+    for javac in "${JAVA_HOME:-/nonexistent}/bin/javac" /usr/lib/jvm/*25*/bin/javac; do
+        [ -x "$javac" ] && "$javac" --release 25 -version >/dev/null 2>&1 && break
+        javac=""
+    done
+    [ -n "$javac" ] || die "jvm-ceiling needs the javac of a JDK 25 (JAVA_HOME, or under /usr/lib/jvm)"
+    "$javac" --release 25 -d "$WORK/jvm-ceiling" "$(dirname "$0")/JvmSpawnLoop.java" || die "javac failed"
+    PORT[hello]=$(free_port); PORT[daytime]=${PORT[hello]}
+    "$JINETD_HOME/runtime/bin/java" -XX:+UseSerialGC -Xms8m -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k \
+        --enable-native-access=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+        -cp "$WORK/jvm-ceiling" JvmSpawnLoop "$HOST" "${PORT[hello]}" "$WORK/hello" &
+    SERVER_PID=$!; PIDS+=("$SERVER_PID")
+    wait_port "${PORT[hello]}" "$SERVER_PID"
+}
+
 start_jinetd_tls() {   # start_jinetd_tls NAME [EXTRA_JAVA_OPTS]: tls: on daytime (a handler) and hello (a program)
     PORT[daytime]=$(free_port); PORT[hello]=$(free_port)
     local tls="{certificate: $WORK/tls.pem, key: $WORK/tls.key}"
@@ -416,11 +435,12 @@ bench_server() {   # bench_server NAME
         jinetd-bridge) start_jinetd warn bridge ;;
         jinetd-info) start_jinetd info inherit ;;
         ceiling) start_ceiling ;;
+        jvm-ceiling) start_jvm_ceiling ;;
         *) die "unknown server $srv" ;;
     esac
     log "$srv up (pid $SERVER_PID): daytime ${PORT[daytime]}, hello ${PORT[hello]}"
     local cases=$CASES
-    [ "$srv" = ceiling ] && cases=hello   # the spawn ceiling has no in-process daytime, nor users
+    [[ $srv == *ceiling ]] && cases=hello   # the spawn ceilings have no in-process daytime, nor users
     if [[ $srv != jinetd* ]]; then   # the others take no PROXY header, and have no echo here
         local keep=""; for c in $cases; do [[ $c == proxy* || $c == echo ]] || keep+="$c "; done; cases=$keep
     fi
