@@ -1,6 +1,7 @@
 package org.jinetd.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -361,6 +362,7 @@ class SpawnerTest {
     private static void assertEndedForSaying(List<String> command, String why) throws Exception {
         var settings = new UserSpawners.Settings(command, Duration.ofSeconds(30), Duration.ofSeconds(command.size() > 3
                 ? 30 : 1), Duration.ofSeconds(1));
+        int pid;
         try (var d = TestDaemon.start(TestDaemon.table("services: {hello: {bind: 127.0.0.1, user: nobody, "
                 + "exec: [/bin/echo, hello]}}"), settings)) {
             assertEquals("", Clients.exchange(d.port("hello"), ""));
@@ -368,8 +370,23 @@ class SpawnerTest {
             assertTrue(line.contains(" error=\"spawn failed: spawner of nobody " + why + "\" "), line);
             var warning = d.awaitLog(l -> l.startsWith("spawner of nobody (pid ") && l.contains("; ending it"));
             assertTrue(warning.endsWith(") " + why + "; ending it"), warning);
-            assertGone(Integer.parseInt(warning.replaceAll(".*\\(pid (\\d+)\\).*", "$1")));
+            pid = Integer.parseInt(warning.replaceAll(".*\\(pid (\\d+)\\).*", "$1"));
+            assertGone(pid);
             assertNothingCounted(d);
+        }
+        // Reaped by the time the daemon has closed, however soon after the spawner's end it closed:
+        // no zombie of it is left in this process.
+        assertFalse(zombieOfOurs(pid), "spawner " + pid + " left a zombie behind the closed daemon");
+    }
+
+    /** Whether {@code pid} is a zombie whose parent is this JVM. */
+    private static boolean zombieOfOurs(int pid) {
+        try {
+            var stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return fields[0].equals("Z") && fields[1].equals(Long.toString(ProcessHandle.current().pid()));
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

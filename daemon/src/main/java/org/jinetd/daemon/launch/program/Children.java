@@ -152,6 +152,7 @@ public final class Children implements AutoCloseable {
             if (watch.exit.isDone()) {
                 return;
             }
+            over(watch);
             drainStderr(watch);
             programs.decrementAndGet();
             if (failure != null) {
@@ -229,6 +230,10 @@ public final class Children implements AutoCloseable {
     public void release(Watch watch) {
         if (watch.unhold()) {
             loop.run(() -> reap(watch));
+        } else if (loop.stopped() && !watch.held()) {
+            // The reaper stopped before it saw this child end, and nothing will see it now (a
+            // spawner killed while the daemon stopped): reaped here once it has ended.
+            reapIfEnded(watch);
         }
         synchronized (held) {
             held.notifyAll();
@@ -311,6 +316,7 @@ public final class Children implements AutoCloseable {
      * stderr.
      */
     private void ended(Watch watch) {
+        over(watch);
         drainStderr(watch);
         loop.unwatch(watch.pidfd);
         Exit exit;
@@ -335,6 +341,15 @@ public final class Children implements AutoCloseable {
         watch.exit.complete(exit);
     }
 
+    /** What was asked to run at the child's end, before anything else: a fault in it costs that action alone. */
+    private static void over(Watch watch) {
+        try {
+            watch.over();
+        } catch (RuntimeException e) {
+            LOG.warn("reaper: at the end of {}: {}", watch.pid, e.toString());
+        }
+    }
+
     /** Reaps a child that has ended and that nothing holds. */
     private void reap(Watch watch) {
         try {
@@ -353,18 +368,26 @@ public final class Children implements AutoCloseable {
      */
     private void sweep() {
         for (var watch : byPid.values()) {
-            if (watch.pidfd < 0 || watch.held()) {
-                continue;
+            if (!watch.held()) {
+                reapIfEnded(watch);
             }
-            try {
-                info.fill((byte) 0);
-                Pids.waitidPidfd(watch.pidfd, info, Pids.WEXITED | Pids.WNOWAIT | Pids.WNOHANG);
-                if (info.get(JAVA_INT, Pids.SIGINFO_PID) != 0 && watch.seen()) {
-                    reap(watch);
-                }
-            } catch (Libc.Failure e) {
-                // Reaped already, or gone: nothing left of it here.
+        }
+    }
+
+    /** Reaps a child of this daemon's that has ended, where nothing holds it; one that runs on is left. */
+    private void reapIfEnded(Watch watch) {
+        if (watch.pidfd < 0) {
+            return;
+        }
+        var siginfo = loop.onLoop() ? info : Arena.ofAuto().allocate(Pids.SIGINFO_SIZE, 8);
+        try {
+            siginfo.fill((byte) 0);
+            Pids.waitidPidfd(watch.pidfd, siginfo, Pids.WEXITED | Pids.WNOWAIT | Pids.WNOHANG);
+            if (siginfo.get(JAVA_INT, Pids.SIGINFO_PID) != 0 && watch.seen()) {
+                reap(watch);
             }
+        } catch (Libc.Failure e) {
+            // Reaped already, or gone: nothing left of it here.
         }
     }
 

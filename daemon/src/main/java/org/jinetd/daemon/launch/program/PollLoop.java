@@ -36,6 +36,8 @@ final class PollLoop implements AutoCloseable {
     private final String name;
     private final int epoll;
     private final int wakeup;
+    /** How long a close waits for the loop to stop. */
+    private static final java.time.Duration CLOSING = java.time.Duration.ofSeconds(2);
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** Descriptor → what reads it. */
     private final Map<Integer, Reader> readers = new ConcurrentHashMap<>();
@@ -72,6 +74,13 @@ final class PollLoop implements AutoCloseable {
     /** Whether the caller is the loop's own thread. */
     boolean onLoop() {
         return Thread.currentThread() == thread;
+    }
+
+    /** Whether the loop has stopped: nothing it watched is looked at again. */
+    boolean stopped() {
+        synchronized (tasks) {
+            return stopped;
+        }
     }
 
     /**
@@ -200,6 +209,10 @@ final class PollLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the loop; from another thread, returns once it has stopped (for {@link #CLOSING} at
+     * most), with what it was asked before done: a child reaped, a stderr read to its end.
+     */
     @Override
     public void close() {
         synchronized (tasks) {
@@ -208,6 +221,13 @@ final class PollLoop implements AutoCloseable {
             }
             closed = true;
             wake();
+        }
+        if (!onLoop()) {
+            try {
+                thread.join(CLOSING);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

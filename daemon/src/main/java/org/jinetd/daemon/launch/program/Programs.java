@@ -89,7 +89,7 @@ public final class Programs {
         closeQuietly(pipe == null ? -1 : pipe[1]);
         // Its stderr is the reaper's from here, whatever happens.
         var watch = children.watch(pid, read, read < 0 ? null : new StderrLines(log, service, pid));
-        return CompletableFuture.completedFuture(new Program(pid, watch.exit,
+        return CompletableFuture.completedFuture(new Program(pid, watch,
                 grace -> Termination.begin(watch, children, grace)));
     }
 

@@ -23,6 +23,10 @@ public final class Watch {
     final boolean program;
     /** Whether its stderr is still read: the reaper thread's alone. */
     boolean stderrOpen;
+    /** What runs the moment its end is seen; null once run (or when nothing was asked). Guarded by this. */
+    private Runnable atEnd;
+    /** Whether its end has been seen, as {@link #atEnd} goes. Guarded by this. */
+    private boolean over;
 
     // Guarded by this.
     private boolean seen;
@@ -38,6 +42,30 @@ public final class Watch {
         this.lines = lines;
         this.program = program;
         this.stderrOpen = stderr >= 0;
+    }
+
+    /** As {@link Program#atEnd}: run now where its end has been seen already. */
+    void atEnd(Runnable action) {
+        synchronized (this) {
+            if (!over) {
+                atEnd = action;
+                return;
+            }
+        }
+        action.run();
+    }
+
+    /** Its end is seen: what was asked to run then runs now, on this (the reaper's) thread, once. */
+    void over() {
+        Runnable action;
+        synchronized (this) {
+            over = true;
+            action = atEnd;
+            atEnd = null;
+        }
+        if (action != null) {
+            action.run();
+        }
     }
 
     /**

@@ -80,7 +80,7 @@ final class SpawnerAnswers {
                 var watch = children.follow(program, asked.stderr(),
                         asked.stderr() < 0 ? null : new StderrLines(log, asked.service(), program));
                 ledger.started(program, watch);
-                var started = new Program(program, watch.exit, grace -> link.end(program, grace));
+                var started = new Program(program, watch, grace -> link.end(program, grace));
                 done.add(() -> asked.result().complete(started));
             }
             case SpawnWire.Failed failed -> {

@@ -43,6 +43,8 @@ public final class SpawnerLink {
     private static final int SIGKILL = 9;
     private static final int ECONNRESET = 104;
     private static final int EPIPE = 32;
+    /** After SIGKILL to it and its session, how long the reaper has to see it end. */
+    private static final Duration EXIT_AFTER_KILL = Duration.ofSeconds(5);
     /** After it closed its socket, how long its exit has to come before it is ended. */
     private static final Duration EXIT_AFTER_CLOSE = Duration.ofSeconds(2);
 
@@ -65,6 +67,8 @@ public final class SpawnerLink {
     private final Watch watch;
     /** Done when it has been ended and every program of it told. */
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    /** Whether it was given back to the reaper: once. */
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
     // Guarded by this.
     private State state = State.STARTING;
@@ -582,14 +586,31 @@ public final class SpawnerLink {
             }
             drop();
             left.fail(new SpawnFailure("spawner of " + account.user() + " " + reason, 0), children);
+            // Its session is empty once its processes are zombies, but a JVM's first thread shows
+            // as one while its other threads still end: over once the reaper has seen it end, so
+            // that a daemon stopping now still has its reaper to reap it.
+            try {
+                watch.exit.get(EXIT_AFTER_KILL.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+                log.warn("spawner of %s (pid %d): its end was not seen %s after SIGKILL".formatted(account.user(), pid,
+                        shown(EXIT_AFTER_KILL)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             done();
         });
     }
 
-    /** It is over, with all of its session: the reaper may reap it. */
+    /**
+     * It is over, with all of its session: the reaper may reap it. Given back before {@link
+     * #ended} completes, so that a daemon that closes its reaper once every spawner has ended
+     * finds none still held, and reaps each (a spawner killed as the daemon stops would
+     * otherwise stay a zombie for as long as the daemon's process lives).
+     */
     private void done() {
-        if (ended.complete(null)) {
+        if (released.compareAndSet(false, true)) {
             children.release(watch);
+            ended.complete(null);
         }
     }
 
