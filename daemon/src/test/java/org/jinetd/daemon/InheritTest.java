@@ -155,6 +155,20 @@ class InheritTest {
     }
 
     @Test
+    void aClientThatConnectsAgainAsSoonAsItSeesTheEndFindsItsPlaceFree() throws Exception {
+        // The client sees the end before the daemon has read the program's stderr and reaped it:
+        // its place in instances is given back before that. (A program of another user's spawner
+        // ends its client a moment before the daemon hears of it: see docs/table.md.)
+        try (var d = TestDaemon.start("services: {once: {bind: 127.0.0.1, instances: 1, per_source: 1, user: " + self()
+                + ", exec: [/bin/sh, -c, 'echo hi; echo a line to the log >&2']}}")) {
+            for (int i = 0; i < 100; i++) {
+                assertEquals("hi\n", Clients.exchange(d.port("once"), ""), "connection " + i + ": " + d.log());
+            }
+            assertTrue(d.log().stream().noneMatch(l -> l.contains("refused=")), String.join("\n", d.log()));
+        }
+    }
+
+    @Test
     void aThousandShortChildrenLeaveNoZombieAndNoDescriptorBehind() throws Exception {
         try (var d = TestDaemon.start("services: {hello: {bind: 127.0.0.1, instances: unlimited, "
                 + "exec: [/bin/echo, hello]}}")) {

@@ -46,6 +46,8 @@ final class Ending {
      */
     private final Optional<String> refusal;
     private final AtomicBoolean over = new AtomicBoolean();
+    /** Whether its places in the limits were given back. */
+    private final AtomicBoolean placesGiven = new AtomicBoolean();
     /** Its place in the service's limits, once admitted. */
     private volatile Admission.Ticket ticket;
     /** Who it is from, as the log names it: the socket's peer until identified, then the client. */
@@ -233,6 +235,28 @@ final class Ending {
             return false;
         }
         close();
+        giveBack();
+        if (plugin != null) {
+            plugin.release();
+        }
+        return true;
+    }
+
+    /**
+     * Its program has ended: its places in the limits are given back, then the socket is closed,
+     * so that a client that connects again as soon as it sees the end finds its place free; the
+     * line comes once the program is reaped ({@link #end}).
+     */
+    void programEnded() {
+        giveBack();
+        close();
+    }
+
+    /** Its places in the service's limits (instances, per_source, max_connections), given back once. */
+    private void giveBack() {
+        if (!placesGiven.compareAndSet(false, true)) {
+            return;
+        }
         var place = ticket;
         if (place != null) {
             place.release();
@@ -240,10 +264,6 @@ final class Ending {
         if (admission != null) {
             admission.leave();
         }
-        if (plugin != null) {
-            plugin.release();
-        }
-        return true;
     }
 
     /** Closes the connection's socket: here alone, whoever else holds a copy (a program, its spawner). */

@@ -117,14 +117,15 @@ public final class Inherit {
         passage.spawns().succeeded();
         // Our copy stays open until the program has ended, so that ending the connection can cut
         // it even where a grandchild still holds it; closed the moment its end is seen (before its
-        // stderr is read to the end and it is reaped), so that the client sees the end at once.
+        // stderr is read to the end and it is reaped), its places given back first, so that the
+        // client sees the end at once and may connect again at once.
         entry.pid(program.pid());
         program.atEnd(() -> {
             if (entry.reason().isPresent()) {
                 // Ended from outside: a grandchild may hold the socket still (see below).
                 cut(passage.channel());
             }
-            ending.close();
+            ending.programEnded();
         });
         // The signal first, then the cut: a program that reads its socket would take the EOF
         // for the end of its work and exit before a signal that has to go through its spawner.
