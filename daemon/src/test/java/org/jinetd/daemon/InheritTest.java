@@ -169,6 +169,39 @@ class InheritTest {
     }
 
     @Test
+    void twoThreadsAcceptForAProgramKeepingItsInstancesAndEndWithTheListener() throws Exception {
+        var threads = "listen-twin/tcp";
+        try (var d = TestDaemon.start("services: {twin: {bind: 127.0.0.1, instances: 2, user: " + self()
+                + ", exec: [/bin/sh, -c, 'echo hi; sleep 3']}}")) {
+            assertEquals(2, threadsNamed(threads), "a second thread accepts while a program is spawned");
+            // Eight clients at once: two programs run, the others are refused, whichever thread took them.
+            var answers = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+            var clients = new ArrayList<Thread>();
+            for (int i = 0; i < 8; i++) {
+                clients.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        answers.add(Clients.exchange(d.port("twin"), ""));
+                    } catch (IOException e) {
+                        answers.add("");
+                    }
+                }));
+            }
+            for (var client : clients) {
+                client.join();
+            }
+            long served = answers.stream().filter("hi\n"::equals).count();
+            assertTrue(served >= 1 && served <= 2, "served " + served + " of 8 with instances: 2: " + answers);
+            assertEquals(8 - served, answers.stream().filter(String::isEmpty).count(), "the others refused: " + answers);
+        }
+        assertEquals(0, threadsNamed(threads), "both accepting threads end with the listener");
+    }
+
+    private static long threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
+    }
+
+    @Test
     void aThousandShortChildrenLeaveNoZombieAndNoDescriptorBehind() throws Exception {
         try (var d = TestDaemon.start("services: {hello: {bind: 127.0.0.1, instances: unlimited, "
                 + "exec: [/bin/echo, hello]}}")) {

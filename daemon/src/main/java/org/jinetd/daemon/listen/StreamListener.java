@@ -31,7 +31,10 @@ import org.jinetd.daemon.policy.Admission;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A TCP or unix-domain listener: one platform thread accepts, each connection gets a virtual one. */
+/**
+ * A TCP or unix-domain listener: a platform thread accepts (two, for a service of programs),
+ * and a connection that needs one gets a virtual thread of its own.
+ */
 public final class StreamListener implements Listener {
     private static final Logger LOG = LoggerFactory.getLogger(StreamListener.class);
     private final ServerSocketChannel server;
@@ -48,8 +51,16 @@ public final class StreamListener implements Listener {
     private volatile Service service;
     /** TCP_DEFER_ACCEPT of a socket from systemd as it came (its unit's DeferAcceptSec=), seconds; 0 for one bound here. */
     private final int unitDeferral;
-    /** The TCP_DEFER_ACCEPT last set, seconds; guarded by this. */
+    /** The TCP_DEFER_ACCEPT last set, seconds; guarded by {@link #table}'s write lock. */
     private int deferral;
+    /**
+     * Held to read by each connection from its accept until it is on its way (admitted, its
+     * program spawned), and to write by a reload: a reload waits for the connections being
+     * admitted, and each is admitted under one table.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock table = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    /** A second thread that accepts, for a service that spawns programs; null where there is none. */
+    private volatile Thread second;
     private volatile boolean closed;
     private volatile WaitLoop.Started started = new WaitLoop.Started(null, null);
 
@@ -189,7 +200,16 @@ public final class StreamListener implements Listener {
      * reload that comes after this may let that service's jars go.
      */
     @Override
-    public synchronized void update(Service next) {
+    public void update(Service next) {
+        table.writeLock().lock();
+        try {
+            updateLocked(next);
+        } finally {
+            table.writeLock().unlock();
+        }
+    }
+
+    private void updateLocked(Service next) {
         int wanted = next.socket().deferAccept().map(StreamListener::seconds).orElse(unitDeferral);
         if (wanted != deferral && next.endpoint() instanceof Endpoint.Inet) {
             try {
@@ -213,9 +233,19 @@ public final class StreamListener implements Listener {
         return server.getLocalAddress();
     }
 
+    /**
+     * A program's spawn holds its thread until the child has exec'd (posix_spawn's vfork): a
+     * second thread accepts meanwhile, so that on two cores one connection is accepted while
+     * another's program starts. A handler's connection leaves the thread at once, and a
+     * waiting service's socket is its program's.
+     */
     @Override
     public void start() {
         started = WaitLoop.start(service, server, this::service, served, this::acceptLoop);
+        if (started.thread() != null && !WaitLoop.waits(service)
+                && service.launch() instanceof org.jinetd.daemon.config.Launch.Exec) {
+            second = Thread.ofPlatform().name("listen-" + service.label() + "-2").daemon(true).start(this::acceptLoop);
+        }
     }
 
     private void acceptLoop() {
@@ -248,7 +278,8 @@ public final class StreamListener implements Listener {
             }
             backoff.succeeded();
             served.spawner().setup().opened(channel);
-            synchronized (this) {
+            table.readLock().lock();
+            try {
                 // The table may have been reloaded while accept() waited: this client meets the rules of now.
                 current = service;
                 try {
@@ -265,6 +296,8 @@ public final class StreamListener implements Listener {
                     closeQuietly(channel);
                     LOG.warn("{}: connection dropped by a fault: {}", current.label(), LogText.thrown(e));
                 }
+            } finally {
+                table.readLock().unlock();
             }
         }
     }
@@ -334,6 +367,14 @@ public final class StreamListener implements Listener {
             }
         }
         started.join();
+        var other = second;
+        if (other != null) {
+            try {
+                other.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     static void closeQuietly(java.nio.channels.Channel channel) {
