@@ -59,8 +59,10 @@ public final class StreamListener implements Listener {
      * admitted, and each is admitted under one table.
      */
     private final java.util.concurrent.locks.ReentrantReadWriteLock table = new java.util.concurrent.locks.ReentrantReadWriteLock();
-    /** A second thread that accepts, for a service that spawns programs; null where there is none. */
+    /** A second thread that accepts, for a service that spawns programs; null where there is none. Guarded by {@link #table}'s write lock. */
     private volatile Thread second;
+    /** Held from a thread's pacing to the end of its accept: the accepting threads take turns. */
+    private final java.util.concurrent.locks.ReentrantLock accepting = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean closed;
     private volatile WaitLoop.Started started = new WaitLoop.Started(null, null);
 
@@ -221,6 +223,7 @@ public final class StreamListener implements Listener {
             }
         }
         this.service = next;
+        startSecond(next);
     }
 
     /** The port or path actually bound. */
@@ -242,46 +245,66 @@ public final class StreamListener implements Listener {
     @Override
     public void start() {
         started = WaitLoop.start(service, server, this::service, served, this::acceptLoop);
-        if (started.thread() != null && !WaitLoop.waits(service)
-                && service.launch() instanceof org.jinetd.daemon.config.Launch.Exec) {
-            second = Thread.ofPlatform().name("listen-" + service.label() + "-2").daemon(true).start(this::acceptLoop);
+        table.writeLock().lock();
+        try {
+            startSecond(service);
+        } finally {
+            table.writeLock().unlock();
+        }
+    }
+
+    /** The second accepting thread, where {@code current} runs programs and it has none yet (a reload may make it one that does). */
+    private void startSecond(Service current) {
+        if (second == null && !closed && started.thread() != null && !WaitLoop.waits(current)
+                && current.launch() instanceof org.jinetd.daemon.config.Launch.Exec) {
+            second = Thread.ofPlatform().name("listen-" + current.label() + "-2").daemon(true).start(this::acceptLoop);
         }
     }
 
     private void acceptLoop() {
         while (!closed) {
-            backoff.await();
-            spawns.await();
-            var current = service;
-            var pace = admission.pace(current, System.nanoTime(), () -> AcceptQueue.length(server).orElse(-1));
-            if (pace instanceof Admission.Pace.Hold(long nanos)) {
-                // Over the rate: take nothing for as long as needed; the kernel's queue holds the clients.
-                Backoff.sleep(nanos);
-                continue;
-            }
+            Admission.Pace pace;
             SocketChannel channel;
+            // One thread at a time paces, accepts and looks at what the accept did: the rate's
+            // tokens, a shedding decision and a shortage of descriptors are as one thread's.
+            accepting.lock();
             try {
-                channel = server.accept();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
+                backoff.await();
+                spawns.await();
                 if (closed) {
                     return;
                 }
-                // Out of descriptors below a soft limit that can still be raised: accepted again at once.
-                if (Sockets.outOfDescriptors(e) && served.spawner().setup().raise()) {
+                pace = admission.pace(service, System.nanoTime(), () -> AcceptQueue.length(server).orElse(-1));
+                if (pace instanceof Admission.Pace.Hold(long nanos)) {
+                    // Over the rate: take nothing for as long as needed; the kernel's queue holds the clients.
+                    Backoff.sleep(nanos);
                     continue;
                 }
-                // Out of descriptors or memory: accepting again at once would only spin.
-                backoff.failed("accept: " + Sockets.reason(e));
-                continue;
+                try {
+                    channel = server.accept();
+                } catch (ClosedChannelException e) {
+                    return;
+                } catch (IOException e) {
+                    if (closed) {
+                        return;
+                    }
+                    // Out of descriptors below a soft limit that can still be raised: accepted again at once.
+                    if (Sockets.outOfDescriptors(e) && served.spawner().setup().raise()) {
+                        continue;
+                    }
+                    // Out of descriptors or memory: accepting again at once would only spin.
+                    backoff.failed("accept: " + Sockets.reason(e));
+                    continue;
+                }
+                backoff.succeeded();
+            } finally {
+                accepting.unlock();
             }
-            backoff.succeeded();
             served.spawner().setup().opened(channel);
             table.readLock().lock();
             try {
                 // The table may have been reloaded while accept() waited: this client meets the rules of now.
-                current = service;
+                var current = service;
                 try {
                     if (pace instanceof Admission.Pace.Shed) {
                         // The queue is longer than rate_wait allows: this one is turned away, without a token.
@@ -366,11 +389,13 @@ public final class StreamListener implements Listener {
                 // Left behind, it is replaced as stale at the next start.
             }
         }
+        long deadline = System.nanoTime() + 5_000_000_000L;
         started.join();
         var other = second;
         if (other != null) {
             try {
-                other.join(5_000);
+                // Both end as the socket closes: the two waits together are no longer than one.
+                other.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
