@@ -86,11 +86,8 @@ final class DaemonStatus {
             open = null;
         }
         var raisesAt = setup.raisesAt();
-        // Programs get the limit the daemon was started with (null: unlimited), or, without the launcher, its own.
-        Long programs = setup.started().isEmpty() ? limited(limits[0])
-                : setup.started().get().equals("unlimited") ? null : Long.valueOf(setup.started().get());
         return new StatusReport.OpenFiles(open, limited(limits[0]), limited(limits[1]),
-                raisesAt.isPresent() ? raisesAt.getAsLong() : null, programs);
+                raisesAt.isPresent() ? raisesAt.getAsLong() : null, limited(setup.programLimit()));
     }
 
     private static Long limited(long limit) {

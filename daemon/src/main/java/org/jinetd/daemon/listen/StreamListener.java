@@ -59,7 +59,7 @@ public final class StreamListener implements Listener {
      * admitted, and each is admitted under one table.
      */
     private final java.util.concurrent.locks.ReentrantReadWriteLock table = new java.util.concurrent.locks.ReentrantReadWriteLock();
-    /** A second thread that accepts, for a service that spawns programs; null where there is none. Guarded by {@link #table}'s write lock. */
+    /** A second thread that accepts, for a service that spawns programs; null where there is none. Set under this. */
     private volatile Thread second;
     /** Held from a thread's pacing to the end of its accept: the accepting threads take turns. */
     private final java.util.concurrent.locks.ReentrantLock accepting = new java.util.concurrent.locks.ReentrantLock();
@@ -205,24 +205,20 @@ public final class StreamListener implements Listener {
     public void update(Service next) {
         table.writeLock().lock();
         try {
-            updateLocked(next);
+            int wanted = next.socket().deferAccept().map(StreamListener::seconds).orElse(unitDeferral);
+            if (wanted != deferral && next.endpoint() instanceof Endpoint.Inet) {
+                try {
+                    NativeOptions.deferAccept(server, wanted);
+                    deferral = wanted;
+                } catch (IOException e) {
+                    // Only how soon a connection is taken changes, not which are; the next reload tries again.
+                    LOG.warn("{}: defer_accept (TCP_DEFER_ACCEPT): {}", next.label(), Sockets.reason(e));
+                }
+            }
+            this.service = next;
         } finally {
             table.writeLock().unlock();
         }
-    }
-
-    private void updateLocked(Service next) {
-        int wanted = next.socket().deferAccept().map(StreamListener::seconds).orElse(unitDeferral);
-        if (wanted != deferral && next.endpoint() instanceof Endpoint.Inet) {
-            try {
-                NativeOptions.deferAccept(server, wanted);
-                deferral = wanted;
-            } catch (IOException e) {
-                // Only how soon a connection is taken changes, not which are; the next reload tries again.
-                LOG.warn("{}: defer_accept (TCP_DEFER_ACCEPT): {}", next.label(), Sockets.reason(e));
-            }
-        }
-        this.service = next;
         startSecond(next);
     }
 
@@ -245,16 +241,11 @@ public final class StreamListener implements Listener {
     @Override
     public void start() {
         started = WaitLoop.start(service, server, this::service, served, this::acceptLoop);
-        table.writeLock().lock();
-        try {
-            startSecond(service);
-        } finally {
-            table.writeLock().unlock();
-        }
+        startSecond(service);
     }
 
     /** The second accepting thread, where {@code current} runs programs and it has none yet (a reload may make it one that does). */
-    private void startSecond(Service current) {
+    private synchronized void startSecond(Service current) {
         if (second == null && !closed && started.thread() != null && !WaitLoop.waits(current)
                 && current.launch() instanceof org.jinetd.daemon.config.Launch.Exec) {
             second = Thread.ofPlatform().name("listen-" + current.label() + "-2").daemon(true).start(this::acceptLoop);

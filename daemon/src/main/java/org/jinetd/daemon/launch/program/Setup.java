@@ -24,6 +24,8 @@ public final class Setup {
 
     private final Optional<String> started;
     private final Optional<String> forSpawners;
+    /** The soft limit programs get: the started one, or without the launcher the daemon's own. */
+    private final long programLimit;
     private final long hard;
     /** A descriptor number from which the soft limit is raised; never, where there is nothing to raise. */
     private final long threshold;
@@ -36,6 +38,7 @@ public final class Setup {
         this.say = say;
         long limit = started.map(s -> s.equals("unlimited") ? Processes.UNLIMITED : Long.parseLong(s))
                 .orElse(soft);
+        this.programLimit = limit;
         // The JVM raised it already (JINETD_JAVA_OPTS=-XX:+MaxFDLimit, say): give it back from the start.
         this.raised = started.isPresent() && limit != soft;
         boolean raisable = started.isPresent() && !raised && soft != Processes.UNLIMITED
@@ -122,9 +125,12 @@ public final class Setup {
         }
     }
 
-    /** The soft limit the launcher started the daemon with, which its programs get; empty without the launcher. */
-    public Optional<String> started() {
-        return started;
+    /**
+     * The soft limit of open files the daemon's programs get: the one the launcher started it
+     * with, or, without the launcher, the daemon's own; {@link Processes#UNLIMITED} for unlimited.
+     */
+    public long programLimit() {
+        return programLimit;
     }
 
     /** The descriptor number from which the daemon will raise its soft limit; empty where it will not (any more). */
