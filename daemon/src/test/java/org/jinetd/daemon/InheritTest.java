@@ -196,6 +196,51 @@ class InheritTest {
         assertEquals(0, threadsNamed(threads), "both accepting threads end with the listener");
     }
 
+    @Test
+    void clientsOneAtATimeLeaveTheSecondAcceptingThreadAsleep() throws Exception {
+        // Thread names as /proc shows them (15 bytes at most): "listen-tw/tcp" and "listen-tw/tcp-2".
+        try (var d = TestDaemon.start("services: {tw: {bind: 127.0.0.1, instances: unlimited, user: " + self()
+                + ", exec: [/bin/echo, hi]}}")) {
+            assertEquals(2, threadsNamed("listen-tw/tcp"));
+            assertEquals("hi\n", Clients.exchange(d.port("tw"), ""));
+            var before = switchesOf("listen-tw/tcp");
+            for (int i = 0; i < 40; i++) {
+                // Each waits for the program's end: no client is ever waiting while one is accepted.
+                assertEquals("hi\n", Clients.exchange(d.port("tw"), ""));
+            }
+            var after = switchesOf("listen-tw/tcp");
+            assertEquals(before.keySet(), after.keySet());
+            var woken = before.keySet().stream().map(name -> after.get(name) - before.get(name)).sorted().toList();
+            // The one that accepts waits in accept() for each client; the other is not woken for them.
+            assertTrue(woken.getFirst() <= 5, "context switches of the two accepting threads over 40 clients: " + woken);
+        }
+    }
+
+    /** Voluntary context switches of this process's threads whose names start with {@code prefix}, by name. */
+    private static java.util.Map<String, Long> switchesOf(String prefix) throws IOException {
+        var switches = new java.util.TreeMap<String, Long>();
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (var task : tasks.toList()) {
+                String name;
+                List<String> status;
+                try {
+                    name = java.nio.file.Files.readString(task.resolve("comm")).strip();
+                    status = java.nio.file.Files.readAllLines(task.resolve("status"));
+                } catch (java.nio.file.NoSuchFileException e) {
+                    continue; // a thread that ended meanwhile
+                }
+                if (name.startsWith(prefix)) {
+                    for (var line : status) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            switches.merge(name, Long.parseLong(line.substring(24).strip()), Long::sum);
+                        }
+                    }
+                }
+            }
+        }
+        return switches;
+    }
+
     private static long threadsNamed(String prefix) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();

@@ -63,6 +63,8 @@ public final class StreamListener implements Listener {
     private volatile Thread second;
     /** Held from a thread's pacing to the end of its accept: the accepting threads take turns. */
     private final java.util.concurrent.locks.ReentrantLock accepting = new java.util.concurrent.locks.ReentrantLock();
+    /** The accepting thread that waits for its turn (parked, or about to be), if one does. */
+    private volatile Thread waiting;
     private volatile boolean closed;
     private volatile WaitLoop.Started started = new WaitLoop.Started(null, null);
 
@@ -256,9 +258,19 @@ public final class StreamListener implements Listener {
         while (!closed) {
             Admission.Pace pace;
             SocketChannel channel;
+            boolean more;
             // One thread at a time paces, accepts and looks at what the accept did: the rate's
             // tokens, a shedding decision and a shortage of descriptors are as one thread's.
-            accepting.lock();
+            if (!accepting.tryLock()) {
+                // The other thread accepts: this one waits until that one has taken a client and
+                // sees another waiting. Waiting for the lock instead would have each accept wake
+                // it, a switch of threads on both cores for every connection, needed only while
+                // clients come faster than one thread spawns their programs.
+                waiting = Thread.currentThread();
+                java.util.concurrent.locks.LockSupport.park(this);
+                waiting = null;
+                continue;
+            }
             try {
                 backoff.await();
                 spawns.await();
@@ -288,8 +300,15 @@ public final class StreamListener implements Listener {
                     continue;
                 }
                 backoff.succeeded();
+                // Only where the other waits (not while it spawns: it comes back to accept by itself).
+                more = waiting != null && AcceptQueue.length(server).orElse(1) > 0;
             } finally {
                 accepting.unlock();
+            }
+            var other = waiting;
+            if (more && other != null) {
+                // Woken once it has parked, or its park returns at once: it looks again either way.
+                java.util.concurrent.locks.LockSupport.unpark(other);
             }
             served.spawner().setup().opened(channel);
             table.readLock().lock();
@@ -381,6 +400,15 @@ public final class StreamListener implements Listener {
             }
         }
         long deadline = System.nanoTime() + 5_000_000_000L;
+        // A thread waiting for its turn sees the close once woken; the one in accept() sees it at once.
+        var first = started.thread();
+        if (first != null) {
+            java.util.concurrent.locks.LockSupport.unpark(first);
+        }
+        var twin = second;
+        if (twin != null) {
+            java.util.concurrent.locks.LockSupport.unpark(twin);
+        }
         started.join();
         var other = second;
         if (other != null) {
