@@ -197,6 +197,36 @@ class InheritTest {
     }
 
     @Test
+    void theSecondAcceptingThreadEndsWhenAReloadMakesTheServiceAHandlerAndComesBackWithPrograms() throws Exception {
+        int port = TestDaemon.freePort();
+        var programs = "services: {swap: {bind: 127.0.0.1, port: %d, instances: unlimited, user: %s, exec: [/bin/echo, hi]}}"
+                .formatted(port, self());
+        var handler = "services: {swap: {bind: 127.0.0.1, port: %d, handler: echo}}".formatted(port);
+        try (var d = TestDaemon.start(programs)) {
+            var second = threadNamed("listen-swap/tcp-2");
+            assertEquals("hi\n", Clients.exchange(port, ""));
+            assertEquals(List.of("swap"), d.daemon().reload(TestDaemon.table(handler)).kept());
+            // Whichever thread was accepting takes this client; the second ends then, or at once.
+            assertEquals("same", Clients.exchange(port, "same"));
+            second.join(10_000);
+            assertTrue(!second.isAlive(), "the second thread ends once its service runs no programs");
+            assertEquals(1, threadsNamed("listen-swap/tcp"));
+            assertEquals("again", Clients.exchange(port, "again"));
+            assertEquals(List.of("swap"), d.daemon().reload(TestDaemon.table(programs)).kept());
+            assertEquals(2, threadsNamed("listen-swap/tcp"), "a reload back to programs starts another");
+            for (int i = 0; i < 5; i++) {
+                assertEquals("hi\n", Clients.exchange(port, ""));
+            }
+        }
+        assertEquals(0, threadsNamed("listen-swap/tcp"));
+    }
+
+    private static Thread threadNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no thread " + name));
+    }
+
+    @Test
     void clientsOneAtATimeLeaveTheSecondAcceptingThreadAsleep() throws Exception {
         // Thread names as /proc shows them (15 bytes at most): "listen-tw/tcp" and "listen-tw/tcp-2".
         try (var d = TestDaemon.start("services: {tw: {bind: 127.0.0.1, instances: unlimited, user: " + self()

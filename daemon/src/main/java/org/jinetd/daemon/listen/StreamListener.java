@@ -222,6 +222,11 @@ public final class StreamListener implements Listener {
             table.writeLock().unlock();
         }
         startSecond(next);
+        var twin = second;
+        if (twin != null && !spawns(next)) {
+            // Waiting for its turn, it would wait until the next client: it ends now.
+            java.util.concurrent.locks.LockSupport.unpark(twin);
+        }
     }
 
     /** The port or path actually bound. */
@@ -248,14 +253,38 @@ public final class StreamListener implements Listener {
 
     /** The second accepting thread, where {@code current} runs programs and it has none yet (a reload may make it one that does). */
     private synchronized void startSecond(Service current) {
-        if (second == null && !closed && started.thread() != null && !WaitLoop.waits(current)
-                && current.launch() instanceof org.jinetd.daemon.config.Launch.Exec) {
+        if (second == null && !closed && started.thread() != null && spawns(current)) {
             second = Thread.ofPlatform().name("listen-" + current.label() + "-2").daemon(true).start(this::acceptLoop);
         }
     }
 
+    /** Whether {@code current} spawns a program for each connection, so that a second thread accepts for it. */
+    private static boolean spawns(Service current) {
+        return !WaitLoop.waits(current) && current.launch() instanceof org.jinetd.daemon.config.Launch.Exec;
+    }
+
+    /**
+     * True where this is the second thread and a reload made the service one that needs it no
+     * more: it is then no longer the second, and ends (a reload back starts another).
+     */
+    private synchronized boolean retired() {
+        if (Thread.currentThread() != second || spawns(service)) {
+            return false;
+        }
+        second = null;
+        return true;
+    }
+
     private void acceptLoop() {
         while (!closed) {
+            if (Thread.currentThread() == second && !spawns(service) && retired()) {
+                // The first may be waiting for a turn that this thread would have handed it.
+                var first = started.thread();
+                if (first != null) {
+                    java.util.concurrent.locks.LockSupport.unpark(first);
+                }
+                return;
+            }
             Admission.Pace pace;
             SocketChannel channel;
             boolean more;
