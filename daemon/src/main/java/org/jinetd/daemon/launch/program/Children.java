@@ -320,9 +320,14 @@ public final class Children implements AutoCloseable {
         drainStderr(watch);
         loop.unwatch(watch.pidfd);
         Exit exit;
+        boolean reaped = false;
         try {
             info.fill((byte) 0);
-            Pids.waitidPidfd(watch.pidfd, info, Pids.WEXITED | Pids.WNOWAIT);
+            // Reaped now where nothing holds it (one waitid says how it ended and reaps it), else only looked at.
+            reaped = watch.seenAndReaped(info);
+            if (!reaped) {
+                Pids.waitidPidfd(watch.pidfd, info, Pids.WEXITED | Pids.WNOWAIT);
+            }
             int code = info.get(JAVA_INT, Pids.SIGINFO_CODE);
             int status = info.get(JAVA_INT, Pids.SIGINFO_STATUS);
             exit = code == Pids.CLD_EXITED
@@ -332,8 +337,8 @@ public final class Children implements AutoCloseable {
             LOG.warn("reaper: pid {}: {}", watch.pid, e.getMessage());
             exit = new Exit(watch.pid, OptionalInt.empty(), OptionalInt.empty());
         }
-        if (watch.seen()) {
-            reap(watch);
+        if (reaped || watch.reaped()) {
+            byPid.remove(watch.pid);
         }
         if (watch.program) {
             programs.decrementAndGet();

@@ -92,9 +92,28 @@ public final class Watch {
         return holds == 0 && !reaped;
     }
 
+    /** Whether it has been reaped (or given up on as it was reaped). */
+    synchronized boolean reaped() {
+        return reaped;
+    }
+
     /** Whether anything holds it now. */
     synchronized boolean held() {
         return holds > 0;
+    }
+
+    /**
+     * Its end has been seen: reaped at once where nothing holds it, {@code info} then saying
+     * how it ended (true); else left for the last hold to give back (false, {@code info} as it
+     * was). One look, under its lock: no hold can come between the look and the reaping.
+     */
+    synchronized boolean seenAndReaped(java.lang.foreign.MemorySegment info) throws Libc.Failure {
+        seen = true;
+        if (holds > 0 || reaped) {
+            return false;
+        }
+        reap(info);
+        return true;
     }
 
     /** Reaps it, under its lock, so that no signal to it can come after: once. */
