@@ -2,6 +2,9 @@ package org.jinetd.daemon.listen;
 
 import java.io.IOException;
 import java.util.Locale;
+import org.jinetd.daemon.os.Descriptors;
+import org.jinetd.daemon.os.Fds;
+import org.jinetd.daemon.os.Libc;
 
 /** How socket failures read in messages: the system's reason, as inetd's {@code %m}. */
 final class Sockets {
@@ -15,17 +18,32 @@ final class Sockets {
         return message.substring(0, 1).toLowerCase(Locale.ROOT) + message.substring(1);
     }
 
-    /** EMFILE: this process has no descriptor number left below its soft limit. */
-    static boolean outOfDescriptors(IOException e) {
+    /**
+     * EMFILE: this process has no descriptor number left below its soft limit. The JDK gives
+     * no errno, and its message is the C library's in the daemon's language (the LANG that
+     * systemd gives a service): the English one is read, any other is told by asking for a
+     * copy of the listening socket, which fails with EMFILE alone where no number is left
+     * (ENFILE, the machine's table, is not this process's to raise).
+     */
+    static boolean outOfDescriptors(IOException e, java.nio.channels.Channel listening) {
         var message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-        // ENFILE reads "too many open files in system": the machine's table, which no limit of ours raises.
-        return message.contains("too many open files") && !message.contains("in system");
+        if (message.contains("too many open files")) {
+            return !message.contains("in system");
+        }
+        return noNumberLeft(listening);
     }
 
-    /** EMFILE, ENFILE, ENOBUFS, ENOMEM: the machine, not the client, is short of something. */
-    static boolean exhausted(IOException e) {
-        var message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-        return message.contains("too many open files") || message.contains("no buffer space")
-                || message.contains("cannot allocate memory");
+    /** Whether no descriptor number is left below the soft limit: a copy of {@code open} cannot be had (and is closed if it can). */
+    static boolean noNumberLeft(java.nio.channels.Channel open) {
+        try {
+            int copy = Descriptors.dupAbove(Fds.of(open), 0);
+            Libc.close(copy);
+            return false;
+        } catch (Libc.Failure f) {
+            return f.errno == Libc.EMFILE;
+        } catch (IllegalStateException | LinkageError e) {
+            // No number to copy (no access to the JDK's): not known, so not taken for a shortage.
+            return false;
+        }
     }
 }

@@ -321,7 +321,7 @@ public final class StreamListener implements Listener {
                         return;
                     }
                     // Out of descriptors below a soft limit that can still be raised: accepted again at once.
-                    if (Sockets.outOfDescriptors(e) && served.spawner().setup().raise()) {
+                    if (Sockets.outOfDescriptors(e, server) && served.spawner().setup().raise()) {
                         continue;
                     }
                     // Out of descriptors or memory: accepting again at once would only spin.

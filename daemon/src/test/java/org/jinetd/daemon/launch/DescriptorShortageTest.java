@@ -1,5 +1,9 @@
 package org.jinetd.daemon.launch;
 
+import static org.jinetd.daemon.DescriptorLimits.limits;
+import static org.jinetd.daemon.DescriptorLimits.lowestWithFree;
+import static org.jinetd.daemon.DescriptorLimits.openFds;
+import static org.jinetd.daemon.DescriptorLimits.setLimits;
 import org.jinetd.daemon.launch.program.Program;
 
 import org.jinetd.daemon.launch.program.Children;
@@ -10,28 +14,19 @@ import org.jinetd.daemon.launch.program.Setup;
 
 import org.jinetd.daemon.launch.program.Programs;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.invoke.MethodHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.jinetd.daemon.TestDaemon;
 import org.jinetd.daemon.config.Config;
@@ -48,12 +43,6 @@ import org.jinetd.daemon.launch.Live;
 /** A spawn that runs out of descriptors (EMFILE) at any of its steps leaves none of them open. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DescriptorShortageTest {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle GETRLIMIT = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("getrlimit").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle SETRLIMIT = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("setrlimit").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final int RLIMIT_NOFILE = 7;
 
     @Test
     void aSpawnShortOfDescriptorsLeavesNoneOpenAndNoChildBehind() throws Throwable {
@@ -178,41 +167,4 @@ class DescriptorShortageTest {
         assertEquals(java.util.OptionalInt.of(0), program.await().status());
     }
 
-    /** The open descriptors, without the one that lists them. */
-    private static TreeSet<Integer> openFds() throws IOException {
-        var fds = new TreeSet<Integer>();
-        try (var listing = Files.list(Path.of("/proc/self/fd"))) {
-            listing.forEach(p -> fds.add(Integer.parseInt(p.getFileName().toString())));
-        }
-        fds.removeIf(fd -> !Files.exists(Path.of("/proc/self/fd/" + fd)));
-        return fds;
-    }
-
-    /** The lowest limit under which exactly {@code free} more descriptors can be opened. */
-    private static long lowestWithFree(TreeSet<Integer> open, int free) {
-        int limit = 0;
-        for (int seen = 0; seen < free || open.contains(limit); limit++) {
-            if (!open.contains(limit)) {
-                seen++;
-            }
-        }
-        return limit;
-    }
-
-    private static long[] limits() throws Throwable {
-        try (var arena = Arena.ofConfined()) {
-            var limit = arena.allocate(16, 8);
-            assertEquals(0, (int) GETRLIMIT.invokeExact(RLIMIT_NOFILE, limit));
-            return new long[] {limit.get(JAVA_LONG, 0), limit.get(JAVA_LONG, 8)};
-        }
-    }
-
-    private static void setLimits(long soft, long hard) throws Throwable {
-        try (var arena = Arena.ofConfined()) {
-            var limit = arena.allocate(16, 8);
-            limit.set(JAVA_LONG, 0, soft);
-            limit.set(JAVA_LONG, 8, hard);
-            assertEquals(0, (int) SETRLIMIT.invokeExact(RLIMIT_NOFILE, limit));
-        }
-    }
 }

@@ -1,0 +1,71 @@
+package org.jinetd.daemon.listen;
+
+import static org.jinetd.daemon.DescriptorLimits.limits;
+import static org.jinetd.daemon.DescriptorLimits.lowestWithFree;
+import static org.jinetd.daemon.DescriptorLimits.openFds;
+import static org.jinetd.daemon.DescriptorLimits.setLimits;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+import org.jinetd.daemon.os.Descriptors;
+import org.jinetd.daemon.os.Libc;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** An accept that fails for want of a descriptor number is told as such, in whatever language the C library speaks. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SocketsTest {
+    /** glibc's EMFILE in German, as a daemon with LANG=de_DE.UTF-8 and the translations installed would read it. */
+    private static final IOException GERMAN = new IOException("Zu viele offene Dateien");
+
+    @Test
+    void anAcceptShortOfDescriptorsIsToldByTheMessageOrByAskingForANumber() throws Throwable {
+        try (var server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             var client = SocketChannel.open(server.getLocalAddress())) {
+            // English from the C library: told by the message; the machine's table (ENFILE) is not ours.
+            assertTrue(Sockets.outOfDescriptors(new IOException("Too many open files"), server));
+            assertFalse(Sockets.outOfDescriptors(new IOException("Too many open files in system"), server));
+            // Another language, or another failure, with numbers free: not a shortage.
+            assertFalse(Sockets.outOfDescriptors(GERMAN, server));
+            assertFalse(Sockets.outOfDescriptors(new IOException("Software caused connection abort"), server));
+            // What a failure is told with is linked now, as the daemon links it at its start: linking
+            // makes classes, which cannot be done with no descriptor left.
+            assertThrows(Libc.Failure.class, () -> Descriptors.dupAbove(-1, 0));
+            var before = openFds();
+            long[] limits = limits();
+            IOException failed = null;
+            boolean real;
+            boolean german;
+            // No number left below the soft limit: the accept itself fails, and so does the copy asked for.
+            setLimits(lowestWithFree(before, 0), limits[1]);
+            try {
+                try (var accepted = server.accept()) {
+                    // Accepted after all (a number freed meanwhile): the check below still applies.
+                } catch (IOException e) {
+                    failed = e;
+                }
+                real = failed != null && Sockets.outOfDescriptors(failed, server);
+                german = Sockets.outOfDescriptors(GERMAN, server);
+            } finally {
+                setLimits(limits[0], limits[1]);
+            }
+            assertNotNull(failed, "accept with no number left");
+            assertTrue(real, "the JDK's own exception: " + failed);
+            assertTrue(german, "a message in another language, with no number left");
+            assertTrue(openFds().equals(before) || openFds().size() <= before.size(), "the copy asked for is closed");
+            // Set back: the client still waits in the queue, and is accepted now.
+            try (var accepted = server.accept()) {
+                assertNotNull(accepted);
+            }
+            assertFalse(Sockets.outOfDescriptors(GERMAN, server), "numbers free again");
+        }
+    }
+}
