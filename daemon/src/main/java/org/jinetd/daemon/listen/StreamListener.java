@@ -224,7 +224,7 @@ public final class StreamListener implements Listener {
         startSecond(next);
         var twin = second;
         if (twin != null && !spawns(next)) {
-            // Waiting for its turn, it would wait until the next client: it ends now.
+            // Waiting for its turn, it ends now; in accept(), once it has taken the next client.
             java.util.concurrent.locks.LockSupport.unpark(twin);
         }
     }
@@ -276,18 +276,24 @@ public final class StreamListener implements Listener {
     }
 
     private void acceptLoop() {
+        try {
+            takeTurns();
+        } finally {
+            // Ended by the close, by a reload, or by an error: the other, if waiting for a turn, accepts alone.
+            var other = waiting;
+            if (other != null && other != Thread.currentThread()) {
+                java.util.concurrent.locks.LockSupport.unpark(other);
+            }
+        }
+    }
+
+    private void takeTurns() {
         while (!closed) {
             if (Thread.currentThread() == second && !spawns(service) && retired()) {
-                // The first may be waiting for a turn that this thread would have handed it.
-                var first = started.thread();
-                if (first != null) {
-                    java.util.concurrent.locks.LockSupport.unpark(first);
-                }
                 return;
             }
             Admission.Pace pace;
             SocketChannel channel;
-            boolean more;
             // One thread at a time paces, accepts and looks at what the accept did: the rate's
             // tokens, a shedding decision and a shortage of descriptors are as one thread's.
             if (!accepting.tryLock()) {
@@ -296,7 +302,11 @@ public final class StreamListener implements Listener {
                 // it, a switch of threads on both cores for every connection, needed only while
                 // clients come faster than one thread spawns their programs.
                 waiting = Thread.currentThread();
-                java.util.concurrent.locks.LockSupport.park(this);
+                // Looked at again once it says it waits: the other reads that after it gives the
+                // turn up, so that either this one sees the turn free or the other sees it waiting.
+                if (accepting.isLocked()) {
+                    java.util.concurrent.locks.LockSupport.park(this);
+                }
                 waiting = null;
                 continue;
             }
@@ -321,7 +331,8 @@ public final class StreamListener implements Listener {
                         return;
                     }
                     // Out of descriptors below a soft limit that can still be raised: accepted again at once.
-                    if (Sockets.outOfDescriptors(e, server) && served.spawner().setup().raise()) {
+                    var setup = served.spawner().setup();
+                    if (setup.raisesAt().isPresent() && Sockets.outOfDescriptors(e, server) && setup.raise()) {
                         continue;
                     }
                     // Out of descriptors or memory: accepting again at once would only spin.
@@ -329,13 +340,14 @@ public final class StreamListener implements Listener {
                     continue;
                 }
                 backoff.succeeded();
-                // Only where the other waits (not while it spawns: it comes back to accept by itself).
-                more = waiting != null && AcceptQueue.length(server).orElse(1) > 0;
             } finally {
                 accepting.unlock();
             }
+            // Only where the other waits (not while it spawns: it comes back to accept by itself),
+            // and another client is there; a unix socket's queue is not known, so it is woken.
             var other = waiting;
-            if (more && other != null) {
+            if (other != null
+                    && (service.endpoint() instanceof Endpoint.Unix || AcceptQueue.length(server).orElse(1) > 0)) {
                 // Woken once it has parked, or its park returns at once: it looks again either way.
                 java.util.concurrent.locks.LockSupport.unpark(other);
             }

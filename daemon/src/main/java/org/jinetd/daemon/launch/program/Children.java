@@ -325,7 +325,7 @@ public final class Children implements AutoCloseable {
             info.fill((byte) 0);
             // Reaped now where nothing holds it (one waitid says how it ended and reaps it), else only looked at.
             reaped = watch.seenAndReaped(info);
-            if (!reaped) {
+            if (!reaped && !watch.reaped()) {
                 Pids.waitidPidfd(watch.pidfd, info, Pids.WEXITED | Pids.WNOWAIT);
             }
             int code = info.get(JAVA_INT, Pids.SIGINFO_CODE);

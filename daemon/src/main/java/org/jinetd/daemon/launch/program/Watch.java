@@ -7,10 +7,10 @@ import org.jinetd.daemon.os.Pids;
 /**
  * A child under watch: one this daemon spawned (with a pidfd), or a program of a spawner's
  * (without one: its spawner reaps it and says so). A child of the daemon that has ended is
- * seen first ({@code waitid} with {@code WNOWAIT}) and reaped only once nothing holds it: a
- * zombie keeps its pid, and so its process group and session, from being given to another
- * process, and so signals to them reach only what the program left. A child reaped is never
- * signalled again.
+ * reaped at once where nothing holds it, else only looked at ({@code waitid} with
+ * {@code WNOWAIT}) and reaped once the last hold is given back: a zombie keeps its pid, and
+ * so its process group and session, from being given to another process, and so signals to
+ * them reach only what the program left. A child reaped is never signalled again.
  */
 public final class Watch {
     final int pid;
