@@ -169,19 +169,37 @@ final class Handle {
      * Whether the client ended the connection under the handler: {@code reset} when it reset
      * it (ECONNRESET), {@code closed} when it had closed it and the handler wrote on (EPIPE).
      * A handler may wrap the IOException (UncheckedIOException, its own exception): the causes
-     * are looked through.
+     * are looked through. The JDK says a reset in English words of its own, but a broken pipe
+     * in the C library's, in the daemon's language (the LANG systemd gives the service): those
+     * are asked of the C library too.
      */
     static Optional<String> byClient(Throwable thrown) {
+        return byClient(thrown, BrokenPipe.WORDS);
+    }
+
+    /** As {@link #byClient(Throwable)}, with EPIPE's words in the daemon's language given. */
+    static Optional<String> byClient(Throwable thrown, String brokenPipe) {
         var e = thrown;
         for (int depth = 0; e != null && depth < 8; depth++, e = e.getCause()) {
             var message = e instanceof IOException ? e.getMessage() : null;
             if (message != null && message.contains("Connection reset")) {
                 return Optional.of("reset");
             }
-            if (message != null && message.contains("Broken pipe")) {
+            if (message != null && (message.contains("Broken pipe") || message.contains(brokenPipe))) {
                 return Optional.of("closed");
             }
         }
         return Optional.empty();
+    }
+
+    /** EPIPE in the C library's words, as the JDK's message gives them: read at the first error a handler meets. */
+    private static final class BrokenPipe {
+        static final String WORDS = words();
+
+        private static String words() {
+            var words = Libc.describe(EPIPE);
+            // Not known (strerror could not be called): the English words alone are looked for.
+            return words.isBlank() || words.startsWith("errno ") ? "Broken pipe" : words;
+        }
     }
 }
