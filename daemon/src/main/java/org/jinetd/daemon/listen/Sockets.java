@@ -34,7 +34,7 @@ final class Sockets {
     }
 
     /** Whether no descriptor number is left below the soft limit: a copy of {@code open} cannot be had (and is closed if it can). */
-    static boolean noNumberLeft(java.nio.channels.Channel open) {
+    private static boolean noNumberLeft(java.nio.channels.Channel open) {
         try {
             int copy = Descriptors.dupAbove(Fds.of(open), 0);
             Libc.close(copy);

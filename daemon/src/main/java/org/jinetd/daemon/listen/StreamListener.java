@@ -18,6 +18,9 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jinetd.daemon.config.Endpoint;
 import org.jinetd.daemon.config.Service;
 import org.jinetd.daemon.launch.Way;
@@ -58,11 +61,11 @@ public final class StreamListener implements Listener {
      * program spawned), and to write by a reload: a reload waits for the connections being
      * admitted, and each is admitted under one table.
      */
-    private final java.util.concurrent.locks.ReentrantReadWriteLock table = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock table = new ReentrantReadWriteLock();
     /** A second thread that accepts, for a service that spawns programs; null where there is none. Set under this. */
     private volatile Thread second;
     /** Held from a thread's pacing to the end of its accept: the accepting threads take turns. */
-    private final java.util.concurrent.locks.ReentrantLock accepting = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock accepting = new ReentrantLock();
     /** The accepting thread that waits for its turn (parked, or about to be), if one does. */
     private volatile Thread waiting;
     private volatile boolean closed;
@@ -225,7 +228,7 @@ public final class StreamListener implements Listener {
         var twin = second;
         if (twin != null && !spawns(next)) {
             // Waiting for its turn, it ends now; in accept(), once it has taken the next client.
-            java.util.concurrent.locks.LockSupport.unpark(twin);
+            LockSupport.unpark(twin);
         }
     }
 
@@ -282,7 +285,7 @@ public final class StreamListener implements Listener {
             // Ended by the close, by a reload, or by an error: the other, if waiting for a turn, accepts alone.
             var other = waiting;
             if (other != null && other != Thread.currentThread()) {
-                java.util.concurrent.locks.LockSupport.unpark(other);
+                LockSupport.unpark(other);
             }
         }
     }
@@ -305,7 +308,7 @@ public final class StreamListener implements Listener {
                 // Looked at again once it says it waits: the other reads that after it gives the
                 // turn up, so that either this one sees the turn free or the other sees it waiting.
                 if (accepting.isLocked()) {
-                    java.util.concurrent.locks.LockSupport.park(this);
+                    LockSupport.park(this);
                 }
                 waiting = null;
                 continue;
@@ -349,7 +352,7 @@ public final class StreamListener implements Listener {
             if (other != null
                     && (service.endpoint() instanceof Endpoint.Unix || AcceptQueue.length(server).orElse(1) > 0)) {
                 // Woken once it has parked, or its park returns at once: it looks again either way.
-                java.util.concurrent.locks.LockSupport.unpark(other);
+                LockSupport.unpark(other);
             }
             served.spawner().setup().opened(channel);
             table.readLock().lock();
@@ -444,13 +447,14 @@ public final class StreamListener implements Listener {
         // A thread waiting for its turn sees the close once woken; the one in accept() sees it at once.
         var first = started.thread();
         if (first != null) {
-            java.util.concurrent.locks.LockSupport.unpark(first);
+            LockSupport.unpark(first);
         }
         var twin = second;
         if (twin != null) {
-            java.util.concurrent.locks.LockSupport.unpark(twin);
+            LockSupport.unpark(twin);
         }
         started.join();
+        // Read again: one started by a reload just before the close is joined too.
         var other = second;
         if (other != null) {
             try {

@@ -320,12 +320,10 @@ public final class Children implements AutoCloseable {
         drainStderr(watch);
         loop.unwatch(watch.pidfd);
         Exit exit;
-        boolean reaped = false;
         try {
             info.fill((byte) 0);
             // Reaped now where nothing holds it (one waitid says how it ended and reaps it), else only looked at.
-            reaped = watch.seenAndReaped(info);
-            if (!reaped && !watch.reaped()) {
+            if (!watch.seenAndReaped(info) && !watch.reaped()) {
                 Pids.waitidPidfd(watch.pidfd, info, Pids.WEXITED | Pids.WNOWAIT);
             }
             int code = info.get(JAVA_INT, Pids.SIGINFO_CODE);
@@ -337,7 +335,7 @@ public final class Children implements AutoCloseable {
             LOG.warn("reaper: pid {}: {}", watch.pid, e.getMessage());
             exit = new Exit(watch.pid, OptionalInt.empty(), OptionalInt.empty());
         }
-        if (reaped || watch.reaped()) {
+        if (watch.reaped()) {
             byPid.remove(watch.pid);
         }
         if (watch.program) {
